@@ -1,0 +1,27 @@
+# Two commands set Gazette up on a fresh machine with Python 3.11:
+#   make demo   create .venv, install Gazette, run the pipeline on the bundled demo, serve it on :8000
+#   make test   create .venv, install Gazette with test tools, run ruff and the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+demo: $(VENV)/.installed
+	$(BIN)/gazette demo
+
+test: $(VENV)/.installed
+	$(BIN)/ruff check gazette tests bench demo
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/demo_pipeline.py
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+from gazette.cli import main
+
+main()

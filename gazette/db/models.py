@@ -1,0 +1,290 @@
+"""The database schema: what every stage reads and writes.
+
+Sources feed documents; documents join stories; each story has versions of a written article made
+of cited sentences; stories carry tags, comments sit under stories, ad slots are the publisher's.
+Times are stored in UTC and always come back timezone-aware.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC (SQLite has no time zones) and returns aware UTC on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: Gazette stores aware UTC times only")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict] = {datetime: UTCDateTime(), dict: JSON, list: JSON}
+
+
+class Source(Base):
+    """A feed, sitemap or single page that Gazette polls, with its health."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="feed")  # feed | page
+    name: Mapped[str | None] = mapped_column(String(300))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_fetched_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    items_seen: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DocumentStatus:
+    DISCOVERED = "discovered"  # known from a feed, not downloaded yet
+    FETCHED = "fetched"  # page downloaded, not extracted yet
+    EXTRACTED = "extracted"  # text extracted, not checked for duplicates yet
+    READY = "ready"  # unique (or a syndicated copy): goes to clustering
+    DUPLICATE = "duplicate"  # the same article as another document: ignored
+    FAILED = "failed"  # could not be fetched or extracted; see `error`
+
+
+class Document(Base):
+    """One article from one outlet, from discovery to extracted text."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    canonical_url: Mapped[str | None] = mapped_column(String(2048), index=True)
+    guid: Mapped[str | None] = mapped_column(String(2048))
+    status: Mapped[str] = mapped_column(String(16), default=DocumentStatus.DISCOVERED, index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    feed_title: Mapped[str | None] = mapped_column(Text)
+    feed_summary: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[list] = mapped_column(JSON, default=list)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    discovered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fetched_at: Mapped[datetime | None]
+    extracted_at: Mapped[datetime | None]
+    language: Mapped[str | None] = mapped_column(String(16))
+    image_url: Mapped[str | None] = mapped_column(String(2048))
+    outlet: Mapped[str | None] = mapped_column(String(300))
+    domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    content_type: Mapped[str | None] = mapped_column(String(255))
+    raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)  # gzip, kept for re-extraction
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Exactly the same article as another document (status DUPLICATE).
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL")
+    )
+    # A syndicated near-copy (wire story): joins the story but is not an independent source.
+    copy_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    source: Mapped[Source | None] = relationship()
+
+
+class StoryState:
+    CLUSTERED = "clustered"  # membership changed: the article must be (re)written
+    WRITTEN = "written"  # article written, tags not yet
+    TAGGED = "tagged"  # ready; waits for an editor when auto_publish is off
+    PUBLISHED = "published"
+
+
+class Story(Base):
+    """One event, as reported by one or more documents."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), default=StoryState.CLUSTERED, index=True)
+    slug: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_report_at: Mapped[datetime] = mapped_column(index=True)
+    last_report_at: Mapped[datetime] = mapped_column(index=True)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"))
+
+    members: Mapped[list[StoryMember]] = relationship(back_populates="story")
+
+
+class StoryMember(Base):
+    """A document's place in a story, with why it was put there."""
+
+    __tablename__ = "story_members"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    similarity: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    story: Mapped[Story] = relationship(back_populates="members")
+    document: Mapped[Document] = relationship()
+
+
+class Article(Base):
+    """One version of the written article of a story. Versions are never overwritten."""
+
+    __tablename__ = "articles"
+    __table_args__ = (UniqueConstraint("story_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    headline: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    quote_text: Mapped[str | None] = mapped_column(Text)
+    quote_speaker: Mapped[str | None] = mapped_column(String(300))
+    quote_reference: Mapped[int | None] = mapped_column(Integer)
+    writer: Mapped[str] = mapped_column(String(32))
+    word_count: Mapped[int] = mapped_column(Integer)
+    change_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+
+    sentences: Mapped[list[Sentence]] = relationship(
+        order_by="Sentence.position", cascade="all, delete-orphan"
+    )
+    references: Mapped[list[ArticleReference]] = relationship(
+        order_by="ArticleReference.number", cascade="all, delete-orphan"
+    )
+
+
+class ArticleReference(Base):
+    """A numbered reference of an article version, with the source's details as cited."""
+
+    __tablename__ = "article_references"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    url: Mapped[str] = mapped_column(String(2048))
+    title: Mapped[str] = mapped_column(Text)
+    outlet: Mapped[str] = mapped_column(String(300))
+    published_at: Mapped[datetime | None]
+
+
+class Sentence(Base):
+    """A sentence of an article version (summary or body), with its citations."""
+
+    __tablename__ = "sentences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    section: Mapped[str] = mapped_column(String(16))  # summary | body
+    position: Mapped[int] = mapped_column(Integer)
+    paragraph: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # fact | disagreement
+    text: Mapped[str] = mapped_column(Text)
+
+    citations: Mapped[list[Citation]] = relationship(
+        order_by="Citation.reference_number", cascade="all, delete-orphan"
+    )
+
+
+class Citation(Base):
+    """Sentence -> reference number within the same article version."""
+
+    __tablename__ = "citations"
+
+    sentence_id: Mapped[int] = mapped_column(
+        ForeignKey("sentences.id", ondelete="CASCADE"), primary_key=True
+    )
+    reference_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # person | organisation | place | topic
+
+
+class StoryTag(Base):
+    __tablename__ = "story_tags"
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer)
+
+    tag: Mapped[Tag] = relationship()
+
+
+class CommentStatus:
+    VISIBLE = "visible"
+    PENDING = "pending"
+    HIDDEN = "hidden"
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    author_name: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=CommentStatus.VISIBLE)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AdSlot(Base):
+    """A place on the page the publisher can sell; `html` is the publisher's trusted markup."""
+
+    __tablename__ = "ad_slots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    placement: Mapped[str] = mapped_column(String(16))
+    html: Mapped[str] = mapped_column(Text, default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)

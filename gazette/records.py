@@ -1,0 +1,174 @@
+"""The small typed records that pass between stages.
+
+Stages never hand each other database rows or internals: each algorithm takes and returns these
+records, and the pipeline translates them to and from the database. The batch commands
+(`gazette extract | cluster | summarize`) read and write the same records as JSON Lines.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item of a feed: where the article is, and what the feed says about it."""
+
+    url: str
+    title: str = ""
+    summary: str = ""
+    published: datetime | None = None
+    authors: tuple[str, ...] = ()
+    guid: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str
+    entries: list[FeedEntry]
+    # Set when the feed was readable but not well-formed (feedparser's "bozo" flag).
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A response body and where it finally came from, after redirects."""
+
+    requested_url: str
+    url: str
+    status: int
+    content_type: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """What the extractor found on a page."""
+
+    url: str
+    canonical_url: str
+    title: str
+    text: str
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    language: str | None = None
+    image: str | None = None
+    site_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ClusterItem:
+    """An article as the clusterer sees it."""
+
+    id: str
+    title: str
+    text: str
+    published: datetime
+    source: str = ""
+    url: str = ""
+    # When the item is a syndicated copy, the id of the item it copies: it joins that story.
+    copy_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The clusterer's decision for one item, with the reason in words."""
+
+    item_id: str
+    story_id: int
+    similarity: float
+    created: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class SourceArticle:
+    """One report of a story, as the writer reads it."""
+
+    key: str
+    title: str
+    text: str
+    url: str = ""
+    outlet: str = ""
+    published: datetime | None = None
+    # The key of the report this one republishes (wire copies): counted once, not cited twice.
+    copy_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    number: int
+    key: str
+    url: str
+    title: str
+    outlet: str
+    published: datetime | None
+
+
+@dataclass(frozen=True)
+class CitedSentence:
+    text: str
+    citations: tuple[int, ...]
+    paragraph: int = 0
+    # "fact": a source sentence; "disagreement": built from the sources' differing values.
+    kind: str = "fact"
+
+    def with_markers(self) -> str:
+        """The sentence with its citation markers. A disagreement sentence carries its markers
+        inline, after each side ("A put the figure at 12 [1], while B reported 10 [2].")."""
+        if self.kind == "disagreement":
+            return self.text
+        return self.text + "".join(f"[{n}]" for n in self.citations)
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    speaker: str
+    citation: int
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    kind: str  # person, organisation, place or topic
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+
+@dataclass
+class WrittenArticle:
+    headline: str
+    summary: list[CitedSentence]
+    body: list[CitedSentence]
+    references: list[Reference]
+    quote: Quote | None = None
+    tags: list[Tag] = field(default_factory=list)
+
+    @property
+    def summary_text(self) -> str:
+        return " ".join(sentence.text for sentence in self.summary)
+
+    @property
+    def body_text(self) -> str:
+        """Paragraphs separated by blank lines, every sentence followed by its [n] markers."""
+        paragraphs: dict[int, list[str]] = {}
+        for sentence in self.body:
+            paragraphs.setdefault(sentence.paragraph, []).append(sentence.with_markers())
+        return "\n\n".join(" ".join(parts) for _, parts in sorted(paragraphs.items()))
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(sentence.text.split()) for sentence in self.body)
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """Lower-case ASCII words joined by hyphens, for URLs."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "item"

@@ -1,0 +1,37 @@
+"""Small text helpers shared by several stages."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import lxml.html
+
+_SPACES = re.compile(r"\s+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
+
+
+def collapse_spaces(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment (feed summaries often carry markup)."""
+    if "<" not in fragment:
+        return collapse_spaces(fragment)
+    try:
+        return collapse_spaces(lxml.html.fromstring(fragment).text_content())
+    except (lxml.etree.ParserError, ValueError):
+        return collapse_spaces(re.sub(r"<[^>]+>", " ", fragment))
+
+
+def normalise_for_matching(text: str) -> str:
+    """NFKC, straight quotes, single spaces: for comparing texts, never for display."""
+    return collapse_spaces(unicodedata.normalize("NFKC", text).translate(_QUOTES))
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text as words, case-folded: equal for the same article in any layout."""
+    words = re.findall(r"\w+", normalise_for_matching(text).casefold())
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
