@@ -1,0 +1,61 @@
+"""The tag stage: a story's tags are the entities several of its sources mention, and topics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from gazette.db.models import Story, StoryState, StoryTag
+from gazette.db.models import Tag as TagRow
+from gazette.records import SourceArticle, Tag
+from gazette.tag.entities import extract_entities
+from gazette.tag.topics import detect_topics
+from gazette.write.compose import independent_sources
+from gazette.write.stage import story_sources
+
+MAX_ENTITY_TAGS = 8
+
+
+def tag_story(sources: list[SourceArticle]) -> list[Tag]:
+    """Ranked tags: entities in at least two independent sources (one for a single-source story),
+    most widely reported first, then up to two topics."""
+    originals = independent_sources(sources)
+    texts = [f"{s.title}\n{s.text}" for s in originals]
+    needed = min(2, len(originals))
+    entities = [e for e in extract_entities(texts) if len(e.sources) >= needed]
+    tags = [Tag(e.name, e.kind) for e in entities[:MAX_ENTITY_TAGS]]
+    tags += [Tag(topic, "topic") for topic in detect_topics(texts)]
+    unique: dict[str, Tag] = {}
+    for tag in tags:
+        unique.setdefault(tag.slug, tag)
+    return list(unique.values())
+
+
+@dataclass
+class TagReport:
+    tagged: int = 0
+
+
+def tag_pending(session: Session) -> TagReport:
+    report = TagReport()
+    stories = session.scalars(select(Story).where(Story.state == StoryState.WRITTEN))
+    for story in stories:
+        tags = tag_story(story_sources(session, story.id))
+        session.execute(delete(StoryTag).where(StoryTag.story_id == story.id))
+        for rank, tag in enumerate(tags):
+            session.add(StoryTag(story_id=story.id, tag_id=_tag_row(session, tag).id, rank=rank))
+        story.state = StoryState.TAGGED
+        report.tagged += 1
+    session.flush()
+    return report
+
+
+def _tag_row(session: Session, tag: Tag) -> TagRow:
+    row = session.scalar(select(TagRow).where(TagRow.slug == tag.slug))
+    if row is None:
+        row = TagRow(slug=tag.slug, name=tag.name, kind=tag.kind)
+        session.add(row)
+        session.flush()
+    return row

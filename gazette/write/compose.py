@@ -1,0 +1,271 @@
+"""The default writer: an extractive, grounded article from a story's sources.
+
+Every body sentence is a sentence of a source (at most trimmed of a dateline or a connective),
+cited to every independent source that supports it (see `facts`). Sentences are ranked by how
+many sources carry them, how early they come in those reports and how central they are to the
+story; the best are chosen without repeating each other until the word budget is spent, then
+put in the order the reports themselves use, which is the news order: what happened, details,
+reactions, background. Where sources give different figures, a sentence says so and cites each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gazette.embedding import Embedder
+from gazette.errors import InputError
+from gazette.records import CitedSentence, Quote, Reference, SourceArticle, WrittenArticle
+from gazette.urls import domain_of
+from gazette.write.facts import (
+    Fact,
+    Side,
+    SourceFacts,
+    SourceSentence,
+    build_facts,
+    describe_source,
+    find_disagreement,
+)
+from gazette.write.headline import clean_headline, is_news_headline
+from gazette.write.quotes import find_quotes, quote_key
+from gazette.write.sentences import (
+    content_words,
+    is_usable,
+    split_sentences,
+    starts_with_pronoun,
+    trim_sentence,
+)
+
+# A sentence repeats the article when it is this similar to a chosen one, or when fewer than
+# MIN_NOVELTY of its content words are new.
+REDUNDANT = 0.62
+MIN_NOVELTY = 0.35
+SUMMARY_MAX_SENTENCES = 3
+SUMMARY_MAX_WORDS = 75
+WRITER_NAME = "extractive"
+
+
+def independent_sources(sources: list[SourceArticle]) -> list[SourceArticle]:
+    """The sources that are not copies of another source in the list, oldest first."""
+    keys = {source.key for source in sources}
+    originals = [s for s in sources if s.copy_of is None or s.copy_of not in keys]
+    return sorted(originals, key=lambda s: (s.published is None, s.published, s.key))
+
+
+@dataclass
+class _Material:
+    """The sources' sentences, their embeddings and what each source states."""
+
+    originals: list[SourceArticle]
+    sentences: list[SourceSentence]
+    facts_by_source: list[SourceFacts]
+    similarity: np.ndarray
+    vectors: np.ndarray
+    title_vectors: np.ndarray
+
+
+def _gather(sources: list[SourceArticle], embedder: Embedder) -> _Material:
+    if not sources:
+        raise InputError("a story needs at least one source")
+    originals = independent_sources(sources)
+    sentences: list[SourceSentence] = []
+    rows_by_source: list[list[int]] = []
+    for index, source in enumerate(originals):
+        usable = [trim_sentence(s) for s in split_sentences(source.text)]
+        usable = [s for s in usable if is_usable(s, source.title)]
+        rows = []
+        for position, text in enumerate(usable):
+            rows.append(len(sentences))
+            relative = position / max(len(usable), 1)
+            sentences.append(SourceSentence(len(sentences), index, position, relative, text))
+        rows_by_source.append(rows)
+    if not sentences:
+        raise InputError("none of the story's sources has a complete sentence to write from")
+    encoded = embedder.encode([s.text for s in sentences] + [s.title for s in originals])
+    vectors, title_vectors = encoded[: len(sentences)], encoded[len(sentences) :]
+    facts_by_source = [
+        describe_source(i, rows_by_source[i], s.text) for i, s in enumerate(originals)
+    ]
+    return _Material(
+        originals, sentences, facts_by_source, vectors @ vectors.T, vectors, title_vectors
+    )
+
+
+def _score(facts: list[Fact], material: _Material) -> None:
+    centroid = material.vectors.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    total = len(material.originals)
+    for fact in facts:
+        centrality = float(material.vectors[fact.sentence.row] @ centroid)
+        fact.score = (
+            2.0 * len(fact.supporters) / total
+            + (1.0 - fact.position)
+            + centrality
+            - (0.5 if starts_with_pronoun(fact.sentence.text) else 0.0)
+        )
+
+
+def _select(facts: list[Fact], material: _Material, max_words: int) -> list[Fact]:
+    chosen: list[Fact] = []
+    said: set[str] = set()
+    words = 0
+    for fact in sorted(facts, key=lambda f: -f.score):
+        rows = [c.sentence.row for c in chosen]
+        if rows and float(material.similarity[fact.sentence.row, rows].max()) >= REDUNDANT:
+            continue
+        vocabulary = content_words(fact.sentence.text)
+        if vocabulary and len(vocabulary - said) / len(vocabulary) < MIN_NOVELTY:
+            continue
+        fact.disagreement = find_disagreement(
+            fact, material.facts_by_source, material.similarity, material.sentences
+        )
+        length = len(fact.sentence.text.split()) + (25 if fact.disagreement else 0)
+        if words + length > max_words:
+            continue
+        chosen.append(fact)
+        said |= vocabulary
+        words += length
+    return _news_order(chosen)
+
+
+def _news_order(chosen: list[Fact]) -> list[Fact]:
+    """The strongest early fact leads; the rest follow in the order the reports tell them."""
+    if not chosen:
+        return []
+    lead = max(
+        chosen,
+        key=lambda f: (not starts_with_pronoun(f.sentence.text), f.score + 1.0 - f.position),
+    )
+    rest = sorted((f for f in chosen if f is not lead), key=lambda f: (f.position, -f.score))
+    return [lead, *rest]
+
+
+class _References:
+    """Reference numbers in order of first citation."""
+
+    def __init__(self, originals: list[SourceArticle]) -> None:
+        self.originals = originals
+        self.numbers: dict[int, int] = {}
+
+    def cite(self, source_indexes: list[int]) -> tuple[int, ...]:
+        for index in source_indexes:
+            self.numbers.setdefault(index, len(self.numbers) + 1)
+        return tuple(sorted(self.numbers[i] for i in source_indexes))
+
+    def outlet(self, index: int) -> str:
+        source = self.originals[index]
+        return source.outlet or domain_of(source.url) or f"source {self.numbers.get(index, '?')}"
+
+    def references(self) -> list[Reference]:
+        return [
+            Reference(
+                number=number,
+                key=self.originals[index].key,
+                url=self.originals[index].url,
+                title=self.originals[index].title,
+                outlet=self.outlet(index),
+                published=self.originals[index].published,
+            )
+            for index, number in sorted(self.numbers.items(), key=lambda item: item[1])
+        ]
+
+
+def _join_names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _disagreement_sentence(sides: list[Side], refs: _References, paragraph: int) -> CitedSentence:
+    """'A put the figure at X [1], while B reported Y [2].' from the sources' own values."""
+    parts = []
+    for number, side in enumerate(sides):
+        outlets = _join_names(list(dict.fromkeys(refs.outlet(i) for i in side.sources)))
+        markers = "".join(f"[{n}]" for n in refs.cite(side.sources))
+        verb = "put the figure at" if number == 0 else "reported"
+        parts.append(f"{outlets} {verb} {side.figure.phrase} {markers}")
+    text = parts[0] + ", while " + _join_names(parts[1:]) + "."
+    citations = refs.cite([i for side in sides for i in side.sources])
+    return CitedSentence(text, citations, paragraph, kind="disagreement")
+
+
+def _body(chosen: list[Fact], refs: _References) -> list[CitedSentence]:
+    body: list[CitedSentence] = []
+    for index, fact in enumerate(chosen):
+        paragraph = 0 if index == 0 else (index + 1) // 2
+        body.append(CitedSentence(fact.sentence.text, refs.cite(fact.supporters), paragraph))
+        if fact.disagreement:
+            body.append(_disagreement_sentence(fact.disagreement, refs, paragraph))
+    return body
+
+
+def _summary(chosen: list[Fact], body: list[CitedSentence]) -> list[CitedSentence]:
+    best = sorted(chosen, key=lambda f: -f.score)
+    picked: list[Fact] = []
+    words = 0
+    for fact in best:
+        length = len(fact.sentence.text.split())
+        if len(picked) >= SUMMARY_MAX_SENTENCES or (picked and words + length > SUMMARY_MAX_WORDS):
+            continue
+        picked.append(fact)
+        words += length
+    texts = {f.sentence.text for f in picked}
+    return [
+        CitedSentence(s.text, s.citations, 0) for s in body if s.kind == "fact" and s.text in texts
+    ]
+
+
+def _quote(originals: list[SourceArticle], refs: _References) -> Quote | None:
+    """The direct quote carried by the most sources, verbatim, with its most complete speaker."""
+    occurrences: dict[str, list[tuple[int, str, str]]] = {}
+    for index, source in enumerate(originals):
+        for found in find_quotes(source.text):
+            occurrences.setdefault(quote_key(found.text), []).append(
+                (index, found.text, found.speaker)
+            )
+    if not occurrences:
+        return None
+    best = max(
+        occurrences.values(),
+        key=lambda occ: (len({i for i, _, _ in occ}), -min(i for i, _, _ in occ)),
+    )
+    cited = [i for i, _, _ in best if i in refs.numbers]
+    index, text, _ = next((o for o in best if o[0] in cited), best[0])
+    speaker = max((speaker for _, _, speaker in best), key=len)
+    return Quote(text=text, speaker=speaker, citation=refs.cite([index])[0])
+
+
+def _headline(material: _Material, chosen: list[Fact]) -> str:
+    """The source title closest to the story's main facts, preferring news-style titles."""
+    main = sorted(chosen, key=lambda f: -f.score)[:3]
+    focus = material.vectors[[fact.sentence.row for fact in main]].mean(axis=0)
+    scores = material.title_vectors @ focus
+    candidates = []
+    for index in np.argsort(-scores):
+        source = material.originals[int(index)]
+        headline = clean_headline(source.title, source.outlet, domain_of(source.url))
+        if len(headline.split()) >= 3:
+            candidates.append(headline)
+    news_style = [h for h in candidates if is_news_headline(h)]
+    if news_style or candidates:
+        return (news_style or candidates)[0]
+    return chosen[0].sentence.text.rstrip(".")
+
+
+def write_article(
+    sources: list[SourceArticle], embedder: Embedder, max_words: int = 250
+) -> WrittenArticle:
+    """One grounded article from a story's sources (see the module docstring)."""
+    material = _gather(sources, embedder)
+    facts = build_facts(material.sentences, material.facts_by_source, material.similarity)
+    _score(facts, material)
+    chosen = _select(facts, material, max_words)
+    refs = _References(material.originals)
+    body = _body(chosen, refs)
+    quote = _quote(material.originals, refs)  # may add a reference, so before the list is made
+    return WrittenArticle(
+        headline=_headline(material, chosen),
+        summary=_summary(chosen, body),
+        body=body,
+        references=refs.references(),
+        quote=quote,
+    )

@@ -1,0 +1,200 @@
+"""Sentences and what they state: splitting (pysbd), trimming, content words, proper names."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pysbd
+
+from gazette.text import collapse_spaces, normalise_for_matching
+
+MIN_WORDS, MAX_WORDS = 5, 70
+# "PORT CALDER (CWS) - " and the like: where the report was filed, not part of the sentence.
+DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Za-z .]+)?(?:\s*\([A-Za-z .]+\))?\s*[-–—]+\s+"
+)
+# Openers that only connect a sentence to its neighbours in the original article.
+CONNECTIVES = re.compile(r"^(?:Meanwhile|However|Separately|In a separate development|Also),\s+")
+PRONOUN_START = re.compile(r"^(?:It|He|She|They|This|These|That|Those|His|Her|Their|Its)\b")
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "said",
+        "says",
+        "say",
+        "told",
+        "according",
+    ]
+)
+NAME_WORD = re.compile(r"\b[A-Z][\w'’.-]*[a-z][\w'’-]*\b|\b[A-Z]{2,}\b")
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a text, paragraph by paragraph; pysbd handles abbreviations and decimals."""
+    sentences = []
+    for paragraph in text.split("\n"):
+        paragraph = paragraph.strip()
+        if paragraph:
+            sentences.extend(collapse_spaces(s) for s in _segmenter().segment(paragraph))
+    return [s for s in sentences if s]
+
+
+def trim_sentence(sentence: str) -> str:
+    """Remove a dateline or a connective opener; what remains is a substring of the original."""
+    trimmed = DATELINE.sub("", sentence, count=1)
+    trimmed = CONNECTIVES.sub("", trimmed, count=1)
+    if trimmed != sentence and trimmed:
+        trimmed = trimmed[0].upper() + trimmed[1:]
+    return trimmed
+
+
+def is_usable(sentence: str, title: str = "") -> bool:
+    """A complete sentence of reasonable length that is not the headline repeated."""
+    words = len(sentence.split())
+    if not MIN_WORDS <= words <= MAX_WORDS:
+        return False
+    if not re.search(r"[.!?][\"'”’)]?$", sentence):
+        return False
+    return normalise_for_matching(sentence) != normalise_for_matching(title)
+
+
+def starts_with_pronoun(sentence: str) -> bool:
+    return bool(PRONOUN_START.match(sentence))
+
+
+def content_words(sentence: str) -> set[str]:
+    """Lower-case words that carry meaning (no function words), numbers without separators."""
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", normalise_for_matching(sentence).casefold())
+    return {w.removesuffix("s") for w in re.findall(r"\w+", text) if w not in STOPWORDS}
+
+
+def proper_names(sentence: str) -> set[str]:
+    """Capitalised words not at the start of the sentence: names a supporting source must share."""
+    words = NAME_WORD.findall(normalise_for_matching(sentence))
+    first = sentence.split()[0].strip("\"'“‘") if sentence.split() else ""
+    return {w.rstrip(".") for w in words if w != first} - {"I"}

@@ -1,0 +1,160 @@
+"""The write stage: a new article version for every story whose reports changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gazette.config import WriteSettings
+from gazette.db.models import (
+    Article,
+    ArticleReference,
+    Citation,
+    Document,
+    Sentence,
+    Story,
+    StoryMember,
+    StoryState,
+    utcnow,
+)
+from gazette.embedding import Embedder
+from gazette.errors import InputError
+from gazette.records import CitedSentence, SourceArticle, WrittenArticle, slugify
+from gazette.write.compose import WRITER_NAME, write_article
+
+
+@dataclass
+class WriteReport:
+    written: int = 0
+    unchanged: int = 0
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+def story_sources(session: Session, story_id: int) -> list[SourceArticle]:
+    documents = session.scalars(
+        select(Document)
+        .join(StoryMember, StoryMember.document_id == Document.id)
+        .where(StoryMember.story_id == story_id)
+        .order_by(Document.published_at, Document.id)
+    )
+    return [
+        SourceArticle(
+            key=str(d.id),
+            title=d.title or d.feed_title or "",
+            text=d.text or "",
+            url=d.canonical_url or d.url,
+            outlet=d.outlet or d.domain or "",
+            published=d.published_at,
+            copy_of=str(d.copy_of_id) if d.copy_of_id else None,
+        )
+        for d in documents
+    ]
+
+
+def latest_article(session: Session, story_id: int) -> Article | None:
+    return session.scalar(
+        select(Article)
+        .where(Article.story_id == story_id)
+        .order_by(Article.version.desc())
+        .limit(1)
+    )
+
+
+def write_pending(session: Session, embedder: Embedder, settings: WriteSettings) -> WriteReport:
+    report = WriteReport()
+    stories = session.scalars(
+        select(Story)
+        .where(Story.state == StoryState.CLUSTERED, Story.merged_into_id.is_(None))
+        .order_by(Story.id)
+    )
+    for story in stories:
+        try:
+            written = write_article(story_sources(session, story.id), embedder, settings.max_words)
+        except InputError as exc:
+            report.errors[story.id] = str(exc)
+            continue
+        previous = latest_article(session, story.id)
+        if previous is not None and _same_content(previous, written):
+            report.unchanged += 1
+        else:
+            _store(session, story, written, previous)
+            report.written += 1
+        story.slug = slugify(written.headline)
+        story.state = StoryState.WRITTEN
+    session.flush()
+    return report
+
+
+def _same_content(article: Article, written: WrittenArticle) -> bool:
+    stored = [
+        (s.section, s.text, tuple(c.reference_number for c in s.citations))
+        for s in article.sentences
+    ]
+    new = [("summary", s.text, s.citations) for s in written.summary] + [
+        ("body", s.text, s.citations) for s in written.body
+    ]
+    stored_refs = [r.document_id for r in article.references]
+    new_refs = [int(r.key) for r in written.references]
+    return article.headline == written.headline and stored == new and stored_refs == new_refs
+
+
+def _change_note(session: Session, story: Story, previous: Article) -> str:
+    outlets = session.scalars(
+        select(Document.outlet)
+        .join(StoryMember, StoryMember.document_id == Document.id)
+        .where(StoryMember.story_id == story.id, StoryMember.joined_at > previous.created_at)
+    ).all()
+    names = sorted({o for o in outlets if o})
+    if not names:
+        return "Revised."
+    return "New reports from " + ", ".join(names) + "."
+
+
+def _store(
+    session: Session, story: Story, written: WrittenArticle, previous: Article | None
+) -> Article:
+    article = Article(
+        story_id=story.id,
+        version=(previous.version + 1) if previous else 1,
+        headline=written.headline,
+        summary=written.summary_text,
+        quote_text=written.quote.text if written.quote else None,
+        quote_speaker=written.quote.speaker if written.quote else None,
+        quote_reference=written.quote.citation if written.quote else None,
+        writer=WRITER_NAME,
+        word_count=written.word_count,
+        change_note=_change_note(session, story, previous) if previous else None,
+        created_at=utcnow(),
+    )
+    article.references = [
+        ArticleReference(
+            number=r.number,
+            document_id=int(r.key),
+            url=r.url,
+            title=r.title,
+            outlet=r.outlet,
+            published_at=r.published,
+        )
+        for r in written.references
+    ]
+    numbered = [("summary", s) for s in written.summary] + [("body", s) for s in written.body]
+    article.sentences = [
+        _sentence(section, position, sentence)
+        for position, (section, sentence) in enumerate(numbered)
+    ]
+    session.add(article)
+    return article
+
+
+def _sentence(section: str, position: int, sentence: CitedSentence) -> Sentence:
+    row = Sentence(
+        section=section,
+        position=position,
+        paragraph=sentence.paragraph,
+        kind=sentence.kind,
+        text=sentence.text,
+    )
+    row.citations = [Citation(reference_number=n) for n in sentence.citations]
+    return row
