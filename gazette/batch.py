@@ -1,0 +1,259 @@
+"""The batch interfaces: extract, cluster and summarize over JSON Lines files.
+
+They run exactly the algorithms the pipeline runs, on records instead of the database, for users
+with archives and for measuring quality. Every input line is validated; a bad one stops the run
+with its line number and what is wrong, before anything is written.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from gazette.cluster import cluster_items
+from gazette.config import ClusterSettings, FetchSettings
+from gazette.dedupe.near import NearDuplicateIndex
+from gazette.embedding import Embedder
+from gazette.errors import GazetteError, InputError
+from gazette.extract import extract_article
+from gazette.fetch import Fetcher
+from gazette.records import ClusterItem, SourceArticle, WrittenArticle
+from gazette.tag import tag_story
+from gazette.write import write_article
+
+
+def _parse_time(value: str | int | float | None) -> datetime | None:
+    """ISO 8601 (a missing zone means UTC) or epoch milliseconds."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+        return datetime.fromtimestamp(int(value) / 1000, UTC)
+    try:
+        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"not ISO 8601 or epoch milliseconds: {value!r}") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class ClusterInput(_Record):
+    id: str | int
+    title: str
+    text: str = ""
+    published: datetime | None = None
+    source: str = ""
+    url: str = ""
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _time(cls, value: Any) -> datetime | None:
+        return _parse_time(value)
+
+
+class SummarizeSource(_Record):
+    title: str = ""
+    text: str = ""
+    url: str = ""
+    source: str = ""
+    published: datetime | None = None
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _time(cls, value: Any) -> datetime | None:
+        return _parse_time(value)
+
+
+class SummarizeInput(_Record):
+    id: str | int
+    sources: list[SummarizeSource] = Field(min_length=1)
+
+
+Record = TypeVar("Record", bound=BaseModel)
+
+
+def read_jsonl(path: Path, model: type[Record]) -> list[Record]:
+    """Every line of a JSON Lines file as `model`; InputError names the first bad line."""
+    if not path.is_file():
+        raise InputError(f"input file not found: {path}")
+    records = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(model.model_validate(json.loads(line)))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}: not valid JSON: {exc.msg}") from exc
+            except ValidationError as exc:
+                problems = "; ".join(
+                    f"{'.'.join(str(p) for p in e['loc']) or 'line'}: {e['msg']}"
+                    for e in exc.errors()
+                )
+                raise InputError(f"{path}:{number}: {problems}") from exc
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}:{number}: not UTF-8 text") from exc
+    return records
+
+
+def write_jsonl(records: Iterable[dict], handle: TextIO) -> int:
+    count = 0
+    for record in records:
+        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+# --- extract ---------------------------------------------------------------------------------
+
+
+def extract_inputs(
+    inputs: list[str], fetch_settings: FetchSettings
+) -> Iterator[dict[str, Any] | GazetteError]:
+    """One output object per input, or the error that input raised."""
+    fetcher: Fetcher | None = None
+    try:
+        for item in inputs:
+            try:
+                if item.startswith(("http://", "https://")):
+                    fetcher = fetcher or Fetcher(fetch_settings)
+                    page = fetcher.fetch(item)
+                    html, url = page.body, page.url
+                else:
+                    html, url = _read_page(Path(item)), None
+                article = extract_article(html, url or Path(item).resolve().as_uri())
+            except GazetteError as exc:
+                yield exc
+                continue
+            found_url = (
+                article.canonical_url if not article.canonical_url.startswith("file:") else None
+            )
+            yield {
+                "path": item,
+                "url": found_url or url,
+                "title": article.title,
+                "text": article.text,
+                "authors": list(article.authors),
+                "published": _iso(article.published),
+                "language": article.language,
+                "image": article.image,
+            }
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+
+
+def _read_page(path: Path) -> bytes:
+    if not path.is_file():
+        raise InputError(f"no such file: {path}")
+    data = path.read_bytes()
+    if path.name.endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{path}: not a valid gzip file: {exc}") from exc
+    return data
+
+
+# --- cluster ---------------------------------------------------------------------------------
+
+
+def cluster_records(
+    records: list[ClusterInput], embedder: Embedder, settings: ClusterSettings
+) -> list[dict[str, Any]]:
+    """Assignments in input order. Items without a date are placed after dated ones, in input
+    order; a duplicated id is an error (the same item twice would be counted twice)."""
+    seen: set[str] = set()
+    latest = max(
+        (r.published for r in records if r.published), default=datetime(1970, 1, 1, tzinfo=UTC)
+    )
+    items = []
+    for index, record in enumerate(records):
+        key = str(record.id)
+        if key in seen:
+            raise InputError(f"duplicate id {key!r} in input (line {index + 1})")
+        seen.add(key)
+        items.append(
+            ClusterItem(
+                id=key,
+                title=record.title,
+                text=record.text,
+                published=record.published or latest,
+                source=record.source,
+                url=record.url,
+            )
+        )
+    assignments = {a.item_id: a.story_id for a in cluster_items(items, embedder, settings)}
+    return [{"id": record.id, "story": assignments[str(record.id)]} for record in records]
+
+
+# --- summarize -------------------------------------------------------------------------------
+
+
+def story_sources(record: SummarizeInput) -> list[SourceArticle]:
+    """The input's sources as writer records, with syndicated copies linked to their original."""
+    index = NearDuplicateIndex()
+    sources = []
+    for number, source in enumerate(record.sources):
+        key = str(number)
+        copies = index.find(source.text) if source.text.strip() else []
+        sources.append(
+            SourceArticle(
+                key=key,
+                title=source.title,
+                text=source.text,
+                url=source.url,
+                outlet=source.source,
+                published=source.published,
+                copy_of=copies[0][0] if copies else None,
+            )
+        )
+        if source.text.strip():
+            index.add(key, source.text)
+    return sources
+
+
+def summarize_record(record: SummarizeInput, embedder: Embedder, max_words: int) -> dict[str, Any]:
+    sources = story_sources(record)
+    try:
+        article = write_article(sources, embedder, max_words)
+    except InputError as exc:
+        raise InputError(f"story {record.id!r}: {exc}") from exc
+    article.tags = tag_story(sources)
+    return article_to_json(record.id, article)
+
+
+def article_to_json(story_id: str | int, article: WrittenArticle) -> dict[str, Any]:
+    return {
+        "id": story_id,
+        "headline": article.headline,
+        "summary": article.summary_text,
+        "body": article.body_text,
+        "sentences": [{"text": s.text, "citations": list(s.citations)} for s in article.body],
+        "references": [
+            {"url": r.url, "title": r.title, "source": r.outlet, "published": _iso(r.published)}
+            for r in article.references
+        ],
+        "quote": (
+            {
+                "text": article.quote.text,
+                "speaker": article.quote.speaker,
+                "citation": article.quote.citation,
+            }
+            if article.quote
+            else None
+        ),
+        "tags": [tag.name for tag in article.tags],
+    }

@@ -1,0 +1,373 @@
+"""The `gazette` command: a thin layer over the library.
+
+Exit codes: 0 success; 1 the work failed or some items failed (each is reported); 2 bad usage,
+configuration or input.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from gazette import __version__
+from gazette.config import Settings, default_config_text, load_settings
+from gazette.db import Database
+from gazette.errors import GazetteError, InputError
+
+if TYPE_CHECKING:  # the pipeline imports heavy libraries: load it only for commands that run it
+    from gazette.pipeline import RunReport
+
+app = typer.Typer(
+    help="Gazette: multi-source news with every sentence cited. Run `gazette demo` to try it.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+sources_app = typer.Typer(help="Add, list and remove the feeds and pages Gazette follows.")
+app.add_typer(sources_app, name="sources")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class State:
+    config: Path | None = None
+    database_url: str | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+
+    def settings(self, **overrides: Any) -> Settings:
+        if self._settings is None:
+            if self.database_url:
+                overrides.setdefault("database_url", self.database_url)
+            self._settings = load_settings(self.config, **overrides)
+        return self._settings
+
+    def database(self) -> Database:
+        database = Database(self.settings().database_url)
+        database.migrate()
+        return database
+
+
+def reports_errors(command: F) -> F:
+    """Turn Gazette's expected errors into a one-line message and the matching exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except GazetteError as exc:
+            err.print(f"[red]error:[/red] {exc}", markup=True, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _state(ctx: typer.Context) -> State:
+    return ctx.ensure_object(State)
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Config file (default: ./gazette.toml).")
+    ] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="Database URL, overriding the config.")
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"gazette {__version__}")
+        raise typer.Exit()
+    ctx.obj = State(config=config, database_url=database)
+
+
+@app.command()
+@reports_errors
+def init(
+    ctx: typer.Context,
+    write_config: Annotated[
+        bool, typer.Option(help="Write ./gazette.toml with every default if it does not exist.")
+    ] = True,
+) -> None:
+    """Create the database (or bring its schema up to date) and a starter gazette.toml."""
+    state = _state(ctx)
+    if write_config and state.config is None and not Path("gazette.toml").exists():
+        Path("gazette.toml").write_text(default_config_text(), encoding="utf-8")
+        out.print("wrote gazette.toml")
+    database = state.database()
+    out.print(f"database ready: {database.url}")
+
+
+@sources_app.command("add")
+@reports_errors
+def sources_add(
+    ctx: typer.Context,
+    location: Annotated[str, typer.Argument(help="Feed or page URL, or a local file path.")],
+    kind: Annotated[str, typer.Option(help="feed (RSS/Atom) or page (a single article).")] = "feed",
+    name: Annotated[
+        str | None, typer.Option(help="Display name (default: the feed's title).")
+    ] = None,
+) -> None:
+    """Follow a new source."""
+    from gazette.sources import add_source
+
+    database = _state(ctx).database()
+    with database.transaction() as session:
+        source = add_source(session, location, kind=kind, name=name)
+        out.print(f"added source {source.id}: {source.url}")
+
+
+@sources_app.command("list")
+@reports_errors
+def sources_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Show every source with its health: last success, last error, failures, items seen."""
+    from gazette.sources import list_sources
+
+    database = _state(ctx).database()
+    with database.session() as session:
+        sources = list_sources(session)
+        rows = [
+            {
+                "id": s.id,
+                "kind": s.kind,
+                "url": s.url,
+                "name": s.name,
+                "enabled": s.enabled,
+                "last_success": s.last_success_at.isoformat() if s.last_success_at else None,
+                "last_error": s.last_error,
+                "consecutive_failures": s.consecutive_failures,
+                "items_seen": s.items_seen,
+            }
+            for s in sources
+        ]
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    table = Table("id", "kind", "url", "name", "last success", "failures", "items", "last error")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["kind"],
+            row["url"],
+            row["name"] or "",
+            row["last_success"] or "never",
+            str(row["consecutive_failures"]),
+            str(row["items_seen"]),
+            row["last_error"] or "",
+        )
+    out.print(table)
+
+
+@sources_app.command("remove")
+@reports_errors
+def sources_remove(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="The source's id or URL.")],
+) -> None:
+    """Stop following a source. Its articles and stories stay."""
+    from gazette.sources import remove_source
+
+    database = _state(ctx).database()
+    with database.transaction() as session:
+        removed = remove_source(session, source)
+        out.print(f"removed source {removed.id}: {removed.url}")
+
+
+def _print_run(report: RunReport) -> None:
+    results = {
+        "sources": f"{report.sources.sources} read, {report.sources.new_documents} new articles",
+        "fetch": f"{report.fetch.fetched} pages",
+        "extract": f"{report.extract.extracted} articles",
+        "dedupe": f"{report.dedupe.ready} unique, {report.dedupe.copies} syndicated copies, "
+        f"{report.dedupe.duplicates} duplicates",
+        "cluster": f"{report.cluster.assigned} assigned, {report.cluster.new_stories} new stories",
+        "write": f"{report.write.written} articles written, {report.write.unchanged} unchanged",
+        "tag": f"{report.tag.tagged} stories tagged",
+        "publish": f"{report.publish.published} published, "
+        f"{report.publish.awaiting_review} awaiting review",
+    }
+    table = Table("stage", "result", "seconds")
+    for stage, result in results.items():
+        table.add_row(stage, result, f"{report.seconds.get(stage, 0.0):.2f}")
+    out.print(table)
+    for where, message in report.sources.warnings.items():
+        err.print(f"warning: {where}: {message}", soft_wrap=True)
+    for where, message in report.errors().items():
+        err.print(f"[red]error:[/red] {where}: {message}", soft_wrap=True)
+
+
+@app.command()
+@reports_errors
+def run(ctx: typer.Context) -> None:
+    """Run one pass of the whole pipeline: sources, fetch, extract, dedupe, cluster, write, tag,
+    publish. Exits with 1 if any source, page or story failed (the rest is still stored)."""
+    from gazette.pipeline import run_pipeline
+
+    state = _state(ctx)
+    report = run_pipeline(state.database(), state.settings())
+    _print_run(report)
+    if report.errors():
+        raise typer.Exit(1)
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from gazette.web import create_app
+
+    out.print(f"serving {settings.site.title} on http://{host}:{port}/  (Ctrl+C to stop)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
+@reports_errors
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the website: home, stories, tags, RSS feed, comments."""
+    state = _state(ctx)
+    state.database()
+    _serve(state.settings(), host, port)
+
+
+@app.command()
+@reports_errors
+def demo(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    serve_site: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve after the run.")
+    ] = True,
+    workdir: Annotated[Path, typer.Option(help="Where the demo database is created.")] = Path(
+        ".demo"
+    ),
+    corpus: Annotated[Path, typer.Option(help="The demo corpus folder.")] = DEMO_DIR,
+) -> None:
+    """Run the whole pipeline on the bundled demo corpus (offline), then serve the site."""
+    from gazette.pipeline import run_pipeline
+    from gazette.sources import add_source
+
+    if not (corpus / "sources.txt").is_file():
+        raise InputError(f"no demo corpus at {corpus} (expected {corpus / 'sources.txt'})")
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    settings = load_settings(
+        corpus / "gazette.toml", database_url=f"sqlite:///{(workdir / 'gazette.db').resolve()}"
+    )
+    database = Database(settings.database_url)
+    database.migrate()
+    feeds = (corpus / "sources.txt").read_text(encoding="utf-8").split()
+    with database.transaction() as session:
+        for feed in feeds:
+            add_source(session, feed)
+    out.print(f"demo: {len(feeds)} sources, database {database.url}")
+    report = run_pipeline(database, settings)
+    _print_run(report)
+    if serve_site:
+        _serve(settings, host, port)
+
+
+@app.command()
+@reports_errors
+def extract(
+    ctx: typer.Context,
+    inputs: Annotated[list[str], typer.Argument(help="HTML files (.html, .html.gz) or URLs.")],
+    output: Annotated[
+        Path | None, typer.Option(help="Write JSON Lines here (default: stdout).")
+    ] = None,
+) -> None:
+    """Extract article text and metadata: one JSON object per input, with path, url, title,
+    text, authors, published, language and image. Exits with 1 if any input failed."""
+    from gazette.batch import extract_inputs, write_jsonl
+
+    settings = _state(ctx).settings()
+    failed = 0
+    handle = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        for result in extract_inputs(inputs, settings.fetch):
+            if isinstance(result, GazetteError):
+                err.print(f"[red]error:[/red] {result}", soft_wrap=True)
+                failed += 1
+            else:
+                write_jsonl([result], handle)
+    finally:
+        if output:
+            handle.close()
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def cluster(
+    ctx: typer.Context,
+    input: Annotated[
+        Path,
+        typer.Option("--input", "-i", help="JSON Lines: id, title, text, published, source, url."),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSON Lines: id, story.")],
+) -> None:
+    """Group items into stories with the pipeline's clustering, in publication order."""
+    from gazette.batch import ClusterInput, cluster_records, read_jsonl, write_jsonl
+    from gazette.embedding import default_embedder
+
+    settings = _state(ctx).settings()
+    records = read_jsonl(input, ClusterInput)
+    assignments = cluster_records(records, default_embedder(), settings.cluster)
+    with output.open("w", encoding="utf-8") as handle:
+        write_jsonl(assignments, handle)
+    stories = len({a["story"] for a in assignments})
+    err.print(f"{len(assignments)} items in {stories} stories -> {output}")
+
+
+@app.command()
+@reports_errors
+def summarize(
+    ctx: typer.Context,
+    input: Annotated[Path, typer.Option("--input", "-i", help="JSON Lines: id, sources[].")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="JSON Lines: one article per story.")
+    ],
+    max_words: Annotated[int | None, typer.Option(help="Body length budget in words.")] = None,
+) -> None:
+    """Write one cited article per story: headline, summary, body with [n] markers, sentences
+    with citations, references, quote and tags."""
+    from gazette.batch import SummarizeInput, read_jsonl, summarize_record, write_jsonl
+    from gazette.embedding import default_embedder
+
+    settings = _state(ctx).settings()
+    records = read_jsonl(input, SummarizeInput)
+    words = max_words or settings.write.max_words
+    if words < 40:
+        raise InputError("--max-words must be at least 40")
+    embedder = default_embedder()
+    articles = [summarize_record(record, embedder, words) for record in records]
+    with output.open("w", encoding="utf-8") as handle:
+        write_jsonl(articles, handle)
+    err.print(f"{len(articles)} articles -> {output}")
+
+
+def main() -> None:
+    app()
