@@ -1,0 +1,89 @@
+"""Shared fixtures: the demo run once per session, a real PostgreSQL schema, the real model."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from gazette.config import Settings, load_settings
+from gazette.db import Database
+from gazette.embedding import MiniLMEmbedder, default_embedder
+from gazette.pipeline import RunReport, run_pipeline
+from gazette.sources import add_source
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "demo"
+POSTGRES_URL = os.environ.get(
+    "GAZETTE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@dataclass
+class DemoRun:
+    database: Database
+    settings: Settings
+    report: RunReport
+    expected: dict
+
+
+def demo_settings(database_url: str, **overrides: object) -> Settings:
+    return load_settings(DEMO / "gazette.toml", database_url=database_url, **overrides)
+
+
+def run_demo(database_url: str, embedder: MiniLMEmbedder, **overrides: object) -> DemoRun:
+    settings = demo_settings(database_url, **overrides)
+    database = Database(settings.database_url)
+    database.migrate()
+    with database.transaction() as session:
+        for feed in (DEMO / "sources.txt").read_text().split():
+            add_source(session, feed)
+    report = run_pipeline(database, settings, embedder)
+    expected = json.loads((DEMO / "expected.json").read_text())
+    return DemoRun(database, settings, report, expected)
+
+
+@pytest.fixture(scope="session")
+def embedder() -> MiniLMEmbedder:
+    return default_embedder()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> DemoRun:
+    """The bundled demo, run once through the whole pipeline into a SQLite file."""
+    path = tmp_path_factory.mktemp("demo") / "gazette.db"
+    return run_demo(f"sqlite:///{path}", embedder)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'gazette.db'}"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh schema in the machine's PostgreSQL, dropped afterwards.
+
+    Skipped on a developer machine without PostgreSQL; in CI (CI=true) its absence is a failure.
+    """
+    schema = f"gazette_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:
+        admin.dispose()
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc}")
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()

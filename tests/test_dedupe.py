@@ -1,0 +1,75 @@
+"""Duplicates and syndicated copies, in the near-duplicate index and in the stage."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from gazette.db import Database
+from gazette.db.models import Document, DocumentStatus
+from gazette.dedupe import NearDuplicateIndex, dedupe_pending
+
+WIRE = (
+    "PORT CALDER (CWS) - The harbour authority approved a new container terminal on Monday, "
+    "at a cost of 800 million crowns, the authority said in a statement. The terminal will "
+    "double the port's capacity by 2030 and create 400 jobs. Environmental groups said the "
+    "dredging needed for the terminal would harm the estuary's seagrass beds. The authority "
+    "said it would plant new beds elsewhere in the estuary. Construction starts next spring."
+)
+EDITED_COPY = WIRE.replace("on Monday, ", "on Monday ").rsplit(" Construction", 1)[0]
+INDEPENDENT = (
+    "Port Calder will get a second container terminal after the harbour authority voted for the "
+    "800 million crown project. Supporters say it brings 400 jobs; green groups fear for the "
+    "seagrass in the estuary, which they say dredging will destroy."
+)
+
+
+def test_edited_wire_copies_match_and_independent_reports_do_not() -> None:
+    index = NearDuplicateIndex()
+    index.add("wire", WIRE)
+    matches = index.find(EDITED_COPY)
+    assert [key for key, _ in matches] == ["wire"] and matches[0][1] > 0.7
+    assert index.find(INDEPENDENT) == []
+
+
+def add(session, url: str, text: str, hour: int, canonical: str | None = None) -> Document:  # type: ignore[no-untyped-def]
+    document = Document(
+        url=url,
+        canonical_url=canonical or url,
+        domain=url.split("/")[2],
+        title="t",
+        text=text,
+        status=DocumentStatus.EXTRACTED,
+        published_at=datetime(2026, 11, 16, hour, tzinfo=UTC),
+    )
+    session.add(document)
+    session.flush()
+    return document
+
+
+def test_stage_marks_duplicates_and_links_copies_to_the_earliest_report(sqlite_url: str) -> None:
+    database = Database(sqlite_url)
+    database.migrate()
+    with database.transaction() as session:
+        original = add(session, "https://a.example/1", WIRE, 8)
+        copy = add(session, "https://b.example/1", EDITED_COPY, 9)
+        same_page = add(
+            session, "https://a.example/1?print=1", WIRE + " ", 10, canonical="https://a.example/1"
+        )
+        other = add(session, "https://c.example/1", INDEPENDENT, 11)
+        report = dedupe_pending(session)
+    assert (report.ready, report.copies, report.duplicates) == (3, 1, 1)
+    with database.session() as session:
+        assert session.get(Document, original.id).copy_of_id is None
+        assert session.get(Document, copy.id).copy_of_id == original.id
+        assert session.get(Document, same_page.id).status == DocumentStatus.DUPLICATE
+        assert session.get(Document, same_page.id).duplicate_of_id == original.id
+        assert session.get(Document, other.id).copy_of_id is None
+    # a later run sees what earlier runs classified: the same text from another outlet is a
+    # syndicated copy (its outlet counts in the coverage), from the same site a duplicate
+    with database.transaction() as session:
+        verbatim_elsewhere = add(session, "https://d.example/1", WIRE, 12)
+        same_site_again = add(session, "https://a.example/archive/1", WIRE, 13)
+        dedupe_pending(session)
+        assert verbatim_elsewhere.status == DocumentStatus.READY
+        assert verbatim_elsewhere.copy_of_id == original.id
+        assert same_site_again.status == DocumentStatus.DUPLICATE

@@ -1,0 +1,164 @@
+"""The whole pipeline on the bundled demo: grouping, independence, grounding, idempotence."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from conftest import DemoRun, run_demo
+from helpers import (
+    grouping,
+    latest_articles,
+    names,
+    normalise,
+    numbers,
+    row_counts,
+    source_texts,
+    story_of,
+)
+
+from gazette.db import Database
+from gazette.pipeline import run_pipeline
+from gazette.web.queries import story_view
+
+
+def test_demo_run_reports_no_errors(demo: DemoRun) -> None:
+    assert demo.report.errors() == {}
+    assert demo.report.sources.new_documents == demo.expected["articles"]
+    assert demo.report.extract.extracted == demo.expected["articles"]
+
+
+def test_expected_story_grouping_is_reproduced(demo: DemoRun) -> None:
+    with demo.database.session() as session:
+        found = {frozenset(urls) for urls in grouping(session).values()}
+    expected = {frozenset(urls) for urls in demo.expected["stories"].values()}
+    assert found == expected
+
+
+@pytest.mark.parametrize("pair_index", range(4))
+def test_look_alike_events_stay_separate_stories(demo: DemoRun, pair_index: int) -> None:
+    first, second = demo.expected["separate"][pair_index]
+    with demo.database.session() as session:
+        first_stories = {story_of(session, u) for u in demo.expected["stories"][first]}
+        second_stories = {story_of(session, u) for u in demo.expected["stories"][second]}
+    assert len(first_stories) == 1 and len(second_stories) == 1
+    assert first_stories != second_stories
+
+
+def test_wire_copies_count_as_one_independent_source(demo: DemoRun) -> None:
+    wire_urls = demo.expected["wire_groups"]["cws-rate-rise"]
+    story_urls = demo.expected["stories"]["rate-rise"]
+    with demo.database.session() as session:
+        view = story_view(session, story_of(session, story_urls[0]))
+        assert view is not None
+        assert view.coverage.reports == len(story_urls)
+        assert view.coverage.independent_sources == len(story_urls) - len(wire_urls) + 1
+        assert view.card.sources == view.coverage.independent_sources
+        cited_wire_copies = [r for r in view.references if r.url in wire_urls]
+        assert len(cited_wire_copies) == 1
+        # every outlet still shows in the coverage box
+        outlets = {domain for _, domain in view.coverage.outlets}
+        assert {re.sub(r"https://([^/]+)/.*", r"\1", u) for u in story_urls} == outlets
+
+
+def test_every_body_sentence_is_cited_and_grounded_in_its_sources(demo: DemoRun) -> None:
+    with demo.database.session() as session:
+        articles = latest_articles(session)
+        assert len(articles) == len(demo.expected["stories"])
+        for article in articles:
+            sources = {n: normalise(t) for n, t in source_texts(session, article).items()}
+            raw = source_texts(session, article)
+            for sentence in article.sentences:
+                cited = [c.reference_number for c in sentence.citations]
+                assert cited, f"uncited sentence: {sentence.text}"
+                assert set(cited) <= set(sources), f"citation without a reference: {sentence.text}"
+                if sentence.kind == "disagreement":
+                    continue
+                # verbatim (or trimmed from) at least one cited source...
+                assert any(normalise(sentence.text) in sources[n] for n in cited), sentence.text
+                # ...and every cited source carries its numbers and names
+                for number in cited:
+                    assert numbers(sentence.text) <= numbers(raw[number]), (sentence.text, number)
+                    assert names(sentence.text) <= set(re.findall(r"[A-Z][a-z]+", raw[number])), (
+                        sentence.text,
+                        number,
+                    )
+
+
+def test_disagreement_on_a_figure_is_stated_with_each_side_cited(demo: DemoRun) -> None:
+    values = demo.expected["disagreements"]["ravel-floods"]
+    url = demo.expected["stories"]["ravel-floods"][0]
+    with demo.database.session() as session:
+        article = next(a for a in latest_articles(session) if a.story_id == story_of(session, url))
+        texts = source_texts(session, article)
+        statements = [s for s in article.sentences if s.kind == "disagreement"]
+        assert len(statements) == 1
+        statement = statements[0].text
+        for value in values:
+            assert value in statement
+        # each side's value is followed by markers for sources that report that value
+        for value, markers in re.findall(r"([\d,]+) \w+ ((?:\[\d+\])+)", statement):
+            for number in map(int, re.findall(r"\d+", markers)):
+                assert value in texts[number]
+
+
+def test_key_quotes_are_verbatim_and_attributed(demo: DemoRun) -> None:
+    with demo.database.session() as session:
+        articles = latest_articles(session)
+        with_quotes = [a for a in articles if a.quote_text]
+        assert len(with_quotes) >= len(articles) - 1
+        for article in with_quotes:
+            source = source_texts(session, article)[article.quote_reference]
+            assert normalise(article.quote_text) in normalise(source)
+            assert article.quote_speaker.split()[-1] in source
+
+
+def test_article_bodies_respect_the_word_budget(demo: DemoRun) -> None:
+    with demo.database.session() as session:
+        for article in latest_articles(session):
+            body_words = sum(len(s.text.split()) for s in article.sentences if s.section == "body")
+            assert 0 < body_words <= demo.settings.write.max_words
+            summary = [s for s in article.sentences if s.section == "summary"]
+            assert 1 <= len(summary) <= 3
+
+
+def test_a_second_run_changes_nothing(demo: DemoRun) -> None:
+    with demo.database.session() as session:
+        before = row_counts(session)
+    report = run_pipeline(demo.database, demo.settings)
+    with demo.database.session() as session:
+        after = row_counts(session)
+    assert report.sources.new_documents == 0
+    assert report.write.written == 0
+    assert after == before
+
+
+class ExplodingEmbedder:
+    """Fails on the first call, as a crash in the middle of a run would."""
+
+    name = "exploding"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        raise RuntimeError("simulated crash during clustering")
+
+
+def test_a_crashed_run_leaves_the_database_as_it_was_and_a_rerun_completes(
+    sqlite_url: str, demo: DemoRun, embedder
+) -> None:
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run_demo(sqlite_url, ExplodingEmbedder())  # type: ignore[arg-type]
+    database = Database(sqlite_url)
+    with database.session() as session:
+        counts = row_counts(session)
+    # the sources were added before the run and stay; everything the run did is gone
+    assert counts.pop("sources") == demo.expected["outlets"]
+    assert counts == dict.fromkeys(counts, 0)
+    # the same run again, now without the crash, ends in the same state as a clean run
+    report = run_pipeline(database, demo.settings, embedder)
+    assert report.errors() == {}
+    with database.session() as session, demo.database.session() as clean:
+        assert {frozenset(u) for u in grouping(session).values()} == {
+            frozenset(u) for u in grouping(clean).values()
+        }
+        assert row_counts(session) == row_counts(clean)

@@ -1,0 +1,209 @@
+"""The extractive writer on small hand-written stories, and the summarize batch format."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from gazette.batch import SummarizeInput, summarize_record
+from gazette.errors import InputError
+from gazette.records import SourceArticle
+from gazette.write import write_article
+from gazette.write.headline import clean_headline
+from gazette.write.quotes import find_quotes
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+A = SourceArticle(
+    key="a",
+    outlet="Coast Daily",
+    url="https://coastdaily.example/ferry",
+    published=T0,
+    title="Ferry service to Skarv Island suspended after engine fire - Coast Daily",
+    text=(
+        "The ferry service to Skarv Island was suspended on Monday after a fire broke out in "
+        "the engine room of the MV Tern.\n"
+        "All 86 passengers were brought back to Brenmouth harbour safely, the operator said.\n"
+        '"Our crew did exactly what they were trained to do," said operator chief Lena Holt.\n'
+        "The service will resume on Thursday with a replacement vessel."
+    ),
+)
+B = SourceArticle(
+    key="b",
+    outlet="Island Voice",
+    url="https://islandvoice.example/tern-fire",
+    published=T0 + timedelta(hours=1),
+    title="Engine fire halts Skarv Island ferry",
+    text=(
+        "An engine room fire on the MV Tern on Monday forced the suspension of the ferry "
+        "service to Skarv Island.\n"
+        "All 86 passengers returned to Brenmouth harbour safely.\n"
+        "Islanders said they were worried about deliveries of food and medicine.\n"
+        '"Our crew did exactly what they were trained to do," Holt said.'
+    ),
+)
+B_COPY = SourceArticle(
+    key="b-copy",
+    outlet="Regional Wire Reprint",
+    url="https://reprint.example/tern",
+    published=T0 + timedelta(hours=2),
+    title="Engine fire halts island ferry",
+    text=B.text,
+    copy_of="b",
+)
+C = SourceArticle(
+    key="c",
+    outlet="Harbour Post",
+    url="https://harbourpost.example/tern",
+    published=T0 + timedelta(hours=3),
+    title="Skarv ferry suspended after fire",
+    text=(
+        "The Skarv Island ferry service has been suspended after an engine fire on the MV Tern "
+        "on Monday.\n"
+        "The 70 passengers on board were taken back to Brenmouth harbour without injury.\n"
+        "A replacement vessel will take over the route on Thursday."
+    ),
+)
+
+
+def test_every_sentence_cites_sources_that_support_it(embedder) -> None:
+    article = write_article([A, B, C], embedder)
+    keys = {r.number: r.key for r in article.references}
+    texts = {"a": A.text, "b": B.text, "c": C.text}
+    assert article.body and all(s.citations for s in article.body)
+    for sentence in article.body:
+        if sentence.kind == "fact":
+            assert any(sentence.text in texts[keys[n]] for n in sentence.citations)
+    # a fact reported by all three cites all three
+    lead_citations = {keys[n] for n in article.body[0].citations}
+    assert lead_citations == {"a", "b", "c"}
+
+
+def test_figures_that_disagree_are_stated_with_each_side(embedder) -> None:
+    article = write_article([A, B, C], embedder)
+    disagreements = [s for s in article.body if s.kind == "disagreement"]
+    assert len(disagreements) == 1
+    text = disagreements[0].text
+    assert "86 passengers" in text and "70 passengers" in text
+    numbers = {r.key: r.number for r in article.references}
+    assert f"Harbour Post reported 70 passengers [{numbers['c']}]" in text
+    # the 86 figure is never cited to the outlet that said 70
+    for sentence in article.body:
+        if "86" in sentence.text and sentence.kind == "fact":
+            assert numbers["c"] not in sentence.citations
+
+
+def test_a_syndicated_copy_is_never_a_separate_reference(embedder) -> None:
+    article = write_article([A, B, B_COPY, C], embedder)
+    assert "b-copy" not in {r.key for r in article.references}
+    assert len(article.references) == 3
+
+
+def test_quote_is_verbatim_with_the_full_name_of_the_speaker(embedder) -> None:
+    article = write_article([A, B, C], embedder)
+    assert article.quote is not None
+    assert article.quote.text == "Our crew did exactly what they were trained to do"
+    assert article.quote.speaker == "Lena Holt"
+    cited = next(r for r in article.references if r.number == article.quote.citation)
+    assert cited.key in {"a", "b"}
+
+
+def test_headline_is_cleaned_of_the_outlet_name(embedder) -> None:
+    article = write_article([A], embedder)
+    assert article.headline == "Ferry service to Skarv Island suspended after engine fire"
+
+
+@pytest.mark.parametrize(
+    ("title", "outlet", "expected"),
+    [
+        ("Mayor resigns - The Daily Example", "The Daily Example", "Mayor resigns"),
+        ("Mayor resigns | Example News", "", "Mayor resigns"),
+        ("Mayor resigns — example.com", "", "Mayor resigns — example.com"),
+        ("Mayor resigns — example.com", "Example", "Mayor resigns — example.com"),
+        ("Mayor resigns — example.com", "", "Mayor resigns — example.com"),
+        ("Mayor quits - again", "Daily", "Mayor quits - again"),
+        ("Daily: Mayor quits", "Daily", "Mayor quits"),
+    ],
+)
+def test_clean_headline(title: str, outlet: str, expected: str) -> None:
+    assert clean_headline(title, outlet) == expected
+
+
+def test_clean_headline_uses_the_domain() -> None:
+    assert clean_headline("Mayor resigns — example.com", "", "example.com") == "Mayor resigns"
+
+
+def test_single_source_story(embedder) -> None:
+    article = write_article([C], embedder)
+    assert {n for s in article.body for n in s.citations} == {1}
+    assert [r.key for r in article.references] == ["c"]
+
+
+def test_sources_without_sentences_are_skipped_and_all_empty_is_an_error(embedder) -> None:
+    empty = SourceArticle(key="e", title="Only a headline", text="")
+    article = write_article([empty, C], embedder)
+    assert [r.key for r in article.references] == ["c"]
+    with pytest.raises(InputError, match=r"no.*complete sentence"):
+        write_article([empty], embedder)
+    with pytest.raises(InputError, match="at least one source"):
+        write_article([], embedder)
+
+
+def test_the_word_budget_holds(embedder) -> None:
+    article = write_article([A, B, C], embedder, max_words=40)
+    assert 0 < article.word_count <= 40
+
+
+def test_quotes_need_a_named_speaker() -> None:
+    text = (
+        "Council leader Mia Strand opened the meeting. "
+        '"We will not raise taxes this year," she said.\n'
+        '"Somebody said something here that is long enough to count," a witness recalled.\n'
+        'Finance chief Omar Haddad said: "The budget balances without any new borrowing at all."'
+    )
+    found = {q.text: q.speaker for q in find_quotes(text)}
+    assert found == {
+        "We will not raise taxes this year": "Mia Strand",
+        "The budget balances without any new borrowing at all.": "Omar Haddad",
+    }
+
+
+def test_summarize_output_has_exactly_the_documented_fields(embedder) -> None:
+    record = SummarizeInput.model_validate(
+        {
+            "id": "ferry",
+            "sources": [
+                {
+                    "title": s.title,
+                    "text": s.text,
+                    "url": s.url,
+                    "source": s.outlet,
+                    "published": s.published.isoformat(),
+                }
+                for s in (A, B, B_COPY, C)
+            ],
+        }
+    )
+    output = summarize_record(record, embedder, 250)
+    json.dumps(output)  # serialisable as it is
+    assert set(output) == {
+        "id",
+        "headline",
+        "summary",
+        "body",
+        "sentences",
+        "references",
+        "quote",
+        "tags",
+    }
+    assert set(output["quote"]) == {"text", "speaker", "citation"}
+    assert all(set(r) == {"url", "title", "source", "published"} for r in output["references"])
+    numbers = range(1, len(output["references"]) + 1)
+    for sentence in output["sentences"]:
+        assert set(sentence) == {"text", "citations"} and sentence["citations"]
+        assert set(sentence["citations"]) <= set(numbers)
+    assert "[1]" in output["body"]
+    assert "Reprint" not in {r["source"] for r in output["references"]}
+    assert "Lena Holt" in output["tags"] and "Skarv Island" in output["tags"]
