@@ -1,0 +1,101 @@
+"""Benchmark: the whole pipeline on the bundled demo corpus, stage by stage.
+
+Usage: python bench/demo_pipeline.py [--repeat N]
+
+Each repetition builds a fresh SQLite database, adds the demo's sources and runs one pass of
+the pipeline offline. The embedding model is loaded once, before the first run, and its load
+time is reported on its own line: it is paid once per process, not per run. Results are printed
+and written to bench/results/demo_pipeline.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from gazette.config import load_settings
+from gazette.db import Database
+from gazette.embedding import default_embedder
+from gazette.pipeline import run_pipeline
+from gazette.sources import add_source
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "demo"
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def one_run(embedder) -> dict:  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'gazette.db'}"
+        settings = load_settings(DEMO / "gazette.toml", database_url=url)
+        database = Database(url)
+        started = time.perf_counter()
+        database.migrate()
+        with database.transaction() as session:
+            for feed in (DEMO / "sources.txt").read_text().split():
+                add_source(session, feed)
+        setup = time.perf_counter() - started
+        started = time.perf_counter()
+        report = run_pipeline(database, settings, embedder)
+        total = time.perf_counter() - started
+        database.dispose()
+    assert not report.errors(), report.errors()
+    return {
+        "setup_seconds": setup,
+        "pipeline_seconds": total,
+        "stages": report.seconds,
+        "articles": report.extract.extracted,
+        "stories": report.cluster.new_stories,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    embedder = default_embedder()
+    embedder.encode(["warm up"])
+    model_seconds = time.perf_counter() - started
+
+    runs = [one_run(embedder) for _ in range(args.repeat)]
+    median = statistics.median(r["pipeline_seconds"] for r in runs)
+    stages = {
+        stage: statistics.median(r["stages"][stage] for r in runs) for stage in runs[0]["stages"]
+    }
+    result = {
+        "date": datetime.now(UTC).date().isoformat(),
+        "machine": f"{cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "model_load_seconds": round(model_seconds, 2),
+        "runs": args.repeat,
+        "articles": runs[0]["articles"],
+        "stories": runs[0]["stories"],
+        "pipeline_seconds_median": round(median, 2),
+        "articles_per_second": round(runs[0]["articles"] / median, 1),
+        "stage_seconds_median": {k: round(v, 3) for k, v in stages.items()},
+    }
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "demo_pipeline.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
