@@ -17,9 +17,9 @@ import json
 import time
 from collections import defaultdict
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
+from common import ROOT, save_results
 
 from gazette.cluster import cluster_items, embedding_text
 from gazette.config import ClusterSettings
@@ -27,7 +27,6 @@ from gazette.embedding import default_embedder
 from gazette.extract import extract_article
 from gazette.records import ClusterItem
 
-ROOT = Path(__file__).resolve().parent.parent
 ECBPLUS = ROOT.parent / "shared" / "data" / "clustering-dev" / "ecbplus-dev.jsonl"
 
 
@@ -113,16 +112,14 @@ def main() -> None:
     if ecb is not None:
         results.append(measure("ecbplus-dev", *ecb))
     settings = ClusterSettings()
-    report = {
-        "date": datetime.now(UTC).date().isoformat(),
-        "threshold": settings.join_threshold,
-        "window_hours": settings.window_hours,
-        "results": results,
-    }
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "cluster_quality.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    save_results(
+        "cluster_quality",
+        {
+            "threshold": settings.join_threshold,
+            "window_hours": settings.window_hours,
+            "results": results,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -11,14 +11,12 @@ and written to bench/results/demo_pipeline.json.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
+
+from common import ROOT, save_results
 
 from gazette.config import load_settings
 from gazette.db import Database
@@ -26,18 +24,7 @@ from gazette.embedding import default_embedder
 from gazette.pipeline import run_pipeline
 from gazette.sources import add_source
 
-ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def one_run(embedder) -> dict:  # type: ignore[no-untyped-def]
@@ -81,8 +68,6 @@ def main() -> None:
         stage: statistics.median(r["stages"][stage] for r in runs) for stage in runs[0]["stages"]
     }
     result = {
-        "date": datetime.now(UTC).date().isoformat(),
-        "machine": f"{cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "model_load_seconds": round(model_seconds, 2),
         "runs": args.repeat,
         "articles": runs[0]["articles"],
@@ -91,10 +76,7 @@ def main() -> None:
         "articles_per_second": round(runs[0]["articles"] / median, 1),
         "stage_seconds_median": {k: round(v, 3) for k, v in stages.items()},
     }
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "demo_pipeline.json").write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    save_results("demo_pipeline", result)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from gazette.extract import extract_article
 from gazette.fetch import Fetcher
 from gazette.records import ClusterItem, SourceArticle, WrittenArticle
 from gazette.tag import tag_story
+from gazette.times import parse_iso_time
 from gazette.write import write_article
 
 
@@ -35,10 +36,9 @@ def _parse_time(value: str | int | float | None) -> datetime | None:
     if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
         return datetime.fromtimestamp(int(value) / 1000, UTC)
     try:
-        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        return parse_iso_time(str(value))
     except ValueError as exc:
         raise ValueError(f"not ISO 8601 or epoch milliseconds: {value!r}") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class _Record(BaseModel):

@@ -7,7 +7,7 @@ the language (from `<html lang>`). A heading repeated as the first line of the t
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import lxml.html
 import trafilatura
@@ -16,6 +16,7 @@ from trafilatura.utils import load_html
 from gazette.errors import ExtractionEmpty
 from gazette.records import ExtractedArticle
 from gazette.text import collapse_spaces, normalise_for_matching
+from gazette.times import parse_iso_time
 from gazette.urls import canonical_url
 
 # Fewer words than this is a menu, a caption or an error page, not an article.
@@ -82,14 +83,10 @@ def _published_time(tree: lxml.html.HtmlElement) -> datetime | None:
 
 
 def _parse_time(value: str) -> datetime | None:
-    """An ISO 8601 time as aware UTC; a time without a zone is taken as UTC."""
     try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return parse_iso_time(value)
     except ValueError:
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def _language(tree: lxml.html.HtmlElement) -> str | None:
