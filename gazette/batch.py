@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -173,8 +173,8 @@ def _read_page(path: Path) -> bytes:
 def cluster_records(
     records: list[ClusterInput], embedder: Embedder, settings: ClusterSettings
 ) -> list[dict[str, Any]]:
-    """Assignments in input order. Items without a date are placed after dated ones, in input
-    order; a duplicated id is an error (the same item twice would be counted twice)."""
+    """Assignments in input order. Items without a date are processed after all dated ones, in
+    input order; a duplicated id is an error (the same item twice would be counted twice)."""
     seen: set[str] = set()
     latest = max(
         (r.published for r in records if r.published), default=datetime(1970, 1, 1, tzinfo=UTC)
@@ -190,7 +190,8 @@ def cluster_records(
                 id=key,
                 title=record.title,
                 text=record.text,
-                published=record.published or latest,
+                # undated: after every dated item, one microsecond apart to keep input order
+                published=record.published or latest + timedelta(microseconds=index + 1),
                 source=record.source,
                 url=record.url,
             )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,10 +47,9 @@ class State:
     database_url: str | None = None
     _settings: Settings | None = field(default=None, repr=False)
 
-    def settings(self, **overrides: Any) -> Settings:
+    def settings(self) -> Settings:
         if self._settings is None:
-            if self.database_url:
-                overrides.setdefault("database_url", self.database_url)
+            overrides = {"database_url": self.database_url} if self.database_url else {}
             self._settings = load_settings(self.config, **overrides)
         return self._settings
 
@@ -270,12 +268,11 @@ def demo(
 
     if not (corpus / "sources.txt").is_file():
         raise InputError(f"no demo corpus at {corpus} (expected {corpus / 'sources.txt'})")
-    if workdir.exists():
-        shutil.rmtree(workdir)
-    workdir.mkdir(parents=True)
-    settings = load_settings(
-        corpus / "gazette.toml", database_url=f"sqlite:///{(workdir / 'gazette.db').resolve()}"
-    )
+    workdir.mkdir(parents=True, exist_ok=True)
+    database_file = (workdir / "gazette.db").resolve()
+    for leftover in (database_file, *database_file.parent.glob("gazette.db-*")):
+        leftover.unlink(missing_ok=True)  # a fresh demo each time; nothing else is touched
+    settings = load_settings(corpus / "gazette.toml", database_url=f"sqlite:///{database_file}")
     database = Database(settings.database_url)
     database.migrate()
     feeds = (corpus / "sources.txt").read_text(encoding="utf-8").split()

@@ -197,3 +197,22 @@ def test_summarize_rejects_a_story_without_sources(workdir: Path) -> None:
 def test_batch_input_file_must_exist(workdir: Path) -> None:
     result = invoke("summarize", "--input", "nope.jsonl", "--output", "out.jsonl")
     assert result.exit_code == 2 and "input file not found: nope.jsonl" in result.stderr
+
+
+def test_demo_replaces_only_its_own_database(workdir: Path) -> None:
+    """A tiny corpus in the demo's layout: the command must not touch other files it finds."""
+    corpus = workdir / "corpus"
+    (corpus / "site" / "local.example").mkdir(parents=True)
+    (corpus / "gazette.toml").write_text('[fetch]\nmirror_dir = "site"\n')
+    (corpus / "sources.txt").write_text("https://local.example/feed.xml\n")
+    (corpus / "site" / "local.example" / "feed.xml").write_text(GOOD_FEED)
+    (corpus / "site" / "local.example" / "crane.html").write_text(PAGE)
+    target = workdir / "out"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine")
+    (target / "gazette.db").write_text("stale, replaced by the demo")
+    result = invoke("demo", "--no-serve", "--workdir", "out", "--corpus", "corpus")
+    assert result.exit_code == 0, result.output
+    assert (target / "notes.txt").read_text() == "mine"
+    with Database(f"sqlite:///{target / 'gazette.db'}").session() as session:
+        assert row_counts(session)["articles"] == 1

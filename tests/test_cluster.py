@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from gazette.batch import ClusterInput, cluster_records
 from gazette.cluster import IncrementalClusterer
 from gazette.cluster.incremental import FIGURE_BONUS
+from gazette.config import ClusterSettings
 from gazette.records import ClusterItem
 
 START = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
@@ -97,3 +99,12 @@ def test_syndicated_copies_follow_their_original() -> None:
     copy = c.assign(item("b", 1, copy_of="a"), unit(0, 0, 1))  # even if its vector differs
     assert copy.story_id == original.story_id
     assert copy.reason == "syndicated copy of a"
+
+
+def test_cluster_batch_takes_undated_items_after_dated_ones(embedder) -> None:
+    records = [
+        ClusterInput(id="undated", title="Volcano erupts on a remote island, villages evacuated"),
+        ClusterInput(id="dated", title="Central bank cuts interest rates", published="2026-01-05"),
+    ]
+    stories = {a["id"]: a["story"] for a in cluster_records(records, embedder, ClusterSettings())}
+    assert stories == {"dated": 1, "undated": 2}  # story ids count up in processing order

@@ -30,8 +30,9 @@ def embedding_text(title: str, text: str, lead_words: int) -> str:
 def cluster_items(
     items: Iterable[ClusterItem], embedder: Embedder, settings: ClusterSettings
 ) -> list[Assignment]:
-    """Cluster items as a live stream would: in publication order, each decided on arrival."""
-    ordered = sorted(items, key=lambda item: (item.published, item.id))
+    """Cluster items as a live stream would: in publication order (ties in the order given),
+    each decided on arrival."""
+    ordered = sorted(items, key=lambda item: item.published)
     vectors = embedder.encode(
         [embedding_text(i.title, i.text, settings.lead_words) for i in ordered]
     )
