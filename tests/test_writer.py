@@ -137,6 +137,7 @@ def test_clean_headline_uses_the_domain() -> None:
 
 def test_single_source_story(embedder) -> None:
     article = write_article([C], embedder)
+    assert 2 <= len(article.summary) <= 3
     assert {n for s in article.body for n in s.citations} == {1}
     assert [r.key for r in article.references] == ["c"]
 

@@ -41,6 +41,9 @@ from gazette.write.sentences import (
 # MIN_NOVELTY of its content words are new.
 REDUNDANT = 0.62
 MIN_NOVELTY = 0.35
+# The summary: the best facts, at least SUMMARY_MIN_SENTENCES (when the body has them), then
+# more while they fit in SUMMARY_MAX_WORDS, up to SUMMARY_MAX_SENTENCES.
+SUMMARY_MIN_SENTENCES = 2
 SUMMARY_MAX_SENTENCES = 3
 SUMMARY_MAX_WORDS = 75
 WRITER_NAME = "extractive"
@@ -204,7 +207,9 @@ def _summary(chosen: list[Fact], body: list[CitedSentence]) -> list[CitedSentenc
     words = 0
     for fact in best:
         length = len(fact.sentence.text.split())
-        if len(picked) >= SUMMARY_MAX_SENTENCES or (picked and words + length > SUMMARY_MAX_WORDS):
+        if len(picked) >= SUMMARY_MAX_SENTENCES:
+            break
+        if len(picked) >= SUMMARY_MIN_SENTENCES and words + length > SUMMARY_MAX_WORDS:
             continue
         picked.append(fact)
         words += length
