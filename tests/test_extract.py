@@ -56,3 +56,57 @@ def test_published_time_comes_from_the_page_metadata() -> None:
 def test_pages_without_an_article_are_a_clear_error(html: bytes) -> None:
     with pytest.raises(ExtractionEmpty, match=re.escape("https://example.com/x")):
         extract_article(html, "https://example.com/x")
+
+
+def test_promotional_lines_go_and_article_sentences_stay() -> None:
+    from gazette.extract.text import clean_lines
+
+    text = "\n".join(
+        [
+            "Mayor resigns over budget row",
+            "The mayor of Port Calder resigned on Monday after the council rejected her budget.",
+            "Subscribers to the city's newsletter were told first.",
+            "Sign up for our free morning briefing",
+            "Like this story? Share it with a friend!",
+            "12 Comments",
+            "Read more: Council budget explained",
+        ]
+    )
+    cleaned = clean_lines(text, "Mayor resigns over budget row").split("\n")
+    assert cleaned == [
+        "The mayor of Port Calder resigned on Monday after the council rejected her budget.",
+        "Subscribers to the city's newsletter were told first.",
+    ]
+
+
+JSON_LD_ONLY = b"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+"headline": "Tram line extended to the airport", "datePublished": "2026-10-02T06:15:00+02:00",
+"author": {"@type": "Person", "name": "Ana Lima"}, "image": "https://x.example/tram.jpg",
+"publisher": {"@type": "Organization", "name": "City Wire"}}</script></head>
+<body><article><h1>Tram line extended to the airport</h1>
+<p>The city's tram line will reach the airport from next spring, the transport department said
+on Friday, after years of delays and two failed tenders for the construction work.</p>
+<p>Trams will run every ten minutes and the trip from the centre will take twenty-two minutes.</p>
+</article></body></html>"""
+
+
+def test_metadata_from_json_ld_alone() -> None:
+    article = extract_article(JSON_LD_ONLY, "https://x.example/tram")
+    assert article.title == "Tram line extended to the airport"
+    assert article.authors == ("Ana Lima",)
+    assert article.published == datetime(2026, 10, 2, 4, 15, tzinfo=UTC)
+    assert article.site_name == "City Wire"
+    assert article.text.startswith("The city's tram line will reach the airport")
+
+
+def test_date_in_the_text_and_language_from_a_meta_tag() -> None:
+    html = (
+        b'<html><head><meta http-equiv="content-language" content="pt-BR"><title>Feira</title>'
+        b"</head><body><article><p>Publicado em 2025-03-14</p><p>A feira do livro de Lisboa abre "
+        b"as portas na sexta-feira com mais de trezentos expositores e um programa cheio.</p>"
+        b"</article></body></html>"
+    )
+    article = extract_article(html, "https://y.example/feira")
+    assert article.language == "pt"
+    assert article.published == datetime(2025, 3, 14, tzinfo=UTC)

@@ -1,0 +1,75 @@
+"""The article text of a page: trafilatura, a rescue for pages it reads too little of, cleanup.
+
+Measured on the extraction-dev slice (bench/extraction_quality.py), three settings matter:
+- precision mode with tables kept and comments dropped is the most accurate;
+- trafilatura's backup algorithms (readability, jusText) change the result on very few pages, at
+  two thirds more time per page, so they run only when the fast pass finds little text for the
+  size of the page;
+- promotional lines that survive extraction ("Sign up for our newsletter", "Like this story?
+  Share it") are dropped when they stand alone as short paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import trafilatura
+from trafilatura.utils import load_html
+
+from gazette.text import normalise_for_matching
+
+OPTIONS = {
+    "include_tables": True,
+    "include_comments": False,
+    "favor_precision": True,
+    "deduplicate": False,
+}
+# A fast pass shorter than this many words, on a page with several times more text, is retried
+# with trafilatura's backup algorithms.
+RESCUE_BELOW_WORDS = 120
+RESCUE_PAGE_RATIO = 4
+PROMOTION = re.compile(
+    r"^(?:sign up\b|subscribe\b|get (?:the|our) (?:latest|best|day)\b|"
+    r"like this (?:story|article)\b|share (?:this|it)\b|tell us what you think\b|follow us\b|"
+    r"click here\b|read more\b|see more\b|don'?t miss\b|related (?:stories|articles|coverage)\b|"
+    r"recommended for you\b|also on |advertisement$|have a tip\?|download (?:the|our) app\b|"
+    r"all rights reserved\b|copyright |© )",
+    re.IGNORECASE,
+)
+PROMOTION_MAX_WORDS = 25
+COMMENT_COUNT = re.compile(r"^\s*\d*\s*comments?\s*$", re.IGNORECASE)
+
+
+def main_text(html: bytes | str, tree: lxml.html.HtmlElement, url: str, title: str) -> str:
+    """The article's text, one paragraph per line. Changes `tree` (trafilatura prunes it)."""
+    text = trafilatura.extract(tree, url=url, fast=True, **OPTIONS) or ""
+    words = len(text.split())
+    if words < RESCUE_BELOW_WORDS:
+        text = _rescue(html, url, words) or text
+    return clean_lines(text, title)
+
+
+def _rescue(html: bytes | str, url: str, words: int) -> str | None:
+    """trafilatura with its backup algorithms, when the page holds far more text than was found.
+
+    The first pass pruned its tree, so the page is parsed again (this is the rare path)."""
+    fresh = load_html(html)
+    if fresh is None or len(fresh.text_content().split()) <= RESCUE_PAGE_RATIO * max(words, 1):
+        return None
+    rescued = trafilatura.extract(fresh, url=url, fast=False, **OPTIONS) or ""
+    return rescued if len(rescued.split()) > words else None
+
+
+def clean_lines(text: str, title: str) -> str:
+    """Drop a repeated headline at the top, stand-alone promotional lines, and blank lines."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if title and lines and normalise_for_matching(lines[0]) == normalise_for_matching(title):
+        lines = lines[1:]
+    return "\n".join(line for line in lines if not _is_promotion(line))
+
+
+def _is_promotion(line: str) -> bool:
+    if COMMENT_COUNT.match(line):
+        return True
+    return len(line.split()) <= PROMOTION_MAX_WORDS and bool(PROMOTION.match(line.strip("-–—•* ")))
