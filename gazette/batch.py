@@ -22,9 +22,10 @@ from gazette.dedupe.near import NearDuplicateIndex
 from gazette.embedding import Embedder
 from gazette.errors import GazetteError, InputError
 from gazette.extract import extract_article
-from gazette.fetch import Fetcher
+from gazette.fetch import FetchRequest, fetch_all
 from gazette.records import ClusterItem, SourceArticle, WrittenArticle
 from gazette.tag import tag_story
+from gazette.text import decode_document
 from gazette.times import parse_iso_time
 from gazette.write import write_article
 
@@ -122,37 +123,38 @@ def _iso(moment: datetime | None) -> str | None:
 def extract_inputs(
     inputs: list[str], fetch_settings: FetchSettings
 ) -> Iterator[dict[str, Any] | GazetteError]:
-    """One output object per input, or the error that input raised."""
-    fetcher: Fetcher | None = None
-    try:
-        for item in inputs:
-            try:
-                if item.startswith(("http://", "https://")):
-                    fetcher = fetcher or Fetcher(fetch_settings)
-                    page = fetcher.fetch(item)
-                    html, url = page.body, page.url
-                else:
-                    html, url = _read_page(Path(item)), None
-                article = extract_article(html, url or Path(item).resolve().as_uri())
-            except GazetteError as exc:
-                yield exc
-                continue
-            found_url = (
-                article.canonical_url if not article.canonical_url.startswith("file:") else None
-            )
-            yield {
-                "path": item,
-                "url": found_url or url,
-                "title": article.title,
-                "text": article.text,
-                "authors": list(article.authors),
-                "published": _iso(article.published),
-                "language": article.language,
-                "image": article.image,
-            }
-    finally:
-        if fetcher is not None:
-            fetcher.close()
+    """One output object per input, in order, or the error that input raised. URLs are fetched
+    together first, with the pipeline's fetcher and its limits."""
+    urls = [item for item in inputs if item.startswith(("http://", "https://"))]
+    outcomes = dict(
+        zip(urls, fetch_all(fetch_settings, [FetchRequest(u) for u in urls]), strict=True)
+    )
+    for item in inputs:
+        try:
+            if item in outcomes:
+                outcome = outcomes[item]
+                if outcome.error is not None:
+                    raise outcome.error
+                assert outcome.page is not None
+                html: str | bytes = decode_document(outcome.page.body, outcome.page.content_type)
+                url: str | None = outcome.page.url
+            else:
+                html, url = _read_page(Path(item)), None
+            article = extract_article(html, url or Path(item).resolve().as_uri())
+        except GazetteError as exc:
+            yield exc
+            continue
+        canonical = article.canonical_url
+        yield {
+            "path": item,
+            "url": canonical if not canonical.startswith("file:") else url,
+            "title": article.title,
+            "text": article.text,
+            "authors": list(article.authors),
+            "published": _iso(article.published),
+            "language": article.language,
+            "image": article.image,
+        }
 
 
 def _read_page(path: Path) -> bytes:

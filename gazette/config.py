@@ -38,9 +38,29 @@ class SiteSettings(Section):
 
 class FetchSettings(Section):
     user_agent: str = "Gazette/0.1 (+https://github.com/gazette-news/gazette)"
+    # Time limits, in seconds: to connect, between two reads, and for a whole response. The
+    # last one stops servers that drip a byte at a time from holding a run.
+    connect_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    total_timeout_seconds: float = Field(default=60.0, gt=0, le=900)
     max_bytes: int = Field(default=5_000_000, ge=1_000)
     max_redirects: int = Field(default=5, ge=0, le=20)
+    # Politeness: requests in flight overall and per host, and the pause between two requests
+    # to one host (a longer Crawl-delay in robots.txt wins, up to max_crawl_delay_seconds).
+    max_connections: int = Field(default=20, ge=1, le=500)
+    per_host_connections: int = Field(default=2, ge=1, le=50)
+    per_host_delay_seconds: float = Field(default=1.0, ge=0, le=300)
+    max_crawl_delay_seconds: float = Field(default=30.0, ge=0, le=3600)
+    respect_robots_txt: bool = True
+    # Retries after 429, 5xx and network errors: exponential backoff with jitter from
+    # retry_backoff_seconds; a Retry-After longer than max_retry_delay_seconds is not waited for.
+    retries: int = Field(default=3, ge=0, le=10)
+    retry_backoff_seconds: float = Field(default=1.0, ge=0, le=60)
+    max_retry_delay_seconds: float = Field(default=60.0, ge=0, le=3600)
+    # How often a source is polled unless it says otherwise, and how many of a feed's items
+    # are taken per poll (newest first).
+    default_interval_minutes: float = Field(default=30.0, gt=0)
+    max_items_per_feed: int = Field(default=300, ge=1, le=100_000)
     # Private, loopback and link-local networks that may be fetched anyway (CIDR notation).
     # Empty by default: Gazette never reaches such addresses unless told to.
     allow_networks: list[str] = Field(default_factory=list)
@@ -190,9 +210,21 @@ stories_per_page = 30
 
 [fetch]
 user_agent = "{FetchSettings().user_agent}"
-timeout_seconds = 20.0
+connect_timeout_seconds = 10.0
+timeout_seconds = 20.0             # between two reads
+total_timeout_seconds = 60.0       # for a whole response
 max_bytes = 5000000
 max_redirects = 5
+max_connections = 20
+per_host_connections = 2
+per_host_delay_seconds = 1.0
+max_crawl_delay_seconds = 30.0
+respect_robots_txt = true
+retries = 3
+retry_backoff_seconds = 1.0
+max_retry_delay_seconds = 60.0
+default_interval_minutes = 30.0
+max_items_per_feed = 300
 allow_networks = []        # e.g. ["10.0.0.0/8"] to allow fetching from a private network
 # mirror_dir = "site"      # serve http(s) URLs from a local directory tree (offline use)
 

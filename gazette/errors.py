@@ -57,9 +57,9 @@ class TooManyRedirects(FetchError):
 class HTTPStatusError(FetchError):
     """The server answered with an error status."""
 
-    def __init__(self, url: str, status: int) -> None:
-        super().__init__(f"{url}: HTTP {status}")
-        self.status = status
+    def __init__(self, url: str, status: int, note: str = "") -> None:
+        super().__init__(f"{url}: HTTP {status}{note}")
+        self.url, self.status = url, status
 
 
 class ExtractionEmpty(GazetteError):

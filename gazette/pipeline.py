@@ -24,7 +24,6 @@ from gazette.dedupe.stage import DedupeReport
 from gazette.embedding import Embedder, LazyEmbedder
 from gazette.extract import extract_pending
 from gazette.extract.stage import ExtractReport
-from gazette.fetch import Fetcher
 from gazette.fetch.stage import FetchReport, fetch_pending
 from gazette.publish import publish_ready, sync_ad_slots
 from gazette.publish.stage import PublishReport
@@ -75,15 +74,19 @@ class RunReport:
 
 
 def run_pipeline(
-    database: Database, settings: Settings, embedder: Embedder | None = None
+    database: Database,
+    settings: Settings,
+    embedder: Embedder | None = None,
+    all_sources: bool = False,
 ) -> RunReport:
+    """One pass. Sources are read when due (every source with `all_sources`)."""
     embedder = embedder or LazyEmbedder()  # the model loads only if there is text to embed
     clock = StageClock()
-    with Fetcher(settings.fetch) as fetcher, database.transaction() as session:
+    with database.transaction() as session:
         sync_ad_slots(session, settings.ads)
         return RunReport(
-            sources=clock("sources", poll_sources, session, fetcher),
-            fetch=clock("fetch", fetch_pending, session, fetcher),
+            sources=clock("sources", poll_sources, session, settings.fetch, None, all_sources),
+            fetch=clock("fetch", fetch_pending, session, settings.fetch),
             extract=clock("extract", extract_pending, session),
             dedupe=clock("dedupe", dedupe_pending, session),
             cluster=clock("cluster", cluster_pending, session, embedder, settings.cluster),

@@ -31,6 +31,8 @@ class ParsedFeed:
     entries: list[FeedEntry]
     # Set when the feed was readable but not well-formed (feedparser's "bozo" flag).
     warning: str | None = None
+    # For a sitemap index: the sitemaps it lists (their pages are in those, not here).
+    sitemaps: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class FetchedPage:
     status: int
     content_type: str
     body: bytes
+    # Validators for the next, conditional request.
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,19 @@ def normalise_for_matching(text: str) -> str:
     return collapse_spaces(unicodedata.normalize("NFKC", text).translate(_QUOTES))
 
 
+def decode_document(body: bytes, content_type: str = "") -> str | bytes:
+    """The body as text when the HTTP header names a charset that decodes it cleanly; else the
+    bytes, for the parser to detect the encoding from the document itself."""
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            try:
+                return body.decode(value.strip().strip("\"'"))
+            except (LookupError, UnicodeDecodeError):
+                return body
+    return body
+
+
 def content_hash(text: str) -> str:
     """Hash of the text as words, case-folded: equal for the same article in any layout."""
     words = re.findall(r"\w+", normalise_for_matching(text).casefold())

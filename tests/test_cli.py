@@ -104,7 +104,7 @@ def test_a_malformed_feed_is_reported_on_its_source_and_the_rest_is_kept(workdir
     result = invoke("run")
     assert result.exit_code == 1
     assert "broken.xml" in result.stderr and "page.xml" in result.stderr
-    assert "HTML page, not an RSS or Atom feed" in result.stderr
+    assert "this is an HTML page, not a feed" in result.stderr
 
     listing = invoke("sources", "list", "--json")
     status = {Path(s["url"]).name: s for s in json.loads(listing.stdout)}

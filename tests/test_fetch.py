@@ -1,14 +1,13 @@
-"""Fetching against a real HTTP server on 127.0.0.1 that misbehaves on purpose."""
+"""The fetcher against a real HTTP server on 127.0.0.1 that misbehaves on purpose."""
 
 from __future__ import annotations
 
-import threading
+import itertools
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from webserver import deflated, gzip_bomb, gzipped, send, serve
 
 from gazette.config import FetchSettings
 from gazette.errors import (
@@ -18,152 +17,315 @@ from gazette.errors import (
     HTTPStatusError,
     TooManyRedirects,
 )
-from gazette.fetch import Fetcher
-from gazette.fetch.safety import check_url
+from gazette.fetch import FetchOutcome, FetchRequest, fetch_all
+from gazette.fetch.client import parse_retry_after
+
+PAGE = b"<html><body><p>fine</p></body></html>"
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:  # keep test output clean
-        pass
-
-    def _send(self, status: int, body: bytes = b"", **headers: str) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name.replace("_", "-"), value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self) -> None:
-        path = self.path
-        if path == "/ok":
-            self._send(200, b"<html><body>fine</body></html>", content_type="text/html")
-        elif path == "/hop":
-            self._send(302, location="/ok")
-        elif path == "/loop":
-            self._send(302, location="/loop")
-        elif path == "/to-metadata":
-            self._send(302, location="http://169.254.169.254/latest/meta-data/")
-        elif path == "/big":
-            self._send(200, b"x" * 50_000, content_type="text/html")
-        elif path == "/endless":
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()
-            try:
-                while True:
-                    self.wfile.write(b"y" * 8192)
-            except (BrokenPipeError, ConnectionResetError):
-                return
-        elif path == "/slow":
-            time.sleep(2)
-            self._send(200, b"late")
-        else:
-            self._send(500, b"boom")
+def settings(**overrides: object) -> FetchSettings:
+    values = {
+        "allow_networks": ["127.0.0.0/8"],
+        "max_bytes": 10_000,
+        "timeout_seconds": 0.5,
+        "connect_timeout_seconds": 0.5,
+        "total_timeout_seconds": 1.5,
+        "per_host_delay_seconds": 0.0,
+        "retries": 2,
+        "retry_backoff_seconds": 0.05,
+    }
+    values.update(overrides)
+    return FetchSettings(**values)
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+def fetch(url: str, **overrides: object) -> FetchOutcome:
+    return fetch_all(settings(**overrides), [FetchRequest(url)])[0]
 
 
-def fetcher(**overrides: object) -> Fetcher:
-    settings = {"allow_networks": ["127.0.0.0/8"], "max_bytes": 10_000, "timeout_seconds": 0.5}
-    settings.update(overrides)
-    return Fetcher(FetchSettings(**settings))
+def resolver_to(*addresses: str):  # type: ignore[no-untyped-def]
+    calls: list[str] = []
+
+    async def resolve(host: str, port: int) -> list[str]:
+        calls.append(host)
+        return list(addresses)
+
+    resolve.calls = calls  # type: ignore[attr-defined]
+    return resolve
 
 
-def test_loopback_is_refused_unless_allowed(server: str) -> None:
-    with Fetcher(FetchSettings()) as default, pytest.raises(FetchBlocked, match=r"127\.0\.0\.1"):
-        default.fetch(f"{server}/ok")
-    with fetcher() as allowed:
-        page = allowed.fetch(f"{server}/ok")
-    assert page.status == 200 and b"fine" in page.body
+def test_loopback_is_refused_unless_allowed() -> None:
+    with serve({"/ok": lambda h: send(h, 200, PAGE, Content_Type="text/html")}) as (base, log):
+        refused = fetch(f"{base}/ok", allow_networks=[])
+        allowed = fetch(f"{base}/ok")
+    assert isinstance(refused.error, FetchBlocked) and "127.0.0.1" in str(refused.error)
+    assert log.count("/ok") == 1  # the refused request never reached the server
+    assert allowed.page is not None and allowed.page.body == PAGE
 
 
 @pytest.mark.parametrize(
-    "url",
-    [
-        "http://10.1.2.3/",
-        "http://192.168.0.1/",
-        "http://169.254.169.254/",
-        "http://[::1]/",
-        "http://0.0.0.0/",
-        "http://224.0.0.1/",
-        "http://[fd00::1]/",
-    ],
+    "address",
+    ["10.1.2.3", "192.168.0.1", "169.254.169.254", "::1", "0.0.0.0", "224.0.0.1", "fd00::1"],
 )
-def test_private_and_special_addresses_are_refused(url: str) -> None:
-    with pytest.raises(FetchBlocked):
-        check_url(url, [])
+def test_private_and_special_addresses_are_refused(address: str) -> None:
+    outcome = fetch_all(
+        settings(allow_networks=[]), [FetchRequest("http://name.example/")], resolver_to(address)
+    )[0]
+    assert isinstance(outcome.error, FetchBlocked) and address in str(outcome.error)
 
 
-def test_names_are_checked_by_every_address_they_resolve_to() -> None:
-    def resolver(host: str, port: int) -> list[str]:
-        return ["93.184.216.34", "127.0.0.1"]  # one public, one loopback: refused
+def test_a_name_is_refused_if_any_of_its_addresses_is_private() -> None:
+    resolver = resolver_to("93.184.216.34", "127.0.0.1")
+    outcome = fetch_all(
+        settings(allow_networks=[]), [FetchRequest("http://mixed.example/")], resolver
+    )[0]
+    assert isinstance(outcome.error, FetchBlocked) and "resolves to 127.0.0.1" in str(outcome.error)
 
-    with pytest.raises(FetchBlocked, match=r"resolves to 127\.0\.0\.1"):
-        check_url("https://mixed.example/", [], resolver)
-    check_url("https://public.example/", [], lambda host, port: ["93.184.216.34"])
+
+def test_each_connection_goes_to_the_address_it_checked() -> None:
+    """One lookup per connection, and the socket goes to the checked address: an answer that
+    changes later (DNS rebinding) is checked again before any new connection uses it."""
+    with serve({"/": lambda h: send(h, 200, PAGE, Content_Type="text/html")}) as (base, log):
+        port = base.rsplit(":", 1)[1]
+        answers = iter([["127.0.0.1"], ["10.9.9.9"]])
+        calls = []
+
+        async def rebinding(host: str, port: int) -> list[str]:
+            calls.append(host)
+            return next(answers)
+
+        quiet = settings(respect_robots_txt=False)
+        url = f"http://rebind.example:{port}/"
+        first = fetch_all(quiet, [FetchRequest(url)], rebinding)[0]
+        assert first.page is not None and calls == ["rebind.example"]
+        second = fetch_all(quiet, [FetchRequest(url)], rebinding)[0]
+    assert isinstance(second.error, FetchBlocked) and "10.9.9.9" in str(second.error)
+    assert log.count("/") == 1
 
 
 @pytest.mark.parametrize("url", ["ftp://example.com/x", "file:///etc/passwd", "gopher://x/"])
 def test_other_schemes_are_refused(url: str) -> None:
-    with fetcher() as client, pytest.raises(FetchBlocked):
-        client.fetch(url)
+    assert isinstance(fetch(url).error, FetchBlocked)
 
 
-def test_redirects_are_followed_and_every_hop_is_checked(server: str) -> None:
-    with fetcher() as client:
-        assert client.fetch(f"{server}/hop").url == f"{server}/ok"
-        with pytest.raises(FetchBlocked, match=r"169\.254\.169\.254"):
-            client.fetch(f"{server}/to-metadata")
-        with pytest.raises(TooManyRedirects, match="more than 5 redirects"):
-            client.fetch(f"{server}/loop")
+def test_redirects_are_followed_and_every_hop_is_checked() -> None:
+    routes = {
+        "/hop": lambda h: send(h, 302, Location="/ok"),
+        "/ok": lambda h: send(h, 200, PAGE, Content_Type="text/html"),
+        "/loop": lambda h: send(h, 302, Location="/loop"),
+        "/to-metadata": lambda h: send(h, 302, Location="http://169.254.169.254/latest/"),
+    }
+    with serve(routes) as (base, log):
+        followed = fetch(f"{base}/hop")
+        metadata = fetch(f"{base}/to-metadata")
+        loop = fetch(f"{base}/loop", max_redirects=3)
+    assert followed.page is not None and followed.page.url == f"{base}/ok"
+    assert followed.page.requested_url == f"{base}/hop"
+    assert isinstance(metadata.error, FetchBlocked) and "169.254.169.254" in str(metadata.error)
+    assert isinstance(loop.error, TooManyRedirects) and log.count("/loop") == 4
 
 
-def test_size_limits_hold_for_declared_and_endless_bodies(server: str) -> None:
-    with fetcher() as client:
-        with pytest.raises(FetchTooLarge, match="max_bytes"):
-            client.fetch(f"{server}/big")
-        with pytest.raises(FetchTooLarge):
-            client.fetch(f"{server}/endless")
+def endless(handler) -> None:  # type: ignore[no-untyped-def]
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.end_headers()
+    while True:
+        handler.wfile.write(b"y" * 8192)
 
 
-def test_slow_servers_time_out(server: str) -> None:
-    started = time.monotonic()
-    with fetcher() as client, pytest.raises(FetchError, match="timed out"):
-        client.fetch(f"{server}/slow")
-    assert time.monotonic() - started < 1.9
+def test_size_limits_hold_for_declared_endless_and_compressed_bodies() -> None:
+    bomb = gzip_bomb(200_000_000)
+    routes = {
+        "/big": lambda h: send(h, 200, b"x" * 50_000, Content_Type="text/html"),
+        "/endless": endless,
+        "/bomb": lambda h: send(h, 200, bomb, Content_Type="text/html", Content_Encoding="gzip"),
+    }
+    with serve(routes) as (base, _):
+        outcomes = fetch_all(settings(), [FetchRequest(f"{base}{p}") for p in routes])
+    assert len(bomb) < 300_000
+    for outcome in outcomes:
+        assert isinstance(outcome.error, FetchTooLarge), outcome
+        assert "max_bytes" in str(outcome.error)
 
 
-def test_error_status_is_reported(server: str) -> None:
-    with fetcher() as client, pytest.raises(HTTPStatusError, match="HTTP 500") as raised:
-        client.fetch(f"{server}/missing")
-    assert raised.value.status == 500
+def test_compressed_bodies_are_decoded() -> None:
+    routes = {
+        "/gzip": lambda h: send(
+            h, 200, gzipped(PAGE), Content_Type="text/html", Content_Encoding="gzip"
+        ),
+        "/deflate": lambda h: send(
+            h, 200, deflated(PAGE), Content_Type="text/html", Content_Encoding="deflate"
+        ),
+        "/corrupt": lambda h: send(
+            h, 200, b"not gzip", Content_Type="text/html", Content_Encoding="gzip"
+        ),
+    }
+    with serve(routes) as (base, _):
+        gz, deflate, corrupt = fetch_all(settings(), [FetchRequest(f"{base}{p}") for p in routes])
+    assert gz.page.body == PAGE and deflate.page.body == PAGE  # type: ignore[union-attr]
+    assert isinstance(corrupt.error, FetchError) and "corrupt compressed body" in str(corrupt.error)
+
+
+def slow(handler) -> None:  # type: ignore[no-untyped-def]
+    time.sleep(2)
+    send(handler, 200, PAGE)
+
+
+def drip(handler) -> None:  # type: ignore[no-untyped-def]
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", "5000")  # within max_bytes: only time can stop it
+    handler.end_headers()
+    for _ in range(100):
+        handler.wfile.write(b"z")
+        handler.wfile.flush()
+        time.sleep(0.2)
+
+
+def test_slow_and_dripping_servers_stop_at_the_time_limits() -> None:
+    with serve({"/slow": slow, "/drip": drip}) as (base, _):
+        started = time.monotonic()
+        slow_outcome, drip_outcome = fetch_all(
+            settings(), [FetchRequest(f"{base}/slow"), FetchRequest(f"{base}/drip")]
+        )
+        elapsed = time.monotonic() - started
+    assert "timed out" in str(slow_outcome.error)
+    assert "no complete response within 1.5s" in str(drip_outcome.error)
+    assert elapsed < 2.5  # the two ran side by side and neither was retried
+
+
+def test_server_errors_are_retried_then_reported() -> None:
+    with serve({"/broken": lambda h: send(h, 500, b"boom")}) as (base, log):
+        outcome = fetch(f"{base}/broken", retries=2)
+    assert isinstance(outcome.error, HTTPStatusError) and outcome.error.status == 500
+    assert "after 3 attempts" in str(outcome.error)
+    assert log.count("/broken") == 3
+
+
+def test_429_honours_retry_after_when_reasonable() -> None:
+    state = {"calls": 0}
+
+    def limited(handler) -> None:  # type: ignore[no-untyped-def]
+        state["calls"] += 1
+        if state["calls"] == 1:
+            send(handler, 429, b"slow down", Retry_After="1")
+        else:
+            send(handler, 200, PAGE, Content_Type="text/html")
+
+    routes = {"/limited": limited, "/later": lambda h: send(h, 429, Retry_After="3600")}
+    with serve(routes) as (base, log):
+        started = time.monotonic()
+        recovered = fetch(f"{base}/limited")
+        waited = time.monotonic() - started
+        refused = fetch(f"{base}/later")
+    assert recovered.page is not None and log.count("/limited") == 2 and waited >= 1.0
+    assert isinstance(refused.error, HTTPStatusError) and "no retry" in str(refused.error)
+    assert log.count("/later") == 1
+
+
+def test_retry_after_formats() -> None:
+    assert parse_retry_after("120") == 120
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0  # in the past
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_conditional_requests_report_not_modified() -> None:
+    def tagged(handler) -> None:  # type: ignore[no-untyped-def]
+        if handler.headers.get("If-None-Match") == '"v1"':
+            send(handler, 304)
+        else:
+            send(
+                handler,
+                200,
+                PAGE,
+                Content_Type="text/html",
+                ETag='"v1"',
+                Last_Modified="Mon, 16 Nov 2026 08:00:00 GMT",
+            )
+
+    with serve({"/feed": tagged}) as (base, log):
+        first = fetch(f"{base}/feed")
+        again = fetch_all(settings(), [FetchRequest(f"{base}/feed", etag=first.page.etag)])[0]  # type: ignore[union-attr]
+    assert first.page.etag == '"v1"' and first.page.last_modified  # type: ignore[union-attr]
+    assert again.not_modified and again.page is None and again.error is None
+    assert log.hits[-1].headers.get("If-None-Match") == '"v1"'
+
+
+def test_robots_txt_is_obeyed() -> None:
+    robots = b"User-agent: *\nDisallow: /private\n"
+    routes = {
+        "/robots.txt": lambda h: send(h, 200, robots, Content_Type="text/plain"),
+        "/private/page": lambda h: send(h, 200, PAGE),
+        "/public": lambda h: send(h, 200, PAGE, Content_Type="text/html"),
+    }
+    with serve(routes) as (base, log):
+        blocked, allowed = fetch_all(
+            settings(), [FetchRequest(f"{base}/private/page"), FetchRequest(f"{base}/public")]
+        )
+    assert isinstance(blocked.error, FetchBlocked) and "robots.txt" in str(blocked.error)
+    assert allowed.page is not None
+    assert log.count("/robots.txt") == 1 and log.count("/private/page") == 0
+
+
+def test_an_unavailable_robots_txt_skips_the_host() -> None:
+    routes = {"/robots.txt": lambda h: send(h, 503), "/page": lambda h: send(h, 200, PAGE)}
+    with serve(routes) as (base, log):
+        outcome = fetch(f"{base}/page")
+    assert isinstance(outcome.error, FetchBlocked) and "HTTP 503" in str(outcome.error)
+    assert log.count("/page") == 0
+
+
+def test_per_host_pause_and_connection_limit() -> None:
+    def page(handler) -> None:  # type: ignore[no-untyped-def]
+        time.sleep(0.05)
+        send(handler, 200, PAGE, Content_Type="text/html")
+
+    routes = {f"/p{i}": page for i in range(6)}
+    with serve(routes) as (base, log):
+        fetch_all(
+            settings(per_host_delay_seconds=0.2, per_host_connections=2),
+            [FetchRequest(f"{base}/p{i}") for i in range(6)],
+        )
+    starts = sorted(log.times("/p"))
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert min(gaps) >= 0.19
+    assert log.most_in_flight <= 2
+
+
+def test_crawl_delay_lengthens_the_pause() -> None:
+    robots = b"User-agent: *\nCrawl-delay: 0.4\n"
+    routes = {"/robots.txt": lambda h: send(h, 200, robots)} | {
+        f"/c{i}": (lambda h: send(h, 200, PAGE)) for i in range(3)
+    }
+    with serve(routes) as (base, log):
+        fetch_all(settings(), [FetchRequest(f"{base}/c{i}") for i in range(3)])
+    starts = sorted(log.times("/c"))
+    assert all(b - a >= 0.39 for a, b in itertools.pairwise(starts))
 
 
 def test_local_files_only_below_the_sources_folder(tmp_path: Path) -> None:
     (tmp_path / "feed.xml").write_text("<rss/>")
-    with fetcher() as client:
-        assert client.fetch((tmp_path / "feed.xml").as_uri(), file_root=tmp_path).body == b"<rss/>"
-        with pytest.raises(FetchBlocked, match="only read for sources added as files"):
-            client.fetch((tmp_path / "feed.xml").as_uri())
-        with pytest.raises(FetchBlocked):
-            client.fetch(Path("/etc/hostname").as_uri(), file_root=tmp_path)
+    inside, outside, elsewhere = fetch_all(
+        settings(),
+        [
+            FetchRequest((tmp_path / "feed.xml").as_uri(), file_root=tmp_path),
+            FetchRequest((tmp_path / "feed.xml").as_uri()),
+            FetchRequest(Path("/etc/hostname").as_uri(), file_root=tmp_path),
+        ],
+    )
+    assert inside.page is not None and inside.page.body == b"<rss/>"
+    assert isinstance(outside.error, FetchBlocked) and isinstance(elsewhere.error, FetchBlocked)
 
 
 def test_the_mirror_serves_a_directory_tree_offline(tmp_path: Path) -> None:
     site = tmp_path / "news.example" / "2026"
     site.mkdir(parents=True)
     (site / "story.html").write_text("<p>mirrored</p>")
-    with Fetcher(FetchSettings(mirror_dir=tmp_path)) as client:
-        page = client.fetch("https://news.example/2026/story?utm_source=x")
-        assert page.body == b"<p>mirrored</p>" and page.content_type.startswith("text/html")
-        with pytest.raises(HTTPStatusError, match="404"):
-            client.fetch("https://news.example/2026/../../../etc/passwd")
+    mirrored, escaped = fetch_all(
+        FetchSettings(mirror_dir=tmp_path),
+        [
+            FetchRequest("https://news.example/2026/story?utm_source=x"),
+            FetchRequest("https://news.example/2026/../../../etc/passwd"),
+        ],
+    )
+    assert mirrored.page.body == b"<p>mirrored</p>"  # type: ignore[union-attr]
+    assert isinstance(escaped.error, HTTPStatusError) and escaped.error.status == 404

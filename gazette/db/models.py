@@ -58,16 +58,33 @@ class Source(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
-    kind: Mapped[str] = mapped_column(String(16), default="feed")  # feed | page
+    kind: Mapped[str] = mapped_column(String(16), default="feed")  # feed | sitemap | page
     name: Mapped[str | None] = mapped_column(String(300))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Minutes between polls; None means the configured default.
+    interval_minutes: Mapped[float | None] = mapped_column(Float)
+    # Language the source publishes in, when its pages do not say (ISO 639-1, e.g. "en").
+    language: Mapped[str | None] = mapped_column(String(16))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_fetched_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
     last_error_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Something the last poll noticed without failing (a malformed but readable feed, a cap).
+    last_warning: Mapped[str | None] = mapped_column(Text)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     items_seen: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HttpValidator(Base):
+    """ETag and Last-Modified of a URL's last response, for conditional requests."""
+
+    __tablename__ = "http_validators"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class DocumentStatus:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.errors import ExtractionEmpty
 from gazette.extract.article import extract_article
+from gazette.text import decode_document
 from gazette.urls import domain_of
 
 # Clocks differ and some outlets post-date their articles; beyond this, a time is not believed.
@@ -32,7 +33,9 @@ def extract_pending(session: Session) -> ExtractReport:
     )
     for document in pending:
         try:
-            article = extract_article(gzip.decompress(document.raw_html or b""), document.url)
+            body = gzip.decompress(document.raw_html or b"")
+            page = decode_document(body, document.content_type or "")
+            article = extract_article(page, document.url)
         except ExtractionEmpty as exc:
             document.status, document.error = DocumentStatus.FAILED, str(exc)
             report.errors[document.url] = str(exc)
@@ -42,7 +45,7 @@ def extract_pending(session: Session) -> ExtractReport:
         document.canonical_url = article.canonical_url
         document.authors = list(article.authors) or document.authors
         document.published_at = _trusted_time(document, article.published)
-        document.language = article.language
+        document.language = article.language or document.language  # else the source's hint
         document.image_url = article.image
         document.outlet = article.site_name or document.outlet or domain_of(document.url)
         document.domain = domain_of(article.canonical_url)

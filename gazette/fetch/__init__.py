@@ -1,5 +1,5 @@
-"""Fetch: download feeds and pages safely, with limits on time, size and redirects."""
+"""Fetch: download feeds and pages safely, politely, and within limits."""
 
-from gazette.fetch.client import Fetcher
+from gazette.fetch.client import AsyncFetcher, FetchOutcome, FetchRequest, fetch_all
 
-__all__ = ["Fetcher"]
+__all__ = ["AsyncFetcher", "FetchOutcome", "FetchRequest", "fetch_all"]

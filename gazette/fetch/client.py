@@ -1,9 +1,30 @@
-"""The HTTP client every stage uses to download feeds and pages."""
+"""The HTTP client every stage uses: many URLs at once, politely, safely, within limits.
+
+`fetch_all(settings, requests)` is the entry point for the (synchronous) stages: it runs one
+asyncio loop for the batch and returns one `FetchOutcome` per request, in order; a request
+never raises. Per request:
+
+- http(s) only (file:// only below the folder of a local source); robots.txt obeyed;
+- at most `max_connections` requests in flight, `per_host_connections` per host, and
+  `per_host_delay_seconds` between two requests to a host (longer if robots.txt asks);
+- redirects followed by hand, at most `max_redirects`, each hop a new checked connection;
+- conditional requests (If-None-Match, If-Modified-Since): a 304 is reported, nothing parsed;
+- timeouts to connect, between reads, and for the whole response;
+- the body read raw and decompressed here, under `max_bytes`: a gzip bomb stops at the limit;
+- retries after 429, 5xx and connection errors, with exponential backoff and jitter, or after
+  the server's Retry-After when it is not longer than `max_retry_delay_seconds`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import email.utils
+import random
+import zlib
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
@@ -17,116 +38,294 @@ from gazette.errors import (
     TooManyRedirects,
 )
 from gazette.fetch.mirror import DirectoryTransport
-from gazette.fetch.safety import Resolver, check_url, parse_networks, resolve_host
+from gazette.fetch.network import GuardedBackend, GuardedTransport, Resolver, system_resolver
+from gazette.fetch.politeness import HostGates, RobotsRules
+from gazette.fetch.safety import AddressPolicy, check_scheme
 from gazette.records import FetchedPage
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
-class _Hop(NamedTuple):
-    """One response of a redirect chain."""
+@dataclass(frozen=True)
+class FetchRequest:
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    # For local (file://) sources: the folder their files may be read from.
+    file_root: Path | None = None
 
-    status: int
-    content_type: str
-    location: str | None
-    body: bytes
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    request: FetchRequest
+    page: FetchedPage | None = None
+    not_modified: bool = False
+    error: FetchError | None = None
 
 
-class Fetcher:
-    """Downloads one URL at a time, following redirects itself so that every hop is checked.
+class _Retry(Exception):
+    """An attempt that may succeed later; `after` is the server's wish, if it said one."""
 
-    Limits come from `FetchSettings`: timeout, body size, redirect count, allowed networks.
-    With `mirror_dir` set, http(s) URLs are answered from that directory and never touch the
-    network. file:// URLs are read only below a folder the caller names (local sources).
-    """
+    def __init__(self, error: FetchError, after: float | None = None) -> None:
+        super().__init__(str(error))
+        self.error, self.after = error, after
 
-    def __init__(self, settings: FetchSettings, resolver: Resolver = resolve_host) -> None:
+
+class AsyncFetcher:
+    def __init__(self, settings: FetchSettings, resolver: Resolver = system_resolver) -> None:
         self.settings = settings
-        self.resolver = resolver
-        self.allowed_networks = parse_networks(settings.allow_networks)
-        self.offline = settings.mirror_dir is not None
-        transport = DirectoryTransport(settings.mirror_dir) if settings.mirror_dir else None
-        self.client = httpx.Client(
+        if settings.mirror_dir is not None:
+            transport: httpx.AsyncBaseTransport = DirectoryTransport(settings.mirror_dir)
+        else:
+            backend = GuardedBackend(AddressPolicy(settings.allow_networks), resolver)
+            transport = GuardedTransport(backend, settings.max_connections)
+        self.client = httpx.AsyncClient(
             transport=transport,
-            timeout=httpx.Timeout(settings.timeout_seconds),
             follow_redirects=False,
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            timeout=httpx.Timeout(
+                settings.timeout_seconds, connect=settings.connect_timeout_seconds
+            ),
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept-Encoding": "gzip, deflate",
+            },
+        )
+        self.slots = asyncio.Semaphore(settings.max_connections)
+        # a mirror is a local folder: politeness protects remote servers, not the disk
+        delay = 0.0 if settings.mirror_dir is not None else settings.per_host_delay_seconds
+        self.gates = HostGates(settings.per_host_connections, delay)
+        self.robots = RobotsRules(
+            self._download_robots, settings.user_agent, self.gates, settings.max_crawl_delay_seconds
         )
 
-    def close(self) -> None:
-        self.client.close()
-
-    def __enter__(self) -> Fetcher:
+    async def __aenter__(self) -> AsyncFetcher:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.client.aclose()
 
-    def fetch(self, url: str, file_root: Path | None = None) -> FetchedPage:
-        if urlsplit(url).scheme == "file":
-            return self._read_file(url, file_root)
-        current = url
-        for _ in range(self.settings.max_redirects + 1):
-            if self.offline:
-                if urlsplit(current).scheme not in ("http", "https"):
-                    raise FetchBlocked(f"{current}: only http and https URLs can be fetched")
-            else:
-                check_url(current, self.allowed_networks, self.resolver)
-            hop = self._get(current)
-            if hop.location is not None:
-                current = urljoin(current, hop.location)
-                continue
-            if hop.status >= 400:
-                raise HTTPStatusError(current, hop.status)
-            return FetchedPage(
-                requested_url=url,
-                url=current,
-                status=hop.status,
-                content_type=hop.content_type,
-                body=hop.body,
-            )
-        raise TooManyRedirects(f"{url}: more than {self.settings.max_redirects} redirects")
+    async def fetch_all(self, requests: list[FetchRequest]) -> list[FetchOutcome]:
+        return list(await asyncio.gather(*(self.fetch(r) for r in requests)))
 
-    def _get(self, url: str) -> _Hop:
-        """One request, without following redirects; a redirect's body is not read."""
+    async def fetch(self, request: FetchRequest) -> FetchOutcome:
         try:
-            with self.client.stream("GET", url) as response:
-                content_type = response.headers.get("content-type", "")
-                if response.status_code in REDIRECT_STATUSES:
+            if urlsplit(request.url).scheme == "file":
+                return FetchOutcome(request, page=self._read_file(request))
+            return await self._fetch_with_retries(request)
+        except FetchError as exc:
+            return FetchOutcome(request, error=exc)
+
+    async def _fetch_with_retries(self, request: FetchRequest) -> FetchOutcome:
+        attempt = 0
+        while True:
+            try:
+                return await self._attempt(request)
+            except _Retry as retry:
+                delay = self._retry_delay(attempt, retry.after)
+                if attempt >= self.settings.retries or delay is None:
+                    raise _with_attempts(retry.error, attempt + 1, delay) from retry.error
+                attempt += 1
+                await asyncio.sleep(delay)
+
+    def _retry_delay(self, attempt: int, server_wish: float | None) -> float | None:
+        """Seconds to wait before the next attempt; None when the server asks for too long."""
+        if server_wish is not None:
+            return server_wish if server_wish <= self.settings.max_retry_delay_seconds else None
+        backoff = self.settings.retry_backoff_seconds * 2**attempt
+        return min(backoff * random.uniform(0.5, 1.5), self.settings.max_retry_delay_seconds)
+
+    async def _attempt(self, request: FetchRequest) -> FetchOutcome:
+        url = request.url
+        headers = {}
+        if request.etag:
+            headers["If-None-Match"] = request.etag
+        if request.last_modified:
+            headers["If-Modified-Since"] = request.last_modified
+        for _ in range(self.settings.max_redirects + 1):
+            check_scheme(url)
+            if self.settings.respect_robots_txt and self.settings.mirror_dir is None:
+                await self.robots.check(url)
+            host = urlsplit(url).hostname or ""
+            async with self.slots, self.gates.for_host(host).turn():
+                try:
+                    response = await asyncio.wait_for(
+                        self._get(url, headers), self.settings.total_timeout_seconds
+                    )
+                except TimeoutError as exc:
+                    limit = self.settings.total_timeout_seconds
+                    raise FetchError(f"{url}: no complete response within {limit:g}s") from exc
+            if response.location is not None:
+                url = urljoin(url, response.location)
+                headers = {}  # validators belong to the first URL
+                continue
+            if response.status == 304:
+                return FetchOutcome(request, not_modified=True)
+            if response.status in RETRY_STATUSES:
+                raise _Retry(HTTPStatusError(url, response.status), response.retry_after)
+            if response.status >= 400:
+                raise HTTPStatusError(url, response.status)
+            return FetchOutcome(request, page=replace(response.page, requested_url=request.url))
+        raise TooManyRedirects(f"{request.url}: more than {self.settings.max_redirects} redirects")
+
+    async def _get(self, url: str, headers: dict[str, str]) -> _Response:
+        try:
+            async with self.client.stream("GET", url, headers=headers) as response:
+                status = response.status_code
+                if status in REDIRECT_STATUSES:
                     location = response.headers.get("location")
                     if not location:
                         raise FetchError(f"{url}: redirect without a Location header")
-                    return _Hop(response.status_code, content_type, location, b"")
-                body = self._read_limited(url, response)
-                return _Hop(response.status_code, content_type, None, body)
+                    return _Response(status, location=location)
+                retry_after = parse_retry_after(response.headers.get("retry-after"))
+                if status >= 300:
+                    return _Response(status, retry_after=retry_after)
+                body = await self._read_body(url, response)
+                page = FetchedPage(
+                    requested_url=url,
+                    url=url,
+                    status=status,
+                    content_type=response.headers.get("content-type", ""),
+                    body=body,
+                    etag=response.headers.get("etag"),
+                    last_modified=response.headers.get("last-modified"),
+                )
+                return _Response(status, page=page)
         except httpx.TimeoutException as exc:
-            raise FetchError(f"{url}: timed out after {self.settings.timeout_seconds:g}s") from exc
+            raise FetchError(f"{url}: timed out ({type(exc).__name__})") from exc
+        except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            raise _Retry(FetchError(f"{url}: {type(exc).__name__}: {exc}")) from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
 
-    def _read_limited(self, url: str, response: httpx.Response) -> bytes:
+    async def _read_body(self, url: str, response: httpx.Response) -> bytes:
+        limit = self.settings.max_bytes
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.settings.max_bytes:
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        if encoding == "identity" and declared.isdigit() and int(declared) > limit:
             raise FetchTooLarge(f"{url}: body of {declared} bytes exceeds fetch.max_bytes")
-        chunks, size = [], 0
-        for chunk in response.iter_bytes():  # decompressed: the limit holds for gzip too
-            size += len(chunk)
-            if size > self.settings.max_bytes:
-                raise FetchTooLarge(
-                    f"{url}: body exceeds fetch.max_bytes ({self.settings.max_bytes} bytes)"
-                )
-            chunks.append(chunk)
-        return b"".join(chunks)
+        decoder = _Decoder(url, encoding, limit)
+        async for chunk in response.aiter_raw():
+            decoder.feed(chunk)
+        return decoder.finish()
 
-    def _read_file(self, url: str, file_root: Path | None) -> FetchedPage:
+    async def _download_robots(self, url: str) -> tuple[int, bytes]:
+        host = urlsplit(url).hostname or ""
+        for _ in range(self.settings.max_redirects + 1):
+            check_scheme(url)
+            async with self.slots, self.gates.for_host(host).turn():
+                try:
+                    response = await asyncio.wait_for(
+                        self._get(url, {}), self.settings.total_timeout_seconds
+                    )
+                except TimeoutError as exc:
+                    raise FetchError(f"{url}: timed out") from exc
+                except _Retry as retry:
+                    raise retry.error from retry
+            if response.location is None:
+                return response.status, response.page.body if response.page else b""
+            url = urljoin(url, response.location)
+        raise TooManyRedirects(f"{url}: too many redirects")
+
+    def _read_file(self, request: FetchRequest) -> FetchedPage:
+        url, root = request.url, request.file_root
         path = Path(unquote(urlsplit(url).path)).resolve()
-        if file_root is None or not path.is_relative_to(file_root.resolve()):
+        if root is None or not path.is_relative_to(root.resolve()):
             raise FetchBlocked(f"{url}: local files are only read for sources added as files")
         if not path.is_file():
             raise FetchError(f"{url}: no such file")
         if path.stat().st_size > self.settings.max_bytes:
             raise FetchTooLarge(f"{url}: file exceeds fetch.max_bytes")
-        content_type = (
-            "application/xml" if path.suffix in (".xml", ".rss", ".atom") else "text/html"
-        )
-        return FetchedPage(url, url, 200, content_type, path.read_bytes())
+        kind = "application/xml" if path.suffix in (".xml", ".rss", ".atom") else "text/html"
+        return FetchedPage(url, url, 200, kind, path.read_bytes())
+
+
+@dataclass(frozen=True)
+class _Response:
+    status: int
+    page: FetchedPage | None = None
+    location: str | None = None
+    retry_after: float | None = None
+
+
+class _Decoder:
+    """Content-Encoding undone chunk by chunk, never producing more than `limit` bytes."""
+
+    def __init__(self, url: str, encoding: str, limit: int) -> None:
+        self.url, self.limit = url, limit
+        if encoding in ("gzip", "x-gzip"):
+            self.inflate: Any = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self.inflate = zlib.decompressobj()
+        elif encoding in ("identity", ""):
+            self.inflate = None
+        else:
+            raise FetchError(f"{url}: unsupported content encoding {encoding!r}")
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def _keep(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise FetchTooLarge(f"{self.url}: body exceeds fetch.max_bytes ({self.limit} bytes)")
+        self.parts.append(data)
+
+    def feed(self, chunk: bytes) -> None:
+        if self.inflate is None:
+            self._keep(chunk)
+            return
+        try:
+            data = self.inflate.decompress(chunk, self.limit - self.size + 1)
+            self._keep(data)
+            while self.inflate.unconsumed_tail:
+                data = self.inflate.decompress(
+                    self.inflate.unconsumed_tail, self.limit - self.size + 1
+                )
+                self._keep(data)
+        except zlib.error as exc:
+            raise FetchError(f"{self.url}: corrupt compressed body: {exc}") from exc
+
+    def finish(self) -> bytes:
+        if self.inflate is not None:
+            self._keep(self.inflate.flush())
+        return b"".join(self.parts)
+
+
+def _with_attempts(error: FetchError, attempts: int, delay: float | None) -> FetchError:
+    """The last error of a request, saying how often it was tried and why it stopped."""
+    note = f" (after {attempts} attempts)" if attempts > 1 else ""
+    if delay is None:
+        note = " (the server asked to wait longer than fetch.max_retry_delay_seconds; no retry)"
+    if isinstance(error, HTTPStatusError):
+        return HTTPStatusError(error.url, error.status, note)
+    return type(error)(f"{error}{note}")
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds from now: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+def fetch_all(
+    settings: FetchSettings, requests: list[FetchRequest], resolver: Resolver = system_resolver
+) -> list[FetchOutcome]:
+    """Fetch a batch of requests concurrently, from synchronous code; outcomes in order."""
+    if not requests:
+        return []
+
+    async def run() -> list[FetchOutcome]:
+        async with AsyncFetcher(settings, resolver) as fetcher:
+            return await fetcher.fetch_all(requests)
+
+    return asyncio.run(run())

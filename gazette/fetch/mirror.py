@@ -1,8 +1,9 @@
 """An httpx transport that answers from a local directory tree instead of the network.
 
 `<root>/<host>/<path>` holds the body of `https://<host>/<path>`; a path without a suffix may be
-stored as `<path>.html` or `<path>/index.html`. Query strings are ignored. This is how the demo
-and the tests run the real fetch code offline.
+stored as `<path>.html` or `<path>/index.html`. Query strings are ignored, and robots.txt is
+absent (so everything is allowed). This is how the demo and the tests run the real fetch code
+offline.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import httpx
 CONTENT_TYPES = {".xml": "application/xml", ".html": "text/html; charset=utf-8"}
 
 
-class DirectoryTransport(httpx.BaseTransport):
+class DirectoryTransport(httpx.AsyncBaseTransport):
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
 
@@ -29,16 +30,16 @@ class DirectoryTransport(httpx.BaseTransport):
                 return candidate
         return None
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         found = self._find(request.url.host, request.url.path)
         if found is None:
-            return httpx.Response(404, text="not in mirror", request=request)
+            return httpx.Response(404, stream=httpx.ByteStream(b"not in mirror"), request=request)
         content_type = CONTENT_TYPES.get(found.suffix) or (
             mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         )
         return httpx.Response(
             200,
             headers={"content-type": content_type},
-            content=found.read_bytes(),
+            stream=httpx.ByteStream(found.read_bytes()),  # read raw, as from the network
             request=request,
         )

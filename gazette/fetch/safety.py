@@ -1,31 +1,23 @@
-"""Which URLs Gazette may fetch: http(s) only, and never private, loopback or link-local hosts.
+"""Which addresses Gazette may connect to: never private, loopback, link-local and the like.
 
 A feed is untrusted input: a link to http://127.0.0.1:6379/ or to a cloud metadata address
-(169.254.169.254) must not make Gazette talk to machines it was never meant to reach. Every
-address a host name resolves to is checked, before each request and after every redirect.
+(169.254.169.254) must not make Gazette talk to machines it was never meant to reach. The check
+happens where the connection is made (`network.GuardedBackend`): the host is resolved once,
+every address is checked, and the connection goes to a checked address. A redirect is a new
+connection and is checked again; a DNS answer that changes between a check and a connection
+cannot slip through, because there is no second lookup.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from gazette.errors import FetchBlocked
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-Resolver = Callable[[str, int], list[str]]
-
-
-def resolve_host(host: str, port: int) -> list[str]:
-    """All addresses `host` resolves to (the system resolver)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise FetchBlocked(f"cannot resolve host {host!r}: {exc.strerror}") from exc
-    return sorted({str(info[4][0]) for info in infos})
 
 
 def is_public_address(address: IPAddress) -> bool:
@@ -41,33 +33,36 @@ def is_public_address(address: IPAddress) -> bool:
     )
 
 
-def parse_networks(networks: Iterable[str]) -> list[IPNetwork]:
-    return [ipaddress.ip_network(n, strict=False) for n in networks]
+class AddressPolicy:
+    """Public addresses, plus the networks the configuration explicitly allows."""
+
+    def __init__(self, allowed_networks: Iterable[str] = ()) -> None:
+        self.allowed = [ipaddress.ip_network(n, strict=False) for n in allowed_networks]
+
+    def allows(self, address: str) -> bool:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        return is_public_address(ip) or any(ip in network for network in self.allowed)
+
+    def check(self, host: str, addresses: list[str]) -> None:
+        """Raise FetchBlocked unless every address of `host` may be reached."""
+        if not addresses:
+            raise FetchBlocked(f"host {host} has no address")
+        for address in addresses:
+            if not self.allows(address):
+                raise FetchBlocked(
+                    f"host {host} resolves to {address}, a private, loopback or link-local "
+                    "address; add its network to fetch.allow_networks to allow it"
+                )
 
 
-def check_url(
-    url: str,
-    allowed_networks: list[IPNetwork],
-    resolver: Resolver = resolve_host,
-) -> None:
-    """Raise FetchBlocked unless `url` is http(s) and every address of its host may be reached."""
+def check_scheme(url: str) -> None:
+    """Raise FetchBlocked unless `url` is an http(s) URL with a host."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise FetchBlocked(f"{url}: scheme {parts.scheme!r} is not allowed (only http and https)")
-    host = parts.hostname
-    if not host:
+    if not parts.hostname:
         raise FetchBlocked(f"{url}: no host in URL")
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError as exc:
         raise FetchBlocked(f"{url}: invalid port") from exc
-    for text in resolver(host, port):
-        address = ipaddress.ip_address(text.split("%")[0])
-        if is_public_address(address):
-            continue
-        if any(address in network for network in allowed_networks):
-            continue
-        raise FetchBlocked(
-            f"{url}: host {host} resolves to {address}, a private, loopback or link-local "
-            "address; add its network to fetch.allow_networks to allow it"
-        )

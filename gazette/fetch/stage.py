@@ -1,4 +1,4 @@
-"""The fetch stage: download the page of every discovered document."""
+"""The fetch stage: download the page of every discovered document, in one concurrent batch."""
 
 from __future__ import annotations
 
@@ -8,12 +8,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gazette.config import FetchSettings
 from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.errors import FetchError
-from gazette.fetch.client import Fetcher
+from gazette.fetch.client import FetchRequest, fetch_all
+from gazette.records import FetchedPage
 from gazette.sources.poll import local_root
 
 MAX_ATTEMPTS = 3
+PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+SNIFFED_TYPES = ("", "application/octet-stream", "binary/octet-stream")
 
 
 @dataclass
@@ -22,25 +26,44 @@ class FetchReport:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def fetch_pending(session: Session, fetcher: Fetcher) -> FetchReport:
+def check_web_page(page: FetchedPage) -> None:
+    """Raise FetchError unless the response is (or, untyped, looks like) an HTML page."""
+    kind = page.content_type.split(";")[0].strip().lower()
+    if kind in PAGE_TYPES:
+        return
+    if kind in SNIFFED_TYPES and page.body.lstrip()[:1] == b"<":
+        return
+    raise FetchError(f"{page.url}: not a web page (content type {kind or 'missing'})")
+
+
+def fetch_pending(session: Session, settings: FetchSettings) -> FetchReport:
     """Download discovered documents; a failure is retried on later runs, then given up."""
     report = FetchReport()
-    pending = session.scalars(
-        select(Document).where(Document.status == DocumentStatus.DISCOVERED).order_by(Document.id)
+    pending = list(
+        session.scalars(
+            select(Document)
+            .where(Document.status == DocumentStatus.DISCOVERED)
+            .order_by(Document.id)
+        )
     )
-    for document in pending:
-        root = local_root(document.source) if document.source else None
+    requests = [
+        FetchRequest(d.url, file_root=local_root(d.source) if d.source else None) for d in pending
+    ]
+    for document, outcome in zip(pending, fetch_all(settings, requests), strict=True):
         document.attempts += 1
         try:
-            page = fetcher.fetch(document.url, file_root=root)
+            if outcome.error is not None:
+                raise outcome.error
+            assert outcome.page is not None  # pages are fetched without validators
+            check_web_page(outcome.page)
         except FetchError as exc:
             document.error = str(exc)
             if document.attempts >= MAX_ATTEMPTS:
                 document.status = DocumentStatus.FAILED
             report.errors[document.url] = str(exc)
             continue
-        document.raw_html = gzip.compress(page.body)
-        document.content_type = page.content_type[:255] or None
+        document.raw_html = gzip.compress(outcome.page.body)
+        document.content_type = outcome.page.content_type[:255] or None
         document.fetched_at = utcnow()
         document.status = DocumentStatus.FETCHED
         document.error = None

@@ -1,22 +1,44 @@
-"""Feed parsing with feedparser: RSS 0.9x/1.0/2.0 and Atom into `FeedEntry` records."""
+"""Reading what sources serve: RSS 0.9x/1.0/2.0 and Atom (feedparser), JSON Feed, sitemaps.
+
+`read_listing` looks at the document itself, not at the Content-Type header (servers often get
+it wrong), and dispatches:
+- `{`: JSON Feed 1.0 or 1.1;
+- `<urlset` or `<sitemapindex`: an XML sitemap, a news sitemap, or an index of sitemaps;
+- anything else: feedparser, which reads every RSS and Atom version and says when it had to
+  recover from malformed XML.
+An HTML page is refused with the feeds it links to, if any, named in the message.
+"""
 
 from __future__ import annotations
 
 import calendar
+import json
 import time
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import feedparser
+import lxml.etree
 
 from gazette.errors import FeedParseError
 from gazette.records import FeedEntry, ParsedFeed
+from gazette.times import parse_iso_time
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
 
 
-def _timestamp(parsed: time.struct_time | None) -> datetime | None:
-    if parsed is None:
-        return None
-    return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+def read_listing(content: bytes, base_url: str, content_type: str = "") -> ParsedFeed:
+    """The items a feed or sitemap lists; FeedParseError when the document is neither."""
+    head = content.lstrip()[:512].lower()
+    if not head:
+        raise FeedParseError(f"{base_url}: empty document, not a feed")
+    if head.startswith(b"{"):
+        return parse_json_feed(content, base_url)
+    if b"<urlset" in head or b"<sitemapindex" in head:
+        return parse_sitemap(content, base_url)
+    return parse_feed(content, base_url, content_type)
 
 
 def _authors(entry: feedparser.FeedParserDict) -> tuple[str, ...]:
@@ -26,33 +48,34 @@ def _authors(entry: feedparser.FeedParserDict) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n))
 
 
-def parse_feed(content: bytes, base_url: str) -> ParsedFeed:
-    """Parse a feed document; relative item links are resolved against `base_url`.
-
-    Raises FeedParseError when the document is not a feed at all (HTML, empty, broken XML with
-    nothing recoverable). A feed that parses with recoverable problems comes back with a warning.
-    """
+def parse_feed(content: bytes, base_url: str, content_type: str = "") -> ParsedFeed:
+    """RSS or Atom. A feed that parses with recoverable problems comes back with a warning."""
     if not content.strip():
         raise FeedParseError(f"{base_url}: empty document, not a feed")
-    parsed = feedparser.parse(content, sanitize_html=False, resolve_relative_uris=False)
+    headers = {"content-type": content_type} if content_type else {}  # its charset counts
+    parsed = feedparser.parse(
+        content, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not parsed.get("version"):
         if content.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
-            raise FeedParseError(f"{base_url}: this is an HTML page, not an RSS or Atom feed")
+            links = html_feed_links(content, base_url)
+            hint = f"; it links to these feeds: {', '.join(links)}" if links else ""
+            raise FeedParseError(f"{base_url}: this is an HTML page, not a feed{hint}")
         reason = f": {problem}" if problem else ""
         raise FeedParseError(f"{base_url}: not an RSS or Atom feed{reason}")
-
     entries = []
     for item in parsed.entries:
         link = item.get("link") or _first_alternate(item)
         if not link:
             continue
+        published = item.get("published_parsed") or item.get("updated_parsed")
         entries.append(
             FeedEntry(
                 url=urljoin(base_url, link.strip()),
                 title=(item.get("title") or "").strip(),
                 summary=(item.get("summary") or "").strip(),
-                published=_timestamp(item.get("published_parsed") or item.get("updated_parsed")),
+                published=_utc(published),
                 authors=_authors(item),
                 guid=item.get("id"),
             )
@@ -64,8 +87,130 @@ def parse_feed(content: bytes, base_url: str) -> ParsedFeed:
     return ParsedFeed(title=title, entries=entries, warning=warning)
 
 
+def _utc(parsed: time.struct_time | None) -> datetime | None:
+    if parsed is None:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+
+
 def _first_alternate(item: feedparser.FeedParserDict) -> str | None:
     for link in item.get("links", []):
         if link.get("rel", "alternate") == "alternate" and link.get("href"):
             return link["href"]
     return None
+
+
+def _time_or_none(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return parse_iso_time(value)
+    except ValueError:
+        return None
+
+
+def parse_json_feed(content: bytes, base_url: str) -> ParsedFeed:
+    """JSON Feed 1.0 and 1.1 (https://jsonfeed.org)."""
+    try:
+        data = json.loads(content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FeedParseError(f"{base_url}: not valid JSON: {exc}") from exc
+    if not isinstance(data, dict) or data.get("version") not in JSON_FEED_VERSIONS:
+        raise FeedParseError(f"{base_url}: JSON, but not a JSON Feed (no jsonfeed.org version)")
+    items = data.get("items")
+    if not isinstance(items, list):
+        raise FeedParseError(f"{base_url}: JSON Feed without an items list")
+    feed_authors = _json_authors(data)
+    entries = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        link = item.get("url") or item.get("external_url")
+        if not isinstance(link, str) or not link.strip():
+            continue
+        summary = item.get("summary") or item.get("content_text") or item.get("content_html") or ""
+        entries.append(
+            FeedEntry(
+                url=urljoin(base_url, link.strip()),
+                title=str(item.get("title") or "").strip(),
+                summary=str(summary).strip(),
+                published=_time_or_none(item.get("date_published") or item.get("date_modified")),
+                authors=_json_authors(item) or feed_authors,
+                guid=str(item["id"]) if item.get("id") is not None else None,
+            )
+        )
+    return ParsedFeed(title=str(data.get("title") or "").strip(), entries=entries)
+
+
+def _json_authors(holder: dict) -> tuple[str, ...]:
+    authors = holder.get("authors")
+    if not isinstance(authors, list):
+        authors = [holder["author"]] if isinstance(holder.get("author"), dict) else []
+    names = [str(a.get("name", "")).strip() for a in authors if isinstance(a, dict)]
+    return tuple(n for n in names if n)
+
+
+def parse_sitemap(content: bytes, base_url: str) -> ParsedFeed:
+    """A sitemap's pages (with news titles and dates when given), or an index's sitemaps."""
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
+    try:
+        root = lxml.etree.fromstring(content, parser)
+    except lxml.etree.XMLSyntaxError as exc:
+        raise FeedParseError(f"{base_url}: malformed sitemap XML: {exc}") from exc
+    name = lxml.etree.QName(root).localname
+    if name == "sitemapindex":
+        listed = []
+        for node in root.iter(f"{SITEMAP_NS}sitemap"):
+            location = (node.findtext(f"{SITEMAP_NS}loc") or "").strip()
+            if location:
+                modified = _time_or_none(node.findtext(f"{SITEMAP_NS}lastmod"))
+                listed.append((urljoin(base_url, location), modified))
+        # newest first where the index says when each sitemap changed; stable otherwise
+        listed.sort(key=lambda pair: pair[1] or datetime.min.replace(tzinfo=UTC), reverse=True)
+        return ParsedFeed(title="", entries=[], sitemaps=[url for url, _ in listed])
+    if name != "urlset":
+        raise FeedParseError(f"{base_url}: XML, but not a sitemap (root element <{name}>)")
+    entries = []
+    for node in root.iter(f"{SITEMAP_NS}url"):
+        location = (node.findtext(f"{SITEMAP_NS}loc") or "").strip()
+        if not location:
+            continue
+        news_date = node.findtext(f"{NEWS_NS}news/{NEWS_NS}publication_date")
+        entries.append(
+            FeedEntry(
+                url=urljoin(base_url, location),
+                title=(node.findtext(f"{NEWS_NS}news/{NEWS_NS}title") or "").strip(),
+                published=_time_or_none(news_date or node.findtext(f"{SITEMAP_NS}lastmod")),
+            )
+        )
+    return ParsedFeed(title="", entries=entries)
+
+
+FEED_LINK_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/rdf+xml",
+)
+
+
+def html_feed_links(content: bytes | str, base_url: str) -> list[str]:
+    """Feeds an HTML page announces with <link rel="alternate" type="...">, in page order."""
+    try:
+        tree = lxml.etree.fromstring(
+            content if isinstance(content, bytes) else content.encode("utf-8"),
+            lxml.etree.HTMLParser(),
+        )
+    except (lxml.etree.XMLSyntaxError, ValueError):
+        return []
+    if tree is None:
+        return []
+    links = []
+    for link in tree.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().split(";")[0].strip()
+        href = (link.get("href") or "").strip()
+        if "alternate" in rel and kind in FEED_LINK_TYPES and href:
+            links.append(urljoin(base_url, href))
+    return list(dict.fromkeys(links))

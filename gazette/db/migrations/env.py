@@ -3,9 +3,17 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from gazette.db.models import Base
+from gazette.db.models import Base, UTCDateTime
 
 config = context.config
+
+
+def render_item(kind: str, value: object, autogen_context: object) -> str | bool:
+    """Write Gazette's own column types as their plain storage type: a migration must not
+    import the models, which change after it is written."""
+    if kind == "type" and isinstance(value, UTCDateTime):
+        return "sa.DateTime()"
+    return False
 
 
 def run_migrations() -> None:
@@ -24,6 +32,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
