@@ -98,8 +98,10 @@ def test_a_malformed_feed_is_reported_on_its_source_and_the_rest_is_kept(workdir
     (workdir / "good" / "crane.html").write_text(PAGE)
     (workdir / "broken.xml").write_text("<rss><channel><title>Broken</title><item><title>x</ite")
     (workdir / "page.xml").write_text("<!DOCTYPE html><html><body>not a feed</body></html>")
-    for path in ("good/feed.xml", "broken.xml", "page.xml"):
-        assert invoke("sources", "add", path).exit_code == 0
+    checked = invoke("sources", "add", "broken.xml")  # looked at when added: refused at once
+    assert checked.exit_code == 1 and "malformed feed" in checked.stderr
+    for path in ("good/feed.xml", "broken.xml", "page.xml"):  # as if they broke later
+        assert invoke("sources", "add", path, "--kind", "feed").exit_code == 0
 
     result = invoke("run")
     assert result.exit_code == 1

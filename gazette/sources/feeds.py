@@ -41,6 +41,11 @@ def read_listing(content: bytes, base_url: str, content_type: str = "") -> Parse
     return parse_feed(content, base_url, content_type)
 
 
+def looks_like_html(head: bytes) -> bool:
+    """Whether the (lower-cased) start of a document is an HTML page."""
+    return head.startswith((b"<!doctype html", b"<html")) or b"<head" in head or b"<body" in head
+
+
 def _authors(entry: feedparser.FeedParserDict) -> tuple[str, ...]:
     names = [a.get("name", "").strip() for a in entry.get("authors", []) if a.get("name")]
     if not names and entry.get("author"):
@@ -58,7 +63,7 @@ def parse_feed(content: bytes, base_url: str, content_type: str = "") -> ParsedF
     )
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not parsed.get("version"):
-        if content.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        if looks_like_html(content.lstrip()[:512].lower()):
             links = html_feed_links(content, base_url)
             hint = f"; it links to these feeds: {', '.join(links)}" if links else ""
             raise FeedParseError(f"{base_url}: this is an HTML page, not a feed{hint}")

@@ -21,6 +21,7 @@ from gazette.config import Settings
 from gazette.db import Database
 from gazette.errors import InputError
 from gazette.publish.feeds import FeedItem, rss_feed
+from gazette.sources.registry import list_sources, source_status
 from gazette.web import queries
 from gazette.web.comments import add_comment
 
@@ -159,6 +160,12 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         ]
         body = rss_feed(settings.site.title, base + "/", settings.site.description, items)
         return Response(body, media_type="application/rss+xml; charset=utf-8")
+
+    @app.get("/api/sources")
+    def api_sources() -> list[dict]:
+        """Every source with its settings and health, as `gazette sources list --json` shows."""
+        with database.session() as session:
+            return [source_status(source) for source in list_sources(session)]
 
     @app.get("/healthz", response_class=PlainTextResponse)
     def health() -> str:
