@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from gazette.cluster import cluster_items
 from gazette.config import ClusterSettings, FetchSettings
-from gazette.dedupe.near import NearDuplicateIndex
+from gazette.dedupe.near import NearDuplicateIndex, signature
 from gazette.embedding import Embedder
 from gazette.errors import GazetteError, InputError
 from gazette.extract import extract_article
@@ -211,7 +211,8 @@ def story_sources(record: SummarizeInput) -> list[SourceArticle]:
     sources = []
     for number, source in enumerate(record.sources):
         key = str(number)
-        copies = index.find(source.text) if source.text.strip() else []
+        minhash = signature(source.text)
+        copies = index.find(minhash) if source.text.strip() else []
         sources.append(
             SourceArticle(
                 key=key,
@@ -224,7 +225,7 @@ def story_sources(record: SummarizeInput) -> list[SourceArticle]:
             )
         )
         if source.text.strip():
-            index.add(key, source.text)
+            index.add(key, minhash)
     return sources
 
 

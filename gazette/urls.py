@@ -1,8 +1,10 @@
 """URL canonicalisation: one article, one URL, however a feed or a page spells it.
 
-Feeds add campaign parameters, share buttons add fragments, hosts differ in case, and the same
-page is reachable with and without a trailing slash. `canonical_url` folds these variants so that
-exact duplicates are recognised before anything is downloaded twice.
+Feeds add campaign parameters, share buttons add fragments, hosts differ in case, the same
+page is reachable with and without a trailing slash, and many sites serve mobile (`m.`) and AMP
+copies of every article. `canonical_url` folds these variants so that exact duplicates are
+recognised before anything is downloaded twice. (The page itself usually names its canonical
+URL too; extraction prefers that one.)
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ TRACKING_PARAMETERS = frozenset(
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "itm_", "__twitter")
+# Host labels of mobile and AMP copies: m.example.com and amp.example.com are example.com.
+VARIANT_HOST_LABELS = ("m.", "mobile.", "amp.")
+# Query flags that ask for the AMP copy of a page.
+AMP_PARAMETERS = frozenset({"amp", "outputtype", "amp_js_v", "usqp"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -53,28 +59,48 @@ def is_tracking_parameter(name: str) -> bool:
     return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PREFIXES)
 
 
+def _main_host(host: str) -> str:
+    """The host without a mobile or AMP label, when what remains is still a domain."""
+    for label in VARIANT_HOST_LABELS:
+        rest = host.removeprefix(label)
+        if rest != host and rest.count(".") >= 1:
+            return rest
+    return host
+
+
+def _main_path(path: str) -> str:
+    """The path without AMP markers: /story/amp, /amp/story, /story.amp, /story.amp.html."""
+    segments = [s for s in path.split("/") if s.lower() != "amp"]
+    if segments and segments[-1].lower().endswith(".amp"):
+        segments[-1] = segments[-1][:-4]
+    elif segments and segments[-1].lower().endswith(".amp.html"):
+        segments[-1] = segments[-1][:-9] + ".html"
+    return "/".join(segments) or "/"
+
+
 def canonical_url(url: str) -> str:
     """The canonical form of an http(s) URL; other schemes are returned with only the fragment cut.
 
-    Lower-cases scheme and host, drops default ports, fragments, tracking parameters and a
-    trailing slash (except the root), and sorts the remaining query parameters.
+    Lower-cases scheme and host, drops `m.`/`mobile.`/`amp.` host labels, AMP path markers and
+    flags, default ports, fragments, tracking parameters and a trailing slash (except the
+    root), and sorts the remaining query parameters.
     """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
-    host = (parts.hostname or "").lower().rstrip(".")
+    host = _main_host((parts.hostname or "").lower().rstrip("."))
     host_part = f"[{host}]" if ":" in host else host  # IPv6 literal
     port = parts.port
     netloc = host_part if port in (None, DEFAULT_PORTS[scheme]) else f"{host_part}:{port}"
-    path = quote(unquote(parts.path), safe="/%:@!$&'()*+,;=-._~") or "/"
+    path = quote(_main_path(unquote(parts.path)), safe="/%:@!$&'()*+,;=-._~") or "/"
     if len(path) > 1:
         path = path.rstrip("/") or "/"
     query = urlencode(
         sorted(
             (key, value)
             for key, value in parse_qsl(parts.query, keep_blank_values=True)
-            if not is_tracking_parameter(key)
+            if not is_tracking_parameter(key) and key.lower() not in AMP_PARAMETERS
         )
     )
     return urlunsplit((scheme, netloc, path, query, ""))

@@ -26,6 +26,23 @@ from gazette.urls import canonical_url, domain_of, location_to_url
         ("https://example.com/a?mc_cid=1&mc_eid=2&ref=home", "https://example.com/a"),
         ("https://[2001:db8::1]:443/x", "https://[2001:db8::1]/x"),
         ("https://user:secret@example.com/x", "https://example.com/x"),
+        # mobile and AMP copies of one article
+        (
+            "https://m.news.example.co.uk/world/2026/11/story",
+            "https://news.example.co.uk/world/2026/11/story",
+        ),
+        ("https://mobile.example.com/a/story.html", "https://example.com/a/story.html"),
+        ("https://amp.example.com/world/story", "https://example.com/world/story"),
+        ("https://www.example.com/world/story/amp", "https://www.example.com/world/story"),
+        ("https://www.example.com/amp/world/story/", "https://www.example.com/world/story"),
+        ("https://example.com/world/story.amp", "https://example.com/world/story"),
+        ("https://example.com/world/story.amp.html", "https://example.com/world/story.html"),
+        ("https://example.com/world/story?amp=1&id=4", "https://example.com/world/story?id=4"),
+        ("https://example.com/story?outputType=amp", "https://example.com/story"),
+        # what is not a variant stays
+        ("https://m.com/story", "https://m.com/story"),
+        ("https://example.com/camp/ample", "https://example.com/camp/ample"),
+        ("https://example.com/amplifier-review", "https://example.com/amplifier-review"),
     ],
 )
 def test_canonical_url(url: str, canonical: str) -> None:

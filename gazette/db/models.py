@@ -136,6 +136,8 @@ class Document(Base):
         ForeignKey("documents.id", ondelete="SET NULL"), index=True
     )
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # MinHash signature of the text (dedupe), kept so later runs need not compute it again.
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     source: Mapped[Source | None] = relationship()
 

@@ -1,0 +1,207 @@
+"""Benchmark: ingestion throughput, 5,000 items from 200 feeds served on 127.0.0.1.
+
+Usage: python bench/ingest_throughput.py [--feeds 200] [--items 25]
+
+A separate process serves 200 RSS feeds of 25 items each, and one generated article page per
+item (about 300 words of invented text, different on every page). Gazette then runs its
+ingestion stages, exactly as `gazette run` does, into a fresh SQLite database: sources (poll
+all feeds), fetch (every page), extract, dedupe. Items per second is the number of items that
+reach the ready state divided by the wall time of those four stages. Clustering and writing
+are left out: they are bound by the embedding model and measured by their own benchmarks.
+
+All feeds live on one loopback server, so the per-host politeness limits are raised for the
+run (per_host_connections = max_connections, no pause); everything else is the default.
+Writes bench/results/ingest_throughput.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import random
+import tempfile
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from common import save_results
+
+from gazette.config import FetchSettings
+from gazette.db import Database
+from gazette.dedupe import dedupe_pending
+from gazette.extract import extract_pending
+from gazette.fetch.stage import fetch_pending
+from gazette.sources import add_source, poll_sources
+
+WORDS = [
+    "harbour",
+    "council",
+    "budget",
+    "river",
+    "bridge",
+    "tram",
+    "strike",
+    "vote",
+    "minister",
+    "company",
+    "plant",
+    "jobs",
+    "storm",
+    "flood",
+    "rain",
+    "school",
+    "hospital",
+    "museum",
+    "festival",
+    "film",
+    "league",
+    "final",
+    "market",
+    "shares",
+    "bank",
+    "rate",
+    "inflation",
+    "village",
+    "island",
+    "coast",
+    "ferry",
+    "airport",
+    "flight",
+    "engine",
+    "software",
+    "data",
+    "court",
+    "judge",
+    "police",
+    "report",
+    "figure",
+    "million",
+    "crowns",
+    "percent",
+    "week",
+    "month",
+    "year",
+    "morning",
+    "evening",
+    "region",
+    "city",
+]
+
+
+def article_text(feed: int, item: int) -> str:
+    rng = random.Random(feed * 100_000 + item)
+    sentences = []
+    for _ in range(24):
+        words = [rng.choice(WORDS) for _ in range(rng.randint(9, 16))]
+        sentences.append(" ".join(words).capitalize() + ".")
+    paragraphs = [" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4)]
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real news servers do
+    items = 25
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _send(self, status: int, body: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # the standard library's name for the GET handler
+        parts = self.path.strip("/").split("/")
+        if parts[0] == "feed" and len(parts) == 2:
+            feed = int(parts[1].removesuffix(".xml"))
+            base = f"http://{self.headers['Host']}"
+            items = "".join(
+                f"<item><title>Report {feed}-{i}</title><link>{base}/article/{feed}/{i}</link>"
+                f"<pubDate>Mon, 16 Nov 2026 {i % 24:02d}:{feed % 60:02d}:00 +0000</pubDate></item>"
+                for i in range(self.items)
+            )
+            body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {feed}</title>'
+            self._send(200, (body + items + "</channel></rss>").encode(), "application/rss+xml")
+        elif parts[0] == "article" and len(parts) == 3:
+            feed, item = int(parts[1]), int(parts[2])
+            page = (
+                f"<html><head><title>Report {feed}-{item}</title></head><body><nav>Home News</nav>"
+                f"<article><h1>Report {feed}-{item}</h1>{article_text(feed, item)}</article>"
+                "<footer>All rights reserved</footer></body></html>"
+            )
+            self._send(200, page.encode(), "text/html; charset=utf-8")
+        else:
+            self._send(404, b"not found", "text/plain")
+
+
+def serve(port_queue: multiprocessing.Queue, items: int) -> None:
+    Handler.items = items
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    port_queue.put(server.server_address[1])
+    server.serve_forever()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--items", type=int, default=25)
+    args = parser.parse_args()
+
+    context = multiprocessing.get_context("spawn")
+    ports: multiprocessing.Queue = context.Queue()
+    server = context.Process(target=serve, args=(ports, args.items), daemon=True)
+    server.start()
+    port = ports.get(timeout=30)
+    base = FetchSettings()
+    settings = base.model_copy(
+        update={
+            "allow_networks": ["127.0.0.0/8"],
+            "per_host_connections": base.max_connections,
+            "per_host_delay_seconds": 0.0,
+        }
+    )
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            database = Database(f"sqlite:///{Path(folder) / 'gazette.db'}")
+            database.migrate()
+            with database.transaction() as session:
+                for feed in range(args.feeds):
+                    add_source(session, f"http://127.0.0.1:{port}/feed/{feed}.xml")
+            seconds: dict[str, float] = {}
+            started = time.perf_counter()
+            with database.transaction() as session:
+                for name, stage, stage_args in (
+                    ("sources", poll_sources, (session, settings)),
+                    ("fetch", fetch_pending, (session, settings)),
+                    ("extract", extract_pending, (session,)),
+                    ("dedupe", dedupe_pending, (session,)),
+                ):
+                    stage_started = time.perf_counter()
+                    report = stage(*stage_args)
+                    seconds[name] = round(time.perf_counter() - stage_started, 2)
+                    if getattr(report, "errors", None):
+                        raise SystemExit(f"{name} failed: {list(report.errors.items())[:3]}")
+            total = time.perf_counter() - started
+            ready = report.ready  # the dedupe report
+            database.dispose()
+    finally:
+        server.terminate()
+    save_results(
+        "ingest_throughput",
+        {
+            "feeds": args.feeds,
+            "items": args.feeds * args.items,
+            "ready": ready,
+            "seconds": round(total, 2),
+            "items_per_second": round(ready / total, 1),
+            "stage_seconds": seconds,
+            "max_connections": settings.max_connections,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
