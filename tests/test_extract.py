@@ -110,3 +110,30 @@ def test_date_in_the_text_and_language_from_a_meta_tag() -> None:
     article = extract_article(html, "https://y.example/feira")
     assert article.language == "pt"
     assert article.published == datetime(2025, 3, 14, tzinfo=UTC)
+
+
+def test_wrong_declared_charset_and_broken_bytes_do_not_crash() -> None:
+    from gazette.text import decode_document
+
+    body = (
+        "<html><head><title>Caf\xe9 opens</title></head><body><article><p>The caf\xe9 on the "
+        "harbour opened on Monday with a queue round the block and a brass band.</p>"
+        "<p>Its owner said the first week would be free coffee for fishermen.</p>"
+        "</article></body></html>"
+    ).encode("latin-1") + b"\xff\xfe\x80"
+    page = decode_document(body, "text/html; charset=utf-8")  # wrong: these bytes are latin-1
+    assert isinstance(page, bytes)  # left for the parser to detect
+    article = extract_article(page, "https://cafe.example/opens")
+    assert "harbour opened on Monday" in article.text
+
+
+def test_an_amp_page_maps_to_its_canonical_page() -> None:
+    amp = (
+        b'<!doctype html><html amp lang="en"><head><link rel="canonical" '
+        b'href="https://www.news.example/world/2026/11/ferry-strike?utm_source=amp">'
+        b"<title>Ferry strike ends</title></head><body><article><p>The ferry strike ended on "
+        b"Thursday after the crews accepted a new pay offer from the operator.</p>"
+        b"<p>Sailings to the islands resume on Friday morning.</p></article></body></html>"
+    )
+    article = extract_article(amp, "https://amp.news.example/world/2026/11/ferry-strike/amp")
+    assert article.canonical_url == "https://www.news.example/world/2026/11/ferry-strike"
