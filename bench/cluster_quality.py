@@ -1,33 +1,78 @@
-"""Benchmark: story clustering quality (BCubed) and speed on labelled sets.
+"""Benchmark: story clustering quality (BCubed, ARI), speed and memory on labelled sets.
 
-Usage: python bench/cluster_quality.py
+Usage: python bench/cluster_quality.py [--sweep] [--orders N]
 
 Runs exactly the algorithm of `gazette cluster` (gazette.cluster.cluster_items), streaming in
-publication order, on:
-- the demo corpus (demo/expected.json holds the gold stories);
-- the ECB+ development slice in ../shared/data/clustering-dev/ (skipped with a message when the
-  folder is absent). ECB+ has no dates, so all its items fall in one time window.
-Reports BCubed precision, recall and F1, and assignments per second with the embedding time
-excluded (vectors are computed first, then replayed). Writes bench/results/cluster_quality.json.
+publication order, on every labelled set of bench/README.md:
+- demo: the bundled demo corpus (demo/expected.json holds the gold stories);
+- ecbplus: the ECB+ development slice, full text (skipped when ../shared/data is absent);
+- ecbplus-headlines: the same articles reduced to what a feed carries, a title and one sentence;
+- storyset, storyset-headlines: the generated set of bench/storyset.py, full items and headline
+  plus description.
+ECB+ has no dates and lists its articles grouped by topic, so its items are streamed in a shuffled
+order (one per seed, `--orders`), all inside one time window: harder than a live stream.
+
+Reports BCubed precision, recall and F1, the adjusted Rand index, the number of stories, cluster
+assignments per second without embedding time (vectors are computed first, then replayed), items
+per second with it, and the peak memory the clustering allocates. `--sweep` also scores a range of
+join thresholds on every set, to show that one threshold serves them all.
+Embeddings are cached in bench/results/embeddings/ between runs (keyed by text).
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import json
+import random
+import re
 import time
+import tracemalloc
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
+import storyset
 from common import ROOT, save_results
+from sklearn.metrics import adjusted_rand_score
 
 from gazette.cluster import cluster_items, embedding_text
+from gazette.cluster.signals import profile
+from gazette.cluster.stage import assign_stream
 from gazette.config import ClusterSettings
 from gazette.embedding import default_embedder
 from gazette.extract import extract_article
 from gazette.records import ClusterItem
 
 ECBPLUS = ROOT.parent / "shared" / "data" / "clustering-dev" / "ecbplus-dev.jsonl"
+CACHE = ROOT / "bench" / "results" / "embeddings"
+FIRST_SENTENCE = re.compile(r"^(.{20,300}?[.!?])\s")
+
+
+class CachedEmbedder:
+    """The bundled model behind an on-disk cache, so that repeated runs skip the model."""
+
+    name = "cached"
+
+    def __init__(self) -> None:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        self.seconds = 0.0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+        missing = [(k, t) for k, t in zip(keys, texts, strict=True) if not _cached(k)]
+        if missing:
+            started = time.perf_counter()
+            vectors = default_embedder().encode([t for _, t in missing])
+            self.seconds += time.perf_counter() - started
+            for (key, _), vector in zip(missing, vectors, strict=True):
+                np.save(CACHE / f"{key}.npy", vector)
+        return np.stack([np.load(CACHE / f"{k}.npy") for k in keys])
+
+
+def _cached(key: str) -> bool:
+    return (CACHE / f"{key}.npy").is_file()
 
 
 class Replay:
@@ -71,55 +116,133 @@ def demo_set() -> tuple[list[ClusterItem], dict[str, str]]:
     return items, gold
 
 
-def ecbplus_set() -> tuple[list[ClusterItem], dict[str, str]] | None:
+def headline_only(item: ClusterItem) -> ClusterItem:
+    """What a feed entry carries: the title and one sentence of description."""
+    match = FIRST_SENTENCE.search(item.text)
+    description = match.group(1) if match else " ".join(item.text.split()[:30])
+    return replace(item, text=description)
+
+
+def ecbplus_sets(seed: int) -> list[tuple[str, list[ClusterItem], dict[str, str]]]:
     if not ECBPLUS.is_file():
         print(f"skipping ECB+: {ECBPLUS} not found")
-        return None
+        return []
     rows = [json.loads(line) for line in ECBPLUS.read_text().splitlines() if line.strip()]
+    random.Random(seed).shuffle(rows)
     moment = datetime(2020, 1, 1, tzinfo=UTC)
     items = [ClusterItem(r["id"], r["title"], r["text"], moment) for r in rows]
-    return items, {r["id"]: r["cluster"] for r in rows}
+    gold = {r["id"]: r["cluster"] for r in rows}
+    return [
+        ("ecbplus", items, gold),
+        ("ecbplus-headlines", [headline_only(i) for i in items], gold),
+    ]
 
 
-def measure(name: str, items: list[ClusterItem], gold: dict[str, str]) -> dict:
+def storyset_sets() -> list[tuple[str, list[ClusterItem], dict[str, str]]]:
+    items, gold = storyset.generate()
+    return [
+        ("storyset", items, gold),
+        ("storyset-headlines", [headline_only(i) for i in items], gold),
+    ]
+
+
+def measure(
+    name: str,
+    items: list[ClusterItem],
+    gold: dict[str, str],
+    embedder: CachedEmbedder,
+    thresholds: list[float],
+) -> dict:
     settings = ClusterSettings()
     texts = [embedding_text(i.title, i.text, settings.lead_words) for i in items]
     started = time.perf_counter()
-    vectors = default_embedder().encode(texts)
+    vectors = embedder.encode(texts)
     embedding_seconds = time.perf_counter() - started
     replay = Replay(dict(zip(texts, vectors, strict=True)))
+
+    ordered = sorted(items, key=lambda item: item.published)
     started = time.perf_counter()
-    assignments = cluster_items(items, replay, settings)
+    profiles = [profile(item.title, item.text) for item in ordered]
+    profile_seconds = time.perf_counter() - started
+    ordered_vectors = replay.encode(
+        [embedding_text(i.title, i.text, settings.lead_words) for i in ordered]
+    )
+    started = time.perf_counter()
+    assignments = assign_stream(ordered, ordered_vectors, profiles, settings)
     clustering_seconds = time.perf_counter() - started
+    tracemalloc.start()  # a second run: tracing slows Python down, so it is not timed
+    assign_stream(ordered, ordered_vectors, profiles, settings)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+
     predicted = {a.item_id: a.story_id for a in assignments}
-    return {
+    keys = list(gold)
+    result = {
         "set": name,
         "items": len(items),
         "gold_stories": len(set(gold.values())),
         "predicted_stories": len(set(predicted.values())),
         "bcubed": bcubed(gold, predicted),
+        "ari": round(adjusted_rand_score([gold[k] for k in keys], [predicted[k] for k in keys]), 4),
         "assignments_per_second_without_embedding": round(len(items) / clustering_seconds),
-        "items_per_second_with_embedding": round(
-            len(items) / (clustering_seconds + embedding_seconds), 1
+        "items_per_second_with_lexical_profiles": round(
+            len(items) / (clustering_seconds + profile_seconds)
         ),
+        "items_per_second_with_embedding": round(
+            len(items) / (clustering_seconds + profile_seconds + embedding_seconds), 1
+        ),
+        "peak_memory_mb": round(peak / 1e6, 1),
     }
+    if thresholds:
+        result["sweep"] = {
+            f"{t:.2f}": bcubed(
+                gold, {a.item_id: a.story_id for a in cluster_items(items, replay, settings, t)}
+            )["f1"]
+            for t in thresholds
+        }
+    return result
 
 
 def main() -> None:
-    default_embedder().encode(["warm up"])
-    results = [measure("demo", *demo_set())]
-    ecb = ecbplus_set()
-    if ecb is not None:
-        results.append(measure("ecbplus-dev", *ecb))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sweep", action="store_true", help="score a range of thresholds")
+    parser.add_argument("--orders", type=int, default=3, help="shuffled orders of ECB+")
+    args = parser.parse_args()
+    thresholds = [round(t, 2) for t in np.arange(0.2, 0.5, 0.02)] if args.sweep else []
+    embedder = CachedEmbedder()
+
+    results = [measure("demo", *demo_set(), embedder, thresholds)]
+    results += [measure(*s, embedder, thresholds) for s in storyset_sets()]
+    for seed in range(args.orders):
+        for name, items, gold in ecbplus_sets(seed):
+            results.append(measure(f"{name} (order {seed})", items, gold, embedder, thresholds))
     settings = ClusterSettings()
     save_results(
         "cluster_quality",
         {
             "threshold": settings.join_threshold,
             "window_hours": settings.window_hours,
+            "summary": _summary(results),
             "results": results,
         },
     )
+
+
+def _summary(results: list[dict]) -> dict:
+    """BCubed F1 and ARI per set, averaged over the shuffled orders of a set."""
+    by_set: dict[str, list[dict]] = defaultdict(list)
+    for result in results:
+        by_set[result["set"].split(" (")[0]].append(result)
+    return {
+        name: {
+            "bcubed_f1": round(float(np.mean([r["bcubed"]["f1"] for r in runs])), 4),
+            "ari": round(float(np.mean([r["ari"] for r in runs])), 4),
+            "assignments_per_second": round(
+                float(np.mean([r["assignments_per_second_without_embedding"] for r in runs]))
+            ),
+        }
+        for name, runs in by_set.items()
+    }
 
 
 if __name__ == "__main__":

@@ -82,8 +82,9 @@ class FetchSettings(Section):
 class ClusterSettings(Section):
     # Only stories with a report in this many hours before an article are candidates for it.
     window_hours: float = Field(default=72.0, gt=0)
-    # Minimum score (similarity plus shared-figure bonus) for an article to join a story.
-    join_threshold: float = Field(default=0.62, gt=0, lt=1)
+    # An article joins a story when it scores at least this share of what two reports of one
+    # event score between themselves (the story's cohesion; see gazette/cluster/incremental.py).
+    join_threshold: float = Field(default=0.45, gt=0, lt=2)
     # Words of the text, after the title, that the embedding sees.
     lead_words: int = Field(default=120, ge=0)
 
@@ -230,7 +231,7 @@ allow_networks = []        # e.g. ["10.0.0.0/8"] to allow fetching from a privat
 
 [cluster]
 window_hours = 72.0
-join_threshold = 0.62
+join_threshold = 0.45
 lead_words = 120
 
 [write]

@@ -1,58 +1,275 @@
 """Incremental story clustering: each article joins the most similar active story, or starts one.
 
 Articles arrive in publication order. A story is a candidate for an article only while it is
-active: its latest report is within `window` of the article. This keeps the work per article
+active: its reports span a time within `window` of the article. This keeps the work per article
 flat however large the archive grows.
 
-The score of an article against a story has two parts:
-- the mean cosine similarity of its embedding to the embeddings of the story's reports (average
-  linkage), which is the dot product with the mean vector: one vector per story is enough;
-- a bonus of up to FIGURE_BONUS for distinctive figures it shares with the story ("112 votes to
-  87", "2.3 billion crowns"): reports of one event repeat its numbers, while two events about the
-  same company or person on the same day share names but rarely numbers.
+The score of an article against a story is average linkage over its reports, from three signals
+(see `signals` for why each is there):
+
+    score = 0.2 * embedding similarity + 0.4 * word similarity + 0.4 * name similarity
+            - 0.2 * conflict
+
+where each similarity is the mean cosine to the story's reports (the dot product with the running
+sum, divided by the size), and `conflict` is the share of salient names one side has and the other
+never uses. Only the `SHORTLIST` stories closest by embedding are scored in full.
+
+Decisions can be revised as evidence arrives:
+- after an article joins a story, the story is compared with the other active stories, and two
+  that now score as one event merge (the younger story into the older, whose id survives);
+- when a story reaches 4, 8, 16... reports, a report that no longer fits the rest leaves it and
+  starts a story of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Collection, Container
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
 
-from gazette.figures import distinctive_figures
+from gazette.cluster.signals import Profile, add_into, dot
 from gazette.records import Assignment, ClusterItem
 
-FIGURE_BONUS = 0.1
-FIGURES_FOR_FULL_BONUS = 3
+EMBEDDING_WEIGHT = 0.5
+WORDS_WEIGHT = 0.5
+NAMES_WEIGHT = 0.5
+CONFLICT_WEIGHT = 0.2
+SHORTLIST = 5
+MERGE_SHORTLIST = 4
+# Two stories merge when they score this much above the join ratio: merging is undone by no
+# later step, so it asks for more than joining does.
+MERGE_MARGIN = 0.1
+# A report leaves its story when it scores this much below the join ratio against the rest.
+LEAVE_MARGIN = 0.25
+# What two reports of one event score between themselves, until the stream has shown its own:
+# the median over stories of at least TYPICAL_FROM_SIZE reports, once there are TYPICAL_FROM.
+PRIOR_COHESION = 0.5
+TYPICAL_FROM = 5
+TYPICAL_FROM_SIZE = 3
+# A story is reviewed (merge with another? outliers to release?) when it reaches these sizes:
+# often while it is young and its picture changes, rarely later, so the cost stays small.
+REVIEW_SIZES = frozenset({2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256})
+# No article joins a story below this score, however loose the story.
+MIN_SCORE = 0.12
+
+
+@dataclass
+class Member:
+    item_id: str
+    vector: np.ndarray
+    profile: Profile
+    published: datetime
+
+
+@dataclass
+class Evidence:
+    """Why an article and a story are (or are not) one event."""
+
+    score: float
+    embedding: float
+    words: float
+    names: float
+    conflict: float
+    shared_names: list[str]
+
+    def describe(self) -> str:
+        shared = ", ".join(self.shared_names) or "none"
+        return (
+            f"score {self.score:.2f}: similarity {self.embedding:.2f}, words {self.words:.2f}, "
+            f"names {self.names:.2f}, conflict {self.conflict:.2f}; shared names: {shared}"
+        )
 
 
 @dataclass
 class ActiveStory:
     story_id: int
-    vector_sum: np.ndarray
-    size: int
-    first_report: datetime
-    last_report: datetime
-    figures: set[str]
+    members: list[Member] = field(default_factory=list)
+    vector_sum: np.ndarray | None = None
+    word_sum: dict[str, float] = field(default_factory=dict)
+    name_sum: dict[str, float] = field(default_factory=dict)
+    vocabulary: Counter[str] = field(default_factory=Counter)
+    salient: Counter[str] = field(default_factory=Counter)
+    first_report: datetime | None = None
+    last_report: datetime | None = None
+    # |sum|^2 of the embedding, word and name sums, and how many reports have words and names.
+    squares: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    with_words: int = 0
+    with_names: int = 0
 
-    def score(self, vector: np.ndarray, figures: set[str]) -> tuple[float, float, int]:
-        """(score, embedding similarity, number of shared figures)."""
-        similarity = float(vector @ self.vector_sum) / self.size
-        shared = len(figures & self.figures)
-        bonus = FIGURE_BONUS * min(shared, FIGURES_FOR_FULL_BONUS) / FIGURES_FOR_FULL_BONUS
-        return similarity + bonus, similarity, shared
+    @property
+    def size(self) -> int:
+        return len(self.members)
 
-    def add(self, vector: np.ndarray, published: datetime, figures: set[str]) -> None:
-        self.vector_sum = self.vector_sum + vector
-        self.figures |= figures
-        self.size += 1
-        self.first_report = min(self.first_report, published)
-        self.last_report = max(self.last_report, published)
+    def add(self, member: Member) -> None:
+        """Add a report, keeping |sum|^2 current: |S + v|^2 = |S|^2 + 2 v.S + |v|^2."""
+        profile = member.profile
+        if self.vector_sum is None:
+            self.vector_sum = member.vector.copy()
+            self.squares = [1.0, 0.0, 0.0]
+        else:
+            self.squares[0] += 2 * float(member.vector @ self.vector_sum) + 1.0
+            self.vector_sum = self.vector_sum + member.vector
+        self.squares[1] += 2 * dot(profile.words, self.word_sum) + bool(profile.words)
+        self.squares[2] += 2 * dot(profile.names, self.name_sum) + bool(profile.names)
+        self.with_words += bool(profile.words)
+        self.with_names += bool(profile.names)
+        self.members.append(member)
+        add_into(self.word_sum, member.profile.words)
+        add_into(self.name_sum, member.profile.names)
+        self.vocabulary.update(member.profile.vocabulary)
+        self.salient.update(member.profile.salient)
+        self.first_report = min(self.first_report or member.published, member.published)
+        self.last_report = max(self.last_report or member.published, member.published)
+
+    def rebuilt_without(self, item_id: str) -> ActiveStory:
+        rest = ActiveStory(self.story_id)
+        for member in self.members:
+            if member.item_id != item_id:
+                rest.add(member)
+        return rest
+
+    def cohesion(self, without: Member | None = None) -> float | None:
+        """The mean score between two of the story's reports (None for a single report),
+        optionally leaving one member out.
+
+        With unit vectors the sum of pairwise dot products is |sum|^2 - n, and leaving out v
+        turns |sum|^2 into |sum|^2 - 2 v.sum + |v|^2: no pass over the members is needed.
+        """
+        n = self.size - (without is not None)
+        if n < 2:
+            return None
+        squares = list(self.squares)
+        counts = [float(self.size), float(self.with_words), float(self.with_names)]
+        if without is not None:
+            own = [1.0, float(bool(without.profile.words)), float(bool(without.profile.names))]
+            linked = (
+                float(without.vector @ self.vector_sum),
+                dot(without.profile.words, self.word_sum),
+                dot(without.profile.names, self.name_sum),
+            )
+            squares = [sq - 2 * link + o for sq, link, o in zip(squares, linked, own, strict=True)]
+            counts = [c - o for c, o in zip(counts, own, strict=True)]
+        # Each report adds its own |v|^2 (1, or 0 for an empty profile) to |sum|^2.
+        pairs = n * (n - 1)
+        embedding, words, names = ((sq - c) / pairs for sq, c in zip(squares, counts, strict=True))
+        return _evidence(embedding, words, names, 0.0, [], bool(self.name_sum)).score
+
+    def core_names(self, without: Member | None = None) -> set[str]:
+        """Salient names that at least half of the story's reports share."""
+        own = without.profile.salient if without is not None else frozenset()
+        needed = max(1, (self.size - (without is not None) + 1) // 2)
+        return {name for name, count in self.salient.items() if count - (name in own) >= needed}
+
+    def embedding_similarity(self, vector: np.ndarray) -> float:
+        return float(vector @ self.vector_sum) / self.size
+
+    def evidence(
+        self, vector: np.ndarray, profile: Profile, without: Member | None = None
+    ) -> Evidence:
+        """How well one report fits this story; `without` leaves that member out of the story
+        (to ask whether a member still fits the rest)."""
+        n = self.size
+        own = (0.0, 0.0, 0.0)
+        vocabulary_counts = self.vocabulary
+        if without is not None:
+            n -= 1
+            own = (1.0, float(bool(profile.words)), float(bool(profile.names)))
+            vocabulary_counts = _Remaining(self.vocabulary, without.profile.vocabulary)
+        embedding = (float(vector @ self.vector_sum) - own[0]) / n
+        words = (dot(profile.words, self.word_sum) - own[1]) / n
+        names = (dot(profile.names, self.name_sum) - own[2]) / n
+        conflict = _conflict(
+            profile.salient, vocabulary_counts, self.core_names(without), profile.vocabulary
+        )
+        shared = sorted(
+            profile.salient & self.salient.keys(), key=lambda name: -self.salient[name]
+        )[:5]
+        has_names = bool(profile.names) and bool(self.name_sum)
+        return _evidence(embedding, words, names, conflict, shared, has_names)
+
+    def evidence_against(self, other: ActiveStory) -> Evidence:
+        """How well two stories fit together: average linkage over all pairs of reports."""
+        pairs = self.size * other.size
+        embedding = float(self.vector_sum @ other.vector_sum) / pairs
+        words = dot(self.word_sum, other.word_sum) / pairs
+        names = dot(self.name_sum, other.name_sum) / pairs
+        mine, theirs = self.core_names(), other.core_names()
+        conflict = _conflict(mine, other.vocabulary, theirs, self.vocabulary)
+        has_names = bool(self.name_sum) and bool(other.name_sum)
+        return _evidence(embedding, words, names, conflict, sorted(mine & theirs)[:5], has_names)
+
+
+class _Remaining:
+    """Words of a story's vocabulary that remain when one report's words are taken out."""
+
+    def __init__(self, counts: Counter[str], removed: Container[str]) -> None:
+        self.counts, self.removed = counts, removed
+
+    def __contains__(self, word: object) -> bool:
+        return self.counts.get(word, 0) > (word in self.removed)
+
+
+def _conflict(
+    names_a: Collection[str],
+    vocabulary_b: Container[str],
+    names_b: Collection[str],
+    vocabulary_a: Container[str],
+) -> float:
+    """The share of each side's salient names that the other side never uses, averaged over the
+    sides that have any."""
+    shares = [
+        sum(1 for name in names if name not in vocabulary) / len(names)
+        for names, vocabulary in ((names_a, vocabulary_b), (names_b, vocabulary_a))
+        if names
+    ]
+    return sum(shares) / len(shares) if shares else 0.0
+
+
+def _evidence(
+    embedding: float,
+    words: float,
+    names: float,
+    conflict: float,
+    shared: list[str],
+    has_names: bool = True,
+) -> Evidence:
+    """One event needs both the same happening (embedding and words: "what") and the same
+    participants (names: "who"): a geometric mean, so that neither makes up for the other.
+    Without names on one side, "what" decides alone."""
+    what = max(EMBEDDING_WEIGHT * embedding + WORDS_WEIGHT * words, 0.0)
+    who = max(names, 0.0) if has_names else what
+    score = what ** (1 - NAMES_WEIGHT) * who**NAMES_WEIGHT - CONFLICT_WEIGHT * conflict
+    return Evidence(score, embedding, words, names, conflict, shared)
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Story `absorbed` turned out to be the same event as `survivor` and was folded into it."""
+
+    absorbed: int
+    survivor: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Departure:
+    """A report that no longer fitted its story and moved to a new one."""
+
+    item_id: str
+    old_story: int
+    new_story: int
+    reason: str
 
 
 class IncrementalClusterer:
-    """Assigns items to stories one at a time; `new_story_id` names each story it starts."""
+    """Assigns items to stories one at a time; `new_story_id` names each story it starts.
+
+    `merges` and `departures` record every revision of earlier decisions, in order, so that
+    whoever stores the stories can follow them.
+    """
 
     def __init__(
         self,
@@ -65,71 +282,173 @@ class IncrementalClusterer:
         self.new_story_id = new_story_id
         self.stories: dict[int, ActiveStory] = {}
         self.story_of_item: dict[str, int] = {}
+        self.merges: list[Merge] = []
+        self.departures: list[Departure] = []
+        self._typical: float | None = None
+        self._assigned_since_typical = 0
 
-    def load_story(
-        self,
-        story_id: int,
-        vectors: np.ndarray,
-        texts: list[str],
-        first_report: datetime,
-        last_report: datetime,
-    ) -> None:
+    def typical_cohesion(self) -> float:
+        """The median cohesion of the active stories with several reports: how close reports of
+        one event are to each other in this stream (long articles score lower than headlines)."""
+        if self._typical is None or self._assigned_since_typical >= 20:
+            values = sorted(
+                c
+                for story in self.stories.values()
+                if story.size >= TYPICAL_FROM_SIZE and (c := story.cohesion()) is not None
+            )
+            self._typical = (
+                values[len(values) // 2] if len(values) >= TYPICAL_FROM else PRIOR_COHESION
+            )
+            self._assigned_since_typical = 0
+        return self._typical
+
+    def expected_score(self, story: ActiveStory, without: Member | None = None) -> float:
+        """What a report of the same event would score against `story` (less `without`): its own
+        cohesion, drawn towards the stream's typical cohesion while the story has few reports."""
+        typical = self.typical_cohesion()
+        own = story.cohesion(without)
+        if own is None:
+            return typical
+        size = story.size - (without is not None)
+        return (typical + (size - 1) * own) / size
+
+    def required_score(self, story: ActiveStory, ratio: float) -> float:
+        return max(MIN_SCORE, ratio * self.expected_score(story))
+
+    def load_story(self, story_id: int, members: list[Member]) -> None:
         """Make an existing story (from the database) a candidate."""
-        figures = set().union(*(distinctive_figures(text) for text in texts))
-        self.stories[story_id] = ActiveStory(
-            story_id, vectors.sum(axis=0), len(vectors), first_report, last_report, figures
-        )
+        story = ActiveStory(story_id)
+        for member in members:
+            story.add(member)
+            self.story_of_item[member.item_id] = story_id
+        self.stories[story_id] = story
 
     def remember(self, item_id: str, story_id: int) -> None:
         """Record an earlier item's story, so that copies of it can follow it."""
         self.story_of_item[item_id] = story_id
 
-    def _candidates(self, published: datetime) -> list[ActiveStory]:
+    def _candidates(self, published: datetime, exclude: int | None = None) -> list[ActiveStory]:
         return [
             story
             for story in self.stories.values()
-            if story.last_report - self.window <= published <= story.first_report + self.window
-            or story.first_report <= published <= story.last_report
+            if story.story_id != exclude
+            and story.last_report - self.window <= published <= story.first_report + self.window
         ]
 
-    def assign(self, item: ClusterItem, vector: np.ndarray) -> Assignment:
-        figures = distinctive_figures(item.text)
+    def _shortlist(self, vector: np.ndarray, stories: list[ActiveStory]) -> list[ActiveStory]:
+        """The stories closest by embedding: the only ones worth the lexical comparison."""
+        if len(stories) <= SHORTLIST:
+            return stories
+        sums = np.stack([story.vector_sum for story in stories])
+        sizes = np.array([story.size for story in stories], dtype=np.float32)
+        closest = np.argpartition(-(sums @ vector) / sizes, SHORTLIST)[:SHORTLIST]
+        return [stories[i] for i in closest]
+
+    def assign(self, item: ClusterItem, vector: np.ndarray, profile: Profile) -> Assignment:
+        member = Member(item.id, vector, profile, item.published)
         if item.copy_of is not None and item.copy_of in self.story_of_item:
             story_id = self.story_of_item[item.copy_of]
-            story = self.stories.get(story_id)
-            if story is not None:
-                story.add(vector, item.published, figures)
+            if story_id in self.stories:
+                self.stories[story_id].add(member)
             self.story_of_item[item.id] = story_id
             return Assignment(item.id, story_id, 1.0, False, f"syndicated copy of {item.copy_of}")
-        scored = sorted(
-            ((story.score(vector, figures), story) for story in self._candidates(item.published)),
-            key=lambda pair: -pair[0][0],
-        )
-        if scored and scored[0][0][0] >= self.threshold:
-            (score, similarity, shared), story = scored[0]
-            story.add(vector, item.published, figures)
+
+        self._assigned_since_typical += 1
+        scored = []
+        for story in self._shortlist(vector, self._candidates(item.published)):
+            evidence = story.evidence(vector, profile)
+            required = self.required_score(story, self.threshold)
+            scored.append((evidence.score / required, evidence, required, story))
+        scored.sort(key=lambda entry: -entry[0])
+        if scored and scored[0][0] >= 1.0:
+            _, evidence, required, story = scored[0]
             reason = (
-                f"joined story {story.story_id}: score {score:.2f} (similarity {similarity:.2f} "
-                f"to its {story.size - 1} earlier reports, {shared} shared figures)"
+                f"joined story {story.story_id} of {story.size} reports: "
+                f"{evidence.describe()} (needed {required:.2f})"
             )
-            created = False
+            score, created = evidence.score, False
         else:
-            story = ActiveStory(
-                self.new_story_id(), vector.copy(), 1, item.published, item.published, figures
-            )
+            story = ActiveStory(self.new_story_id())
             self.stories[story.story_id] = story
-            score = 1.0
             if scored:
-                (best, _, _), runner = scored[0]
+                _, best, required, runner = scored[0]
                 reason = (
-                    f"new story: closest story {runner.story_id} scored {best:.2f}, "
-                    f"below the threshold {self.threshold:.2f}"
+                    f"new story: closest story {runner.story_id} {best.describe()}, below the "
+                    f"{required:.2f} it needed"
                 )
             else:
                 reason = "new story: no active story in the time window"
-            created = True
+            score, created = 1.0, True
+        story.add(member)
         self.story_of_item[item.id] = story.story_id
-        return Assignment(item.id, story.story_id, score, created, reason)
+        assignment = Assignment(item.id, story.story_id, score, created, reason)
+        if not created and story.size in REVIEW_SIZES:
+            survivor = self._merge_if_one_event(story)
+            if survivor.size in REVIEW_SIZES and survivor.size >= 4:
+                self._release_outliers(survivor)
+        return assignment
+
+    def _merge_if_one_event(self, story: ActiveStory) -> ActiveStory:
+        """Fold `story` and the best-fitting other active story together if they are one event."""
+        others = self._candidates(story.last_report, exclude=story.story_id)
+        if not others:
+            return story
+        best: tuple[Evidence, ActiveStory] | None = None
+        for other in self._shortlist(story.vector_sum / story.size, others)[:MERGE_SHORTLIST]:
+            evidence = story.evidence_against(other)
+            if best is None or evidence.score > best[0].score:
+                best = (evidence, other)
+        if best is None:
+            return story
+        needed = (
+            (self.threshold + MERGE_MARGIN)
+            * (self.expected_score(story) + self.expected_score(best[1]))
+            / 2
+        )
+        if best[0].score < max(MIN_SCORE, needed):
+            return story
+        evidence, other = best
+        survivor, absorbed = sorted((story, other), key=lambda s: s.story_id)
+        for member in absorbed.members:
+            survivor.add(member)
+            self.story_of_item[member.item_id] = survivor.story_id
+        del self.stories[absorbed.story_id]
+        for item_id, story_id in self.story_of_item.items():
+            if story_id == absorbed.story_id:
+                self.story_of_item[item_id] = survivor.story_id
+        self.merges.append(
+            Merge(absorbed.story_id, survivor.story_id, f"one event: {evidence.describe()}")
+        )
+        return survivor
+
+    def _release_outliers(self, story: ActiveStory) -> None:
+        """Reports that no longer fit the rest of their story leave it, each for a new story."""
+        ratio = self.threshold - LEAVE_MARGIN
+        leaving = []
+        for member in story.members:
+            evidence = story.evidence(member.vector, member.profile, without=member)
+            if evidence.score < max(MIN_SCORE, ratio * self.expected_score(story, member)):
+                leaving.append((member, evidence))
+        if not leaving or len(leaving) * 2 >= story.size:
+            return  # a story that would lose half its reports is not one with outliers
+        for member, evidence in leaving:
+            story = story.rebuilt_without(member.item_id)
+            alone = ActiveStory(self.new_story_id())
+            alone.add(member)
+            self.stories[alone.story_id] = alone
+            self.story_of_item[member.item_id] = alone.story_id
+            reason = f"left story {story.story_id}: {evidence.describe()}"
+            self.departures.append(
+                Departure(member.item_id, story.story_id, alone.story_id, reason)
+            )
+        self.stories[story.story_id] = story
+
+    def final_story(self, story_id: int) -> int:
+        """The story a (possibly merged) story id now lives on as."""
+        for merge in self.merges:
+            if merge.absorbed == story_id:
+                story_id = merge.survivor
+        return story_id
 
     def forget_before(self, moment: datetime) -> None:
         """Drop stories whose last report is older than the window before `moment`."""

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from gazette.cluster.incremental import IncrementalClusterer
+from gazette.cluster.incremental import IncrementalClusterer, Member
+from gazette.cluster.signals import Profile, profile
 from gazette.config import ClusterSettings
 from gazette.db.models import Document, DocumentStatus, Story, StoryMember, StoryState, utcnow
 from gazette.embedding import Embedder, from_bytes, to_bytes
@@ -28,20 +29,51 @@ def embedding_text(title: str, text: str, lead_words: int) -> str:
 
 
 def cluster_items(
-    items: Iterable[ClusterItem], embedder: Embedder, settings: ClusterSettings
+    items: Iterable[ClusterItem],
+    embedder: Embedder,
+    settings: ClusterSettings,
+    threshold: float | None = None,
 ) -> list[Assignment]:
     """Cluster items as a live stream would: in publication order (ties in the order given),
-    each decided on arrival."""
+    each decided on arrival, with later merges and departures applied to the final answer."""
     ordered = sorted(items, key=lambda item: item.published)
     vectors = embedder.encode(
         [embedding_text(i.title, i.text, settings.lead_words) for i in ordered]
     )
+    profiles = [profile(item.title, item.text) for item in ordered]
+    return assign_stream(ordered, vectors, profiles, settings, threshold)
+
+
+def assign_stream(
+    ordered: list[ClusterItem],
+    vectors: np.ndarray,
+    profiles: list[Profile],
+    settings: ClusterSettings,
+    threshold: float | None = None,
+) -> list[Assignment]:
+    """The decisions for items already in publication order, with their features computed."""
     clusterer = IncrementalClusterer(
         timedelta(hours=settings.window_hours),
-        settings.join_threshold,
+        settings.join_threshold if threshold is None else threshold,
         itertools.count(1).__next__,
     )
-    return [clusterer.assign(item, vector) for item, vector in zip(ordered, vectors, strict=True)]
+    decisions = [
+        clusterer.assign(item, vector, item_profile)
+        for item, vector, item_profile in zip(ordered, vectors, profiles, strict=True)
+    ]
+    return [_final(clusterer, decision) for decision in decisions]
+
+
+def _final(clusterer: IncrementalClusterer, decision: Assignment) -> Assignment:
+    """The decision as it stands after the stream: a merged or departed item says where it went."""
+    story_id = clusterer.story_of_item[decision.item_id]
+    if story_id == decision.story_id:
+        return decision
+    return replace(
+        decision,
+        story_id=story_id,
+        reason=f"{decision.reason}; now in story {story_id} after a merge or departure",
+    )
 
 
 @dataclass
@@ -79,25 +111,60 @@ def cluster_pending(
             published=document.published_at,
             copy_of=str(document.copy_of_id) if document.copy_of_id else None,
         )
-        assignment = clusterer.assign(item, from_bytes(document.embedding))
-        story = session.get(Story, assignment.story_id)
+        assignment = clusterer.assign(
+            item, from_bytes(document.embedding), profile(item.title, item.text)
+        )
         if assignment.created:
-            story.first_report_at = story.last_report_at = document.published_at
             report.new_stories += 1
-        story.first_report_at = min(story.first_report_at, document.published_at)
-        story.last_report_at = max(story.last_report_at, document.published_at)
-        story.state, story.updated_at = StoryState.CLUSTERED, utcnow()
         session.add(
             StoryMember(
                 document_id=document.id,
-                story_id=story.id,
+                story_id=assignment.story_id,
                 similarity=assignment.similarity,
                 reason=assignment.reason,
             )
         )
         report.assigned += 1
     session.flush()
+    _apply_revisions(session, clusterer)
+    _refresh_stories(session, {clusterer.story_of_item[str(d.id)] for d in pending})
     return report
+
+
+def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
+    """Store the clusterer's merges (the absorbed story redirects to the survivor) and
+    departures (the report moves to its new story), in the order they happened."""
+    for departure in clusterer.departures:
+        member = session.get(StoryMember, int(departure.item_id))
+        member.story_id, member.reason = departure.new_story, departure.reason
+        _refresh_stories(session, {departure.old_story})
+    for merge in clusterer.merges:
+        session.execute(
+            update(StoryMember)
+            .where(StoryMember.story_id == merge.absorbed)
+            .values(story_id=merge.survivor)
+        )
+        absorbed = session.get(Story, merge.absorbed)
+        absorbed.merged_into_id, absorbed.state = merge.survivor, StoryState.MERGED
+        _refresh_stories(session, {merge.survivor})
+    session.flush()
+
+
+def _refresh_stories(session: Session, story_ids: set[int]) -> None:
+    """Stories whose membership changed get their report times again and must be rewritten."""
+    for story_id in story_ids:
+        story = session.get(Story, story_id)
+        if story is None or story.merged_into_id is not None:
+            continue
+        first, last = session.execute(
+            select(func.min(Document.published_at), func.max(Document.published_at))
+            .join(StoryMember, StoryMember.document_id == Document.id)
+            .where(StoryMember.story_id == story_id)
+        ).one()
+        if first is not None:
+            story.first_report_at, story.last_report_at = first, last
+        story.state, story.updated_at = StoryState.CLUSTERED, utcnow()
+    session.flush()
 
 
 def _embed_missing(
@@ -134,6 +201,8 @@ def _load_active_stories(
             Document.id,
             Document.embedding,
             Document.text,
+            Document.title,
+            Document.published_at,
         )
         .join(StoryMember, StoryMember.story_id == Story.id)
         .join(Document, Document.id == StoryMember.document_id)
@@ -141,9 +210,8 @@ def _load_active_stories(
         .order_by(Story.id)
     )
     for story_id, group in itertools.groupby(rows, key=lambda row: row[0]):
-        members = list(group)
-        vectors = np.stack([from_bytes(row[4]) for row in members])
-        texts = [row[5] or "" for row in members]
-        clusterer.load_story(story_id, vectors, texts, members[0][1], members[0][2])
-        for row in members:
-            clusterer.remember(str(row[3]), story_id)
+        members = [
+            Member(str(row[3]), from_bytes(row[4]), profile(row[6] or "", row[5] or ""), row[7])
+            for row in group
+        ]
+        clusterer.load_story(story_id, members)

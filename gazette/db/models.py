@@ -147,6 +147,7 @@ class StoryState:
     WRITTEN = "written"  # article written, tags not yet
     TAGGED = "tagged"  # ready; waits for an editor when auto_publish is off
     PUBLISHED = "published"
+    MERGED = "merged"  # folded into another story (merged_into_id), whose page it redirects to
 
 
 class Story(Base):

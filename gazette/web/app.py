@@ -112,7 +112,8 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
             view = queries.story_view(session, number)
         if view is None:
             raise StarletteHTTPException(404, f"There is no published story {story_id}.")
-        if slug != view.card.slug:
+        if slug != view.card.slug or view.card.id != number:
+            # An old slug, or a story merged into another: the page lives at one address.
             return RedirectResponse(view.card.path, status_code=308)
         return render(request, "story.html", {"story": view, "comment_state": comment})
 

@@ -216,11 +216,23 @@ def _coverage(session: Session, story: Story) -> Coverage:
     )
 
 
+def surviving_story_id(session: Session, story_id: int) -> int:
+    """The story a merged story was folded into (following chains), or the story itself: old
+    links to a merged story keep working."""
+    for _ in range(32):
+        merged_into = session.scalar(select(Story.merged_into_id).where(Story.id == story_id))
+        if merged_into is None:
+            return story_id
+        story_id = merged_into
+    return story_id
+
+
 def story_view(session: Session, story_id: int) -> StoryView | None:
-    story = session.get(Story, story_id)
+    """The published story, following merges to the story that survived."""
+    story = session.get(Story, surviving_story_id(session, story_id))
     if story is None or story.state != StoryState.PUBLISHED:
         return None
-    article = _published_article(session, story_id)
+    article = _published_article(session, story.id)
     if article is None:
         return None
     card = _cards(session, [story])[0]
@@ -238,7 +250,7 @@ def story_view(session: Session, story_id: int) -> StoryView | None:
         quote = (article.quote_text, article.quote_speaker, article.quote_reference)
     comments = session.scalars(
         select(Comment)
-        .where(Comment.story_id == story_id, Comment.status == CommentStatus.VISIBLE)
+        .where(Comment.story_id == story.id, Comment.status == CommentStatus.VISIBLE)
         .order_by(Comment.created_at, Comment.id)
     ).all()
     return StoryView(
@@ -253,7 +265,7 @@ def story_view(session: Session, story_id: int) -> StoryView | None:
         ],
         quote=quote,
         coverage=_coverage(session, story),
-        related=related_stories(session, story_id),
+        related=related_stories(session, story.id),
         comments=list(comments),
     )
 
