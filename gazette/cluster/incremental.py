@@ -4,21 +4,25 @@ Articles arrive in publication order. A story is a candidate for an article only
 active: its reports span a time within `window` of the article. This keeps the work per article
 flat however large the archive grows.
 
-The score of an article against a story is average linkage over its reports, from three signals
-(see `signals` for why each is there):
+The score of an article against a story is average linkage over its reports, from four signals
+(see `signals` for why each is there): the mean cosine of its embedding to the story's reports,
+of its word profile and of its name profile (each the dot product with the story's running sum,
+divided by the size), and `conflict`, the share of salient names one side has and the other
+never uses. One event needs both the same happening and the same participants, so
 
-    score = 0.2 * embedding similarity + 0.4 * word similarity + 0.4 * name similarity
-            - 0.2 * conflict
+    what = 0.5 * embedding + 0.5 * words;   who = names (what, when a side has no names)
+    score = sqrt(what * who) - 0.2 * conflict
 
-where each similarity is the mean cosine to the story's reports (the dot product with the running
-sum, divided by the size), and `conflict` is the share of salient names one side has and the other
-never uses. Only the `SHORTLIST` stories closest by embedding are scored in full.
+Only the `SHORTLIST` stories closest by embedding are scored in full. An article joins the best of
+them if its score reaches `threshold` times what the story's own reports score between themselves
+(its cohesion), drawn towards the stream's typical cohesion while the story is small: long
+articles and headlines score on different scales, a ratio does not.
 
-Decisions can be revised as evidence arrives:
-- after an article joins a story, the story is compared with the other active stories, and two
-  that now score as one event merge (the younger story into the older, whose id survives);
-- when a story reaches 4, 8, 16... reports, a report that no longer fits the rest leaves it and
-  starts a story of its own.
+Decisions can be revised as evidence arrives. When a story reaches one of REVIEW_SIZES:
+- it is compared with the other active stories, and two that now score as one event merge (the
+  younger story into the older, whose id survives);
+- from four reports on, a report that no longer fits the rest leaves it and starts a story of
+  its own.
 """
 
 from __future__ import annotations
@@ -162,9 +166,6 @@ class ActiveStory:
         own = without.profile.salient if without is not None else frozenset()
         needed = max(1, (self.size - (without is not None) + 1) // 2)
         return {name for name, count in self.salient.items() if count - (name in own) >= needed}
-
-    def embedding_similarity(self, vector: np.ndarray) -> float:
-        return float(vector @ self.vector_sum) / self.size
 
     def evidence(
         self, vector: np.ndarray, profile: Profile, without: Member | None = None
@@ -312,8 +313,10 @@ class IncrementalClusterer:
         size = story.size - (without is not None)
         return (typical + (size - 1) * own) / size
 
-    def required_score(self, story: ActiveStory, ratio: float) -> float:
-        return max(MIN_SCORE, ratio * self.expected_score(story))
+    def required_score(
+        self, story: ActiveStory, ratio: float, without: Member | None = None
+    ) -> float:
+        return max(MIN_SCORE, ratio * self.expected_score(story, without))
 
     def load_story(self, story_id: int, members: list[Member]) -> None:
         """Make an existing story (from the database) a candidate."""
@@ -322,10 +325,6 @@ class IncrementalClusterer:
             story.add(member)
             self.story_of_item[member.item_id] = story_id
         self.stories[story_id] = story
-
-    def remember(self, item_id: str, story_id: int) -> None:
-        """Record an earlier item's story, so that copies of it can follow it."""
-        self.story_of_item[item_id] = story_id
 
     def _candidates(self, published: datetime, exclude: int | None = None) -> list[ActiveStory]:
         return [
@@ -409,13 +408,11 @@ class IncrementalClusterer:
             return story
         evidence, other = best
         survivor, absorbed = sorted((story, other), key=lambda s: s.story_id)
+        # Every item mapped to an active story is one of its members (copies included).
         for member in absorbed.members:
             survivor.add(member)
             self.story_of_item[member.item_id] = survivor.story_id
         del self.stories[absorbed.story_id]
-        for item_id, story_id in self.story_of_item.items():
-            if story_id == absorbed.story_id:
-                self.story_of_item[item_id] = survivor.story_id
         self.merges.append(
             Merge(absorbed.story_id, survivor.story_id, f"one event: {evidence.describe()}")
         )
@@ -427,7 +424,7 @@ class IncrementalClusterer:
         leaving = []
         for member in story.members:
             evidence = story.evidence(member.vector, member.profile, without=member)
-            if evidence.score < max(MIN_SCORE, ratio * self.expected_score(story, member)):
+            if evidence.score < self.required_score(story, ratio, without=member):
                 leaving.append((member, evidence))
         if not leaving or len(leaving) * 2 >= story.size:
             return  # a story that would lose half its reports is not one with outliers
