@@ -14,7 +14,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from gazette.cluster import cluster_items
 from gazette.config import ClusterSettings, FetchSettings
@@ -26,7 +33,7 @@ from gazette.fetch import FetchRequest, fetch_all
 from gazette.records import ClusterItem, SourceArticle, WrittenArticle
 from gazette.tag import tag_story
 from gazette.text import decode_document
-from gazette.times import parse_iso_time
+from gazette.times import believable, parse_iso_time
 from gazette.write import write_article
 
 
@@ -48,16 +55,23 @@ class _Record(BaseModel):
 
 class ClusterInput(_Record):
     id: str | int
-    title: str
+    title: str = ""
     text: str = ""
     published: datetime | None = None
     source: str = ""
     url: str = ""
+    language: str | None = None
 
     @field_validator("published", mode="before")
     @classmethod
     def _time(cls, value: Any) -> datetime | None:
         return _parse_time(value)
+
+    @model_validator(mode="after")
+    def _has_words(self) -> ClusterInput:
+        if not (self.title.strip() or self.text.strip()):
+            raise ValueError("title and text are both empty: nothing to cluster by")
+        return self
 
 
 class SummarizeSource(_Record):
@@ -95,14 +109,18 @@ def read_jsonl(path: Path, model: type[Record]) -> list[Record]:
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{number}: not valid JSON: {exc.msg}") from exc
             except ValidationError as exc:
-                problems = "; ".join(
-                    f"{'.'.join(str(p) for p in e['loc']) or 'line'}: {e['msg']}"
-                    for e in exc.errors()
-                )
+                problems = "; ".join(_problem(error) for error in exc.errors())
                 raise InputError(f"{path}:{number}: {problems}") from exc
             except UnicodeDecodeError as exc:
                 raise InputError(f"{path}:{number}: not UTF-8 text") from exc
     return records
+
+
+def _problem(error: Any) -> str:
+    """One validation error in words: the field it is about (if any), then what is wrong."""
+    message = error["msg"].removeprefix("Value error, ")
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {message}" if where else message
 
 
 def write_jsonl(records: Iterable[dict], handle: TextIO) -> int:
@@ -175,14 +193,19 @@ def _read_page(path: Path) -> bytes:
 def cluster_records(
     records: list[ClusterInput], embedder: Embedder, settings: ClusterSettings
 ) -> list[dict[str, Any]]:
-    """Assignments in input order. Items without a date are processed after all dated ones, in
-    input order; a duplicated id is an error (the same item twice would be counted twice)."""
+    """Assignments in input order.
+
+    The rules for bad input (docs/clustering.md): a duplicated id is an error (the same item
+    twice would be counted twice); an item without a date, or dated in the future of the run's
+    clock, is processed after all dated ones, in input order; an item with an empty title is
+    compared by its text; a language other than the stream's only joins stories of its own.
+    """
     seen: set[str] = set()
-    latest = max(
-        (r.published for r in records if r.published), default=datetime(1970, 1, 1, tzinfo=UTC)
-    )
+    now = datetime.now(UTC)
+    dates = [believable(record.published, now) for record in records]
+    latest = max((d for d in dates if d), default=datetime(1970, 1, 1, tzinfo=UTC))
     items = []
-    for index, record in enumerate(records):
+    for index, (record, published) in enumerate(zip(records, dates, strict=True)):
         key = str(record.id)
         if key in seen:
             raise InputError(f"duplicate id {key!r} in input (line {index + 1})")
@@ -193,9 +216,10 @@ def cluster_records(
                 title=record.title,
                 text=record.text,
                 # undated: after every dated item, one microsecond apart to keep input order
-                published=record.published or latest + timedelta(microseconds=index + 1),
+                published=published or latest + timedelta(microseconds=index + 1),
                 source=record.source,
                 url=record.url,
+                language=record.language,
             )
         )
     assignments = {a.item_id: a.story_id for a in cluster_items(items, embedder, settings)}

@@ -87,6 +87,8 @@ class ClusterSettings(Section):
     join_threshold: float = Field(default=0.45, gt=0, lt=2)
     # Words of the text, after the title, that the embedding sees.
     lead_words: int = Field(default=120, ge=0)
+    # The language of reports that declare none and are too short to tell (see gazette/language.py).
+    language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")
 
 
 class WriteSettings(Section):
@@ -233,6 +235,7 @@ allow_networks = []        # e.g. ["10.0.0.0/8"] to allow fetching from a privat
 window_hours = 72.0
 join_threshold = 0.45
 lead_words = 120
+language = "en"            # for reports that declare no language and are too short to tell
 
 [write]
 max_words = 250

@@ -76,6 +76,8 @@ class ClusterItem:
     url: str = ""
     # When the item is a syndicated copy, the id of the item it copies: it joins that story.
     copy_of: str | None = None
+    # ISO 639-1, as declared by the page or found by gazette.language; None: not known yet.
+    language: str | None = None
 
 
 @dataclass(frozen=True)

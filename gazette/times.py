@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+# Clocks differ and some outlets post-date their articles; beyond this, a time is not believed.
+FUTURE_TOLERANCE = timedelta(hours=1)
 
 
 def parse_iso_time(value: str) -> datetime:
@@ -14,3 +17,11 @@ def parse_iso_time(value: str) -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+def believable(published: datetime | None, now: datetime) -> datetime | None:
+    """`published`, unless it lies in the future of `now` by more than FUTURE_TOLERANCE: a time
+    that cannot be true yet counts as no time at all."""
+    if published is None or published > now + FUTURE_TOLERANCE:
+        return None
+    return published

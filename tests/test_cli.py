@@ -180,6 +180,7 @@ def test_extract_reports_each_bad_input_and_keeps_going(workdir: Path) -> None:
         ('{"title": "no id"}\n', "input.jsonl:1: id: Field required"),
         ('{"id": 1, "title": "x", "published": "yesterday"}\n', "input.jsonl:1: published"),
         ('{"id": 1, "title": "a"}\n{"id": 1, "title": "b"}\n', "duplicate id '1'"),
+        ('{"id": 1, "title": " ", "text": ""}\n', "input.jsonl:1: title and text are both empty"),
     ],
 )
 def test_cluster_rejects_bad_input_lines(workdir: Path, content: str, message: str) -> None:

@@ -171,3 +171,59 @@ def test_cluster_batch_takes_undated_items_after_dated_ones(embedder) -> None:
     ]
     stories = {a["id"]: a["story"] for a in cluster_records(records, embedder, ClusterSettings())}
     assert stories == {"dated": 1, "undated": 2}  # story ids count up in processing order
+
+
+def test_cluster_batch_takes_future_dated_items_as_undated(embedder) -> None:
+    """A date beyond the run's clock cannot be true yet: such an item comes after dated ones."""
+    future = (datetime.now(UTC) + timedelta(days=400)).isoformat()
+    records = [
+        ClusterInput(id="future", title="Volcano erupts on a remote island", published=future),
+        ClusterInput(id="dated", title="Central bank cuts interest rates", published="2026-01-05"),
+    ]
+    stories = {a["id"]: a["story"] for a in cluster_records(records, embedder, ClusterSettings())}
+    assert stories == {"dated": 1, "future": 2}
+
+
+def test_cluster_batch_compares_an_item_without_a_title_by_its_text(embedder) -> None:
+    text = "Ivo Marek kept his heavyweight title, stopping Dario Pell in round seven in Brennick."
+    records = [
+        ClusterInput(id="a", title="Marek stops Pell to keep heavyweight title", text=text),
+        ClusterInput(id="b", title="", text=text),
+        ClusterInput(id="c", title="Quillon Bank raises its main rate to 4 percent"),
+    ]
+    stories = {a["id"]: a["story"] for a in cluster_records(records, embedder, ClusterSettings())}
+    assert stories["a"] == stories["b"] != stories["c"]
+
+
+FRENCH_REPORT = (
+    "Le boxeur Ivo Marek a conservé son titre des poids lourds samedi à Brennick, en battant "
+    "Dario Pell au septième round après l'avoir envoyé deux fois au tapis."
+)
+
+
+def test_a_report_in_another_language_never_joins_a_story_in_this_one() -> None:
+    """Same names, same vector: still a story of its own, because the signals are English. Two
+    reports in the other language still find each other."""
+    c = clusterer()
+    base = unit(1, 0, 0)
+    english = add(c, item("en", title="Marek beats Pell", text=KLITSCHKO_RAHMAN), base)
+    french = ClusterItem("fr", "Marek bat Pell", FRENCH_REPORT, START, language="fr")
+    first = c.assign(french, base, profile(french.title, french.text))
+    again = ClusterItem("fr2", "Marek garde son titre", FRENCH_REPORT, START, language="fr")
+    second = c.assign(again, base, profile(again.title, again.text))
+    assert first.created and first.story_id != english.story_id
+    assert second.story_id == first.story_id
+
+
+def test_cluster_batch_settles_each_items_language(embedder) -> None:
+    """Declared languages are taken as given; an undeclared long text is detected; a headline
+    too short to tell takes the configured language and can join that language's story."""
+    records = [
+        ClusterInput(id="en", title="Marek beats Pell", text=KLITSCHKO_RAHMAN),
+        ClusterInput(id="fr", title="Marek bat Pell", text=FRENCH_REPORT),
+        ClusterInput(id="fr-declared", title="Marek bat Pell", language="fr-FR"),
+        ClusterInput(id="short", title="Marek keeps title against Pell"),
+    ]
+    stories = {a["id"]: a["story"] for a in cluster_records(records, embedder, ClusterSettings())}
+    assert stories["fr"] == stories["fr-declared"] != stories["en"]
+    assert stories["short"] == stories["en"]

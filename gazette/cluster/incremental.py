@@ -66,6 +66,7 @@ class Member:
     vector: np.ndarray
     profile: Profile
     published: datetime
+    language: str = "en"
 
 
 @dataclass
@@ -91,6 +92,8 @@ class Evidence:
 class ActiveStory:
     story_id: int
     members: list[Member] = field(default_factory=list)
+    # The language of its first report: a story never mixes languages (see gazette.language).
+    language: str | None = None
     vector_sum: np.ndarray | None = None
     word_sum: dict[str, float] = field(default_factory=dict)
     name_sum: dict[str, float] = field(default_factory=dict)
@@ -110,6 +113,7 @@ class ActiveStory:
     def add(self, member: Member) -> None:
         """Add a report, keeping |sum|^2 current: |S + v|^2 = |S|^2 + 2 v.S + |v|^2."""
         profile = member.profile
+        self.language = self.language or member.language
         if self.vector_sum is None:
             self.vector_sum = member.vector.copy()
             self.squares = [1.0, 0.0, 0.0]
@@ -326,11 +330,14 @@ class IncrementalClusterer:
             self.story_of_item[member.item_id] = story_id
         self.stories[story_id] = story
 
-    def _candidates(self, published: datetime, exclude: int | None = None) -> list[ActiveStory]:
+    def _candidates(
+        self, published: datetime, language: str | None, exclude: int | None = None
+    ) -> list[ActiveStory]:
         return [
             story
             for story in self.stories.values()
             if story.story_id != exclude
+            and story.language == language
             and story.last_report - self.window <= published <= story.first_report + self.window
         ]
 
@@ -344,7 +351,7 @@ class IncrementalClusterer:
         return [stories[i] for i in closest]
 
     def assign(self, item: ClusterItem, vector: np.ndarray, profile: Profile) -> Assignment:
-        member = Member(item.id, vector, profile, item.published)
+        member = Member(item.id, vector, profile, item.published, item.language or "en")
         if item.copy_of is not None and item.copy_of in self.story_of_item:
             story_id = self.story_of_item[item.copy_of]
             if story_id in self.stories:
@@ -354,7 +361,7 @@ class IncrementalClusterer:
 
         self._assigned_since_typical += 1
         scored = []
-        for story in self._shortlist(vector, self._candidates(item.published)):
+        for story in self._shortlist(vector, self._candidates(item.published, member.language)):
             evidence = story.evidence(vector, profile)
             required = self.required_score(story, self.threshold)
             scored.append((evidence.score / required, evidence, required, story))
@@ -389,7 +396,7 @@ class IncrementalClusterer:
 
     def _merge_if_one_event(self, story: ActiveStory) -> ActiveStory:
         """Fold `story` and the best-fitting other active story together if they are one event."""
-        others = self._candidates(story.last_report, exclude=story.story_id)
+        others = self._candidates(story.last_report, story.language, exclude=story.story_id)
         if not others:
             return story
         best: tuple[Evidence, ActiveStory] | None = None

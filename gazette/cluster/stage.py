@@ -16,6 +16,7 @@ from gazette.cluster.signals import Profile, profile
 from gazette.config import ClusterSettings
 from gazette.db.models import Document, DocumentStatus, Story, StoryMember, StoryState, utcnow
 from gazette.embedding import Embedder, from_bytes, to_bytes
+from gazette.language import language_of
 from gazette.records import Assignment, ClusterItem
 
 
@@ -36,12 +37,18 @@ def cluster_items(
 ) -> list[Assignment]:
     """Cluster items as a live stream would: in publication order (ties in the order given),
     each decided on arrival, with later merges and departures applied to the final answer."""
-    ordered = sorted(items, key=lambda item: item.published)
+    ordered = [with_language(item, settings.language) for item in items]
+    ordered.sort(key=lambda item: item.published)
     vectors = embedder.encode(
         [embedding_text(i.title, i.text, settings.lead_words) for i in ordered]
     )
     profiles = [profile(item.title, item.text) for item in ordered]
     return assign_stream(ordered, vectors, profiles, settings, threshold)
+
+
+def with_language(item: ClusterItem, default: str) -> ClusterItem:
+    """The item with its language settled: declared, else detected, else `default`."""
+    return replace(item, language=language_of(item.language, item.title, item.text, default))
 
 
 def assign_stream(
@@ -101,7 +108,7 @@ def cluster_pending(
 
     window = timedelta(hours=settings.window_hours)
     clusterer = IncrementalClusterer(window, settings.join_threshold, _story_factory(session))
-    _load_active_stories(session, clusterer, since=pending[0].published_at - window)
+    _load_active_stories(session, clusterer, pending[0].published_at - window, settings.language)
 
     for document in pending:
         item = ClusterItem(
@@ -110,7 +117,10 @@ def cluster_pending(
             text=document.text or "",
             published=document.published_at,
             copy_of=str(document.copy_of_id) if document.copy_of_id else None,
+            language=document.language,
         )
+        item = with_language(item, settings.language)
+        document.language = item.language  # settled once, for the next runs' active stories
         assignment = clusterer.assign(
             item, from_bytes(document.embedding), profile(item.title, item.text)
         )
@@ -190,7 +200,7 @@ def _story_factory(session: Session) -> Callable[[], int]:
 
 
 def _load_active_stories(
-    session: Session, clusterer: IncrementalClusterer, since: datetime
+    session: Session, clusterer: IncrementalClusterer, since: datetime, default_language: str
 ) -> None:
     """Stories with a report inside the window become candidates, with their members' vectors."""
     rows = session.execute(
@@ -203,6 +213,7 @@ def _load_active_stories(
             Document.text,
             Document.title,
             Document.published_at,
+            Document.language,
         )
         .join(StoryMember, StoryMember.story_id == Story.id)
         .join(Document, Document.id == StoryMember.document_id)
@@ -211,7 +222,13 @@ def _load_active_stories(
     )
     for story_id, group in itertools.groupby(rows, key=lambda row: row[0]):
         members = [
-            Member(str(row[3]), from_bytes(row[4]), profile(row[6] or "", row[5] or ""), row[7])
+            Member(
+                str(row[3]),
+                from_bytes(row[4]),
+                profile(row[6] or "", row[5] or ""),
+                row[7],
+                row[8] or default_language,
+            )
             for row in group
         ]
         clusterer.load_story(story_id, members)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,10 +13,8 @@ from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.errors import ExtractionEmpty
 from gazette.extract.article import extract_article
 from gazette.text import decode_document
+from gazette.times import believable
 from gazette.urls import domain_of
-
-# Clocks differ and some outlets post-date their articles; beyond this, a time is not believed.
-FUTURE_TOLERANCE = timedelta(hours=1)
 
 
 @dataclass
@@ -58,7 +56,9 @@ def extract_pending(session: Session) -> ExtractReport:
 
 def _trusted_time(document: Document, from_page: datetime | None) -> datetime:
     """The feed's time, else the page's, else when Gazette found it; never in the future."""
-    published = document.published_at or from_page
-    if published is None or published > utcnow() + FUTURE_TOLERANCE:
-        return document.discovered_at
-    return published
+    now = utcnow()
+    return (
+        believable(document.published_at, now)
+        or believable(from_page, now)
+        or document.discovered_at
+    )
