@@ -15,7 +15,8 @@ order (one per seed, `--orders`), all inside one time window: harder than a live
 Reports BCubed precision, recall and F1, the adjusted Rand index, the number of stories, cluster
 assignments per second without embedding time (vectors are computed first, then replayed), items
 per second with it, and the peak memory the clustering allocates. `--sweep` also scores a range of
-join thresholds on every set, to show that one threshold serves them all.
+join thresholds on every set, to show that one threshold serves them all. On the storyset, whose
+follow-up events are labelled, it also scores threads (pairwise precision and recall over events).
 Embeddings are cached in bench/results/embeddings/ between runs (keyed by text).
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import random
 import re
@@ -39,11 +41,11 @@ from sklearn.metrics import adjusted_rand_score
 
 from gazette.cluster import cluster_items, embedding_text
 from gazette.cluster.signals import profile
-from gazette.cluster.stage import assign_stream
+from gazette.cluster.stage import assign_stream, with_language
 from gazette.config import ClusterSettings
 from gazette.embedding import default_embedder
 from gazette.extract import extract_article
-from gazette.records import ClusterItem
+from gazette.records import Assignment, ClusterItem
 
 ECBPLUS = ROOT.parent / "shared" / "data" / "clustering-dev" / "ecbplus-dev.jsonl"
 CACHE = ROOT / "bench" / "results" / "embeddings"
@@ -138,12 +140,48 @@ def ecbplus_sets(seed: int) -> list[tuple[str, list[ClusterItem], dict[str, str]
     ]
 
 
-def storyset_sets() -> list[tuple[str, list[ClusterItem], dict[str, str]]]:
-    items, gold = storyset.generate()
+def storyset_sets() -> list[tuple[str, list[ClusterItem], dict[str, str], dict[str, str]]]:
+    items, gold, threads = storyset.generate_with_threads()
     return [
-        ("storyset", items, gold),
-        ("storyset-headlines", [headline_only(i) for i in items], gold),
+        ("storyset", items, gold, threads),
+        ("storyset-headlines", [headline_only(i) for i in items], gold, threads),
     ]
+
+
+def thread_scores(
+    gold: dict[str, str], gold_threads: dict[str, str], assignments: list[Assignment]
+) -> dict[str, float]:
+    """Pairwise precision and recall of threads, over events: each predicted story stands for
+    the gold event most of its items belong to, and two events are linked when their stories
+    share a thread (gold: a follow-up and the event it follows, and follow-ups of one event)."""
+    members: dict[int, list[str]] = defaultdict(list)
+    thread_members: dict[int, set[int]] = defaultdict(set)
+    for assignment in assignments:
+        members[assignment.story_id].append(gold[assignment.item_id])
+        if assignment.thread is not None:
+            thread_members[assignment.thread].add(assignment.story_id)
+    event_of = {story: max(set(events), key=events.count) for story, events in members.items()}
+    predicted = {
+        frozenset((event_of[a], event_of[b]))
+        for stories in thread_members.values()
+        for a, b in itertools.combinations(sorted(stories), 2)
+        if event_of[a] != event_of[b]
+    }
+    groups: dict[str, set[str]] = defaultdict(set)
+    for follow_up, parent in gold_threads.items():
+        groups[parent] |= {parent, follow_up}
+    expected = {
+        frozenset(pair)
+        for events in groups.values()
+        for pair in itertools.combinations(sorted(events), 2)
+    }
+    found = len(predicted & expected)
+    return {
+        "precision": round(found / len(predicted), 4) if predicted else 1.0,
+        "recall": round(found / len(expected), 4) if expected else 1.0,
+        "predicted_links": len(predicted),
+        "gold_links": len(expected),
+    }
 
 
 def measure(
@@ -152,6 +190,7 @@ def measure(
     gold: dict[str, str],
     embedder: CachedEmbedder,
     thresholds: list[float],
+    gold_threads: dict[str, str] | None = None,
 ) -> dict:
     settings = ClusterSettings()
     texts = [embedding_text(i.title, i.text, settings.lead_words) for i in items]
@@ -162,6 +201,7 @@ def measure(
 
     ordered = sorted(items, key=lambda item: item.published)
     started = time.perf_counter()
+    ordered = [with_language(item, settings.language) for item in ordered]
     profiles = [profile(item.title, item.text) for item in ordered]
     profile_seconds = time.perf_counter() - started
     ordered_vectors = replay.encode(
@@ -193,6 +233,8 @@ def measure(
         ),
         "peak_memory_mb": round(peak / 1e6, 1),
     }
+    if gold_threads is not None:
+        result["threads"] = thread_scores(gold, gold_threads, assignments)
     if thresholds:
         result["sweep"] = {
             f"{t:.2f}": bcubed(
@@ -212,7 +254,10 @@ def main() -> None:
     embedder = CachedEmbedder()
 
     results = [measure("demo", *demo_set(), embedder, thresholds)]
-    results += [measure(*s, embedder, thresholds) for s in storyset_sets()]
+    results += [
+        measure(name, items, gold, embedder, thresholds, threads)
+        for name, items, gold, threads in storyset_sets()
+    ]
     for seed in range(args.orders):
         for name, items, gold in ecbplus_sets(seed):
             results.append(measure(f"{name} (order {seed})", items, gold, embedder, thresholds))

@@ -242,6 +242,8 @@ class Event:
     kind: str
     start: datetime
     slots: dict[str, str]
+    # A follow-up names the event it follows: the two are separate stories of one thread.
+    follows: str | None = None
 
 
 def _slots(rng: random.Random, kind: str, actor: str | None = None) -> dict[str, str]:
@@ -294,7 +296,7 @@ def _events(rng: random.Random) -> list[Event]:
                 # A follow-up: same kind, same actors, new figures, a day or two later.
                 slots = {**event.slots, **_figures(rng), "p": rng.choice(PEOPLE)}
                 later = start + timedelta(days=rng.choice([1, 2]), hours=rng.uniform(0, 6))
-                events.append(Event(f"e{len(events):03d}", kind, later, slots))
+                events.append(Event(f"e{len(events):03d}", kind, later, slots, event.key))
     return events
 
 
@@ -323,17 +325,26 @@ def _report(rng: random.Random, event: Event, outlet: str, index: int) -> Cluste
 
 def generate(seed: int = SEED) -> tuple[list[ClusterItem], dict[str, str]]:
     """The items in publication order, and each item's gold event."""
+    items, gold, _ = generate_with_threads(seed)
+    return items, gold
+
+
+def generate_with_threads(
+    seed: int = SEED,
+) -> tuple[list[ClusterItem], dict[str, str], dict[str, str]]:
+    """As `generate`, and the gold threads: each follow-up event and the event it follows."""
     rng = random.Random(seed)
     items: list[ClusterItem] = []
     gold: dict[str, str] = {}
-    for event in _events(rng):
+    events = _events(rng)
+    for event in events:
         outlets = rng.sample(OUTLETS, rng.randint(5, 12))
         for index, outlet in enumerate(outlets):
             item = _report(rng, event, outlet, index)
             items.append(item)
             gold[item.id] = event.key
     items.sort(key=lambda item: item.published)
-    return items, gold
+    return items, gold, {e.key: e.follows for e in events if e.follows}
 
 
 def main() -> None:

@@ -222,8 +222,15 @@ def cluster_records(
                 language=record.language,
             )
         )
-    assignments = {a.item_id: a.story_id for a in cluster_items(items, embedder, settings)}
-    return [{"id": record.id, "story": assignments[str(record.id)]} for record in records]
+    assignments = {a.item_id: a for a in cluster_items(items, embedder, settings)}
+    return [
+        {
+            "id": record.id,
+            "story": assignments[str(record.id)].story_id,
+            "thread": assignments[str(record.id)].thread,
+        }
+        for record in records
+    ]
 
 
 # --- summarize -------------------------------------------------------------------------------

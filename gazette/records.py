@@ -89,6 +89,8 @@ class Assignment:
     similarity: float
     created: bool
     reason: str
+    # The first story of the thread the item's story belongs to (None: a story of its own).
+    thread: int | None = None
 
 
 @dataclass(frozen=True)

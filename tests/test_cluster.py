@@ -6,10 +6,17 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 
 from gazette.batch import ClusterInput, cluster_records
 from gazette.cluster import IncrementalClusterer
-from gazette.cluster.incremental import Member
+from gazette.cluster.incremental import (
+    TIME_DECAY_HOURS,
+    TIME_GRACE_HOURS,
+    TIME_WEIGHT,
+    Evidence,
+    Member,
+)
 from gazette.cluster.signals import profile
 from gazette.config import ClusterSettings
 from gazette.records import ClusterItem
@@ -227,3 +234,68 @@ def test_cluster_batch_settles_each_items_language(embedder) -> None:
     stories = {a["id"]: a["story"] for a in cluster_records(records, embedder, ClusterSettings())}
     assert stories["fr"] == stories["fr-declared"] != stories["en"]
     assert stories["short"] == stories["en"]
+
+
+def test_evidence_weakens_with_time_after_a_storys_last_report() -> None:
+    evidence = Evidence(0.8, 0.8, 0.8, 0.8, 0.0, ["marek"])
+    assert evidence.later_by(TIME_GRACE_HOURS) is evidence
+    halfway = evidence.later_by(TIME_GRACE_HOURS + TIME_DECAY_HOURS / 2)
+    assert halfway.score == pytest.approx(0.8 * (1 - TIME_WEIGHT / 2))
+    assert evidence.later_by(500).score == pytest.approx(0.8 * (1 - TIME_WEIGHT))
+    assert "500 h after its last report" in evidence.later_by(500).describe()
+    against = Evidence(-0.1, 0.1, 0.0, 0.0, 1.0, [])
+    assert against.later_by(500).score == -0.1  # lateness never makes a bad fit better
+
+
+def test_a_report_a_day_late_still_joins_when_its_evidence_is_strong() -> None:
+    c = clusterer()
+    base = unit(1, 0, 0)
+    first = add(c, item("a", title="Marek beats Pell", text=KLITSCHKO_RAHMAN), base)
+    late = add(c, item("b", 30, title="Marek stops Pell", text=KLITSCHKO_RAHMAN_AGAIN), base)
+    assert late.story_id == first.story_id
+    assert "30 h after its last report" in late.reason
+
+
+REMATCH = (
+    "Ivo Marek and Dario Pell will meet again in Brennick in March, promoters said on Monday. "
+    "Pell asked for the rematch after losing in seven rounds; Marek agreed to a purse of 12 "
+    "million. Marek said the rematch would end sooner."
+)
+
+
+def test_a_follow_up_days_later_is_a_new_story_in_the_same_thread() -> None:
+    c = clusterer()
+    base = unit(1, 0, 0)
+    fight = add(c, item("a", title="Marek beats Pell", text=KLITSCHKO_RAHMAN), base)
+    add(c, item("b", 1, title="Marek stops Pell", text=KLITSCHKO_RAHMAN_AGAIN), base)
+    follow_up = add(
+        c,
+        item("c", 48, title="Marek and Pell agree rematch", text=REMATCH),
+        with_similarity(base, 0.7),
+    )
+    unrelated = add(
+        c,
+        item("d", 49, title="Quillon Bank raises rates", text="Quillon Bank raised its rate."),
+        unit(0, 0, 1),
+    )
+    assert follow_up.created and unrelated.created
+    assert [(link.story, link.root) for link in c.threads] == [(follow_up.story_id, fight.story_id)]
+    assert "continues story" in c.threads[0].reason and "marek" in c.threads[0].reason
+    roots = c.thread_roots()
+    assert roots == {fight.story_id: fight.story_id, follow_up.story_id: fight.story_id}
+
+
+def test_when_a_threads_first_story_is_merged_its_thread_follows_the_survivor() -> None:
+    c = clusterer()
+    base = unit(1, 0, 0)
+    for story_id, key in ((7, "a"), (9, "b")):
+        entry = item(key, title="Marek beats Pell", text=KLITSCHKO_RAHMAN)
+        c.load_story(story_id, [Member(key, base, profile(entry.title, entry.text), START)])
+    rematch = item("r", 48, title="Marek and Pell agree rematch", text=REMATCH)
+    c.load_story(
+        12, [Member("r", unit(0, 1, 0), profile(rematch.title, rematch.text), rematch.published)], 9
+    )
+    add(c, item("c", 2, title="Marek beats Pell", text=KLITSCHKO_RAHMAN), base)
+    assert c.merges and c.merges[0].absorbed == 9
+    assert c.stories[12].thread == 7
+    assert (c.threads[-1].story, c.threads[-1].root) == (12, 7)

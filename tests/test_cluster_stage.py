@@ -158,3 +158,50 @@ def test_a_report_that_no_longer_fits_moves_to_a_story_of_its_own(
         assert moved.story_id != story_id
         assert moved.reason.startswith(f"left story {story_id}")
         assert members(session, moved.story_id) == {stray.id}
+
+
+REMATCH = [
+    (
+        "Marek and Pell agree to a rematch in Brennick",
+        "Ivo Marek and Dario Pell will meet again in Brennick in March, promoters said on "
+        "Monday. Pell asked for the rematch after losing in seven rounds; Marek agreed to a "
+        "purse of 12 million. Marek said the second fight would end sooner.",
+    ),
+    (
+        "Pell gets his rematch with Marek",
+        "Dario Pell will get a second shot at Ivo Marek's heavyweight title: the two signed on "
+        "Monday for a rematch in Brennick in March. Pell said he had learned from his defeat; "
+        "Marek called the 12 million purse fair.",
+    ),
+]
+
+
+def test_a_follow_up_is_its_own_story_and_the_pages_link_the_thread(
+    database: Database, embedder: MiniLMEmbedder
+) -> None:
+    with database.transaction() as session:
+        fight = [add_ready(session, k, *FIGHT[i], i) for i, k in enumerate("ab")]
+    run_pipeline(database, settings_for(database.url), embedder)
+    with database.transaction() as session:
+        rematch = [add_ready(session, k, *REMATCH[i], 48 + i) for i, k in enumerate("cd")]
+    run_pipeline(database, settings_for(database.url), embedder)
+
+    with database.session() as session:
+        first = session.scalar(
+            select(StoryMember.story_id).where(StoryMember.document_id == fight[0].id)
+        )
+        later = session.scalar(
+            select(StoryMember.story_id).where(StoryMember.document_id == rematch[0].id)
+        )
+        assert first != later
+        assert members(session, later) == {d.id for d in rematch}
+        assert session.get(Story, later).thread_id == first
+        assert session.get(Story, first).thread_id is None
+
+    client = TestClient(create_app(settings_for(database.url), database))
+    later_page = client.get(f"/story/{later}").text
+    first_page = client.get(f"/story/{first}").text
+    earlier_section = later_page.split("Earlier in this story", 1)[1].split("</section>", 1)[0]
+    assert f'href="/story/{first}/' in earlier_section
+    later_section = first_page.split("Later in this story", 1)[1].split("</section>", 1)[0]
+    assert f'href="/story/{later}/' in later_section

@@ -23,13 +23,19 @@ Decisions can be revised as evidence arrives. When a story reaches one of REVIEW
   younger story into the older, whose id survives);
 - from four reports on, a report that no longer fits the rest leaves it and starts a story of
   its own.
+
+Threads link separate stories of one ongoing subject ("recall widened a day later"). A new story
+continues the active story that started before it and fits it best, if that one scores at least
+THREAD_RATIO times the stream's typical cohesion (below the bar of one event, or the two would
+have been one story) and shares a core name with it. The thread is named by its first story. A
+story without a thread is asked again at its reviews, as its picture fills in.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -58,6 +64,14 @@ TYPICAL_FROM_SIZE = 3
 REVIEW_SIZES = frozenset({2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256})
 # No article joins a story below this score, however loose the story.
 MIN_SCORE = 0.12
+# A story continues an earlier one (same thread) from this share of the typical cohesion.
+THREAD_RATIO = 0.6
+# Reports of one event come in a burst; one that arrives long after a story's last report is
+# more likely a follow-up. Past the grace, a score loses up to TIME_WEIGHT of itself over the
+# decay, so a report a day late still joins when its evidence is strong.
+TIME_GRACE_HOURS = 6.0
+TIME_DECAY_HOURS = 24.0
+TIME_WEIGHT = 0.7
 
 
 @dataclass
@@ -79,13 +93,23 @@ class Evidence:
     names: float
     conflict: float
     shared_names: list[str]
+    hours_late: float = 0.0
 
     def describe(self) -> str:
         shared = ", ".join(self.shared_names) or "none"
+        late = f"; {self.hours_late:.0f} h after its last report" if self.hours_late else ""
         return (
             f"score {self.score:.2f}: similarity {self.embedding:.2f}, words {self.words:.2f}, "
-            f"names {self.names:.2f}, conflict {self.conflict:.2f}; shared names: {shared}"
+            f"names {self.names:.2f}, conflict {self.conflict:.2f}; shared names: {shared}{late}"
         )
+
+    def later_by(self, hours: float) -> Evidence:
+        """The evidence for a report `hours` after the story's last one (see TIME_WEIGHT)."""
+        if hours <= TIME_GRACE_HOURS:
+            return self
+        late = min(1.0, (hours - TIME_GRACE_HOURS) / TIME_DECAY_HOURS)
+        score = self.score * (1.0 - TIME_WEIGHT * late) if self.score > 0 else self.score
+        return replace(self, score=score, hours_late=hours)
 
 
 @dataclass
@@ -94,6 +118,8 @@ class ActiveStory:
     members: list[Member] = field(default_factory=list)
     # The language of its first report: a story never mixes languages (see gazette.language).
     language: str | None = None
+    # The first story of the thread this story continues, if it continues one.
+    thread: int | None = None
     vector_sum: np.ndarray | None = None
     word_sum: dict[str, float] = field(default_factory=dict)
     name_sum: dict[str, float] = field(default_factory=dict)
@@ -133,7 +159,7 @@ class ActiveStory:
         self.last_report = max(self.last_report or member.published, member.published)
 
     def rebuilt_without(self, item_id: str) -> ActiveStory:
-        rest = ActiveStory(self.story_id)
+        rest = ActiveStory(self.story_id, thread=self.thread)
         for member in self.members:
             if member.item_id != item_id:
                 rest.add(member)
@@ -207,6 +233,16 @@ class ActiveStory:
         return _evidence(embedding, words, names, conflict, sorted(mine & theirs)[:5], has_names)
 
 
+def _hours(moment: datetime, story: ActiveStory) -> float:
+    """How long after the story's last report `moment` is (0 if not after it)."""
+    return max(0.0, (moment - story.last_report).total_seconds() / 3600)
+
+
+def _hours_between(one: ActiveStory, other: ActiveStory) -> float:
+    """The gap between the time spans of two stories' reports (0 when they overlap)."""
+    return max(_hours(one.first_report, other), _hours(other.first_report, one))
+
+
 class _Remaining:
     """Words of a story's vocabulary that remain when one report's words are taken out."""
 
@@ -260,6 +296,15 @@ class Merge:
 
 
 @dataclass(frozen=True)
+class ThreadLink:
+    """Story `story` continues the thread that story `root` started (None: no thread now)."""
+
+    story: int
+    root: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class Departure:
     """A report that no longer fitted its story and moved to a new one."""
 
@@ -273,7 +318,7 @@ class IncrementalClusterer:
     """Assigns items to stories one at a time; `new_story_id` names each story it starts.
 
     `merges` and `departures` record every revision of earlier decisions, in order, so that
-    whoever stores the stories can follow them.
+    whoever stores the stories can follow them; `threads` every story found to continue another.
     """
 
     def __init__(
@@ -289,6 +334,7 @@ class IncrementalClusterer:
         self.story_of_item: dict[str, int] = {}
         self.merges: list[Merge] = []
         self.departures: list[Departure] = []
+        self.threads: list[ThreadLink] = []
         self._typical: float | None = None
         self._assigned_since_typical = 0
 
@@ -322,9 +368,9 @@ class IncrementalClusterer:
     ) -> float:
         return max(MIN_SCORE, ratio * self.expected_score(story, without))
 
-    def load_story(self, story_id: int, members: list[Member]) -> None:
+    def load_story(self, story_id: int, members: list[Member], thread: int | None = None) -> None:
         """Make an existing story (from the database) a candidate."""
-        story = ActiveStory(story_id)
+        story = ActiveStory(story_id, thread=thread)
         for member in members:
             story.add(member)
             self.story_of_item[member.item_id] = story_id
@@ -362,7 +408,7 @@ class IncrementalClusterer:
         self._assigned_since_typical += 1
         scored = []
         for story in self._shortlist(vector, self._candidates(item.published, member.language)):
-            evidence = story.evidence(vector, profile)
+            evidence = story.evidence(vector, profile).later_by(_hours(item.published, story))
             required = self.required_score(story, self.threshold)
             scored.append((evidence.score / required, evidence, required, story))
         scored.sort(key=lambda entry: -entry[0])
@@ -388,24 +434,61 @@ class IncrementalClusterer:
         story.add(member)
         self.story_of_item[item.id] = story.story_id
         assignment = Assignment(item.id, story.story_id, score, created, reason)
-        if not created and story.size in REVIEW_SIZES:
+        if created:
+            self._find_thread(story)
+        elif story.size in REVIEW_SIZES:
             survivor = self._merge_if_one_event(story)
             if survivor.size in REVIEW_SIZES and survivor.size >= 4:
                 self._release_outliers(survivor)
+            if survivor.thread is None:
+                self._find_thread(survivor)
         return assignment
 
-    def _merge_if_one_event(self, story: ActiveStory) -> ActiveStory:
-        """Fold `story` and the best-fitting other active story together if they are one event."""
-        others = self._candidates(story.last_report, story.language, exclude=story.story_id)
-        if not others:
-            return story
+    def _find_thread(self, story: ActiveStory) -> None:
+        """Link `story` to the thread of the earlier active story it continues, if any."""
+        earlier = [
+            other
+            for other in self._candidates(story.first_report, story.language, story.story_id)
+            if other.first_report < story.first_report and other.thread != story.story_id
+        ]
+        best = self._best_match(story, earlier)
+        if best is None:
+            return
+        evidence, parent = best
+        needed = THREAD_RATIO * self.typical_cohesion()
+        if evidence.score < needed or not story.core_names() & parent.core_names():
+            return
+        reason = f"continues story {parent.story_id}: {evidence.describe()} (needed {needed:.2f})"
+        self._join_thread(story, parent.thread or parent.story_id, reason)
+
+    def _join_thread(self, story: ActiveStory, root: int | None, reason: str) -> None:
+        """Put `story` in the thread `root` started (None: in no thread), with the stories that
+        continued `story` itself."""
+        story.thread = root
+        self.threads.append(ThreadLink(story.story_id, root, reason))
+        for other in self.stories.values():
+            if other.thread == story.story_id and root != other.story_id:
+                other.thread = root or story.story_id
+                self.threads.append(ThreadLink(other.story_id, other.thread, reason))
+
+    def _best_match(
+        self, story: ActiveStory, others: list[ActiveStory]
+    ) -> tuple[Evidence, ActiveStory] | None:
+        """The other story that fits `story` best, of those closest to it by embedding."""
         best: tuple[Evidence, ActiveStory] | None = None
         for other in self._shortlist(story.vector_sum / story.size, others)[:MERGE_SHORTLIST]:
             evidence = story.evidence_against(other)
             if best is None or evidence.score > best[0].score:
                 best = (evidence, other)
+        return best
+
+    def _merge_if_one_event(self, story: ActiveStory) -> ActiveStory:
+        """Fold `story` and the best-fitting other active story together if they are one event."""
+        others = self._candidates(story.last_report, story.language, exclude=story.story_id)
+        best = self._best_match(story, others)
         if best is None:
             return story
+        best = (best[0].later_by(_hours_between(story, best[1])), best[1])
         needed = (
             (self.threshold + MERGE_MARGIN)
             * (self.expected_score(story) + self.expected_score(best[1]))
@@ -423,6 +506,16 @@ class IncrementalClusterer:
         self.merges.append(
             Merge(absorbed.story_id, survivor.story_id, f"one event: {evidence.describe()}")
         )
+        # The survivor takes the absorbed story's place in threads, and its thread if it had none.
+        if survivor.thread in (None, absorbed.story_id):
+            root = absorbed.thread if absorbed.thread != survivor.story_id else None
+            if root != survivor.thread:
+                self._join_thread(survivor, root, f"merged with story {absorbed.story_id}")
+        for other in self.stories.values():
+            if other.thread == absorbed.story_id:
+                other.thread = survivor.thread or survivor.story_id
+                reason = f"story {absorbed.story_id} merged into {survivor.story_id}"
+                self.threads.append(ThreadLink(other.story_id, other.thread, reason))
         return survivor
 
     def _release_outliers(self, story: ActiveStory) -> None:
@@ -446,6 +539,11 @@ class IncrementalClusterer:
                 Departure(member.item_id, story.story_id, alone.story_id, reason)
             )
         self.stories[story.story_id] = story
+
+    def thread_roots(self) -> dict[int, int]:
+        """Every active story in a thread, and the thread's first story (its own id for that)."""
+        roots = {story.story_id: story.thread for story in self.stories.values() if story.thread}
+        return roots | {root: root for root in roots.values()}
 
     def final_story(self, story_id: int) -> int:
         """The story a (possibly merged) story id now lives on as."""

@@ -68,16 +68,21 @@ def assign_stream(
         clusterer.assign(item, vector, item_profile)
         for item, vector, item_profile in zip(ordered, vectors, profiles, strict=True)
     ]
-    return [_final(clusterer, decision) for decision in decisions]
+    roots = clusterer.thread_roots()
+    return [_final(clusterer, decision, roots) for decision in decisions]
 
 
-def _final(clusterer: IncrementalClusterer, decision: Assignment) -> Assignment:
-    """The decision as it stands after the stream: a merged or departed item says where it went."""
+def _final(
+    clusterer: IncrementalClusterer, decision: Assignment, roots: dict[int, int]
+) -> Assignment:
+    """The decision as it stands after the stream: a merged or departed item says where it went,
+    and every item says the thread its story ended in."""
     story_id = clusterer.story_of_item[decision.item_id]
+    final = replace(decision, thread=roots.get(story_id))
     if story_id == decision.story_id:
-        return decision
+        return final
     return replace(
-        decision,
+        final,
         story_id=story_id,
         reason=f"{decision.reason}; now in story {story_id} after a merge or departure",
     )
@@ -142,8 +147,8 @@ def cluster_pending(
 
 
 def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
-    """Store the clusterer's merges (the absorbed story redirects to the survivor) and
-    departures (the report moves to its new story), in the order they happened."""
+    """Store the clusterer's merges (the absorbed story redirects to the survivor), departures
+    (the report moves to its new story) and thread links."""
     for departure in clusterer.departures:
         member = session.get(StoryMember, int(departure.item_id))
         member.story_id, member.reason = departure.new_story, departure.reason
@@ -156,7 +161,13 @@ def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
         )
         absorbed = session.get(Story, merge.absorbed)
         absorbed.merged_into_id, absorbed.state = merge.survivor, StoryState.MERGED
+        absorbed.thread_id = None
         _refresh_stories(session, {merge.survivor})
+    session.flush()
+    for link in clusterer.threads:  # in order: a later link of a story overrides an earlier one
+        story = session.get(Story, link.story)
+        if story.merged_into_id is None:
+            story.thread_id = link.root
     session.flush()
 
 
@@ -206,7 +217,7 @@ def _load_active_stories(
     rows = session.execute(
         select(
             Story.id,
-            Story.first_report_at,
+            Story.thread_id,
             Story.last_report_at,
             Document.id,
             Document.embedding,
@@ -220,7 +231,7 @@ def _load_active_stories(
         .where(Story.last_report_at >= since, Story.merged_into_id.is_(None))
         .order_by(Story.id)
     )
-    for story_id, group in itertools.groupby(rows, key=lambda row: row[0]):
+    for (story_id, thread_id), group in itertools.groupby(rows, key=lambda row: (row[0], row[1])):
         members = [
             Member(
                 str(row[3]),
@@ -231,4 +242,4 @@ def _load_active_stories(
             )
             for row in group
         ]
-        clusterer.load_story(story_id, members)
+        clusterer.load_story(story_id, members, thread_id)

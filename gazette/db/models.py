@@ -164,6 +164,8 @@ class Story(Base):
     last_report_at: Mapped[datetime] = mapped_column(index=True)
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"))
+    # The first story of the thread this one continues (gazette/cluster/incremental.py).
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
 
     members: Mapped[list[StoryMember]] = relationship(back_populates="story")
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from gazette.db.models import (
@@ -88,6 +89,9 @@ class StoryView:
     coverage: Coverage
     related: list[StoryCard] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    # Stories of the same thread (separate events of one ongoing subject), oldest first.
+    earlier: list[StoryCard] = field(default_factory=list)
+    later: list[StoryCard] = field(default_factory=list)
 
 
 def _published_article(session: Session, story_id: int) -> Article | None:
@@ -175,8 +179,23 @@ def tag_stories(session: Session, slug: str, limit: int) -> tuple[TagLink, list[
     return TagLink(tag.name, tag.slug, tag.kind), _cards(session, list(stories))
 
 
-def related_stories(session: Session, story_id: int, limit: int = 5) -> list[StoryCard]:
-    """Published stories sharing the most people, organisations and places with this one."""
+def thread_stories(session: Session, story: Story) -> list[Story]:
+    """The other published stories of this story's thread, oldest first."""
+    root = story.thread_id or story.id
+    return list(
+        session.scalars(
+            _published()
+            .where(or_(Story.thread_id == root, Story.id == root), Story.id != story.id)
+            .order_by(Story.first_report_at, Story.id)
+        )
+    )
+
+
+def related_stories(
+    session: Session, story_id: int, limit: int = 5, besides: Collection[int] = ()
+) -> list[StoryCard]:
+    """Published stories sharing the most people, organisations and places with this one
+    (other than `besides`, shown elsewhere on the page)."""
     entity_tags = (
         select(StoryTag.tag_id)
         .join(Tag, Tag.id == StoryTag.tag_id)
@@ -189,7 +208,9 @@ def related_stories(session: Session, story_id: int, limit: int = 5) -> list[Sto
         .where(
             StoryTag.tag_id.in_(entity_tags),
             StoryTag.story_id != story_id,
+            StoryTag.story_id.not_in(besides),
             Story.state == StoryState.PUBLISHED,
+            Story.merged_into_id.is_(None),
         )
         .group_by(StoryTag.story_id)
         .order_by(shared.desc(), StoryTag.story_id.desc())
@@ -253,6 +274,7 @@ def story_view(session: Session, story_id: int) -> StoryView | None:
         .where(Comment.story_id == story.id, Comment.status == CommentStatus.VISIBLE)
         .order_by(Comment.created_at, Comment.id)
     ).all()
+    thread = thread_stories(session, story)
     return StoryView(
         card=card,
         version=article.version,
@@ -265,8 +287,10 @@ def story_view(session: Session, story_id: int) -> StoryView | None:
         ],
         quote=quote,
         coverage=_coverage(session, story),
-        related=related_stories(session, story.id),
+        related=related_stories(session, story.id, besides=[s.id for s in thread]),
         comments=list(comments),
+        earlier=_cards(session, [s for s in thread if s.first_report_at < story.first_report_at]),
+        later=_cards(session, [s for s in thread if s.first_report_at >= story.first_report_at]),
     )
 
 
