@@ -13,9 +13,10 @@ ECB+ has no dates and lists its articles grouped by topic, so its items are stre
 order (one per seed, `--orders`), all inside one time window: harder than a live stream.
 
 Reports BCubed precision, recall and F1, the adjusted Rand index, the number of stories, cluster
-assignments per second without embedding time (vectors are computed first, then replayed), items
-per second with it, and the peak memory the clustering allocates. `--sweep` also scores a range of
-join thresholds on every set, to show that one threshold serves them all. On the storyset, whose
+assignments per second without embedding time (vectors are computed first, then replayed; the
+fastest of three runs), items per second with it, and the peak memory the clustering allocates.
+`--sweep` also scores a range of join thresholds on every set, to show that one threshold serves
+them all. On the storyset, whose
 follow-up events are labelled, it also scores threads (pairwise precision and recall over events).
 Embeddings are cached in bench/results/embeddings/ between runs (keyed by text).
 """
@@ -27,7 +28,6 @@ import hashlib
 import itertools
 import json
 import random
-import re
 import time
 import tracemalloc
 from collections import defaultdict
@@ -46,10 +46,13 @@ from gazette.config import ClusterSettings
 from gazette.embedding import default_embedder
 from gazette.extract import extract_article
 from gazette.records import Assignment, ClusterItem
+from gazette.write.sentences import split_sentences
 
 ECBPLUS = ROOT.parent / "shared" / "data" / "clustering-dev" / "ecbplus-dev.jsonl"
 CACHE = ROOT / "bench" / "results" / "embeddings"
-FIRST_SENTENCE = re.compile(r"^(.{20,300}?[.!?])\s")
+TIMED_RUNS = 3
+# A description shorter than this is a dateline or a caption, not a sentence of the report.
+MIN_DESCRIPTION = 20
 
 
 class CachedEmbedder:
@@ -120,8 +123,8 @@ def demo_set() -> tuple[list[ClusterItem], dict[str, str]]:
 
 def headline_only(item: ClusterItem) -> ClusterItem:
     """What a feed entry carries: the title and one sentence of description."""
-    match = FIRST_SENTENCE.search(item.text)
-    description = match.group(1) if match else " ".join(item.text.split()[:30])
+    sentences = [s for s in split_sentences(item.text) if len(s) >= MIN_DESCRIPTION]
+    description = sentences[0] if sentences else " ".join(item.text.split()[:30])
     return replace(item, text=description)
 
 
@@ -207,9 +210,11 @@ def measure(
     ordered_vectors = replay.encode(
         [embedding_text(i.title, i.text, settings.lead_words) for i in ordered]
     )
-    started = time.perf_counter()
-    assignments = assign_stream(ordered, ordered_vectors, profiles, settings)
-    clustering_seconds = time.perf_counter() - started
+    clustering_seconds = float("inf")
+    for _ in range(TIMED_RUNS):  # the fastest run: the others measure the machine's other work
+        started = time.perf_counter()
+        assignments = assign_stream(ordered, ordered_vectors, profiles, settings)
+        clustering_seconds = min(clustering_seconds, time.perf_counter() - started)
     tracemalloc.start()  # a second run: tracing slows Python down, so it is not timed
     assign_stream(ordered, ordered_vectors, profiles, settings)
     peak = tracemalloc.get_traced_memory()[1]

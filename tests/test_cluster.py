@@ -18,6 +18,7 @@ from gazette.cluster.incremental import (
     Member,
 )
 from gazette.cluster.signals import profile
+from gazette.cluster.table import StoryTable
 from gazette.config import ClusterSettings
 from gazette.records import ClusterItem
 
@@ -154,21 +155,23 @@ def test_two_stories_of_one_event_merge_into_the_older() -> None:
 
 
 def test_a_report_that_no_longer_fits_leaves_its_story() -> None:
-    """Reviewed at four reports, a member that scores far below the rest departs."""
+    """Reviewed for outliers at eight reports, a member that scores far below the rest departs."""
     c = clusterer()
     base = unit(1, 0, 0, 0)
-    story = None
-    for key in "abc":
-        result = add(c, item(key, title="Marek beats Pell", text=KLITSCHKO_RAHMAN), base)
-        story = story or result.story_id
-    # Forced in (as a database load would): an unrelated report in the same story.
+    fight = item("f", title="Marek beats Pell", text=KLITSCHKO_RAHMAN)
     stray = item("x", 1, title="Quillon Bank raises rates", text="Quillon Bank raised its rate.")
-    c.stories[story].add(Member("x", unit(0, 0, 0, 1), profile(stray.title, stray.text), START))
-    c.story_of_item["x"] = story
-    for key in "de":  # the story reaches six reports: a review
-        add(c, item(key, 2, title="Marek beats Pell", text=KLITSCHKO_RAHMAN), base)
+    # A story from the database with a mistake in it: an unrelated report.
+    members = [Member(key, base, profile(fight.title, fight.text), START) for key in "abc"]
+    members.append(Member("x", unit(0, 0, 0, 1), profile(stray.title, stray.text), START))
+    c.load_story(5, members)
+    for key in "defg":  # the story reaches eight reports: an outlier review
+        assert (
+            add(c, item(key, 2, title="Marek beats Pell", text=KLITSCHKO_RAHMAN), base).story_id
+            == 5
+        )
     assert [d.item_id for d in c.departures] == ["x"]
-    assert c.story_of_item["x"] != story and c.story_of_item["d"] == story
+    assert c.story_of_item["x"] != 5 and c.story_of_item["g"] == 5
+    assert c.departures[0].reason.startswith("left story 5")
 
 
 def test_cluster_batch_takes_undated_items_after_dated_ones(embedder) -> None:
@@ -299,3 +302,28 @@ def test_when_a_threads_first_story_is_merged_its_thread_follows_the_survivor() 
     assert c.merges and c.merges[0].absorbed == 9
     assert c.stories[12].thread == 7
     assert (c.threads[-1].story, c.threads[-1].root) == (12, 7)
+
+
+def test_story_table_finds_the_closest_stories_in_window_and_language() -> None:
+    table = StoryTable(capacity=2)  # grows as stories come
+    for story_id in range(1, 71):
+        vector = with_similarity(unit(1, 0, 0), story_id / 100)  # higher id, closer
+        hours = timedelta(hours=story_id)
+        table.put(story_id, vector * 2, 2, START + hours, START + hours, "en")
+    table.put(71, unit(1, 0, 0) * 3, 3, START, START, "fr")
+    table.remove(70)
+    moment, window = START + timedelta(hours=70), timedelta(hours=10).total_seconds()
+    found = table.closest(unit(1, 0, 0), moment, window, "en", count=3)
+    assert sorted(found) == [67, 68, 69]  # 70 is gone; 71 is French; 1-59 are out of the window
+    assert sorted(table.closest(unit(1, 0, 0), moment, window, "en", 3, exclude=[69])) == [
+        66,
+        67,
+        68,
+    ]
+    earlier = table.closest(
+        unit(1, 0, 0), moment, window, "en", 3, started_before=START + timedelta(hours=62)
+    )
+    assert sorted(earlier) == [60, 61]
+    assert table.closest(unit(1, 0, 0), moment, window, "de", 3) == []
+    table.put(72, unit(1, 0, 0), 1, moment, moment, "en")  # takes the freed row
+    assert 72 in table.closest(unit(1, 0, 0), moment, window, "en", 3)

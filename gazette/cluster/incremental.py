@@ -41,13 +41,14 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from gazette.cluster.signals import Profile, add_into, dot
+from gazette.cluster.table import StoryTable
 from gazette.records import Assignment, ClusterItem
 
 EMBEDDING_WEIGHT = 0.5
 WORDS_WEIGHT = 0.5
 NAMES_WEIGHT = 0.5
 CONFLICT_WEIGHT = 0.2
-SHORTLIST = 5
+SHORTLIST = 4
 MERGE_SHORTLIST = 4
 # Two stories merge when they score this much above the join ratio: merging is undone by no
 # later step, so it asks for more than joining does.
@@ -62,6 +63,8 @@ TYPICAL_FROM_SIZE = 3
 # A story is reviewed (merge with another? outliers to release?) when it reaches these sizes:
 # often while it is young and its picture changes, rarely later, so the cost stays small.
 REVIEW_SIZES = frozenset({2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256})
+# Outliers are looked for at fewer of them: it costs a comparison per report.
+DEPARTURE_SIZES = frozenset({4, 8, 16, 32, 64, 128, 256})
 # No article joins a story below this score, however loose the story.
 MIN_SCORE = 0.12
 # A story continues an earlier one (same thread) from this share of the typical cohesion.
@@ -131,6 +134,8 @@ class ActiveStory:
     squares: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     with_words: int = 0
     with_names: int = 0
+    # Cohesion and core names of the whole story, computed on demand and forgotten on `add`.
+    _cached: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def size(self) -> int:
@@ -139,6 +144,7 @@ class ActiveStory:
     def add(self, member: Member) -> None:
         """Add a report, keeping |sum|^2 current: |S + v|^2 = |S|^2 + 2 v.S + |v|^2."""
         profile = member.profile
+        self._cached.clear()
         self.language = self.language or member.language
         if self.vector_sum is None:
             self.vector_sum = member.vector.copy()
@@ -172,6 +178,13 @@ class ActiveStory:
         With unit vectors the sum of pairwise dot products is |sum|^2 - n, and leaving out v
         turns |sum|^2 into |sum|^2 - 2 v.sum + |v|^2: no pass over the members is needed.
         """
+        if without is None:
+            if "cohesion" not in self._cached:
+                self._cached["cohesion"] = self._cohesion(None)
+            return self._cached["cohesion"]  # type: ignore[return-value]
+        return self._cohesion(without)
+
+    def _cohesion(self, without: Member | None) -> float | None:
         n = self.size - (without is not None)
         if n < 2:
             return None
@@ -193,6 +206,13 @@ class ActiveStory:
 
     def core_names(self, without: Member | None = None) -> set[str]:
         """Salient names that at least half of the story's reports share."""
+        if without is None:
+            if "core" not in self._cached:
+                self._cached["core"] = self._core_names(None)
+            return self._cached["core"]  # type: ignore[return-value]
+        return self._core_names(without)
+
+    def _core_names(self, without: Member | None) -> set[str]:
         own = without.profile.salient if without is not None else frozenset()
         needed = max(1, (self.size - (without is not None) + 1) // 2)
         return {name for name, count in self.salient.items() if count - (name in own) >= needed}
@@ -331,6 +351,7 @@ class IncrementalClusterer:
         self.threshold = threshold
         self.new_story_id = new_story_id
         self.stories: dict[int, ActiveStory] = {}
+        self.table = StoryTable()
         self.story_of_item: dict[str, int] = {}
         self.merges: list[Merge] = []
         self.departures: list[Departure] = []
@@ -374,27 +395,46 @@ class IncrementalClusterer:
         for member in members:
             story.add(member)
             self.story_of_item[member.item_id] = story_id
-        self.stories[story_id] = story
+        self._keep(story)
 
-    def _candidates(
-        self, published: datetime, language: str | None, exclude: int | None = None
+    def _keep(self, story: ActiveStory) -> None:
+        """Make `story` (new or changed) an active story as it now stands."""
+        self.stories[story.story_id] = story
+        assert story.vector_sum is not None and story.first_report and story.last_report
+        self.table.put(
+            story.story_id,
+            story.vector_sum,
+            story.size,
+            story.first_report,
+            story.last_report,
+            story.language,
+        )
+
+    def _drop(self, story_id: int) -> None:
+        del self.stories[story_id]
+        self.table.remove(story_id)
+
+    def _closest(
+        self,
+        vector: np.ndarray,
+        moment: datetime,
+        language: str | None,
+        count: int,
+        exclude: int | None = None,
+        started_before: datetime | None = None,
     ) -> list[ActiveStory]:
-        return [
-            story
-            for story in self.stories.values()
-            if story.story_id != exclude
-            and story.language == language
-            and story.last_report - self.window <= published <= story.first_report + self.window
-        ]
-
-    def _shortlist(self, vector: np.ndarray, stories: list[ActiveStory]) -> list[ActiveStory]:
-        """The stories closest by embedding: the only ones worth the lexical comparison."""
-        if len(stories) <= SHORTLIST:
-            return stories
-        sums = np.stack([story.vector_sum for story in stories])
-        sizes = np.array([story.size for story in stories], dtype=np.float32)
-        closest = np.argpartition(-(sums @ vector) / sizes, SHORTLIST)[:SHORTLIST]
-        return [stories[i] for i in closest]
+        """The `count` active stories closest to `vector` by embedding, of those in `language`
+        with reports within the window of `moment`: the only ones worth a full comparison."""
+        ids = self.table.closest(
+            vector,
+            moment,
+            self.window.total_seconds(),
+            language,
+            count,
+            exclude=() if exclude is None else (exclude,),
+            started_before=started_before,
+        )
+        return [self.stories[story_id] for story_id in ids]
 
     def assign(self, item: ClusterItem, vector: np.ndarray, profile: Profile) -> Assignment:
         member = Member(item.id, vector, profile, item.published, item.language or "en")
@@ -402,12 +442,13 @@ class IncrementalClusterer:
             story_id = self.story_of_item[item.copy_of]
             if story_id in self.stories:
                 self.stories[story_id].add(member)
+                self._keep(self.stories[story_id])
             self.story_of_item[item.id] = story_id
             return Assignment(item.id, story_id, 1.0, False, f"syndicated copy of {item.copy_of}")
 
         self._assigned_since_typical += 1
         scored = []
-        for story in self._shortlist(vector, self._candidates(item.published, member.language)):
+        for story in self._closest(vector, item.published, member.language, SHORTLIST):
             evidence = story.evidence(vector, profile).later_by(_hours(item.published, story))
             required = self.required_score(story, self.threshold)
             scored.append((evidence.score / required, evidence, required, story))
@@ -421,7 +462,6 @@ class IncrementalClusterer:
             score, created = evidence.score, False
         else:
             story = ActiveStory(self.new_story_id())
-            self.stories[story.story_id] = story
             if scored:
                 _, best, required, runner = scored[0]
                 reason = (
@@ -432,13 +472,14 @@ class IncrementalClusterer:
                 reason = "new story: no active story in the time window"
             score, created = 1.0, True
         story.add(member)
+        self._keep(story)
         self.story_of_item[item.id] = story.story_id
         assignment = Assignment(item.id, story.story_id, score, created, reason)
         if created:
             self._find_thread(story)
         elif story.size in REVIEW_SIZES:
             survivor = self._merge_if_one_event(story)
-            if survivor.size in REVIEW_SIZES and survivor.size >= 4:
+            if survivor.size in DEPARTURE_SIZES:
                 self._release_outliers(survivor)
             if survivor.thread is None:
                 self._find_thread(survivor)
@@ -446,12 +487,15 @@ class IncrementalClusterer:
 
     def _find_thread(self, story: ActiveStory) -> None:
         """Link `story` to the thread of the earlier active story it continues, if any."""
-        earlier = [
-            other
-            for other in self._candidates(story.first_report, story.language, story.story_id)
-            if other.first_report < story.first_report and other.thread != story.story_id
-        ]
-        best = self._best_match(story, earlier)
+        earlier = self._closest(
+            story.vector_sum / story.size,
+            story.first_report,
+            story.language,
+            MERGE_SHORTLIST,
+            exclude=story.story_id,
+            started_before=story.first_report,
+        )
+        best = self._best_match(story, [s for s in earlier if s.thread != story.story_id])
         if best is None:
             return
         evidence, parent = best
@@ -474,9 +518,9 @@ class IncrementalClusterer:
     def _best_match(
         self, story: ActiveStory, others: list[ActiveStory]
     ) -> tuple[Evidence, ActiveStory] | None:
-        """The other story that fits `story` best, of those closest to it by embedding."""
+        """The other story of `others` that fits `story` best."""
         best: tuple[Evidence, ActiveStory] | None = None
-        for other in self._shortlist(story.vector_sum / story.size, others)[:MERGE_SHORTLIST]:
+        for other in others:
             evidence = story.evidence_against(other)
             if best is None or evidence.score > best[0].score:
                 best = (evidence, other)
@@ -484,7 +528,13 @@ class IncrementalClusterer:
 
     def _merge_if_one_event(self, story: ActiveStory) -> ActiveStory:
         """Fold `story` and the best-fitting other active story together if they are one event."""
-        others = self._candidates(story.last_report, story.language, exclude=story.story_id)
+        others = self._closest(
+            story.vector_sum / story.size,
+            story.last_report,
+            story.language,
+            MERGE_SHORTLIST,
+            exclude=story.story_id,
+        )
         best = self._best_match(story, others)
         if best is None:
             return story
@@ -502,7 +552,8 @@ class IncrementalClusterer:
         for member in absorbed.members:
             survivor.add(member)
             self.story_of_item[member.item_id] = survivor.story_id
-        del self.stories[absorbed.story_id]
+        self._keep(survivor)
+        self._drop(absorbed.story_id)
         self.merges.append(
             Merge(absorbed.story_id, survivor.story_id, f"one event: {evidence.describe()}")
         )
@@ -532,13 +583,13 @@ class IncrementalClusterer:
             story = story.rebuilt_without(member.item_id)
             alone = ActiveStory(self.new_story_id())
             alone.add(member)
-            self.stories[alone.story_id] = alone
+            self._keep(alone)
             self.story_of_item[member.item_id] = alone.story_id
             reason = f"left story {story.story_id}: {evidence.describe()}"
             self.departures.append(
                 Departure(member.item_id, story.story_id, alone.story_id, reason)
             )
-        self.stories[story.story_id] = story
+        self._keep(story)
 
     def thread_roots(self) -> dict[int, int]:
         """Every active story in a thread, and the thread's first story (its own id for that)."""
@@ -557,4 +608,4 @@ class IncrementalClusterer:
         for story_id in [
             s.story_id for s in self.stories.values() if s.last_report < moment - self.window
         ]:
-            del self.stories[story_id]
+            self._drop(story_id)
