@@ -327,3 +327,22 @@ def test_story_table_finds_the_closest_stories_in_window_and_language() -> None:
     assert table.closest(unit(1, 0, 0), moment, window, "de", 3) == []
     table.put(72, unit(1, 0, 0), 1, moment, moment, "en")  # takes the freed row
     assert 72 in table.closest(unit(1, 0, 0), moment, window, "en", 3)
+
+
+def test_one_shared_name_does_not_carry_a_different_happening_into_a_story() -> None:
+    """Headlines about two happenings that share only "Trump": the names match fully, but what
+    happened does not, and the report starts its own story."""
+    c = clusterer()
+    base = unit(1, 0, 0)
+    first = add(
+        c,
+        item("a", title="Presidents before Trump hid risky trips", text="Aides to Trump said so."),
+        base,
+    )
+    other = add(
+        c,
+        item("b", 2, title="Man deported to Eswatini may never go free", text="A policy of Trump."),
+        with_similarity(base, 0.34),
+    )
+    assert other.created and other.story_id != first.story_id
+    assert "names 1.00" in other.reason  # the names alone would have been a perfect match

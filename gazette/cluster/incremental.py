@@ -4,7 +4,7 @@ Articles arrive in publication order. A story is a candidate for an article only
 active: its reports span a time within `window` of the article. This keeps the work per article
 flat however large the archive grows.
 
-The score of an article against a story is average linkage over its reports, from four signals
+The score of an article against a story is average linkage over its reports, from these signals
 (see `signals` for why each is there): the mean cosine of its embedding to the story's reports,
 of its word profile and of its name profile (each the dot product with the story's running sum,
 divided by the size), and `conflict`, the share of salient names one side has and the other
@@ -13,16 +13,18 @@ never uses. One event needs both the same happening and the same participants, s
     what = 0.5 * embedding + 0.5 * words;   who = names (what, when a side has no names)
     score = sqrt(what * who) - 0.2 * conflict
 
-Only the `SHORTLIST` stories closest by embedding are scored in full. An article joins the best of
-them if its score reaches `threshold` times what the story's own reports score between themselves
-(its cohesion), drawn towards the stream's typical cohesion while the story is small: long
-articles and headlines score on different scales, a ratio does not.
+and past TIME_GRACE_HOURS after the story's last report the score shrinks (see `later_by`).
+Only the `SHORTLIST` stories closest by embedding (`table.StoryTable`) are scored in full. An
+article joins the best of them if its score, and its "what" alone, reach `threshold` times what
+the story's own reports score between themselves (its cohesion), drawn towards the stream's
+typical cohesion while the story is small: long articles and headlines score on different
+scales, a ratio does not.
 
 Decisions can be revised as evidence arrives. When a story reaches one of REVIEW_SIZES:
 - it is compared with the other active stories, and two that now score as one event merge (the
   younger story into the older, whose id survives);
-- from four reports on, a report that no longer fits the rest leaves it and starts a story of
-  its own.
+- at DEPARTURE_SIZES (from four reports on), a report that no longer fits the rest leaves it
+  and starts a story of its own.
 
 Threads link separate stories of one ongoing subject ("recall widened a day later"). A new story
 continues the active story that started before it and fits it best, if that one scores at least
@@ -96,6 +98,7 @@ class Evidence:
     names: float
     conflict: float
     shared_names: list[str]
+    what: float = 0.0  # the "same happening" part: embedding and words
     hours_late: float = 0.0
 
     def describe(self) -> str:
@@ -105,6 +108,14 @@ class Evidence:
             f"score {self.score:.2f}: similarity {self.embedding:.2f}, words {self.words:.2f}, "
             f"names {self.names:.2f}, conflict {self.conflict:.2f}; shared names: {shared}{late}"
         )
+
+    @property
+    def fit(self) -> float:
+        """What is held against a bar to join or merge: the score, but never more than its "what"
+        part alone. The geometric mean lets strong names make up for a weak "what"; on headlines
+        one shared name ("Trump", "Colombia") is a full names match, and would otherwise carry
+        a report about another happening into the story."""
+        return min(self.score, self.what)
 
     def later_by(self, hours: float) -> Evidence:
         """The evidence for a report `hours` after the story's last one (see TIME_WEIGHT)."""
@@ -303,7 +314,7 @@ def _evidence(
     what = max(EMBEDDING_WEIGHT * embedding + WORDS_WEIGHT * words, 0.0)
     who = max(names, 0.0) if has_names else what
     score = what ** (1 - NAMES_WEIGHT) * who**NAMES_WEIGHT - CONFLICT_WEIGHT * conflict
-    return Evidence(score, embedding, words, names, conflict, shared)
+    return Evidence(score, embedding, words, names, conflict, shared, what)
 
 
 @dataclass(frozen=True)
@@ -451,7 +462,7 @@ class IncrementalClusterer:
         for story in self._closest(vector, item.published, member.language, SHORTLIST):
             evidence = story.evidence(vector, profile).later_by(_hours(item.published, story))
             required = self.required_score(story, self.threshold)
-            scored.append((evidence.score / required, evidence, required, story))
+            scored.append((evidence.fit / required, evidence, required, story))
         scored.sort(key=lambda entry: -entry[0])
         if scored and scored[0][0] >= 1.0:
             _, evidence, required, story = scored[0]
@@ -544,7 +555,7 @@ class IncrementalClusterer:
             * (self.expected_score(story) + self.expected_score(best[1]))
             / 2
         )
-        if best[0].score < max(MIN_SCORE, needed):
+        if best[0].fit < max(MIN_SCORE, needed):
             return story
         evidence, other = best
         survivor, absorbed = sorted((story, other), key=lambda s: s.story_id)
