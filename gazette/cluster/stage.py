@@ -162,6 +162,11 @@ def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
         absorbed = session.get(Story, merge.absorbed)
         absorbed.merged_into_id, absorbed.state = merge.survivor, StoryState.MERGED
         absorbed.thread_id = None
+        # Stories outside the window that continued the absorbed story now continue the survivor
+        # (the clusterer relinks the active ones itself, below).
+        session.execute(
+            update(Story).where(Story.thread_id == merge.absorbed).values(thread_id=merge.survivor)
+        )
         _refresh_stories(session, {merge.survivor})
     session.flush()
     for link in clusterer.threads:  # in order: a later link of a story overrides an earlier one

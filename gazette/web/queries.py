@@ -182,6 +182,8 @@ def tag_stories(session: Session, slug: str, limit: int) -> tuple[TagLink, list[
 def thread_stories(session: Session, story: Story) -> list[Story]:
     """The other published stories of this story's thread, oldest first."""
     root = story.thread_id or story.id
+    if root != story.id:  # a thread's first story may since have joined an older thread
+        root = session.scalar(select(Story.thread_id).where(Story.id == root)) or root
     return list(
         session.scalars(
             _published()

@@ -1,0 +1,217 @@
+"""Benchmark: the default writer's summaries against human references, and its speed.
+
+Usage: python bench/summary_quality.py [--limit N] [--words N]
+
+Quality: ROUGE-1, ROUGE-2 and ROUGE-L F1 (the rouge-score package, Porter stemming) of each
+system's summary against the human-written neutral summary of every story of
+`../shared/data/summarization-dev/neus-val.jsonl` (307 stories, three outlets each), and of the
+15 demo stories against the references in demo/reference_summaries.toml. Compared in the same
+run, on the same input:
+- gazette: the article summary of `gazette.write.write_article` (two or three sentences), the
+  same code as the pipeline and `gazette summarize`, citation markers left out;
+- lead-3: the first three sentences of the first source, the classic news baseline;
+- lexrank, textrank: sumy's implementations, three sentences from all sources together.
+Every system reads sentences split by the project's splitter (pysbd), so the comparison is of
+selection, not of segmentation; sumy's stemmer and stop words ship with it (no download).
+ROUGE F1 favours longer output up to the reference's length, so, as in the DUC evaluations,
+every summary is also scored cut to the same number of words (`--words`, default 65: the mean
+length of the references); both figures are reported.
+
+Speed: stories per second of `write_article`, embeddings included, on ten-source stories of two
+kinds: the storyset's events with ten reports or more (bench/storyset.py: short templated
+reports, about 31 sentences a story) and the ECB+ events with ten articles or more (real full
+texts, about 150 sentences a story; skipped when the data is absent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import time
+import tomllib
+from collections.abc import Callable
+
+import storyset
+from common import ROOT, save_results
+from rouge_score import rouge_scorer
+from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+from sumy.nlp.stemmers import Stemmer
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.summarizers.text_rank import TextRankSummarizer
+from sumy.utils import get_stop_words
+
+from gazette.batch import SummarizeInput, story_sources
+from gazette.embedding import Embedder, default_embedder
+from gazette.records import SourceArticle
+from gazette.write import write_article
+from gazette.write.sentences import split_sentences
+
+NEUS = ROOT.parent / "shared" / "data" / "summarization-dev" / "neus-val.jsonl"
+DEMO = ROOT / "demo"
+ECBPLUS = ROOT.parent / "shared" / "data" / "clustering-dev" / "ecbplus-dev.jsonl"
+SENTENCES = 3
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+METRICS = ("rouge1", "rouge2", "rougeL")
+
+
+class WordTokenizer:
+    """What sumy asks of a tokenizer: words of a sentence (sentences come split already)."""
+
+    language = "english"
+
+    def to_words(self, sentence: str) -> list[str]:
+        return WORD.findall(sentence)
+
+
+def demo_stories() -> list[dict]:
+    """The demo's events in the shape of neus-val: sources (title, text) and a summary."""
+    references = tomllib.loads((DEMO / "reference_summaries.toml").read_text())
+    stories = []
+    for path in sorted((DEMO / "events").glob("*.toml")):
+        event = tomllib.loads(path.read_text())
+        sources = [{"title": a["title"], "text": a["body"]} for a in event["articles"]]
+        stories.append(
+            {"id": event["event"], "sources": sources, "summary": references[event["event"]]}
+        )
+    return stories
+
+
+def sources_of(story: dict) -> list[SourceArticle]:
+    """The story's sources as `gazette summarize` reads them (syndicated copies linked)."""
+    record = SummarizeInput.model_validate(
+        {
+            "id": story["id"],
+            "sources": [
+                {**source, "source": source.get("source") or f"Outlet {number + 1}"}
+                for number, source in enumerate(story["sources"])
+            ],
+        }
+    )
+    return story_sources(record)
+
+
+def gazette_summary(sources: list[SourceArticle], embedder: Embedder) -> str:
+    return write_article(sources, embedder).summary_text
+
+
+def lead_3(sources: list[SourceArticle], _: Embedder) -> str:
+    return " ".join(split_sentences(sources[0].text)[:SENTENCES])
+
+
+def _sumy(summarizer_class: type) -> Callable[[list[SourceArticle], Embedder], str]:
+    tokenizer = WordTokenizer()
+    summarizer = summarizer_class(Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+
+    def summarize(sources: list[SourceArticle], _: Embedder) -> str:
+        paragraphs = [
+            Paragraph([Sentence(s, tokenizer) for s in split_sentences(source.text)])
+            for source in sources
+        ]
+        chosen = summarizer(ObjectDocumentModel(paragraphs), SENTENCES)
+        return " ".join(str(sentence) for sentence in chosen)
+
+    return summarize
+
+
+SYSTEMS: dict[str, Callable[[list[SourceArticle], Embedder], str]] = {
+    "gazette": gazette_summary,
+    "lead-3": lead_3,
+    "lexrank": _sumy(LexRankSummarizer),
+    "textrank": _sumy(TextRankSummarizer),
+}
+
+
+def rouge(stories: list[dict], embedder: Embedder, words: int) -> dict[str, dict[str, float]]:
+    scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
+    cut = f"at {words} words"
+    columns = (*METRICS, *(f"{metric} {cut}" for metric in METRICS), "words")
+    scores: dict[str, dict[str, list[float]]] = {
+        name: {column: [] for column in columns} for name in SYSTEMS
+    }
+    for story in stories:
+        sources = sources_of(story)
+        for name, system in SYSTEMS.items():
+            summary = system(sources, embedder)
+            whole = scorer.score(story["summary"], summary)
+            short = scorer.score(story["summary"], " ".join(summary.split()[:words]))
+            for metric in METRICS:
+                scores[name][metric].append(whole[metric].fmeasure)
+                scores[name][f"{metric} {cut}"].append(short[metric].fmeasure)
+            scores[name]["words"].append(len(summary.split()))
+    return {
+        name: {metric: round(statistics.mean(values), 4) for metric, values in by_metric.items()}
+        for name, by_metric in scores.items()
+    }
+
+
+def ecbplus_stories() -> list[list[SourceArticle]]:
+    rows = [json.loads(line) for line in ECBPLUS.read_text().splitlines() if line.strip()]
+    by_event: dict[str, list[SourceArticle]] = {}
+    for row in rows:
+        by_event.setdefault(row["cluster"], []).append(
+            SourceArticle(
+                key=row["id"],
+                title=row["title"],
+                text=row["text"],
+                url=f"https://ecbplus.example/{row['id']}",
+                outlet=row.get("source") or f"Outlet {row['id']}",
+            )
+        )
+    return [articles[:10] for articles in by_event.values() if len(articles) >= 10]
+
+
+def ten_source_stories() -> list[list[SourceArticle]]:
+    items, gold = storyset.generate()
+    by_event: dict[str, list[SourceArticle]] = {}
+    for item in items:
+        by_event.setdefault(gold[item.id], []).append(
+            SourceArticle(
+                key=item.id,
+                title=item.title,
+                text=item.text,
+                url=item.url,
+                outlet=item.source,
+                published=item.published,
+            )
+        )
+    return [reports[:10] for reports in by_event.values() if len(reports) >= 10]
+
+
+def speed(stories: list[list[SourceArticle]], embedder: Embedder) -> dict[str, float]:
+    write_article(stories[0], embedder)  # the model's first call is slower: not timed
+    started = time.perf_counter()
+    for sources in stories:
+        write_article(sources, embedder)
+    seconds = time.perf_counter() - started
+    return {"stories": len(stories), "stories_per_second": round(len(stories) / seconds, 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--limit", type=int, help="score only the first N stories")
+    parser.add_argument("--words", type=int, default=65, help="length every summary is cut to")
+    args = parser.parse_args()
+    embedder = default_embedder()
+    figures: dict = {}
+    if NEUS.is_file():
+        stories = [json.loads(line) for line in NEUS.read_text().splitlines() if line.strip()]
+        stories = stories[: args.limit] if args.limit else stories
+        figures["neus_val"] = {
+            "stories": len(stories),
+            "rouge_f1": rouge(stories, embedder, args.words),
+        }
+    else:
+        print(f"skipping neus-val: {NEUS} not found")
+    demo = demo_stories()
+    figures["demo"] = {"stories": len(demo), "rouge_f1": rouge(demo, embedder, args.words)}
+    figures["speed_storyset_ten_sources"] = speed(ten_source_stories(), embedder)
+    if ECBPLUS.is_file():
+        figures["speed_ecbplus_ten_sources"] = speed(ecbplus_stories(), embedder)
+    save_results("summary_quality", figures)
+
+
+if __name__ == "__main__":
+    main()
