@@ -80,6 +80,7 @@ class SummarizeSource(_Record):
     url: str = ""
     source: str = ""
     published: datetime | None = None
+    language: str | None = None
 
     @field_validator("published", mode="before")
     @classmethod
@@ -253,6 +254,7 @@ def story_sources(record: SummarizeInput) -> list[SourceArticle]:
                 outlet=source.source,
                 published=source.published,
                 copy_of=copies[0][0] if copies else None,
+                language=source.language,
             )
         )
         if source.text.strip():

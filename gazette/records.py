@@ -105,6 +105,8 @@ class SourceArticle:
     published: datetime | None = None
     # The key of the report this one republishes (wire copies): counted once, not cited twice.
     copy_of: str | None = None
+    # ISO 639 code as declared by the page; None: found from the text (gazette.language).
+    language: str | None = None
 
 
 @dataclass(frozen=True)

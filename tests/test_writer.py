@@ -208,3 +208,64 @@ def test_summarize_output_has_exactly_the_documented_fields(embedder) -> None:
     assert "[1]" in output["body"]
     assert "Reprint" not in {r["source"] for r in output["references"]}
     assert "Lena Holt" in output["tags"] and "Skarv Island" in output["tags"]
+
+
+FRENCH = SourceArticle(
+    key="fr",
+    outlet="Le Courrier des Îles",
+    url="https://courrier.example/tern",
+    published=T0 + timedelta(minutes=30),
+    title="Le ferry de Skarv suspendu après un incendie",
+    text=(
+        "Le service de ferry vers l'île de Skarv a été suspendu lundi après un incendie dans la "
+        "salle des machines du MV Tern.\n"
+        "Les 86 passagers ont été ramenés sains et saufs au port de Brenmouth, selon l'opérateur."
+    ),
+)
+
+
+def test_a_source_in_another_language_is_left_out(embedder) -> None:
+    article = write_article([A, FRENCH, B, C], embedder)
+    assert "fr" not in [r.key for r in article.references]
+    assert all("ferry de Skarv" not in s.text for s in article.body)
+    # Most sources decide: the same report alone is written in its own language.
+    alone = write_article([FRENCH], embedder)
+    assert [r.key for r in alone.references] == ["fr"]
+
+
+def test_a_story_of_two_hundred_sources_is_read_by_its_leads(embedder) -> None:
+    sources = [
+        SourceArticle(
+            key=f"s{n}",
+            outlet=f"Outlet {n}",
+            url=f"https://outlet{n}.example/tern",
+            published=T0 + timedelta(minutes=n),
+            title=f"Skarv ferry halted by engine fire ({n})",
+            text=A.text
+            + "\n"
+            + " ".join(f"Detail {n}-{k} of the day was noted." for k in range(9)),
+        )
+        for n in range(200)
+    ]
+    article = write_article(sources, embedder)
+    assert 0 < article.word_count <= 250
+    assert all(s.citations for s in article.body)
+    # The lead fact is carried by every outlet, and every one of them stays citable for it.
+    assert max(len(s.citations) for s in article.body) == 200
+
+
+def test_duplicate_sources_count_once(embedder) -> None:
+    with pytest.raises(InputError, match="given twice: a"):
+        write_article([A, A, B], embedder)
+    record = SummarizeInput.model_validate(
+        {
+            "id": "dup",
+            "sources": [
+                {"title": A.title, "text": A.text, "url": A.url, "source": A.outlet},
+                {"title": A.title, "text": A.text, "url": A.url, "source": A.outlet},
+                {"title": C.title, "text": C.text, "url": C.url, "source": C.outlet},
+            ],
+        }
+    )
+    output = summarize_record(record, embedder, 250)
+    assert sorted(r["url"] for r in output["references"]) == sorted([A.url, C.url])

@@ -6,16 +6,25 @@ many sources carry them, how early they come in those reports and how central th
 story; the best are chosen without repeating each other until the word budget is spent, then
 put in the order the reports themselves use, which is the news order: what happened, details,
 reactions, background. Where sources give different figures, a sentence says so and cites each.
+
+Inputs it does not take as they come: an article is written in one language, that of most of the
+story's independent sources (the sentence model and splitter are English-centred, and a sentence
+is only supported by reports in its own language), so reports in another language are left out;
+and a story with very many sources is read by its leads, each source giving at most its share of
+MAX_SENTENCES (never fewer than LEAD_SENTENCES), so that every outlet stays citable for what it
+reported first while the work stays bounded.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from gazette.embedding import Embedder
 from gazette.errors import InputError
+from gazette.language import language_of
 from gazette.records import CitedSentence, Quote, Reference, SourceArticle, WrittenArticle
 from gazette.urls import domain_of
 from gazette.write.facts import (
@@ -46,6 +55,9 @@ MIN_NOVELTY = 0.35
 SUMMARY_MIN_SENTENCES = 2
 SUMMARY_MAX_SENTENCES = 3
 SUMMARY_MAX_WORDS = 75
+# Sentences read from all sources together, and the fewest read from each one.
+MAX_SENTENCES = 600
+LEAD_SENTENCES = 3
 WRITER_NAME = "extractive"
 
 
@@ -54,6 +66,17 @@ def independent_sources(sources: list[SourceArticle]) -> list[SourceArticle]:
     keys = {source.key for source in sources}
     originals = [s for s in sources if s.copy_of is None or s.copy_of not in keys]
     return sorted(originals, key=lambda s: (s.published is None, s.published, s.key))
+
+
+def in_story_language(sources: list[SourceArticle]) -> list[SourceArticle]:
+    """The sources in the language most of them use (ties: the earliest source's)."""
+    languages = [language_of(s.language, s.title, s.text, default="") for s in sources]
+    known = [code for code in languages if code]
+    if not known:
+        return sources
+    counts = Counter(known)
+    story = max(counts, key=lambda code: (counts[code], -known.index(code)))
+    return [s for s, code in zip(sources, languages, strict=True) if code in (story, "")]
 
 
 @dataclass
@@ -71,12 +94,16 @@ class _Material:
 def _gather(sources: list[SourceArticle], embedder: Embedder) -> _Material:
     if not sources:
         raise InputError("a story needs at least one source")
-    originals = independent_sources(sources)
+    duplicates = sorted(key for key, n in Counter(s.key for s in sources).items() if n > 1)
+    if duplicates:
+        raise InputError(f"source keys must be unique; given twice: {', '.join(duplicates)}")
+    originals = in_story_language(independent_sources(sources))
+    share = max(LEAD_SENTENCES, MAX_SENTENCES // len(originals))
     sentences: list[SourceSentence] = []
     rows_by_source: list[list[int]] = []
     for index, source in enumerate(originals):
         usable = [trim_sentence(s) for s in split_sentences(source.text)]
-        usable = [s for s in usable if is_usable(s, source.title)]
+        usable = [s for s in usable if is_usable(s, source.title)][:share]
         rows = []
         for position, text in enumerate(usable):
             rows.append(len(sentences))

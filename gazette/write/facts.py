@@ -77,17 +77,38 @@ def describe_source(index: int, rows: list[int], text: str) -> SourceFacts:
     )
 
 
-def is_supported_by(sentence: SourceSentence, source: SourceFacts, similarity: np.ndarray) -> bool:
+@dataclass(frozen=True)
+class Claims:
+    """What a sentence asserts that a source must also contain to support it: its figures, its
+    proper names and its quotations (worked out once per sentence, then checked per source)."""
+
+    figure_values: frozenset[str]
+    names: frozenset[str]
+    quotations: tuple[str, ...]
+
+
+def claims_of(text: str) -> Claims:
+    return Claims(
+        figure_values=frozenset(f.value for f in figures(text)),
+        names=frozenset(proper_names(text)),
+        quotations=tuple(
+            q.strip(" ,.").casefold() for q in QUOTED.findall(normalise_for_matching(text))
+        ),
+    )
+
+
+def is_supported_by(
+    sentence: SourceSentence, claims: Claims, source: SourceFacts, similarity: np.ndarray
+) -> bool:
     if sentence.source == source.index:
         return True
     if not source.rows or float(similarity[sentence.row, source.rows].max()) < SUPPORT:
         return False
-    if any(f.value not in source.figure_values for f in figures(sentence.text)):
-        return False
-    if not proper_names(sentence.text) <= source.words:
-        return False
-    quotations = QUOTED.findall(normalise_for_matching(sentence.text))
-    return all(q.strip(" ,.").casefold() in source.text for q in quotations)
+    return (
+        claims.figure_values <= source.figure_values
+        and claims.names <= source.words
+        and all(quotation in source.text for quotation in claims.quotations)
+    )
 
 
 def build_facts(
@@ -95,10 +116,11 @@ def build_facts(
 ) -> list[Fact]:
     facts = []
     for sentence in sentences:
+        claims = claims_of(sentence.text)
         supporters = [sentence.source] + [
             s.index
             for s in sources
-            if s.index != sentence.source and is_supported_by(sentence, s, similarity)
+            if s.index != sentence.source and is_supported_by(sentence, claims, s, similarity)
         ]
         positions = [sentence.relative_position] + [
             _closest(sentence, sources[i], similarity, sentences).relative_position

@@ -48,6 +48,7 @@ def story_sources(session: Session, story_id: int) -> list[SourceArticle]:
             outlet=d.outlet or d.domain or "",
             published=d.published_at,
             copy_of=str(d.copy_of_id) if d.copy_of_id else None,
+            language=d.language,
         )
         for d in documents
     ]
