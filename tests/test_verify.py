@@ -1,0 +1,44 @@
+"""The support check: figures, names, quotations and content, each a reason to refuse."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazette.write.verify import check_support
+
+SOURCE = (
+    "The ferry service to Skarv Island was suspended on Monday after a fire broke out in the "
+    "engine room of the MV Tern.\n"
+    "All 86 passengers were brought back to Brenmouth harbour safely, the operator said.\n"
+    '"Our crew did exactly what they were trained to do," said operator chief Lena Holt.'
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "All 86 passengers returned to Brenmouth harbour safely.",
+        "The ferry to Skarv was suspended after an engine fire on the MV Tern.",
+        'Lena Holt said: "Our crew did exactly what they were trained to do."',
+    ],
+)
+def test_what_the_source_says_is_supported(sentence: str) -> None:
+    verdict = check_support(sentence, SOURCE)
+    assert verdict.supported, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        ("All 70 passengers returned to Brenmouth harbour safely.", "figure 70"),
+        ("Lena Holt praised the Coast Guard for the rescue.", "name Coast, Guard"),
+        ('Holt said: "Our crew did what they were trained to do."', "word for word"),
+        ("Islanders worried about food deliveries to Skarv Island.", "content words"),
+    ],
+)
+def test_what_the_source_does_not_say_is_refused_with_the_reason(
+    sentence: str, reason: str
+) -> None:
+    verdict = check_support(sentence, SOURCE)
+    assert not verdict.supported
+    assert reason in verdict.reason
