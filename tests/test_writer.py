@@ -13,6 +13,7 @@ from gazette.records import SourceArticle
 from gazette.write import write_article
 from gazette.write.headline import clean_headline
 from gazette.write.quotes import find_quotes
+from gazette.write.verify import check_support
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -269,3 +270,30 @@ def test_duplicate_sources_count_once(embedder) -> None:
     )
     output = summarize_record(record, embedder, 250)
     assert sorted(r["url"] for r in output["references"]) == sorted([A.url, C.url])
+
+
+LOOSE = SourceArticle(
+    key="loose",
+    outlet="Weekend Digest",
+    url="https://digest.example/tern",
+    published=T0 + timedelta(hours=4),
+    title="Skarv loses its ferry",
+    text="Monday's blaze aboard the MV Tern left Skarv Island without its ferry link for now.",
+)
+
+
+def test_every_citation_passes_the_support_check(embedder) -> None:
+    """Including a loose retelling: close in meaning, but it does not state the details."""
+    article = write_article([A, B, B_COPY, C, LOOSE], embedder)
+    text_of = {s.key: s.text for s in (A, B, B_COPY, C, LOOSE)}
+    key_of = {r.number: r.key for r in article.references}
+    pairs = [
+        (sentence.text, key_of[number])
+        for sentence in [*article.summary, *article.body]
+        if sentence.kind == "fact"
+        for number in sentence.citations
+    ]
+    assert len(pairs) > len(article.body)  # some facts cite several sources
+    for text, key in pairs:
+        verdict = check_support(text, text_of[key])
+        assert verdict.supported, f"{key}: {text} ({verdict.reason})"

@@ -101,8 +101,9 @@ def _gather(sources: list[SourceArticle], embedder: Embedder) -> _Material:
     share = max(LEAD_SENTENCES, MAX_SENTENCES // len(originals))
     sentences: list[SourceSentence] = []
     rows_by_source: list[list[int]] = []
+    split_by_source = [split_sentences(source.text) for source in originals]
     for index, source in enumerate(originals):
-        usable = [trim_sentence(s) for s in split_sentences(source.text)]
+        usable = [trim_sentence(s) for s in split_by_source[index]]
         usable = [s for s in usable if is_usable(s, source.title)][:share]
         rows = []
         for position, text in enumerate(usable):
@@ -115,7 +116,8 @@ def _gather(sources: list[SourceArticle], embedder: Embedder) -> _Material:
     encoded = embedder.encode([s.text for s in sentences] + [s.title for s in originals])
     vectors, title_vectors = encoded[: len(sentences)], encoded[len(sentences) :]
     facts_by_source = [
-        describe_source(i, rows_by_source[i], s.text) for i, s in enumerate(originals)
+        describe_source(i, rows_by_source[i], s.text, split_by_source[i])
+        for i, s in enumerate(originals)
     ]
     return _Material(
         originals, sentences, facts_by_source, vectors @ vectors.T, vectors, title_vectors

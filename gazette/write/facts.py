@@ -1,13 +1,16 @@
 """Facts: candidate sentences with the sources that support them, and where sources disagree.
 
-A source supports a sentence when four things hold:
+A source supports a sentence when five things hold:
 - one of its own sentences says nearly the same thing (embedding similarity >= SUPPORT);
+- one of its passages (a sentence or two adjacent ones) holds at least COVERAGE of the
+  sentence's content words;
 - every figure in the sentence (numbers, amounts, percentages) appears in the source;
 - every proper name in the sentence appears in the source;
 - every direct quotation in the sentence appears in the source word for word.
-The first catches paraphrases; the others stop a paraphrase with a different number, a
-different person, or a reworded quotation from counting as confirmation. Each source is checked
-on its own, so a fact reported by four independent outlets cites all four.
+The first finds the source's sentence on the same point; the others stop a loose paraphrase, a
+different number, a different person or a reworded quotation from counting as confirmation.
+The last four are also the check any written sentence must pass (see `verify`). Each source is
+checked on its own, so a fact reported by four independent outlets cites all four.
 
 Two sources disagree on a fact when their closest sentences are similar (>= DISAGREE) and give
 different values for a figure of the same kind ("12,000 people" against "9,500 people").
@@ -15,6 +18,7 @@ different values for a figure of the same kind ("12,000 people" against "9,500 p
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -22,9 +26,10 @@ import numpy as np
 
 from gazette.figures import Figure, figures
 from gazette.text import normalise_for_matching
-from gazette.write.sentences import proper_names
+from gazette.write.sentences import content_words, proper_names, split_sentences
 
 SUPPORT = 0.66
+COVERAGE = 0.6
 DISAGREE = 0.70
 
 
@@ -49,6 +54,7 @@ class SourceFacts:
     figure_values: set[str]
     words: set[str]
     text: str  # normalised, for verbatim quotation checks
+    passages: list[set[str]]  # content words of each sentence and of two adjacent ones
 
 
 @dataclass
@@ -66,15 +72,34 @@ class Fact:
     score: float = 0.0
 
 
-def describe_source(index: int, rows: list[int], text: str) -> SourceFacts:
+def describe_source(
+    index: int, rows: list[int], text: str, sentences: list[str] | None = None
+) -> SourceFacts:
+    """What a source states; `sentences` are its sentences when already split."""
     normalised = normalise_for_matching(text)
+    own = [content_words(s) for s in (split_sentences(text) if sentences is None else sentences)]
     return SourceFacts(
         index=index,
         rows=rows,
         figure_values={f.value for f in figures(normalised)},
-        words=set(re.findall(r"[\w'’.-]+", normalised)) | set(re.findall(r"\w+", normalised)),
+        words=_words(normalised),
         text=normalised.casefold(),
+        passages=[*own, *(a | b for a, b in itertools.pairwise(own))],
     )
+
+
+def _words(normalised: str) -> set[str]:
+    """Every word of the text, as it stands ("R-Ky.", "U.S."), without a final full stop
+    ("R-Ky", as a name is read from a sentence), and in its parts ("R", "Ky")."""
+    whole = re.findall(r"[\w'’.-]+", normalised)
+    return {*whole, *(w.rstrip(".") for w in whole), *re.findall(r"\w+", normalised)}
+
+
+def coverage(words: frozenset[str], source: SourceFacts) -> float:
+    """The largest share of `words` that one passage of the source holds."""
+    if not words:
+        return 1.0
+    return max((len(words & passage) / len(words) for passage in source.passages), default=0.0)
 
 
 @dataclass(frozen=True)
@@ -85,10 +110,12 @@ class Claims:
     figure_values: frozenset[str]
     names: frozenset[str]
     quotations: tuple[str, ...]
+    words: frozenset[str]  # content words
 
 
 def claims_of(text: str) -> Claims:
     return Claims(
+        words=frozenset(content_words(text)),
         figure_values=frozenset(f.value for f in figures(text)),
         names=frozenset(proper_names(text)),
         quotations=tuple(
@@ -108,6 +135,7 @@ def is_supported_by(
         claims.figure_values <= source.figure_values
         and claims.names <= source.words
         and all(quotation in source.text for quotation in claims.quotations)
+        and coverage(claims.words, source) >= COVERAGE
     )
 
 

@@ -18,14 +18,10 @@ check errs towards "not supported", never towards inventing support.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gazette.write.facts import SourceFacts, claims_of, describe_source
-from gazette.write.sentences import content_words, split_sentences
-
-COVERAGE = 0.6
+from gazette.write.facts import COVERAGE, SourceFacts, claims_of, coverage, describe_source
 
 
 @dataclass(frozen=True)
@@ -35,18 +31,14 @@ class Verdict:
 
 
 @lru_cache(maxsize=512)
-def _read(source_text: str) -> tuple[SourceFacts, tuple[set[str], ...]]:
-    """What the source states (as the writer reads it), and the content words of each of its
-    sentences and pairs of adjacent sentences."""
-    sentences = [content_words(s) for s in split_sentences(source_text)]
-    pairs = [a | b for a, b in itertools.pairwise(sentences)]
-    return describe_source(0, [], source_text), tuple(sentences + pairs)
+def _read(source_text: str) -> SourceFacts:
+    return describe_source(0, [], source_text)
 
 
 def check_support(sentence: str, source_text: str) -> Verdict:
     """Whether `source_text` supports `sentence`, and why (or why not) in words."""
     claims = claims_of(sentence)
-    source, passages = _read(source_text)
+    source = _read(source_text)
     missing_figures = sorted(claims.figure_values - source.figure_values)
     if missing_figures:
         return Verdict(False, f"figure {', '.join(missing_figures)} not in the source")
@@ -56,10 +48,7 @@ def check_support(sentence: str, source_text: str) -> Verdict:
     for quotation in claims.quotations:
         if quotation not in source.text:
             return Verdict(False, f'quotation "{quotation}" not in the source word for word')
-    words = content_words(sentence)
-    if not words:
-        return Verdict(True, "no content words to check")
-    coverage = max((len(words & passage) / len(words) for passage in passages), default=0)
-    if coverage < COVERAGE:
-        return Verdict(False, f"at most {coverage:.0%} of its content words in one passage")
-    return Verdict(True, f"{coverage:.0%} of its content words in one passage")
+    covered = coverage(claims.words, source)
+    if covered < COVERAGE:
+        return Verdict(False, f"at most {covered:.0%} of its content words in one passage")
+    return Verdict(True, f"{covered:.0%} of its content words in one passage")
