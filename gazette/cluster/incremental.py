@@ -498,14 +498,7 @@ class IncrementalClusterer:
 
     def _find_thread(self, story: ActiveStory) -> None:
         """Link `story` to the thread of the earlier active story it continues, if any."""
-        earlier = self._closest(
-            story.vector_sum / story.size,
-            story.first_report,
-            story.language,
-            MERGE_SHORTLIST,
-            exclude=story.story_id,
-            started_before=story.first_report,
-        )
+        earlier = self._neighbours(story, story.first_report, started_before=story.first_report)
         best = self._best_match(story, [s for s in earlier if s.thread != story.story_id])
         if best is None:
             return
@@ -526,6 +519,19 @@ class IncrementalClusterer:
                 other.thread = root or story.story_id
                 self.threads.append(ThreadLink(other.story_id, other.thread, reason))
 
+    def _neighbours(
+        self, story: ActiveStory, moment: datetime, started_before: datetime | None = None
+    ) -> list[ActiveStory]:
+        """The other active stories closest to `story` by embedding, active at `moment`."""
+        return self._closest(
+            story.vector_sum / story.size,
+            moment,
+            story.language,
+            MERGE_SHORTLIST,
+            exclude=story.story_id,
+            started_before=started_before,
+        )
+
     def _best_match(
         self, story: ActiveStory, others: list[ActiveStory]
     ) -> tuple[Evidence, ActiveStory] | None:
@@ -539,14 +545,7 @@ class IncrementalClusterer:
 
     def _merge_if_one_event(self, story: ActiveStory) -> ActiveStory:
         """Fold `story` and the best-fitting other active story together if they are one event."""
-        others = self._closest(
-            story.vector_sum / story.size,
-            story.last_report,
-            story.language,
-            MERGE_SHORTLIST,
-            exclude=story.story_id,
-        )
-        best = self._best_match(story, others)
+        best = self._best_match(story, self._neighbours(story, story.last_report))
         if best is None:
             return story
         best = (best[0].later_by(_hours_between(story, best[1])), best[1])
