@@ -83,6 +83,14 @@ def members(session: Session, story_id: int) -> set[int]:
     )
 
 
+def stored_fight(database: Database, embedder: MiniLMEmbedder) -> list[Document]:
+    """Two reports of the fight, clustered (into one story) by a pipeline run."""
+    with database.transaction() as session:
+        fight = [add_ready(session, k, *FIGHT[i], i) for i, k in enumerate("ab")]
+    run_pipeline(database, settings_for(database.url), embedder)
+    return fight
+
+
 @pytest.fixture
 def database(tmp_path: Path) -> Database:
     database = Database(f"sqlite:///{tmp_path / 'gazette.db'}")
@@ -136,9 +144,7 @@ def test_two_stories_of_one_event_merge_and_the_old_page_redirects(
 def test_a_report_that_no_longer_fits_moves_to_a_story_of_its_own(
     database: Database, embedder: MiniLMEmbedder
 ) -> None:
-    with database.transaction() as session:
-        fight = [add_ready(session, k, *FIGHT[i], i) for i, k in enumerate("ab")]
-    run_pipeline(database, settings_for(database.url), embedder)
+    fight = stored_fight(database, embedder)
     with database.transaction() as session:
         story_id = session.scalar(
             select(StoryMember.story_id).where(StoryMember.document_id == fight[0].id)
@@ -179,9 +185,7 @@ REMATCH = [
 def test_a_follow_up_is_its_own_story_and_the_pages_link_the_thread(
     database: Database, embedder: MiniLMEmbedder
 ) -> None:
-    with database.transaction() as session:
-        fight = [add_ready(session, k, *FIGHT[i], i) for i, k in enumerate("ab")]
-    run_pipeline(database, settings_for(database.url), embedder)
+    fight = stored_fight(database, embedder)
     with database.transaction() as session:
         rematch = [add_ready(session, k, *REMATCH[i], 48 + i) for i, k in enumerate("cd")]
     run_pipeline(database, settings_for(database.url), embedder)
