@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 from datetime import UTC, datetime, timedelta
 
 # Clocks differ and some outlets post-date their articles; beyond this, a time is not believed.
@@ -25,3 +26,19 @@ def believable(published: datetime | None, now: datetime) -> datetime | None:
     if published is None or published > now + FUTURE_TOLERANCE:
         return None
     return published
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds from now: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())

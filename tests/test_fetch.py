@@ -19,7 +19,7 @@ from gazette.errors import (
     TooManyRedirects,
 )
 from gazette.fetch import FetchOutcome, FetchRequest, fetch_all
-from gazette.fetch.client import parse_retry_after
+from gazette.times import parse_retry_after
 
 PAGE = b"<html><body><p>fine</p></body></html>"
 

@@ -18,11 +18,9 @@ never raises. Per request:
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import random
 import zlib
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -42,6 +40,7 @@ from gazette.fetch.network import GuardedBackend, GuardedTransport, Resolver, sy
 from gazette.fetch.politeness import HostGates, RobotsRules
 from gazette.fetch.safety import AddressPolicy, check_scheme
 from gazette.records import FetchedPage
+from gazette.times import parse_retry_after
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -299,22 +298,6 @@ def _with_attempts(error: FetchError, attempts: int, delay: float | None) -> Fet
     if isinstance(error, HTTPStatusError):
         return HTTPStatusError(error.url, error.status, note)
     return type(error)(f"{error}{note}")
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds from now: a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 
 def fetch_all(
