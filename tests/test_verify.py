@@ -42,3 +42,27 @@ def test_what_the_source_does_not_say_is_refused_with_the_reason(
     verdict = check_support(sentence, SOURCE)
     assert not verdict.supported
     assert reason in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The ferry service to Skarv Island was not suspended on Monday.",
+        "The operator denied that all 86 passengers were brought back to Brenmouth harbour.",
+        "The ferry service to Skarv Island wasn't suspended after the engine room fire.",
+    ],
+)
+def test_a_turned_around_claim_is_refused_though_it_shares_every_other_word(
+    sentence: str,
+) -> None:
+    verdict = check_support(sentence, SOURCE)
+    assert not verdict.supported
+    assert "the source does not" in verdict.reason
+
+
+def test_a_paraphrase_passes_only_with_a_close_embedding_similarity() -> None:
+    paraphrase = "Every one of the 86 travellers was taken back to Brenmouth harbour."
+    assert not check_support(paraphrase, SOURCE).supported
+    assert not check_support(paraphrase, SOURCE, similarity=0.5).supported
+    verdict = check_support(paraphrase, SOURCE, similarity=0.8)
+    assert verdict.supported and "paraphrase" in verdict.reason

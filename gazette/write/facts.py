@@ -1,16 +1,18 @@
 """Facts: candidate sentences with the sources that support them, and where sources disagree.
 
-A source supports a sentence when five things hold:
+A source supports a sentence when six things hold:
 - one of its own sentences says nearly the same thing (embedding similarity >= SUPPORT);
 - one of its passages (a sentence or two adjacent ones) holds at least COVERAGE of the
   sentence's content words;
 - every figure in the sentence (numbers, amounts, percentages) appears in the source;
 - every proper name in the sentence appears in the source;
-- every direct quotation in the sentence appears in the source word for word.
+- every direct quotation in the sentence appears in the source word for word;
+- every word that turns the statement around ("not", "denied", "rejected") is in the source too.
 The first finds the source's sentence on the same point; the others stop a loose paraphrase, a
-different number, a different person or a reworded quotation from counting as confirmation.
-The last four are also the check any written sentence must pass (see `verify`). Each source is
-checked on its own, so a fact reported by four independent outlets cites all four.
+different number, a different person, a reworded quotation or the opposite claim from counting
+as confirmation. The last five are also the check any written sentence must pass (see
+`verify`). Each source is checked on its own, so a fact reported by four independent outlets
+cites all four.
 
 Two sources disagree on a fact when their closest sentences are similar (>= DISAGREE) and give
 different values for a figure of the same kind ("12,000 people" against "9,500 people").
@@ -26,7 +28,12 @@ import numpy as np
 
 from gazette.figures import Figure, figures
 from gazette.text import normalise_for_matching
-from gazette.write.sentences import content_words, proper_names, split_sentences
+from gazette.write.sentences import (
+    content_words,
+    polarity_words,
+    proper_names,
+    split_sentences,
+)
 
 SUPPORT = 0.66
 COVERAGE = 0.6
@@ -54,6 +61,7 @@ class SourceFacts:
     figure_values: set[str]
     words: set[str]
     text: str  # normalised, for verbatim quotation checks
+    polarity: frozenset[str]  # its turning words ("not", "deny", "reject"...)
     passages: list[set[str]]  # content words of each sentence and of two adjacent ones
 
 
@@ -84,6 +92,7 @@ def describe_source(
         figure_values={f.value for f in figures(normalised)},
         words=_words(normalised),
         text=normalised.casefold(),
+        polarity=polarity_words(normalised),
         passages=[*own, *(a | b for a, b in itertools.pairwise(own))],
     )
 
@@ -110,6 +119,7 @@ class Claims:
     figure_values: frozenset[str]
     names: frozenset[str]
     quotations: tuple[str, ...]
+    polarity: frozenset[str]
     words: frozenset[str]  # content words
 
 
@@ -121,6 +131,7 @@ def claims_of(text: str) -> Claims:
         quotations=tuple(
             q.strip(" ,.").casefold() for q in QUOTED.findall(normalise_for_matching(text))
         ),
+        polarity=polarity_words(text),
     )
 
 
@@ -135,6 +146,7 @@ def is_supported_by(
         claims.figure_values <= source.figure_values
         and claims.names <= source.words
         and all(quotation in source.text for quotation in claims.quotations)
+        and claims.polarity <= source.polarity
         and coverage(claims.words, source) >= COVERAGE
     )
 

@@ -200,6 +200,29 @@ def content_words(sentence: str) -> set[str]:
     return {w.removesuffix("s") for w in re.findall(r"\w+", text) if w not in STOPWORDS}
 
 
+# Words that turn a statement around: "the council rejected the budget" shares every other word
+# with "the council approved the budget". A source supports a sentence only if it uses the same
+# ones (in any form: "denied" and "denies" are one).
+POLARITY = {
+    **dict.fromkeys(["not", "no", "never", "nor", "neither", "none", "nobody", "nothing"], "not"),
+    "without": "without",
+    **dict.fromkeys(["deny", "denies", "denied", "denial"], "deny"),
+    **dict.fromkeys(["reject", "rejects", "rejected", "rejection"], "reject"),
+    **dict.fromkeys(["refuse", "refuses", "refused", "refusal"], "refuse"),
+    **dict.fromkeys(["fail", "fails", "failed", "failure"], "fail"),
+    **dict.fromkeys(["cancel", "cancels", "cancelled", "canceled"], "cancel"),
+    **dict.fromkeys(["oppose", "opposes", "opposed", "against"], "oppose"),
+    **dict.fromkeys(["dismiss", "dismissed", "dismisses"], "dismiss"),
+    **dict.fromkeys(["unable", "cannot"], "not"),
+}
+
+
+def polarity_words(text: str) -> frozenset[str]:
+    """The turning words of a text, one form each; "didn't" and "won't" count as "not"."""
+    text = re.sub(r"n[’']t\b", " not", normalise_for_matching(text).casefold())
+    return frozenset(POLARITY[w] for w in re.findall(r"\w+", text) if w in POLARITY)
+
+
 def proper_names(sentence: str) -> set[str]:
     """Capitalised words not at the start of the sentence: names a supporting source must share."""
     words = NAME_WORD.findall(normalise_for_matching(sentence))

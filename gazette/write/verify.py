@@ -6,14 +6,20 @@ A source supports a sentence when all of these hold:
    the source's figures;
 2. every proper name of the sentence appears in the source;
 3. every quotation of the sentence is in the source word for word;
-4. one passage of the source (a sentence, or two adjacent ones) contains at least COVERAGE of
+4. every word of the sentence that turns a statement around ("not", "denied", "rejected",
+   "cancelled") is in the source too, so that the opposite claim in the same words fails;
+5. one passage of the source (a sentence, or two adjacent ones) contains at least COVERAGE of
    the sentence's content words: the sentence says what that passage says, not merely something
-   about the same names.
+   about the same names. A paraphrase (a language model's sentence) may instead show
+   PARAPHRASE_COVERAGE of its words in one passage and a sentence-embedding similarity of at
+   least PARAPHRASE_SIMILARITY to one of the source's sentences: the caller passes that
+   similarity, since this module does not embed.
 
-It is lexical on purpose: it does not share the sentence model the default writer chooses its
-citations with, so it can judge that writer's citations as well as a language model's. Its
-limit is the other side of that: a faithful paraphrase in other words fails rule 4, so the
-check errs towards "not supported", never towards inventing support.
+Rules 1 to 4 are lexical on purpose and no model can overrule them: a sentence with a number,
+a name, a quotation or a denial its source lacks fails. The limit is the other side of that: a
+faithful paraphrase in quite other words fails rule 5, so the check errs towards "not
+supported", never towards inventing support; and a reversal in words rule 4 does not list
+("the budget was approved" against "the budget was shelved") passes on its shared words.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from gazette.write.facts import COVERAGE, SourceFacts, claims_of, coverage, describe_source
+
+PARAPHRASE_SIMILARITY = 0.70
+PARAPHRASE_COVERAGE = 0.4
 
 
 @dataclass(frozen=True)
@@ -35,8 +44,9 @@ def _read(source_text: str) -> SourceFacts:
     return describe_source(0, [], source_text)
 
 
-def check_support(sentence: str, source_text: str) -> Verdict:
-    """Whether `source_text` supports `sentence`, and why (or why not) in words."""
+def check_support(sentence: str, source_text: str, similarity: float | None = None) -> Verdict:
+    """Whether `source_text` supports `sentence`, and why (or why not) in words. `similarity` is
+    the sentence's closest embedding similarity to a sentence of the source, when known."""
     claims = claims_of(sentence)
     source = _read(source_text)
     missing_figures = sorted(claims.figure_values - source.figure_values)
@@ -48,7 +58,17 @@ def check_support(sentence: str, source_text: str) -> Verdict:
     for quotation in claims.quotations:
         if quotation not in source.text:
             return Verdict(False, f'quotation "{quotation}" not in the source word for word')
+    turned = sorted(claims.polarity - source.polarity)
+    if turned:
+        return Verdict(False, f"says {', '.join(repr(w) for w in turned)}; the source does not")
     covered = coverage(claims.words, source)
-    if covered < COVERAGE:
-        return Verdict(False, f"at most {covered:.0%} of its content words in one passage")
-    return Verdict(True, f"{covered:.0%} of its content words in one passage")
+    if covered >= COVERAGE:
+        return Verdict(True, f"{covered:.0%} of its content words in one passage")
+    paraphrase = similarity is not None and similarity >= PARAPHRASE_SIMILARITY
+    if paraphrase and covered >= PARAPHRASE_COVERAGE:
+        return Verdict(
+            True,
+            f"a paraphrase: similarity {similarity:.2f}, "
+            f"{covered:.0%} of its content words in one passage",
+        )
+    return Verdict(False, f"at most {covered:.0%} of its content words in one passage")
