@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -34,7 +35,7 @@ from gazette.records import ClusterItem, SourceArticle, WrittenArticle
 from gazette.tag import tag_story
 from gazette.text import decode_document
 from gazette.times import believable, parse_iso_time
-from gazette.write import write_article
+from gazette.write.stage import StoryWriter
 
 
 def _parse_time(value: str | int | float | None) -> datetime | None:
@@ -262,14 +263,19 @@ def story_sources(record: SummarizeInput) -> list[SourceArticle]:
     return sources
 
 
-def summarize_record(record: SummarizeInput, embedder: Embedder, max_words: int) -> dict[str, Any]:
+def summarize_record(record: SummarizeInput, writer: StoryWriter) -> dict[str, Any]:
     sources = story_sources(record)
     try:
-        article = write_article(sources, embedder, max_words)
+        article = writer.write(sources)
     except InputError as exc:
         raise InputError(f"story {record.id!r}: {exc}") from exc
     article.tags = tag_story(sources)
-    return article_to_json(record.id, article)
+    output = article_to_json(record.id, article)
+    if writer.client is not None:
+        # With a language model, also what wrote the article and what the check decided.
+        output["writer"] = article.writer
+        output["checks"] = [asdict(check) for check in article.checks]
+    return output
 
 
 def article_to_json(story_id: str | int, article: WrittenArticle) -> dict[str, Any]:

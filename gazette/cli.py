@@ -455,14 +455,19 @@ def summarize(
     with citations, references, quote and tags."""
     from gazette.batch import SummarizeInput, read_jsonl, summarize_record, write_jsonl
     from gazette.embedding import default_embedder
+    from gazette.write.stage import StoryWriter
 
     settings = _state(ctx).settings()
     records = read_jsonl(input, SummarizeInput)
     words = max_words or settings.write.max_words
     if words < 40:
         raise InputError("--max-words must be at least 40")
-    embedder = default_embedder()
-    articles = [summarize_record(record, embedder, words) for record in records]
+    write_settings = settings.write.model_copy(update={"max_words": words})
+    writer = StoryWriter(default_embedder(), write_settings)
+    try:
+        articles = [summarize_record(record, writer) for record in records]
+    finally:
+        writer.close()
     with output.open("w", encoding="utf-8") as handle:
         write_jsonl(articles, handle)
     err.print(f"{len(articles)} articles -> {output}")

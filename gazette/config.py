@@ -14,7 +14,15 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from gazette.errors import ConfigError
@@ -91,10 +99,54 @@ class ClusterSettings(Section):
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")
 
 
+class LLMSettings(Section):
+    """An optional language model behind any OpenAI-compatible chat-completions endpoint
+    (Ollama, vLLM, llama.cpp server, hosted APIs). With no `url`, Gazette writes without one."""
+
+    # The API root, as OpenAI clients take it ("http://127.0.0.1:11434/v1"), or the full
+    # .../chat/completions address.
+    url: str = ""
+    model: str = ""
+    api_key: SecretStr = SecretStr("")
+    temperature: float = Field(default=0.2, ge=0, le=2)
+    max_tokens: int = Field(default=1500, ge=100, le=32_000)
+    # A whole request may take this long; models on a CPU are slow.
+    timeout_seconds: float = Field(default=120.0, gt=0, le=3600)
+    # Retries after a timeout, a network error, 429 or 5xx, or an answer that is not the JSON
+    # asked for; backoff doubles from retry_backoff_seconds (a Retry-After header wins, up to
+    # max_retry_delay_seconds).
+    retries: int = Field(default=2, ge=0, le=10)
+    retry_backoff_seconds: float = Field(default=2.0, ge=0, le=60)
+    max_retry_delay_seconds: float = Field(default=60.0, ge=0, le=3600)
+    # At most this many requests a minute (0: no limit), for hosted APIs' rate limits.
+    requests_per_minute: float = Field(default=0, ge=0)
+    # After the endpoint failed every retry, stories are written without it for this long.
+    down_seconds: float = Field(default=300.0, ge=0)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// address")
+        return value
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+
 class WriteSettings(Section):
     max_words: int = Field(default=250, ge=40, le=5000)
     # Publish new articles at once; False keeps them for an editor's approval.
     auto_publish: bool = True
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+
+    @model_validator(mode="after")
+    def _model_named(self) -> WriteSettings:
+        if self.llm.enabled and not self.llm.model:
+            raise ValueError("write.llm.url is set, so write.llm.model must name the model")
+        return self
 
 
 class AdSlotSettings(Section):
@@ -240,6 +292,19 @@ language = "en"            # for reports that declare no language and are too sh
 [write]
 max_words = 250
 auto_publish = true
+
+[write.llm]                # optional: an OpenAI-compatible endpoint; empty url = no LLM
+url = ""                   # e.g. "http://127.0.0.1:11434/v1" (Ollama)
+model = ""                 # e.g. "llama3.1:8b"
+api_key = ""               # or GAZETTE_WRITE__LLM__API_KEY
+temperature = 0.2
+max_tokens = 1500
+timeout_seconds = 120.0
+retries = 2
+retry_backoff_seconds = 2.0
+max_retry_delay_seconds = 60.0
+requests_per_minute = 0    # 0: no limit
+down_seconds = 300.0       # after every retry failed, write without the LLM this long
 
 [comments]
 enabled = true

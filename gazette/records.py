@@ -152,6 +152,19 @@ class Tag:
         return slugify(self.name)
 
 
+@dataclass(frozen=True)
+class CheckDecision:
+    """What the support check did with one piece of a language model's answer, for the editor."""
+
+    section: str  # headline, summary, body, quote, or article (the whole answer)
+    position: int  # index of the piece within its section of the answer
+    proposed: str  # as the model wrote it
+    proposed_sources: tuple[int, ...]  # the model's source numbers (as numbered in the prompt)
+    outcome: str  # kept, corrected, replaced, dropped or fallback
+    reason: str
+    final: str | None = None  # what the article says instead (None: nothing)
+
+
 @dataclass
 class WrittenArticle:
     headline: str
@@ -160,6 +173,8 @@ class WrittenArticle:
     references: list[Reference]
     quote: Quote | None = None
     tags: list[Tag] = field(default_factory=list)
+    writer: str = "extractive"
+    checks: list[CheckDecision] = field(default_factory=list)
 
     @property
     def summary_text(self) -> str:

@@ -3,70 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
+from ferry import B_COPY, T0, A, B, C
 
 from gazette.batch import SummarizeInput, summarize_record
+from gazette.config import WriteSettings
 from gazette.errors import InputError
 from gazette.records import SourceArticle
 from gazette.write import write_article
 from gazette.write.headline import clean_headline
 from gazette.write.quotes import find_quotes
+from gazette.write.stage import StoryWriter
 from gazette.write.verify import check_support
-
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-A = SourceArticle(
-    key="a",
-    outlet="Coast Daily",
-    url="https://coastdaily.example/ferry",
-    published=T0,
-    title="Ferry service to Skarv Island suspended after engine fire - Coast Daily",
-    text=(
-        "The ferry service to Skarv Island was suspended on Monday after a fire broke out in "
-        "the engine room of the MV Tern.\n"
-        "All 86 passengers were brought back to Brenmouth harbour safely, the operator said.\n"
-        '"Our crew did exactly what they were trained to do," said operator chief Lena Holt.\n'
-        "The service will resume on Thursday with a replacement vessel."
-    ),
-)
-B = SourceArticle(
-    key="b",
-    outlet="Island Voice",
-    url="https://islandvoice.example/tern-fire",
-    published=T0 + timedelta(hours=1),
-    title="Engine fire halts Skarv Island ferry",
-    text=(
-        "An engine room fire on the MV Tern on Monday forced the suspension of the ferry "
-        "service to Skarv Island.\n"
-        "All 86 passengers returned to Brenmouth harbour safely.\n"
-        "Islanders said they were worried about deliveries of food and medicine.\n"
-        '"Our crew did exactly what they were trained to do," Holt said.'
-    ),
-)
-B_COPY = SourceArticle(
-    key="b-copy",
-    outlet="Regional Wire Reprint",
-    url="https://reprint.example/tern",
-    published=T0 + timedelta(hours=2),
-    title="Engine fire halts island ferry",
-    text=B.text,
-    copy_of="b",
-)
-C = SourceArticle(
-    key="c",
-    outlet="Harbour Post",
-    url="https://harbourpost.example/tern",
-    published=T0 + timedelta(hours=3),
-    title="Skarv ferry suspended after fire",
-    text=(
-        "The Skarv Island ferry service has been suspended after an engine fire on the MV Tern "
-        "on Monday.\n"
-        "The 70 passengers on board were taken back to Brenmouth harbour without injury.\n"
-        "A replacement vessel will take over the route on Thursday."
-    ),
-)
 
 
 def test_every_sentence_cites_sources_that_support_it(embedder) -> None:
@@ -188,7 +138,7 @@ def test_summarize_output_has_exactly_the_documented_fields(embedder) -> None:
             ],
         }
     )
-    output = summarize_record(record, embedder, 250)
+    output = summarize_record(record, StoryWriter(embedder, WriteSettings()))
     json.dumps(output)  # serialisable as it is
     assert set(output) == {
         "id",
@@ -268,7 +218,7 @@ def test_duplicate_sources_count_once(embedder) -> None:
             ],
         }
     )
-    output = summarize_record(record, embedder, 250)
+    output = summarize_record(record, StoryWriter(embedder, WriteSettings()))
     assert sorted(r["url"] for r in output["references"]) == sorted([A.url, C.url])
 
 

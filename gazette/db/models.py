@@ -201,7 +201,7 @@ class Article(Base):
     quote_text: Mapped[str | None] = mapped_column(Text)
     quote_speaker: Mapped[str | None] = mapped_column(String(300))
     quote_reference: Mapped[int | None] = mapped_column(Integer)
-    writer: Mapped[str] = mapped_column(String(32))
+    writer: Mapped[str] = mapped_column(String(200))  # "extractive" or "llm:<model>"
     word_count: Mapped[int] = mapped_column(Integer)
     change_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -212,6 +212,9 @@ class Article(Base):
     )
     references: Mapped[list[ArticleReference]] = relationship(
         order_by="ArticleReference.number", cascade="all, delete-orphan"
+    )
+    checks: Mapped[list[WriteCheck]] = relationship(
+        order_by="WriteCheck.id", cascade="all, delete-orphan"
     )
 
 
@@ -249,6 +252,24 @@ class Sentence(Base):
     citations: Mapped[list[Citation]] = relationship(
         order_by="Citation.reference_number", cascade="all, delete-orphan"
     )
+
+
+class WriteCheck(Base):
+    """A decision of the support check on a language model's answer, kept for the editor."""
+
+    __tablename__ = "write_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    section: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    proposed: Mapped[str] = mapped_column(Text)
+    proposed_sources: Mapped[str] = mapped_column(String(200))  # "1,3"
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    final: Mapped[str | None] = mapped_column(Text)
 
 
 class Citation(Base):

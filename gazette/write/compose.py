@@ -58,7 +58,6 @@ SUMMARY_MAX_WORDS = 75
 # Sentences read from all sources together, and the fewest read from each one.
 MAX_SENTENCES = 600
 LEAD_SENTENCES = 3
-WRITER_NAME = "extractive"
 
 
 def independent_sources(sources: list[SourceArticle]) -> list[SourceArticle]:
@@ -173,7 +172,7 @@ def _news_order(chosen: list[Fact]) -> list[Fact]:
     return [lead, *rest]
 
 
-class _References:
+class References:
     """Reference numbers in order of first citation."""
 
     def __init__(self, originals: list[SourceArticle]) -> None:
@@ -207,7 +206,7 @@ def _join_names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _disagreement_sentence(sides: list[Side], refs: _References, paragraph: int) -> CitedSentence:
+def disagreement_sentence(sides: list[Side], refs: References, paragraph: int) -> CitedSentence:
     """'A put the figure at X [1], while B reported Y [2].' from the sources' own values."""
     parts = []
     for number, side in enumerate(sides):
@@ -220,21 +219,21 @@ def _disagreement_sentence(sides: list[Side], refs: _References, paragraph: int)
     return CitedSentence(text, citations, paragraph, kind="disagreement")
 
 
-def _body(chosen: list[Fact], refs: _References) -> list[CitedSentence]:
+def _body(chosen: list[Fact], refs: References) -> list[CitedSentence]:
     body: list[CitedSentence] = []
     for index, fact in enumerate(chosen):
         paragraph = 0 if index == 0 else (index + 1) // 2
         body.append(CitedSentence(fact.sentence.text, refs.cite(fact.supporters), paragraph))
         if fact.disagreement:
-            body.append(_disagreement_sentence(fact.disagreement, refs, paragraph))
+            body.append(disagreement_sentence(fact.disagreement, refs, paragraph))
     return body
 
 
-def _summary(chosen: list[Fact], body: list[CitedSentence]) -> list[CitedSentence]:
-    best = sorted(chosen, key=lambda f: -f.score)
+def summary_facts(chosen: list[Fact]) -> list[Fact]:
+    """The best facts for a 2 to 3 sentence summary, within SUMMARY_MAX_WORDS."""
     picked: list[Fact] = []
     words = 0
-    for fact in best:
+    for fact in sorted(chosen, key=lambda f: -f.score):
         length = len(fact.sentence.text.split())
         if len(picked) >= SUMMARY_MAX_SENTENCES:
             break
@@ -242,13 +241,17 @@ def _summary(chosen: list[Fact], body: list[CitedSentence]) -> list[CitedSentenc
             continue
         picked.append(fact)
         words += length
-    texts = {f.sentence.text for f in picked}
+    return picked
+
+
+def _summary(chosen: list[Fact], body: list[CitedSentence]) -> list[CitedSentence]:
+    texts = {f.sentence.text for f in summary_facts(chosen)}
     return [
         CitedSentence(s.text, s.citations, 0) for s in body if s.kind == "fact" and s.text in texts
     ]
 
 
-def _quote(originals: list[SourceArticle], refs: _References) -> Quote | None:
+def pick_quote(originals: list[SourceArticle], refs: References) -> Quote | None:
     """The direct quote carried by the most sources, verbatim, with its most complete speaker."""
     occurrences: dict[str, list[tuple[int, str, str]]] = {}
     for index, source in enumerate(originals):
@@ -268,7 +271,7 @@ def _quote(originals: list[SourceArticle], refs: _References) -> Quote | None:
     return Quote(text=text, speaker=speaker, citation=refs.cite([index])[0])
 
 
-def _headline(material: _Material, chosen: list[Fact]) -> str:
+def pick_headline(material: _Material, chosen: list[Fact]) -> str:
     """The source title closest to the story's main facts, preferring news-style titles."""
     main = sorted(chosen, key=lambda f: -f.score)[:3]
     focus = material.vectors[[fact.sentence.row for fact in main]].mean(axis=0)
@@ -285,21 +288,42 @@ def _headline(material: _Material, chosen: list[Fact]) -> str:
     return chosen[0].sentence.text.rstrip(".")
 
 
-def write_article(
-    sources: list[SourceArticle], embedder: Embedder, max_words: int = 250
-) -> WrittenArticle:
-    """One grounded article from a story's sources (see the module docstring)."""
+@dataclass
+class Plan:
+    """What the story's sources say, read and weighed: the facts chosen for the article under
+    the word budget, in news order. The extractive article is written from it; the LLM writer
+    hands the same facts to a model and falls back on this article's sentences."""
+
+    material: _Material
+    chosen: list[Fact]
+
+    @property
+    def originals(self) -> list[SourceArticle]:
+        return self.material.originals
+
+
+def plan_article(sources: list[SourceArticle], embedder: Embedder, max_words: int) -> Plan:
     material = _gather(sources, embedder)
     facts = build_facts(material.sentences, material.facts_by_source, material.similarity)
     _score(facts, material)
-    chosen = _select(facts, material, max_words)
-    refs = _References(material.originals)
-    body = _body(chosen, refs)
-    quote = _quote(material.originals, refs)  # may add a reference, so before the list is made
+    return Plan(material, _select(facts, material, max_words))
+
+
+def extractive_article(plan: Plan) -> WrittenArticle:
+    refs = References(plan.originals)
+    body = _body(plan.chosen, refs)
+    quote = pick_quote(plan.originals, refs)  # may add a reference, so before the list is made
     return WrittenArticle(
-        headline=_headline(material, chosen),
-        summary=_summary(chosen, body),
+        headline=pick_headline(plan.material, plan.chosen),
+        summary=_summary(plan.chosen, body),
         body=body,
         references=refs.references(),
         quote=quote,
     )
+
+
+def write_article(
+    sources: list[SourceArticle], embedder: Embedder, max_words: int = 250
+) -> WrittenArticle:
+    """One grounded article from a story's sources (see the module docstring)."""
+    return extractive_article(plan_article(sources, embedder, max_words))

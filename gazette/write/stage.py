@@ -17,12 +17,15 @@ from gazette.db.models import (
     Story,
     StoryMember,
     StoryState,
+    WriteCheck,
     utcnow,
 )
 from gazette.embedding import Embedder
 from gazette.errors import InputError
+from gazette.llm import ChatClient
 from gazette.records import CitedSentence, SourceArticle, WrittenArticle, slugify
-from gazette.write.compose import WRITER_NAME, write_article
+from gazette.write.compose import write_article
+from gazette.write.llm_writer import write_with_llm
 
 
 @dataclass
@@ -63,7 +66,34 @@ def latest_article(session: Session, story_id: int) -> Article | None:
     )
 
 
+class StoryWriter:
+    """The configured writer: the language model when `write.llm.url` is set, checked and with
+    the default writer to fall back on; the default writer alone otherwise."""
+
+    def __init__(self, embedder: Embedder, settings: WriteSettings) -> None:
+        self.embedder = embedder
+        self.max_words = settings.max_words
+        self.client = ChatClient(settings.llm) if settings.llm.enabled else None
+
+    def write(self, sources: list[SourceArticle]) -> WrittenArticle:
+        if self.client is None:
+            return write_article(sources, self.embedder, self.max_words)
+        return write_with_llm(sources, self.embedder, self.client, self.max_words)
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+
+
 def write_pending(session: Session, embedder: Embedder, settings: WriteSettings) -> WriteReport:
+    writer = StoryWriter(embedder, settings)
+    try:
+        return _write_stories(session, writer)
+    finally:
+        writer.close()
+
+
+def _write_stories(session: Session, writer: StoryWriter) -> WriteReport:
     report = WriteReport()
     stories = session.scalars(
         select(Story)
@@ -72,7 +102,7 @@ def write_pending(session: Session, embedder: Embedder, settings: WriteSettings)
     )
     for story in stories:
         try:
-            written = write_article(story_sources(session, story.id), embedder, settings.max_words)
+            written = writer.write(story_sources(session, story.id))
         except InputError as exc:
             report.errors[story.id] = str(exc)
             continue
@@ -124,7 +154,7 @@ def _store(
         quote_text=written.quote.text if written.quote else None,
         quote_speaker=written.quote.speaker if written.quote else None,
         quote_reference=written.quote.citation if written.quote else None,
-        writer=WRITER_NAME,
+        writer=written.writer,
         word_count=written.word_count,
         change_note=_change_note(session, story, previous) if previous else None,
         created_at=utcnow(),
@@ -144,6 +174,18 @@ def _store(
     article.sentences = [
         _sentence(section, position, sentence)
         for position, (section, sentence) in enumerate(numbered)
+    ]
+    article.checks = [
+        WriteCheck(
+            section=check.section,
+            position=check.position,
+            proposed=check.proposed,
+            proposed_sources=",".join(str(n) for n in check.proposed_sources),
+            outcome=check.outcome,
+            reason=check.reason,
+            final=check.final,
+        )
+        for check in written.checks
     ]
     session.add(article)
     return article

@@ -1,0 +1,160 @@
+"""A client for any OpenAI-compatible chat-completions endpoint, asked for JSON answers.
+
+Everything that can go wrong with a remote model is handled here, so the writer only sees an
+answer or an `LLMUnavailable`: timeouts, network errors, 429 and 5xx answers (retried with
+doubling backoff, or after the server's Retry-After), answers that are not the JSON object asked
+for (retried: sampling may do better next time), a client-side rate limit, and an endpoint that
+keeps failing (after every retry failed, the client does not try again for `down_seconds`, so a
+run over many stories falls back at once instead of waiting out the retries for each).
+
+The endpoint is the operator's own choice in the config, so it may be on loopback or a private
+network (a local Ollama is the usual case); the fetch stage's address rules are for the open web.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from gazette.config import LLMSettings
+from gazette.times import parse_retry_after
+
+FENCED = re.compile(r"^\s*```(?:json)?\s*(?P<body>.*?)\s*```\s*$", re.DOTALL)
+
+
+class LLMUnavailable(Exception):
+    """The endpoint gave no usable answer; the message says why."""
+
+
+class _Retry(Exception):
+    def __init__(self, reason: str, wait: float | None = None) -> None:
+        super().__init__(reason)
+        self.wait = wait
+
+
+@dataclass(frozen=True)
+class ChatAnswer:
+    data: dict[str, Any]
+    model: str  # as the endpoint names it
+    attempts: int
+
+
+def completions_url(url: str) -> str:
+    """The chat-completions address from an API root ("…/v1") or the full address."""
+    url = url.rstrip("/")
+    return url if url.endswith("/chat/completions") else url + "/chat/completions"
+
+
+def parse_json_object(content: str) -> dict[str, Any]:
+    """The JSON object of an answer, also when the model wrapped it in a ``` fence."""
+    fenced = FENCED.match(content)
+    text = fenced.group("body") if fenced else content.strip()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg} at character {exc.pos})") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"a JSON {type(data).__name__}, not an object")
+    return data
+
+
+class ChatClient:
+    def __init__(self, settings: LLMSettings, transport: httpx.BaseTransport | None = None) -> None:
+        if not settings.enabled:
+            raise ValueError("no LLM endpoint configured (write.llm.url)")
+        self.settings = settings
+        self.url = completions_url(settings.url)
+        headers = {"Content-Type": "application/json"}
+        key = settings.api_key.get_secret_value()
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        self._http = httpx.Client(
+            headers=headers,
+            timeout=httpx.Timeout(
+                settings.timeout_seconds, connect=min(10.0, settings.timeout_seconds)
+            ),
+            transport=transport,
+            trust_env=False,
+        )
+        self._lock = threading.Lock()
+        self._next_request = 0.0
+        self._down_until = 0.0
+        self._down_reason = ""
+
+    def close(self) -> None:
+        self._http.close()
+
+    def complete_json(self, messages: list[dict[str, str]]) -> ChatAnswer:
+        """The model's answer to `messages` as a JSON object, or LLMUnavailable."""
+        if time.monotonic() < self._down_until:
+            raise LLMUnavailable(f"endpoint {self.url} marked down: {self._down_reason}")
+        payload = {
+            "model": self.settings.model,
+            "messages": messages,
+            "temperature": self.settings.temperature,
+            "max_tokens": self.settings.max_tokens,
+            "response_format": {"type": "json_object"},
+        }
+        reason = ""
+        for attempt in range(self.settings.retries + 1):
+            self._respect_rate_limit()
+            try:
+                data, model = self._ask(payload)
+                return ChatAnswer(data, model, attempt + 1)
+            except _Retry as retry:
+                reason = str(retry)
+                if attempt < self.settings.retries:
+                    time.sleep(self._backoff(attempt, retry.wait))
+        self._down_until = time.monotonic() + self.settings.down_seconds
+        self._down_reason = reason
+        tries = self.settings.retries + 1
+        raise LLMUnavailable(f"{self.url}: {reason} ({tries} attempt{'s' * (tries > 1)})")
+
+    def _ask(self, payload: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        try:
+            response = self._http.post(self.url, json=payload)
+        except httpx.TimeoutException as exc:
+            raise _Retry(f"timed out ({type(exc).__name__})") from exc
+        except httpx.TransportError as exc:
+            raise _Retry(f"cannot reach the endpoint ({type(exc).__name__}: {exc})") from exc
+        if response.status_code == 429 or response.status_code >= 500:
+            wait = parse_retry_after(response.headers.get("retry-after"))
+            raise _Retry(f"HTTP {response.status_code}", wait)
+        if response.status_code != 200:
+            # A wrong key, model name or address: retrying will not help.
+            self._down_until = time.monotonic() + self.settings.down_seconds
+            self._down_reason = f"HTTP {response.status_code}"
+            raise LLMUnavailable(
+                f"{self.url}: HTTP {response.status_code}: {response.text[:200].strip()}"
+            )
+        try:
+            body = response.json()
+            content = body["choices"][0]["message"]["content"]
+            return parse_json_object(content or ""), str(body.get("model") or payload["model"])
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise _Retry(f"answer unusable: {exc}") from exc
+
+    def _respect_rate_limit(self) -> None:
+        per_minute = self.settings.requests_per_minute
+        if not per_minute:
+            return
+        with self._lock:
+            now = time.monotonic()
+            wait = self._next_request - now
+            self._next_request = max(now, self._next_request) + 60.0 / per_minute
+        if wait > 0:
+            time.sleep(wait)
+
+    def _backoff(self, attempt: int, server_wait: float | None) -> float:
+        limit = self.settings.max_retry_delay_seconds
+        if server_wait is not None:
+            return min(server_wait, limit)
+        base = self.settings.retry_backoff_seconds * 2**attempt
+        return min(base * (0.5 + random.random() / 2), limit)

@@ -1,0 +1,386 @@
+"""The LLM writer: a language model words the article, the support check decides what stays.
+
+The model never sees raw articles. It receives the facts the default writer chose (each with
+the numbers of the sources that report it), the quotations found in the sources and the
+sources' titles, and answers with JSON: a headline, summary and body sentences that each name
+the facts they restate and the sources they cite, and one quote.
+
+Nothing of the answer is trusted. Every sentence is checked against every source it cites with
+`verify.check_support` (figures, names, quotations, turning words, and content in one passage,
+where a close sentence-embedding similarity lets a paraphrase through):
+- a citation whose source does not support the sentence is removed; a source that reports the
+  sentence's fact and supports the sentence is added ("corrected");
+- a sentence that no cited source supports is replaced by the extractive sentence of the fact
+  it names ("replaced"), or left out when it names none, or that sentence is already in
+  ("dropped");
+- the quote must be one of the sources' attributed quotations, word for word, with its speaker;
+  otherwise the default writer's quote stands in;
+- the headline may hold no figure, name or turning word that no source has.
+Every decision is returned with the article (`WrittenArticle.checks`) and stored for the
+editor. Where sources disagree on a figure, the default writer's disagreement sentence follows
+the sentence that states the fact. When the endpoint is down or the answer has no usable body,
+the article is the default writer's, with a "fallback" decision saying why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gazette.embedding import Embedder
+from gazette.llm import ChatClient, LLMUnavailable
+from gazette.records import CheckDecision, CitedSentence, Quote, SourceArticle, WrittenArticle
+from gazette.text import normalise_for_matching
+from gazette.write.compose import (
+    Plan,
+    References,
+    disagreement_sentence,
+    extractive_article,
+    pick_headline,
+    pick_quote,
+    plan_article,
+    summary_facts,
+)
+from gazette.write.facts import Fact, claims_of
+from gazette.write.quotes import FoundQuote, find_quotes, quote_key
+from gazette.write.verify import Verdict, check_support
+
+MARKERS = re.compile(r"\s*\[(\d+)\]")
+HEADLINE_WORDS = (3, 20)
+
+SYSTEM_PROMPT = """You are a careful wire-service editor. You write one news article from \
+facts that several outlets reported.
+Rules:
+- Use only the facts given. Add no name, number, date, place or claim that is not in them.
+- Keep every figure and name exactly as written in the facts.
+- Every sentence lists the facts it restates ("facts") and the sources that reported them \
+("sources"), taken from those facts' source lists. Do not put citation markers in the text.
+- Do not state two facts in one sentence unless you cite the sources of both.
+- The quote must be copied word for word from the quotes given, with its speaker and source.
+- Neutral wire style: what happened first, then details, reactions, background.
+Answer with one JSON object only, in this form:
+{"headline": "...",
+ "summary": [{"text": "...", "facts": [1], "sources": [1, 2]}],
+ "body": [{"text": "...", "facts": [1], "sources": [1, 2], "paragraph": 0}],
+ "quote": {"text": "...", "speaker": "...", "source": 2}}
+Use null for "quote" when no quote is given."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One sentence of the model's answer, read defensively."""
+
+    text: str
+    facts: tuple[int, ...]  # indexes into plan.chosen
+    sources: tuple[int, ...]  # indexes into plan.originals
+    paragraph: int | None
+    problems: tuple[str, ...]  # what was wrong with its fields
+
+
+def build_messages(plan: Plan, max_words: int) -> list[dict[str, str]]:
+    """The prompt: sources, numbered facts in news order, attributed quotations."""
+    lines = ["Sources:"]
+    for number, source in enumerate(plan.originals, start=1):
+        when = source.published.date().isoformat() if source.published else "undated"
+        lines.append(f"[{number}] {source.outlet or 'unknown outlet'}: {source.title} ({when})")
+    lines += ["", "Facts, in news order:"]
+    for number, fact in enumerate(plan.chosen, start=1):
+        cited = ", ".join(str(i + 1) for i in sorted(fact.supporters))
+        note = " (sources disagree on its figure: cite only these sources)" * bool(
+            fact.disagreement
+        )
+        lines.append(f"F{number} (sources {cited}){note}: {fact.sentence.text}")
+    quotes = _source_quotes(plan.originals)
+    if quotes:
+        lines += ["", "Quotes:"]
+        for index, found in quotes:
+            lines.append(f'(source {index + 1}) {found.speaker}: "{found.text}"')
+    lines += [
+        "",
+        f"Write a headline of at most 14 words, a summary of 2 to 3 sentences and a body of at "
+        f"most {max_words} words.",
+    ]
+    return [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "user", "content": "\n".join(lines)},
+    ]
+
+
+def write_with_llm(
+    sources: list[SourceArticle], embedder: Embedder, client: ChatClient, max_words: int = 250
+) -> WrittenArticle:
+    """The story's article worded by the model and checked; the default writer's on failure."""
+    plan = plan_article(sources, embedder, max_words)
+    try:
+        answer = client.complete_json(build_messages(plan, max_words))
+    except LLMUnavailable as exc:
+        return _fallback(plan, f"endpoint unavailable: {exc}")
+    try:
+        return check_answer(plan, answer.data, embedder, f"llm:{answer.model}")
+    except ValueError as exc:
+        return _fallback(plan, f"answer unusable: {exc}")
+
+
+def check_answer(
+    plan: Plan, answer: dict[str, Any], embedder: Embedder, writer: str
+) -> WrittenArticle:
+    """The article made of what passes the support check, with every decision."""
+    body_items = answer.get("body")
+    if not isinstance(body_items, list) or not body_items:
+        raise ValueError('no "body" list of sentences')
+    summary_items = answer.get("summary") if isinstance(answer.get("summary"), list) else []
+    proposals = {
+        "summary": [_read_proposal(item, plan) for item in summary_items],
+        "body": [_read_proposal(item, plan) for item in body_items],
+    }
+    checker = _Checker(plan, embedder, [p.text for ps in proposals.values() for p in ps])
+    body = checker.section("body", proposals["body"])
+    if not body:
+        return _fallback(plan, "no sentence of the answer passed the check", checker.decisions)
+    summary = checker.section("summary", proposals["summary"]) or checker.default_summary()
+    quote = checker.quote(answer.get("quote"))
+    headline = checker.headline(answer.get("headline"))
+    return WrittenArticle(
+        headline=headline,
+        summary=[CitedSentence(s.text, s.citations, 0) for s in summary],
+        body=body,
+        references=checker.refs.references(),
+        quote=quote,
+        writer=writer,
+        checks=checker.decisions,
+    )
+
+
+def _fallback(
+    plan: Plan, reason: str, decisions: list[CheckDecision] | None = None
+) -> WrittenArticle:
+    article = extractive_article(plan)
+    article.checks = [
+        *(decisions or []),
+        CheckDecision("article", 0, "", (), "fallback", reason + "; the default writer's article"),
+    ]
+    return article
+
+
+def _ints(value: Any) -> list[int]:
+    if isinstance(value, int | str):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    numbers = []
+    for item in value:
+        text = str(item).strip().lstrip("F[").rstrip("]")
+        if text.isdigit():
+            numbers.append(int(text))
+    return numbers
+
+
+def _read_proposal(item: Any, plan: Plan) -> Proposal:
+    if isinstance(item, str):
+        item = {"text": item}
+    if not isinstance(item, dict):
+        return Proposal("", (), (), None, (f"not a sentence object: {item!r:.80}",))
+    raw = str(item.get("text") or "").strip()
+    inline = [int(n) for n in MARKERS.findall(raw)]
+    text = MARKERS.sub("", raw).strip()
+    problems = []
+    facts = []
+    for number in _ints(item.get("facts")):
+        if 1 <= number <= len(plan.chosen):
+            facts.append(number - 1)
+        else:
+            problems.append(f"fact F{number} does not exist")
+    sources = []
+    for number in _ints(item.get("sources")) or inline:
+        if 1 <= number <= len(plan.originals):
+            sources.append(number - 1)
+        else:
+            problems.append(f"source [{number}] does not exist")
+    paragraph = item.get("paragraph")
+    return Proposal(
+        text,
+        tuple(dict.fromkeys(facts)),
+        tuple(dict.fromkeys(sources)),
+        paragraph if isinstance(paragraph, int) and paragraph >= 0 else None,
+        tuple(problems),
+    )
+
+
+def _source_quotes(originals: list[SourceArticle]) -> list[tuple[int, FoundQuote]]:
+    return [(index, q) for index, s in enumerate(originals) for q in find_quotes(s.text)]
+
+
+class _Checker:
+    """Checks the answer's pieces against the plan's sources, numbering references as it goes."""
+
+    def __init__(self, plan: Plan, embedder: Embedder, texts: list[str]) -> None:
+        self.plan = plan
+        self.refs = References(plan.originals)
+        self.decisions: list[CheckDecision] = []
+        self.used: set[str] = set()
+        self.given_facts: set[int] = set()
+        known = [t for t in dict.fromkeys(texts) if t]
+        vectors = embedder.encode(known) if known else np.zeros((0, 1))
+        self._vectors = dict(zip(known, vectors, strict=True))
+
+    def _similarity(self, text: str, source: int) -> float | None:
+        rows = self.plan.material.facts_by_source[source].rows
+        vector = self._vectors.get(text)
+        if vector is None or not rows:
+            return None
+        return float((self.plan.material.vectors[rows] @ vector).max())
+
+    def _verdict(self, text: str, source: int) -> Verdict:
+        return check_support(text, self.plan.originals[source].text, self._similarity(text, source))
+
+    def section(self, name: str, proposals: list[Proposal]) -> list[CitedSentence]:
+        kept: list[CitedSentence] = []
+        paragraphs: dict[int, int] = {}
+        for position, proposal in enumerate(proposals):
+            result = self._check(name, position, proposal)
+            if result is None:
+                continue
+            text, sources, facts = result
+            wanted = proposal.paragraph if proposal.paragraph is not None else len(kept) // 2
+            paragraph = paragraphs.setdefault(wanted, len(paragraphs))
+            kept.append(CitedSentence(text, self.refs.cite(sources), paragraph))
+            if name == "body":
+                for fact in facts:
+                    if fact.disagreement and id(fact) not in self.given_facts:
+                        self.given_facts.add(id(fact))
+                        kept.append(disagreement_sentence(fact.disagreement, self.refs, paragraph))
+        return kept
+
+    def _check(
+        self, section: str, position: int, proposal: Proposal
+    ) -> tuple[str, list[int], list[Fact]] | None:
+        """The sentence to print with its sources and facts, or None; records the decision."""
+        facts = [self.plan.chosen[i] for i in proposal.facts]
+        shown = tuple(i + 1 for i in proposal.sources)
+
+        def decide(outcome: str, reasons: list[str], final: str | None) -> None:
+            self.decisions.append(
+                CheckDecision(
+                    section, position, proposal.text, shown, outcome, "; ".join(reasons), final
+                )
+            )
+
+        reasons = list(proposal.problems)
+        if not proposal.text:
+            decide("dropped", [*reasons, "no text"], None)
+            return None
+        if normalise_for_matching(proposal.text) in self.used:
+            decide("dropped", [*reasons, "repeats an earlier sentence"], None)
+            return None
+        supported = []
+        for source in proposal.sources:
+            verdict = self._verdict(proposal.text, source)
+            if verdict.supported:
+                supported.append(source)
+            else:
+                reasons.append(f"[{source + 1}] removed: {verdict.reason}")
+        if not proposal.sources:
+            reasons.append("cites no source")
+        if supported:
+            for source in dict.fromkeys(s for fact in facts for s in fact.supporters):
+                if source not in supported and self._verdict(proposal.text, source).supported:
+                    supported.append(source)
+                    reasons.append(f"[{source + 1}] added: it reports the fact too")
+            self.used.add(normalise_for_matching(proposal.text))
+            outcome = "corrected" if reasons else "kept"
+            decide(outcome, reasons or ["every cited source supports it"], proposal.text)
+            return proposal.text, supported, facts
+        for fact in facts:
+            original = fact.sentence.text
+            if normalise_for_matching(original) not in self.used:
+                self.used.add(normalise_for_matching(original))
+                decide("replaced", [*reasons, "the fact's source sentence stands in"], original)
+                return original, fact.supporters, [fact]
+        decide("dropped", [*reasons, "no source sentence to stand in"], None)
+        return None
+
+    def default_summary(self) -> list[CitedSentence]:
+        return [
+            CitedSentence(f.sentence.text, self.refs.cite(f.supporters), 0)
+            for f in summary_facts(self.plan.chosen)
+        ]
+
+    def quote(self, proposed: Any) -> Quote | None:
+        """The model's quote if a source carries it word for word with that speaker."""
+        if not isinstance(proposed, dict) or not str(proposed.get("text") or "").strip():
+            return pick_quote(self.plan.originals, self.refs)
+        text = str(proposed.get("text")).strip()
+        speaker = str(proposed.get("speaker") or "").strip()
+        shown = tuple(_ints(proposed.get("source")))
+        key = quote_key(text)
+        matches = [
+            (i, q) for i, q in _source_quotes(self.plan.originals) if quote_key(q.text) == key
+        ]
+        same_speaker = [(i, q) for i, q in matches if _same_person(speaker, q.speaker)]
+        if same_speaker:
+            preferred = [m for m in same_speaker if m[0] + 1 in shown] or same_speaker
+            index, found = preferred[0]
+            reasons = ["word for word in the source, with that speaker"]
+            if index + 1 not in shown:
+                reasons.append(f"source corrected to [{index + 1}]")
+            outcome = "kept" if len(reasons) == 1 else "corrected"
+            self.decisions.append(
+                CheckDecision("quote", 0, text, shown, outcome, "; ".join(reasons), found.text)
+            )
+            return Quote(found.text, found.speaker, self.refs.cite([index])[0])
+        reason = (
+            f"the sources attribute it to {matches[0][1].speaker}, not {speaker or 'nobody'}"
+            if matches
+            else "not a quotation of any source word for word"
+        )
+        fallback = pick_quote(self.plan.originals, self.refs)
+        self.decisions.append(
+            CheckDecision(
+                "quote",
+                0,
+                text,
+                shown,
+                "replaced" if fallback else "dropped",
+                reason,
+                fallback.text if fallback else None,
+            )
+        )
+        return fallback
+
+    def headline(self, proposed: Any) -> str:
+        text = MARKERS.sub("", str(proposed or "")).strip().strip('"')
+        problem = self._headline_problem(text)
+        if problem is None:
+            self.decisions.append(CheckDecision("headline", 0, text, (), "kept", "grounded", text))
+            return text
+        chosen = pick_headline(self.plan.material, self.plan.chosen)
+        self.decisions.append(CheckDecision("headline", 0, text, (), "replaced", problem, chosen))
+        return chosen
+
+    def _headline_problem(self, text: str) -> str | None:
+        words = len(text.split())
+        if not HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1]:
+            return f"{words} words; a headline has {HEADLINE_WORDS[0]} to {HEADLINE_WORDS[1]}"
+        claims = claims_of(text)
+        sources = self.plan.material.facts_by_source
+        figures = set().union(*(s.figure_values for s in sources))
+        names = set().union(*(s.words for s in sources))
+        turning = set().union(*(s.polarity for s in sources))
+        for label, missing in (
+            ("figure", claims.figure_values - figures),
+            ("name", claims.names - names),
+            ("word", claims.polarity - turning),
+        ):
+            if missing:
+                return f"{label} {', '.join(sorted(missing))} in no source"
+        return None
+
+
+def _same_person(proposed: str, found: str) -> bool:
+    """ "Varga" and "Anna Varga" are one speaker; "Varga" and "Sandoval" are not."""
+    mine = set(re.findall(r"\w+", proposed.casefold()))
+    theirs = set(re.findall(r"\w+", found.casefold()))
+    return bool(mine) and (mine <= theirs or theirs <= mine)
