@@ -66,6 +66,14 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'gazette.db'}"
 
 
+@pytest.fixture
+def database(sqlite_url: str) -> Database:
+    """An empty, migrated SQLite database of its own for one test."""
+    database = Database(sqlite_url)
+    database.migrate()
+    return database
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh schema in the machine's PostgreSQL, dropped afterwards.

@@ -2,100 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, timedelta
 
-import pytest
 from fastapi.testclient import TestClient
+from fight import BANK, FIGHT, START, add_ready, members, settings_for, stored_fight
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from gazette.cluster import embedding_text
-from gazette.config import ClusterSettings, Settings
 from gazette.db import Database
-from gazette.db.models import Document, DocumentStatus, Story, StoryMember, StoryState
+from gazette.db.models import Story, StoryMember, StoryState
 from gazette.embedding import MiniLMEmbedder, to_bytes
 from gazette.pipeline import run_pipeline
 from gazette.web import create_app
-
-START = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
-FIGHT = [
-    (
-        "Marek stops Pell to keep heavyweight title",
-        "Boxer Ivo Marek kept his heavyweight title on Saturday in Brennick, stopping Dario Pell "
-        "in the seventh round. Marek floored Pell twice before the referee ended the fight. "
-        '"Pell was brave, but tonight was mine," Marek said after the bout in Brennick.',
-    ),
-    (
-        "Pell down twice as Marek retains belt in Brennick",
-        "Ivo Marek retained his heavyweight belt in Brennick on Saturday when the referee stopped "
-        "his fight with Dario Pell in round seven. Pell had been knocked down twice. Marek "
-        "praised the challenger and said Pell would be back.",
-    ),
-    (
-        "Marek beats Pell in seven rounds",
-        "Heavyweight champion Ivo Marek beat Dario Pell in Brennick on Saturday, the referee "
-        "stopping the contest in the seventh round after Pell went down for a second time. "
-        "Marek said Pell had made him work for the win.",
-    ),
-    (
-        "Marek sees off Pell challenge in Brennick",
-        "Dario Pell's challenge ended in the seventh round in Brennick on Saturday as Ivo Marek "
-        "kept the heavyweight title. Marek dropped Pell twice; the referee then stepped in. "
-        "Pell's trainer said his boxer would fight Marek again.",
-    ),
-]
-BANK = (
-    "Quillon Bank raises savings rates",
-    "Quillon Bank raised the rate on its easy-access savings accounts to 4.1 percent on "
-    "Thursday, the third rise this year. The bank's chief executive Anneke Dahl said savers "
-    "had waited long enough. Rival lenders in Selmora are expected to follow Quillon Bank.",
-)
-
-
-def add_ready(session: Session, key: str, title: str, text: str, hours: float) -> Document:
-    """A document as the dedupe stage leaves it: extracted, checked, ready to cluster."""
-    document = Document(
-        url=f"https://outlet-{key}.example/{key}",
-        canonical_url=f"https://outlet-{key}.example/{key}",
-        status=DocumentStatus.READY,
-        title=title,
-        text=text,
-        outlet=f"Outlet {key.upper()}",
-        domain=f"outlet-{key}.example",
-        published_at=START + timedelta(hours=hours),
-        language="en",
-    )
-    session.add(document)
-    session.flush()
-    return document
-
-
-def settings_for(database_url: str, join_threshold: float = 0.45) -> Settings:
-    return Settings(
-        database_url=database_url, cluster=ClusterSettings(join_threshold=join_threshold)
-    )
-
-
-def members(session: Session, story_id: int) -> set[int]:
-    return set(
-        session.scalars(select(StoryMember.document_id).where(StoryMember.story_id == story_id))
-    )
-
-
-def stored_fight(database: Database, embedder: MiniLMEmbedder) -> list[Document]:
-    """Two reports of the fight, clustered (into one story) by a pipeline run."""
-    with database.transaction() as session:
-        fight = [add_ready(session, k, *FIGHT[i], i) for i, k in enumerate("ab")]
-    run_pipeline(database, settings_for(database.url), embedder)
-    return fight
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Database:
-    database = Database(f"sqlite:///{tmp_path / 'gazette.db'}")
-    database.migrate()
-    return database
 
 
 def test_two_stories_of_one_event_merge_and_the_old_page_redirects(
