@@ -328,6 +328,47 @@ def run(
         raise typer.Exit(1)
 
 
+@app.command()
+@reports_errors
+def checks(
+    ctx: typer.Context,
+    story: Annotated[int, typer.Argument(help="The story's number, as in /story/NUMBER/.")],
+    version: Annotated[
+        int | None, typer.Option(help="The article version (default: the latest).")
+    ] = None,
+) -> None:
+    """Show what the support check decided about a language model's article: each proposed
+    sentence, quote and headline, whether it was kept, corrected, replaced or dropped, and why."""
+    from gazette.write.stage import article_version
+
+    with _state(ctx).database().session() as session:
+        article = article_version(session, story, version)
+        out.print(
+            f"story {story}, version {article.version}, written by {article.writer}: "
+            f"{article.headline}",
+            soft_wrap=True,
+            markup=False,
+        )
+        if not article.checks:
+            out.print("no check decisions: the default writer takes its sentences from the sources")
+            return
+        colours = {"kept": "green", "corrected": "yellow", "replaced": "red", "dropped": "red"}
+        for check in article.checks:
+            colour = colours.get(check.outcome, "red")
+            cited = f" citing [{check.proposed_sources}]" if check.proposed_sources else ""
+            out.print(
+                f"\n{check.section} {check.position + 1}{cited}: "
+                f"[{colour}]{check.outcome}[/{colour}]",
+                soft_wrap=True,
+            )
+            lines = [f"  why:       {check.reason}"]
+            if check.proposed:
+                lines.insert(0, f"  proposed:  {check.proposed}")
+            if check.final != check.proposed:
+                lines.append(f"  published: {check.final or '(nothing)'}")
+            out.print("\n".join(lines), soft_wrap=True, markup=False)
+
+
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 

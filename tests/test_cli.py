@@ -60,6 +60,7 @@ def test_every_command_has_help() -> None:
         ["extract"],
         ["cluster"],
         ["summarize"],
+        ["checks"],
     ):
         result = invoke(*command, "--help")
         assert result.exit_code == 0, command

@@ -21,7 +21,7 @@ from gazette.db.models import (
     utcnow,
 )
 from gazette.embedding import Embedder
-from gazette.errors import InputError
+from gazette.errors import InputError, NotFound
 from gazette.llm import ChatClient
 from gazette.records import CitedSentence, SourceArticle, WrittenArticle, slugify
 from gazette.write.compose import write_article
@@ -64,6 +64,20 @@ def latest_article(session: Session, story_id: int) -> Article | None:
         .order_by(Article.version.desc())
         .limit(1)
     )
+
+
+def article_version(session: Session, story_id: int, version: int | None = None) -> Article:
+    """A story's article: the version named, or the latest. Every version stays stored."""
+    if version is None:
+        article = latest_article(session, story_id)
+    else:
+        article = session.scalar(
+            select(Article).where(Article.story_id == story_id, Article.version == version)
+        )
+    if article is None:
+        which = f"version {version} of story {story_id}" if version else f"story {story_id}"
+        raise NotFound(f"no article for {which}")
+    return article
 
 
 class StoryWriter:
