@@ -66,3 +66,43 @@ def test_a_paraphrase_passes_only_with_a_close_embedding_similarity() -> None:
     assert not check_support(paraphrase, SOURCE, similarity=0.5).supported
     verdict = check_support(paraphrase, SOURCE, similarity=0.8)
     assert verdict.supported and "paraphrase" in verdict.reason
+
+
+def test_a_not_elsewhere_in_the_report_does_not_support_a_denial() -> None:
+    source = SOURCE + "\nThe operator did not say how long repairs would take."
+    verdict = check_support(
+        "The ferry service to Skarv Island was not suspended on Monday.", source
+    )
+    assert not verdict.supported and "passage on it does not" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("source", "sentence", "supported"),
+    [
+        # the "not" of the source is left out: the claim turns around
+        (
+            "The operator did not say how long repairs to the MV Tern would take.",
+            "The operator said how long repairs to the MV Tern would take.",
+            False,
+        ),
+        # a clause with a "not" on other words may be left out
+        (
+            "The ferry service to Skarv Island was suspended on Monday, but nobody was hurt.",
+            "The ferry service to Skarv Island was suspended on Monday.",
+            True,
+        ),
+        # a "not" in the sentence before says nothing about this one
+        (
+            "Nobody was hurt. The ferry service to Skarv Island was suspended on Monday.",
+            "The ferry service to Skarv Island was suspended on Monday.",
+            True,
+        ),
+    ],
+)
+def test_a_left_out_not_is_caught_but_a_trimmed_clause_is_not(
+    source: str, sentence: str, supported: bool
+) -> None:
+    verdict = check_support(sentence, source)
+    assert verdict.supported is supported, verdict.reason
+    if not supported:
+        assert "leaves out" in verdict.reason

@@ -29,6 +29,7 @@ import numpy as np
 from gazette.figures import Figure, figures
 from gazette.text import normalise_for_matching
 from gazette.write.sentences import (
+    POLARITY,
     content_words,
     polarity_words,
     proper_names,
@@ -38,6 +39,11 @@ from gazette.write.sentences import (
 SUPPORT = 0.66
 COVERAGE = 0.6
 DISAGREE = 0.70
+# A sentence restates a clause when it has this share of the clause's content words.
+REVERSED_CLAUSE = 0.6
+# Where a sentence's clauses break: punctuation (not a thousands separator or a time) and the
+# conjunctions that join opposed statements.
+CLAUSE_BREAK = re.compile(r"[,;:](?!\d)|[—–]|\b(?:but|while|although|though|whereas)\b")
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,25 @@ class SourceSentence:
 QUOTED = re.compile(r"[\"“]([^\"“”]{12,})[\"”]")
 
 
+@dataclass(frozen=True)
+class Clause:
+    """A clause of a source sentence that holds turning words ("did not say which chemistry")."""
+
+    words: frozenset[str]
+    polarity: frozenset[str]
+
+
+def turned_clauses(sentence: str) -> list[Clause]:
+    clauses = []
+    for part in CLAUSE_BREAK.split(sentence):
+        turning = polarity_words(part)
+        if turning:
+            # the turning words themselves are what differs, not what the clause is about
+            words = {w for w in content_words(part) if w not in POLARITY}
+            clauses.append(Clause(frozenset(words), turning))
+    return clauses
+
+
 @dataclass
 class SourceFacts:
     """What is known about one independent source, for checking support."""
@@ -63,6 +88,8 @@ class SourceFacts:
     text: str  # normalised, for verbatim quotation checks
     polarity: frozenset[str]  # its turning words ("not", "deny", "reject"...)
     passages: list[set[str]]  # content words of each sentence and of two adjacent ones
+    passage_polarity: list[frozenset[str]]  # the turning words of each passage
+    passage_turns: list[list[Clause]]  # the clauses of each passage that hold turning words
 
 
 @dataclass
@@ -85,7 +112,10 @@ def describe_source(
 ) -> SourceFacts:
     """What a source states; `sentences` are its sentences when already split."""
     normalised = normalise_for_matching(text)
-    own = [content_words(s) for s in (split_sentences(text) if sentences is None else sentences)]
+    sentences = split_sentences(text) if sentences is None else sentences
+    own = [content_words(s) for s in sentences]
+    turning = [polarity_words(s) for s in sentences]
+    turns = [turned_clauses(s) for s in sentences]
     return SourceFacts(
         index=index,
         rows=rows,
@@ -94,6 +124,10 @@ def describe_source(
         text=normalised.casefold(),
         polarity=polarity_words(normalised),
         passages=[*own, *(a | b for a, b in itertools.pairwise(own))],
+        # two sentences together turn a claim around only if both do: a "not" in the sentence
+        # next door does not deny what this one says
+        passage_polarity=[*turning, *(a & b for a, b in itertools.pairwise(turning))],
+        passage_turns=[*turns, *(a + b for a, b in itertools.pairwise(turns))],
     )
 
 
@@ -104,11 +138,46 @@ def _words(normalised: str) -> set[str]:
     return {*whole, *(w.rstrip(".") for w in whole), *re.findall(r"\w+", normalised)}
 
 
-def coverage(words: frozenset[str], source: SourceFacts) -> float:
-    """The largest share of `words` that one passage of the source holds."""
+def coverage(claims: Claims, source: SourceFacts, turning: bool = True) -> float:
+    """The largest share of the sentence's content words that one passage of the source holds.
+
+    With `turning`, only passages that say it the same way round count: "the ferry was not
+    suspended" is said by a passage with both the suspension and the "not" in one clause (not by
+    one with a "not" elsewhere), and "Holt gave the cost" is not said by "Holt did not give the
+    cost", where a clause on the same words has a "not" the sentence lacks."""
+    words = claims.words
     if not words:
         return 1.0
-    return max((len(words & passage) / len(words) for passage in source.passages), default=0.0)
+    shares = []
+    for passage, polarity, turns in zip(
+        source.passages, source.passage_polarity, source.passage_turns, strict=True
+    ):
+        if turning and not _same_way_round(claims, polarity, turns):
+            continue
+        shares.append(len(words & passage) / len(words))
+    return max(shares, default=0.0)
+
+
+def _same_way_round(claims: Claims, polarity: frozenset[str], turns: list[Clause]) -> bool:
+    if not claims.polarity <= polarity:
+        return False
+    # no clause of the passage restates the sentence's words with a turning word it lacks...
+    for clause in turns:
+        shared = len(claims.words & clause.words)
+        if clause.polarity - claims.polarity and shared >= max(
+            2, REVERSED_CLAUSE * len(clause.words)
+        ):
+            return False
+    # ...and each turned clause of the sentence has a clause of the passage turned the same way
+    # on some of its words
+    return all(
+        any(
+            mine.polarity <= theirs.polarity
+            and len(mine.words & theirs.words) * 2 >= len(mine.words)
+            for theirs in turns
+        )
+        for mine in claims.turns
+    )
 
 
 @dataclass(frozen=True)
@@ -120,6 +189,7 @@ class Claims:
     names: frozenset[str]
     quotations: tuple[str, ...]
     polarity: frozenset[str]
+    turns: tuple[Clause, ...]  # its clauses that hold turning words
     words: frozenset[str]  # content words
 
 
@@ -132,6 +202,7 @@ def claims_of(text: str) -> Claims:
             q.strip(" ,.").casefold() for q in QUOTED.findall(normalise_for_matching(text))
         ),
         polarity=polarity_words(text),
+        turns=tuple(turned_clauses(text)),
     )
 
 
@@ -147,7 +218,7 @@ def is_supported_by(
         and claims.names <= source.words
         and all(quotation in source.text for quotation in claims.quotations)
         and claims.polarity <= source.polarity
-        and coverage(claims.words, source) >= COVERAGE
+        and coverage(claims, source) >= COVERAGE
     )
 
 

@@ -194,9 +194,17 @@ def starts_with_pronoun(sentence: str) -> bool:
     return bool(PRONOUN_START.match(sentence))
 
 
+def _expand_negations(text: str) -> str:
+    """ "won't" -> "will not", "can't" -> "can not", "wasn't" -> "was not" (lower case)."""
+    text = re.sub(r"\bwon[’']t\b", "will not", text)
+    text = re.sub(r"\bcan[’']t\b", "can not", text)
+    return re.sub(r"n[’']t\b", " not", text)
+
+
 def content_words(sentence: str) -> set[str]:
     """Lower-case words that carry meaning (no function words), numbers without separators."""
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", normalise_for_matching(sentence).casefold())
+    text = _expand_negations(normalise_for_matching(sentence).casefold())
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
     return {w.removesuffix("s") for w in re.findall(r"\w+", text) if w not in STOPWORDS}
 
 
@@ -219,7 +227,7 @@ POLARITY = {
 
 def polarity_words(text: str) -> frozenset[str]:
     """The turning words of a text, one form each; "didn't" and "won't" count as "not"."""
-    text = re.sub(r"n[’']t\b", " not", normalise_for_matching(text).casefold())
+    text = _expand_negations(normalise_for_matching(text).casefold())
     return frozenset(POLARITY[w] for w in re.findall(r"\w+", text) if w in POLARITY)
 
 

@@ -7,7 +7,10 @@ A source supports a sentence when all of these hold:
 2. every proper name of the sentence appears in the source;
 3. every quotation of the sentence is in the source word for word;
 4. every word of the sentence that turns a statement around ("not", "denied", "rejected",
-   "cancelled") is in the source too, so that the opposite claim in the same words fails;
+   "cancelled") is in the source too, so that the opposite claim in the same words fails; it
+   must be in the passage of rule 5, not merely somewhere else in the report; and that passage
+   may not have a clause on the same words with a turning word the sentence lacks ("Holt gave
+   the cost" against "Holt did not give the cost");
 5. one passage of the source (a sentence, or two adjacent ones) contains at least COVERAGE of
    the sentence's content words: the sentence says what that passage says, not merely something
    about the same names. A paraphrase (a language model's sentence) may instead show
@@ -61,11 +64,19 @@ def check_support(sentence: str, source_text: str, similarity: float | None = No
     turned = sorted(claims.polarity - source.polarity)
     if turned:
         return Verdict(False, f"says {', '.join(repr(w) for w in turned)}; the source does not")
-    covered = coverage(claims.words, source)
+    covered = coverage(claims, source)
+    closest = coverage(claims, source, turning=False)
+    if covered < COVERAGE <= closest:
+        if claims.polarity:
+            turning = ", ".join(repr(w) for w in sorted(claims.polarity))
+            return Verdict(False, f"says {turning}; the source's passage on it does not")
+        return Verdict(False, "the source's passage on it has a 'not' (or the like) it leaves out")
     if covered >= COVERAGE:
         return Verdict(True, f"{covered:.0%} of its content words in one passage")
+    # A sentence model hardly tells "did" from "did not": no paraphrase of a passage that says
+    # it the other way round.
     paraphrase = similarity is not None and similarity >= PARAPHRASE_SIMILARITY
-    if paraphrase and covered >= PARAPHRASE_COVERAGE:
+    if paraphrase and covered >= PARAPHRASE_COVERAGE and covered >= closest:
         return Verdict(
             True,
             f"a paraphrase: similarity {similarity:.2f}, "
