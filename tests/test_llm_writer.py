@@ -16,12 +16,13 @@ from collections.abc import Iterator
 import pytest
 from ferry import A, B, C
 from helpers import names, numbers
-from llmserver import Reply, parrot, scripted_llm
+from llmserver import FACT_LINE, Reply, parrot, scripted_llm
 
 from gazette.config import LLMSettings
 from gazette.llm import ChatClient, LLMUnavailable, completions_url, parse_json_object
 from gazette.records import WrittenArticle
-from gazette.write.llm_writer import write_with_llm
+from gazette.write.compose import plan_article
+from gazette.write.llm_writer import build_messages, write_with_llm
 
 SOURCES = {"a": A, "b": B, "c": C}
 
@@ -349,3 +350,15 @@ def test_every_decision_is_recorded(llm_article) -> None:
         published = {s.text for s in llm_article.body if s.kind == "fact"}
         finals = {d.final for d in llm_article.checks if d.section == "body"}
         assert published <= finals
+
+
+def test_every_fact_line_of_the_prompt_reads_as_number_sources_and_text(embedder) -> None:
+    # The ferry story has a disputed figure, whose line carries a note: the note must not run
+    # into the fact's text (a model would copy "cite only these" into the article).
+    plan = plan_article([A, B, C], embedder, 250)
+    assert any(fact.disagreement for fact in plan.chosen)
+    prompt = build_messages(plan, 250)[-1]["content"]
+    lines = FACT_LINE.findall(prompt)
+    assert [text for _, _, text in lines] == [fact.sentence.text for fact in plan.chosen]
+    for (_, sources, _), fact in zip(lines, plan.chosen, strict=True):
+        assert [int(s) - 1 for s in sources.split(",")] == sorted(fact.supporters)
