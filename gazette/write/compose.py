@@ -115,8 +115,7 @@ def _gather(sources: list[SourceArticle], embedder: Embedder) -> _Material:
     encoded = embedder.encode([s.text for s in sentences] + [s.title for s in originals])
     vectors, title_vectors = encoded[: len(sentences)], encoded[len(sentences) :]
     facts_by_source = [
-        describe_source(i, rows_by_source[i], s.text, split_by_source[i])
-        for i, s in enumerate(originals)
+        describe_source(i, rows_by_source[i], s.text) for i, s in enumerate(originals)
     ]
     return _Material(
         originals, sentences, facts_by_source, vectors @ vectors.T, vectors, title_vectors

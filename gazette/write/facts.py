@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -107,27 +108,28 @@ class Fact:
     score: float = 0.0
 
 
-def describe_source(
-    index: int, rows: list[int], text: str, sentences: list[str] | None = None
-) -> SourceFacts:
-    """What a source states; `sentences` are its sentences when already split."""
+def describe_source(index: int, rows: list[int], text: str) -> SourceFacts:
+    """What a source states (read once per text: a story is written again as reports join)."""
+    return SourceFacts(index, rows, *_statements(text))
+
+
+@lru_cache(maxsize=2048)
+def _statements(text: str) -> tuple:
     normalised = normalise_for_matching(text)
-    sentences = split_sentences(text) if sentences is None else sentences
+    sentences = split_sentences(text)
     own = [content_words(s) for s in sentences]
     turning = [polarity_words(s) for s in sentences]
     turns = [turned_clauses(s) for s in sentences]
-    return SourceFacts(
-        index=index,
-        rows=rows,
-        figure_values={f.value for f in figures(normalised)},
-        words=_words(normalised),
-        text=normalised.casefold(),
-        polarity=polarity_words(normalised),
-        passages=[*own, *(a | b for a, b in itertools.pairwise(own))],
+    return (
+        {f.value for f in figures(normalised)},
+        _words(normalised),
+        normalised.casefold(),
+        polarity_words(normalised),
+        [*own, *(a | b for a, b in itertools.pairwise(own))],
         # two sentences together turn a claim around only if both do: a "not" in the sentence
         # next door does not deny what this one says
-        passage_polarity=[*turning, *(a & b for a, b in itertools.pairwise(turning))],
-        passage_turns=[*turns, *(a + b for a, b in itertools.pairwise(turns))],
+        [*turning, *(a & b for a, b in itertools.pairwise(turning))],
+        [*turns, *(a + b for a, b in itertools.pairwise(turns))],
     )
 
 
@@ -193,7 +195,9 @@ class Claims:
     words: frozenset[str]  # content words
 
 
+@lru_cache(maxsize=65536)
 def claims_of(text: str) -> Claims:
+    """What a sentence claims (remembered: a story's sentences are read again at each version)."""
     return Claims(
         words=frozenset(content_words(text)),
         figure_values=frozenset(f.value for f in figures(text)),

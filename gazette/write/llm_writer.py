@@ -89,9 +89,7 @@ def build_messages(plan: Plan, max_words: int) -> list[dict[str, str]]:
     lines += ["", "Facts, in news order:"]
     for number, fact in enumerate(plan.chosen, start=1):
         cited = ", ".join(str(i + 1) for i in sorted(fact.supporters))
-        note = " (other sources give another figure; cite only these)" * bool(
-            fact.disagreement
-        )
+        note = " (other sources give another figure; cite only these)" * bool(fact.disagreement)
         lines.append(f"F{number} (sources {cited}){note}: {fact.sentence.text}")
     quotes = _source_quotes(plan.originals)
     if quotes:

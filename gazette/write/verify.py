@@ -28,9 +28,8 @@ supported", never towards inventing support; and a reversal in words rule 4 does
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from gazette.write.facts import COVERAGE, SourceFacts, claims_of, coverage, describe_source
+from gazette.write.facts import COVERAGE, claims_of, coverage, describe_source
 
 PARAPHRASE_SIMILARITY = 0.70
 PARAPHRASE_COVERAGE = 0.4
@@ -42,16 +41,11 @@ class Verdict:
     reason: str
 
 
-@lru_cache(maxsize=512)
-def _read(source_text: str) -> SourceFacts:
-    return describe_source(0, [], source_text)
-
-
 def check_support(sentence: str, source_text: str, similarity: float | None = None) -> Verdict:
     """Whether `source_text` supports `sentence`, and why (or why not) in words. `similarity` is
     the sentence's closest embedding similarity to a sentence of the source, when known."""
     claims = claims_of(sentence)
-    source = _read(source_text)
+    source = describe_source(0, [], source_text)
     missing_figures = sorted(claims.figure_values - source.figure_values)
     if missing_figures:
         return Verdict(False, f"figure {', '.join(missing_figures)} not in the source")
