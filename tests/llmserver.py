@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from webserver import send
+from webserver import listening, send
 
 FACT_LINE = re.compile(r"^F(\d+) \(sources ([\d, ]+)\)[^:]*: (.*)$", re.MULTILINE)
 QUOTE_LINE = re.compile(r'^\(source (\d+)\) (.+?): "(.*)"$', re.MULTILINE)
@@ -126,12 +126,5 @@ def scripted_llm(script: list[Reply]) -> Iterator[tuple[str, ChatLog]]:
             with suppress(BrokenPipeError, ConnectionResetError):
                 send(self, reply.status, payload, Content_Type="application/json", **reply.headers)
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/v1", log
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with listening(Handler) as url:
+        yield f"{url}/v1", log

@@ -66,6 +66,20 @@ def gzip_bomb(size: int) -> bytes:
 
 
 @contextmanager
+def listening(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A threaded server on a free port of 127.0.0.1 for the handler; yields its base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@contextmanager
 def serve(routes: dict[str, Route]) -> Iterator[tuple[str, ServerLog]]:
     """Serve `routes` (path -> function); unknown paths get 404. Yields (base URL, log)."""
     log = ServerLog()
@@ -94,12 +108,5 @@ def serve(routes: dict[str, Route]) -> Iterator[tuple[str, ServerLog]]:
                 with log.lock:
                     log.in_flight -= 1
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", log
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with listening(Handler) as url:
+        yield url, log
