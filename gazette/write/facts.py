@@ -20,6 +20,7 @@ different values for a figure of the same kind ("12,000 people" against "9,500 p
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -110,26 +111,28 @@ class Fact:
 
 def describe_source(index: int, rows: list[int], text: str) -> SourceFacts:
     """What a source states (read once per text: a story is written again as reports join)."""
-    return SourceFacts(index, rows, *_statements(text))
+    return dataclasses.replace(_read_source(text), index=index, rows=rows)
 
 
 @lru_cache(maxsize=2048)
-def _statements(text: str) -> tuple:
+def _read_source(text: str) -> SourceFacts:
     normalised = normalise_for_matching(text)
     sentences = split_sentences(text)
     own = [content_words(s) for s in sentences]
     turning = [polarity_words(s) for s in sentences]
     turns = [turned_clauses(s) for s in sentences]
-    return (
-        {f.value for f in figures(normalised)},
-        _words(normalised),
-        normalised.casefold(),
-        polarity_words(normalised),
-        [*own, *(a | b for a, b in itertools.pairwise(own))],
+    return SourceFacts(
+        index=0,
+        rows=[],
+        figure_values={f.value for f in figures(normalised)},
+        words=_words(normalised),
+        text=normalised.casefold(),
+        polarity=polarity_words(normalised),
+        passages=[*own, *(a | b for a, b in itertools.pairwise(own))],
         # two sentences together turn a claim around only if both do: a "not" in the sentence
         # next door does not deny what this one says
-        [*turning, *(a & b for a, b in itertools.pairwise(turning))],
-        [*turns, *(a + b for a, b in itertools.pairwise(turns))],
+        passage_polarity=[*turning, *(a & b for a, b in itertools.pairwise(turning))],
+        passage_turns=[*turns, *(a + b for a, b in itertools.pairwise(turns))],
     )
 
 
