@@ -331,3 +331,16 @@ class AdSlot(Base):
     placement: Mapped[str] = mapped_column(String(16))
     html: Mapped[str] = mapped_column(Text, default="")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Memo(Base):
+    """Something worked out from a text and kept so that later runs need not work it out again
+    (a sentence's vector, a report's sentences). It is addressed by a hash of the text it was
+    worked out from, so it never goes stale: a changed text simply has another key."""
+
+    __tablename__ = "memos"
+
+    kind: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -111,11 +111,11 @@ class Fact:
 
 def describe_source(index: int, rows: list[int], text: str) -> SourceFacts:
     """What a source states (read once per text: a story is written again as reports join)."""
-    return dataclasses.replace(_read_source(text), index=index, rows=rows)
+    return dataclasses.replace(read_source(text), index=index, rows=rows)
 
 
 @lru_cache(maxsize=2048)
-def _read_source(text: str) -> SourceFacts:
+def read_source(text: str) -> SourceFacts:
     normalised = normalise_for_matching(text)
     sentences = split_sentences(text)
     own = [content_words(s) for s in sentences]

@@ -43,6 +43,8 @@ TITLES = {
 PRONOUNS = {"he", "she", "they"}
 
 QUOTE_THEN_SPEAKER = re.compile(QUOTE + r",?\s+(?P<after>[^\"“”]{0,120})")
+# Sentences without a quotation mark cannot hold a quote: the patterns are not tried on them.
+QUOTE_MARK = re.compile(r"[\"“”]")
 SPEAKER_THEN_QUOTE = re.compile(
     r"(?P<before>[^\"“”.]{0,120}?)\s" + SAY + r"[^\"“”]{0,40}?[:,]\s*" + QUOTE
 )
@@ -104,6 +106,8 @@ def find_quotes(text: str) -> list[FoundQuote]:
     found: list[FoundQuote] = []
     sentences = split_sentences(text)
     for index, sentence in enumerate(sentences):
+        if not QUOTE_MARK.search(sentence):
+            continue
         for pattern in (QUOTE_THEN_SPEAKER, SPEAKER_THEN_QUOTE):
             for match in pattern.finditer(sentence):
                 quote = match.group("quote").strip().rstrip(",").strip()

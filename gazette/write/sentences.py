@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 import pysbd
@@ -154,15 +156,48 @@ def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False)
 
 
+class _SplitMemory:
+    """Splits already made, newest kept. pysbd takes about 12 ms for an article, and a source is
+    read more than once (for facts, quotations and tags, and again at every new version of its
+    story); the write stage also hands in the splits that earlier runs stored."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._known: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> tuple[str, ...] | None:
+        with self._lock:
+            found = self._known.get(text)
+            if found is not None:
+                self._known.move_to_end(text)
+            return found
+
+    def add(self, text: str, sentences: tuple[str, ...]) -> None:
+        with self._lock:
+            self._known[text] = sentences
+            self._known.move_to_end(text)
+            while len(self._known) > self.size:
+                self._known.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._known.clear()
+
+
+splits = _SplitMemory(size=4096)
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a text, paragraph by paragraph; pysbd handles abbreviations and decimals."""
-    return list(_split(text))
+    known = splits.get(text)
+    if known is None:
+        known = _split(text)
+        splits.add(text, known)
+    return list(known)
 
 
-@lru_cache(maxsize=4096)
 def _split(text: str) -> tuple[str, ...]:
-    """pysbd takes about 25 ms for an article, and the writer reads each source more than once
-    (for facts, for quotations, and again for every new version of its story)."""
     sentences = []
     for paragraph in text.split("\n"):
         paragraph = paragraph.strip()

@@ -26,6 +26,7 @@ from gazette.llm import ChatClient
 from gazette.records import CitedSentence, SourceArticle, WrittenArticle, slugify
 from gazette.write.compose import write_article
 from gazette.write.llm_writer import write_with_llm
+from gazette.write.memory import StoredEmbedder, forget_old, stored_splits
 
 
 @dataclass
@@ -100,7 +101,8 @@ class StoryWriter:
 
 
 def write_pending(session: Session, embedder: Embedder, settings: WriteSettings) -> WriteReport:
-    writer = StoryWriter(embedder, settings)
+    forget_old(session)
+    writer = StoryWriter(StoredEmbedder(session, embedder), settings)
     try:
         return _write_stories(session, writer)
     finally:
@@ -115,8 +117,10 @@ def _write_stories(session: Session, writer: StoryWriter) -> WriteReport:
         .order_by(Story.id)
     )
     for story in stories:
+        sources = story_sources(session, story.id)
         try:
-            written = writer.write(story_sources(session, story.id))
+            with stored_splits(session, [source.text for source in sources]):
+                written = writer.write(sources)
         except InputError as exc:
             report.errors[story.id] = str(exc)
             continue
