@@ -82,6 +82,9 @@ def test_a_report_that_no_longer_fits_moves_to_a_story_of_its_own(
         assert moved.story_id != story_id
         assert moved.reason.startswith(f"left story {story_id}")
         assert members(session, moved.story_id) == {stray.id}
+        # the new story's times are its report's, not the moment it was made
+        new_story = session.get(Story, moved.story_id)
+        assert new_story.first_report_at == new_story.last_report_at == stray.published_at
 
 
 REMATCH = [

@@ -152,7 +152,7 @@ def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
     for departure in clusterer.departures:
         member = session.get(StoryMember, int(departure.item_id))
         member.story_id, member.reason = departure.new_story, departure.reason
-        _refresh_stories(session, {departure.old_story})
+        _refresh_stories(session, {departure.old_story, departure.new_story})
     for merge in clusterer.merges:
         session.execute(
             update(StoryMember)

@@ -2,10 +2,10 @@
 
 Reading a report (splitting it into sentences, embedding every sentence) costs far more than
 writing the article: about 0.15 s for a full-length report, against under 0.1 s for writing a
-whole ten-source story from reports already read. A report is read once, when it first joins a story, and what was read is stored as memos
-(`gazette.db.memo`), so every later version of the story, in this process or another, starts
-from it. Vectors are stored exactly as the model gave them, so an article written from stored
-vectors is the article written from fresh ones.
+whole ten-source story from reports already read. A report is read once, when it first joins a
+story, and what was read is stored as memos (`gazette.db.memo`), so every later version of the
+story, in this process or another, starts from it. Vectors are stored exactly as the model gave
+them, so an article written from stored vectors is the article written from fresh ones.
 """
 
 from __future__ import annotations
