@@ -37,7 +37,7 @@ from gazette.write.facts import (
     find_disagreement,
 )
 from gazette.write.headline import clean_headline, is_news_headline
-from gazette.write.quotes import find_quotes, quote_key
+from gazette.write.quotes import FoundQuote, find_quotes, quote_key
 from gazette.write.sentences import (
     content_words,
     is_usable,
@@ -250,14 +250,16 @@ def _summary(chosen: list[Fact], body: list[CitedSentence]) -> list[CitedSentenc
     ]
 
 
-def pick_quote(originals: list[SourceArticle], refs: References) -> Quote | None:
+def source_quotes(originals: list[SourceArticle]) -> list[tuple[int, FoundQuote]]:
+    """Every attributed quotation of the sources, with the index of the source that has it."""
+    return [(index, q) for index, s in enumerate(originals) for q in find_quotes(s.text)]
+
+
+def pick_quote(quotes: list[tuple[int, FoundQuote]], refs: References) -> Quote | None:
     """The direct quote carried by the most sources, verbatim, with its most complete speaker."""
     occurrences: dict[str, list[tuple[int, str, str]]] = {}
-    for index, source in enumerate(originals):
-        for found in find_quotes(source.text):
-            occurrences.setdefault(quote_key(found.text), []).append(
-                (index, found.text, found.speaker)
-            )
+    for index, found in quotes:
+        occurrences.setdefault(quote_key(found.text), []).append((index, found.text, found.speaker))
     if not occurrences:
         return None
     best = max(
@@ -295,6 +297,7 @@ class Plan:
 
     material: _Material
     chosen: list[Fact]
+    quotes: list[tuple[int, FoundQuote]]  # the sources' attributed quotations (source index)
 
     @property
     def originals(self) -> list[SourceArticle]:
@@ -305,13 +308,13 @@ def plan_article(sources: list[SourceArticle], embedder: Embedder, max_words: in
     material = _gather(sources, embedder)
     facts = build_facts(material.sentences, material.facts_by_source, material.similarity)
     _score(facts, material)
-    return Plan(material, _select(facts, material, max_words))
+    return Plan(material, _select(facts, material, max_words), source_quotes(material.originals))
 
 
 def extractive_article(plan: Plan) -> WrittenArticle:
     refs = References(plan.originals)
     body = _body(plan.chosen, refs)
-    quote = pick_quote(plan.originals, refs)  # may add a reference, so before the list is made
+    quote = pick_quote(plan.quotes, refs)  # may add a reference, so before the list is made
     return WrittenArticle(
         headline=pick_headline(plan.material, plan.chosen),
         summary=_summary(plan.chosen, body),

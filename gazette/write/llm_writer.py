@@ -45,7 +45,7 @@ from gazette.write.compose import (
     summary_facts,
 )
 from gazette.write.facts import Fact, claims_of
-from gazette.write.quotes import FoundQuote, find_quotes, quote_key
+from gazette.write.quotes import quote_key
 from gazette.write.verify import Verdict, check_support
 
 MARKERS = re.compile(r"\s*\[(\d+)\]")
@@ -91,10 +91,9 @@ def build_messages(plan: Plan, max_words: int) -> list[dict[str, str]]:
         cited = ", ".join(str(i + 1) for i in sorted(fact.supporters))
         note = " (other sources give another figure; cite only these)" * bool(fact.disagreement)
         lines.append(f"F{number} (sources {cited}){note}: {fact.sentence.text}")
-    quotes = _source_quotes(plan.originals)
-    if quotes:
+    if plan.quotes:
         lines += ["", "Quotes:"]
-        for index, found in quotes:
+        for index, found in plan.quotes:
             lines.append(f'(source {index + 1}) {found.speaker}: "{found.text}"')
     lines += [
         "",
@@ -207,10 +206,6 @@ def _read_proposal(item: Any, plan: Plan) -> Proposal:
     )
 
 
-def _source_quotes(originals: list[SourceArticle]) -> list[tuple[int, FoundQuote]]:
-    return [(index, q) for index, s in enumerate(originals) for q in find_quotes(s.text)]
-
-
 class _Checker:
     """Checks the answer's pieces against the plan's sources, numbering references as it goes."""
 
@@ -309,14 +304,12 @@ class _Checker:
     def quote(self, proposed: Any) -> Quote | None:
         """The model's quote if a source carries it word for word with that speaker."""
         if not isinstance(proposed, dict) or not str(proposed.get("text") or "").strip():
-            return pick_quote(self.plan.originals, self.refs)
+            return pick_quote(self.plan.quotes, self.refs)
         text = str(proposed.get("text")).strip()
         speaker = str(proposed.get("speaker") or "").strip()
         shown = tuple(_ints(proposed.get("source")))
         key = quote_key(text)
-        matches = [
-            (i, q) for i, q in _source_quotes(self.plan.originals) if quote_key(q.text) == key
-        ]
+        matches = [(i, q) for i, q in self.plan.quotes if quote_key(q.text) == key]
         same_speaker = [(i, q) for i, q in matches if _same_person(speaker, q.speaker)]
         if same_speaker:
             preferred = [m for m in same_speaker if m[0] + 1 in shown] or same_speaker
@@ -334,7 +327,7 @@ class _Checker:
             if matches
             else "not a quotation of any source word for word"
         )
-        fallback = pick_quote(self.plan.originals, self.refs)
+        fallback = pick_quote(self.plan.quotes, self.refs)
         self.decisions.append(
             CheckDecision(
                 "quote",
