@@ -112,8 +112,7 @@ class ChatClient:
                 reason = str(retry)
                 if attempt < self.settings.retries:
                     time.sleep(self._backoff(attempt, retry.wait))
-        self._down_until = time.monotonic() + self.settings.down_seconds
-        self._down_reason = reason
+        self._mark_down(reason)
         tries = self.settings.retries + 1
         raise LLMUnavailable(f"{self.url}: {reason} ({tries} attempt{'s' * (tries > 1)})")
 
@@ -129,8 +128,7 @@ class ChatClient:
             raise _Retry(f"HTTP {response.status_code}", wait)
         if response.status_code != 200:
             # A wrong key, model name or address: retrying will not help.
-            self._down_until = time.monotonic() + self.settings.down_seconds
-            self._down_reason = f"HTTP {response.status_code}"
+            self._mark_down(f"HTTP {response.status_code}")
             raise LLMUnavailable(
                 f"{self.url}: HTTP {response.status_code}: {response.text[:200].strip()}"
             )
@@ -140,6 +138,11 @@ class ChatClient:
             return parse_json_object(content or ""), str(body.get("model") or payload["model"])
         except (ValueError, KeyError, IndexError, TypeError) as exc:
             raise _Retry(f"answer unusable: {exc}") from exc
+
+    def _mark_down(self, reason: str) -> None:
+        """No request is made for `down_seconds`: stories are written without the model."""
+        self._down_until = time.monotonic() + self.settings.down_seconds
+        self._down_reason = reason
 
     def _respect_rate_limit(self) -> None:
         per_minute = self.settings.requests_per_minute
