@@ -74,6 +74,13 @@ def database(sqlite_url: str) -> Database:
     return database
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def each_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
+    """Each kind of database in turn: a SQLite file of the test's own, then the PostgreSQL
+    schema of the session."""
+    return sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh schema in the machine's PostgreSQL, dropped afterwards.

@@ -6,7 +6,6 @@ creates tables from the models and fail on a user's upgraded database; this catc
 
 from __future__ import annotations
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -21,12 +20,8 @@ def differences(database: Database) -> list:
         return compare_metadata(context, Base.metadata)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_migrated_schema_matches_the_models(
-    backend: str, sqlite_url: str, request: pytest.FixtureRequest
-) -> None:
-    url = sqlite_url if backend == "sqlite" else request.getfixturevalue("postgres_url")
-    database = Database(url)
+def test_migrated_schema_matches_the_models(each_database_url: str) -> None:
+    database = Database(each_database_url)
     database.migrate()
     try:
         assert differences(database) == []

@@ -39,10 +39,9 @@ class CountingEmbedder:
         return self.inner.encode(texts)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_database(request: pytest.FixtureRequest, sqlite_url: str) -> Database:
-    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    database = Database(url)
+@pytest.fixture
+def any_database(each_database_url: str) -> Database:
+    database = Database(each_database_url)
     database.migrate()
     with database.transaction() as session:
         session.execute(Memo.__table__.delete())
