@@ -9,11 +9,25 @@ import unicodedata
 import lxml.html
 
 _SPACES = re.compile(r"\s+")
+# Where and when a report was filed, before its first sentence: "PORT CALDER (CWS) - ",
+# "TEHRAN, Aug. 11 (MNA) – ". Every report an agency files that day starts the same way.
+# A place in capitals, then a date or region after a comma and/or an agency in brackets, then a
+# dash: "NATO - Russia talks" has neither, and keeps its first word.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]{1,40}?"
+    r"(?:,\s*[A-Za-z0-9 .,]{1,30}?(?:\s*\([A-Za-z .]+\))?|\s*\([A-Za-z .]+\))"
+    r"\s*[-–—]+\s+"
+)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 
 
 def collapse_spaces(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
+
+
+def strip_dateline(text: str) -> str:
+    """The text without a dateline at its start; what remains is a substring of the original."""
+    return _DATELINE.sub("", text, count=1)
 
 
 def html_to_text(fragment: str) -> str:

@@ -346,3 +346,18 @@ def test_one_shared_name_does_not_carry_a_different_happening_into_a_story() -> 
     )
     assert other.created and other.story_id != first.story_id
     assert "names 1.00" in other.reason  # the names alone would have been a perfect match
+
+
+def test_an_agency_dateline_is_not_evidence_of_one_event() -> None:
+    """Every report an agency files on a day opens "TEHRAN, Aug. 11 (MNA) –": the place, the
+    date and the agency say nothing about what happened, and two unrelated reports stay apart."""
+    first = profile(
+        "Minister receives envoy",
+        "TEHRAN, Aug. 11 (MNA) – The foreign minister received the Pakistani envoy for talks.",
+    )
+    second = profile(
+        "Flotilla sets sail",
+        "TEHRAN, Aug. 11 (MNA) – A flotilla of eleven boats set sail towards Gaza with aid.",
+    )
+    assert not {"tehran", "11", "mna", "aug"} & (first.names.keys() | second.names.keys())
+    assert not first.salient & second.salient

@@ -31,6 +31,7 @@ from itertools import repeat
 
 from wordfreq import zipf_frequency
 
+from gazette.text import strip_dateline
 from gazette.write.sentences import STOPWORDS
 
 # Words beyond this many are not read: the lead and body of a news report name its event early.
@@ -107,9 +108,10 @@ def _tokens(text: str) -> tuple[list[str], set[int]]:
 
 
 def profile(title: str, text: str) -> Profile:
-    """The lexical profile of a report from its title and text (either may be empty)."""
+    """The lexical profile of a report from its title and text (either may be empty). A dateline
+    is left out: the place, date and agency it names are shared by unrelated reports."""
     title_tokens, title_starts = _tokens(title)
-    body_tokens, body_starts = _tokens(text)
+    body_tokens, body_starts = _tokens(strip_dateline(text))
     body_names = _names(body_tokens, body_starts)
     known = set(body_names)
     # A name also counts where it starts a sentence, once the text has shown it is a name.

@@ -18,11 +18,13 @@ from gazette.db.models import Document, DocumentStatus, Story, StoryMember, Stor
 from gazette.embedding import Embedder, from_bytes, to_bytes
 from gazette.language import language_of
 from gazette.records import Assignment, ClusterItem
+from gazette.text import strip_dateline
 
 
 def embedding_text(title: str, text: str, lead_words: int) -> str:
-    """What the clusterer compares: the title and the first words of the text (the lead)."""
-    lead = " ".join(text.split()[:lead_words])
+    """What the clusterer compares: the title and the first words of the text (the lead), without
+    a dateline (see gazette.cluster.signals.profile)."""
+    lead = " ".join(strip_dateline(text).split()[:lead_words])
     title = title.strip()
     if not title:
         return lead

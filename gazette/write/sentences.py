@@ -9,13 +9,9 @@ from functools import lru_cache
 
 import pysbd
 
-from gazette.text import collapse_spaces, normalise_for_matching
+from gazette.text import collapse_spaces, normalise_for_matching, strip_dateline
 
 MIN_WORDS, MAX_WORDS = 5, 70
-# "PORT CALDER (CWS) - " and the like: where the report was filed, not part of the sentence.
-DATELINE = re.compile(
-    r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Za-z .]+)?(?:\s*\([A-Za-z .]+\))?\s*[-–—]+\s+"
-)
 # Openers that only connect a sentence to its neighbours in the original article.
 CONNECTIVES = re.compile(r"^(?:Meanwhile|However|Separately|In a separate development|Also),\s+")
 PRONOUN_START = re.compile(r"^(?:It|He|She|They|This|These|That|Those|His|Her|Their|Its)\b")
@@ -208,7 +204,7 @@ def _split(text: str) -> tuple[str, ...]:
 
 def trim_sentence(sentence: str) -> str:
     """Remove a dateline or a connective opener; what remains is a substring of the original."""
-    trimmed = DATELINE.sub("", sentence, count=1)
+    trimmed = strip_dateline(sentence)
     trimmed = CONNECTIVES.sub("", trimmed, count=1)
     if trimmed != sentence and trimmed:
         trimmed = trimmed[0].upper() + trimmed[1:]
