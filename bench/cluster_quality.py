@@ -205,7 +205,7 @@ def measure(
     ordered = sorted(items, key=lambda item: item.published)
     started = time.perf_counter()
     ordered = [with_language(item, settings.language) for item in ordered]
-    profiles = [profile(item.title, item.text) for item in ordered]
+    profiles = [profile(item.title, item.text, item.language) for item in ordered]
     profile_seconds = time.perf_counter() - started
     ordered_vectors = replay.encode(
         [embedding_text(i.title, i.text, settings.lead_words) for i in ordered]

@@ -6,7 +6,9 @@ report of the same event are two stories (translation across languages is out of
 language comes from the page (`<html lang>`, the feed, the source's setting) when it says;
 otherwise `py3langid`, whose model ships inside the package, guesses it from the text. A guess is
 only trusted on enough words and with high confidence: a headline like "Klitschko beats Rahman"
-is all names, and the site's language is the better answer for it.
+is all names, and the site's language is the better answer for it. A text written mostly in
+another script than the Latin alphabet is another language whatever its length: a Hindi
+headline is not English, so the guess is taken at a lower confidence and on a few words.
 """
 
 from __future__ import annotations
@@ -16,10 +18,14 @@ from functools import lru_cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from gazette.text import mostly_latin
+
 # Fewer words than this are mostly names: too few to tell a language by.
 MIN_WORDS = 12
 # A guess below this probability is no guess.
 MIN_CONFIDENCE = 0.95
+# For text mostly outside the Latin alphabet, where the script already rules most languages out.
+OTHER_SCRIPT_CONFIDENCE = 0.5
 # What the guess reads: a hundred words tell a language, and the lead has them.
 READ_CHARS = 600
 _CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
@@ -40,10 +46,12 @@ def normalise_code(declared: str | None) -> str | None:
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the text's language, or None when the text cannot tell."""
     sample = text[:READ_CHARS]
-    if len(sample.split()) < MIN_WORDS:
+    other_script = not mostly_latin(sample)
+    if len(sample.split()) < MIN_WORDS and not other_script:
         return None
     code, probability = _identifier().classify(sample)
-    return code if probability >= MIN_CONFIDENCE else None
+    needed = OTHER_SCRIPT_CONFIDENCE if other_script else MIN_CONFIDENCE
+    return code if probability >= needed else None
 
 
 def language_of(declared: str | None, title: str, text: str, default: str) -> str:

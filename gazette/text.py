@@ -30,6 +30,13 @@ def strip_dateline(text: str) -> str:
     return _DATELINE.sub("", text, count=1)
 
 
+def mostly_latin(text: str) -> bool:
+    """Whether most of the text's letters are Latin (accented ones too); True with no letters."""
+    letters = [char for char in text if char.isalpha()]
+    latin = sum(1 for char in letters if unicodedata.name(char, "").startswith("LATIN"))
+    return latin * 2 >= len(letters)
+
+
 def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment (feed summaries often carry markup)."""
     if "<" not in fragment:

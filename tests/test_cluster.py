@@ -218,11 +218,41 @@ def test_a_report_in_another_language_never_joins_a_story_in_this_one() -> None:
     base = unit(1, 0, 0)
     english = add(c, item("en", title="Marek beats Pell", text=KLITSCHKO_RAHMAN), base)
     french = ClusterItem("fr", "Marek bat Pell", FRENCH_REPORT, START, language="fr")
-    first = c.assign(french, base, profile(french.title, french.text))
+    first = c.assign(french, base, profile(french.title, french.text, "fr"))
     again = ClusterItem("fr2", "Marek garde son titre", FRENCH_REPORT, START, language="fr")
-    second = c.assign(again, base, profile(again.title, again.text))
+    second = c.assign(again, base, profile(again.title, again.text, "fr"))
     assert first.created and first.story_id != english.story_id
     assert second.story_id == first.story_id
+
+
+# Hindi headlines written for the tests: heavy rain floods Mumbai's roads (twice, in other
+# words), and the stock market falls.
+MUMBAI_RAIN = "मुंबई में भारी बारिश से सड़कें जलमग्न, लोकल ट्रेनें रुकीं"
+MUMBAI_RAIN_AGAIN = "भारी बारिश के बाद मुंबई की सड़कें जलमग्न, लोकल ट्रेन सेवा ठप"
+MARKET_FALL = "शेयर बाजार में बड़ी गिरावट, सेंसेक्स 800 अंक टूटा"
+
+
+def test_words_of_a_script_with_vowel_signs_stay_whole() -> None:
+    """Devanagari vowel signs are combining marks: a word must not break at each of them."""
+    words = profile(MUMBAI_RAIN, "", "hi").vocabulary
+    assert {"मुंबई", "बारिश", "सड़कें", "जलमग्न"} <= words
+
+
+def test_reports_in_a_script_the_model_does_not_read_are_compared_by_their_words() -> None:
+    """The English embedding model scores any two Hindi headlines as close: a headline about
+    another happening stays apart even at cosine 0.9, and one about the same happening joins."""
+    c = clusterer()
+    base = unit(1, 0, 0)
+
+    def hindi(key: str, title: str, vector: np.ndarray):
+        report = ClusterItem(key, title, "", START, language="hi")
+        return c.assign(report, vector, profile(title, "", "hi"))
+
+    rain = hindi("rain", MUMBAI_RAIN, base)
+    market = hindi("market", MARKET_FALL, with_similarity(base, 0.9))
+    again = hindi("again", MUMBAI_RAIN_AGAIN, with_similarity(base, 0.9))
+    assert market.created and market.story_id != rain.story_id
+    assert again.story_id == rain.story_id
 
 
 def test_cluster_batch_settles_each_items_language(embedder) -> None:

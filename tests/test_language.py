@@ -41,3 +41,10 @@ def test_declared_codes_are_normalised_to_the_primary_subtag(declared: str, code
 def test_a_declared_language_wins_over_detection() -> None:
     assert language_of("de", "", ENGLISH, "en") == "de"
     assert language_of(None, "", FRENCH, "en") == "fr"
+
+
+def test_a_short_headline_in_another_script_is_not_taken_for_english() -> None:
+    """Too few words for the Latin-alphabet rule, but Devanagari is no English."""
+    headline = "नौकरी गई तो दो साल के बेटे को लेकर दफ्तर पहुंचा पिता"
+    assert detect_language(headline) == "hi"
+    assert language_of(None, headline, "", "en") == "hi"

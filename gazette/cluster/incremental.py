@@ -48,6 +48,11 @@ from gazette.records import Assignment, ClusterItem
 
 EMBEDDING_WEIGHT = 0.5
 WORDS_WEIGHT = 0.5
+# The bundled embedding model (all-MiniLM-L6-v2) reads English word pieces: between two texts in
+# another script (Devanagari, Arabic, Cyrillic...) its cosine is high whatever they say. Stories
+# in such scripts are compared by their words and names alone, and the shortlist by embedding is
+# widened for them. Other languages in the Latin alphabet share enough names and word pieces.
+WIDE_SHORTLIST = 16
 NAMES_WEIGHT = 0.5
 CONFLICT_WEIGHT = 0.2
 SHORTLIST = 4
@@ -132,6 +137,8 @@ class ActiveStory:
     members: list[Member] = field(default_factory=list)
     # The language of its first report: a story never mixes languages (see gazette.language).
     language: str | None = None
+    # Whether its first report is in the Latin alphabet, which the embedding model reads.
+    latin: bool = True
     # The first story of the thread this story continues, if it continues one.
     thread: int | None = None
     vector_sum: np.ndarray | None = None
@@ -156,7 +163,8 @@ class ActiveStory:
         """Add a report, keeping |sum|^2 current: |S + v|^2 = |S|^2 + 2 v.S + |v|^2."""
         profile = member.profile
         self._cached.clear()
-        self.language = self.language or member.language
+        if not self.members:
+            self.language, self.latin = member.language, profile.latin
         if self.vector_sum is None:
             self.vector_sum = member.vector.copy()
             self.squares = [1.0, 0.0, 0.0]
@@ -213,7 +221,21 @@ class ActiveStory:
         # Each report adds its own |v|^2 (1, or 0 for an empty profile) to |sum|^2.
         pairs = n * (n - 1)
         embedding, words, names = ((sq - c) / pairs for sq, c in zip(squares, counts, strict=True))
-        return _evidence(embedding, words, names, 0.0, [], bool(self.name_sum)).score
+        return self._evidence(embedding, words, names, 0.0, [], bool(self.name_sum)).score
+
+    def _evidence(
+        self,
+        embedding: float,
+        words: float,
+        names: float,
+        conflict: float,
+        shared: list[str],
+        has_names: bool,
+    ) -> Evidence:
+        """`_evidence`, without the embedding where the model does not read the script."""
+        if not self.latin:
+            embedding = words
+        return _evidence(embedding, words, names, conflict, shared, has_names)
 
     def core_names(self, without: Member | None = None) -> set[str]:
         """Salient names that at least half of the story's reports share."""
@@ -250,7 +272,7 @@ class ActiveStory:
             profile.salient & self.salient.keys(), key=lambda name: -self.salient[name]
         )[:5]
         has_names = bool(profile.names) and bool(self.name_sum)
-        return _evidence(embedding, words, names, conflict, shared, has_names)
+        return self._evidence(embedding, words, names, conflict, shared, has_names)
 
     def evidence_against(self, other: ActiveStory) -> Evidence:
         """How well two stories fit together: average linkage over all pairs of reports."""
@@ -261,7 +283,8 @@ class ActiveStory:
         mine, theirs = self.core_names(), other.core_names()
         conflict = _conflict(mine, other.vocabulary, theirs, self.vocabulary)
         has_names = bool(self.name_sum) and bool(other.name_sum)
-        return _evidence(embedding, words, names, conflict, sorted(mine & theirs)[:5], has_names)
+        shared = sorted(mine & theirs)[:5]
+        return self._evidence(embedding, words, names, conflict, shared, has_names)
 
 
 def _hours(moment: datetime, story: ActiveStory) -> float:
@@ -459,7 +482,8 @@ class IncrementalClusterer:
 
         self._assigned_since_typical += 1
         scored = []
-        for story in self._closest(vector, item.published, member.language, SHORTLIST):
+        shortlist = SHORTLIST if profile.latin else WIDE_SHORTLIST
+        for story in self._closest(vector, item.published, member.language, shortlist):
             evidence = story.evidence(vector, profile).later_by(_hours(item.published, story))
             required = self.required_score(story, self.threshold)
             scored.append((evidence.fit / required, evidence, required, story))
@@ -527,7 +551,7 @@ class IncrementalClusterer:
             story.vector_sum / story.size,
             moment,
             story.language,
-            MERGE_SHORTLIST,
+            MERGE_SHORTLIST if story.latin else WIDE_SHORTLIST,
             exclude=story.story_id,
             started_before=started_before,
         )

@@ -15,8 +15,10 @@ Rahman", "Klitschko beats Thompson") each have a salient name the other never us
 
 Rarity comes from `wordfreq`, a word-frequency table of the language that ships with the package,
 not from the stream: a report's weights are fixed when it arrives, so a story's profile is a running
-sum and costs nothing to update. Words are looked up in English; text in other languages still
-works through its names and figures, which dominate the weights.
+sum and costs nothing to update. Words are looked up in the report's language where wordfreq has a
+table for it (some forty languages), else in English, where names and figures still dominate.
+Scripts without capitals (Devanagari, Arabic, Chinese...) have no names to find: their reports are
+compared by their words.
 """
 
 from __future__ import annotations
@@ -29,15 +31,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 
-from wordfreq import zipf_frequency
+import regex
+from wordfreq import available_languages, zipf_frequency
 
-from gazette.text import strip_dateline
+from gazette.text import mostly_latin, strip_dateline
 from gazette.write.sentences import STOPWORDS
 
 # Words beyond this many are not read: the lead and body of a news report name its event early.
 MAX_WORDS = 400
-TOKEN = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
-SENTENCE_BREAK = re.compile(r"(?<=[.!?:;\"“”])\s+|\n+")
+# Letters with their combining marks: the vowel signs of Devanagari are marks, not letters.
+TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*")
+SENTENCE_BREAK = re.compile(r"(?<=[.!?:;\"“”।])\s+|\n+")
+FREQUENCY_LANGUAGES = frozenset(available_languages())
 # Zipf frequency is log10 of occurrences per billion words; "the" is about 7.7.
 ZIPF_CEILING = 8.0
 # A figure is rare and specific, but one digit is not: "3" recurs everywhere.
@@ -53,11 +58,12 @@ CALENDAR = frozenset(
 
 
 @lru_cache(maxsize=200_000)
-def rarity(word: str) -> float:
+def rarity(word: str, language: str = "en") -> float:
     """How much a shared word says about two texts: near 0 for "said", 5.5 for "Klitschko"."""
     if any(char.isdigit() for char in word):
         return ZIPF_CEILING - FIGURE_ZIPF if len(word) > 1 else 0.0
-    return max(0.0, ZIPF_CEILING - zipf_frequency(word, "en"))
+    table = language if language in FREQUENCY_LANGUAGES else "en"
+    return max(0.0, ZIPF_CEILING - zipf_frequency(word, table))
 
 
 @dataclass(frozen=True)
@@ -68,10 +74,12 @@ class Profile:
     names: dict[str, float]
     salient: frozenset[str]
     vocabulary: frozenset[str]
+    # Most of its letters are Latin: the only script the embedding model reads (see incremental).
+    latin: bool = True
 
 
-def _unit(counts: Counter[str]) -> dict[str, float]:
-    weights = {w: (1.0 + math.log(n)) * rarity(w) for w, n in counts.items()}
+def _unit(counts: Counter[str], language: str) -> dict[str, float]:
+    weights = {w: (1.0 + math.log(n)) * rarity(w, language) for w, n in counts.items()}
     norm = math.sqrt(sum(v * v for v in weights.values()))
     return {w: v / norm for w, v in weights.items() if v > 0} if norm else {}
 
@@ -107,9 +115,10 @@ def _tokens(text: str) -> tuple[list[str], set[int]]:
     return tokens[:MAX_WORDS], starts
 
 
-def profile(title: str, text: str) -> Profile:
-    """The lexical profile of a report from its title and text (either may be empty). A dateline
-    is left out: the place, date and agency it names are shared by unrelated reports."""
+def profile(title: str, text: str, language: str = "en") -> Profile:
+    """The lexical profile of a report from its title and text (either may be empty), in its
+    language (an ISO 639-1 code). A dateline is left out: the place, date and agency it names are
+    shared by unrelated reports."""
     title_tokens, title_starts = _tokens(title)
     body_tokens, body_starts = _tokens(strip_dateline(text))
     body_names = _names(body_tokens, body_starts)
@@ -134,10 +143,11 @@ def profile(title: str, text: str) -> Profile:
     if not salient and len(body_tokens) < 60:
         salient = set(names)  # a headline and a line of description: every name counts
     return Profile(
-        words=_unit(words),
-        names=_unit(names),
-        salient=frozenset(n for n in salient if rarity(n) > 0),
+        words=_unit(words, language),
+        names=_unit(names, language),
+        salient=frozenset(n for n in salient if rarity(n, language) > 0),
         vocabulary=frozenset(all_tokens),
+        latin=mostly_latin(title + " " + " ".join(body_tokens[:40])),
     )
 
 

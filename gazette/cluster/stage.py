@@ -44,7 +44,7 @@ def cluster_items(
     vectors = embedder.encode(
         [embedding_text(i.title, i.text, settings.lead_words) for i in ordered]
     )
-    profiles = [profile(item.title, item.text) for item in ordered]
+    profiles = [profile(item.title, item.text, item.language) for item in ordered]
     return assign_stream(ordered, vectors, profiles, settings, threshold)
 
 
@@ -129,7 +129,7 @@ def cluster_pending(
         item = with_language(item, settings.language)
         document.language = item.language  # settled once, for the next runs' active stories
         assignment = clusterer.assign(
-            item, from_bytes(document.embedding), profile(item.title, item.text)
+            item, from_bytes(document.embedding), profile(item.title, item.text, item.language)
         )
         if assignment.created:
             report.new_stories += 1
@@ -243,7 +243,7 @@ def _load_active_stories(
             Member(
                 str(row[3]),
                 from_bytes(row[4]),
-                profile(row[6] or "", row[5] or ""),
+                profile(row[6] or "", row[5] or "", row[8] or default_language),
                 row[7],
                 row[8] or default_language,
             )
