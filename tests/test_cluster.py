@@ -371,7 +371,7 @@ def test_one_shared_name_does_not_carry_a_different_happening_into_a_story() -> 
     )
     other = add(
         c,
-        item("b", 2, title="Man deported to Eswatini may never go free", text="A policy of Trump."),
+        item("b", 2, title="Man Deported to Eswatini May Never Go Free", text="A policy of Trump."),
         with_similarity(base, 0.34),
     )
     assert other.created and other.story_id != first.story_id
@@ -391,3 +391,21 @@ def test_an_agency_dateline_is_not_evidence_of_one_event() -> None:
     )
     assert not {"tehran", "11", "mna", "aug"} & (first.names.keys() | second.names.keys())
     assert not first.salient & second.salient
+
+
+def test_a_possessive_is_the_same_name() -> None:
+    with_possessive = profile("Leavitt to leave", "Aides say Trump's press aide Leavitt will go.")
+    plain = profile("Leavitt to leave", "Aides say the press aide of Trump, Leavitt, will go.")
+    assert "trump" in with_possessive.names and "trump's" not in with_possessive.vocabulary
+    assert with_possessive.names.keys() == plain.names.keys()
+
+
+def test_capitals_inside_a_sentence_case_title_are_names() -> None:
+    """ "Karoline Leavitt to step down as press secretary" capitalises only names, so "Leavitt"
+    is one even where the text only has it at the start of a sentence; a headline-style title
+    capitalises every word, and only the names its text confirms count."""
+    text = "Leavitt is leaving to spend more time with her family, the president said."
+    sentence_case = profile("Karoline Leavitt to step down as press secretary", text)
+    headline_style = profile("Karoline Leavitt to Step Down as Press Secretary", text)
+    assert "leavitt" in sentence_case.salient and "step" not in sentence_case.names
+    assert "leavitt" not in headline_style.names

@@ -41,6 +41,8 @@ from gazette.write.sentences import STOPWORDS
 MAX_WORDS = 400
 # Letters with their combining marks: the vowel signs of Devanagari are marks, not letters.
 TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*")
+# "Trump's" and "Trump" are one name.
+POSSESSIVE = re.compile(r"['’][sS]$")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?:;\"“”।])\s+|\n+")
 FREQUENCY_LANGUAGES = frozenset(available_languages())
 # Zipf frequency is log10 of occurrences per billion words; "the" is about 7.7.
@@ -108,11 +110,18 @@ def _tokens(text: str) -> tuple[list[str], set[int]]:
     for sentence in SENTENCE_BREAK.split(text):
         if len(tokens) >= MAX_WORDS:
             break
-        found = TOKEN.findall(sentence)
+        found = [POSSESSIVE.sub("", token) for token in TOKEN.findall(sentence)]
         if found:
             starts.add(len(tokens))
             tokens.extend(found)
     return tokens[:MAX_WORDS], starts
+
+
+def _sentence_case(tokens: list[str]) -> bool:
+    """Whether a title is written like a sentence ("Leavitt to step down as press secretary"),
+    where a capital inside marks a name, rather than in headline style, capitalising every word."""
+    words = [token for token in tokens[1:] if token[0].isalpha()]
+    return bool(words) and sum(token[0].isupper() for token in words) * 2 < len(words)
 
 
 def profile(title: str, text: str, language: str = "en") -> Profile:
@@ -123,15 +132,16 @@ def profile(title: str, text: str, language: str = "en") -> Profile:
     body_tokens, body_starts = _tokens(strip_dateline(text))
     body_names = _names(body_tokens, body_starts)
     known = set(body_names)
-    # A name also counts where it starts a sentence, once the text has shown it is a name.
-    body_names += [
-        t.lower() for i, t in enumerate(body_tokens) if i in body_starts and t.lower() in known
-    ]
-    if body_tokens:
+    if body_tokens and not _sentence_case(title_tokens):
         # Headlines capitalise every word: a title's names are the ones the body capitalises.
         title_names = [n for n in _names(title_tokens, set()) if n in known]
     else:
         title_names = _names(title_tokens, title_starts)
+        known.update(title_names)
+    # A name also counts where it starts a sentence, once the text has shown it is a name.
+    body_names += [
+        t.lower() for i, t in enumerate(body_tokens) if i in body_starts and t.lower() in known
+    ]
     all_tokens = [t.lower() for t in title_tokens + body_tokens]
     names = Counter(title_names + body_names)
     words = Counter(
