@@ -18,6 +18,26 @@ _DATELINE = re.compile(
     r"(?:,\s*[A-Za-z0-9 .,]{1,30}?(?:\s*\([A-Za-z .]+\))?|\s*\([A-Za-z .]+\))"
     r"\s*[-–—]+\s+"
 )
+# When a page says it was posted, before its first sentence: "Posted Oct 26, 2011 8:57 AM CDT",
+# "Updated: Wednesday, 05 January 2011", "11/30/09 05:40 PM ET". Separators may stand apart
+# ("8 : 57"), as text rebuilt from tokens has them.
+_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATE = (
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{1,4}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{2,4})"
+)
+_TIME = (
+    r"(?:,?\s*(?i:at\s+)?\d{1,2}\s?:\s?\d{2}(?:\s?:\s?\d{2})?"
+    r"(?:\s*(?i:[ap]\.?\s?m)\.?)?"
+    r"(?:\s*\(?(?:[ECMP][SD]?T|GMT|UTC|IST|CES?T|BST)(?:\s?[+-]\s?\d{1,2}(?:\s?:\s?\d{2})?)?\)?)?)"
+)
+_STAMP = (
+    r"(?:(?i:posted|updated|published|last updated|first published)(?:\s+(?i:on|at))?\s*:?\s*)?"
+    r"(?:(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:{_DATE}{_TIME}?|{_TIME})"
+)
+_TIMESTAMPS = re.compile(rf"^(?:{_STAMP}\s*[|•–—-]?\s*)+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 
 
@@ -26,8 +46,9 @@ def collapse_spaces(text: str) -> str:
 
 
 def strip_dateline(text: str) -> str:
-    """The text without a dateline at its start; what remains is a substring of the original."""
-    return _DATELINE.sub("", text, count=1)
+    """The text without a dateline or a posting time at its start; what remains is a substring
+    of the original."""
+    return _DATELINE.sub("", _TIMESTAMPS.sub("", text, count=1), count=1)
 
 
 def mostly_latin(text: str) -> bool:

@@ -14,6 +14,10 @@ from gazette.text import strip_dateline
         ("TEHRAN, Aug. 11 (MNA) – The ministry said.", "The ministry said."),
         ("LONDON, March 3 - Shares fell.", "Shares fell."),
         ("KYIV, Ukraine — Officials said.", "Officials said."),
+        ("Posted Oct 26, 2011 8:57 AM CDT A teenager was arrested.", "A teenager was arrested."),
+        ("Updated: Wednesday, 05 January 2011 The Saints lost.", "The Saints lost."),
+        ("11/30/09 05:40 PM ET An inmate escaped.", "An inmate escaped."),
+        ("12:52 p.m. EDT May 2, 2013 She checked in.", "She checked in."),
     ],
 )
 def test_a_dateline_goes_and_the_sentence_stays(text: str, expected: str) -> None:
@@ -30,4 +34,11 @@ def test_a_dateline_goes_and_the_sentence_stays(text: str, expected: str) -> Non
 )
 def test_a_capitalised_word_before_a_dash_is_not_a_dateline(text: str) -> None:
     """A dateline names an agency in brackets or a date or region after a comma."""
+    assert strip_dateline(text) == text
+
+
+@pytest.mark.parametrize(
+    "text", ["3.50 million people voted.", "2013 was a bad year.", "May 3 voters will decide."]
+)
+def test_figures_that_start_a_sentence_are_not_a_posting_time(text: str) -> None:
     assert strip_dateline(text) == text
