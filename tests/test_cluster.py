@@ -409,3 +409,11 @@ def test_capitals_inside_a_sentence_case_title_are_names() -> None:
     headline_style = profile("Karoline Leavitt to Step Down as Press Secretary", text)
     assert "leavitt" in sentence_case.salient and "step" not in sentence_case.names
     assert "leavitt" not in headline_style.names
+
+
+def test_sums_in_thousands_share_no_figure() -> None:
+    """ "16,000" and "27,000" are two figures; split at the comma they would share a "000"."""
+    first = profile("Price drops", "The phone is cheaper by Rs 16,000 from today.")
+    second = profile("Price drops", "The tablet is cheaper by Rs 27,000 from today.")
+    assert "16,000" in first.names and "27,000" in second.names
+    assert not {"000", "16", "27"} & (first.vocabulary | second.vocabulary)

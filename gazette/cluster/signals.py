@@ -39,8 +39,10 @@ from gazette.write.sentences import STOPWORDS
 
 # Words beyond this many are not read: the lead and body of a news report name its event early.
 MAX_WORDS = 400
-# Letters with their combining marks: the vowel signs of Devanagari are marks, not letters.
-TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*")
+# Letters with their combining marks: the vowel signs of Devanagari are marks, not letters. A
+# figure keeps its thousands together: "27,000" is one figure, not "27" and a "000" that every
+# sum in thousands shares.
+TOKEN = regex.compile(r"\p{N}{1,3}(?:,\p{N}{3})+\b|[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*")
 # "Trump's" and "Trump" are one name.
 POSSESSIVE = re.compile(r"['’][sS]$")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?:;\"“”।])\s+|\n+")
