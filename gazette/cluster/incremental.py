@@ -48,15 +48,15 @@ from gazette.records import Assignment, ClusterItem
 
 EMBEDDING_WEIGHT = 0.5
 WORDS_WEIGHT = 0.5
+NAMES_WEIGHT = 0.5
+CONFLICT_WEIGHT = 0.2
+SHORTLIST = 4
+MERGE_SHORTLIST = 4
 # The bundled embedding model (all-MiniLM-L6-v2) reads English word pieces: between two texts in
 # another script (Devanagari, Arabic, Cyrillic...) its cosine is high whatever they say. Stories
 # in such scripts are compared by their words and names alone, and the shortlist by embedding is
 # widened for them. Other languages in the Latin alphabet share enough names and word pieces.
 WIDE_SHORTLIST = 16
-NAMES_WEIGHT = 0.5
-CONFLICT_WEIGHT = 0.2
-SHORTLIST = 4
-MERGE_SHORTLIST = 4
 # Two stories merge when they score this much above the join ratio: merging is undone by no
 # later step, so it asks for more than joining does.
 MERGE_MARGIN = 0.1

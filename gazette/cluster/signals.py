@@ -128,8 +128,8 @@ def _sentence_case(tokens: list[str]) -> bool:
 
 def profile(title: str, text: str, language: str = "en") -> Profile:
     """The lexical profile of a report from its title and text (either may be empty), in its
-    language (an ISO 639-1 code). A dateline is left out: the place, date and agency it names are
-    shared by unrelated reports."""
+    language (an ISO 639-1 code). A dateline or posting time at the head of the text is left out:
+    the place, date and agency it names are shared by unrelated reports."""
     title_tokens, title_starts = _tokens(title)
     body_tokens, body_starts = _tokens(strip_dateline(text))
     body_names = _names(body_tokens, body_starts)
