@@ -318,6 +318,26 @@ def test_a_follow_up_days_later_is_a_new_story_in_the_same_thread() -> None:
     assert roots == {fight.story_id: fight.story_id, follow_up.story_id: fight.story_id}
 
 
+def test_another_happening_of_the_same_company_is_not_its_thread() -> None:
+    """A fine against a company the day after its takeover bid shares the company's name, not the
+    subject: "earlier in this story" would mislead, so the fine starts no thread."""
+    c = clusterer()
+    base = unit(1, 0, 0)
+    bid = "The board said Fairmoor Insurance had offered 202 million for the solar firm."
+    add(c, item("a", title="Fairmoor Insurance bids for a solar firm", text=bid), base)
+    add(c, item("b", 1, title="Fairmoor Insurance makes solar offer", text=bid), base)
+    fine = "A judge fined Fairmoor Insurance over misleading policies, Fairmoor Insurance said."
+    later = add(
+        c,
+        item("c", 30, title="Judge hits Fairmoor Insurance with record fine", text=fine),
+        with_similarity(base, 0.4),
+    )
+    assert later.created
+    assert c.threads == []
+    evidence = c.stories[later.story_id].evidence_against(c.stories[1])
+    assert evidence.names > 0.8  # the names alone would have made it a thread
+
+
 def test_when_a_threads_first_story_is_merged_its_thread_follows_the_survivor() -> None:
     c = clusterer()
     base = unit(1, 0, 0)

@@ -29,8 +29,9 @@ Decisions can be revised as evidence arrives. When a story reaches one of REVIEW
 Threads link separate stories of one ongoing subject ("recall widened a day later"). A new story
 continues the active story that started before it and fits it best, if that one scores at least
 THREAD_RATIO times the stream's typical cohesion (below the bar of one event, or the two would
-have been one story) and shares a core name with it. The thread is named by its first story. A
-story without a thread is asked again at its reviews, as its picture fills in.
+have been one story), its "what" alone too (the same kind of happening: a company's fine does not
+continue its takeover bid), and shares a core name with it. The thread is named by its first
+story. A story without a thread is asked again at its reviews, as its picture fills in.
 """
 
 from __future__ import annotations
@@ -528,7 +529,7 @@ class IncrementalClusterer:
             return
         evidence, parent = best
         needed = THREAD_RATIO * self.typical_cohesion()
-        if evidence.score < needed or not story.core_names() & parent.core_names():
+        if evidence.fit < needed or not story.core_names() & parent.core_names():
             return
         reason = f"continues story {parent.story_id}: {evidence.describe()} (needed {needed:.2f})"
         self._join_thread(story, parent.thread or parent.story_id, reason)
