@@ -11,6 +11,7 @@ import pytest
 from gazette.batch import ClusterInput, cluster_records
 from gazette.cluster import IncrementalClusterer
 from gazette.cluster.incremental import (
+    FORGET_EVERY,
     TIME_DECAY_HOURS,
     TIME_GRACE_HOURS,
     TIME_WEIGHT,
@@ -336,6 +337,35 @@ def test_another_happening_of_the_same_company_is_not_its_thread() -> None:
     assert c.threads == []
     evidence = c.stories[later.story_id].evidence_against(c.stories[1])
     assert evidence.names > 0.8  # the names alone would have made it a thread
+
+
+def test_a_long_stream_lets_go_of_old_stories_and_keeps_their_threads() -> None:
+    """Memory stays flat: stories no later article can join are let go as the stream moves on,
+    and a thread found before then is still reported at the end."""
+    c = clusterer()
+    base = unit(1, 0, 0)
+    fight = add(c, item("a", title="Marek beats Pell", text=KLITSCHKO_RAHMAN), base)
+    add(c, item("b", 1, title="Marek stops Pell", text=KLITSCHKO_RAHMAN_AGAIN), base)
+    rematch = add(
+        c,
+        item("c", 48, title="Marek and Pell agree rematch", text=REMATCH),
+        with_similarity(base, 0.7),
+    )
+    rng = np.random.default_rng(7)
+    for hour in range(60, 1260):  # a report an hour for fifty days, each its own event
+        vector = rng.normal(size=3).astype(np.float32)
+        text = f"Officials in Town{hour} counted {hour * 7} ballots."
+        add(
+            c,
+            item(f"filler{hour}", hour, title=f"Count in Town{hour}", text=text),
+            vector / np.linalg.norm(vector),
+        )
+    assert (
+        len(c.stories) <= 72 + FORGET_EVERY
+    )  # the window's stories, and those since the last look
+    assert fight.story_id not in c.stories and rematch.story_id not in c.stories
+    roots = c.thread_roots()
+    assert roots[rematch.story_id] == roots[fight.story_id] == fight.story_id
 
 
 def test_when_a_threads_first_story_is_merged_its_thread_follows_the_survivor() -> None:

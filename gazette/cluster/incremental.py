@@ -80,6 +80,9 @@ THREAD_RATIO = 0.6
 # Reports of one event come in a burst; one that arrives long after a story's last report is
 # more likely a follow-up. Past the grace, a score loses up to TIME_WEIGHT of itself over the
 # decay, so a report a day late still joins when its evidence is strong.
+# Every this many articles, stories that no later decision can involve are let go, so that memory
+# and the work per article stay flat however long the stream runs (see `forget_before`).
+FORGET_EVERY = 256
 TIME_GRACE_HOURS = 6.0
 TIME_DECAY_HOURS = 24.0
 TIME_WEIGHT = 0.7
@@ -393,6 +396,10 @@ class IncrementalClusterer:
         self.threads: list[ThreadLink] = []
         self._typical: float | None = None
         self._assigned_since_typical = 0
+        self._assigned_since_forget = 0
+        # The survivor of every merge, and the threads of the stories let go.
+        self._survivor_of: dict[int, int] = {}
+        self._forgotten_threads: dict[int, int] = {}
 
     def typical_cohesion(self) -> float:
         """The median cohesion of the active stories with several reports: how close reports of
@@ -472,6 +479,10 @@ class IncrementalClusterer:
         return [self.stories[story_id] for story_id in ids]
 
     def assign(self, item: ClusterItem, vector: np.ndarray, profile: Profile) -> Assignment:
+        self._assigned_since_forget += 1
+        if self._assigned_since_forget >= FORGET_EVERY:
+            self.forget_before(item.published)
+            self._assigned_since_forget = 0
         member = Member(item.id, vector, profile, item.published, item.language or "en")
         if item.copy_of is not None and item.copy_of in self.story_of_item:
             story_id = self.story_of_item[item.copy_of]
@@ -589,6 +600,7 @@ class IncrementalClusterer:
             self.story_of_item[member.item_id] = survivor.story_id
         self._keep(survivor)
         self._drop(absorbed.story_id)
+        self._survivor_of[absorbed.story_id] = survivor.story_id
         self.merges.append(
             Merge(absorbed.story_id, survivor.story_id, f"one event: {evidence.describe()}")
         )
@@ -627,20 +639,35 @@ class IncrementalClusterer:
         self._keep(story)
 
     def thread_roots(self) -> dict[int, int]:
-        """Every active story in a thread, and the thread's first story (its own id for that)."""
-        roots = {story.story_id: story.thread for story in self.stories.values() if story.thread}
+        """Every story in a thread, those let go included, and the thread's first story (its own
+        id for that). A story let go keeps the thread it had; if that thread's first story later
+        joined another thread or merged, the link is followed to where it now leads."""
+        direct = dict(self._forgotten_threads)
+        direct.update({s.story_id: s.thread for s in self.stories.values() if s.thread})
+        roots = {}
+        for story_id in direct:
+            root, seen = story_id, set()
+            while root in direct and root not in seen:
+                seen.add(root)
+                root = self.final_story(direct[root])
+            if root != story_id:
+                roots[story_id] = root
         return roots | {root: root for root in roots.values()}
 
     def final_story(self, story_id: int) -> int:
         """The story a (possibly merged) story id now lives on as."""
-        for merge in self.merges:
-            if merge.absorbed == story_id:
-                story_id = merge.survivor
+        while story_id in self._survivor_of:
+            story_id = self._survivor_of[story_id]
         return story_id
 
     def forget_before(self, moment: datetime) -> None:
-        """Drop stories whose last report is older than the window before `moment`."""
-        for story_id in [
-            s.story_id for s in self.stories.values() if s.last_report < moment - self.window
-        ]:
-            self._drop(story_id)
+        """Let go of the stories no decision from `moment` on can involve: their last report is
+        older than the window before `moment`, and before the window of the first report of every
+        story still active (a story looks for the thread it continues from its first report)."""
+        active_since = moment - self.window
+        firsts = [s.first_report for s in self.stories.values() if s.last_report >= active_since]
+        horizon = min([active_since, *(first - self.window for first in firsts)])
+        for story in [s for s in self.stories.values() if s.last_report < horizon]:
+            if story.thread:
+                self._forgotten_threads[story.story_id] = story.thread
+            self._drop(story.story_id)
