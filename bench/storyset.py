@@ -275,10 +275,10 @@ def _figures(rng: random.Random) -> dict[str, str]:
     }
 
 
-def _events(rng: random.Random) -> list[Event]:
+def _events(rng: random.Random, days: int) -> list[Event]:
     events: list[Event] = []
     kinds = list(KINDS)
-    for day in range(DAYS):
+    for day in range(days):
         for _ in range(EVENTS_PER_DAY):
             kind = rng.choice(kinds)
             start = START + timedelta(days=day, hours=rng.uniform(0, 14))
@@ -330,13 +330,14 @@ def generate(seed: int = SEED) -> tuple[list[ClusterItem], dict[str, str]]:
 
 
 def generate_with_threads(
-    seed: int = SEED,
+    seed: int = SEED, days: int = DAYS
 ) -> tuple[list[ClusterItem], dict[str, str], dict[str, str]]:
-    """As `generate`, and the gold threads: each follow-up event and the event it follows."""
+    """As `generate`, and the gold threads: each follow-up event and the event it follows.
+    `days` longer than DAYS make a longer stream of the same kind (bench/cluster_scaling.py)."""
     rng = random.Random(seed)
     items: list[ClusterItem] = []
     gold: dict[str, str] = {}
-    events = _events(rng)
+    events = _events(rng, days)
     for event in events:
         outlets = rng.sample(OUTLETS, rng.randint(5, 12))
         for index, outlet in enumerate(outlets):
