@@ -297,16 +297,23 @@ REMATCH = (
 )
 
 
-def test_a_follow_up_days_later_is_a_new_story_in_the_same_thread() -> None:
-    c = clusterer()
+def fight_and_rematch(c: IncrementalClusterer):
+    """A title fight reported twice, and two days later the rematch agreed: the first story and
+    the follow-up's decisions."""
     base = unit(1, 0, 0)
     fight = add(c, item("a", title="Marek beats Pell", text=KLITSCHKO_RAHMAN), base)
     add(c, item("b", 1, title="Marek stops Pell", text=KLITSCHKO_RAHMAN_AGAIN), base)
-    follow_up = add(
+    rematch = add(
         c,
         item("c", 48, title="Marek and Pell agree rematch", text=REMATCH),
         with_similarity(base, 0.7),
     )
+    return fight, rematch
+
+
+def test_a_follow_up_days_later_is_a_new_story_in_the_same_thread() -> None:
+    c = clusterer()
+    fight, follow_up = fight_and_rematch(c)
     unrelated = add(
         c,
         item("d", 49, title="Quillon Bank raises rates", text="Quillon Bank raised its rate."),
@@ -343,14 +350,7 @@ def test_a_long_stream_lets_go_of_old_stories_and_keeps_their_threads() -> None:
     """Memory stays flat: stories no later article can join are let go as the stream moves on,
     and a thread found before then is still reported at the end."""
     c = clusterer()
-    base = unit(1, 0, 0)
-    fight = add(c, item("a", title="Marek beats Pell", text=KLITSCHKO_RAHMAN), base)
-    add(c, item("b", 1, title="Marek stops Pell", text=KLITSCHKO_RAHMAN_AGAIN), base)
-    rematch = add(
-        c,
-        item("c", 48, title="Marek and Pell agree rematch", text=REMATCH),
-        with_similarity(base, 0.7),
-    )
+    fight, rematch = fight_and_rematch(c)
     rng = np.random.default_rng(7)
     for hour in range(60, 1260):  # a report an hour for fifty days, each its own event
         vector = rng.normal(size=3).astype(np.float32)
