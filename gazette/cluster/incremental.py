@@ -77,12 +77,12 @@ DEPARTURE_SIZES = frozenset({4, 8, 16, 32, 64, 128, 256})
 MIN_SCORE = 0.12
 # A story continues an earlier one (same thread) from this share of the typical cohesion.
 THREAD_RATIO = 0.6
-# Reports of one event come in a burst; one that arrives long after a story's last report is
-# more likely a follow-up. Past the grace, a score loses up to TIME_WEIGHT of itself over the
-# decay, so a report a day late still joins when its evidence is strong.
 # Every this many articles, stories that no later decision can involve are let go, so that memory
 # and the work per article stay flat however long the stream runs (see `forget_before`).
 FORGET_EVERY = 256
+# Reports of one event come in a burst; one that arrives long after a story's last report is
+# more likely a follow-up. Past the grace, a score loses up to TIME_WEIGHT of itself over the
+# decay, so a report a day late still joins when its evidence is strong.
 TIME_GRACE_HOURS = 6.0
 TIME_DECAY_HOURS = 24.0
 TIME_WEIGHT = 0.7
@@ -397,7 +397,8 @@ class IncrementalClusterer:
         self._typical: float | None = None
         self._assigned_since_typical = 0
         self._assigned_since_forget = 0
-        # The survivor of every merge, and the threads of the stories let go.
+        # The survivor of every merge (a map: `merges` grows long over a long stream), and the
+        # threads of the stories let go.
         self._survivor_of: dict[int, int] = {}
         self._forgotten_threads: dict[int, int] = {}
 
