@@ -37,7 +37,8 @@ _STAMP = (
     r"(?:(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
     rf"(?:{_DATE}{_TIME}?|{_TIME})"
 )
-_TIMESTAMPS = re.compile(rf"^(?:{_STAMP}\s*[|•–—-]?\s*)+")
+# Only before a sentence that starts with a capital: "May 3, 2013 was the day" keeps its subject.
+_TIMESTAMPS = re.compile(rf"^(?:{_STAMP}\s*[|•–—-]?\s*)+(?=[A-Z\"“‘'])")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 
 

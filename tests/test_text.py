@@ -38,7 +38,13 @@ def test_a_capitalised_word_before_a_dash_is_not_a_dateline(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["3.50 million people voted.", "2013 was a bad year.", "May 3 voters will decide."]
+    "text",
+    [
+        "3.50 million people voted.",
+        "2013 was a bad year.",
+        "May 3 voters will decide.",
+        "May 3, 2013 was the day the dam broke.",
+    ],
 )
 def test_figures_that_start_a_sentence_are_not_a_posting_time(text: str) -> None:
     assert strip_dateline(text) == text
