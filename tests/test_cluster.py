@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from fight import DEFENCE, FIGHT, FIGHT_MORE
 
 from gazette.batch import ClusterInput, cluster_records
 from gazette.cluster import IncrementalClusterer
@@ -173,6 +174,62 @@ def test_a_report_that_no_longer_fits_leaves_its_story() -> None:
     assert [d.item_id for d in c.departures] == ["x"]
     assert c.story_of_item["x"] != 5 and c.story_of_item["g"] == 5
     assert c.departures[0].reason.startswith("left story 5")
+
+
+RUUD = [*DEFENCE, ("Marek beats Ruud", KLITSCHKO_THOMPSON)]
+PELL_MORE = [
+    ("Marek beats Pell", KLITSCHKO_RAHMAN),
+    ("Marek stops Pell", KLITSCHKO_RAHMAN_AGAIN),
+    *FIGHT_MORE,
+]
+
+
+def members_of(key: str, reports: list[tuple[str, str]], vector: np.ndarray) -> list[Member]:
+    return [
+        Member(f"{key}{i}", vector, profile(title, text), START)
+        for i, (title, text) in enumerate(reports)
+    ]
+
+
+def test_a_story_that_took_in_two_events_splits_in_two() -> None:
+    """A story from an earlier run holds two title defences of one champion, its reports all
+    alike to the embedding. At its review at twelve reports it falls into two groups whose
+    nearest neighbours differ: the fight of its first report keeps the id, the other's reports
+    move together to one new story, and the next report of that fight joins them there."""
+    c = clusterer()
+    base = unit(1, 0, 0)
+    pell = members_of("p", FIGHT + PELL_MORE[:2], base)
+    ruud = members_of("r", RUUD[:5], base)
+    c.load_story(5, [m for pair in itertools.zip_longest(pell, ruud) for m in pair if m])
+    joined = add(c, item("r5", 2, *RUUD[5]), base)
+    assert joined.story_id == 5
+    assert {d.item_id for d in c.departures} == {"r0", "r1", "r2", "r3", "r4", "r5"}
+    (new_story,) = {d.new_story for d in c.departures}
+    assert {c.story_of_item[m.item_id] for m in pell} == {5}
+    assert c.departures[0].reason.startswith("split from story 5")
+    later = add(c, item("r6", 3, *RUUD[6]), base)
+    assert later.story_id == new_story
+
+
+def test_one_event_in_many_wordings_is_not_split() -> None:
+    c = clusterer()
+    base = unit(1, 0, 0)
+    c.load_story(5, members_of("p", FIGHT, base) + members_of("q", PELL_MORE[:7], base))
+    assert add(c, item("q7", 2, *PELL_MORE[7]), base).story_id == 5
+    assert c.departures == [] and len(c.stories[5].members) == 12
+
+
+def test_two_stories_that_would_split_again_do_not_merge() -> None:
+    """Two title defences as two stories, alike to the embedding, under a loose join threshold
+    at which they score as one event: growing one of them to a review does not fold the other
+    in, since together they would fall apart into the same two events."""
+    c = clusterer(threshold=0.3)
+    base = unit(1, 0, 0)
+    c.load_story(5, members_of("p", FIGHT + PELL_MORE[:3], base))
+    c.load_story(9, members_of("r", RUUD[:6], base))
+    assert add(c, item("q3", 2, *PELL_MORE[3]), base).story_id == 5
+    assert c.merges == []
+    assert {c.story_of_item[f"r{i}"] for i in range(6)} == {9}
 
 
 def test_cluster_batch_takes_undated_items_after_dated_ones(embedder) -> None:

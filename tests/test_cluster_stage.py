@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 from fastapi.testclient import TestClient
-from fight import BANK, FIGHT, START, add_ready, members, settings_for, stored_fight
+from fight import (
+    BANK,
+    DEFENCE,
+    FIGHT,
+    FIGHT_MORE,
+    START,
+    add_ready,
+    members,
+    settings_for,
+    stored_fight,
+)
 from sqlalchemy import select
 
 from gazette.cluster import embedding_text
@@ -85,6 +95,51 @@ def test_a_report_that_no_longer_fits_moves_to_a_story_of_its_own(
         # the new story's times are its report's, not the moment it was made
         new_story = session.get(Story, moved.story_id)
         assert new_story.first_report_at == new_story.last_report_at == stray.published_at
+
+
+def test_a_story_of_two_events_splits_and_stays_split(
+    database: Database, embedder: MiniLMEmbedder
+) -> None:
+    """A story stored by an earlier version holds two title defences of one champion. When it
+    grows to a review it splits: the other fight's reports move to one new story, whose times
+    are theirs. When the first fight's story grows to its next review in a later run, the two
+    stay apart."""
+    first, second = FIGHT + FIGHT_MORE[:2], DEFENCE[:5]
+    with database.transaction() as session:
+        documents = [add_ready(session, f"p{i}", *report, i) for i, report in enumerate(first)]
+        documents += [
+            add_ready(session, f"r{i}", *report, 6 + i) for i, report in enumerate(second)
+        ]
+        vectors = embedder.encode([embedding_text(d.title, d.text, 120) for d in documents])
+        story = Story(first_report_at=START, last_report_at=START + timedelta(hours=10))
+        session.add(story)
+        session.flush()
+        for document, vector in zip(documents, vectors, strict=True):
+            document.embedding = to_bytes(vector)
+            session.add(
+                StoryMember(document_id=document.id, story_id=story.id, similarity=0.5, reason="x")
+            )
+        story_id = story.id
+        pell, ruud = documents[: len(first)], documents[len(first) :]
+        ruud.append(add_ready(session, "r5", *DEFENCE[5], 11))
+    run_pipeline(database, settings_for(database.url), embedder)  # the story reaches twelve
+
+    with database.session() as session:
+        assert members(session, story_id) == {d.id for d in pell}
+        moved = session.scalar(select(StoryMember).where(StoryMember.document_id == ruud[0].id))
+        assert moved.reason.startswith(f"split from story {story_id}")
+        assert members(session, moved.story_id) == {d.id for d in ruud}
+        split = session.get(Story, moved.story_id)
+        assert split.first_report_at.replace(tzinfo=UTC) == START + timedelta(hours=6)
+        assert split.last_report_at.replace(tzinfo=UTC) == START + timedelta(hours=11)
+        split_id = split.id
+
+    with database.transaction() as session:
+        late = [add_ready(session, f"p-late{i}", *FIGHT_MORE[i], 12) for i in (2, 3)]
+    run_pipeline(database, settings_for(database.url), embedder)  # eight: reviewed again
+    with database.session() as session:
+        assert members(session, story_id) == {d.id for d in pell + late}
+        assert members(session, split_id) == {d.id for d in ruud}
 
 
 REMATCH = [

@@ -22,7 +22,9 @@ scales, a ratio does not.
 
 Decisions can be revised as evidence arrives. When a story reaches one of REVIEW_SIZES:
 - it is compared with the other active stories, and two that now score as one event merge (the
-  younger story into the older, whose id survives);
+  younger story into the older, whose id survives), unless together they fall into two events;
+- from SPLIT_FROM reports on, a story whose reports fall into two events (two groups with hardly
+  any nearest neighbours in common, see `communities`) is split in two;
 - at DEPARTURE_SIZES (from four reports on), a report that no longer fits the rest leaves it
   and starts a story of its own.
 
@@ -43,7 +45,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from gazette.cluster.signals import Profile, add_into, dot
+from gazette.cluster.communities import Bipartition, split_in_two
+from gazette.cluster.signals import Profile, add_into, dot, sparse_rows
 from gazette.cluster.table import StoryTable
 from gazette.records import Assignment, ClusterItem
 
@@ -73,6 +76,18 @@ TYPICAL_FROM_SIZE = 3
 REVIEW_SIZES = frozenset({2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256})
 # Outliers are looked for at fewer of them: it costs a comparison per report.
 DEPARTURE_SIZES = frozenset({4, 8, 16, 32, 64, 128, 256})
+# A story whose reports fall into two groups with hardly any nearest neighbours in common holds
+# two events, and is split (see `communities`). Each report's SPLIT_NEIGHBOURS nearest count, and
+# the groups must share less than SPLIT_SEPARATION of what they share within. Looked for at the
+# review sizes from SPLIT_FROM reports, where two groups can each hold a report and all its
+# neighbours (smaller neighbourhoods cut single events apart on the storyset), up to SPLIT_UP_TO
+# (it costs a pass over every pair of reports). A group of fewer than SPLIT_MIN_PART is not an
+# event: outliers leave one by one (LEAVE_MARGIN).
+SPLIT_NEIGHBOURS = 5
+SPLIT_SEPARATION = 0.25
+SPLIT_FROM = 2 * (SPLIT_NEIGHBOURS + 1)
+SPLIT_UP_TO = 96
+SPLIT_MIN_PART = 3
 # No article joins a story below this score, however loose the story.
 MIN_SCORE = 0.12
 # A story continues an earlier one (same thread) from this share of the typical cohesion.
@@ -187,12 +202,16 @@ class ActiveStory:
         self.first_report = min(self.first_report or member.published, member.published)
         self.last_report = max(self.last_report or member.published, member.published)
 
+    @classmethod
+    def of(cls, story_id: int, members: list[Member], thread: int | None = None) -> ActiveStory:
+        story = cls(story_id, thread=thread)
+        for member in members:
+            story.add(member)
+        return story
+
     def rebuilt_without(self, item_id: str) -> ActiveStory:
-        rest = ActiveStory(self.story_id, thread=self.thread)
-        for member in self.members:
-            if member.item_id != item_id:
-                rest.add(member)
-        return rest
+        rest = [member for member in self.members if member.item_id != item_id]
+        return ActiveStory.of(self.story_id, rest, self.thread)
 
     def cohesion(self, without: Member | None = None) -> float | None:
         """The mean score between two of the story's reports (None for a single report),
@@ -289,6 +308,24 @@ class ActiveStory:
         has_names = bool(self.name_sum) and bool(other.name_sum)
         shared = sorted(mine & theirs)[:5]
         return self._evidence(embedding, words, names, conflict, shared, has_names)
+
+
+def _two_events(members: list[Member], latin: bool) -> Bipartition | None:
+    """The two events `members` hold, if they fall into two groups that share few nearest
+    neighbours, by the similarity of every pair of reports: their embeddings ("what": their words
+    where the model cannot read the script) and their names ("who") in equal parts."""
+    if not SPLIT_FROM <= len(members) <= SPLIT_UP_TO:
+        return None
+    names = sparse_rows([member.profile.names for member in members])
+    if latin:
+        vectors = np.stack([member.vector for member in members])
+        what = vectors @ vectors.T
+    else:
+        words = sparse_rows([member.profile.words for member in members])
+        what = (words @ words.T).toarray()
+    similarity = (1 - NAMES_WEIGHT) * what + NAMES_WEIGHT * (names @ names.T).toarray()
+    parts = split_in_two(similarity, SPLIT_NEIGHBOURS, SPLIT_MIN_PART)
+    return parts if parts is not None and parts.separation < SPLIT_SEPARATION else None
 
 
 def _hours(moment: datetime, story: ActiveStory) -> float:
@@ -434,11 +471,9 @@ class IncrementalClusterer:
 
     def load_story(self, story_id: int, members: list[Member], thread: int | None = None) -> None:
         """Make an existing story (from the database) a candidate."""
-        story = ActiveStory(story_id, thread=thread)
         for member in members:
-            story.add(member)
             self.story_of_item[member.item_id] = story_id
-        self._keep(story)
+        self._keep(ActiveStory.of(story_id, members, thread))
 
     def _keep(self, story: ActiveStory) -> None:
         """Make `story` (new or changed) an active story as it now stands."""
@@ -527,6 +562,7 @@ class IncrementalClusterer:
             self._find_thread(story)
         elif story.size in REVIEW_SIZES:
             survivor = self._merge_if_one_event(story)
+            survivor = self._split_if_two_events(survivor)
             if survivor.size in DEPARTURE_SIZES:
                 self._release_outliers(survivor)
             if survivor.thread is None:
@@ -594,6 +630,8 @@ class IncrementalClusterer:
         if best[0].fit < max(MIN_SCORE, needed):
             return story
         evidence, other = best
+        if _two_events(story.members + other.members, story.latin) is not None:
+            return story  # together they would be split again at once
         survivor, absorbed = sorted((story, other), key=lambda s: s.story_id)
         # Every item mapped to an active story is one of its members (copies included).
         for member in absorbed.members:
@@ -616,6 +654,32 @@ class IncrementalClusterer:
                 reason = f"story {absorbed.story_id} merged into {survivor.story_id}"
                 self.threads.append(ThreadLink(other.story_id, other.thread, reason))
         return survivor
+
+    def _split_if_two_events(self, story: ActiveStory) -> ActiveStory:
+        """Split `story` if its reports fall into two events (see `communities`). The group with
+        its earliest report keeps the story's id; the other becomes a new story."""
+        parts = _two_events(story.members, story.latin)
+        if parts is None:
+            return story
+        staying = [story.members[i] for i in parts.first]
+        leaving = [story.members[i] for i in parts.second]
+        if min(m.published for m in leaving) < min(m.published for m in staying):
+            staying, leaving = leaving, staying
+        rest = ActiveStory.of(story.story_id, staying, story.thread)
+        split = ActiveStory.of(self.new_story_id(), leaving)
+        self._keep(rest)
+        self._keep(split)
+        reason = (
+            f"split from story {story.story_id}: its {story.size} reports fell into two events "
+            f"of {len(staying)} and {len(leaving)} that share few nearest neighbours "
+            f"(separation {parts.separation:.2f})"
+        )
+        for member in leaving:
+            self.story_of_item[member.item_id] = split.story_id
+            self.departures.append(
+                Departure(member.item_id, story.story_id, split.story_id, reason)
+            )
+        return rest
 
     def _release_outliers(self, story: ActiveStory) -> None:
         """Reports that no longer fit the rest of their story leave it, each for a new story."""

@@ -31,7 +31,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 
+import numpy as np
 import regex
+from scipy.sparse import csr_matrix
 from wordfreq import available_languages, zipf_frequency
 
 from gazette.text import mostly_latin, strip_dateline
@@ -173,3 +175,12 @@ def dot(left: dict[str, float], right: dict[str, float]) -> float:
 def add_into(total: dict[str, float], vector: dict[str, float]) -> None:
     for word, weight in vector.items():
         total[word] = total.get(word, 0.0) + weight
+
+
+def sparse_rows(vectors: list[dict[str, float]]) -> csr_matrix:
+    """Sparse vectors as the rows of one matrix, so that all their dot products are one product."""
+    columns: dict[str, int] = {}
+    indices = [columns.setdefault(word, len(columns)) for vector in vectors for word in vector]
+    values = [weight for vector in vectors for weight in vector.values()]
+    pointers = np.cumsum([0, *(len(vector) for vector in vectors)])
+    return csr_matrix((values, indices, pointers), shape=(len(vectors), max(1, len(columns))))
