@@ -23,8 +23,9 @@ scales, a ratio does not.
 Decisions can be revised as evidence arrives. When a story reaches one of REVIEW_SIZES:
 - it is compared with the other active stories, and two that now score as one event merge (the
   younger story into the older, whose id survives), unless together they fall into two events;
-- from SPLIT_FROM reports on, a story whose reports fall into two events (two groups with hardly
-  any nearest neighbours in common, see `communities`) is split in two;
+- a story whose reports fall into two events (two groups with hardly any nearest neighbours in
+  common, see `communities`) is split in two; this is also asked at every report of a story of
+  SPLIT_FROM to SPLIT_EVERY_UP_TO reports;
 - at DEPARTURE_SIZES (from four reports on), a report that no longer fits the rest leaves it
   and starts a story of its own.
 
@@ -78,14 +79,16 @@ REVIEW_SIZES = frozenset({2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 2
 DEPARTURE_SIZES = frozenset({4, 8, 16, 32, 64, 128, 256})
 # A story whose reports fall into two groups with hardly any nearest neighbours in common holds
 # two events, and is split (see `communities`). Each report's SPLIT_NEIGHBOURS nearest count, and
-# the groups must share less than SPLIT_SEPARATION of what they share within. Looked for at the
-# review sizes from SPLIT_FROM reports, where two groups can each hold a report and all its
-# neighbours (smaller neighbourhoods cut single events apart on the storyset), up to SPLIT_UP_TO
-# (it costs a pass over every pair of reports). A group of fewer than SPLIT_MIN_PART is not an
-# event: outliers leave one by one (LEAVE_MARGIN).
+# the groups must share less than SPLIT_SEPARATION of what they share within. Looked for from
+# SPLIT_FROM reports, where two groups can each hold a report and all its neighbours (smaller
+# neighbourhoods cut single events apart on the storyset): at every new report up to
+# SPLIT_EVERY_UP_TO, while a second event is young and the story still gathers its reports, then
+# at review sizes up to SPLIT_UP_TO (it costs a pass over every pair of reports). A group of
+# fewer than SPLIT_MIN_PART is not an event: outliers leave one by one (LEAVE_MARGIN).
 SPLIT_NEIGHBOURS = 5
 SPLIT_SEPARATION = 0.25
 SPLIT_FROM = 2 * (SPLIT_NEIGHBOURS + 1)
+SPLIT_EVERY_UP_TO = 24
 SPLIT_UP_TO = 96
 SPLIT_MIN_PART = 3
 # No article joins a story below this score, however loose the story.
@@ -560,8 +563,8 @@ class IncrementalClusterer:
         assignment = Assignment(item.id, story.story_id, score, created, reason)
         if created:
             self._find_thread(story)
-        elif story.size in REVIEW_SIZES:
-            survivor = self._merge_if_one_event(story)
+        elif story.size in REVIEW_SIZES or story.size <= SPLIT_EVERY_UP_TO:
+            survivor = self._merge_if_one_event(story) if story.size in REVIEW_SIZES else story
             survivor = self._split_if_two_events(survivor)
             if survivor.size in DEPARTURE_SIZES:
                 self._release_outliers(survivor)
