@@ -563,13 +563,14 @@ class IncrementalClusterer:
         assignment = Assignment(item.id, story.story_id, score, created, reason)
         if created:
             self._find_thread(story)
-        elif story.size in REVIEW_SIZES or story.size <= SPLIT_EVERY_UP_TO:
-            survivor = self._merge_if_one_event(story) if story.size in REVIEW_SIZES else story
-            survivor = self._split_if_two_events(survivor)
+        elif story.size in REVIEW_SIZES:
+            survivor = self._split_if_two_events(self._merge_if_one_event(story))
             if survivor.size in DEPARTURE_SIZES:
                 self._release_outliers(survivor)
             if survivor.thread is None:
                 self._find_thread(survivor)
+        elif story.size <= SPLIT_EVERY_UP_TO:
+            self._split_if_two_events(story)
         return assignment
 
     def _find_thread(self, story: ActiveStory) -> None:
