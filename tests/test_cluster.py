@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -18,6 +19,7 @@ from gazette.cluster.incremental import (
     TIME_WEIGHT,
     Evidence,
     Member,
+    _two_events,
 )
 from gazette.cluster.signals import profile
 from gazette.cluster.table import StoryTable
@@ -211,6 +213,20 @@ def test_a_story_that_took_in_two_events_splits_in_two(first_fight: int) -> None
     assert c.departures[0].reason.startswith("split from story 5")
     later = add(c, item("r6", 3, *RUUD[6]), base)
     assert later.story_id == new_story
+
+
+def test_in_a_script_the_model_does_not_read_two_events_are_told_apart_by_their_words() -> None:
+    """Where the embedding model cannot read a story's script its vectors mislead (here: they
+    pair every other report of one fight with every other report of the other), and the
+    two-events check reads the reports' words and names instead."""
+    one, other = unit(1, 0), unit(0, 1)
+    reports = members_of("p", FIGHT + PELL_MORE[:2], one) + members_of("r", RUUD[:6], one)
+    reports = [replace(m, vector=other) if i % 2 else m for i, m in enumerate(reports)]
+    parts = _two_events(reports, latin=False)
+    assert parts is not None
+    assert (parts.first, parts.second) == (list(range(6)), list(range(6, 12)))
+    misread = _two_events(reports, latin=True)
+    assert misread is None or misread.first != list(range(6))
 
 
 def test_one_event_in_many_wordings_is_not_split() -> None:
