@@ -12,16 +12,10 @@ from fight import DEFENCE, FIGHT, FIGHT_MORE
 
 from gazette.batch import ClusterInput, cluster_records
 from gazette.cluster import IncrementalClusterer
-from gazette.cluster.incremental import (
-    FORGET_EVERY,
-    TIME_DECAY_HOURS,
-    TIME_GRACE_HOURS,
-    TIME_WEIGHT,
-    Evidence,
-    Member,
-    _two_events,
-)
+from gazette.cluster.evidence import TIME_DECAY_HOURS, TIME_GRACE_HOURS, TIME_WEIGHT, Evidence
+from gazette.cluster.incremental import FORGET_EVERY
 from gazette.cluster.signals import profile
+from gazette.cluster.story import Member, two_events
 from gazette.cluster.table import StoryTable
 from gazette.config import ClusterSettings
 from gazette.records import ClusterItem
@@ -222,10 +216,10 @@ def test_in_a_script_the_model_does_not_read_two_events_are_told_apart_by_their_
     one, other = unit(1, 0), unit(0, 1)
     reports = members_of("p", FIGHT + PELL_MORE[:2], one) + members_of("r", RUUD[:6], one)
     reports = [replace(m, vector=other) if i % 2 else m for i, m in enumerate(reports)]
-    parts = _two_events(reports, latin=False)
+    parts = two_events(reports, latin=False)
     assert parts is not None
     assert (parts.first, parts.second) == (list(range(6)), list(range(6, 12)))
-    misread = _two_events(reports, latin=True)
+    misread = two_events(reports, latin=True)
     assert misread is None or misread.first != list(range(6))
 
 

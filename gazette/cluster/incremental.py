@@ -4,11 +4,12 @@ Articles arrive in publication order. A story is a candidate for an article only
 active: its reports span a time within `window` of the article. This keeps the work per article
 flat however large the archive grows.
 
-The score of an article against a story is average linkage over its reports, from these signals
-(see `signals` for why each is there): the mean cosine of its embedding to the story's reports,
-of its word profile and of its name profile (each the dot product with the story's running sum,
-divided by the size), and `conflict`, the share of salient names one side has and the other
-never uses. One event needs both the same happening and the same participants, so
+The score of an article against a story (`evidence`) is average linkage over its reports (kept as
+running sums, `story`), from these signals (see `signals` for why each is there): the mean cosine
+of its embedding to the story's reports, of its word profile and of its name profile (each the dot
+product with the story's running sum, divided by the size), and `conflict`, the share of salient
+names one side has and the other never uses. One event needs both the same happening and the same
+participants, so
 
     what = 0.5 * embedding + 0.5 * words;   who = names (what, when a side has no names)
     score = sqrt(what * who) - 0.2 * conflict
@@ -24,8 +25,8 @@ Decisions can be revised as evidence arrives. When a story reaches one of REVIEW
 - it is compared with the other active stories, and two that now score as one event merge (the
   younger story into the older, whose id survives), unless together they fall into two events;
 - a story whose reports fall into two events (two groups with hardly any nearest neighbours in
-  common, see `communities`) is split in two; this is also asked at every report of a story of
-  SPLIT_FROM to SPLIT_EVERY_UP_TO reports;
+  common, see `story.two_events` and `communities`) is split in two; this is also asked at every
+  report of a story of up to SPLIT_EVERY_UP_TO reports;
 - at DEPARTURE_SIZES (from four reports on), a report that no longer fits the rest leaves it
   and starts a story of its own.
 
@@ -39,22 +40,18 @@ story. A story without a thread is asked again at its reviews, as its picture fi
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Collection, Container
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 
-from gazette.cluster.communities import Bipartition, split_in_two
-from gazette.cluster.signals import Profile, add_into, dot, sparse_rows
+from gazette.cluster.evidence import Evidence
+from gazette.cluster.signals import Profile
+from gazette.cluster.story import ActiveStory, Member, two_events
 from gazette.cluster.table import StoryTable
 from gazette.records import Assignment, ClusterItem
 
-EMBEDDING_WEIGHT = 0.5
-WORDS_WEIGHT = 0.5
-NAMES_WEIGHT = 0.5
-CONFLICT_WEIGHT = 0.2
 SHORTLIST = 4
 MERGE_SHORTLIST = 4
 # The bundled embedding model (all-MiniLM-L6-v2) reads English word pieces: between two texts in
@@ -77,20 +74,10 @@ TYPICAL_FROM_SIZE = 3
 REVIEW_SIZES = frozenset({2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256})
 # Outliers are looked for at fewer of them: it costs a comparison per report.
 DEPARTURE_SIZES = frozenset({4, 8, 16, 32, 64, 128, 256})
-# A story whose reports fall into two groups with hardly any nearest neighbours in common holds
-# two events, and is split (see `communities`). Each report's SPLIT_NEIGHBOURS nearest count, and
-# the groups must share less than SPLIT_SEPARATION of what they share within. Looked for from
-# SPLIT_FROM reports, where two groups can each hold a report and all its neighbours (smaller
-# neighbourhoods cut single events apart on the storyset): at every new report up to
-# SPLIT_EVERY_UP_TO, while a second event is young and the story still gathers its reports, then
-# at review sizes up to SPLIT_UP_TO (it costs a pass over every pair of reports). A group of
-# fewer than SPLIT_MIN_PART is not an event: outliers leave one by one (LEAVE_MARGIN).
-SPLIT_NEIGHBOURS = 5
-SPLIT_SEPARATION = 0.25
-SPLIT_FROM = 2 * (SPLIT_NEIGHBOURS + 1)
+# A story is asked whether it holds two events (`story.two_events`) at its reviews, and at every
+# new report up to SPLIT_EVERY_UP_TO, while a second event is young and the story still gathers
+# its reports.
 SPLIT_EVERY_UP_TO = 24
-SPLIT_UP_TO = 96
-SPLIT_MIN_PART = 3
 # No article joins a story below this score, however loose the story.
 MIN_SCORE = 0.12
 # A story continues an earlier one (same thread) from this share of the typical cohesion.
@@ -98,237 +85,6 @@ THREAD_RATIO = 0.6
 # Every this many articles, stories that no later decision can involve are let go, so that memory
 # and the work per article stay flat however long the stream runs (see `forget_before`).
 FORGET_EVERY = 256
-# Reports of one event come in a burst; one that arrives long after a story's last report is
-# more likely a follow-up. Past the grace, a score loses up to TIME_WEIGHT of itself over the
-# decay, so a report a day late still joins when its evidence is strong.
-TIME_GRACE_HOURS = 6.0
-TIME_DECAY_HOURS = 24.0
-TIME_WEIGHT = 0.7
-
-
-@dataclass
-class Member:
-    item_id: str
-    vector: np.ndarray
-    profile: Profile
-    published: datetime
-    language: str = "en"
-
-
-@dataclass
-class Evidence:
-    """Why an article and a story are (or are not) one event."""
-
-    score: float
-    embedding: float
-    words: float
-    names: float
-    conflict: float
-    shared_names: list[str]
-    what: float = 0.0  # the "same happening" part: embedding and words
-    hours_late: float = 0.0
-
-    def describe(self) -> str:
-        shared = ", ".join(self.shared_names) or "none"
-        late = f"; {self.hours_late:.0f} h after its last report" if self.hours_late else ""
-        return (
-            f"score {self.score:.2f}: similarity {self.embedding:.2f}, words {self.words:.2f}, "
-            f"names {self.names:.2f}, conflict {self.conflict:.2f}; shared names: {shared}{late}"
-        )
-
-    @property
-    def fit(self) -> float:
-        """What is held against a bar to join or merge: the score, but never more than its "what"
-        part alone. The geometric mean lets strong names make up for a weak "what"; on headlines
-        one shared name ("Trump", "Colombia") is a full names match, and would otherwise carry
-        a report about another happening into the story."""
-        return min(self.score, self.what)
-
-    def later_by(self, hours: float) -> Evidence:
-        """The evidence for a report `hours` after the story's last one (see TIME_WEIGHT)."""
-        if hours <= TIME_GRACE_HOURS:
-            return self
-        late = min(1.0, (hours - TIME_GRACE_HOURS) / TIME_DECAY_HOURS)
-        score = self.score * (1.0 - TIME_WEIGHT * late) if self.score > 0 else self.score
-        return replace(self, score=score, hours_late=hours)
-
-
-@dataclass
-class ActiveStory:
-    story_id: int
-    members: list[Member] = field(default_factory=list)
-    # The language of its first report: a story never mixes languages (see gazette.language).
-    language: str | None = None
-    # Whether its first report is in the Latin alphabet, which the embedding model reads.
-    latin: bool = True
-    # The first story of the thread this story continues, if it continues one.
-    thread: int | None = None
-    vector_sum: np.ndarray | None = None
-    word_sum: dict[str, float] = field(default_factory=dict)
-    name_sum: dict[str, float] = field(default_factory=dict)
-    vocabulary: Counter[str] = field(default_factory=Counter)
-    salient: Counter[str] = field(default_factory=Counter)
-    first_report: datetime | None = None
-    last_report: datetime | None = None
-    # |sum|^2 of the embedding, word and name sums, and how many reports have words and names.
-    squares: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
-    with_words: int = 0
-    with_names: int = 0
-    # Cohesion and core names of the whole story, computed on demand and forgotten on `add`.
-    _cached: dict[str, object] = field(default_factory=dict, repr=False)
-
-    @property
-    def size(self) -> int:
-        return len(self.members)
-
-    def add(self, member: Member) -> None:
-        """Add a report, keeping |sum|^2 current: |S + v|^2 = |S|^2 + 2 v.S + |v|^2."""
-        profile = member.profile
-        self._cached.clear()
-        if not self.members:
-            self.language, self.latin = member.language, profile.latin
-        if self.vector_sum is None:
-            self.vector_sum = member.vector.copy()
-            self.squares = [1.0, 0.0, 0.0]
-        else:
-            self.squares[0] += 2 * float(member.vector @ self.vector_sum) + 1.0
-            self.vector_sum = self.vector_sum + member.vector
-        self.squares[1] += 2 * dot(profile.words, self.word_sum) + bool(profile.words)
-        self.squares[2] += 2 * dot(profile.names, self.name_sum) + bool(profile.names)
-        self.with_words += bool(profile.words)
-        self.with_names += bool(profile.names)
-        self.members.append(member)
-        add_into(self.word_sum, member.profile.words)
-        add_into(self.name_sum, member.profile.names)
-        self.vocabulary.update(member.profile.vocabulary)
-        self.salient.update(member.profile.salient)
-        self.first_report = min(self.first_report or member.published, member.published)
-        self.last_report = max(self.last_report or member.published, member.published)
-
-    @classmethod
-    def of(cls, story_id: int, members: list[Member], thread: int | None = None) -> ActiveStory:
-        story = cls(story_id, thread=thread)
-        for member in members:
-            story.add(member)
-        return story
-
-    def rebuilt_without(self, item_id: str) -> ActiveStory:
-        rest = [member for member in self.members if member.item_id != item_id]
-        return ActiveStory.of(self.story_id, rest, self.thread)
-
-    def cohesion(self, without: Member | None = None) -> float | None:
-        """The mean score between two of the story's reports (None for a single report),
-        optionally leaving one member out.
-
-        With unit vectors the sum of pairwise dot products is |sum|^2 - n, and leaving out v
-        turns |sum|^2 into |sum|^2 - 2 v.sum + |v|^2: no pass over the members is needed.
-        """
-        if without is None:
-            if "cohesion" not in self._cached:
-                self._cached["cohesion"] = self._cohesion(None)
-            return self._cached["cohesion"]  # type: ignore[return-value]
-        return self._cohesion(without)
-
-    def _cohesion(self, without: Member | None) -> float | None:
-        n = self.size - (without is not None)
-        if n < 2:
-            return None
-        squares = list(self.squares)
-        counts = [float(self.size), float(self.with_words), float(self.with_names)]
-        if without is not None:
-            own = [1.0, float(bool(without.profile.words)), float(bool(without.profile.names))]
-            linked = (
-                float(without.vector @ self.vector_sum),
-                dot(without.profile.words, self.word_sum),
-                dot(without.profile.names, self.name_sum),
-            )
-            squares = [sq - 2 * link + o for sq, link, o in zip(squares, linked, own, strict=True)]
-            counts = [c - o for c, o in zip(counts, own, strict=True)]
-        # Each report adds its own |v|^2 (1, or 0 for an empty profile) to |sum|^2.
-        pairs = n * (n - 1)
-        embedding, words, names = ((sq - c) / pairs for sq, c in zip(squares, counts, strict=True))
-        return self._evidence(embedding, words, names, 0.0, [], bool(self.name_sum)).score
-
-    def _evidence(
-        self,
-        embedding: float,
-        words: float,
-        names: float,
-        conflict: float,
-        shared: list[str],
-        has_names: bool,
-    ) -> Evidence:
-        """`_evidence`, without the embedding where the model does not read the script."""
-        if not self.latin:
-            embedding = words
-        return _evidence(embedding, words, names, conflict, shared, has_names)
-
-    def core_names(self, without: Member | None = None) -> set[str]:
-        """Salient names that at least half of the story's reports share."""
-        if without is None:
-            if "core" not in self._cached:
-                self._cached["core"] = self._core_names(None)
-            return self._cached["core"]  # type: ignore[return-value]
-        return self._core_names(without)
-
-    def _core_names(self, without: Member | None) -> set[str]:
-        own = without.profile.salient if without is not None else frozenset()
-        needed = max(1, (self.size - (without is not None) + 1) // 2)
-        return {name for name, count in self.salient.items() if count - (name in own) >= needed}
-
-    def evidence(
-        self, vector: np.ndarray, profile: Profile, without: Member | None = None
-    ) -> Evidence:
-        """How well one report fits this story; `without` leaves that member out of the story
-        (to ask whether a member still fits the rest)."""
-        n = self.size
-        own = (0.0, 0.0, 0.0)
-        vocabulary_counts = self.vocabulary
-        if without is not None:
-            n -= 1
-            own = (1.0, float(bool(profile.words)), float(bool(profile.names)))
-            vocabulary_counts = _Remaining(self.vocabulary, without.profile.vocabulary)
-        embedding = (float(vector @ self.vector_sum) - own[0]) / n
-        words = (dot(profile.words, self.word_sum) - own[1]) / n
-        names = (dot(profile.names, self.name_sum) - own[2]) / n
-        conflict = _conflict(
-            profile.salient, vocabulary_counts, self.core_names(without), profile.vocabulary
-        )
-        shared = sorted(
-            profile.salient & self.salient.keys(), key=lambda name: -self.salient[name]
-        )[:5]
-        has_names = bool(profile.names) and bool(self.name_sum)
-        return self._evidence(embedding, words, names, conflict, shared, has_names)
-
-    def evidence_against(self, other: ActiveStory) -> Evidence:
-        """How well two stories fit together: average linkage over all pairs of reports."""
-        pairs = self.size * other.size
-        embedding = float(self.vector_sum @ other.vector_sum) / pairs
-        words = dot(self.word_sum, other.word_sum) / pairs
-        names = dot(self.name_sum, other.name_sum) / pairs
-        mine, theirs = self.core_names(), other.core_names()
-        conflict = _conflict(mine, other.vocabulary, theirs, self.vocabulary)
-        has_names = bool(self.name_sum) and bool(other.name_sum)
-        shared = sorted(mine & theirs)[:5]
-        return self._evidence(embedding, words, names, conflict, shared, has_names)
-
-
-def _two_events(members: list[Member], latin: bool) -> Bipartition | None:
-    """The two events `members` hold, if they fall into two groups that share few nearest
-    neighbours, by the similarity of every pair of reports: their embeddings ("what": their words
-    where the model cannot read the script) and their names ("who") in equal parts."""
-    if not SPLIT_FROM <= len(members) <= SPLIT_UP_TO:
-        return None
-    names = sparse_rows([member.profile.names for member in members])
-    if latin:
-        vectors = np.stack([member.vector for member in members])
-        what = vectors @ vectors.T
-    else:
-        words = sparse_rows([member.profile.words for member in members])
-        what = (words @ words.T).toarray()
-    similarity = (1 - NAMES_WEIGHT) * what + NAMES_WEIGHT * (names @ names.T).toarray()
-    parts = split_in_two(similarity, SPLIT_NEIGHBOURS, SPLIT_MIN_PART)
-    return parts if parts is not None and parts.separation < SPLIT_SEPARATION else None
 
 
 def _hours(moment: datetime, story: ActiveStory) -> float:
@@ -339,49 +95,6 @@ def _hours(moment: datetime, story: ActiveStory) -> float:
 def _hours_between(one: ActiveStory, other: ActiveStory) -> float:
     """The gap between the time spans of two stories' reports (0 when they overlap)."""
     return max(_hours(one.first_report, other), _hours(other.first_report, one))
-
-
-class _Remaining:
-    """Words of a story's vocabulary that remain when one report's words are taken out."""
-
-    def __init__(self, counts: Counter[str], removed: Container[str]) -> None:
-        self.counts, self.removed = counts, removed
-
-    def __contains__(self, word: object) -> bool:
-        return self.counts.get(word, 0) > (word in self.removed)
-
-
-def _conflict(
-    names_a: Collection[str],
-    vocabulary_b: Container[str],
-    names_b: Collection[str],
-    vocabulary_a: Container[str],
-) -> float:
-    """The share of each side's salient names that the other side never uses, averaged over the
-    sides that have any."""
-    shares = [
-        sum(1 for name in names if name not in vocabulary) / len(names)
-        for names, vocabulary in ((names_a, vocabulary_b), (names_b, vocabulary_a))
-        if names
-    ]
-    return sum(shares) / len(shares) if shares else 0.0
-
-
-def _evidence(
-    embedding: float,
-    words: float,
-    names: float,
-    conflict: float,
-    shared: list[str],
-    has_names: bool = True,
-) -> Evidence:
-    """One event needs both the same happening (embedding and words: "what") and the same
-    participants (names: "who"): a geometric mean, so that neither makes up for the other.
-    Without names on one side, "what" decides alone."""
-    what = max(EMBEDDING_WEIGHT * embedding + WORDS_WEIGHT * words, 0.0)
-    who = max(names, 0.0) if has_names else what
-    score = what ** (1 - NAMES_WEIGHT) * who**NAMES_WEIGHT - CONFLICT_WEIGHT * conflict
-    return Evidence(score, embedding, words, names, conflict, shared, what)
 
 
 @dataclass(frozen=True)
@@ -634,7 +347,7 @@ class IncrementalClusterer:
         if best[0].fit < max(MIN_SCORE, needed):
             return story
         evidence, other = best
-        if _two_events(story.members + other.members, story.latin) is not None:
+        if two_events(story.members + other.members, story.latin) is not None:
             return story  # together they would be split again at once
         survivor, absorbed = sorted((story, other), key=lambda s: s.story_id)
         # Every item mapped to an active story is one of its members (copies included).
@@ -662,7 +375,7 @@ class IncrementalClusterer:
     def _split_if_two_events(self, story: ActiveStory) -> ActiveStory:
         """Split `story` if its reports fall into two events (see `communities`). The group with
         its earliest report keeps the story's id; the other becomes a new story."""
-        parts = _two_events(story.members, story.latin)
+        parts = two_events(story.members, story.latin)
         if parts is None:
             return story
         staying = [story.members[i] for i in parts.first]

@@ -11,8 +11,9 @@ import numpy as np
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from gazette.cluster.incremental import IncrementalClusterer, Member
+from gazette.cluster.incremental import IncrementalClusterer
 from gazette.cluster.signals import Profile, profile
+from gazette.cluster.story import Member
 from gazette.config import ClusterSettings
 from gazette.db.models import Document, DocumentStatus, Story, StoryMember, StoryState, utcnow
 from gazette.embedding import Embedder, from_bytes, to_bytes

@@ -1,0 +1,218 @@
+"""An active story as the clusterer holds it: its reports and the running sums that score them.
+
+A story keeps the sum of its reports' embeddings and lexical profiles, and the squared length of
+each sum, so that how well a report fits it (average linkage over its reports) and how well its
+own reports fit together (its cohesion) cost one dot product each, however many reports it has.
+`two_events` asks whether its reports are in fact two events (see `communities`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from gazette.cluster.communities import Bipartition, split_in_two
+from gazette.cluster.evidence import NAMES_WEIGHT, Evidence, Remaining, conflict_share, weigh
+from gazette.cluster.signals import Profile, add_into, dot, sparse_rows
+
+# A story whose reports fall into two groups with hardly any nearest neighbours in common holds
+# two events (see `communities`). Each report's SPLIT_NEIGHBOURS nearest count, and the groups
+# must share less than SPLIT_SEPARATION of what they share within. Asked from SPLIT_FROM reports,
+# where two groups can each hold a report and all its neighbours (smaller neighbourhoods cut
+# single events apart on the storyset), up to SPLIT_UP_TO (it costs a pass over every pair of
+# reports). A group of fewer than SPLIT_MIN_PART is not an event: outliers leave one by one.
+SPLIT_NEIGHBOURS = 5
+SPLIT_SEPARATION = 0.25
+SPLIT_FROM = 2 * (SPLIT_NEIGHBOURS + 1)
+SPLIT_UP_TO = 96
+SPLIT_MIN_PART = 3
+
+
+@dataclass
+class Member:
+    item_id: str
+    vector: np.ndarray
+    profile: Profile
+    published: datetime
+    language: str = "en"
+
+
+@dataclass
+class ActiveStory:
+    story_id: int
+    members: list[Member] = field(default_factory=list)
+    # The language of its first report: a story never mixes languages (see gazette.language).
+    language: str | None = None
+    # Whether its first report is in the Latin alphabet, which the embedding model reads.
+    latin: bool = True
+    # The first story of the thread this story continues, if it continues one.
+    thread: int | None = None
+    vector_sum: np.ndarray | None = None
+    word_sum: dict[str, float] = field(default_factory=dict)
+    name_sum: dict[str, float] = field(default_factory=dict)
+    vocabulary: Counter[str] = field(default_factory=Counter)
+    salient: Counter[str] = field(default_factory=Counter)
+    first_report: datetime | None = None
+    last_report: datetime | None = None
+    # |sum|^2 of the embedding, word and name sums, and how many reports have words and names.
+    squares: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    with_words: int = 0
+    with_names: int = 0
+    # Cohesion and core names of the whole story, computed on demand and forgotten on `add`.
+    _cached: dict[str, object] = field(default_factory=dict, repr=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    def add(self, member: Member) -> None:
+        """Add a report, keeping |sum|^2 current: |S + v|^2 = |S|^2 + 2 v.S + |v|^2."""
+        profile = member.profile
+        self._cached.clear()
+        if not self.members:
+            self.language, self.latin = member.language, profile.latin
+        if self.vector_sum is None:
+            self.vector_sum = member.vector.copy()
+            self.squares = [1.0, 0.0, 0.0]
+        else:
+            self.squares[0] += 2 * float(member.vector @ self.vector_sum) + 1.0
+            self.vector_sum = self.vector_sum + member.vector
+        self.squares[1] += 2 * dot(profile.words, self.word_sum) + bool(profile.words)
+        self.squares[2] += 2 * dot(profile.names, self.name_sum) + bool(profile.names)
+        self.with_words += bool(profile.words)
+        self.with_names += bool(profile.names)
+        self.members.append(member)
+        add_into(self.word_sum, member.profile.words)
+        add_into(self.name_sum, member.profile.names)
+        self.vocabulary.update(member.profile.vocabulary)
+        self.salient.update(member.profile.salient)
+        self.first_report = min(self.first_report or member.published, member.published)
+        self.last_report = max(self.last_report or member.published, member.published)
+
+    @classmethod
+    def of(cls, story_id: int, members: list[Member], thread: int | None = None) -> ActiveStory:
+        story = cls(story_id, thread=thread)
+        for member in members:
+            story.add(member)
+        return story
+
+    def rebuilt_without(self, item_id: str) -> ActiveStory:
+        rest = [member for member in self.members if member.item_id != item_id]
+        return ActiveStory.of(self.story_id, rest, self.thread)
+
+    def cohesion(self, without: Member | None = None) -> float | None:
+        """The mean score between two of the story's reports (None for a single report),
+        optionally leaving one member out.
+
+        With unit vectors the sum of pairwise dot products is |sum|^2 - n, and leaving out v
+        turns |sum|^2 into |sum|^2 - 2 v.sum + |v|^2: no pass over the members is needed.
+        """
+        if without is None:
+            if "cohesion" not in self._cached:
+                self._cached["cohesion"] = self._cohesion(None)
+            return self._cached["cohesion"]  # type: ignore[return-value]
+        return self._cohesion(without)
+
+    def _cohesion(self, without: Member | None) -> float | None:
+        n = self.size - (without is not None)
+        if n < 2:
+            return None
+        squares = list(self.squares)
+        counts = [float(self.size), float(self.with_words), float(self.with_names)]
+        if without is not None:
+            own = [1.0, float(bool(without.profile.words)), float(bool(without.profile.names))]
+            linked = (
+                float(without.vector @ self.vector_sum),
+                dot(without.profile.words, self.word_sum),
+                dot(without.profile.names, self.name_sum),
+            )
+            squares = [sq - 2 * link + o for sq, link, o in zip(squares, linked, own, strict=True)]
+            counts = [c - o for c, o in zip(counts, own, strict=True)]
+        # Each report adds its own |v|^2 (1, or 0 for an empty profile) to |sum|^2.
+        pairs = n * (n - 1)
+        embedding, words, names = ((sq - c) / pairs for sq, c in zip(squares, counts, strict=True))
+        return self._evidence(embedding, words, names, 0.0, [], bool(self.name_sum)).score
+
+    def _evidence(
+        self,
+        embedding: float,
+        words: float,
+        names: float,
+        conflict: float,
+        shared: list[str],
+        has_names: bool,
+    ) -> Evidence:
+        """`evidence.weigh`, without the embedding where the model does not read the script."""
+        if not self.latin:
+            embedding = words
+        return weigh(embedding, words, names, conflict, shared, has_names)
+
+    def core_names(self, without: Member | None = None) -> set[str]:
+        """Salient names that at least half of the story's reports share."""
+        if without is None:
+            if "core" not in self._cached:
+                self._cached["core"] = self._core_names(None)
+            return self._cached["core"]  # type: ignore[return-value]
+        return self._core_names(without)
+
+    def _core_names(self, without: Member | None) -> set[str]:
+        own = without.profile.salient if without is not None else frozenset()
+        needed = max(1, (self.size - (without is not None) + 1) // 2)
+        return {name for name, count in self.salient.items() if count - (name in own) >= needed}
+
+    def evidence(
+        self, vector: np.ndarray, profile: Profile, without: Member | None = None
+    ) -> Evidence:
+        """How well one report fits this story; `without` leaves that member out of the story
+        (to ask whether a member still fits the rest)."""
+        n = self.size
+        own = (0.0, 0.0, 0.0)
+        vocabulary_counts = self.vocabulary
+        if without is not None:
+            n -= 1
+            own = (1.0, float(bool(profile.words)), float(bool(profile.names)))
+            vocabulary_counts = Remaining(self.vocabulary, without.profile.vocabulary)
+        embedding = (float(vector @ self.vector_sum) - own[0]) / n
+        words = (dot(profile.words, self.word_sum) - own[1]) / n
+        names = (dot(profile.names, self.name_sum) - own[2]) / n
+        conflict = conflict_share(
+            profile.salient, vocabulary_counts, self.core_names(without), profile.vocabulary
+        )
+        shared = sorted(
+            profile.salient & self.salient.keys(), key=lambda name: -self.salient[name]
+        )[:5]
+        has_names = bool(profile.names) and bool(self.name_sum)
+        return self._evidence(embedding, words, names, conflict, shared, has_names)
+
+    def evidence_against(self, other: ActiveStory) -> Evidence:
+        """How well two stories fit together: average linkage over all pairs of reports."""
+        pairs = self.size * other.size
+        embedding = float(self.vector_sum @ other.vector_sum) / pairs
+        words = dot(self.word_sum, other.word_sum) / pairs
+        names = dot(self.name_sum, other.name_sum) / pairs
+        mine, theirs = self.core_names(), other.core_names()
+        conflict = conflict_share(mine, other.vocabulary, theirs, self.vocabulary)
+        has_names = bool(self.name_sum) and bool(other.name_sum)
+        shared = sorted(mine & theirs)[:5]
+        return self._evidence(embedding, words, names, conflict, shared, has_names)
+
+
+def two_events(members: list[Member], latin: bool) -> Bipartition | None:
+    """The two events `members` hold, if they fall into two groups that share few nearest
+    neighbours, by the similarity of every pair of reports: their embeddings ("what": their words
+    where the model cannot read the script) and their names ("who") in equal parts."""
+    if not SPLIT_FROM <= len(members) <= SPLIT_UP_TO:
+        return None
+    names = sparse_rows([member.profile.names for member in members])
+    if latin:
+        vectors = np.stack([member.vector for member in members])
+        what = vectors @ vectors.T
+    else:
+        words = sparse_rows([member.profile.words for member in members])
+        what = (words @ words.T).toarray()
+    similarity = (1 - NAMES_WEIGHT) * what + NAMES_WEIGHT * (names @ names.T).toarray()
+    parts = split_in_two(similarity, SPLIT_NEIGHBOURS, SPLIT_MIN_PART)
+    return parts if parts is not None and parts.separation < SPLIT_SEPARATION else None
