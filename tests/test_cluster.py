@@ -14,7 +14,7 @@ from gazette.batch import ClusterInput, cluster_records
 from gazette.cluster import IncrementalClusterer
 from gazette.cluster.evidence import TIME_DECAY_HOURS, TIME_GRACE_HOURS, TIME_WEIGHT, Evidence
 from gazette.cluster.incremental import FORGET_EVERY
-from gazette.cluster.signals import profile
+from gazette.cluster.signals import profile, sparse_rows, weighted_within
 from gazette.cluster.story import Member, two_events
 from gazette.cluster.table import StoryTable
 from gazette.config import ClusterSettings
@@ -221,6 +221,18 @@ def test_in_a_script_the_model_does_not_read_two_events_are_told_apart_by_their_
     assert (parts.first, parts.second) == (list(range(6)), list(range(6, 12)))
     misread = two_events(reports, latin=True)
     assert misread is None or misread.first != list(range(6))
+
+
+def test_inside_a_story_names_every_report_uses_weigh_less_than_names_some_use() -> None:
+    """The champion in every report, each challenger in half: weighted within the story, the
+    challenger's name carries more of each report's profile than the champion's."""
+    vectors = [{"marek": 0.6, "pell": 0.8}] * 3 + [{"marek": 0.6, "ruud": 0.8}] * 3 + [{}]
+    weighted = weighted_within(sparse_rows(vectors)).toarray()
+    marek, pell, ruud = 0, 1, 2  # columns in order of first use
+    assert np.all(weighted[:6, marek] < 0.6)
+    assert np.all(weighted[:3, pell] > 0.8) and np.all(weighted[3:6, ruud] > 0.8)
+    assert np.allclose(np.linalg.norm(weighted[:6], axis=1), 1.0)
+    assert not weighted[6].any()
 
 
 def test_one_event_in_many_wordings_is_not_split() -> None:

@@ -53,6 +53,10 @@ FREQUENCY_LANGUAGES = frozenset(available_languages())
 ZIPF_CEILING = 8.0
 # A figure is rare and specific, but one digit is not: "3" recurs everywhere.
 FIGURE_ZIPF = 2.0
+# Inside a set of reports, a word is weighted by log((n + WITHIN_SMOOTHING) / reports using it):
+# as if that many more reports used none of the set's words, so that a word every report uses
+# keeps a little weight rather than none.
+WITHIN_SMOOTHING = 2
 # Capitalised, but shared by every report of a day or month, whatever the event.
 CALENDAR = frozenset(
     {
@@ -184,3 +188,20 @@ def sparse_rows(vectors: list[dict[str, float]]) -> csr_matrix:
     values = [weight for vector in vectors for weight in vector.values()]
     pointers = np.cumsum([0, *(len(vector) for vector in vectors)])
     return csr_matrix((values, indices, pointers), shape=(len(vectors), max(1, len(columns))))
+
+
+def weighted_within(rows: csr_matrix) -> csr_matrix:
+    """Sparse unit vectors (`sparse_rows`) with each word weighted again by how few of them use
+    it, and unit length again.
+
+    Rarity in the language says how much a shared name tells about two reports in general;
+    inside one story every report names the company, the champion or the country, and only the
+    names that some reports use and others never do tell groups of its reports apart (the new
+    figures of a follow-up, the other challenger)."""
+    count = rows.shape[0]
+    uses = np.bincount(rows.indices, minlength=rows.shape[1])
+    data = rows.data * np.log((count + WITHIN_SMOOTHING) / np.maximum(uses, 1))[rows.indices]
+    row_of = np.repeat(np.arange(count), np.diff(rows.indptr))
+    norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=count))
+    data = data / np.where(norms > 0, norms, 1.0)[row_of]
+    return csr_matrix((data, rows.indices, rows.indptr), shape=rows.shape)

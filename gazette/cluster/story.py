@@ -16,7 +16,7 @@ import numpy as np
 
 from gazette.cluster.communities import Bipartition, split_in_two
 from gazette.cluster.evidence import NAMES_WEIGHT, Evidence, Remaining, conflict_share, weigh
-from gazette.cluster.signals import Profile, add_into, dot, sparse_rows
+from gazette.cluster.signals import Profile, add_into, dot, sparse_rows, weighted_within
 
 # A story whose reports fall into two groups with hardly any nearest neighbours in common holds
 # two events (see `communities`). Each report's SPLIT_NEIGHBOURS nearest count, and the groups
@@ -203,10 +203,12 @@ class ActiveStory:
 def two_events(members: list[Member], latin: bool) -> Bipartition | None:
     """The two events `members` hold, if they fall into two groups that share few nearest
     neighbours, by the similarity of every pair of reports: their embeddings ("what": their words
-    where the model cannot read the script) and their names ("who") in equal parts."""
+    where the model cannot read the script) and their names ("who") in equal parts. Names are
+    weighted by how few of these reports use them (`signals.weighted_within`): the company or
+    the champion that every report names cannot tell two groups of them apart."""
     if not SPLIT_FROM <= len(members) <= SPLIT_UP_TO:
         return None
-    names = sparse_rows([member.profile.names for member in members])
+    names = weighted_within(sparse_rows([member.profile.names for member in members]))
     if latin:
         vectors = np.stack([member.vector for member in members])
         what = vectors @ vectors.T
