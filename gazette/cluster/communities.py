@@ -68,7 +68,9 @@ def split_in_two(similarity: np.ndarray, neighbours: int, min_part: int) -> Bipa
 
 
 def _reports_under(merges: np.ndarray, node: int, count: int) -> set[int]:
-    """The reports a node of a linkage matrix groups (nodes from `count` on are merges)."""
+    """The reports a node of a linkage matrix groups (nodes from `count` on are merges). The same
+    as scipy's `fcluster(merges, 2, "maxclust")` for the last node, which validates the matrix
+    first and costs nine times as much, on a path taken at every second report of a young story."""
     reports, pending = set(), [node]
     while pending:
         node = pending.pop()
