@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 
 from gazette.cluster.communities import shared_neighbours, split_in_two
 
@@ -57,3 +59,19 @@ def test_too_few_reports_for_two_groups_are_not_cut() -> None:
     similarity[0, 1:] = similarity[1:, 0] = 0.05
     parts = split_in_two(similarity, neighbours=5, min_part=3)
     assert parts is None
+
+
+def test_the_two_groups_are_the_last_merge_of_average_linkage() -> None:
+    """The cut read from the linkage matrix by hand is scipy's own two-cluster cut."""
+    rng = np.random.default_rng(11)
+    for size in (6, 13, 40):
+        similarity = rng.uniform(0.0, 1.0, (size, size))
+        similarity = (similarity + similarity.T) / 2
+        parts = split_in_two(similarity, neighbours=5, min_part=1)
+        assert parts is not None
+        shared = shared_neighbours(similarity, 5)
+        distances = np.clip(1.0 - (shared + shared.T) / 2, 0.0, None)
+        np.fill_diagonal(distances, 0.0)
+        merges = linkage(squareform(distances, checks=False), "average")
+        labels = fcluster(merges, 2, "maxclust")
+        assert parts.first == [i for i in range(size) if labels[i] == labels[0]]
