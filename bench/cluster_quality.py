@@ -12,9 +12,11 @@ publication order, on every labelled set of bench/README.md:
 ECB+ has no dates and lists its articles grouped by topic, so its items are streamed in a shuffled
 order (one per seed, `--orders`), all inside one time window: harder than a live stream.
 
-Reports BCubed precision, recall and F1, the adjusted Rand index, the number of stories, cluster
-assignments per second without embedding time (vectors are computed first, then replayed; the
-fastest of three runs), items per second with it, and the peak memory the clustering allocates.
+Reports BCubed precision, recall and F1, the adjusted Rand index, the number of stories, where the
+F1 is lost (the stories that mix events and the events spread over stories that cost most),
+cluster assignments per second without embedding time (vectors are computed first, then replayed;
+the fastest of three runs), items per second with it, and the peak memory the clustering
+allocates.
 `--sweep` also scores a range of join thresholds on every set, to show that one threshold serves
 them all. On the storyset, whose
 follow-up events are labelled, it also scores threads (pairwise precision and recall over events).
@@ -30,7 +32,7 @@ import json
 import random
 import time
 import tracemalloc
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -108,6 +110,28 @@ def bcubed(gold: dict[str, str], predicted: dict[str, int]) -> dict[str, float]:
         "recall": round(recall, 4),
         "f1": round(2 * precision * recall / (precision + recall), 4),
     }
+
+
+def largest_losses(
+    gold: dict[str, str], predicted: dict[str, int], count: int = 8
+) -> list[dict[str, object]]:
+    """Where BCubed F1 is lost: the predicted stories that mix gold events ("precision": the
+    events) and the gold events spread over several stories ("recall": the event), each with the
+    share of the whole score it costs and the sizes of its parts."""
+    stories, events = defaultdict(list), defaultdict(list)
+    for item, label in gold.items():
+        stories[predicted[item]].append(label)
+        events[label].append(predicted[item])
+    losses = []
+    for groups, kind in ((stories, "precision"), (events, "recall")):
+        for key, members in groups.items():
+            sizes = Counter(members)
+            lost = sum(1 - sizes[m] / len(members) for m in members) / len(gold)
+            if lost > 0:
+                what = sorted(sizes) if kind == "precision" else key
+                parts = sorted(sizes.values(), reverse=True)
+                losses.append({"loss": round(lost, 4), kind: what, "sizes": parts})
+    return sorted(losses, key=lambda loss: -loss["loss"])[:count]
 
 
 def demo_set() -> tuple[list[ClusterItem], dict[str, str]]:
@@ -237,6 +261,7 @@ def measure(
             len(items) / (clustering_seconds + profile_seconds + embedding_seconds), 1
         ),
         "peak_memory_mb": round(peak / 1e6, 1),
+        "largest_losses": largest_losses(gold, predicted),
     }
     if gold_threads is not None:
         result["threads"] = thread_scores(gold, gold_threads, assignments)
