@@ -384,20 +384,22 @@ class IncrementalClusterer:
         if min(m.published for m in leaving) < min(m.published for m in staying):
             staying, leaving = leaving, staying
         rest = ActiveStory.of(story.story_id, staying, story.thread)
-        split = ActiveStory.of(self.new_story_id(), leaving)
         self._keep(rest)
-        self._keep(split)
         reason = (
             f"split from story {story.story_id}: its {story.size} reports fell into two events "
             f"of {len(staying)} and {len(leaving)} that share few nearest neighbours "
             f"(separation {parts.separation:.2f})"
         )
-        for member in leaving:
-            self.story_of_item[member.item_id] = split.story_id
-            self.departures.append(
-                Departure(member.item_id, story.story_id, split.story_id, reason)
-            )
+        self._move_to_new_story(leaving, story.story_id, reason)
         return rest
+
+    def _move_to_new_story(self, members: list[Member], old_story: int, reason: str) -> None:
+        """Start a story of `members`, which leave story `old_story`: each move is a departure."""
+        moved = ActiveStory.of(self.new_story_id(), members)
+        self._keep(moved)
+        for member in members:
+            self.story_of_item[member.item_id] = moved.story_id
+            self.departures.append(Departure(member.item_id, old_story, moved.story_id, reason))
 
     def _release_outliers(self, story: ActiveStory) -> None:
         """Reports that no longer fit the rest of their story leave it, each for a new story."""
@@ -410,16 +412,11 @@ class IncrementalClusterer:
         if not leaving or len(leaving) * 2 >= story.size:
             return  # a story that would lose half its reports is not one with outliers
         for member, evidence in leaving:
-            story = story.rebuilt_without(member.item_id)
-            alone = ActiveStory(self.new_story_id())
-            alone.add(member)
-            self._keep(alone)
-            self.story_of_item[member.item_id] = alone.story_id
             reason = f"left story {story.story_id}: {evidence.describe()}"
-            self.departures.append(
-                Departure(member.item_id, story.story_id, alone.story_id, reason)
-            )
-        self._keep(story)
+            self._move_to_new_story([member], story.story_id, reason)
+        left = {member.item_id for member, _ in leaving}
+        staying = [member for member in story.members if member.item_id not in left]
+        self._keep(ActiveStory.of(story.story_id, staying, story.thread))
 
     def thread_roots(self) -> dict[int, int]:
         """Every story in a thread, those let go included, and the thread's first story (its own

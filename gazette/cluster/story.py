@@ -99,10 +99,6 @@ class ActiveStory:
             story.add(member)
         return story
 
-    def rebuilt_without(self, item_id: str) -> ActiveStory:
-        rest = [member for member in self.members if member.item_id != item_id]
-        return ActiveStory.of(self.story_id, rest, self.thread)
-
     def cohesion(self, without: Member | None = None) -> float | None:
         """The mean score between two of the story's reports (None for a single report),
         optionally leaving one member out.
