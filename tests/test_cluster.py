@@ -509,6 +509,45 @@ def test_one_shared_name_does_not_carry_a_different_happening_into_a_story() -> 
     assert "names 1.00" in other.reason  # the names alone would have been a perfect match
 
 
+SENATE_VOTE = (
+    "Senate passes stimulus bill",
+    "Senators in Washington approved the stimulus package after Trump and McConnell agreed.",
+)
+SENATE_HEARING = (
+    "Trump nominee questioned over judicial record",
+    "McConnell defended the nominee as Trump looked on in Washington.",
+)
+
+
+def test_a_loose_threshold_does_not_join_two_happenings_that_share_no_word() -> None:
+    """Two headlines of one field (same names, a broad subject, no word of what happened in
+    common) fall below the "what" of any one event, however low the configured bar."""
+    c = clusterer(threshold=0.2)
+    base = unit(1, 0, 0)
+    first = add(c, item("a", title=SENATE_VOTE[0], text=SENATE_VOTE[1]), base)
+    other = add(
+        c,
+        item("b", 1, title=SENATE_HEARING[0], text=SENATE_HEARING[1]),
+        with_similarity(base, 0.46),
+    )
+    assert other.created and other.story_id != first.story_id
+    assert "below the 0.26 of any one event" in other.reason
+    assert "words 0.00" in other.reason and "trump" in other.reason
+
+
+def test_a_loose_threshold_does_not_merge_two_happenings_that_share_no_word() -> None:
+    c = clusterer(threshold=0.2)
+    base = unit(1, 0, 0)
+    for story_id, key, (title, text), vector in (
+        (7, "a", SENATE_VOTE, base),
+        (9, "b", SENATE_HEARING, with_similarity(base, 0.46)),
+    ):
+        c.load_story(story_id, [Member(key, vector, profile(title, text), START)])
+    grown = add(c, item("c", 1, title=SENATE_VOTE[0], text=SENATE_VOTE[1]), base)
+    assert grown.story_id == 7
+    assert not c.merges and 9 in c.stories
+
+
 def test_an_agency_dateline_is_not_evidence_of_one_event() -> None:
     """Every report an agency files on a day opens "TEHRAN, Aug. 11 (MNA) –": the place, the
     date and the agency say nothing about what happened, and two unrelated reports stay apart."""

@@ -19,7 +19,9 @@ Only the `SHORTLIST` stories closest by embedding (`table.StoryTable`) are score
 article joins the best of them if its score, and its "what" alone, reach `threshold` times what
 the story's own reports score between themselves (its cohesion), drawn towards the stream's
 typical cohesion while the story is small: long articles and headlines score on different
-scales, a ratio does not.
+scales, a ratio does not. Two floors hold however loose the stream: MIN_SCORE, and MIN_WHAT on
+"what" alone (a stream of one field, where every story is loose, would otherwise let two
+reports that share a name and a broad subject but no word of what happened join).
 
 Decisions can be revised as evidence arrives. When a story reaches one of REVIEW_SIZES:
 - it is compared with the other active stories, and two that now score as one event merge (the
@@ -81,6 +83,12 @@ SPLIT_EVERY = 2
 SPLIT_EVERY_UP_TO = 24
 # No article joins a story below this score, however loose the story.
 MIN_SCORE = 0.12
+# Nor below this "what" (embedding cosine and shared words, averaged), however loose the stream:
+# two reports of one event tell the same happening. In a stream of one field (years of US
+# politics in one window) every story is loose, the bar drawn from them sinks, and two reports
+# that share "Trump" and a broad subject but no word of what happened would pass it. The floor
+# is on the embedding model's scale, so it holds only where the model reads the script.
+MIN_WHAT = 0.26
 # A story continues an earlier one (same thread) from this share of the typical cohesion.
 THREAD_RATIO = 0.6
 # Every this many articles, stories that no later decision can involve are let go, so that memory
@@ -96,6 +104,11 @@ def _hours(moment: datetime, story: ActiveStory) -> float:
 def _hours_between(one: ActiveStory, other: ActiveStory) -> float:
     """The gap between the time spans of two stories' reports (0 when they overlap)."""
     return max(_hours(one.first_report, other), _hours(other.first_report, one))
+
+
+def _too_little_in_common(evidence: Evidence, story: ActiveStory) -> bool:
+    """Whether `evidence` against `story` is below the "what" of any one event (MIN_WHAT)."""
+    return story.latin and evidence.what < MIN_WHAT
 
 
 @dataclass(frozen=True)
@@ -253,7 +266,7 @@ class IncrementalClusterer:
             required = self.required_score(story, self.threshold)
             scored.append((evidence.fit / required, evidence, required, story))
         scored.sort(key=lambda entry: -entry[0])
-        if scored and scored[0][0] >= 1.0:
+        if scored and scored[0][0] >= 1.0 and not _too_little_in_common(scored[0][1], scored[0][3]):
             _, evidence, required, story = scored[0]
             reason = (
                 f"joined story {story.story_id} of {story.size} reports: "
@@ -264,10 +277,12 @@ class IncrementalClusterer:
             story = ActiveStory(self.new_story_id())
             if scored:
                 _, best, required, runner = scored[0]
-                reason = (
-                    f"new story: closest story {runner.story_id} {best.describe()}, below the "
-                    f"{required:.2f} it needed"
+                short_of = (
+                    f"; what {best.what:.2f}, below the {MIN_WHAT:.2f} of any one event"
+                    if _too_little_in_common(best, runner)
+                    else f", below the {required:.2f} it needed"
                 )
+                reason = f"new story: closest story {runner.story_id} {best.describe()}{short_of}"
             else:
                 reason = "new story: no active story in the time window"
             score, created = 1.0, True
@@ -345,7 +360,7 @@ class IncrementalClusterer:
             * (self.expected_score(story) + self.expected_score(best[1]))
             / 2
         )
-        if best[0].fit < max(MIN_SCORE, needed):
+        if best[0].fit < max(MIN_SCORE, needed) or _too_little_in_common(best[0], story):
             return story
         evidence, other = best
         if two_events(story.members + other.members, story.latin) is not None:
