@@ -8,9 +8,12 @@ publication order, on every labelled set of bench/README.md:
 - ecbplus: the ECB+ development slice, full text (skipped when ../shared/data is absent);
 - ecbplus-headlines: the same articles reduced to what a feed carries, a title and one sentence;
 - storyset, storyset-headlines: the generated set of bench/storyset.py, full items and headline
-  plus description.
-ECB+ has no dates and lists its articles grouped by topic, so its items are streamed in a shuffled
-order (one per seed, `--orders`), all inside one time window: harder than a live stream.
+  plus description;
+- neus, neus-headlines: the NeuS validation stories (three real outlets' title and lead per
+  story), as a feed carries them, and reduced to a title and one sentence.
+ECB+ and NeuS have no dates and ECB+ lists its articles grouped by topic, so their items are
+streamed in a shuffled order (one per seed, `--orders`), all inside one time window: harder than
+a live stream.
 
 Reports BCubed precision, recall and F1, the adjusted Rand index, the number of stories, where the
 F1 is lost (the stories that mix events and the events spread over stories that cost most),
@@ -38,7 +41,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import storyset
-from common import ROOT, save_results
+from common import ECBPLUS, NEUS, ROOT, save_results
 from sklearn.metrics import adjusted_rand_score
 
 from gazette.cluster import cluster_items, embedding_text
@@ -50,7 +53,6 @@ from gazette.extract import extract_article
 from gazette.records import Assignment, ClusterItem
 from gazette.write.sentences import split_sentences
 
-ECBPLUS = ROOT.parent / "shared" / "data" / "clustering-dev" / "ecbplus-dev.jsonl"
 CACHE = ROOT / "bench" / "results" / "embeddings"
 TIMED_RUNS = 3
 # A description shorter than this is a dateline or a caption, not a sentence of the report.
@@ -165,6 +167,25 @@ def ecbplus_sets(seed: int) -> list[tuple[str, list[ClusterItem], dict[str, str]
         ("ecbplus", items, gold),
         ("ecbplus-headlines", [headline_only(i) for i in items], gold),
     ]
+
+
+def neus_sets(seed: int) -> list[tuple[str, list[ClusterItem], dict[str, str]]]:
+    """NeuS: each story's three outlet excerpts (a title and about 60 words of lead: what a feed's
+    description carries) are one event. Undated and all US politics, so, like ECB+, one window
+    and a shuffled order."""
+    if not NEUS.is_file():
+        print(f"skipping neus-val: {NEUS} not found")
+        return []
+    stories = [json.loads(line) for line in NEUS.read_text().splitlines() if line.strip()]
+    moment = datetime(2020, 1, 1, tzinfo=UTC)
+    items, gold = [], {}
+    for story in stories:
+        for number, source in enumerate(story["sources"]):
+            key = f"{story['id']}/{number}"
+            items.append(ClusterItem(key, source["title"], source["text"], moment))
+            gold[key] = story["id"]
+    random.Random(seed).shuffle(items)
+    return [("neus", items, gold), ("neus-headlines", [headline_only(i) for i in items], gold)]
 
 
 def storyset_sets() -> list[tuple[str, list[ClusterItem], dict[str, str], dict[str, str]]]:
@@ -289,7 +310,7 @@ def main() -> None:
         for name, items, gold, threads in storyset_sets()
     ]
     for seed in range(args.orders):
-        for name, items, gold in ecbplus_sets(seed):
+        for name, items, gold in ecbplus_sets(seed) + neus_sets(seed):
             results.append(measure(f"{name} (order {seed})", items, gold, embedder, thresholds))
     settings = ClusterSettings()
     save_results(

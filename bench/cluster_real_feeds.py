@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from common import ROOT, save_results
+from common import SHARED_DATA, save_results
 
 from gazette.cluster import cluster_items
 from gazette.config import ClusterSettings
@@ -24,7 +24,7 @@ from gazette.records import ClusterItem
 from gazette.sources.feeds import parse_feed
 from gazette.text import html_to_text
 
-SNAPSHOTS = ROOT.parent / "shared" / "data" / "feeds-real" / "snapshots-2026-08-13"
+SNAPSHOTS = SHARED_DATA / "feeds-real" / "snapshots-2026-08-13"
 
 
 def read_items() -> list[ClusterItem]:

@@ -9,6 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The shared benchmark data (../shared/data, see its README): not part of this repository.
+SHARED_DATA = ROOT.parent / "shared" / "data"
+ECBPLUS = SHARED_DATA / "clustering-dev" / "ecbplus-dev.jsonl"
+NEUS = SHARED_DATA / "summarization-dev" / "neus-val.jsonl"
 
 
 def machine() -> str:

@@ -24,12 +24,12 @@ from collections import Counter
 from collections.abc import Callable
 
 import trafilatura
-from common import ROOT, save_results
+from common import SHARED_DATA, save_results
 
 from gazette.errors import ExtractionEmpty
 from gazette.extract import extract_article
 
-DATA = ROOT.parent / "shared" / "data" / "extraction-dev"
+DATA = SHARED_DATA / "extraction-dev"
 TOKEN = re.compile(r"\w+", re.UNICODE)
 
 

@@ -38,7 +38,7 @@ import tomllib
 from collections.abc import Callable
 
 import storyset
-from common import ROOT, save_results
+from common import ECBPLUS, NEUS, ROOT, save_results
 from rouge_score import rouge_scorer
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.nlp.stemmers import Stemmer
@@ -54,9 +54,7 @@ from gazette.write import write_article
 from gazette.write.memory import StoredEmbedder, forget_in_process, stored_splits
 from gazette.write.sentences import split_sentences
 
-NEUS = ROOT.parent / "shared" / "data" / "summarization-dev" / "neus-val.jsonl"
 DEMO = ROOT / "demo"
-ECBPLUS = ROOT.parent / "shared" / "data" / "clustering-dev" / "ecbplus-dev.jsonl"
 SENTENCES = 3
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 METRICS = ("rouge1", "rouge2", "rougeL")
