@@ -208,7 +208,8 @@ def thread_scores(
         members[assignment.story_id].append(gold[assignment.item_id])
         if assignment.thread is not None:
             thread_members[assignment.thread].add(assignment.story_id)
-    event_of = {story: max(set(events), key=events.count) for story, events in members.items()}
+    # Ties go to the event seen first (not to set order, which changes with the hash seed).
+    event_of = {story: Counter(events).most_common(1)[0][0] for story, events in members.items()}
     predicted = {
         frozenset((event_of[a], event_of[b]))
         for stories in thread_members.values()
