@@ -14,7 +14,7 @@ from gazette.batch import ClusterInput, cluster_records
 from gazette.cluster import IncrementalClusterer
 from gazette.cluster.evidence import TIME_DECAY_HOURS, TIME_GRACE_HOURS, TIME_WEIGHT, Evidence
 from gazette.cluster.incremental import FORGET_EVERY
-from gazette.cluster.signals import profile, sparse_rows, weighted_within
+from gazette.cluster.signals import dense_rows, profile, weighted_within
 from gazette.cluster.story import Member, two_events
 from gazette.cluster.table import StoryTable
 from gazette.config import ClusterSettings
@@ -227,7 +227,7 @@ def test_inside_a_story_names_every_report_uses_weigh_less_than_names_some_use()
     """The champion in every report, each challenger in half: weighted within the story, the
     challenger's name carries more of each report's profile than the champion's."""
     vectors = [{"marek": 0.6, "pell": 0.8}] * 3 + [{"marek": 0.6, "ruud": 0.8}] * 3 + [{}]
-    weighted = weighted_within(sparse_rows(vectors)).toarray()
+    weighted = weighted_within(dense_rows(vectors))
     marek, pell, ruud = 0, 1, 2  # columns in order of first use
     assert np.all(weighted[:6, marek] < 0.6)
     assert np.all(weighted[:3, pell] > 0.8) and np.all(weighted[3:6, ruud] > 0.8)

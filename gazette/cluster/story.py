@@ -16,7 +16,7 @@ import numpy as np
 
 from gazette.cluster.communities import Bipartition, split_in_two
 from gazette.cluster.evidence import NAMES_WEIGHT, Evidence, Remaining, conflict_share, weigh
-from gazette.cluster.signals import Profile, add_into, dot, sparse_rows, weighted_within
+from gazette.cluster.signals import Profile, add_into, dense_rows, dot, weighted_within
 
 # A story whose reports fall into two groups with hardly any nearest neighbours in common holds
 # two events (see `communities`). Each report's SPLIT_NEIGHBOURS nearest count, and the groups
@@ -204,13 +204,11 @@ def two_events(members: list[Member], latin: bool) -> Bipartition | None:
     the champion that every report names cannot tell two groups of them apart."""
     if not SPLIT_FROM <= len(members) <= SPLIT_UP_TO:
         return None
-    names = weighted_within(sparse_rows([member.profile.names for member in members])).toarray()
+    names = weighted_within(dense_rows([member.profile.names for member in members]))
     if latin:
         vectors = np.stack([member.vector for member in members])
     else:
-        vectors = sparse_rows([member.profile.words for member in members]).toarray()
-    # Dense products: a story's reports use a few hundred names between them, and numpy's
-    # product of such small matrices is twenty times quicker than scipy's sparse one.
+        vectors = dense_rows([member.profile.words for member in members])
     similarity = (1 - NAMES_WEIGHT) * (vectors @ vectors.T) + NAMES_WEIGHT * (names @ names.T)
     parts = split_in_two(similarity, SPLIT_NEIGHBOURS, SPLIT_MIN_PART)
     return parts if parts is not None and parts.separation < SPLIT_SEPARATION else None
