@@ -20,8 +20,9 @@ article joins the best of them if its score, and its "what" alone, reach `thresh
 the story's own reports score between themselves (its cohesion), drawn towards the stream's
 typical cohesion while the story is small: long articles and headlines score on different
 scales, a ratio does not. Two floors hold however loose the stream: MIN_SCORE, and MIN_WHAT on
-"what" alone (a stream of one field, where every story is loose, would otherwise let two
-reports that share a name and a broad subject but no word of what happened join).
+"what" alone unless the names agree closely (a stream of one field, where every story is loose,
+would otherwise let two reports that share a name and a broad subject but no word of what
+happened join).
 
 Decisions can be revised as evidence arrives. When a story reaches one of REVIEW_SIZES:
 - it is compared with the other active stories, and two that now score as one event merge (the
@@ -89,8 +90,12 @@ MIN_SCORE = 0.12
 # two reports of one event tell the same happening. In a stream of one field (years of US
 # politics in one window) every story is loose, the bar drawn from them sinks, and two reports
 # that share "Trump" and a broad subject but no word of what happened would pass it. The floor
-# is on the embedding model's scale, so it holds only where the model reads the script.
+# is on the embedding model's scale, so it holds only where the model reads the script; and it
+# gives way where the names agree as closely as SAME_PARTICIPANTS: two headlines of one event
+# may share no word but its participants ("Tata Sons", "Chandrasekaran"), while a field's
+# common names ("Trump", "Senate") among others rarely match that closely.
 MIN_WHAT = 0.26
+SAME_PARTICIPANTS = 0.7
 # A story continues an earlier one (same thread) from this share of the typical cohesion.
 THREAD_RATIO = 0.6
 # Every this many articles, stories that no later decision can involve are let go, so that memory
@@ -109,8 +114,9 @@ def _hours_between(one: ActiveStory, other: ActiveStory) -> float:
 
 
 def _too_little_in_common(evidence: Evidence, story: ActiveStory) -> bool:
-    """Whether `evidence` against `story` is below the "what" of any one event (MIN_WHAT)."""
-    return story.latin and evidence.what < MIN_WHAT
+    """Whether `evidence` against `story` is below the "what" of any one event (MIN_WHAT),
+    without the same participants to make up for it."""
+    return story.latin and evidence.what < MIN_WHAT and evidence.names < SAME_PARTICIPANTS
 
 
 @dataclass(frozen=True)
