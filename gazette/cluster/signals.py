@@ -182,9 +182,8 @@ def add_into(total: dict[str, float], vector: dict[str, float]) -> None:
 
 def dense_rows(vectors: list[dict[str, float]]) -> np.ndarray:
     """Sparse vectors as the rows of one dense matrix, so that all their dot products are one
-    product. For the reports of one story: they use a few hundred words between them, and numpy's
-    product of such small matrices is many times quicker than building and multiplying scipy's
-    sparse ones."""
+    product. Meant for the reports of one story: they use a few hundred words between them, and
+    such small dense matrices are quicker to build and to multiply than scipy's sparse ones."""
     columns: dict[str, int] = {}
     indices = [columns.setdefault(word, len(columns)) for vector in vectors for word in vector]
     rows = np.zeros((len(vectors), max(1, len(columns))))
