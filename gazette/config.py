@@ -92,7 +92,7 @@ class ClusterSettings(Section):
     window_hours: float = Field(default=72.0, gt=0)
     # An article joins a story when it scores at least this share of what two reports of one
     # event score between themselves (the story's cohesion; see gazette/cluster/incremental.py).
-    join_threshold: float = Field(default=0.45, gt=0, lt=2)
+    join_threshold: float = Field(default=0.6, gt=0, lt=2)
     # Words of the text, after the title, that the embedding sees.
     lead_words: int = Field(default=120, ge=0)
     # The language of reports that declare none and are too short to tell (see gazette/language.py).
@@ -285,7 +285,7 @@ allow_networks = []        # e.g. ["10.0.0.0/8"] to allow fetching from a privat
 
 [cluster]
 window_hours = 72.0
-join_threshold = 0.45
+join_threshold = 0.6
 lead_words = 120
 language = "en"            # for reports that declare no language and are too short to tell
 

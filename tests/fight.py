@@ -135,7 +135,7 @@ def add_ready(session: Session, key: str, title: str, text: str, hours: float) -
     return document
 
 
-def settings_for(database_url: str, join_threshold: float = 0.45) -> Settings:
+def settings_for(database_url: str, join_threshold: float = 0.6) -> Settings:
     return Settings(
         database_url=database_url, cluster=ClusterSettings(join_threshold=join_threshold)
     )

@@ -36,7 +36,7 @@ def with_similarity(base: np.ndarray, cosine: float) -> np.ndarray:
     return (cosine * base + np.sqrt(1 - cosine**2) * other).astype(np.float32)
 
 
-def clusterer(threshold: float = 0.45, hours: float = 72) -> IncrementalClusterer:
+def clusterer(threshold: float = 0.6, hours: float = 72) -> IncrementalClusterer:
     return IncrementalClusterer(timedelta(hours=hours), threshold, itertools.count(1).__next__)
 
 
@@ -493,7 +493,7 @@ def test_story_table_finds_the_closest_stories_in_window_and_language() -> None:
 
 def test_one_shared_name_does_not_carry_a_different_happening_into_a_story() -> None:
     """Headlines about two happenings that share only "Trump": the names match fully, but what
-    happened does not, and the report starts its own story."""
+    happened does not, and one name alone does not waive the floor on "what" (two would)."""
     c = clusterer()
     base = unit(1, 0, 0)
     first = add(
@@ -625,3 +625,60 @@ def test_sums_in_thousands_share_no_figure() -> None:
     second = profile("Price drops", "The tablet is cheaper by Rs 27,000 from today.")
     assert "16,000" in first.names and "27,000" in second.names
     assert not {"000", "16", "27"} & (first.vocabulary | second.vocabulary)
+
+
+def test_names_at_different_grains_do_not_veto_one_happening() -> None:
+    """Two headlines of one flood, one naming the city and one the state: the names hardly
+    match, but what happened does, and a weak names match only lowers the score (a sum, not a
+    product of "what" and "who")."""
+    c = clusterer()
+    base = unit(1, 0, 0)
+    first = add(
+        c,
+        item(
+            "a",
+            title="Floodwaters swamp Houston as rescuers pull families from flooded homes",
+            text="Rescuers in boats pulled families from flooded homes across Houston.",
+        ),
+        base,
+    )
+    second = add(
+        c,
+        item(
+            "b",
+            2,
+            title="Texas floods: rescuers pull families from homes as waters rise",
+            text="Across Texas rescuers in boats reached families trapped by rising floodwaters.",
+        ),
+        with_similarity(base, 0.75),
+    )
+    assert second.story_id == first.story_id, second.reason
+
+
+def test_two_reports_that_share_no_salient_name_stay_apart_however_alike_their_wording() -> None:
+    """Two deals written from one template ("X is cheaper now: check the deal") read alike to
+    the embedding and share words; every name of each is one the other never uses (conflict 1),
+    which tells two events apart."""
+    c = clusterer()
+    base = unit(1, 0, 0)
+    add(
+        c,
+        item(
+            "a",
+            title="OnePlus 13 gets cheaper on Amazon: check the new deal",
+            text="The OnePlus 13 now sells for less on Amazon after a discount.",
+        ),
+        base,
+    )
+    second = add(
+        c,
+        item(
+            "b",
+            2,
+            title="Samsung Galaxy S26 is cheaper now: check the latest deal",
+            text="Buyers of the Samsung Galaxy S26 can now save in a limited sale.",
+        ),
+        with_similarity(base, 0.64),
+    )
+    assert second.created, second.reason
+    assert "conflict 1.00" in second.reason

@@ -8,21 +8,19 @@ The score of an article against a story (`evidence`) is average linkage over its
 running sums, `story`), from these signals (see `signals` for why each is there): the mean cosine
 of its embedding to the story's reports, of its word profile and of its name profile (each the dot
 product with the story's running sum, divided by the size), and `conflict`, the share of salient
-names one side has and the other never uses. One event needs both the same happening and the same
-participants, so
+names one side has and the other never uses:
 
-    what = 0.5 * embedding + 0.5 * words;   who = names (what, when a side has no names)
-    score = sqrt(what * who) - 0.2 * conflict
+    score = 0.5 * embedding + 0.25 * words + 0.25 * names - 0.2 * conflict**2
 
-and past TIME_GRACE_HOURS after the story's last report the score shrinks (see `later_by`).
-Only the `SHORTLIST` stories closest by embedding (`table.StoryTable`) are scored in full. An
-article joins the best of them if its score, and its "what" alone, reach `threshold` times what
+(see `evidence.weigh`), and past TIME_GRACE_HOURS after the story's last report the score shrinks
+(see `later_by`). Only the `SHORTLIST` stories closest by embedding (`table.StoryTable`) are
+scored in full. An article joins the best of them if its score reaches `threshold` times what
 the story's own reports score between themselves (its cohesion), drawn towards the stream's
 typical cohesion while the story is small: long articles and headlines score on different
 scales, a ratio does not. Two floors hold however loose the stream: MIN_SCORE, and MIN_WHAT on
-"what" alone unless the names agree closely (a stream of one field, where every story is loose,
-would otherwise let two reports that share a name and a broad subject but no word of what
-happened join).
+"what" (embedding and words) alone unless the names agree closely (a stream of one field, where
+every story is loose, would otherwise let two reports that share a name and a broad subject but
+no word of what happened join).
 
 Decisions can be revised as evidence arrives. When a story reaches one of REVIEW_SIZES:
 - it is compared with the other active stories, and two that now score as one event merge (the
@@ -35,10 +33,10 @@ Decisions can be revised as evidence arrives. When a story reaches one of REVIEW
 
 Threads link separate stories of one ongoing subject ("recall widened a day later"). A new story
 continues the active story that started before it and fits it best, if that one scores at least
-THREAD_RATIO times the stream's typical cohesion (below the bar of one event, or the two would
-have been one story), its "what" alone too (the same kind of happening: a company's fine does not
-continue its takeover bid), and shares a core name with it. The thread is named by its first
-story. A story without a thread is asked again at its reviews, as its picture fills in.
+THREAD_RATIO times the stream's typical cohesion (time aside: a follow-up comes days later, when
+the story's evidence has faded), its "what" alone too (the same kind of happening: a company's
+fine does not continue its takeover bid), and shares a core name with it. The thread is named by
+its first story. A story without a thread is asked again at its reviews, as its picture fills in.
 """
 
 from __future__ import annotations
@@ -91,13 +89,15 @@ MIN_SCORE = 0.12
 # politics in one window) every story is loose, the bar drawn from them sinks, and two reports
 # that share "Trump" and a broad subject but no word of what happened would pass it. The floor
 # is on the embedding model's scale, so it holds only where the model reads the script; and it
-# gives way where the names agree as closely as SAME_PARTICIPANTS: two headlines of one event
-# may share no word but its participants ("Tata Sons", "Chandrasekaran"), while a field's
-# common names ("Trump", "Senate") among others rarely match that closely.
+# gives way where the names agree as closely as SAME_PARTICIPANTS, on at least two names:
+# two headlines of one event may share no word but its participants ("Tata Sons",
+# "Chandrasekaran"), while a field's common names ("Trump", "Senate") among others rarely match
+# that closely, and one name alone ("Indian", "Rs") matches fully where it is each side's only one.
 MIN_WHAT = 0.26
 SAME_PARTICIPANTS = 0.7
+SAME_PARTICIPANTS_SHARED = 2
 # A story continues an earlier one (same thread) from this share of the typical cohesion.
-THREAD_RATIO = 0.6
+THREAD_RATIO = 0.75
 # Every this many articles, stories that no later decision can involve are let go, so that memory
 # and the work per article stay flat however long the stream runs (see `forget_before`).
 FORGET_EVERY = 256
@@ -116,7 +116,10 @@ def _hours_between(one: ActiveStory, other: ActiveStory) -> float:
 def _too_little_in_common(evidence: Evidence, story: ActiveStory) -> bool:
     """Whether `evidence` against `story` is below the "what" of any one event (MIN_WHAT),
     without the same participants to make up for it."""
-    return story.latin and evidence.what < MIN_WHAT and evidence.names < SAME_PARTICIPANTS
+    same_participants = (
+        evidence.names >= SAME_PARTICIPANTS and evidence.common_names >= SAME_PARTICIPANTS_SHARED
+    )
+    return story.latin and evidence.what < MIN_WHAT and not same_participants
 
 
 @dataclass(frozen=True)
@@ -272,7 +275,7 @@ class IncrementalClusterer:
         for story in self._closest(vector, item.published, member.language, shortlist):
             evidence = story.evidence(vector, profile).later_by(_hours(item.published, story))
             required = self.required_score(story, self.threshold)
-            scored.append((evidence.fit / required, evidence, required, story))
+            scored.append((evidence.score / required, evidence, required, story))
         scored.sort(key=lambda entry: -entry[0])
         if scored and scored[0][0] >= 1.0 and not _too_little_in_common(scored[0][1], scored[0][3]):
             _, evidence, required, story = scored[0]
@@ -318,7 +321,8 @@ class IncrementalClusterer:
             return
         evidence, parent = best
         needed = THREAD_RATIO * self.typical_cohesion()
-        if evidence.fit < needed or not story.core_names() & parent.core_names():
+        too_weak = min(evidence.score, evidence.what) < needed
+        if too_weak or not story.core_names() & parent.core_names():
             return
         reason = f"continues story {parent.story_id}: {evidence.describe()} (needed {needed:.2f})"
         self._join_thread(story, parent.thread or parent.story_id, reason)
@@ -368,7 +372,7 @@ class IncrementalClusterer:
             * (self.expected_score(story) + self.expected_score(best[1]))
             / 2
         )
-        if best[0].fit < max(MIN_SCORE, needed) or _too_little_in_common(best[0], story):
+        if best[0].score < max(MIN_SCORE, needed) or _too_little_in_common(best[0], story):
             return story
         evidence, other = best
         if two_events(story.members + other.members, story.latin) is not None:

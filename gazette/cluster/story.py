@@ -15,7 +15,7 @@ from datetime import datetime
 import numpy as np
 
 from gazette.cluster.communities import Bipartition, split_in_two
-from gazette.cluster.evidence import NAMES_WEIGHT, Evidence, Remaining, conflict_share, weigh
+from gazette.cluster.evidence import Evidence, Remaining, conflict_share, weigh
 from gazette.cluster.signals import Profile, add_into, dense_rows, dot, weighted_within
 
 # A story whose reports fall into two groups with hardly any nearest neighbours in common holds
@@ -29,6 +29,8 @@ SPLIT_SEPARATION = 0.25
 SPLIT_FROM = 2 * (SPLIT_NEIGHBOURS + 1)
 SPLIT_UP_TO = 96
 SPLIT_MIN_PART = 3
+# Two reports are as close, for the split, as their embeddings and their names in equal parts.
+SPLIT_NAMES_WEIGHT = 0.5
 
 
 @dataclass
@@ -140,11 +142,12 @@ class ActiveStory:
         conflict: float,
         shared: list[str],
         has_names: bool,
+        common_names: int = 0,
     ) -> Evidence:
         """`evidence.weigh`, without the embedding where the model does not read the script."""
         if not self.latin:
             embedding = words
-        return weigh(embedding, words, names, conflict, shared, has_names)
+        return weigh(embedding, words, names, conflict, shared, has_names, common_names)
 
     def core_names(self, without: Member | None = None) -> set[str]:
         """Salient names that at least half of the story's reports share."""
@@ -181,7 +184,13 @@ class ActiveStory:
             profile.salient & self.salient.keys(), key=lambda name: -self.salient[name]
         )[:5]
         has_names = bool(profile.names) and bool(self.name_sum)
-        return self._evidence(embedding, words, names, conflict, shared, has_names)
+        own_names = without.profile.names if without is not None else {}
+        common = sum(
+            1
+            for name in profile.names
+            if self.name_sum.get(name, 0.0) > own_names.get(name, 0.0) + 1e-9
+        )
+        return self._evidence(embedding, words, names, conflict, shared, has_names, common)
 
     def evidence_against(self, other: ActiveStory) -> Evidence:
         """How well two stories fit together: average linkage over all pairs of reports."""
@@ -193,7 +202,8 @@ class ActiveStory:
         conflict = conflict_share(mine, other.vocabulary, theirs, self.vocabulary)
         has_names = bool(self.name_sum) and bool(other.name_sum)
         shared = sorted(mine & theirs)[:5]
-        return self._evidence(embedding, words, names, conflict, shared, has_names)
+        common = len(self.name_sum.keys() & other.name_sum.keys())
+        return self._evidence(embedding, words, names, conflict, shared, has_names, common)
 
 
 def two_events(members: list[Member], latin: bool) -> Bipartition | None:
@@ -209,6 +219,8 @@ def two_events(members: list[Member], latin: bool) -> Bipartition | None:
         vectors = np.stack([member.vector for member in members])
     else:
         vectors = dense_rows([member.profile.words for member in members])
-    similarity = (1 - NAMES_WEIGHT) * (vectors @ vectors.T) + NAMES_WEIGHT * (names @ names.T)
+    similarity = (1 - SPLIT_NAMES_WEIGHT) * (vectors @ vectors.T) + SPLIT_NAMES_WEIGHT * (
+        names @ names.T
+    )
     parts = split_in_two(similarity, SPLIT_NEIGHBOURS, SPLIT_MIN_PART)
     return parts if parts is not None and parts.separation < SPLIT_SEPARATION else None
