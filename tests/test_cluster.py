@@ -682,3 +682,13 @@ def test_two_reports_that_share_no_salient_name_stay_apart_however_alike_their_w
     )
     assert second.created, second.reason
     assert "conflict 1.00" in second.reason
+
+
+def test_a_name_with_a_word_hyphenated_to_it_is_the_name() -> None:
+    """A name with a lower-case word hyphenated to it ("Colombia-based") names Colombia, as
+    "Colombia's" does; a hyphenated name ("Saint-Denis") stays whole."""
+    hyphenated = profile("Rescue goes on", "A Colombia-based reporter and a Kremlin-backed group.")
+    assert {"colombia", "kremlin"} <= hyphenated.names.keys()
+    assert "based" in hyphenated.vocabulary and "colombia-based" not in hyphenated.names
+    whole = profile("Fans gather", "Crowds filled the streets of Saint-Denis on Sunday night.")
+    assert "saint-denis" in whole.names

@@ -51,6 +51,9 @@ PROFILE_WORDS = 64
 TOKEN = regex.compile(r"\p{N}{1,3}(?:,\p{N}{3})+\b|[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*")
 # "Trump's" and "Trump" are one name.
 POSSESSIVE = re.compile(r"['’][sS]$")
+# "Colombia-based", "Kremlin-backed": a name with a lower-case word hyphenated to it is the name
+# and that word.
+NAME_WITH_SUFFIX = regex.compile(r"(\p{Lu}[\p{L}\p{M}]*)-(\p{Ll}+)")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?:;\"“”।])\s+|\n+")
 FREQUENCY_LANGUAGES = frozenset(available_languages())
 # Zipf frequency is log10 of occurrences per billion words; "the" is about 7.7.
@@ -125,7 +128,10 @@ def _tokens(text: str) -> tuple[list[str], set[int]]:
     for sentence in SENTENCE_BREAK.split(text):
         if len(tokens) >= MAX_WORDS:
             break
-        found = [POSSESSIVE.sub("", token) for token in TOKEN.findall(sentence)]
+        found = []
+        for token in TOKEN.findall(sentence):
+            parts = NAME_WITH_SUFFIX.fullmatch(token)
+            found.extend(parts.groups() if parts else (POSSESSIVE.sub("", token),))
         if found:
             starts.add(len(tokens))
             tokens.extend(found)
