@@ -692,3 +692,14 @@ def test_a_name_with_a_word_hyphenated_to_it_is_the_name() -> None:
     assert "based" in hyphenated.vocabulary and "colombia-based" not in hyphenated.names
     whole = profile("Fans gather", "Crowds filled the streets of Saint-Denis on Sunday night.")
     assert "saint-denis" in whole.names
+
+
+def test_a_headline_style_title_without_text_names_nothing() -> None:
+    """Without a body to show which capitalised words are names, a headline-style title gives
+    none: "Bright", "Spot" and "Free" would be salient names in conflict with every other report
+    of the earthquake. Its words still count, as words."""
+    bare = profile("A Bright Spot in Colombia as Rescuers Free Quake Victim", "")
+    assert not bare.names and not bare.salient
+    assert {"colombia", "quake", "rescuers"} <= bare.words.keys()
+    sentence = profile("Rescuers free a quake victim in Colombia", "")
+    assert "colombia" in sentence.names

@@ -153,8 +153,10 @@ def profile(title: str, text: str, language: str = "en") -> Profile:
     body_tokens, body_starts = _tokens(strip_dateline(text))
     body_names = _names(body_tokens, body_starts)
     known = set(body_names)
-    if body_tokens and not _sentence_case(title_tokens):
-        # Headlines capitalise every word: a title's names are the ones the body capitalises.
+    if not _sentence_case(title_tokens) and len(title_tokens) > 1:
+        # Headlines capitalise every word: a title's names are the ones the body capitalises
+        # (none without a body: "A Bright Spot in Colombia as Rescuers Free Quake Victim" would
+        # otherwise name "bright", "spot" and "free", in conflict with every other report).
         title_names = [n for n in _names(title_tokens, set()) if n in known]
     else:
         title_names = _names(title_tokens, title_starts)
