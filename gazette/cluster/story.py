@@ -184,12 +184,11 @@ class ActiveStory:
             profile.salient & self.salient.keys(), key=lambda name: -self.salient[name]
         )[:5]
         has_names = bool(profile.names) and bool(self.name_sum)
-        own_names = without.profile.names if without is not None else {}
-        common = sum(
-            1
-            for name in profile.names
-            if self.name_sum.get(name, 0.0) > own_names.get(name, 0.0) + 1e-9
-        )
+        if without is None:
+            common = len(profile.names.keys() & self.name_sum.keys())
+        else:  # names the other reports use: more in the sum than the member's own weight
+            own = without.profile.names
+            common = sum(1 for n in profile.names if self.name_sum.get(n, 0.0) > own[n] + 1e-9)
         return self._evidence(embedding, words, names, conflict, shared, has_names, common)
 
     def evidence_against(self, other: ActiveStory) -> Evidence:
