@@ -50,6 +50,22 @@ def add(c: IncrementalClusterer, entry: ClusterItem, vector: np.ndarray):
     return c.assign(entry, vector, profile(entry.title, entry.text))
 
 
+def two_reports(
+    first: tuple[str, str],
+    second: tuple[str, str],
+    cosine: float,
+    threshold: float = 0.6,
+    hours: float = 2,
+):
+    """The assignments of two reports (title, text), the second `hours` later and at `cosine`
+    to the first by embedding, in a fresh clusterer."""
+    c = clusterer(threshold)
+    base = unit(1, 0, 0)
+    one = add(c, item("a", title=first[0], text=first[1]), base)
+    two = add(c, item("b", hours, title=second[0], text=second[1]), with_similarity(base, cosine))
+    return one, two
+
+
 KLITSCHKO_RAHMAN = (
     "Boxer Ivo Marek kept his heavyweight title on Saturday, stopping Dario Pell in the seventh "
     "round in Brennick. Marek floored Pell twice before the referee stopped the fight."
@@ -494,17 +510,10 @@ def test_story_table_finds_the_closest_stories_in_window_and_language() -> None:
 def test_one_shared_name_does_not_carry_a_different_happening_into_a_story() -> None:
     """Headlines about two happenings that share only "Trump": the names match fully, but what
     happened does not, and one name alone does not waive the floor on "what" (two would)."""
-    c = clusterer()
-    base = unit(1, 0, 0)
-    first = add(
-        c,
-        item("a", title="Presidents before Trump hid risky trips", text="Aides to Trump said so."),
-        base,
-    )
-    other = add(
-        c,
-        item("b", 2, title="Man Deported to Eswatini May Never Go Free", text="A policy of Trump."),
-        with_similarity(base, 0.34),
+    first, other = two_reports(
+        ("Presidents before Trump hid risky trips", "Aides to Trump said so."),
+        ("Man Deported to Eswatini May Never Go Free", "A policy of Trump."),
+        0.34,
     )
     assert other.created and other.story_id != first.story_id
     assert "names 1.00" in other.reason  # the names alone would have been a perfect match
@@ -523,14 +532,7 @@ SENATE_HEARING = (
 def test_a_loose_threshold_does_not_join_two_happenings_that_share_no_word() -> None:
     """Two headlines of one field (same names, a broad subject, no word of what happened in
     common) fall below the "what" of any one event, however low the configured bar."""
-    c = clusterer(threshold=0.2)
-    base = unit(1, 0, 0)
-    first = add(c, item("a", title=SENATE_VOTE[0], text=SENATE_VOTE[1]), base)
-    other = add(
-        c,
-        item("b", 1, title=SENATE_HEARING[0], text=SENATE_HEARING[1]),
-        with_similarity(base, 0.46),
-    )
+    first, other = two_reports(SENATE_VOTE, SENATE_HEARING, 0.46, threshold=0.2, hours=1)
     assert other.created and other.story_id != first.story_id
     assert "below the 0.26 of any one event" in other.reason
     assert "words 0.00" in other.reason and "trump" in other.reason
@@ -538,26 +540,16 @@ def test_a_loose_threshold_does_not_join_two_happenings_that_share_no_word() -> 
 
 def test_two_headlines_of_one_event_that_share_only_its_participants_join() -> None:
     """No word in common but the same rare names: the floor on "what" gives way."""
-    c = clusterer()
-    base = unit(1, 0, 0)
-    first = add(
-        c,
-        item(
-            "a",
-            title="From village school to Tata Sons: Chandrasekaran's journey",
-            text="How Natarajan Chandrasekaran rose to lead Tata Sons.",
+    first, second = two_reports(
+        (
+            "From village school to Tata Sons: Chandrasekaran's journey",
+            "How Natarajan Chandrasekaran rose to lead Tata Sons.",
         ),
-        base,
-    )
-    second = add(
-        c,
-        item(
-            "b",
-            2,
-            title="Questions for Noel Tata as Chandrasekaran resigns",
-            text="Tata Sons must find a new chairman after Natarajan Chandrasekaran quit.",
+        (
+            "Questions for Noel Tata as Chandrasekaran resigns",
+            "Tata Sons must find a new chairman after Natarajan Chandrasekaran quit.",
         ),
-        with_similarity(base, 0.5),
+        0.5,
     )
     assert second.story_id == first.story_id, second.reason
     assert "words 0.00" in second.reason
@@ -631,26 +623,16 @@ def test_names_at_different_grains_do_not_veto_one_happening() -> None:
     """Two headlines of one flood, one naming the city and one the state: the names hardly
     match, but what happened does, and a weak names match only lowers the score (a sum, not a
     product of "what" and "who")."""
-    c = clusterer()
-    base = unit(1, 0, 0)
-    first = add(
-        c,
-        item(
-            "a",
-            title="Floodwaters swamp Houston as rescuers pull families from flooded homes",
-            text="Rescuers in boats pulled families from flooded homes across Houston.",
+    first, second = two_reports(
+        (
+            "Floodwaters swamp Houston as rescuers pull families from flooded homes",
+            "Rescuers in boats pulled families from flooded homes across Houston.",
         ),
-        base,
-    )
-    second = add(
-        c,
-        item(
-            "b",
-            2,
-            title="Texas floods: rescuers pull families from homes as waters rise",
-            text="Across Texas rescuers in boats reached families trapped by rising floodwaters.",
+        (
+            "Texas floods: rescuers pull families from homes as waters rise",
+            "Across Texas rescuers in boats reached families trapped by rising floodwaters.",
         ),
-        with_similarity(base, 0.75),
+        0.75,
     )
     assert second.story_id == first.story_id, second.reason
 
@@ -659,26 +641,16 @@ def test_two_reports_that_share_no_salient_name_stay_apart_however_alike_their_w
     """Two deals written from one template ("X is cheaper now: check the deal") read alike to
     the embedding and share words; every name of each is one the other never uses (conflict 1),
     which tells two events apart."""
-    c = clusterer()
-    base = unit(1, 0, 0)
-    add(
-        c,
-        item(
-            "a",
-            title="OnePlus 13 gets cheaper on Amazon: check the new deal",
-            text="The OnePlus 13 now sells for less on Amazon after a discount.",
+    _, second = two_reports(
+        (
+            "OnePlus 13 gets cheaper on Amazon: check the new deal",
+            "The OnePlus 13 now sells for less on Amazon after a discount.",
         ),
-        base,
-    )
-    second = add(
-        c,
-        item(
-            "b",
-            2,
-            title="Samsung Galaxy S26 is cheaper now: check the latest deal",
-            text="Buyers of the Samsung Galaxy S26 can now save in a limited sale.",
+        (
+            "Samsung Galaxy S26 is cheaper now: check the latest deal",
+            "Buyers of the Samsung Galaxy S26 can now save in a limited sale.",
         ),
-        with_similarity(base, 0.64),
+        0.64,
     )
     assert second.created, second.reason
     assert "conflict 1.00" in second.reason
