@@ -10,7 +10,10 @@ publication order, on every labelled set of bench/README.md:
 - storyset, storyset-headlines: the generated set of bench/storyset.py, full items and headline
   plus description;
 - neus, neus-headlines: the NeuS validation stories (three real outlets' title and lead per
-  story), as a feed carries them, and reduced to a title and one sentence.
+  story), as a feed carries them, and reduced to a title and one sentence;
+- feeds-real: the real feed snapshots of one day (six outlets' titles and descriptions, as their
+  feeds carry them), in their real publication order, with the gold events labelled by hand for
+  this project (bench/labels/, see bench/README.md).
 ECB+ and NeuS have no dates and ECB+ lists its articles grouped by topic, so their items are
 streamed in a shuffled order (one per seed, `--orders`), all inside one time window: harder than
 a live stream.
@@ -39,6 +42,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import cluster_real_feeds
 import numpy as np
 import storyset
 from common import ECBPLUS, NEUS, ROOT, save_results
@@ -54,6 +58,7 @@ from gazette.records import Assignment, ClusterItem
 from gazette.write.sentences import split_sentences
 
 CACHE = ROOT / "bench" / "results" / "embeddings"
+FEEDS_REAL_LABELS = ROOT / "bench" / "labels" / "feeds-real-2026-08-13.json"
 TIMED_RUNS = 3
 # A description shorter than this is a dateline or a caption, not a sentence of the report.
 MIN_DESCRIPTION = 20
@@ -188,6 +193,21 @@ def neus_sets(seed: int) -> list[tuple[str, list[ClusterItem], dict[str, str]]]:
     return [("neus", items, gold), ("neus-headlines", [headline_only(i) for i in items], gold)]
 
 
+def feeds_real_set() -> list[tuple[str, list[ClusterItem], dict[str, str]]]:
+    """The real feed snapshots as the pipeline reads them, each article once, with the events
+    labelled by hand: an article the labels do not list is an event of its own."""
+    if not cluster_real_feeds.SNAPSHOTS.is_dir():
+        print(f"skipping feeds-real: {cluster_real_feeds.SNAPSHOTS} not found")
+        return []
+    events = json.loads(FEEDS_REAL_LABELS.read_text())["events"]
+    event_of = {url: event for event, urls in events.items() for url in urls}
+    items = cluster_real_feeds.read_items()
+    missing = set(event_of) - {item.id for item in items}
+    if missing:
+        raise ValueError(f"{FEEDS_REAL_LABELS.name} labels articles the snapshots lack: {missing}")
+    return [("feeds-real", items, {item.id: event_of.get(item.id, item.id) for item in items})]
+
+
 def storyset_sets() -> list[tuple[str, list[ClusterItem], dict[str, str], dict[str, str]]]:
     items, gold, threads = storyset.generate_with_threads()
     return [
@@ -309,6 +329,9 @@ def main() -> None:
     results += [
         measure(name, items, gold, embedder, thresholds, threads)
         for name, items, gold, threads in storyset_sets()
+    ]
+    results += [
+        measure(name, items, gold, embedder, thresholds) for name, items, gold in feeds_real_set()
     ]
     for seed in range(args.orders):
         for name, items, gold in ecbplus_sets(seed) + neus_sets(seed):

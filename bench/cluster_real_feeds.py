@@ -1,13 +1,14 @@
-"""Inspection: story clustering on real feed snapshots, which have no labels.
+"""Inspection: story clustering on real feed snapshots, story by story.
 
 Usage: python bench/cluster_real_feeds.py   (prints every story with several reports, those
 from two or more outlets first, and counts)
 
 Reads `../shared/data/feeds-real/snapshots-2026-08-13/` (six outlets, seven snapshots each, one
 day) with the pipeline's feed parser, keeps each article once (by URL), and clusters title plus
-feed description with exactly the algorithm of `gazette cluster`. There is no gold: the point
-is to read the stories and look for mixed events, and for obvious pairs left apart.
-Findings are summarised in docs/benchmarks.md.
+feed description with exactly the algorithm of `gazette cluster`. The point is to read the
+stories and look for mixed events, and for obvious pairs left apart; `cluster_quality.py`
+scores the same stories against the events labelled by hand (bench/labels/). Findings are
+summarised in docs/benchmarks.md.
 """
 
 from __future__ import annotations
