@@ -230,6 +230,7 @@ def cluster_records(
             "id": record.id,
             "story": assignments[str(record.id)].story_id,
             "thread": assignments[str(record.id)].thread,
+            "reason": assignments[str(record.id)].reason,
         }
         for record in records
     ]

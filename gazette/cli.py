@@ -369,6 +369,55 @@ def checks(
             out.print("\n".join(lines), soft_wrap=True, markup=False)
 
 
+@app.command()
+@reports_errors
+def story(
+    ctx: typer.Context,
+    number: Annotated[int, typer.Argument(help="The story's number, as in /story/NUMBER/.")],
+) -> None:
+    """Show how a story was formed: each report with why it joined (or started) the story and
+    any move since, the stories merged into it, and the thread it continues."""
+    from gazette.cluster.history import story_history
+
+    with _state(ctx).database().session() as session:
+        history = story_history(session, number)
+    for absorbed, survivor, reason in history.redirects:
+        out.print(
+            f"story {absorbed} was merged into story {survivor}: {reason}",
+            soft_wrap=True,
+            markup=False,
+        )
+    title = f": {history.headline}" if history.headline else ""
+    out.print(
+        f"story {history.story_id} ({history.state}), {len(history.reports)} reports{title}",
+        soft_wrap=True,
+        markup=False,
+    )
+    if history.thread_root is not None:
+        why = f": {history.thread_reason}" if history.thread_reason else ""
+        out.print(
+            f"continues the thread of story {history.thread_root}{why}",
+            soft_wrap=True,
+            markup=False,
+        )
+    if history.continued_by:
+        later = ", ".join(str(story_id) for story_id in history.continued_by)
+        out.print(f"continued by stories {later}", markup=False)
+    for report in history.reports:
+        when = f"{report.published:%Y-%m-%d %H:%M}" if report.published else "undated"
+        out.print(
+            f"\n{when}  {report.outlet}: {report.title}\n  {report.url}\n  why: {report.reason}",
+            soft_wrap=True,
+            markup=False,
+        )
+    for absorbed in history.absorbed:
+        out.print(
+            f"\nstory {absorbed.story_id} merged into it: {absorbed.reason}",
+            soft_wrap=True,
+            markup=False,
+        )
+
+
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
@@ -467,7 +516,9 @@ def cluster(
         Path,
         typer.Option("--input", "-i", help="JSON Lines: id, title, text, published, source, url."),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="JSON Lines: id, story.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="JSON Lines: id, story, thread, reason.")
+    ],
 ) -> None:
     """Group items into stories with the pipeline's clustering, in publication order."""
     from gazette.batch import ClusterInput, cluster_records, read_jsonl, write_jsonl

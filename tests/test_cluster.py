@@ -304,6 +304,18 @@ def test_cluster_batch_compares_an_item_without_a_title_by_its_text(embedder) ->
     assert stories["a"] == stories["b"] != stories["c"]
 
 
+def test_cluster_batch_says_why_each_item_is_in_its_story(embedder) -> None:
+    text = "Ivo Marek kept his heavyweight title, stopping Dario Pell in round seven in Brennick."
+    records = [
+        ClusterInput(id="a", title="Marek stops Pell to keep heavyweight title", text=text),
+        ClusterInput(id="b", title="Marek beats Pell in seventh round", text=text),
+    ]
+    first, second = cluster_records(records, embedder, ClusterSettings())
+    assert first["reason"] == "new story: no active story in the time window"
+    assert second["reason"].startswith(f"joined story {first['story']} of 1 reports: score ")
+    assert "; shared names: pell" in second["reason"]
+
+
 FRENCH_REPORT = (
     "Le boxeur Ivo Marek a conservé son titre des poids lourds samedi à Brennick, en battant "
     "Dario Pell au septième round après l'avoir envoyé deux fois au tapis."

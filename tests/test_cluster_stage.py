@@ -17,7 +17,9 @@ from fight import (
     stored_fight,
 )
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from gazette.cli import app
 from gazette.cluster import embedding_text
 from gazette.db import Database
 from gazette.db.models import Story, StoryMember, StoryState
@@ -29,6 +31,8 @@ from gazette.web import create_app
 def test_two_stories_of_one_event_merge_and_the_old_page_redirects(
     database: Database, embedder: MiniLMEmbedder
 ) -> None:
+    """...and the merge is explained: on the absorbed story, on each report it brought, and by
+    `gazette story` for either number."""
     # A first run that demanded too much split one event into two stories (both published).
     with database.transaction() as session:
         first = [add_ready(session, k, *FIGHT[i], i) for i, k in enumerate("ab")]
@@ -55,6 +59,17 @@ def test_two_stories_of_one_event_merge_and_the_old_page_redirects(
         survivor = session.get(Story, older)
         assert survivor.state == StoryState.PUBLISHED
         assert survivor.last_report_at.replace(tzinfo=UTC) == START + timedelta(hours=2)
+        assert absorbed.merge_reason.startswith("one event: score ")
+        note = f"; then with story {younger} merged into story {older}"
+        reasons = session.scalars(select(StoryMember.reason).where(StoryMember.story_id == older))
+        assert sum(reason.endswith(note) for reason in reasons) == 1  # the younger's one report
+
+    told = CliRunner().invoke(app, ["--database", database.url, "story", str(younger)])
+    assert told.exit_code == 0, told.output
+    assert told.output.startswith(f"story {younger} was merged into story {older}: one event")
+    assert f"story {older} (published), 3 reports" in told.output
+    assert told.output.count("why: ") == 3
+    assert f"story {younger} merged into it: one event: score" in told.output
 
     client = TestClient(create_app(settings_for(database.url), database))
     old_link = client.get(f"/story/{younger}", follow_redirects=False)
@@ -90,7 +105,7 @@ def test_a_report_that_no_longer_fits_moves_to_a_story_of_its_own(
         assert members(session, story_id) == {d.id for d in fight}
         moved = session.scalar(select(StoryMember).where(StoryMember.document_id == stray.id))
         assert moved.story_id != story_id
-        assert moved.reason.startswith(f"left story {story_id}")
+        assert moved.reason.startswith(f"forced; then left story {story_id}: score ")
         assert members(session, moved.story_id) == {stray.id}
         # the new story's times are its report's, not the moment it was made
         new_story = session.get(Story, moved.story_id)
@@ -127,7 +142,7 @@ def test_a_story_of_two_events_splits_and_stays_split(
     with database.session() as session:
         assert members(session, story_id) == {d.id for d in pell}
         moved = session.scalar(select(StoryMember).where(StoryMember.document_id == ruud[0].id))
-        assert moved.reason.startswith(f"split from story {story_id}")
+        assert moved.reason.startswith(f"x; then split from story {story_id}: its 12 reports")
         assert members(session, moved.story_id) == {d.id for d in ruud}
         split = session.get(Story, moved.story_id)
         assert split.first_report_at.replace(tzinfo=UTC) == START + timedelta(hours=6)
@@ -176,6 +191,7 @@ def test_a_follow_up_is_its_own_story_and_the_pages_link_the_thread(
         assert first != later
         assert members(session, later) == {d.id for d in rematch}
         assert session.get(Story, later).thread_id == first
+        assert session.get(Story, later).thread_reason.startswith(f"continues story {first}: ")
         assert session.get(Story, first).thread_id is None
 
     client = TestClient(create_app(settings_for(database.url), database))

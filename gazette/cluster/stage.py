@@ -151,19 +151,23 @@ def cluster_pending(
 
 def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
     """Store the clusterer's merges (the absorbed story redirects to the survivor), departures
-    (the report moves to its new story) and thread links."""
+    (the report moves to its new story) and thread links, each with its reason. A report's
+    reason grows with every move, so that it tells how the report came to be where it is."""
     for departure in clusterer.departures:
         member = session.get(StoryMember, int(departure.item_id))
-        member.story_id, member.reason = departure.new_story, departure.reason
+        member.story_id = departure.new_story
+        member.reason = f"{member.reason}; then {departure.reason}"
         _refresh_stories(session, {departure.old_story, departure.new_story})
     for merge in clusterer.merges:
+        moved = f"; then with story {merge.absorbed} merged into story {merge.survivor}"
         session.execute(
             update(StoryMember)
             .where(StoryMember.story_id == merge.absorbed)
-            .values(story_id=merge.survivor)
+            .values(story_id=merge.survivor, reason=StoryMember.reason + moved)
         )
         absorbed = session.get(Story, merge.absorbed)
         absorbed.merged_into_id, absorbed.state = merge.survivor, StoryState.MERGED
+        absorbed.merge_reason = merge.reason
         absorbed.thread_id = None
         # Stories outside the window that continued the absorbed story now continue the survivor
         # (the clusterer relinks the active ones itself, below).
@@ -176,6 +180,7 @@ def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
         story = session.get(Story, link.story)
         if story.merged_into_id is None:
             story.thread_id = link.root
+            story.thread_reason = link.reason if link.root else None
     session.flush()
 
 

@@ -166,6 +166,9 @@ class Story(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"))
     # The first story of the thread this one continues (gazette/cluster/incremental.py).
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
+    # The clusterer's reasons for the merge into `merged_into_id` and for the thread link.
+    merge_reason: Mapped[str | None] = mapped_column(Text)
+    thread_reason: Mapped[str | None] = mapped_column(Text)
 
     members: Mapped[list[StoryMember]] = relationship(back_populates="story")
 
