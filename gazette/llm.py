@@ -1,5 +1,12 @@
 """A client for any OpenAI-compatible chat-completions endpoint, asked for JSON answers.
 
+Given the JSON schema of the answer, the client asks for output constrained to it, which lets
+small local models (whose free JSON often has the wrong shape) answer in the right one. Endpoints
+spell this differently: OpenAI, vLLM, Ollama and llama.cpp's own server take OpenAI's
+`json_schema` form, llama-cpp-python's server a `schema` inside `json_object`, and some only
+plain `json_object`. The client tries them in that order; a form an endpoint refuses (see
+`_refuses_format`) is not asked again for the client's lifetime.
+
 Everything that can go wrong with a remote model is handled here, so the writer only sees an
 answer or an `LLMUnavailable`: timeouts, network errors, 429 and 5xx answers (retried with
 doubling backoff, or after the server's Retry-After), answers that are not the JSON object asked
@@ -33,6 +40,10 @@ class LLMUnavailable(Exception):
     """The endpoint gave no usable answer; the message says why."""
 
 
+class _FormatRefused(Exception):
+    """The endpoint does not take this way of asking for JSON."""
+
+
 class _Retry(Exception):
     def __init__(self, reason: str, wait: float | None = None) -> None:
         super().__init__(reason)
@@ -46,6 +57,30 @@ class ChatAnswer:
     attempts: int
 
 
+def response_formats(schema: dict[str, Any] | None) -> list[tuple[str, dict[str, Any]]]:
+    """The ways to ask for a JSON answer, most precise first, each with a name."""
+    plain = ("json_object", {"type": "json_object"})
+    if schema is None:
+        return [plain]
+    return [
+        (
+            "json_schema",
+            {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}},
+        ),
+        ("json_object_schema", {"type": "json_object", "schema": schema}),
+        plain,
+    ]
+
+
+def _refuses_format(response: httpx.Response) -> bool:
+    """Whether an error answer refuses the way JSON was asked for: a 400 or 422, or any error
+    that names `response_format` (llama-cpp-python's server answers its validation errors with
+    a 500)."""
+    if response.status_code in (400, 422):
+        return True
+    return response.status_code >= 400 and "response_format" in response.text
+
+
 def completions_url(url: str) -> str:
     """The chat-completions address from an API root ("…/v1") or the full address."""
     url = url.rstrip("/")
@@ -57,7 +92,9 @@ def parse_json_object(content: str) -> dict[str, Any]:
     fenced = FENCED.match(content)
     text = fenced.group("body") if fenced else content.strip()
     try:
-        data = json.loads(text)
+        # Models put raw line breaks and tabs inside strings; JSON forbids them, but the meaning
+        # is clear, and refusing them would throw away an otherwise good answer.
+        data = json.loads(text, strict=False)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not JSON ({exc.msg} at character {exc.pos})") from exc
     if not isinstance(data, dict):
@@ -87,12 +124,16 @@ class ChatClient:
         self._next_request = 0.0
         self._down_until = 0.0
         self._down_reason = ""
+        self._refused_formats: set[str] = set()
 
     def close(self) -> None:
         self._http.close()
 
-    def complete_json(self, messages: list[dict[str, str]]) -> ChatAnswer:
-        """The model's answer to `messages` as a JSON object, or LLMUnavailable."""
+    def complete_json(
+        self, messages: list[dict[str, str]], schema: dict[str, Any] | None = None
+    ) -> ChatAnswer:
+        """The model's answer to `messages` as a JSON object (constrained to `schema` where the
+        endpoint can), or LLMUnavailable."""
         if time.monotonic() < self._down_until:
             raise LLMUnavailable(f"endpoint {self.url} marked down: {self._down_reason}")
         payload = {
@@ -100,13 +141,11 @@ class ChatClient:
             "messages": messages,
             "temperature": self.settings.temperature,
             "max_tokens": self.settings.max_tokens,
-            "response_format": {"type": "json_object"},
         }
         reason = ""
         for attempt in range(self.settings.retries + 1):
-            self._respect_rate_limit()
             try:
-                data, model = self._ask(payload)
+                data, model = self._ask_in_a_taken_format(payload, schema)
                 return ChatAnswer(data, model, attempt + 1)
             except _Retry as retry:
                 reason = str(retry)
@@ -116,13 +155,32 @@ class ChatClient:
         tries = self.settings.retries + 1
         raise LLMUnavailable(f"{self.url}: {reason} ({tries} attempt{'s' * (tries > 1)})")
 
-    def _ask(self, payload: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    def _ask_in_a_taken_format(
+        self, payload: dict[str, Any], schema: dict[str, Any] | None
+    ) -> tuple[dict[str, Any], str]:
+        """`_ask` in the most precise JSON format the endpoint has not refused; a refusal moves
+        on to the next format at once (it is not a failure of the endpoint)."""
+        formats = [f for f in response_formats(schema) if f[0] not in self._refused_formats]
+        for position, (name, response_format) in enumerate(formats):
+            self._respect_rate_limit()
+            try:
+                return self._ask(
+                    {**payload, "response_format": response_format},
+                    can_refuse=position < len(formats) - 1,
+                )
+            except _FormatRefused:
+                self._refused_formats.add(name)
+        raise AssertionError("the plain JSON format is never refused")
+
+    def _ask(self, payload: dict[str, Any], can_refuse: bool) -> tuple[dict[str, Any], str]:
         try:
             response = self._http.post(self.url, json=payload)
         except httpx.TimeoutException as exc:
             raise _Retry(f"timed out ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:
             raise _Retry(f"cannot reach the endpoint ({type(exc).__name__}: {exc})") from exc
+        if can_refuse and _refuses_format(response):
+            raise _FormatRefused(response.text[:200])
         if response.status_code == 429 or response.status_code >= 500:
             wait = parse_retry_after(response.headers.get("retry-after"))
             raise _Retry(f"HTTP {response.status_code}", wait)

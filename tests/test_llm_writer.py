@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Iterator
 
+import jsonschema
 import pytest
 from ferry import A, B, C
 from helpers import names, numbers
@@ -90,8 +91,58 @@ def test_a_faithful_answer_is_published_as_written_with_its_citations(embedder) 
     assert article.headline == "Engine fire on the MV Tern halts Skarv Island ferry"
     request = log.requests[0]
     assert request.body["model"] == "scripted-model"
-    assert request.body["response_format"] == {"type": "json_object"}
+    assert request.body["response_format"]["type"] == "json_schema"
     assert "F1 (sources 1, 2, 3)" in request.body["messages"][-1]["content"]
+
+
+def test_the_schema_asked_for_admits_the_answers_the_prompt_describes(embedder) -> None:
+    with scripted_llm([Reply(parrot)]) as (url, log):
+        article = write(url, embedder)
+    assert article.writer == "llm:scripted-model"
+    request = log.requests[0].body
+    schema = request["response_format"]["json_schema"]["schema"]
+    faithful = parrot(request)
+    jsonschema.validate(faithful, schema)
+    # ...and refuses what the writer cannot read: no body, citations as text, a sentence that
+    # goes on for pages.
+    for broken in (
+        {**faithful, "body": []},
+        {**faithful, "body": [{**faithful["body"][0], "sources": "1, 2"}]},
+        {**faithful, "body": [{**faithful["body"][0], "text": "and " * 400}]},
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(broken, schema)
+
+
+def test_json_formats_an_endpoint_refuses_are_dropped_once_for_the_next(embedder) -> None:
+    # OpenAI's json_schema form refused with 400 (as an older vLLM would), the schema inside
+    # json_object with llama-cpp-python's 500 naming response_format: plain JSON is left.
+    script = [
+        Reply(status=400, raw=b'{"error": "unknown response_format type json_schema"}'),
+        Reply(status=500, raw=b'{"error": "response_format: extra field schema"}'),
+        Reply(answer(FIRE)),
+    ]
+    with scripted_llm(script) as (url, log):
+        client = ChatClient(settings(url, retries=0))
+        try:
+            first = write_with_llm([A, B, C], embedder, client)
+            second = write_with_llm([A, B, C], embedder, client)
+        finally:
+            client.close()
+    assert first.writer == second.writer == "llm:scripted-model"
+    asked = [request.body["response_format"] for request in log.requests]
+    assert asked[0]["type"] == "json_schema"
+    assert asked[1]["type"] == "json_object" and asked[1]["schema"]
+    assert asked[2] == asked[3] == {"type": "json_object"}  # the second story asks plainly
+
+
+def test_a_server_error_that_is_not_about_the_format_is_retried_in_the_same_format(
+    embedder,
+) -> None:
+    with scripted_llm([Reply(status=503), Reply(answer(FIRE))]) as (url, log):
+        article = write(url, embedder, retries=1)
+    assert article.writer == "llm:scripted-model"
+    assert [r.body["response_format"]["type"] for r in log.requests] == ["json_schema"] * 2
 
 
 def test_an_invented_number_is_replaced_by_the_source_sentence(embedder) -> None:
@@ -110,6 +161,18 @@ def test_an_invented_number_is_replaced_by_the_source_sentence(embedder) -> None
     texts = [s.text for s in article.body]
     at = texts.index(checked.final)
     assert article.body[at + 1].kind == "disagreement" and "70 passengers" in texts[at + 1]
+
+
+def test_a_sentence_cut_off_midway_is_replaced_by_the_source_sentence(embedder) -> None:
+    # Every word is the sources' own, but the sentence stops where the model ran out of room.
+    cut = {**FIRE, "text": FIRE["text"].removesuffix(" to Skarv Island.")}
+    with scripted_llm([Reply(answer(cut, RESUME))]) as (url, _):
+        article = write(url, embedder)
+    checked = decision(article, cut["text"])
+    assert checked.outcome == "replaced" and "cut off" in checked.reason
+    assert checked.final.endswith(".") and "engine fire" in checked.final
+    assert cut["text"] not in [s.text for s in article.body]
+    assert RESUME["text"] in [s.text for s in article.body]
 
 
 def test_a_citation_of_an_outlet_that_did_not_report_it_is_removed(embedder) -> None:
@@ -279,6 +342,8 @@ def test_the_key_is_sent_and_requests_are_spaced_by_the_rate_limit() -> None:
 
 def test_answers_are_read_from_fences_and_bad_ones_named() -> None:
     assert parse_json_object('```json\n{"a": 1}\n```') == {"a": 1}
+    # A raw line break inside a string, as models write them.
+    assert parse_json_object('{"a": "two\nlines"}') == {"a": "two\nlines"}
     with pytest.raises(ValueError, match="not an object"):
         parse_json_object("[1, 2]")
     with pytest.raises(ValueError, match="not JSON"):

@@ -25,6 +25,7 @@ the article is the default writer's, with a "fallback" decision saying why.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,15 @@ from gazette.write.verify import Verdict, check_support
 
 MARKERS = re.compile(r"\s*\[(\d+)\]")
 HEADLINE_WORDS = (3, 20)
+# A sentence ends with its full stop, question or exclamation mark, perhaps inside a closing
+# quotation mark or bracket.
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+# Bounds on the answer's strings (see `answer_schema`): beyond any good headline or name, and no
+# sentence need be shorter than the first; they only stop a model that would otherwise write
+# until it runs out of tokens.
+MIN_SENTENCE_CHARACTERS = 200
+HEADLINE_CHARACTERS = 200
+NAME_CHARACTERS = 100
 
 SYSTEM_PROMPT = """You are a careful wire-service editor. You write one news article from \
 facts that several outlets reported.
@@ -67,6 +77,45 @@ Answer with one JSON object only, in this form:
  "body": [{"text": "...", "facts": [1], "sources": [1, 2], "paragraph": 0}],
  "quote": {"text": "...", "speaker": "...", "source": 2}}
 Use null for "quote" when no quote is given."""
+
+
+def answer_schema(plan: Plan) -> dict[str, Any]:
+    """The JSON schema of an answer about `plan`'s facts, for endpoints that can constrain a
+    model's output to it (see gazette.llm). Lists and strings are bounded (a sentence per fact,
+    and a little more; a sentence a fifth longer than the longest fact's), so that a model that
+    keeps going must still close its JSON within max_tokens."""
+    facts, sources = len(plan.chosen), len(plan.originals)
+    longest = max([len(fact.sentence.text) for fact in plan.chosen] + [MIN_SENTENCE_CHARACTERS])
+
+    def numbers(most: int) -> dict[str, Any]:
+        return {"type": "array", "items": {"type": "integer"}, "maxItems": max(1, most)}
+
+    def text(most: int) -> dict[str, Any]:
+        return {"type": "string", "minLength": 1, "maxLength": most}
+
+    def sentences(least: int, most: int, **extra: Any) -> dict[str, Any]:
+        fields = {"text": text(longest * 6 // 5), "facts": numbers(facts)}
+        item = _object({**fields, "sources": numbers(sources), **extra})
+        return {"type": "array", "items": item, "minItems": least, "maxItems": most}
+
+    quote = {
+        "text": text(max([len(found.text) for _, found in plan.quotes] + [1])),
+        "speaker": text(NAME_CHARACTERS),
+        "source": {"type": "integer"},
+    }
+    return _object(
+        {
+            "headline": text(HEADLINE_CHARACTERS),
+            "summary": sentences(1, 3),
+            "body": sentences(1, facts + 2, paragraph={"type": "integer"}),
+            "quote": {"anyOf": [_object(quote), {"type": "null"}]},
+        }
+    )
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    """A JSON schema object whose properties are all required."""
+    return {"type": "object", "properties": properties, "required": list(properties)}
 
 
 @dataclass(frozen=True)
@@ -112,7 +161,7 @@ def write_with_llm(
     """The story's article worded by the model and checked; the default writer's on failure."""
     plan = plan_article(sources, embedder, max_words)
     try:
-        answer = client.complete_json(build_messages(plan, max_words))
+        answer = client.complete_json(build_messages(plan, max_words), answer_schema(plan))
     except LLMUnavailable as exc:
         return _fallback(plan, f"endpoint unavailable: {exc}")
     try:
@@ -268,6 +317,11 @@ class _Checker:
         if normalise_for_matching(proposal.text) in self.used:
             decide("dropped", [*reasons, "repeats an earlier sentence"], None)
             return None
+        if not SENTENCE_END.search(proposal.text):
+            # Every word may be in the sources and the sentence still say less, or the opposite,
+            # of what they say ("..., which will supply battery packs for its home and").
+            reasons.append("does not end as a sentence does (cut off?)")
+            return self._stand_in(decide, reasons, facts)
         supported = []
         for source in proposal.sources:
             verdict = self._verdict(proposal.text, source)
@@ -286,6 +340,16 @@ class _Checker:
             outcome = "corrected" if reasons else "kept"
             decide(outcome, reasons or ["every cited source supports it"], proposal.text)
             return proposal.text, supported, facts
+        return self._stand_in(decide, reasons, facts)
+
+    def _stand_in(
+        self,
+        decide: Callable[[str, list[str], str | None], None],
+        reasons: list[str],
+        facts: list[Fact],
+    ) -> tuple[str, list[int], list[Fact]] | None:
+        """The source sentence of the first of `facts` not yet printed, in place of a sentence
+        that failed the check; or nothing."""
         for fact in facts:
             original = fact.sentence.text
             if normalise_for_matching(original) not in self.used:
