@@ -234,6 +234,19 @@ def test_an_unrelated_sentence_is_dropped(embedder) -> None:
     assert decision(article, unrelated["text"]).outcome == "dropped"
 
 
+def test_an_answer_mostly_wrong_gives_way_to_the_default_article(embedder) -> None:
+    # Two of three sentences fail: the one that passes is not enough to trust the answer.
+    unrelated = {"text": "A local startup raised new funding from investors.", "sources": [1]}
+    cut = {**RESUME, "text": "The service will resume on Thursday with a"}
+    with scripted_llm([Reply(answer(FIRE, unrelated, cut))]) as (url, _):
+        article = write(url, embedder)
+    assert article.writer == "extractive"
+    assert "1 of the answer's 3 sentences passed" in article.checks[-1].reason
+    # the editor still sees what the check made of each sentence
+    assert decision(article, unrelated["text"]).outcome == "dropped"
+    assert decision(article, FIRE["text"]).outcome == "kept"
+
+
 def test_a_reversed_claim_in_the_same_words_is_caught(embedder) -> None:
     reversed_claim = {
         "text": "The service will not resume on Thursday with a replacement vessel.",

@@ -50,6 +50,8 @@ from gazette.write.quotes import quote_key
 from gazette.write.verify import Verdict, check_support
 
 MARKERS = re.compile(r"\s*\[(\d+)\]")
+# The check's outcomes for a sentence of the model's that is published as the model wrote it.
+PASSED = frozenset({"kept", "corrected"})
 HEADLINE_WORDS = (3, 20)
 # A sentence ends with its full stop, question or exclamation mark, perhaps inside a closing
 # quotation mark or bracket.
@@ -184,8 +186,13 @@ def check_answer(
     }
     checker = _Checker(plan, embedder, [p.text for ps in proposals.values() for p in ps])
     body = checker.section("body", proposals["body"])
-    if not body:
-        return _fallback(plan, "no sentence of the answer passed the check", checker.decisions)
+    outcomes = [d.outcome for d in checker.decisions if d.section == "body"]
+    passed = sum(outcome in PASSED for outcome in outcomes)
+    if passed * 2 < len(outcomes):
+        # A model that gets most of its sentences wrong is not following its facts: what is
+        # left of its answer (a sentence or two among stand-ins) is not the article to publish.
+        reason = f"{passed} of the answer's {len(outcomes)} sentences passed the check"
+        return _fallback(plan, reason, checker.decisions)
     summary = checker.section("summary", proposals["summary"]) or checker.default_summary()
     quote = checker.quote(answer.get("quote"))
     headline = checker.headline(answer.get("headline"))
