@@ -1,7 +1,8 @@
 """Benchmark: does the support check catch what a language model gets wrong, and keep what it gets
 right?
 
-Usage: python bench/llm_check_quality.py [--limit N] [--llm-url URL --llm-model NAME]
+Usage: python bench/llm_check_quality.py [--limit N] [--llm-url URL --llm-model NAME
+       [--llm-timeout SECONDS] [--llm-max-tokens N]]
 
 Scripted runs (always): for every story of the demo (15) and of neus-val (307), the facts the
 default writer chose are handed to a model that restates them faithfully (tests/llmserver.py's
@@ -41,6 +42,7 @@ import os
 import random
 import re
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from copy import deepcopy
@@ -368,11 +370,10 @@ def scripted(stories: list[dict], embedder: Embedder) -> dict[str, Any]:
     return {"stories": len(planned), **tally.figures()}
 
 
-def real(stories: list[dict], embedder: Embedder, url: str, model: str) -> dict[str, Any]:
-    client = ChatClient(
-        LLMSettings(url=url, model=model, api_key=os.environ.get("GAZETTE_BENCH_LLM_KEY", ""))
-    )
+def real(stories: list[dict], embedder: Embedder, settings: LLMSettings) -> dict[str, Any]:
+    client = ChatClient(settings)
     outcomes: Counter[str] = Counter()
+    started = time.perf_counter()
     cited = supported = 0
     try:
         for story in stories:
@@ -391,8 +392,9 @@ def real(stories: list[dict], embedder: Embedder, url: str, model: str) -> dict[
     finally:
         client.close()
     return {
-        "model": model,
+        "model": settings.model,
         "stories": len(stories),
+        "seconds_per_story": round((time.perf_counter() - started) / max(1, len(stories)), 1),
         "body_decisions": dict(outcomes),
         "cited_pairs": cited,
         "citation_precision_lexical": round(supported / cited, 4) if cited else None,
@@ -404,6 +406,14 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only the first N neus-val stories")
     parser.add_argument("--llm-url", default=os.environ.get("GAZETTE_BENCH_LLM_URL", ""))
     parser.add_argument("--llm-model", default=os.environ.get("GAZETTE_BENCH_LLM_MODEL", ""))
+    defaults = LLMSettings()
+    parser.add_argument(
+        "--llm-timeout",
+        type=float,
+        default=defaults.timeout_seconds,
+        help="seconds a request may take (a small model on a CPU can need minutes)",
+    )
+    parser.add_argument("--llm-max-tokens", type=int, default=defaults.max_tokens)
     args = parser.parse_args()
     embedder = default_embedder()
     sets = {"demo": demo_stories()}
@@ -412,9 +422,15 @@ def main() -> None:
         sets["neus_val"] = neus[: args.limit] if args.limit else neus
     figures: dict[str, Any] = {name: scripted(stories, embedder) for name, stories in sets.items()}
     if args.llm_url:
+        settings = LLMSettings(
+            url=args.llm_url,
+            model=args.llm_model,
+            api_key=os.environ.get("GAZETTE_BENCH_LLM_KEY", ""),
+            timeout_seconds=args.llm_timeout,
+            max_tokens=args.llm_max_tokens,
+        )
         figures["real"] = {
-            name: real(stories, embedder, args.llm_url, args.llm_model)
-            for name, stories in sets.items()
+            name: real(stories, embedder, settings) for name, stories in sets.items()
         }
     save_results("llm_check_quality", figures)
 
