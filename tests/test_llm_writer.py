@@ -115,8 +115,8 @@ def test_the_schema_asked_for_admits_the_answers_the_prompt_describes(embedder) 
 
 
 def test_json_formats_an_endpoint_refuses_are_dropped_once_for_the_next(embedder) -> None:
-    # OpenAI's json_schema form refused with 400 (as an older vLLM would), the schema inside
-    # json_object with llama-cpp-python's 500 naming response_format: plain JSON is left.
+    # OpenAI's json_schema form refused with a 400, the schema inside json_object with a 500
+    # that names response_format (as llama-cpp-python's server answers): plain JSON is left.
     script = [
         Reply(status=400, raw=b'{"error": "unknown response_format type json_schema"}'),
         Reply(status=500, raw=b'{"error": "response_format: extra field schema"}'),
