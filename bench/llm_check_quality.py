@@ -31,7 +31,8 @@ published mistake counts every citation it carries as wrong.
 Real runs (with --llm-url and --llm-model, or GAZETTE_BENCH_LLM_URL and GAZETTE_BENCH_LLM_MODEL):
 every story written by `write_with_llm` against that endpoint; citation precision of the result
 judged by the lexical check alone (stricter than the writer's check, which also lets close
-paraphrases through), and how many sentences were kept, corrected, replaced or dropped.
+paraphrases through), how many sentences were kept, corrected, replaced or dropped, and the
+check's commonest reasons for the model's sentences that did not pass.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ from gazette.embedding import Embedder, default_embedder
 from gazette.llm import ChatClient
 from gazette.records import WrittenArticle
 from gazette.write.compose import Plan, plan_article
-from gazette.write.llm_writer import build_messages, check_answer, write_with_llm
+from gazette.write.llm_writer import PASSED, build_messages, check_answer, write_with_llm
 from gazette.write.quotes import find_quotes
 from gazette.write.sentences import polarity_words, proper_names
 from gazette.write.verify import check_support
@@ -373,13 +374,21 @@ def scripted(stories: list[dict], embedder: Embedder) -> dict[str, Any]:
 def real(stories: list[dict], embedder: Embedder, settings: LLMSettings) -> dict[str, Any]:
     client = ChatClient(settings)
     outcomes: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()  # why the model's sentences failed
     started = time.perf_counter()
     cited = supported = 0
     try:
         for story in stories:
             sources = sources_of(story)
             article = write_with_llm(sources, embedder, client, MAX_WORDS)
-            outcomes.update(d.outcome for d in article.checks if d.section == "body")
+            body = [d for d in article.checks if d.section == "body"]
+            outcomes.update(d.outcome for d in body)
+            reasons.update(
+                NUMBER.sub("N", reason)
+                for d in body
+                if d.outcome not in PASSED
+                for reason in d.reason.split("; ")
+            )
             outcomes["fallback"] += any(d.outcome == "fallback" for d in article.checks)
             text_of = {s.key: s.text for s in sources}
             key_of = {r.number: r.key for r in article.references}
@@ -396,6 +405,7 @@ def real(stories: list[dict], embedder: Embedder, settings: LLMSettings) -> dict
         "stories": len(stories),
         "seconds_per_story": round((time.perf_counter() - started) / max(1, len(stories)), 1),
         "body_decisions": dict(outcomes),
+        "why_sentences_failed": dict(reasons.most_common(12)),
         "cited_pairs": cited,
         "citation_precision_lexical": round(supported / cited, 4) if cited else None,
     }
