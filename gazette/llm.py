@@ -160,17 +160,17 @@ class ChatClient:
     ) -> tuple[dict[str, Any], str]:
         """`_ask` in the most precise JSON format the endpoint has not refused; a refusal moves
         on to the next format at once (it is not a failure of the endpoint)."""
-        formats = [f for f in response_formats(schema) if f[0] not in self._refused_formats]
-        for position, (name, response_format) in enumerate(formats):
+        *precise, (_, plain) = [
+            f for f in response_formats(schema) if f[0] not in self._refused_formats
+        ]
+        for name, response_format in precise:
             self._respect_rate_limit()
             try:
-                return self._ask(
-                    {**payload, "response_format": response_format},
-                    can_refuse=position < len(formats) - 1,
-                )
+                return self._ask({**payload, "response_format": response_format}, can_refuse=True)
             except _FormatRefused:
                 self._refused_formats.add(name)
-        raise AssertionError("the plain JSON format is never refused")
+        self._respect_rate_limit()
+        return self._ask({**payload, "response_format": plain}, can_refuse=False)
 
     def _ask(self, payload: dict[str, Any], can_refuse: bool) -> tuple[dict[str, Any], str]:
         try:
