@@ -13,10 +13,17 @@ from wordfreq import top_n_list
 
 from gazette.batch import ClusterInput, cluster_records
 from gazette.cluster import IncrementalClusterer
+from gazette.cluster.communities import share_across, split_in_two
 from gazette.cluster.evidence import TIME_DECAY_HOURS, TIME_GRACE_HOURS, TIME_WEIGHT, Evidence
 from gazette.cluster.incremental import FORGET_EVERY
 from gazette.cluster.signals import PROFILE_WORDS, dense_rows, profile, weighted_within
-from gazette.cluster.story import Member, two_events
+from gazette.cluster.story import (
+    SPLIT_MIN_PART,
+    SPLIT_NEIGHBOURS,
+    SPLIT_SEPARATION,
+    Member,
+    two_events,
+)
 from gazette.cluster.table import StoryTable
 from gazette.config import ClusterSettings
 from gazette.records import ClusterItem
@@ -222,6 +229,7 @@ def test_a_story_that_took_in_two_events_splits_in_two(first_fight: int) -> None
     (new_story,) = {d.new_story for d in c.departures}
     assert {c.story_of_item[m.item_id] for m in pell} == {5}
     assert c.departures[0].reason.startswith("split from story 5")
+    assert "names shared 0." in c.departures[0].reason
     later = add(c, item("r6", 3, *RUUD[6]), base)
     assert later.story_id == new_story
 
@@ -250,6 +258,23 @@ def test_inside_a_story_names_every_report_uses_weigh_less_than_names_some_use()
     assert np.all(weighted[:3, pell] > 0.8) and np.all(weighted[3:6, ruud] > 0.8)
     assert np.allclose(np.linalg.norm(weighted[:6], axis=1), 1.0)
     assert not weighted[6].any()
+
+
+def test_one_event_told_in_two_ways_is_not_split_while_both_sides_name_the_same_people() -> None:
+    """Twelve reports of one fight whose embeddings fall into two sets of six (two groups of
+    outlets with two ways of telling it), far enough apart that the nearest neighbours alone
+    would cut the story in two: both sides name the same fighters, town and round, so it is one
+    event and stays one story."""
+    one, other = unit(1, 0), with_similarity(unit(1, 0), 0.3)
+    reports = members_of("a", FIGHT + PELL_MORE[:2], one) + members_of("b", FIGHT_MORE, other)
+    names = weighted_within(dense_rows([m.profile.names for m in reports]))
+    vectors = np.stack([m.vector for m in reports])
+    by_neighbours = split_in_two(
+        (vectors @ vectors.T + names @ names.T) / 2, SPLIT_NEIGHBOURS, SPLIT_MIN_PART
+    )
+    assert by_neighbours is not None and by_neighbours.separation < SPLIT_SEPARATION
+    assert share_across(names @ names.T, by_neighbours.first, by_neighbours.second) > 0.5
+    assert two_events(reports, latin=True) is None
 
 
 def test_one_event_in_many_wordings_is_not_split() -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from gazette.cluster.communities import shared_neighbours, split_in_two
+from gazette.cluster.communities import share_across, shared_neighbours, split_in_two
 
 
 def two_groups(size: int, within: float, across: float, noise: float = 0.02) -> np.ndarray:
@@ -75,3 +76,12 @@ def test_the_two_groups_are_the_last_merge_of_average_linkage() -> None:
         merges = linkage(squareform(distances, checks=False), "average")
         labels = fcluster(merges, 2, "maxclust")
         assert parts.first == [i for i in range(size) if labels[i] == labels[0]]
+
+
+def test_share_across_compares_the_mean_between_groups_with_the_mean_within() -> None:
+    similarity = two_groups(4, within=0.8, across=0.2, noise=0.0)
+    assert share_across(similarity, [0, 1, 2, 3], [4, 5, 6, 7]) == pytest.approx(0.25)
+    # A cut through both events: each group is half of each, as close across as within.
+    assert share_across(similarity, [0, 1, 4, 5], [2, 3, 6, 7]) >= 1.0
+    # Groups whose reports share nothing among themselves: the share says nothing.
+    assert share_across(np.eye(4), [0, 1], [2, 3]) is None

@@ -31,6 +31,8 @@ class Bipartition:
     # Mean shared-neighbour similarity across the groups, as a share of the mean within them:
     # near 0 for two groups that never share a neighbour, near 1 for one group cut in two.
     separation: float
+    # The same share for the names the reports use, where the caller measured it (`share_across`).
+    names_shared: float | None = None
 
 
 def shared_neighbours(similarity: np.ndarray, neighbours: int) -> np.ndarray:
@@ -62,9 +64,18 @@ def split_in_two(similarity: np.ndarray, neighbours: int, min_part: int) -> Bipa
     second = [i for i in range(count) if (i in side) != (0 in side)]
     if min(len(first), len(second)) < min_part:
         return None
-    within = (_mean_within(shared, first) + _mean_within(shared, second)) / 2
-    across = float(shared[np.ix_(first, second)].mean())
-    return Bipartition(first, second, across / within if within > 0 else 1.0)
+    separation = share_across(shared, first, second)
+    return Bipartition(first, second, 1.0 if separation is None else separation)
+
+
+def share_across(similarity: np.ndarray, first: list[int], second: list[int]) -> float | None:
+    """The mean similarity between a report of `first` and one of `second`, as a share of the
+    mean between two reports of one group (both groups of at least two); None when the groups'
+    reports share nothing among themselves, and the share says nothing."""
+    within = (_mean_within(similarity, first) + _mean_within(similarity, second)) / 2
+    if within <= 0:
+        return None
+    return float(similarity[np.ix_(first, second)].mean()) / within
 
 
 def _reports_under(merges: np.ndarray, node: int, count: int) -> set[int]:
@@ -81,8 +92,8 @@ def _reports_under(merges: np.ndarray, node: int, count: int) -> set[int]:
     return reports
 
 
-def _mean_within(shared: np.ndarray, group: list[int]) -> float:
-    """The mean shared-neighbour similarity between two different reports of `group`."""
-    block = shared[np.ix_(group, group)]
+def _mean_within(similarity: np.ndarray, group: list[int]) -> float:
+    """The mean similarity between two different reports of `group`."""
+    block = similarity[np.ix_(group, group)]
     size = len(group)
     return float((block.sum() - np.trace(block)) / (size * (size - 1)))

@@ -25,9 +25,9 @@ no word of what happened join).
 Decisions can be revised as evidence arrives. When a story reaches one of REVIEW_SIZES:
 - it is compared with the other active stories, and two that now score as one event merge (the
   younger story into the older, whose id survives), unless together they fall into two events;
-- a story whose reports fall into two events (two groups with hardly any nearest neighbours in
-  common, see `story.two_events` and `communities`) is split in two; this is also asked at every
-  second report of a story of up to SPLIT_EVERY_UP_TO reports;
+- a story whose reports fall into two events (two groups with hardly any nearest neighbours or
+  names in common, see `story.two_events` and `communities`) is split in two; this is also asked
+  at every second report of a story of up to SPLIT_EVERY_UP_TO reports;
 - at DEPARTURE_SIZES (from four reports on), a report that no longer fits the rest leaves it
   and starts a story of its own.
 
@@ -412,10 +412,12 @@ class IncrementalClusterer:
             staying, leaving = leaving, staying
         rest = ActiveStory.of(story.story_id, staying, story.thread)
         self._keep(rest)
+        shared = parts.names_shared
+        names = "no names in common" if shared is None else f"names shared {shared:.2f}"
         reason = (
             f"split from story {story.story_id}: its {story.size} reports fell into two events "
-            f"of {len(staying)} and {len(leaving)} that share few nearest neighbours "
-            f"(separation {parts.separation:.2f})"
+            f"of {len(staying)} and {len(leaving)} that share few nearest neighbours and names "
+            f"(separation {parts.separation:.2f}, {names})"
         )
         self._move_to_new_story(leaving, story.story_id, reason)
         return rest

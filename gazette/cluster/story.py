@@ -9,21 +9,22 @@ own reports fit together (its cohesion) cost one dot product each, however many 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
 
-from gazette.cluster.communities import Bipartition, split_in_two
+from gazette.cluster.communities import Bipartition, share_across, split_in_two
 from gazette.cluster.evidence import Evidence, Remaining, conflict_share, weigh
 from gazette.cluster.signals import Profile, add_into, dense_rows, dot, weighted_within
 
-# A story whose reports fall into two groups with hardly any nearest neighbours in common holds
-# two events (see `communities`). Each report's SPLIT_NEIGHBOURS nearest count, and the groups
-# must share less than SPLIT_SEPARATION of what they share within. Asked from SPLIT_FROM reports,
-# where two groups can each hold a report and all its neighbours (smaller neighbourhoods cut
-# single events apart on the storyset), up to SPLIT_UP_TO (it costs a pass over every pair of
-# reports). A group of fewer than SPLIT_MIN_PART is not an event: outliers leave one by one.
+# A story whose reports fall into two groups with hardly any nearest neighbours in common, and few
+# names, holds two events (see `communities`). Each report's SPLIT_NEIGHBOURS nearest count, and
+# the groups must share less than SPLIT_SEPARATION of what they share within. Asked from
+# SPLIT_FROM reports, where two groups can each hold a report and all its neighbours (smaller
+# neighbourhoods cut single events apart on the storyset), up to SPLIT_UP_TO (it costs a pass over
+# every pair of reports). A group of fewer than SPLIT_MIN_PART is not an event: outliers leave one
+# by one.
 SPLIT_NEIGHBOURS = 5
 SPLIT_SEPARATION = 0.25
 SPLIT_FROM = 2 * (SPLIT_NEIGHBOURS + 1)
@@ -31,6 +32,13 @@ SPLIT_UP_TO = 96
 SPLIT_MIN_PART = 3
 # Two reports are as close, for the split, as their embeddings and their names in equal parts.
 SPLIT_NAMES_WEIGHT = 0.5
+# Two events have participants of their own (the other challenger, the other player arrested):
+# across the cut, the names the story's reports use (weighted within it) must match less than
+# this share of how they match inside each group. On ECB+, the cuts of two events of one kind
+# share a fifth (median 0.20), while one event reported in two stages on one day (an actress at
+# one clinic, then at another) keeps its names on both sides (median 0.36), however far apart
+# its reports' neighbourhoods fall; so does one event told in two ways by two sets of outlets.
+SPLIT_NAMES_SHARED = 0.3
 
 
 @dataclass
@@ -208,9 +216,11 @@ class ActiveStory:
 def two_events(members: list[Member], latin: bool) -> Bipartition | None:
     """The two events `members` hold, if they fall into two groups that share few nearest
     neighbours, by the similarity of every pair of reports: their embeddings ("what": their words
-    where the model cannot read the script) and their names ("who") in equal parts. Names are
-    weighted by how few of these reports use them (`signals.weighted_within`): the company or
-    the champion that every report names cannot tell two groups of them apart."""
+    where the model cannot read the script) and their names ("who") in equal parts, and that
+    share few names (SPLIT_NAMES_SHARED; where no two reports share a name, the neighbours
+    decide alone). Names are weighted by how few of these reports use them
+    (`signals.weighted_within`): the company or the champion that every report names cannot tell
+    two groups of them apart."""
     if not SPLIT_FROM <= len(members) <= SPLIT_UP_TO:
         return None
     names = weighted_within(dense_rows([member.profile.names for member in members]))
@@ -218,8 +228,14 @@ def two_events(members: list[Member], latin: bool) -> Bipartition | None:
         vectors = np.stack([member.vector for member in members])
     else:
         vectors = dense_rows([member.profile.words for member in members])
-    similarity = (1 - SPLIT_NAMES_WEIGHT) * (vectors @ vectors.T) + SPLIT_NAMES_WEIGHT * (
-        names @ names.T
+    names_similarity = names @ names.T
+    similarity = (1 - SPLIT_NAMES_WEIGHT) * (vectors @ vectors.T) + (
+        SPLIT_NAMES_WEIGHT * names_similarity
     )
     parts = split_in_two(similarity, SPLIT_NEIGHBOURS, SPLIT_MIN_PART)
-    return parts if parts is not None and parts.separation < SPLIT_SEPARATION else None
+    if parts is None or parts.separation >= SPLIT_SEPARATION:
+        return None
+    names_shared = share_across(names_similarity, parts.first, parts.second)
+    if names_shared is not None and names_shared >= SPLIT_NAMES_SHARED:
+        return None
+    return replace(parts, names_shared=names_shared)
