@@ -415,7 +415,7 @@ class IncrementalClusterer:
         rest = ActiveStory.of(story.story_id, staying, story.thread)
         self._keep(rest)
         shared = parts.names_shared
-        names = "no names in common" if shared is None else f"names shared {shared:.2f}"
+        names = "no names to compare" if shared is None else f"names shared {shared:.2f}"
         reason = (
             f"split from story {story.story_id}: its {story.size} reports fell into two events "
             f"of {len(staying)} and {len(leaving)} that share few nearest neighbours and names "
