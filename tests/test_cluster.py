@@ -16,7 +16,7 @@ from gazette.cluster import IncrementalClusterer
 from gazette.cluster.communities import share_across, split_in_two
 from gazette.cluster.evidence import TIME_DECAY_HOURS, TIME_GRACE_HOURS, TIME_WEIGHT, Evidence
 from gazette.cluster.incremental import FORGET_EVERY
-from gazette.cluster.signals import PROFILE_WORDS, dense_rows, profile, weighted_within
+from gazette.cluster.signals import PROFILE_WORDS, dense_rows, dot, profile, weighted_within
 from gazette.cluster.story import (
     SPLIT_MIN_PART,
     SPLIT_NAMES_WEIGHT,
@@ -648,6 +648,16 @@ def test_a_long_report_keeps_its_heaviest_words() -> None:
     assert {"zeugma", "quillon"} <= entry.words.keys()
     assert common[0] not in entry.words
     assert abs(sum(v * v for v in entry.words.values()) - 1.0) < 1e-9
+
+
+def test_sparse_dot_product_counts_only_the_words_both_use() -> None:
+    """The dot product skips the words one side lacks and equals the full sum, either way round."""
+    story = {"storm": 0.5, "coast": 0.25, "ferry": 2.0, "harbour": 1.0}
+    report = {"ferry": 0.5, "storm": 0.25, "lighthouse": 3.0}
+    expected = 0.5 * 2.0 + 0.25 * 0.5
+    assert dot(report, story) == dot(story, report) == expected
+    assert dot(report, {"lighthouse": 0.0}) == 0.0
+    assert dot({}, story) == 0.0
 
 
 def test_sums_in_thousands_share_no_figure() -> None:
