@@ -1,6 +1,6 @@
 """Benchmark: story clustering quality (BCubed, ARI), speed and memory on labelled sets.
 
-Usage: python bench/cluster_quality.py [--sweep] [--orders N]
+Usage: python bench/cluster_quality.py [--sweep] [--orders N] [--quality-only]
 
 Runs exactly the algorithm of `gazette cluster` (gazette.cluster.cluster_items), streaming in
 publication order, on every labelled set of bench/README.md:
@@ -24,8 +24,10 @@ cluster assignments per second without embedding time (vectors are computed firs
 the fastest of three runs), items per second with it, and the peak memory the clustering
 allocates.
 `--sweep` also scores join ratios from 0.4 to 0.8 on every set, to show that one ratio serves
-them all. On the storyset, whose
-follow-up events are labelled, it also scores threads (pairwise precision and recall over events).
+them all. On the storyset, whose follow-up events are labelled, it also scores threads (pairwise
+precision and recall over events). `--quality-only` clusters each set once and leaves out the
+timings and the memory (written to bench/results/cluster_quality_only.json): the quick way to
+score an idea over many orders (`--orders 10`).
 Embeddings are cached in bench/results/embeddings/ between runs (keyed by text).
 """
 
@@ -272,11 +274,11 @@ def measure(
     embedder: CachedEmbedder,
     thresholds: list[float],
     gold_threads: dict[str, str] | None = None,
+    timed: bool = True,
 ) -> dict:
     settings = ClusterSettings()
     texts = [embedding_text(i.title, i.text, settings.lead_words) for i in items]
     vectors = embedder.encode(texts)
-    embedding_seconds = model_seconds(texts)
     replay = Replay(dict(zip(texts, vectors, strict=True)))
 
     ordered = sorted(items, key=lambda item: item.published)
@@ -288,14 +290,10 @@ def measure(
         [embedding_text(i.title, i.text, settings.lead_words) for i in ordered]
     )
     clustering_seconds = float("inf")
-    for _ in range(TIMED_RUNS):  # the fastest run: the others measure the machine's other work
-        started = time.perf_counter()
+    for _ in range(TIMED_RUNS if timed else 1):  # the fastest run: the others measure the
+        started = time.perf_counter()  # machine's other work
         assignments = assign_stream(ordered, ordered_vectors, profiles, settings)
         clustering_seconds = min(clustering_seconds, time.perf_counter() - started)
-    tracemalloc.start()  # a second run: tracing slows Python down, so it is not timed
-    assign_stream(ordered, ordered_vectors, profiles, settings)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
 
     predicted = {a.item_id: a.story_id for a in assignments}
     keys = list(gold)
@@ -306,16 +304,24 @@ def measure(
         "predicted_stories": len(set(predicted.values())),
         "bcubed": bcubed(gold, predicted),
         "ari": round(adjusted_rand_score([gold[k] for k in keys], [predicted[k] for k in keys]), 4),
-        "assignments_per_second_without_embedding": round(len(items) / clustering_seconds),
-        "items_per_second_with_lexical_profiles": round(
-            len(items) / (clustering_seconds + profile_seconds)
-        ),
-        "items_per_second_with_embedding": round(
-            len(items) / (clustering_seconds + profile_seconds + embedding_seconds), 1
-        ),
-        "peak_memory_mb": round(peak / 1e6, 1),
         "largest_losses": largest_losses(gold, predicted),
     }
+    if timed:
+        embedding_seconds = model_seconds(texts)
+        tracemalloc.start()  # a second run: tracing slows Python down, so it is not timed
+        assign_stream(ordered, ordered_vectors, profiles, settings)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        result |= {
+            "assignments_per_second_without_embedding": round(len(items) / clustering_seconds),
+            "items_per_second_with_lexical_profiles": round(
+                len(items) / (clustering_seconds + profile_seconds)
+            ),
+            "items_per_second_with_embedding": round(
+                len(items) / (clustering_seconds + profile_seconds + embedding_seconds), 1
+            ),
+            "peak_memory_mb": round(peak / 1e6, 1),
+        }
     if gold_threads is not None:
         result["threads"] = thread_scores(gold, gold_threads, assignments)
     if thresholds:
@@ -332,24 +338,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sweep", action="store_true", help="score a range of thresholds")
     parser.add_argument("--orders", type=int, default=3, help="shuffled orders of ECB+")
+    parser.add_argument(
+        "--quality-only", action="store_true", help="cluster once per set, without timings"
+    )
     args = parser.parse_args()
     thresholds = [round(t, 2) for t in np.arange(0.4, 0.81, 0.05)] if args.sweep else []
     embedder = CachedEmbedder()
+    timed = not args.quality_only
 
-    results = [measure("demo", *demo_set(), embedder, thresholds)]
+    results = [measure("demo", *demo_set(), embedder, thresholds, timed=timed)]
     results += [
-        measure(name, items, gold, embedder, thresholds, threads)
+        measure(name, items, gold, embedder, thresholds, threads, timed)
         for name, items, gold, threads in storyset_sets()
     ]
     results += [
-        measure(name, items, gold, embedder, thresholds) for name, items, gold in feeds_real_set()
+        measure(name, items, gold, embedder, thresholds, timed=timed)
+        for name, items, gold in feeds_real_set()
     ]
     for seed in range(args.orders):
         for name, items, gold in ecbplus_sets(seed) + neus_sets(seed):
-            results.append(measure(f"{name} (order {seed})", items, gold, embedder, thresholds))
+            label = f"{name} (order {seed})"
+            results.append(measure(label, items, gold, embedder, thresholds, timed=timed))
     settings = ClusterSettings()
     save_results(
-        "cluster_quality",
+        "cluster_quality_only" if args.quality_only else "cluster_quality",
         {
             "threshold": settings.join_threshold,
             "window_hours": settings.window_hours,
@@ -368,10 +380,16 @@ def _summary(results: list[dict]) -> dict:
         name: {
             "bcubed_f1": round(float(np.mean([r["bcubed"]["f1"] for r in runs])), 4),
             "ari": round(float(np.mean([r["ari"] for r in runs])), 4),
-            "assignments_per_second": round(
-                float(np.mean([r["assignments_per_second_without_embedding"] for r in runs]))
-            ),
         }
+        | (
+            {
+                "assignments_per_second": round(
+                    float(np.mean([r["assignments_per_second_without_embedding"] for r in runs]))
+                )
+            }
+            if "assignments_per_second_without_embedding" in runs[0]
+            else {}
+        )
         for name, runs in by_set.items()
     }
 
