@@ -290,8 +290,9 @@ def measure(
         [embedding_text(i.title, i.text, settings.lead_words) for i in ordered]
     )
     clustering_seconds = float("inf")
-    for _ in range(TIMED_RUNS if timed else 1):  # the fastest run: the others measure the
-        started = time.perf_counter()  # machine's other work
+    # The fastest run: the others measure the machine's other work.
+    for _ in range(TIMED_RUNS if timed else 1):
+        started = time.perf_counter()
         assignments = assign_stream(ordered, ordered_vectors, profiles, settings)
         clustering_seconds = min(clustering_seconds, time.perf_counter() - started)
 
