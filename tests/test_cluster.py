@@ -19,10 +19,10 @@ from gazette.cluster.incremental import FORGET_EVERY
 from gazette.cluster.signals import PROFILE_WORDS, dense_rows, dot, profile, weighted_within
 from gazette.cluster.story import (
     SPLIT_MIN_PART,
-    SPLIT_NAMES_WEIGHT,
     SPLIT_NEIGHBOURS,
     SPLIT_SEPARATION,
     Member,
+    split_similarity,
     two_events,
 )
 from gazette.cluster.table import StoryTable
@@ -268,14 +268,10 @@ def test_one_event_told_in_two_ways_is_not_split_while_both_sides_name_the_same_
     event and stays one story."""
     one, other = unit(1, 0), with_similarity(unit(1, 0), 0.3)
     reports = members_of("a", FIGHT + PELL_MORE[:2], one) + members_of("b", FIGHT_MORE, other)
-    names = weighted_within(dense_rows([m.profile.names for m in reports]))
-    vectors = np.stack([m.vector for m in reports])
-    similarity = (1 - SPLIT_NAMES_WEIGHT) * (vectors @ vectors.T) + SPLIT_NAMES_WEIGHT * (
-        names @ names.T
-    )
+    similarity, names_similarity = split_similarity(reports, latin=True)
     by_neighbours = split_in_two(similarity, SPLIT_NEIGHBOURS, SPLIT_MIN_PART)
     assert by_neighbours is not None and by_neighbours.separation < SPLIT_SEPARATION
-    assert share_across(names @ names.T, by_neighbours.first, by_neighbours.second) > 0.5
+    assert share_across(names_similarity, by_neighbours.first, by_neighbours.second) > 0.5
     assert two_events(reports, latin=True) is None
 
 

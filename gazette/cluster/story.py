@@ -223,6 +223,20 @@ def two_events(members: list[Member], latin: bool) -> Bipartition | None:
     two groups of them apart."""
     if not SPLIT_FROM <= len(members) <= SPLIT_UP_TO:
         return None
+    similarity, names_similarity = split_similarity(members, latin)
+    parts = split_in_two(similarity, SPLIT_NEIGHBOURS, SPLIT_MIN_PART)
+    if parts is None or parts.separation >= SPLIT_SEPARATION:
+        return None
+    names_shared = share_across(names_similarity, parts.first, parts.second)
+    if names_shared is not None and names_shared >= SPLIT_NAMES_SHARED:
+        return None
+    return replace(parts, names_shared=names_shared)
+
+
+def split_similarity(members: list[Member], latin: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The similarity of every pair of `members` that `two_events` cuts by (embeddings, or words
+    where the model cannot read the script, and names weighted within the story, SPLIT_NAMES_WEIGHT
+    of it), and the names' part alone."""
     names = weighted_within(dense_rows([member.profile.names for member in members]))
     if latin:
         vectors = np.stack([member.vector for member in members])
@@ -232,10 +246,4 @@ def two_events(members: list[Member], latin: bool) -> Bipartition | None:
     similarity = (1 - SPLIT_NAMES_WEIGHT) * (vectors @ vectors.T) + (
         SPLIT_NAMES_WEIGHT * names_similarity
     )
-    parts = split_in_two(similarity, SPLIT_NEIGHBOURS, SPLIT_MIN_PART)
-    if parts is None or parts.separation >= SPLIT_SEPARATION:
-        return None
-    names_shared = share_across(names_similarity, parts.first, parts.second)
-    if names_shared is not None and names_shared >= SPLIT_NAMES_SHARED:
-        return None
-    return replace(parts, names_shared=names_shared)
+    return similarity, names_similarity
