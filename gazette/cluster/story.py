@@ -81,17 +81,19 @@ class ActiveStory:
     def add(self, member: Member) -> None:
         """Add a report, keeping |sum|^2 current: |S + v|^2 = |S|^2 + 2 v.S + |v|^2."""
         profile = member.profile
-        self._cached.clear()
         if not self.members:
             self.language, self.latin = member.language, profile.latin
         if self.vector_sum is None:
             self.vector_sum = member.vector.copy()
-            self.squares = [1.0, 0.0, 0.0]
+            self.squares = list(_own(profile))
         else:
-            self.squares[0] += 2 * float(member.vector @ self.vector_sum) + 1.0
+            linked = self._links(member.vector, profile)
+            self.squares = [
+                square + (2 * link + own)
+                for square, link, own in zip(self.squares, linked, _own(profile), strict=True)
+            ]
             self.vector_sum = self.vector_sum + member.vector
-        self.squares[1] += 2 * dot(profile.words, self.word_sum) + bool(profile.words)
-        self.squares[2] += 2 * dot(profile.names, self.name_sum) + bool(profile.names)
+        self._cached.clear()
         self.with_words += bool(profile.words)
         self.with_names += bool(profile.names)
         self.members.append(member)
@@ -129,12 +131,8 @@ class ActiveStory:
         squares = list(self.squares)
         counts = [float(self.size), float(self.with_words), float(self.with_names)]
         if without is not None:
-            own = [1.0, float(bool(without.profile.words)), float(bool(without.profile.names))]
-            linked = (
-                float(without.vector @ self.vector_sum),
-                dot(without.profile.words, self.word_sum),
-                dot(without.profile.names, self.name_sum),
-            )
+            own = _own(without.profile)
+            linked = self._links(without.vector, without.profile)
             squares = [sq - 2 * link + o for sq, link, o in zip(squares, linked, own, strict=True)]
             counts = [c - o for c, o in zip(counts, own, strict=True)]
         # Each report adds its own |v|^2 (1, or 0 for an empty profile) to |sum|^2.
@@ -180,11 +178,11 @@ class ActiveStory:
         vocabulary_counts = self.vocabulary
         if without is not None:
             n -= 1
-            own = (1.0, float(bool(profile.words)), float(bool(profile.names)))
+            own = _own(profile)
             vocabulary_counts = Remaining(self.vocabulary, without.profile.vocabulary)
-        embedding = (float(vector @ self.vector_sum) - own[0]) / n
-        words = (dot(profile.words, self.word_sum) - own[1]) / n
-        names = (dot(profile.names, self.name_sum) - own[2]) / n
+        embedding, words, names = (
+            (link - o) / n for link, o in zip(self._links(vector, profile), own, strict=True)
+        )
         conflict = conflict_share(
             profile.salient, vocabulary_counts, self.core_names(without), profile.vocabulary
         )
@@ -199,6 +197,22 @@ class ActiveStory:
             common = sum(1 for n in profile.names if self.name_sum.get(n, 0.0) > own[n] + 1e-9)
         return self._evidence(embedding, words, names, conflict, shared, has_names, common)
 
+    def _links(self, vector: np.ndarray, profile: Profile) -> tuple[float, float, float]:
+        """The dot products of a report's embedding, words and names with the story's sums.
+        The last report's are remembered until the story changes: joining a story uses the
+        products that scoring the report against it computed, and so does the cohesion of the
+        rest when a member is asked whether it still fits."""
+        known = self._cached.get("links")
+        if known is not None and known[0] is profile and known[1] is vector:  # type: ignore[index]
+            return known[2]  # type: ignore[index]
+        linked = (
+            float(vector @ self.vector_sum),
+            dot(profile.words, self.word_sum),
+            dot(profile.names, self.name_sum),
+        )
+        self._cached["links"] = (profile, vector, linked)
+        return linked
+
     def evidence_against(self, other: ActiveStory) -> Evidence:
         """How well two stories fit together: average linkage over all pairs of reports."""
         pairs = self.size * other.size
@@ -211,6 +225,12 @@ class ActiveStory:
         shared = sorted(mine & theirs)[:5]
         common = len(self.name_sum.keys() & other.name_sum.keys())
         return self._evidence(embedding, words, names, conflict, shared, has_names, common)
+
+
+def _own(profile: Profile) -> tuple[float, float, float]:
+    """What a report adds to |sum|^2 by itself: |v|^2 of its unit embedding and profiles (0 for
+    an empty profile)."""
+    return (1.0, float(bool(profile.words)), float(bool(profile.names)))
 
 
 def two_events(members: list[Member], latin: bool) -> Bipartition | None:

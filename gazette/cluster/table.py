@@ -82,7 +82,8 @@ class StoryTable:
                 mask[self.row_of[story_id]] = False
         rows = np.flatnonzero(mask)
         if len(rows) > count:
-            similarity = (self.sums[rows] @ vector) / self.sizes[rows]
+            # Multiplying every row is quicker than copying out the rows asked for first.
+            similarity = (self.sums @ vector)[rows] / self.sizes[rows]
             rows = rows[np.argpartition(-similarity, count)[:count]]
         return [int(story_id) for story_id in self.ids[rows]]
 
