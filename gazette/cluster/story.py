@@ -156,17 +156,23 @@ class ActiveStory:
         return weigh(embedding, words, names, conflict, shared, has_names, common_names)
 
     def core_names(self, without: Member | None = None) -> set[str]:
-        """Salient names that at least half of the story's reports share."""
+        """Salient names that at least half of the story's reports share (less `without`)."""
         if without is None:
             if "core" not in self._cached:
-                self._cached["core"] = self._core_names(None)
+                self._cached["core"] = set(self._used_by_half(self.size))
             return self._cached["core"]  # type: ignore[return-value]
-        return self._core_names(without)
+        # Asked for every member in turn (is it an outlier?): only names that half of the other
+        # reports use, counting the member's own use, can be core names of the rest.
+        if "core_candidates" not in self._cached:
+            self._cached["core_candidates"] = self._used_by_half(self.size - 1)
+        candidates: dict[str, int] = self._cached["core_candidates"]  # type: ignore[assignment]
+        own, needed = without.profile.salient, _half(self.size - 1)
+        return {name for name, count in candidates.items() if count - (name in own) >= needed}
 
-    def _core_names(self, without: Member | None) -> set[str]:
-        own = without.profile.salient if without is not None else frozenset()
-        needed = max(1, (self.size - (without is not None) + 1) // 2)
-        return {name for name, count in self.salient.items() if count - (name in own) >= needed}
+    def _used_by_half(self, reports: int) -> dict[str, int]:
+        """The salient names used by at least half of `reports` reports, with their counts."""
+        needed = _half(reports)
+        return {name: count for name, count in self.salient.items() if count >= needed}
 
     def evidence(
         self, vector: np.ndarray, profile: Profile, without: Member | None = None
@@ -225,6 +231,11 @@ class ActiveStory:
         shared = sorted(mine & theirs)[:5]
         common = len(self.name_sum.keys() & other.name_sum.keys())
         return self._evidence(embedding, words, names, conflict, shared, has_names, common)
+
+
+def _half(reports: int) -> int:
+    """At least half of `reports`, and at least one."""
+    return max(1, (reports + 1) // 2)
 
 
 def _own(profile: Profile) -> tuple[float, float, float]:
