@@ -84,12 +84,12 @@ def conflict_share(
 ) -> float:
     """The share of each side's salient names that the other side never uses, averaged over the
     sides that have any."""
-    shares = [
-        sum(1 for name in names if name not in vocabulary) / len(names)
-        for names, vocabulary in ((names_a, vocabulary_b), (names_b, vocabulary_a))
-        if names
-    ]
-    return sum(shares) / len(shares) if shares else 0.0
+    total, sides = 0.0, 0
+    for names, vocabulary in ((names_a, vocabulary_b), (names_b, vocabulary_a)):
+        if names:
+            total += len([name for name in names if name not in vocabulary]) / len(names)
+            sides += 1
+    return total / sides if sides else 0.0
 
 
 def weigh(

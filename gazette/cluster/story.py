@@ -87,11 +87,9 @@ class ActiveStory:
             self.vector_sum = member.vector.copy()
             self.squares = list(_own(profile))
         else:
-            linked = self._links(member.vector, profile)
-            self.squares = [
-                square + (2 * link + own)
-                for square, link, own in zip(self.squares, linked, _own(profile), strict=True)
-            ]
+            linked, own = self._links(member.vector, profile), _own(profile)
+            for k in range(3):
+                self.squares[k] += 2 * linked[k] + own[k]
             self.vector_sum = self.vector_sum + member.vector
         self._cached.clear()
         self.with_words += bool(profile.words)
@@ -133,11 +131,12 @@ class ActiveStory:
         if without is not None:
             own = _own(without.profile)
             linked = self._links(without.vector, without.profile)
-            squares = [sq - 2 * link + o for sq, link, o in zip(squares, linked, own, strict=True)]
-            counts = [c - o for c, o in zip(counts, own, strict=True)]
+            for k in range(3):
+                squares[k] = squares[k] - 2 * linked[k] + own[k]
+                counts[k] -= own[k]
         # Each report adds its own |v|^2 (1, or 0 for an empty profile) to |sum|^2.
         pairs = n * (n - 1)
-        embedding, words, names = ((sq - c) / pairs for sq, c in zip(squares, counts, strict=True))
+        embedding, words, names = [(squares[k] - counts[k]) / pairs for k in range(3)]
         return self._evidence(embedding, words, names, 0.0, [], bool(self.name_sum)).score
 
     def _evidence(
@@ -186,9 +185,10 @@ class ActiveStory:
             n -= 1
             own = _own(profile)
             vocabulary_counts = Remaining(self.vocabulary, without.profile.vocabulary)
-        embedding, words, names = (
-            (link - o) / n for link, o in zip(self._links(vector, profile), own, strict=True)
-        )
+        linked = self._links(vector, profile)
+        embedding = (linked[0] - own[0]) / n
+        words = (linked[1] - own[1]) / n
+        names = (linked[2] - own[2]) / n
         conflict = conflict_share(
             profile.salient, vocabulary_counts, self.core_names(without), profile.vocabulary
         )
