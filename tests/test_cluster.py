@@ -21,6 +21,7 @@ from gazette.cluster.story import (
     SPLIT_MIN_PART,
     SPLIT_NEIGHBOURS,
     SPLIT_SEPARATION,
+    ActiveStory,
     Member,
     split_similarity,
     two_events,
@@ -720,3 +721,28 @@ def test_a_headline_style_title_without_text_names_nothing() -> None:
     assert {"colombia", "quake", "rescuers"} <= bare.words.keys()
     sentence = profile("Rescuers free a quake victim in Colombia", "")
     assert "colombia" in sentence.names
+
+
+def test_leaving_a_member_out_scores_as_the_story_without_it() -> None:
+    """A story asks whether a member still fits from its running sums less that member (and
+    reuses the products it computed for one report); the answers must be those of the story built
+    without the member, and scoring reports first must not change what joining them adds."""
+    reports = members_of("p", FIGHT + PELL_MORE + RUUD[:3], unit(1, 0, 0))
+    rng = np.random.default_rng(7)
+    for member in reports:  # vectors of their own, so that every sum differs
+        member.vector = unit(*rng.normal(size=8))
+    scored_first = ActiveStory(1)
+    for member in reports:
+        if scored_first.members:
+            scored_first.evidence(member.vector, member.profile)
+        scored_first.add(member)
+    assert scored_first.squares == ActiveStory.of(2, reports).squares
+    for size in range(3, len(reports) + 1):  # odd and even sizes: "half" of the rest differs
+        story = ActiveStory.of(2, reports[:size])
+        for member in story.members:
+            rest = ActiveStory.of(3, [m for m in story.members if m is not member])
+            left_out = story.evidence(member.vector, member.profile, without=member)
+            against_rest = rest.evidence(member.vector, member.profile)
+            assert left_out.score == pytest.approx(against_rest.score, abs=1e-6)
+            assert story.cohesion(member) == pytest.approx(rest.cohesion(), abs=1e-6)
+            assert story.core_names(member) == rest.core_names()
