@@ -61,8 +61,8 @@ from gazette.write.sentences import split_sentences
 
 CACHE = ROOT / "bench" / "results" / "embeddings"
 FEEDS_REAL_LABELS = ROOT / "bench" / "labels" / "feeds-real-2026-08-13.json"
-# Clustering runs timed per set, the fastest counted: on a shared host one run of one order varies
-# by half from the next (2026-12-03, AMD EPYC: ECB+ order 0, 1,520 to 3,012 per second).
+# Clustering runs timed per set, the fastest counted: on a shared host the speed of one order moves
+# by half within minutes (2026-12-03, AMD EPYC: ECB+ order 0, 1,520 to 3,012 per second).
 TIMED_RUNS = 5
 # Texts per set on which the model is timed (all of a smaller set).
 EMBEDDING_SAMPLE = 128
