@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import argparse
 
-from cluster_quality import CachedEmbedder, ecbplus_sets
+from cluster_quality import ecbplus_sets, stream_inputs
 
-from gazette.cluster import embedding_text
-from gazette.cluster.signals import profile
-from gazette.cluster.stage import assign_stream, with_language
+from gazette.cluster.stage import assign_stream
 from gazette.config import ClusterSettings
 
 
@@ -29,18 +27,11 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=3, help="shuffled orders of ECB+")
     parser.add_argument("--no-clustering", action="store_true", help="prepare the inputs only")
     args = parser.parse_args()
-    settings = ClusterSettings()
-    embedder = CachedEmbedder()
     for seed in range(args.orders):
         _, items, _ = ecbplus_sets(seed)[0]
-        ordered = sorted(items, key=lambda item: item.published)
-        ordered = [with_language(item, settings.language) for item in ordered]
-        profiles = [profile(item.title, item.text, item.language) for item in ordered]
-        vectors = embedder.encode(
-            [embedding_text(item.title, item.text, settings.lead_words) for item in ordered]
-        )
+        inputs = stream_inputs(items)
         if not args.no_clustering:
-            assign_stream(ordered, vectors, profiles, settings)
+            assign_stream(*inputs, ClusterSettings())
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ from common import ECBPLUS, NEUS, ROOT, save_results
 from sklearn.metrics import adjusted_rand_score
 
 from gazette.cluster import cluster_items, embedding_text
-from gazette.cluster.signals import profile
+from gazette.cluster.signals import Profile, profile
 from gazette.cluster.stage import assign_stream, with_language
 from gazette.config import ClusterSettings
 from gazette.embedding import default_embedder
@@ -267,6 +267,21 @@ def thread_scores(
         "predicted_links": len(predicted),
         "gold_links": len(expected),
     }
+
+
+Inputs = tuple[list[ClusterItem], np.ndarray, list[Profile]]
+
+
+def stream_inputs(items: list[ClusterItem]) -> Inputs:
+    """The items in publication order with their language settled, and their embeddings (through
+    the benchmark's cache) and lexical profiles: what the clusterer takes, computed beforehand."""
+    settings = ClusterSettings()
+    ordered = sorted(items, key=lambda item: item.published)
+    ordered = [with_language(item, settings.language) for item in ordered]
+    vectors = CachedEmbedder().encode(
+        [embedding_text(i.title, i.text, settings.lead_words) for i in ordered]
+    )
+    return ordered, vectors, [profile(i.title, i.text, i.language) for i in ordered]
 
 
 def measure(

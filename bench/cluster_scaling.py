@@ -20,32 +20,20 @@ import time
 import tracemalloc
 from datetime import timedelta
 
-import numpy as np
 import storyset
-from cluster_quality import CachedEmbedder
+from cluster_quality import Inputs, stream_inputs
 from common import save_results
 
-from gazette.cluster import IncrementalClusterer, embedding_text
-from gazette.cluster.signals import Profile, profile
-from gazette.cluster.stage import with_language
+from gazette.cluster import IncrementalClusterer
 from gazette.config import ClusterSettings
-from gazette.records import ClusterItem
 
 BLOCK = 1000
 
 
-Inputs = tuple[list[ClusterItem], np.ndarray, list[Profile]]
-
-
 def prepare(days: int) -> Inputs:
     """The stream's reports in publication order, with their embeddings and lexical profiles."""
-    settings = ClusterSettings()
     items, _, _ = storyset.generate_with_threads(days=days)
-    items = [with_language(item, settings.language) for item in items]
-    vectors = CachedEmbedder().encode(
-        [embedding_text(i.title, i.text, settings.lead_words) for i in items]
-    )
-    return items, vectors, [profile(i.title, i.text, i.language) for i in items]
+    return stream_inputs(items)
 
 
 def stream(inputs: Inputs) -> list[dict]:
