@@ -91,7 +91,7 @@ class ActiveStory:
             for k in range(3):
                 self.squares[k] += 2 * linked[k] + own[k]
             self.vector_sum = self.vector_sum + member.vector
-        self._cached.clear()
+        self._cached.clear()  # after `_links`, which may hand back what scoring the report found
         self.with_words += bool(profile.words)
         self.with_names += bool(profile.names)
         self.members.append(member)
