@@ -65,11 +65,18 @@ def gzip_bomb(size: int) -> bytes:
     return b"".join(parts) + compressor.flush()
 
 
+class _Server(ThreadingHTTPServer):
+    # The standard backlog of 5 overflows when the pipeline opens more connections at once than
+    # that while slow routes keep the server busy; the kernel then drops the connection attempt
+    # and retries it only after a second, past the tests' connect timeout of half a second.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 @contextmanager
 def listening(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """A threaded server on a free port of 127.0.0.1 for the handler; yields its base URL."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
+    httpd = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
