@@ -15,7 +15,7 @@ from gazette.batch import ClusterInput, cluster_records
 from gazette.cluster import IncrementalClusterer
 from gazette.cluster.communities import share_across, split_in_two
 from gazette.cluster.evidence import TIME_DECAY_HOURS, TIME_GRACE_HOURS, TIME_WEIGHT, Evidence
-from gazette.cluster.incremental import FORGET_EVERY
+from gazette.cluster.incremental import FORGET_EVERY, LEAVE_MARGIN, MERGE_MARGIN
 from gazette.cluster.signals import PROFILE_WORDS, dense_rows, dot, profile, weighted_within
 from gazette.cluster.story import (
     SPLIT_MIN_PART,
@@ -23,6 +23,7 @@ from gazette.cluster.story import (
     SPLIT_SEPARATION,
     ActiveStory,
     Member,
+    events_in,
     split_similarity,
     two_events,
 )
@@ -199,6 +200,39 @@ def test_a_report_that_no_longer_fits_leaves_its_story() -> None:
 
 
 RUUD = [*DEFENCE, ("Marek beats Ruud", KLITSCHKO_THOMPSON)]
+# Another event of the same day: a bank's rate rise, told six ways.
+BANK_DAY = [
+    (
+        "Quillon Bank raises savings rates",
+        "Quillon Bank raised its savings rate to 4.1 percent in "
+        "Selmora on Thursday. Anneke Dahl said savers had waited long enough.",
+    ),
+    (
+        "Savers win as Quillon lifts rates",
+        "Savers in Selmora gain as Quillon Bank lifts its easy-access "
+        "rate to 4.1 percent, its chief executive Anneke Dahl said.",
+    ),
+    (
+        "Quillon Bank: 4.1 percent",
+        "Anneke Dahl of Quillon Bank announced a savings rate of "
+        "4.1 percent, the third rise this year, on Thursday in Selmora.",
+    ),
+    (
+        "Dahl raises Quillon rate again",
+        "Quillon Bank's Anneke Dahl raised the savings rate again, to "
+        "4.1 percent; rival lenders in Selmora are expected to follow.",
+    ),
+    (
+        "Third rise of the year at Quillon",
+        "The third rate rise of the year at Quillon Bank "
+        "takes easy-access savings to 4.1 percent, Anneke Dahl said in Selmora.",
+    ),
+    (
+        "Selmora lenders eye Quillon move",
+        "Lenders in Selmora are studying Quillon Bank's rise to 4.1 "
+        "percent; Anneke Dahl said Quillon would not wait for them.",
+    ),
+]
 PELL_MORE = [
     ("Marek beats Pell", KLITSCHKO_RAHMAN),
     ("Marek stops Pell", KLITSCHKO_RAHMAN_AGAIN),
@@ -295,6 +329,103 @@ def test_two_stories_that_would_split_again_do_not_merge() -> None:
     assert add(c, item("q3", 2, *PELL_MORE[3]), base).story_id == 5
     assert c.merges == []
     assert {c.story_of_item[f"r{i}"] for i in range(6)} == {9}
+
+
+def members_at(key: str, reports: list[tuple[str, str]], vector, hours: float) -> list[Member]:
+    return [
+        replace(member, published=START + timedelta(hours=hours))
+        for member in members_of(key, reports, vector)
+    ]
+
+
+def test_a_report_of_one_event_in_the_others_story_returns_to_its_own() -> None:
+    """Two title defences told the same day, each its own story, but one Ruud report had joined
+    the Pell story (too few to be split off: a group needs three). When the Pell story grows to a
+    review, the two stories are regrouped by the events their pooled reports hold: the stray
+    report moves to the Ruud story, each story keeps its id, and the move says why."""
+    c = clusterer()
+    base = unit(1, 0, 0)
+    c.load_story(
+        5, members_at("p", FIGHT + PELL_MORE[:2], base, 0) + members_at("x", RUUD[:1], base, 1)
+    )
+    c.load_story(9, members_at("r", RUUD[1:5], base, 2))
+    assert add(c, item("p6", 3, *PELL_MORE[2]), base).story_id == 5
+    assert [(d.item_id, d.old_story, d.new_story) for d in c.departures] == [("x0", 5, 9)]
+    assert c.departures[0].reason.startswith(
+        "regrouped: the 12 reports of stories 5 and 9 fell into 2 events of 7, 5"
+    )
+    assert {m.item_id[0] for m in c.stories[5].members} == {"p"}
+    assert {m.item_id for m in c.stories[9].members} == {"x0", "r0", "r1", "r2", "r3"}
+    assert c.merges == []
+
+
+def test_stories_a_day_apart_are_not_regrouped_by_their_wording() -> None:
+    """The same two stories, but the Ruud story's reports come hours after the Pell story's
+    last: reports are regrouped only within the hours in which reports of one event come
+    (TIME_GRACE_HOURS), since a cut by wording would mix two days' events of the same wording."""
+    c = clusterer()
+    base = unit(1, 0, 0)
+    late = TIME_GRACE_HOURS + 6
+    c.load_story(
+        5, members_at("p", FIGHT + PELL_MORE[:2], base, 0) + members_at("x", RUUD[:1], base, 1)
+    )
+    c.load_story(9, members_at("r", RUUD[1:5], base, late))
+    evidence = c.stories[5].evidence_against(c.stories[9]).later_by(late - 1)
+    expected = (c.expected_score(c.stories[5]) + c.expected_score(c.stories[9])) / 2
+    assert evidence.score >= (0.6 - LEAVE_MARGIN) * expected  # close enough, but apart in time
+    assert add(c, item("p6", 3, *PELL_MORE[2]), base).story_id == 5
+    assert c.departures == [] and c.story_of_item["x0"] == 5
+
+
+@pytest.mark.parametrize(("first", "second", "merged"), [(7, 6, True), (3, 3, False)])
+def test_fragments_of_one_event_merge_at_the_join_bar_once_the_split_can_judge_them(
+    first: int, second: int, merged: bool
+) -> None:
+    """Two stories of one fight, told in two wordings the embedding keeps apart, that score
+    between the join bar and the merge bar when the first grows to a review. Pooled into twelve
+    reports or more, on which the split could tell two events, they merge at the join bar; with
+    fewer, merging still asks for MERGE_MARGIN more, since no later split could undo it."""
+    base, other = unit(1, 0, 0), with_similarity(unit(1, 0, 0), 0.5)
+    fight = FIGHT + PELL_MORE
+    growing = members_at("a", fight[: first + 1], base, 0)
+
+    def loaded(threshold: float) -> IncrementalClusterer:
+        c = clusterer(threshold)
+        c.load_story(7, growing[:first])
+        c.load_story(9, members_at("b", fight[-second:], other, 1))
+        return c
+
+    # What the two stories score against each other once the first has grown by one report.
+    probe = loaded(threshold=5.0)
+    probe.stories[7].add(growing[first])
+    stories = probe.stories[7], probe.stories[9]
+    ratio = stories[0].evidence_against(stories[1]).score / (
+        (probe.expected_score(stories[0]) + probe.expected_score(stories[1])) / 2
+    )
+    threshold = ratio - MERGE_MARGIN / 2  # above the join bar, below the merge bar
+    c = loaded(threshold)
+    assert add(c, item(growing[first].item_id, 2, *fight[first]), base).story_id == 7
+    assert bool(c.merges) == merged
+    if merged:
+        assert (c.merges[0].survivor, c.merges[0].absorbed) == (7, 9)
+        assert len(c.stories[7].members) == first + 1 + second
+    else:
+        assert {c.story_of_item[key] for key in ("a0", "b0")} == {7, 9}
+
+
+def test_events_in_cuts_again_until_no_part_holds_two_events() -> None:
+    """Three events of a day in one pool of reports: the split is asked again of each part,
+    and each event comes out whole; one event stays one."""
+    base = unit(1, 0, 0)
+    pell = members_of("p", FIGHT + PELL_MORE[:4], base)
+    ruud = members_of("r", RUUD, base)
+    bank = members_of("b", BANK_DAY, unit(0, 1, 0))
+    pooled = [m for trio in itertools.zip_longest(pell, ruud, bank) for m in trio if m]
+    events = events_in(pooled, latin=True)
+    kinds = sorted("".join(sorted({pooled[i].item_id[0] for i in event})) for event in events)
+    assert kinds == ["b", "p", "r"]
+    assert sorted(len(event) for event in events) == [len(bank), len(ruud), len(pell)]
+    assert events_in(pell, latin=True) == [list(range(len(pell)))]
 
 
 def test_cluster_batch_takes_undated_items_after_dated_ones(embedder) -> None:

@@ -157,6 +157,52 @@ def test_a_story_of_two_events_splits_and_stays_split(
         assert members(session, split_id) == {d.id for d in ruud}
 
 
+def test_a_report_stored_in_the_wrong_one_of_two_stories_of_a_day_moves_to_the_other(
+    database: Database, embedder: MiniLMEmbedder
+) -> None:
+    """Two stories stored by an earlier version, two title defences of one champion on one day,
+    the first holding a report of the second fight. When the first grows to a review, their
+    reports are regrouped: the stray report moves into the other existing story, which takes its
+    time, and its reason says why; neither story is merged or renumbered."""
+    with database.transaction() as session:
+        pell = [add_ready(session, f"p{i}", *r, i) for i, r in enumerate(FIGHT + FIGHT_MORE[:2])]
+        stray = add_ready(session, "r0", *DEFENCE[0], 6)
+        ruud = [add_ready(session, f"r{i}", *DEFENCE[i], 6 + i) for i in range(1, 5)]
+        story_ids = []
+        for documents in ([*pell, stray], ruud):
+            vectors = embedder.encode([embedding_text(d.title, d.text, 120) for d in documents])
+            times = [d.published_at for d in documents]
+            story = Story(first_report_at=min(times), last_report_at=max(times))
+            session.add(story)
+            session.flush()
+            for document, vector in zip(documents, vectors, strict=True):
+                document.embedding = to_bytes(vector)
+                session.add(
+                    StoryMember(
+                        document_id=document.id, story_id=story.id, similarity=0.5, reason="x"
+                    )
+                )
+            story_ids.append(story.id)
+        pell.append(add_ready(session, "p6", *FIGHT_MORE[2], 11))
+    first, second = story_ids
+    run_pipeline(database, settings_for(database.url), embedder)  # the first reaches eight
+
+    with database.session() as session:
+        assert members(session, first) == {d.id for d in pell}
+        assert members(session, second) == {d.id for d in [stray, *ruud]}
+        moved = session.scalar(select(StoryMember).where(StoryMember.document_id == stray.id))
+        assert moved.reason == (
+            f"x; then regrouped: the 12 reports of stories {first} and {second} fell into "
+            "2 events of 7, 5"
+        )
+        other = session.get(Story, second)
+        assert other.merged_into_id is None
+        assert other.first_report_at.replace(tzinfo=UTC) == START + timedelta(hours=6)
+        assert session.get(Story, first).last_report_at.replace(tzinfo=UTC) == START + timedelta(
+            hours=11
+        )
+
+
 REMATCH = [
     (
         "Marek and Pell agree to a rematch in Brennick",

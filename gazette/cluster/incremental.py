@@ -22,12 +22,16 @@ scales, a ratio does not. Two floors hold however loose the stream: MIN_SCORE, a
 every story is loose, would otherwise let two reports that share a name and a broad subject but
 no word of what happened join).
 
-Decisions can be revised as evidence arrives. When a story reaches one of REVIEW_SIZES:
-- it is compared with the other active stories, and two that now score as one event merge (the
-  younger story into the older, whose id survives), unless together they fall into two events;
+Decisions can be revised as evidence arrives. When a story reaches one of REVIEW_SIZES, and at
+every second report of a story of up to SPLIT_EVERY_UP_TO reports:
+- it is compared with the active story that fits it best. Two that now score as one event merge
+  (the younger story into the older, whose id survives), unless together they fall into two
+  events. Two of the same hours whose reports still fit each other are regrouped: their reports
+  are pooled and cut into the events they hold (`story.events_in`), which may differ from the two
+  stories (a report of one event that had joined the other's story returns to its own; two
+  fragments of one event come together); a pool that holds one event merges;
 - a story whose reports fall into two events (two groups with hardly any nearest neighbours or
-  names in common, see `story.two_events` and `communities`) is split in two; this is also asked
-  at every second report of a story of up to SPLIT_EVERY_UP_TO reports;
+  names in common, see `story.two_events` and `communities`) is split in two;
 - at DEPARTURE_SIZES (from four reports on), a report that no longer fits the rest leaves it
   and starts a story of its own.
 
@@ -41,15 +45,16 @@ its first story. A story without a thread is asked again at its reviews, as its 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 
-from gazette.cluster.evidence import Evidence
+from gazette.cluster.evidence import TIME_GRACE_HOURS, Evidence
 from gazette.cluster.signals import Profile
-from gazette.cluster.story import ActiveStory, Member, two_events
+from gazette.cluster.story import SPLIT_FROM, ActiveStory, Member, events_in, two_events
 from gazette.cluster.table import StoryTable
 from gazette.records import Assignment, ClusterItem
 
@@ -67,6 +72,16 @@ WIDE_SHORTLIST = 16
 MERGE_MARGIN = 0.1
 # A report leaves its story when it scores this much below the join ratio against the rest.
 LEAVE_MARGIN = 0.25
+# Two stories of the same hours (their reports no further apart than the time evidence's grace,
+# TIME_GRACE_HOURS) whose reports still fit each other, scoring what a member needs to stay in its
+# story (the join ratio less LEAVE_MARGIN), are regrouped into the events their pooled reports fall
+# into; where the pool holds one event they merge at the join ratio itself, without MERGE_MARGIN,
+# once it has the SPLIT_FROM reports on which the split can tell two events (a wrong merge is then
+# undone by the next split). Stories further apart in time are left as they are: the split cuts by
+# wording, and two events of the same wording days apart (the same two teams, the same score) are
+# told apart by their times alone. On ECB+, whose two events of a kind are all in one window, a
+# report of one event stuck in the other's story, and fragments of one event, had been the largest
+# losses after the rule and its reversal (docs/benchmarks.md).
 # What two reports of one event score between themselves, until the stream has shown its own:
 # the median over stories of at least TYPICAL_FROM_SIZE reports, once there are TYPICAL_FROM.
 PRIOR_COHESION = 0.5
@@ -77,11 +92,11 @@ TYPICAL_FROM_SIZE = 3
 REVIEW_SIZES = frozenset({2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256})
 # Outliers are looked for at fewer of them: it costs a comparison per report.
 DEPARTURE_SIZES = frozenset({4, 8, 16, 32, 64, 128, 256})
-# A story is asked whether it holds two events (`story.two_events`) at its reviews, and between
-# them at every SPLIT_EVERY-th report up to SPLIT_EVERY_UP_TO, while a second event is young and
-# the story still gathers its reports (at every report: the same figures, a fifth slower; up to 24
-# only, a story of ECB+'s two browser patches grew from 24 reports to 28 unasked, and was one
-# story at the end).
+# A story is compared with its neighbours and asked whether it holds two events
+# (`story.two_events`) at its reviews, and between them at every SPLIT_EVERY-th report up to
+# SPLIT_EVERY_UP_TO, while a second event is young and the story still gathers its reports (the
+# split at every report: the same figures, a fifth slower; up to 24 only, a story of ECB+'s two
+# browser patches grew from 24 reports to 28 unasked, and was one story at the end).
 SPLIT_EVERY = 2
 SPLIT_EVERY_UP_TO = 32
 # No article joins a story below this score, however loose the story.
@@ -144,7 +159,8 @@ class ThreadLink:
 
 @dataclass(frozen=True)
 class Departure:
-    """A report that no longer fitted its story and moved to a new one."""
+    """A report that moved from its story to another: a new one (it no longer fitted, or its
+    story was split), or one of the events its story was regrouped into."""
 
     item_id: str
     old_story: int
@@ -306,13 +322,13 @@ class IncrementalClusterer:
         if created:
             self._find_thread(story)
         elif story.size in REVIEW_SIZES:
-            survivor = self._split_if_two_events(self._merge_if_one_event(story))
+            survivor = self._split_if_two_events(self._merge_or_regroup(story))
             if survivor.size in DEPARTURE_SIZES:
                 self._release_outliers(survivor)
             if survivor.thread is None:
                 self._find_thread(survivor)
         elif story.size <= SPLIT_EVERY_UP_TO and story.size % SPLIT_EVERY == 0:
-            self._split_if_two_events(story)
+            self._split_if_two_events(self._merge_or_regroup(story))
         return assignment
 
     def _find_thread(self, story: ActiveStory) -> None:
@@ -363,33 +379,52 @@ class IncrementalClusterer:
                 best = (evidence, other)
         return best
 
-    def _merge_if_one_event(self, story: ActiveStory) -> ActiveStory:
-        """Fold `story` and the best-fitting other active story together if they are one event."""
+    def _merge_or_regroup(self, story: ActiveStory) -> ActiveStory:
+        """Compare `story` with the other active story that fits it best: merge the two if they
+        are one event; regroup their reports if they are of the same hours and fall into other
+        events than the two stories are (see LEAVE_MARGIN for the bars). Returns the story
+        `story` now is."""
         best = self._best_match(story, self._neighbours(story, story.last_report))
         if best is None:
             return story
-        best = (best[0].later_by(_hours_between(story, best[1])), best[1])
-        needed = (
-            (self.threshold + MERGE_MARGIN)
-            * (self.expected_score(story) + self.expected_score(best[1]))
-            / 2
-        )
-        if best[0].score < max(MIN_SCORE, needed) or _too_little_in_common(best[0], story):
+        apart = _hours_between(story, best[1])
+        evidence, other = best[0].later_by(apart), best[1]
+        if _too_little_in_common(evidence, story):
             return story
-        evidence, other = best
-        if two_events(story.members + other.members, story.latin) is not None:
-            return story  # together they would be split again at once
+        expected = (self.expected_score(story) + self.expected_score(other)) / 2
+        union = story.members + other.members
+        judged = len(union) >= SPLIT_FROM and apart <= TIME_GRACE_HOURS
+        merge_bar = self.threshold + (0.0 if judged else MERGE_MARGIN)
+        bar = self.threshold - LEAVE_MARGIN if judged else merge_bar
+        if evidence.score < max(MIN_SCORE, bar * expected):
+            return story
+        if apart > TIME_GRACE_HOURS:
+            if two_events(union, story.latin) is not None:
+                return story  # together they would be split again at once
+            return self._absorb(story, other, f"one event: {evidence.describe()}")
+        events = [[union[i] for i in event] for event in events_in(union, story.latin)]
+        if len(events) > 1:
+            return self._regroup(story, other, events)
+        if evidence.score < max(MIN_SCORE, merge_bar * expected):
+            return story
+        return self._absorb(story, other, f"one event: {evidence.describe()}")
+
+    def _absorb(self, story: ActiveStory, other: ActiveStory, reason: str) -> ActiveStory:
+        """Fold the younger of two stories into the older, whose id survives."""
         survivor, absorbed = sorted((story, other), key=lambda s: s.story_id)
         # Every item mapped to an active story is one of its members (copies included).
         for member in absorbed.members:
             survivor.add(member)
             self.story_of_item[member.item_id] = survivor.story_id
         self._keep(survivor)
+        self._retire(absorbed, survivor, reason)
+        return survivor
+
+    def _retire(self, absorbed: ActiveStory, survivor: ActiveStory, reason: str) -> None:
+        """Record that `absorbed`, whose reports are now elsewhere, was merged into `survivor`."""
         self._drop(absorbed.story_id)
         self._survivor_of[absorbed.story_id] = survivor.story_id
-        self.merges.append(
-            Merge(absorbed.story_id, survivor.story_id, f"one event: {evidence.describe()}")
-        )
+        self.merges.append(Merge(absorbed.story_id, survivor.story_id, reason))
         # The survivor takes the absorbed story's place in threads, and its thread if it had none.
         if survivor.thread in (None, absorbed.story_id):
             root = absorbed.thread if absorbed.thread != survivor.story_id else None
@@ -398,9 +433,53 @@ class IncrementalClusterer:
         for other in self.stories.values():
             if other.thread == absorbed.story_id:
                 other.thread = survivor.thread or survivor.story_id
-                reason = f"story {absorbed.story_id} merged into {survivor.story_id}"
-                self.threads.append(ThreadLink(other.story_id, other.thread, reason))
-        return survivor
+                why = f"story {absorbed.story_id} merged into {survivor.story_id}"
+                self.threads.append(ThreadLink(other.story_id, other.thread, why))
+
+    def _regroup(
+        self, story: ActiveStory, other: ActiveStory, events: list[list[Member]]
+    ) -> ActiveStory:
+        """Make the reports of `story` and `other` the stories of `events`. An event keeps the id
+        of the story most of its reports come from (each id once, the larger share first, the
+        older story on a tie), the others get new ids, and a story left without an event is
+        merged into the one that took most of its reports. Returns the story `story` now is."""
+        before = {s.story_id: s for s in (story, other)}
+        owner = {m.item_id: s.story_id for s in before.values() for m in s.members}
+        as_sets = {frozenset(m.item_id for m in event) for event in events}
+        if as_sets == {frozenset(m.item_id for m in s.members) for s in before.values()}:
+            return story
+        shares = sorted(
+            (
+                (sum(owner[m.item_id] == story_id for m in event), -story_id, index)
+                for index, event in enumerate(events)
+                for story_id in before
+            ),
+            reverse=True,
+        )
+        id_of: dict[int, int] = {}
+        for count, negative_id, index in shares:
+            if count and index not in id_of and -negative_id not in id_of.values():
+                id_of[index] = -negative_id
+        sizes = ", ".join(str(len(event)) for event in events)
+        reason = (
+            f"regrouped: the {len(owner)} reports of stories {story.story_id} and "
+            f"{other.story_id} fell into {len(events)} events of {sizes}"
+        )
+        for index, event in enumerate(events):
+            kept = id_of.get(index)
+            story_id = self.new_story_id() if kept is None else kept
+            thread = None if kept is None else before[kept].thread
+            self._keep(ActiveStory.of(story_id, event, thread))
+            for member in event:
+                if owner[member.item_id] != story_id:
+                    self.story_of_item[member.item_id] = story_id
+                    departure = Departure(member.item_id, owner[member.item_id], story_id, reason)
+                    self.departures.append(departure)
+        for story_id, left in before.items():
+            if story_id not in id_of.values():
+                taken = Counter(self.story_of_item[m.item_id] for m in left.members)
+                self._retire(left, self.stories[taken.most_common(1)[0][0]], reason)
+        return self.stories[self.final_story(story.story_id)]
 
     def _split_if_two_events(self, story: ActiveStory) -> ActiveStory:
         """Split `story` if its reports fall into two events (see `communities`). The group with

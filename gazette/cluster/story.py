@@ -264,6 +264,21 @@ def two_events(members: list[Member], latin: bool) -> Bipartition | None:
     return replace(parts, names_shared=names_shared)
 
 
+def events_in(members: list[Member], latin: bool) -> list[list[int]]:
+    """The events `members` fall into: `two_events` asked again of each part until no part
+    splits. Each event is a list of positions in `members`, in their order; one event when the
+    reports do not split (or are too few for the question)."""
+    pending, events = [list(range(len(members)))], []
+    while pending:
+        group = pending.pop()
+        parts = two_events([members[i] for i in group], latin)
+        if parts is None:
+            events.append(group)
+        else:
+            pending += [[group[i] for i in parts.first], [group[i] for i in parts.second]]
+    return sorted(events)
+
+
 def split_similarity(members: list[Member], latin: bool) -> tuple[np.ndarray, np.ndarray]:
     """The similarity of every pair of `members` that `two_events` cuts by (embeddings, or words
     where the model cannot read the script, and names weighted within the story, SPLIT_NAMES_WEIGHT
