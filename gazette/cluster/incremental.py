@@ -52,6 +52,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from gazette.cluster.communities import Bipartition
 from gazette.cluster.evidence import TIME_GRACE_HOURS, Evidence
 from gazette.cluster.signals import Profile
 from gazette.cluster.story import SPLIT_FROM, ActiveStory, Member, events_in, two_events
@@ -197,6 +198,8 @@ class IncrementalClusterer:
         # threads of the stories let go.
         self._survivor_of: dict[int, int] = {}
         self._forgotten_threads: dict[int, int] = {}
+        # Sets of reports found to be one event, until the next `forget_before` (see `_two_events`).
+        self._one_event: set[tuple[str, ...]] = set()
 
     def typical_cohesion(self) -> float:
         """The median cohesion of the active stories with several reports: how close reports of
@@ -399,10 +402,11 @@ class IncrementalClusterer:
         if evidence.score < max(MIN_SCORE, bar * expected):
             return story
         if apart > TIME_GRACE_HOURS:
-            if two_events(union, story.latin) is not None:
+            if self._two_events(union, story.latin) is not None:
                 return story  # together they would be split again at once
             return self._absorb(story, other, f"one event: {evidence.describe()}")
-        events = [[union[i] for i in event] for event in events_in(union, story.latin)]
+        events = events_in(union, story.latin, self._two_events)
+        events = [[union[i] for i in event] for event in events]
         if len(events) > 1:
             return self._regroup(story, other, events)
         if evidence.score < max(MIN_SCORE, merge_bar * expected):
@@ -481,10 +485,23 @@ class IncrementalClusterer:
                 self._retire(left, self.stories[taken.most_common(1)[0][0]], reason)
         return self.stories[self.final_story(story.story_id)]
 
+    def _two_events(self, members: list[Member], latin: bool) -> Bipartition | None:
+        """`story.two_events`, not asked again of reports (in the same order) it found to be one
+        event: a story just regrouped, or found with its neighbour to be two events, would
+        otherwise be asked again at once whether it holds two (the same reports in the same order
+        always get the same answer)."""
+        key = tuple(member.item_id for member in members)
+        if key in self._one_event:
+            return None
+        parts = two_events(members, latin)
+        if parts is None and len(members) >= SPLIT_FROM:
+            self._one_event.add(key)
+        return parts
+
     def _split_if_two_events(self, story: ActiveStory) -> ActiveStory:
         """Split `story` if its reports fall into two events (see `communities`). The group with
         its earliest report keeps the story's id; the other becomes a new story."""
-        parts = two_events(story.members, story.latin)
+        parts = self._two_events(story.members, story.latin)
         if parts is None:
             return story
         staying = [story.members[i] for i in parts.first]
@@ -554,6 +571,7 @@ class IncrementalClusterer:
         """Let go of the stories no decision from `moment` on can involve: their last report is
         older than the window before `moment`, and before the window of the first report of every
         story still active (a story looks for the thread it continues from its first report)."""
+        self._one_event.clear()
         active_since = moment - self.window
         firsts = [s.first_report for s in self.stories.values() if s.last_report >= active_since]
         horizon = min([active_since, *(first - self.window for first in firsts)])

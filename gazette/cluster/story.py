@@ -9,6 +9,7 @@ own reports fit together (its cohesion) cost one dot product each, however many 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -264,14 +265,18 @@ def two_events(members: list[Member], latin: bool) -> Bipartition | None:
     return replace(parts, names_shared=names_shared)
 
 
-def events_in(members: list[Member], latin: bool) -> list[list[int]]:
-    """The events `members` fall into: `two_events` asked again of each part until no part
-    splits. Each event is a list of positions in `members`, in their order; one event when the
-    reports do not split (or are too few for the question)."""
+def events_in(
+    members: list[Member],
+    latin: bool,
+    split: Callable[[list[Member], bool], Bipartition | None] = two_events,
+) -> list[list[int]]:
+    """The events `members` fall into: `split` (`two_events`, or a memory of its answers) asked
+    again of each part until no part splits. Each event is a list of positions in `members`, in
+    their order; one event when the reports do not split (or are too few for the question)."""
     pending, events = [list(range(len(members)))], []
     while pending:
         group = pending.pop()
-        parts = two_events([members[i] for i in group], latin)
+        parts = split([members[i] for i in group], latin)
         if parts is None:
             events.append(group)
         else:
