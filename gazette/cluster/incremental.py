@@ -199,7 +199,7 @@ class IncrementalClusterer:
         self._survivor_of: dict[int, int] = {}
         self._forgotten_threads: dict[int, int] = {}
         # Sets of reports found to be one event, until the next `forget_before` (see `_two_events`).
-        self._one_event: set[tuple[str, ...]] = set()
+        self._one_event: set[tuple[bool, tuple[str, ...]]] = set()
 
     def typical_cohesion(self) -> float:
         """The median cohesion of the active stories with several reports: how close reports of
@@ -490,7 +490,7 @@ class IncrementalClusterer:
         event: a story just regrouped, or found with its neighbour to be two events, would
         otherwise be asked again at once whether it holds two (the same reports in the same order
         always get the same answer)."""
-        key = tuple(member.item_id for member in members)
+        key = (latin, tuple(member.item_id for member in members))
         if key in self._one_event:
             return None
         parts = two_events(members, latin)
