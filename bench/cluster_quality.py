@@ -30,7 +30,7 @@ allocates.
 them all. On the storyset, whose follow-up events are labelled, it also scores threads (pairwise
 precision and recall over events). `--quality-only` clusters each set once and leaves out the
 timings and the memory (written to bench/results/cluster_quality_only.json): the quick way to
-score an idea over many orders (`--first-order 10 --orders 40`: about seven minutes).
+score an idea over many orders (`--first-order 10 --orders 40`: about two minutes).
 Embeddings are cached in bench/results/embeddings/ between runs (keyed by text).
 """
 
