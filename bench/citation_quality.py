@@ -25,8 +25,8 @@ from common import save_results
 from summary_quality import NEUS, demo_stories, sources_of
 
 from gazette.embedding import Embedder, default_embedder
+from gazette.records import independent_sources
 from gazette.write import write_article
-from gazette.write.compose import independent_sources
 from gazette.write.verify import check_support
 
 

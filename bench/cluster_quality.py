@@ -60,7 +60,7 @@ from gazette.config import ClusterSettings
 from gazette.embedding import default_embedder
 from gazette.extract import extract_article
 from gazette.records import Assignment, ClusterItem
-from gazette.write.sentences import split_sentences
+from gazette.sentences import split_sentences
 
 CACHE = ROOT / "bench" / "results" / "embeddings"
 FEEDS_REAL_LABELS = ROOT / "bench" / "labels" / "feeds-real-2026-08-13.json"

@@ -56,10 +56,10 @@ from gazette.config import LLMSettings
 from gazette.embedding import Embedder, default_embedder
 from gazette.llm import ChatClient
 from gazette.records import WrittenArticle
+from gazette.sentences import polarity_words, proper_names
 from gazette.write.compose import Plan, plan_article
 from gazette.write.llm_writer import PASSED, build_messages, check_answer, write_with_llm
 from gazette.write.quotes import find_quotes
-from gazette.write.sentences import polarity_words, proper_names
 from gazette.write.verify import check_support
 
 sys.path.insert(0, str(ROOT / "tests"))

@@ -50,9 +50,9 @@ from gazette.batch import SummarizeInput, story_sources
 from gazette.db import Database
 from gazette.embedding import Embedder, MiniLMEmbedder, default_embedder
 from gazette.records import SourceArticle
+from gazette.sentences import split_sentences
 from gazette.write import write_article
 from gazette.write.memory import StoredEmbedder, forget_in_process, stored_splits
-from gazette.write.sentences import split_sentences
 
 DEMO = ROOT / "demo"
 SENTENCES = 3

@@ -193,6 +193,13 @@ class WrittenArticle:
         return sum(len(sentence.text.split()) for sentence in self.body)
 
 
+def independent_sources(sources: list[SourceArticle]) -> list[SourceArticle]:
+    """The sources that are not copies of another source in the list, oldest first."""
+    keys = {source.key for source in sources}
+    originals = [s for s in sources if s.copy_of is None or s.copy_of not in keys]
+    return sorted(originals, key=lambda s: (s.published is None, s.published, s.key))
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """Lower-case ASCII words joined by hyphens, for URLs."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -78,6 +78,13 @@ def _main_path(path: str) -> str:
     return "/".join(segments) or "/"
 
 
+def local_root(url: str) -> Path | None:
+    """The folder a local (file://) source may read from: the one holding the source file."""
+    if not url.startswith("file:"):
+        return None
+    return Path(unquote(urlsplit(url).path)).parent
+
+
 def canonical_url(url: str) -> str:
     """The canonical form of an http(s) URL; other schemes are returned with only the fragment cut.
 

@@ -14,6 +14,7 @@ from gazette.db import Database
 from gazette.db.memo import keep, recall, text_key
 from gazette.db.models import Memo, Story, StoryState, utcnow
 from gazette.embedding import MiniLMEmbedder
+from gazette.sentences import split_sentences, splits
 from gazette.write.memory import (
     KEEP_DAYS,
     StoredEmbedder,
@@ -22,7 +23,6 @@ from gazette.write.memory import (
     keep_splits,
     recall_splits,
 )
-from gazette.write.sentences import split_sentences, splits
 from gazette.write.stage import article_version, write_pending
 
 

@@ -35,8 +35,8 @@ import numpy as np
 import regex
 from wordfreq import available_languages, zipf_frequency
 
+from gazette.sentences import STOPWORDS
 from gazette.text import mostly_latin, strip_dateline
-from gazette.write.sentences import STOPWORDS
 
 # Words beyond this many are not read: the lead and body of a news report name its event early.
 MAX_WORDS = 400

@@ -13,7 +13,7 @@ from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.errors import FetchError
 from gazette.fetch.client import FetchRequest, fetch_all
 from gazette.records import FetchedPage
-from gazette.sources.poll import local_root
+from gazette.urls import local_root
 
 MAX_ATTEMPTS = 3
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
@@ -47,7 +47,8 @@ def fetch_pending(session: Session, settings: FetchSettings) -> FetchReport:
         )
     )
     requests = [
-        FetchRequest(d.url, file_root=local_root(d.source) if d.source else None) for d in pending
+        FetchRequest(d.url, file_root=local_root(d.source.url) if d.source else None)
+        for d in pending
     ]
     for document, outcome in zip(pending, fetch_all(settings, requests), strict=True):
         document.attempts += 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +16,7 @@ from gazette.fetch import FetchOutcome, FetchRequest, fetch_all
 from gazette.records import FeedEntry, ParsedFeed
 from gazette.sources.feeds import read_listing
 from gazette.text import html_to_text
-from gazette.urls import canonical_url
+from gazette.urls import canonical_url, local_root
 
 # How many sitemaps of a sitemap index are read per poll (the most recently changed first).
 MAX_CHILD_SITEMAPS = 20
@@ -30,13 +29,6 @@ class PollReport:
     new_documents: int = 0
     errors: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] = field(default_factory=dict)
-
-
-def local_root(source: Source) -> Path | None:
-    """The folder a local (file://) source may read from: the one holding the source file."""
-    if not source.url.startswith("file:"):
-        return None
-    return Path(unquote(urlsplit(source.url).path)).parent
 
 
 def is_due(source: Source, now: datetime, default_minutes: float) -> bool:
@@ -60,7 +52,7 @@ def poll_sources(
     ]
     report.sources = len(sources)
     listings = [s for s in sources if s.kind != "page"]
-    outcomes = fetch_all(settings, [_request(session, s.url, local_root(s)) for s in listings])
+    outcomes = fetch_all(settings, [_request(session, s.url, local_root(s.url)) for s in listings])
     parsed = [_parse(outcome) for outcome in outcomes]
     children = _read_sitemap_indexes(session, settings, listings, parsed)
     for source, outcome, listing in zip(listings, outcomes, parsed, strict=True):

@@ -25,8 +25,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from gazette.sentences import STOPWORDS, split_sentences
 from gazette.text import normalise_for_matching
-from gazette.write.sentences import STOPWORDS, split_sentences
 
 CONNECTORS = r"(?:of the|of|de|van|von|al|bin|du|la)"
 CAPITALISED = r"(?:[A-Z][\w'’&.-]*[\w]|[A-Z])"

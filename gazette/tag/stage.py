@@ -9,11 +9,10 @@ from sqlalchemy.orm import Session
 
 from gazette.db.models import Story, StoryState, StoryTag
 from gazette.db.models import Tag as TagRow
-from gazette.records import SourceArticle, Tag
+from gazette.db.reports import story_sources
+from gazette.records import SourceArticle, Tag, independent_sources
 from gazette.tag.entities import extract_entities
 from gazette.tag.topics import detect_topics
-from gazette.write.compose import independent_sources
-from gazette.write.stage import story_sources
 
 MAX_ENTITY_TAGS = 8
 

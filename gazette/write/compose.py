@@ -25,7 +25,21 @@ import numpy as np
 from gazette.embedding import Embedder
 from gazette.errors import InputError
 from gazette.language import language_of
-from gazette.records import CitedSentence, Quote, Reference, SourceArticle, WrittenArticle
+from gazette.records import (
+    CitedSentence,
+    Quote,
+    Reference,
+    SourceArticle,
+    WrittenArticle,
+    independent_sources,
+)
+from gazette.sentences import (
+    content_words,
+    is_usable,
+    split_sentences,
+    starts_with_pronoun,
+    trim_sentence,
+)
 from gazette.urls import domain_of
 from gazette.write.facts import (
     Fact,
@@ -38,13 +52,6 @@ from gazette.write.facts import (
 )
 from gazette.write.headline import clean_headline, is_news_headline
 from gazette.write.quotes import FoundQuote, find_quotes, quote_key
-from gazette.write.sentences import (
-    content_words,
-    is_usable,
-    split_sentences,
-    starts_with_pronoun,
-    trim_sentence,
-)
 
 # A sentence repeats the article when it is this similar to a chosen one, or when fewer than
 # MIN_NOVELTY of its content words are new.
@@ -58,13 +65,6 @@ SUMMARY_MAX_WORDS = 75
 # Sentences read from all sources together, and the fewest read from each one.
 MAX_SENTENCES = 600
 LEAD_SENTENCES = 3
-
-
-def independent_sources(sources: list[SourceArticle]) -> list[SourceArticle]:
-    """The sources that are not copies of another source in the list, oldest first."""
-    keys = {source.key for source in sources}
-    originals = [s for s in sources if s.copy_of is None or s.copy_of not in keys]
-    return sorted(originals, key=lambda s: (s.published is None, s.published, s.key))
 
 
 def in_story_language(sources: list[SourceArticle]) -> list[SourceArticle]:

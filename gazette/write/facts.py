@@ -29,14 +29,14 @@ from functools import lru_cache
 import numpy as np
 
 from gazette.figures import Figure, figures
-from gazette.text import normalise_for_matching
-from gazette.write.sentences import (
+from gazette.sentences import (
     POLARITY,
     content_words,
     polarity_words,
     proper_names,
     split_sentences,
 )
+from gazette.text import normalise_for_matching
 
 SUPPORT = 0.66
 COVERAGE = 0.6

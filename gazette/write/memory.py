@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from gazette.db import memo
 from gazette.db.models import utcnow
 from gazette.embedding import DIMENSIONS, Embedder, from_bytes, to_bytes
+from gazette.sentences import split_sentences, splits
 from gazette.write.facts import claims_of, read_source
-from gazette.write.sentences import split_sentences, splits
 
 SPLIT_KIND = "sentences:pysbd"
 # Memos older than this are deleted by the write stage: a story is rarely rewritten after its

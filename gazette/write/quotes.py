@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gazette.sentences import split_sentences
 from gazette.text import normalise_for_matching
-from gazette.write.sentences import split_sentences
 
 MIN_QUOTE_WORDS = 6
 SAY = r"(?:said|says|told|added|explained|warned|wrote|insisted|admitted)"

@@ -20,6 +20,7 @@ from gazette.db.models import (
     WriteCheck,
     utcnow,
 )
+from gazette.db.reports import story_sources
 from gazette.embedding import Embedder
 from gazette.errors import InputError, NotFound
 from gazette.llm import ChatClient
@@ -34,28 +35,6 @@ class WriteReport:
     written: int = 0
     unchanged: int = 0
     errors: dict[int, str] = field(default_factory=dict)
-
-
-def story_sources(session: Session, story_id: int) -> list[SourceArticle]:
-    documents = session.scalars(
-        select(Document)
-        .join(StoryMember, StoryMember.document_id == Document.id)
-        .where(StoryMember.story_id == story_id)
-        .order_by(Document.published_at, Document.id)
-    )
-    return [
-        SourceArticle(
-            key=str(d.id),
-            title=d.title or d.feed_title or "",
-            text=d.text or "",
-            url=d.canonical_url or d.url,
-            outlet=d.outlet or d.domain or "",
-            published=d.published_at,
-            copy_of=str(d.copy_of_id) if d.copy_of_id else None,
-            language=d.language,
-        )
-        for d in documents
-    ]
 
 
 def latest_article(session: Session, story_id: int) -> Article | None:
