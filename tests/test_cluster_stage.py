@@ -22,7 +22,8 @@ from typer.testing import CliRunner
 from gazette.cli import app
 from gazette.cluster import embedding_text
 from gazette.db import Database
-from gazette.db.models import Story, StoryMember, StoryState
+from gazette.db.models import Story, StoryMember
+from gazette.db.states import StoryState
 from gazette.embedding import MiniLMEmbedder, to_bytes
 from gazette.pipeline import run_pipeline
 from gazette.web import create_app

@@ -12,7 +12,8 @@ from sqlalchemy import func, select, update
 
 from gazette.db import Database
 from gazette.db.memo import keep, recall, text_key
-from gazette.db.models import Memo, Story, StoryState, utcnow
+from gazette.db.models import Memo, Story, utcnow
+from gazette.db.states import StoryState
 from gazette.embedding import MiniLMEmbedder
 from gazette.sentences import split_sentences, splits
 from gazette.write.memory import (

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 import numpy as np
 from sqlalchemy import func, select, update
@@ -15,8 +16,10 @@ from gazette.cluster.incremental import IncrementalClusterer
 from gazette.cluster.signals import Profile, profile
 from gazette.cluster.story import Member
 from gazette.config import ClusterSettings
-from gazette.db.models import Document, DocumentStatus, Story, StoryMember, StoryState, utcnow
+from gazette.db.models import Document, DocumentStatus, Story, StoryMember, utcnow
+from gazette.db.states import StoryState, move
 from gazette.embedding import Embedder, from_bytes, to_bytes
+from gazette.faults import clear_failure, document_failed, due, isolated
 from gazette.language import language_of
 from gazette.records import Assignment, ClusterItem
 from gazette.text import strip_dateline
@@ -95,58 +98,95 @@ def _final(
 class ClusterReport:
     assigned: int = 0
     new_stories: int = 0
+    errors: dict[str, str] = field(default_factory=dict)
 
 
 def cluster_pending(
     session: Session, embedder: Embedder, settings: ClusterSettings
 ) -> ClusterReport:
-    """Assign every ready document without a story, oldest first, to a story."""
+    """Assign every ready document without a story, oldest first, to a story.
+
+    A report the clusterer fails on is recorded against its document, and the reports after it
+    wait for the next pass: the clusterer may have stopped half-way through it, so its memory of
+    the stories is not trusted for more."""
     report = ClusterReport()
+    now = utcnow()
     clustered = select(StoryMember.document_id)
     pending = list(
         session.scalars(
             select(Document)
-            .where(Document.status == DocumentStatus.READY, Document.id.not_in(clustered))
+            .where(
+                Document.status == DocumentStatus.READY,
+                Document.id.not_in(clustered),
+                due(Document.retry_at, now),
+            )
             .order_by(Document.published_at, Document.id)
         )
     )
+    pending = _embedded(session, pending, embedder, settings, report, now)
     if not pending:
         return report
-    _embed_missing(pending, embedder, settings)
 
     window = timedelta(hours=settings.window_hours)
     clusterer = IncrementalClusterer(window, settings.join_threshold, _story_factory(session))
     _load_active_stories(session, clusterer, pending[0].published_at - window, settings.language)
 
+    assigned: list[Document] = []
     for document in pending:
-        item = ClusterItem(
-            id=str(document.id),
-            title=document.title or "",
-            text=document.text or "",
-            published=document.published_at,
-            copy_of=str(document.copy_of_id) if document.copy_of_id else None,
-            language=document.language,
-        )
-        item = with_language(item, settings.language)
-        document.language = item.language  # settled once, for the next runs' active stories
-        assignment = clusterer.assign(
-            item, from_bytes(document.embedding), profile(item.title, item.text, item.language)
-        )
-        if assignment.created:
-            report.new_stories += 1
-        session.add(
-            StoryMember(
-                document_id=document.id,
-                story_id=assignment.story_id,
-                similarity=assignment.similarity,
-                reason=assignment.reason,
-            )
-        )
-        report.assigned += 1
+        decided = _decisions(clusterer)
+        with isolated(session, partial(document_failed, report.errors, document, now)):
+            _assign(session, clusterer, document, settings.language, report)
+            assigned.append(document)
+        if not assigned or assigned[-1] is not document:
+            # It failed, and its savepoint is rolled back: forget what the clusterer decided
+            # while on it too (see the docstring).
+            _forget_decisions_since(clusterer, decided)
+            break
     session.flush()
     _apply_revisions(session, clusterer)
-    _refresh_stories(session, {clusterer.story_of_item[str(d.id)] for d in pending})
+    _refresh_stories(session, {clusterer.story_of_item[str(d.id)] for d in assigned})
     return report
+
+
+def _assign(
+    session: Session,
+    clusterer: IncrementalClusterer,
+    document: Document,
+    default_language: str,
+    report: ClusterReport,
+) -> None:
+    item = ClusterItem(
+        id=str(document.id),
+        title=document.title or "",
+        text=document.text or "",
+        published=document.published_at,
+        copy_of=str(document.copy_of_id) if document.copy_of_id else None,
+        language=document.language,
+    )
+    item = with_language(item, default_language)
+    document.language = item.language  # settled once, for the next runs' active stories
+    assignment = clusterer.assign(
+        item, from_bytes(document.embedding), profile(item.title, item.text, item.language)
+    )
+    if assignment.created:
+        report.new_stories += 1
+    session.add(
+        StoryMember(
+            document_id=document.id,
+            story_id=assignment.story_id,
+            similarity=assignment.similarity,
+            reason=assignment.reason,
+        )
+    )
+    report.assigned += 1
+
+
+def _decisions(clusterer: IncrementalClusterer) -> tuple[int, int, int]:
+    return len(clusterer.departures), len(clusterer.merges), len(clusterer.threads)
+
+
+def _forget_decisions_since(clusterer: IncrementalClusterer, mark: tuple[int, int, int]) -> None:
+    del clusterer.departures[mark[0] :], clusterer.merges[mark[1] :], clusterer.threads[mark[2] :]
 
 
 def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
@@ -166,7 +206,8 @@ def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
             .values(story_id=merge.survivor, reason=StoryMember.reason + moved)
         )
         absorbed = session.get(Story, merge.absorbed)
-        absorbed.merged_into_id, absorbed.state = merge.survivor, StoryState.MERGED
+        move(absorbed, StoryState.MERGED)
+        absorbed.merged_into_id = merge.survivor
         absorbed.merge_reason = merge.reason
         absorbed.thread_id = None
         # Stories outside the window that continued the absorbed story now continue the survivor
@@ -185,7 +226,8 @@ def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
 
 
 def _refresh_stories(session: Session, story_ids: set[int]) -> None:
-    """Stories whose membership changed get their report times again and must be rewritten."""
+    """Stories whose membership changed get their report times again and must be rewritten
+    (readers keep seeing their published version meanwhile)."""
     for story_id in story_ids:
         story = session.get(Story, story_id)
         if story is None or story.merged_into_id is not None:
@@ -197,17 +239,35 @@ def _refresh_stories(session: Session, story_ids: set[int]) -> None:
         ).one()
         if first is not None:
             story.first_report_at, story.last_report_at = first, last
-        story.state, story.updated_at = StoryState.CLUSTERED, utcnow()
+        move(story, StoryState.CLUSTERED)
+        story.updated_at = utcnow()
+        clear_failure(story)  # new reports: a story that could not be written is tried at once
     session.flush()
 
 
-def _embed_missing(
-    documents: list[Document], embedder: Embedder, settings: ClusterSettings
-) -> None:
+def _embedded(
+    session: Session,
+    documents: list[Document],
+    embedder: Embedder,
+    settings: ClusterSettings,
+    report: ClusterReport,
+    now: datetime,
+) -> list[Document]:
+    """The documents with their vectors, computed in one batch for those without; if the batch
+    fails, one by one, so that a text the model fails on is recorded against its document alone
+    (and left out of this pass)."""
     missing = [d for d in documents if d.embedding is None]
     texts = [embedding_text(d.title or "", d.text or "", settings.lead_words) for d in missing]
-    for document, vector in zip(missing, embedder.encode(texts), strict=True):
-        document.embedding = to_bytes(vector)
+    try:
+        vectors = embedder.encode(texts) if texts else []
+    except Exception:  # one text may be at fault: find which, one by one
+        for document, text in zip(missing, texts, strict=True):
+            with isolated(session, partial(document_failed, report.errors, document, now)):
+                document.embedding = to_bytes(embedder.encode([text])[0])
+    else:
+        for document, vector in zip(missing, vectors, strict=True):
+            document.embedding = to_bytes(vector)
+    return [d for d in documents if d.embedding is not None]
 
 
 def _story_factory(session: Session) -> Callable[[], int]:

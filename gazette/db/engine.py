@@ -10,13 +10,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gazette.errors import ConfigError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+WRITES = "gazette_writes"  # execution option of the connections of `Database.transaction`
 
 
 def normalise_url(url: str) -> str:
@@ -26,12 +27,22 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+def _sqlite_connected(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # readers (the web app) do not block the pipeline
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # Python's sqlite3 starts transactions on its own, late and not for SAVEPOINT, which breaks
+    # savepoints (gazette/faults.py isolates each item in one); SQLAlchemy begins them instead.
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """A transaction that will write takes the write lock at once (BEGIN IMMEDIATE): one that
+    read first and wrote later could find that another writer moved on, and fail."""
+    writes = connection.get_execution_options().get(WRITES, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 class Database:
@@ -45,8 +56,12 @@ class Database:
                 raise ConfigError(f"database folder does not exist: {folder}")
         self.engine: Engine = create_engine(self.url, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", _sqlite_connected)
+            event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writing = sessionmaker(
+            self.engine.execution_options(**{WRITES: True}), expire_on_commit=False
+        )
 
     def session(self) -> Session:
         return self._sessions()
@@ -54,7 +69,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed at the end, or rolled back entirely on error."""
-        with self._sessions() as session, session.begin():
+        with self._writing() as session, session.begin():
             yield session
 
     def _alembic_config(self) -> Config:

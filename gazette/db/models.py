@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from gazette.db.states import StoryState
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -109,8 +111,11 @@ class Document(Base):
     canonical_url: Mapped[str | None] = mapped_column(String(2048), index=True)
     guid: Mapped[str | None] = mapped_column(String(2048))
     status: Mapped[str] = mapped_column(String(16), default=DocumentStatus.DISCOVERED, index=True)
+    # The last failure of the stage the document waits in, how often that stage failed on it,
+    # and when it may be tried again (gazette/faults.py).
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(index=True)
     feed_title: Mapped[str | None] = mapped_column(Text)
     feed_summary: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
@@ -142,21 +147,19 @@ class Document(Base):
     source: Mapped[Source | None] = relationship()
 
 
-class StoryState:
-    CLUSTERED = "clustered"  # membership changed: the article must be (re)written
-    WRITTEN = "written"  # article written, tags not yet
-    TAGGED = "tagged"  # ready; waits for an editor when auto_publish is off
-    PUBLISHED = "published"
-    MERGED = "merged"  # folded into another story (merged_into_id), whose page it redirects to
-
-
 class Story(Base):
     """One event, as reported by one or more documents."""
 
     __tablename__ = "stories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    state: Mapped[str] = mapped_column(String(16), default=StoryState.CLUSTERED, index=True)
+    # What work the story waits for (gazette/db/states.py); change it with `states.move` only.
+    state: Mapped[str] = mapped_column(String(16), default=StoryState.CLUSTERED.value, index=True)
+    # The article version readers see; None until one is published. A newer version waiting for
+    # an editor does not replace it.
+    published_article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", use_alter=True, ondelete="SET NULL")
+    )
     slug: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -169,6 +172,11 @@ class Story(Base):
     # The clusterer's reasons for the merge into `merged_into_id` and for the thread link.
     merge_reason: Mapped[str | None] = mapped_column(Text)
     thread_reason: Mapped[str | None] = mapped_column(Text)
+    # The last failure of the stage the story waits in (write or tag), how often it failed, and
+    # when it may be tried again; cleared when the stage succeeds or the reports change.
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None]
 
     members: Mapped[list[StoryMember]] = relationship(back_populates="story")
 

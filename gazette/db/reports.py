@@ -1,11 +1,12 @@
-"""A story's reports as the stages that work on whole stories read them (write, tag)."""
+"""Reads that several stages share: a story's reports (write, tag) and its newest article
+version (write, publish)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gazette.db.models import Document, StoryMember
+from gazette.db.models import Article, Document, StoryMember
 from gazette.records import SourceArticle
 
 
@@ -30,3 +31,13 @@ def story_sources(session: Session, story_id: int) -> list[SourceArticle]:
         )
         for d in documents
     ]
+
+
+def latest_article(session: Session, story_id: int) -> Article | None:
+    """The newest version of the story's article, published or not."""
+    return session.scalar(
+        select(Article)
+        .where(Article.story_id == story_id)
+        .order_by(Article.version.desc())
+        .limit(1)
+    )

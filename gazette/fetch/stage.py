@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,11 +13,11 @@ from sqlalchemy.orm import Session
 from gazette.config import FetchSettings
 from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.errors import FetchError
-from gazette.fetch.client import FetchRequest, fetch_all
+from gazette.faults import clear_failure, document_failed, due, isolated
+from gazette.fetch.client import FetchOutcome, FetchRequest, fetch_all
 from gazette.records import FetchedPage
 from gazette.urls import local_root
 
-MAX_ATTEMPTS = 3
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 SNIFFED_TYPES = ("", "application/octet-stream", "binary/octet-stream")
 
@@ -37,12 +39,14 @@ def check_web_page(page: FetchedPage) -> None:
 
 
 def fetch_pending(session: Session, settings: FetchSettings) -> FetchReport:
-    """Download discovered documents; a failure is retried on later runs, then given up."""
+    """Download discovered documents that are due. A page that fails is tried again on a later
+    pass after a growing wait, and given up after a few failures (gazette/faults.py)."""
     report = FetchReport()
+    now = utcnow()
     pending = list(
         session.scalars(
             select(Document)
-            .where(Document.status == DocumentStatus.DISCOVERED)
+            .where(Document.status == DocumentStatus.DISCOVERED, due(Document.retry_at, now))
             .order_by(Document.id)
         )
     )
@@ -51,23 +55,20 @@ def fetch_pending(session: Session, settings: FetchSettings) -> FetchReport:
         for d in pending
     ]
     for document, outcome in zip(pending, fetch_all(settings, requests), strict=True):
-        document.attempts += 1
-        try:
-            if outcome.error is not None:
-                raise outcome.error
-            assert outcome.page is not None  # pages are fetched without validators
-            check_web_page(outcome.page)
-        except FetchError as exc:
-            document.error = str(exc)
-            if document.attempts >= MAX_ATTEMPTS:
-                document.status = DocumentStatus.FAILED
-            report.errors[document.url] = str(exc)
-            continue
-        document.raw_html = gzip.compress(outcome.page.body)
-        document.content_type = outcome.page.content_type[:255] or None
-        document.fetched_at = utcnow()
-        document.status = DocumentStatus.FETCHED
-        document.error = None
-        report.fetched += 1
+        with isolated(session, partial(document_failed, report.errors, document, now)):
+            _store_page(document, outcome, now)
+            report.fetched += 1
     session.flush()
     return report
+
+
+def _store_page(document: Document, outcome: FetchOutcome, now: datetime) -> None:
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.page is not None  # pages are fetched without validators
+    check_web_page(outcome.page)
+    document.raw_html = gzip.compress(outcome.page.body)
+    document.content_type = outcome.page.content_type[:255] or None
+    document.fetched_at = now
+    document.status = DocumentStatus.FETCHED
+    clear_failure(document)

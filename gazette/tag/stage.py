@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from gazette.db.models import Story, StoryState, StoryTag
+from gazette.db.models import Story, StoryTag, utcnow
 from gazette.db.models import Tag as TagRow
 from gazette.db.reports import story_sources
+from gazette.db.states import StoryState, move
+from gazette.faults import clear_failure, due, isolated, story_failed
 from gazette.records import SourceArticle, Tag, independent_sources
 from gazette.tag.entities import extract_entities
 from gazette.tag.topics import detect_topics
@@ -35,20 +38,30 @@ def tag_story(sources: list[SourceArticle]) -> list[Tag]:
 @dataclass
 class TagReport:
     tagged: int = 0
+    errors: dict[int, str] = field(default_factory=dict)
 
 
 def tag_pending(session: Session) -> TagReport:
     report = TagReport()
-    stories = session.scalars(select(Story).where(Story.state == StoryState.WRITTEN))
+    now = utcnow()
+    stories = session.scalars(
+        select(Story).where(Story.state == StoryState.WRITTEN, due(Story.retry_at, now))
+    ).all()
     for story in stories:
-        tags = tag_story(story_sources(session, story.id))
-        session.execute(delete(StoryTag).where(StoryTag.story_id == story.id))
-        for rank, tag in enumerate(tags):
-            session.add(StoryTag(story_id=story.id, tag_id=_tag_row(session, tag).id, rank=rank))
-        story.state = StoryState.TAGGED
-        report.tagged += 1
+        with isolated(session, partial(story_failed, report.errors, story, now)):
+            _tag(session, story)
+            report.tagged += 1
     session.flush()
     return report
+
+
+def _tag(session: Session, story: Story) -> None:
+    tags = tag_story(story_sources(session, story.id))
+    session.execute(delete(StoryTag).where(StoryTag.story_id == story.id))
+    for rank, tag in enumerate(tags):
+        session.add(StoryTag(story_id=story.id, tag_id=_tag_row(session, tag).id, rank=rank))
+    move(story, StoryState.TAGGED)
+    clear_failure(story)
 
 
 def _tag_row(session: Session, tag: Tag) -> TagRow:

@@ -18,7 +18,6 @@ from gazette.db.models import (
     Document,
     Story,
     StoryMember,
-    StoryState,
     StoryTag,
     Tag,
 )
@@ -94,13 +93,11 @@ class StoryView:
     later: list[StoryCard] = field(default_factory=list)
 
 
-def _published_article(session: Session, story_id: int) -> Article | None:
-    return session.scalar(
-        select(Article)
-        .where(Article.story_id == story_id, Article.published_at.is_not(None))
-        .order_by(Article.version.desc())
-        .limit(1)
-    )
+def _published_article(session: Session, story: Story) -> Article | None:
+    """The version readers see: the last one published, even while a newer one waits."""
+    if story.published_article_id is None:
+        return None
+    return session.get(Article, story.published_article_id)
 
 
 def _tags(session: Session, story_ids: list[int]) -> dict[int, list[TagLink]]:
@@ -133,7 +130,7 @@ def _cards(session: Session, stories: list[Story]) -> list[StoryCard]:
     counts = _independent_counts(session, ids)
     cards = []
     for story in stories:
-        article = _published_article(session, story.id)
+        article = _published_article(session, story)
         if article is None:
             continue
         cards.append(
@@ -152,7 +149,10 @@ def _cards(session: Session, stories: list[Story]) -> list[StoryCard]:
 
 
 def _published() -> Select:
-    return select(Story).where(Story.state == StoryState.PUBLISHED, Story.merged_into_id.is_(None))
+    """Stories readers can see: a version is published, and the story was not merged away."""
+    return select(Story).where(
+        Story.published_article_id.is_not(None), Story.merged_into_id.is_(None)
+    )
 
 
 def latest_stories(session: Session, limit: int, offset: int = 0) -> list[StoryCard]:
@@ -211,7 +211,7 @@ def related_stories(
             StoryTag.tag_id.in_(entity_tags),
             StoryTag.story_id != story_id,
             StoryTag.story_id.not_in(besides),
-            Story.state == StoryState.PUBLISHED,
+            Story.published_article_id.is_not(None),
             Story.merged_into_id.is_(None),
         )
         .group_by(StoryTag.story_id)
@@ -253,9 +253,9 @@ def surviving_story_id(session: Session, story_id: int) -> int:
 def story_view(session: Session, story_id: int) -> StoryView | None:
     """The published story, following merges to the story that survived."""
     story = session.get(Story, surviving_story_id(session, story_id))
-    if story is None or story.state != StoryState.PUBLISHED:
+    if story is None:
         return None
-    article = _published_article(session, story.id)
+    article = _published_article(session, story)
     if article is None:
         return None
     card = _cards(session, [story])[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,13 +17,14 @@ from gazette.db.models import (
     Sentence,
     Story,
     StoryMember,
-    StoryState,
     WriteCheck,
     utcnow,
 )
-from gazette.db.reports import story_sources
+from gazette.db.reports import latest_article, story_sources
+from gazette.db.states import StoryState, move
 from gazette.embedding import Embedder
-from gazette.errors import InputError, NotFound
+from gazette.errors import NotFound
+from gazette.faults import clear_failure, due, isolated, story_failed
 from gazette.llm import ChatClient
 from gazette.records import CitedSentence, SourceArticle, WrittenArticle, slugify
 from gazette.write.compose import write_article
@@ -35,15 +37,6 @@ class WriteReport:
     written: int = 0
     unchanged: int = 0
     errors: dict[int, str] = field(default_factory=dict)
-
-
-def latest_article(session: Session, story_id: int) -> Article | None:
-    return session.scalar(
-        select(Article)
-        .where(Article.story_id == story_id)
-        .order_by(Article.version.desc())
-        .limit(1)
-    )
 
 
 def article_version(session: Session, story_id: int, version: int | None = None) -> Article:
@@ -89,30 +82,39 @@ def write_pending(session: Session, embedder: Embedder, settings: WriteSettings)
 
 
 def _write_stories(session: Session, writer: StoryWriter) -> WriteReport:
+    """Write every story whose reports changed. A story that cannot be written keeps its last
+    version (and readers its published one) and is tried again later (gazette/faults.py)."""
     report = WriteReport()
+    now = utcnow()
     stories = session.scalars(
         select(Story)
-        .where(Story.state == StoryState.CLUSTERED, Story.merged_into_id.is_(None))
+        .where(
+            Story.state == StoryState.CLUSTERED,
+            Story.merged_into_id.is_(None),
+            due(Story.retry_at, now),
+        )
         .order_by(Story.id)
-    )
+    ).all()
     for story in stories:
-        sources = story_sources(session, story.id)
-        try:
-            with stored_splits(session, [source.text for source in sources]):
-                written = writer.write(sources)
-        except InputError as exc:
-            report.errors[story.id] = str(exc)
-            continue
-        previous = latest_article(session, story.id)
-        if previous is not None and _same_content(previous, written):
-            report.unchanged += 1
-        else:
-            _store(session, story, written, previous)
-            report.written += 1
-        story.slug = slugify(written.headline)
-        story.state = StoryState.WRITTEN
+        with isolated(session, partial(story_failed, report.errors, story, now)):
+            _write_story(session, writer, story, report)
     session.flush()
     return report
+
+
+def _write_story(session: Session, writer: StoryWriter, story: Story, report: WriteReport) -> None:
+    sources = story_sources(session, story.id)
+    with stored_splits(session, [source.text for source in sources]):
+        written = writer.write(sources)
+    previous = latest_article(session, story.id)
+    if previous is not None and _same_content(previous, written):
+        report.unchanged += 1
+    else:
+        _store(session, story, written, previous)
+        report.written += 1
+    story.slug = slugify(written.headline)
+    move(story, StoryState.WRITTEN)
+    clear_failure(story)
 
 
 def _same_content(article: Article, written: WrittenArticle) -> bool:

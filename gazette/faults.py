@@ -1,0 +1,123 @@
+"""One item's failure is that item's, not the pass's.
+
+A stage works through many items (pages, documents, stories). Whatever goes wrong with one of
+them (a page that trips the extractor, a story the writer cannot handle, a bug met only by one
+input) is recorded against that item, with its error, how often it failed, and when it may be
+tried again; the stage goes on with the next item. Only a failure of the database itself stops a
+pass: nothing else could be stored anyway.
+
+Each item's writes happen inside a savepoint, so an item that fails halfway leaves nothing
+behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import ColumnElement, or_
+from sqlalchemy.exc import DisconnectionError, InterfaceError, InternalError, OperationalError
+from sqlalchemy.orm import Session
+
+from gazette.db.models import Document, DocumentStatus, Story
+from gazette.errors import ExtractionEmpty, GazetteError
+
+log = logging.getLogger("gazette")
+PACKAGE = Path(__file__).resolve().parent
+
+# Waits before the next attempt at an item that failed, by the number of failures so far; the
+# last one repeats. Short first, for a site that was down for minutes; then daily.
+RETRY_DELAYS = (
+    timedelta(minutes=15),
+    timedelta(hours=1),
+    timedelta(hours=6),
+    timedelta(hours=24),
+)
+
+# A document that failed this often in a row is given up (status FAILED).
+MAX_ATTEMPTS = 3
+
+# The database itself failed (locked, gone, out of space): no item can be stored, so the pass
+# stops and rolls back, and the next one starts from the same state.
+DATABASE_FAILURES = (OperationalError, InterfaceError, InternalError, DisconnectionError)
+
+
+class Failing(Protocol):
+    """A row that keeps its own last failure (documents and stories)."""
+
+    error: str | None
+    attempts: int
+    retry_at: datetime | None
+
+
+def retry_delay(failures: int) -> timedelta:
+    """How long to wait after an item's `failures`-th failure in a row (1 for the first)."""
+    return RETRY_DELAYS[min(max(failures, 1), len(RETRY_DELAYS)) - 1]
+
+
+def due(retry_at: ColumnElement[datetime | None], now: datetime) -> ColumnElement[bool]:
+    """SQL condition: an item never failed, or its wait after the last failure is over."""
+    return or_(retry_at.is_(None), retry_at <= now)
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line message: Gazette's own errors as they are; anything else is a bug or an input
+    nobody foresaw, so it says its type and the line of Gazette's code it came from, what a
+    developer needs first ("unexpected KeyError at gazette/write/facts.py:88: 'x'")."""
+    if isinstance(exc, GazetteError):
+        return str(exc)
+    where = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if PACKAGE in path.parents:
+            where = f" at {path.relative_to(PACKAGE.parent)}:{frame.lineno}"
+    return f"unexpected {type(exc).__name__}{where}: {exc}"
+
+
+def record_failure(item: Failing, exc: BaseException, now: datetime) -> str:
+    """Count a failure against the item and set when it may be tried again; the message."""
+    item.attempts = (item.attempts or 0) + 1
+    item.error = describe(exc)
+    item.retry_at = now + retry_delay(item.attempts)
+    return item.error
+
+
+def clear_failure(item: Failing) -> None:
+    item.error, item.attempts, item.retry_at = None, 0, None
+
+
+def document_failed(
+    errors: dict[str, str], document: Document, now: datetime, exc: Exception
+) -> None:
+    """Record a failure against a document (and in the stage's `errors`, by URL). After
+    MAX_ATTEMPTS failures, or at once when the page holds no article (trying again cannot help),
+    the document is FAILED for good."""
+    errors[document.url] = record_failure(document, exc, now)
+    if isinstance(exc, ExtractionEmpty) or document.attempts >= MAX_ATTEMPTS:
+        document.status = DocumentStatus.FAILED
+
+
+def story_failed(errors: dict[int, str], story: Story, now: datetime, exc: Exception) -> None:
+    """Record a failure against a story (and in the stage's `errors`, by id). It keeps waiting in
+    its state, to be tried again when its wait is over or its reports change."""
+    errors[story.id] = record_failure(story, exc, now)
+
+
+@contextmanager
+def isolated(session: Session, on_failure: Callable[[Exception], None]) -> Iterator[None]:
+    """Run one item's work in a savepoint. If it raises anything but a database failure, its
+    writes are rolled back and `on_failure` is called with the error instead of raising."""
+    try:
+        with session.begin_nested():
+            yield
+    except DATABASE_FAILURES:
+        raise
+    except Exception as exc:
+        # The item's error says what went wrong in one line; the traceback is for a developer.
+        log.debug("recorded against the item, the pass goes on", exc_info=exc)
+        on_failure(exc)
