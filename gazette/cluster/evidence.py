@@ -104,10 +104,10 @@ def weigh(
     """The weighted sum of the signals, less the conflict of names. Without names on one side
     there is nothing to compare them by, and the names' share goes to the embedding and words.
 
-    A sum, not a product: a geometric mean of "what" and "who" (tried first) let a weak names
-    match veto a strong "what" (headlines name few people, and places at different grains:
-    "Texas", "Houston"), and as a similarity between two reports it ranked pairs worse than the
-    embedding alone on every real set but long ECB+ articles (docs/benchmarks.md)."""
+    A sum, not a product: a geometric mean of "what" and "who" lets a weak names match veto a
+    strong "what" (headlines name few people, and places at different grains: "Texas",
+    "Houston"), and as a similarity between two reports it ranks pairs worse than the embedding
+    alone on every real set but long ECB+ articles (docs/benchmarks.md)."""
     what = max(0.5 * embedding + 0.5 * words, 0.0)  # for the floor on "what" (incremental)
     score = EMBEDDING_WEIGHT * embedding + WORDS_WEIGHT * words
     if has_names:

@@ -60,8 +60,8 @@ from gazette.cluster.table import StoryTable
 from gazette.records import Assignment, ClusterItem
 
 SHORTLIST = 4
-# At a review, the stories compared with the one reviewed (a fourth changed no figure and cost a
-# tenth of the time).
+# At a review, the stories compared with the one reviewed (a fourth changes no figure and costs a
+# tenth more time).
 MERGE_SHORTLIST = 3
 # The bundled embedding model (all-MiniLM-L6-v2) reads English word pieces: between two texts in
 # another script (Devanagari, Arabic, Cyrillic...) its cosine is high whatever they say. Stories
@@ -81,8 +81,8 @@ LEAVE_MARGIN = 0.25
 # undone by the next split). Stories further apart in time are left as they are: the split cuts by
 # wording, and two events of the same wording days apart (the same two teams, the same score) are
 # told apart by their times alone. On ECB+, whose two events of a kind are all in one window, a
-# report of one event stuck in the other's story, and fragments of one event, had been the largest
-# losses after the rule and its reversal (docs/benchmarks.md).
+# report of one event stuck in the other's story, and fragments of one event, would be the largest
+# losses after the rule and its reversal without regrouping (docs/benchmarks.md).
 # What two reports of one event score between themselves, until the stream has shown its own:
 # the median over stories of at least TYPICAL_FROM_SIZE reports, once there are TYPICAL_FROM.
 PRIOR_COHESION = 0.5
@@ -95,9 +95,9 @@ REVIEW_SIZES = frozenset({2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 2
 DEPARTURE_SIZES = frozenset({4, 8, 16, 32, 64, 128, 256})
 # A story is compared with its neighbours and asked whether it holds two events
 # (`story.two_events`) at its reviews, and between them at every SPLIT_EVERY-th report up to
-# SPLIT_EVERY_UP_TO, while a second event is young and the story still gathers its reports (the
-# split at every report: the same figures, a fifth slower; up to 24 only, a story of ECB+'s two
-# browser patches grew from 24 reports to 28 unasked, and was one story at the end).
+# SPLIT_EVERY_UP_TO, while a second event is young and the story still gathers its reports (asked
+# at every report, it gives the same figures a fifth slower; asked only up to 24, it lets a story
+# of ECB+'s two browser patches grow from 24 reports to 28 unasked and end as one story).
 SPLIT_EVERY = 2
 SPLIT_EVERY_UP_TO = 32
 # No article joins a story below this score, however loose the story.
