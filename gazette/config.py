@@ -5,7 +5,8 @@ fields use a double underscore in the environment: `GAZETTE_CLUSTER__WINDOW_HOUR
 `[cluster] window_hours = 48`. Every value is validated on load; a bad one stops Gazette with a
 message that names the file, the field and the value (`ConfigError`).
 
-Each field's `description` is written for the operator.
+Each field's `description` is written for the operator: the starter file that `gazette init`
+writes is generated from these fields by `gazette/settings_reference.py`.
 """
 
 from __future__ import annotations
@@ -474,72 +475,3 @@ def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
         field = ".".join(str(part) for part in error["loc"]) or "(top level)"
         lines.append(f"  {field}: {error['msg']} (got {error.get('input')!r})")
     return "\n".join(lines)
-
-
-def default_config_text() -> str:
-    """A commented gazette.toml with every default, written by `gazette init`."""
-    return f"""# Gazette configuration. Every value shown is the default; environment variables
-# GAZETTE_<SECTION>__<FIELD> override this file (for example GAZETTE_SITE__MODE=development).
-
-database_url = "sqlite:///gazette.db"   # or postgresql+psycopg://user@host/dbname
-
-[site]
-title = "Gazette"
-description = "Multi-source news, every sentence cited."
-base_url = "http://127.0.0.1:8000"
-mode = "production"        # "development" shows labelled placeholders in empty ad slots
-stories_per_page = 30
-
-[fetch]
-user_agent = "{FetchSettings().user_agent}"
-connect_timeout_seconds = 10.0
-timeout_seconds = 20.0             # between two reads
-total_timeout_seconds = 60.0       # for a whole response
-max_bytes = 5000000
-max_redirects = 5
-max_connections = 20
-per_host_connections = 2
-per_host_delay_seconds = 1.0
-max_crawl_delay_seconds = 30.0
-respect_robots_txt = true
-retries = 3
-retry_backoff_seconds = 1.0
-max_retry_delay_seconds = 60.0
-default_interval_minutes = 30.0
-max_items_per_feed = 300
-allow_networks = []        # e.g. ["10.0.0.0/8"] to allow fetching from a private network
-# mirror_dir = "site"      # serve http(s) URLs from a local directory tree (offline use)
-
-[cluster]
-window_hours = 72.0
-join_threshold = 0.6
-lead_words = 120
-language = "en"            # for reports that declare no language and are too short to tell
-
-[write]
-max_words = 250
-auto_publish = true
-
-[write.llm]                # optional: an OpenAI-compatible endpoint; empty url = no LLM
-url = ""                   # e.g. "http://127.0.0.1:11434/v1" (Ollama)
-model = ""                 # e.g. "llama3.1:8b"
-api_key = ""               # or GAZETTE_WRITE__LLM__API_KEY
-temperature = 0.2
-max_tokens = 1500
-timeout_seconds = 120.0
-retries = 2
-retry_backoff_seconds = 2.0
-max_retry_delay_seconds = 60.0
-requests_per_minute = 0    # 0: no limit
-down_seconds = 300.0       # after every retry failed, write without the LLM this long
-
-[comments]
-enabled = true
-max_length = 4000
-require_approval = false
-
-[[ads]]
-name = "header"
-placement = "header"
-html = ""
-"""
