@@ -6,7 +6,8 @@ fields use a double underscore in the environment: `GAZETTE_CLUSTER__WINDOW_HOUR
 message that names the file, the field and the value (`ConfigError`).
 
 Each field's `description` is written for the operator: the starter file that `gazette init`
-writes is generated from these fields by `gazette/settings_reference.py`.
+writes, README.md's table and docs/configuration.md are all generated from these fields by
+`gazette/settings_reference.py` (`make docs` rewrites the docs after a change here).
 """
 
 from __future__ import annotations

@@ -1,17 +1,27 @@
-"""The starter `gazette.toml`, generated from the fields of `gazette/config.py`.
+"""The settings reference, generated from the fields of `gazette/config.py`.
 
-`gazette init` writes this file. It is rendered from the pydantic fields (their defaults,
-constraints, `description` and `examples`), so that a setting is described in one place only
-and the file always lists every setting and loads back to exactly the defaults.
+Three texts describe the settings: the starter `gazette.toml` that `gazette init` writes, the
+table of main settings in README.md, and the full reference in docs/configuration.md. All three
+are rendered here from the pydantic fields (their defaults, constraints, `description`,
+`examples` and the `MAIN_SETTING` marker), so a setting is described in one place only. The
+docs keep their generated part between two marker comments; the test suite fails while it
+differs from what the fields give.
+
+    python -m gazette.settings_reference --write   # rewrite README.md and docs/configuration.md
+    python -m gazette.settings_reference --check   # exit 1 when either is out of date
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
 import textwrap
+import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
@@ -19,6 +29,12 @@ from pydantic.fields import FieldInfo
 from gazette.config import Settings
 
 ENV_PREFIX = "GAZETTE_"
+REGENERATE_COMMAND = "make docs"
+START_MARKER = (
+    f"<!-- settings:start: generated from gazette/config.py by `{REGENERATE_COMMAND}` -->"
+)
+END_MARKER = "<!-- settings:end -->"
+REFERENCE_DOC = "docs/configuration.md"
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,11 @@ class Setting:
     @property
     def secret(self) -> bool:
         return self.info.annotation is SecretStr
+
+    @property
+    def main(self) -> bool:
+        extra = self.info.json_schema_extra
+        return isinstance(extra, dict) and bool(extra.get("main"))
 
 
 @dataclass(frozen=True)
@@ -131,6 +152,19 @@ def toml_value(value: Any) -> str:
     raise TypeError(f"no TOML form for {value!r}")
 
 
+def type_name(annotation: Any) -> str:
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return "string"
+    if origin is list:
+        return f"list of {type_name(get_args(annotation)[0])}s"
+    if origin in (Union, types.UnionType):
+        present = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return f"{type_name(present[0])}, optional"
+    names = {bool: "boolean", int: "integer", float: "number", str: "string", Path: "path"}
+    return "string, secret" if annotation is SecretStr else names.get(annotation, str(annotation))
+
+
 # Constraint attributes of the metadata pydantic keeps for `Field(gt=..., le=..., ...)`.
 BOUND_WORDS = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most"}
 
@@ -163,6 +197,7 @@ CONFIG_HEADER = f"""\
 # Gazette's settings. Every value below is the default; change what you need.
 # Environment variables override this file: {ENV_PREFIX}<SECTION>__<FIELD>, for example
 # {ENV_PREFIX}SITE__MODE=development or {ENV_PREFIX}WRITE__LLM__API_KEY=... (lists as JSON).
+# Every setting is described in {REFERENCE_DOC} in Gazette's source.
 """
 
 
@@ -215,3 +250,130 @@ def _toml_assignment(setting: Setting) -> str:
 def _comment(text: str, first: str = "") -> list[str]:
     indent = "# " + " " * len(first)
     return textwrap.wrap(text, width=96, initial_indent="# " + first, subsequent_indent=indent)
+
+
+# docs/configuration.md and README.md
+
+
+def _default_words(setting: Setting) -> str:
+    if setting.required:
+        return "required"
+    if setting.default is None:
+        return "unset"
+    return f"`{toml_value(setting.default)}`"
+
+
+def reference_markdown() -> str:
+    """Every setting: its variable, type, default, allowed values and description."""
+    blocks = []
+    for table in settings_tables():
+        blocks.append(f"## `{table.header}`" if table.path else "## Top level")
+        if table.description:
+            blocks.append(table.description)
+        if table.array_items is not None:
+            blocks.append(_array_overview(table))
+        for setting in table.settings:
+            blocks.append(_setting_markdown(setting))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _setting_markdown(setting: Setting) -> str:
+    name = f"{'.'.join(setting.table)}[].{setting.key}" if setting.in_array else setting.name
+    facts = []
+    if setting.env_var:
+        how = " (as JSON)" if get_origin(setting.info.annotation) is list else ""
+        how = " (better than writing it in the file)" if setting.secret else how
+        facts.append(f"environment: `{setting.env_var}`{how}")
+    facts += [f"type: {type_name(setting.info.annotation)}", f"default: {_default_words(setting)}"]
+    if allowed := allowed_values(setting):
+        facts.append(f"allowed: {allowed}")
+    if example := _example(setting):
+        facts.append(f"example: `{example}`")
+    bullets = "\n".join(f"- {fact}" for fact in facts)
+    return f"### `{name}`\n\n{setting.description}\n\n{bullets}"
+
+
+def _array_overview(table: Table) -> str:
+    assert table.field is not None and table.array_items is not None
+    defaults = "\n\n".join(
+        f"{table.header}\n" + "\n".join(f"{k} = {toml_value(v)}" for k, v in item)
+        for item in table.array_items
+    )
+    return (
+        f"- environment: `{table.field.env_var}`, the whole list as JSON\n"
+        f"- default: {len(table.array_items)} tables:\n\n```toml\n{defaults}\n```"
+    )
+
+
+def readme_table() -> str:
+    """The main settings (marked `MAIN_SETTING`), one row each."""
+    rows = ["| setting | default | meaning |", "| --- | --- | --- |"]
+    for table in settings_tables():
+        if table.array_items is not None and table.field is not None and table.field.main:
+            names = ", ".join(f"`{getattr(item, 'name', '')}`" for item in table.array_items)
+            rows.append(f"| `{table.header}` | {names} | {_cell(table.description)} |")
+        for setting in table.settings:
+            if setting.main and not setting.in_array:
+                default = _default_words(setting)
+                rows.append(f"| `{setting.name}` | {default} | {_cell(_meaning(setting))} |")
+    return "\n".join(rows) + "\n"
+
+
+def _meaning(setting: Setting) -> str:
+    if setting.secret:
+        return f"{setting.description} Best given as `{setting.env_var}`."
+    if example := _example(setting):
+        return f"{setting.description} For example `{example}`."
+    return setting.description
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+# Keeping the docs in step
+
+GENERATED_DOCS: dict[str, Callable[[], str]] = {
+    "README.md": readme_table,
+    REFERENCE_DOC: reference_markdown,
+}
+
+
+def with_generated_part(document: str, generated: str, name: str) -> str:
+    """The document with the text between its two markers replaced by `generated`."""
+    before, start, rest = document.partition(START_MARKER)
+    _, end, after = rest.partition(END_MARKER)
+    if not (start and end):
+        raise ValueError(f"{name} lacks the markers {START_MARKER} and {END_MARKER}")
+    return f"{before}{START_MARKER}\n\n{generated.strip()}\n\n{END_MARKER}{after}"
+
+
+def stale_docs(root: Path, write: bool) -> list[str]:
+    """The generated docs under `root` that differ from the fields; rewritten with `write`."""
+    stale = []
+    for name, render in GENERATED_DOCS.items():
+        path = root / name
+        current = path.read_text(encoding="utf-8")
+        fresh = with_generated_part(current, render(), name)
+        if fresh != current:
+            stale.append(name)
+            if write:
+                path.write_text(fresh, encoding="utf-8")
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--write", action="store_true", help="rewrite the stale docs")
+    action.add_argument("--check", action="store_true", help="exit 1 if a doc is stale")
+    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent)
+    options = parser.parse_args(argv)
+    stale = stale_docs(options.root, write=options.write)
+    for name in stale:
+        print(f"rewrote {name}" if options.write else f"{name} is stale: run {REGENERATE_COMMAND}")
+    return 1 if stale and options.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

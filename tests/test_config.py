@@ -10,7 +10,15 @@ from pydantic import BaseModel
 
 from gazette.config import Settings, load_settings
 from gazette.errors import ConfigError
-from gazette.settings_reference import all_settings, default_config_text
+from gazette.settings_reference import (
+    GENERATED_DOCS,
+    all_settings,
+    default_config_text,
+    main,
+    with_generated_part,
+)
+
+REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -132,3 +140,38 @@ def test_the_documented_environment_variables_work(
     for part in name.split("."):
         loaded = getattr(loaded, part)
     assert loaded == expected
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED_DOCS))
+def test_the_docs_say_what_the_settings_say(name: str) -> None:
+    text = (REPOSITORY / name).read_text(encoding="utf-8")
+    fresh = with_generated_part(text, GENERATED_DOCS[name](), name)
+    assert fresh == text, (
+        f"{name} differs from the fields in gazette/config.py: run `make docs` "
+        "(python -m gazette.settings_reference --write) and commit the result"
+    )
+
+
+def test_the_reference_names_every_setting_and_its_variable() -> None:
+    reference = (REPOSITORY / "docs/configuration.md").read_text(encoding="utf-8")
+    for key in _keys(Settings().model_dump()) | {"fetch.mirror_dir"}:
+        assert f"### `{key}`" in reference or key == "ads", key
+        variable = "GAZETTE_" + key.replace(".", "__").upper()
+        assert f"`{variable}`" in reference, variable
+
+
+def test_a_stale_doc_is_found_and_rewritten(tmp_path: Path) -> None:
+    for name in GENERATED_DOCS:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text((REPOSITORY / name).read_text(encoding="utf-8"))
+    readme = tmp_path / "README.md"
+    readme.write_text(readme.read_text().replace("| `site.mode` |", "| `site.moda` |"))
+    assert main(["--check", "--root", str(tmp_path)]) == 1
+    assert main(["--write", "--root", str(tmp_path)]) == 0
+    assert main(["--check", "--root", str(tmp_path)]) == 0
+    assert readme.read_text() == (REPOSITORY / "README.md").read_text()
+
+
+def test_a_doc_without_markers_is_an_error() -> None:
+    with pytest.raises(ValueError, match="markers"):
+        with_generated_part("# Notes\n", "| table |", "notes.md")
