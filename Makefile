@@ -1,11 +1,13 @@
 # Two commands set Gazette up on a fresh machine with Python 3.11:
 #   make demo   create .venv, install Gazette, run the pipeline on the bundled demo, serve it on :8000
 #   make test   create .venv, install Gazette with test tools, run ruff and the whole test suite
+# After changing a setting in gazette/config.py:
+#   make docs   rewrite the settings tables in README.md and docs/configuration.md
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench docs clean
 
 demo: $(VENV)/.installed
 	$(BIN)/gazette demo
@@ -16,6 +18,9 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/demo_pipeline.py
+
+docs: $(VENV)/.installed
+	$(BIN)/python -m gazette.settings_reference --write
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

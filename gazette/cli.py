@@ -19,9 +19,10 @@ from rich.console import Console
 from rich.table import Table
 
 from gazette import __version__
-from gazette.config import Settings, default_config_text, load_settings
+from gazette.config import Settings, load_settings
 from gazette.db import Database
 from gazette.errors import GazetteError, InputError
+from gazette.settings_reference import default_config_text
 
 if TYPE_CHECKING:  # the pipeline imports heavy libraries: load it only for commands that run it
     from gazette.pipeline import RunReport

@@ -4,6 +4,10 @@ Precedence, highest first: environment variables, the TOML file, the defaults be
 fields use a double underscore in the environment: `GAZETTE_CLUSTER__WINDOW_HOURS=48` sets
 `[cluster] window_hours = 48`. Every value is validated on load; a bad one stops Gazette with a
 message that names the file, the field and the value (`ConfigError`).
+
+Each field's `description` is written for the operator: the starter file that `gazette init`
+writes, README.md's table and docs/configuration.md are all generated from these fields by
+`gazette/settings_reference.py` (`make docs` rewrites the docs after a change here).
 """
 
 from __future__ import annotations
@@ -30,51 +34,151 @@ from gazette.errors import ConfigError
 CONFIG_ENV = "GAZETTE_CONFIG"
 DEFAULT_CONFIG_NAME = "gazette.toml"
 
+# Marks the settings that README.md's short table lists; docs/configuration.md lists them all.
+MAIN_SETTING = {"main": True}
+
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class SiteSettings(Section):
-    title: str = "Gazette"
-    description: str = "Multi-source news, every sentence cited."
-    base_url: str = "http://127.0.0.1:8000"
-    # "development" shows labelled placeholders in empty ad slots; "production" renders nothing.
-    mode: Literal["development", "production"] = "production"
-    stories_per_page: int = Field(default=30, ge=1, le=500)
+    title: str = Field(
+        default="Gazette",
+        description="Name of the site, shown in page titles, the header and the RSS feed.",
+        json_schema_extra=MAIN_SETTING,
+    )
+    description: str = Field(
+        default="Multi-source news, every sentence cited.",
+        description="One line about the site, for the pages' description, the footer and the "
+        "RSS feed.",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public address of the site, used for the links in the RSS feed.",
+        json_schema_extra=MAIN_SETTING,
+    )
+    mode: Literal["development", "production"] = Field(
+        default="production",
+        description="`production` renders nothing in an ad slot that has no ad; `development` "
+        "shows a labelled placeholder there, to check a layout.",
+        json_schema_extra=MAIN_SETTING,
+    )
+    stories_per_page: int = Field(
+        default=30,
+        ge=1,
+        le=500,
+        description="Stories listed on each page of the home page, and on a tag's page.",
+    )
 
 
 class FetchSettings(Section):
-    user_agent: str = "Gazette/0.1 (+https://github.com/gazette-news/gazette)"
-    # Time limits, in seconds: to connect, between two reads, and for a whole response. The
-    # last one stops servers that drip a byte at a time from holding a run.
-    connect_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
-    timeout_seconds: float = Field(default=20.0, gt=0, le=300)
-    total_timeout_seconds: float = Field(default=60.0, gt=0, le=900)
-    max_bytes: int = Field(default=5_000_000, ge=1_000)
-    max_redirects: int = Field(default=5, ge=0, le=20)
-    # Politeness: requests in flight overall and per host, and the pause between two requests
-    # to one host (a longer Crawl-delay in robots.txt wins, up to max_crawl_delay_seconds).
-    max_connections: int = Field(default=20, ge=1, le=500)
-    per_host_connections: int = Field(default=2, ge=1, le=50)
-    per_host_delay_seconds: float = Field(default=1.0, ge=0, le=300)
-    max_crawl_delay_seconds: float = Field(default=30.0, ge=0, le=3600)
-    respect_robots_txt: bool = True
-    # Retries after 429, 5xx and network errors: exponential backoff with jitter from
-    # retry_backoff_seconds; a Retry-After longer than max_retry_delay_seconds is not waited for.
-    retries: int = Field(default=3, ge=0, le=10)
-    retry_backoff_seconds: float = Field(default=1.0, ge=0, le=60)
-    max_retry_delay_seconds: float = Field(default=60.0, ge=0, le=3600)
-    # How often a source is polled unless it says otherwise, and how many of a feed's items
-    # are taken per poll (newest first).
-    default_interval_minutes: float = Field(default=30.0, gt=0)
-    max_items_per_feed: int = Field(default=300, ge=1, le=100_000)
-    # Private, loopback and link-local networks that may be fetched anyway (CIDR notation).
-    # Empty by default: Gazette never reaches such addresses unless told to.
-    allow_networks: list[str] = Field(default_factory=list)
-    # Serve every http(s) URL from this directory tree (<dir>/<host>/<path>) instead of the
-    # network: used by the offline demo and by tests. Relative paths are relative to the file.
-    mirror_dir: Path | None = None
+    user_agent: str = Field(
+        default="Gazette/0.1 (+https://github.com/gazette-news/gazette)",
+        description="User-Agent header of every request; also the name looked up in robots.txt.",
+    )
+    connect_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="Seconds to wait for a connection to a server."
+    )
+    timeout_seconds: float = Field(
+        default=20.0,
+        gt=0,
+        le=300,
+        description="Seconds to wait between two reads of a response before giving up.",
+    )
+    total_timeout_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        le=900,
+        description="Seconds a whole response may take, so that a server that sends a byte at "
+        "a time cannot hold up a run.",
+    )
+    max_bytes: int = Field(
+        default=5_000_000,
+        ge=1_000,
+        description="Largest response body accepted, in bytes after decompression; a larger "
+        "one is refused.",
+    )
+    max_redirects: int = Field(
+        default=5,
+        ge=0,
+        le=20,
+        description="Redirects followed for one request; a longer chain is an error.",
+    )
+    max_connections: int = Field(
+        default=20, ge=1, le=500, description="Requests in flight at once, over all hosts."
+    )
+    per_host_connections: int = Field(
+        default=2, ge=1, le=50, description="Requests in flight at once to one host."
+    )
+    per_host_delay_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=300,
+        description="Pause between two requests to one host, in seconds. A longer Crawl-delay "
+        "in the host's robots.txt wins, up to `max_crawl_delay_seconds`.",
+    )
+    max_crawl_delay_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        description="Longest Crawl-delay from a robots.txt that is honoured, in seconds; a "
+        "longer one is cut to this.",
+    )
+    respect_robots_txt: bool = Field(
+        default=True,
+        description="`true` obeys each site's robots.txt: addresses it disallows are not "
+        "fetched, and its Crawl-delay is honoured. `false` ignores it.",
+    )
+    retries: int = Field(
+        default=3,
+        ge=0,
+        le=10,
+        description="Retries of a request after a 429 or 5xx status or a network error.",
+    )
+    retry_backoff_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="Pause before the first retry, in seconds; it doubles with each retry, "
+        "give or take half (jitter). A Retry-After header from the server replaces it.",
+    )
+    max_retry_delay_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        le=3600,
+        description="Longest pause before a retry, in seconds. A server whose Retry-After "
+        "asks for longer is not retried: the request fails.",
+    )
+    default_interval_minutes: float = Field(
+        default=30.0,
+        gt=0,
+        description="Minutes between two readings of a source, unless the source has its own "
+        "interval (`gazette sources add --interval`).",
+        json_schema_extra=MAIN_SETTING,
+    )
+    max_items_per_feed: int = Field(
+        default=300,
+        ge=1,
+        le=100_000,
+        description="Items taken from a feed at each reading, newest first; the source's "
+        "status notes when more were listed.",
+    )
+    allow_networks: list[str] = Field(
+        default_factory=list,
+        description="Private, loopback and link-local networks that may be fetched anyway, in "
+        "CIDR notation. Empty: Gazette never connects to such addresses.",
+        examples=[["10.0.0.0/8"]],
+        json_schema_extra=MAIN_SETTING,
+    )
+    mirror_dir: Path | None = Field(
+        default=None,
+        description="Answer every http(s) address from this folder tree (`<dir>/<host>/<path>`) "
+        "instead of the network, for offline use such as the demo. A relative path is "
+        "relative to the config file. Unset: the network is used.",
+        examples=["site"],
+        json_schema_extra=MAIN_SETTING,
+    )
 
     @field_validator("allow_networks")
     @classmethod
@@ -88,40 +192,103 @@ class FetchSettings(Section):
 
 
 class ClusterSettings(Section):
-    # Only stories with a report in this many hours before an article are candidates for it.
-    window_hours: float = Field(default=72.0, gt=0)
-    # An article joins a story when it scores at least this share of what two reports of one
-    # event score between themselves (the story's cohesion; see gazette/cluster/incremental.py).
-    join_threshold: float = Field(default=0.6, gt=0, lt=2)
-    # Words of the text, after the title, that the embedding sees.
-    lead_words: int = Field(default=120, ge=0)
-    # The language of reports that declare none and are too short to tell (see gazette/language.py).
-    language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")
+    window_hours: float = Field(
+        default=72.0,
+        gt=0,
+        description="A report may join only a story that had a report in this many hours "
+        "before it; older stories are closed to it.",
+        json_schema_extra=MAIN_SETTING,
+    )
+    join_threshold: float = Field(
+        default=0.6,
+        gt=0,
+        lt=2,
+        description="How closely a report must match a story to join it, as a share of the "
+        "story's cohesion (how closely two reports of one event match each other). Lower joins "
+        "more readily; docs/clustering.md explains the scores.",
+        json_schema_extra=MAIN_SETTING,
+    )
+    lead_words: int = Field(
+        default=120,
+        ge=0,
+        description="Words of an article's text, after its title, that its embedding reads.",
+    )
+    language: str = Field(
+        default="en",
+        pattern=r"^[a-z]{2,3}$",
+        description="Language code assumed for reports that declare none and are too short to "
+        "tell; stories never mix languages.",
+        json_schema_extra=MAIN_SETTING,
+    )
 
 
 class LLMSettings(Section):
-    """An optional language model behind any OpenAI-compatible chat-completions endpoint
-    (Ollama, vLLM, llama.cpp server, hosted APIs). With no `url`, Gazette writes without one."""
-
-    # The API root, as OpenAI clients take it ("http://127.0.0.1:11434/v1"), or the full
-    # .../chat/completions address.
-    url: str = ""
-    model: str = ""
-    api_key: SecretStr = SecretStr("")
-    temperature: float = Field(default=0.2, ge=0, le=2)
-    max_tokens: int = Field(default=1500, ge=100, le=32_000)
-    # A whole request may take this long; models on a CPU are slow.
-    timeout_seconds: float = Field(default=120.0, gt=0, le=3600)
-    # Retries after a timeout, a network error, 429 or 5xx, or an answer that is not the JSON
-    # asked for; backoff doubles from retry_backoff_seconds (a Retry-After header wins, up to
-    # max_retry_delay_seconds).
-    retries: int = Field(default=2, ge=0, le=10)
-    retry_backoff_seconds: float = Field(default=2.0, ge=0, le=60)
-    max_retry_delay_seconds: float = Field(default=60.0, ge=0, le=3600)
-    # At most this many requests a minute (0: no limit), for hosted APIs' rate limits.
-    requests_per_minute: float = Field(default=0, ge=0)
-    # After the endpoint failed every retry, stories are written without it for this long.
-    down_seconds: float = Field(default=300.0, ge=0)
+    url: str = Field(
+        default="",
+        description="Address of the OpenAI-compatible endpoint of the optional language model: "
+        "its API root, as OpenAI clients take it, or its full `.../chat/completions` address. "
+        "Empty: no language model is used.",
+        examples=["http://127.0.0.1:11434/v1"],
+        json_schema_extra=MAIN_SETTING,
+    )
+    model: str = Field(
+        default="",
+        description="Name of the model to ask for; needed when `url` is set.",
+        examples=["llama3.1:8b"],
+        json_schema_extra=MAIN_SETTING,
+    )
+    api_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Key sent as a bearer token, for endpoints that need one.",
+        json_schema_extra=MAIN_SETTING,
+    )
+    temperature: float = Field(
+        default=0.2,
+        ge=0,
+        le=2,
+        description="Sampling temperature of every request; 0 is the most repeatable.",
+    )
+    max_tokens: int = Field(
+        default=1500, ge=100, le=32_000, description="Most tokens the model may write per answer."
+    )
+    timeout_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        le=3600,
+        description="Seconds a whole request may take; models on a CPU are slow.",
+    )
+    retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Retries of a request after a timeout, a network error, a 429 or 5xx "
+        "status, or an answer that is not the JSON asked for.",
+    )
+    retry_backoff_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=60,
+        description="Pause before the first retry, in seconds; it doubles with each retry. A "
+        "Retry-After header from the server replaces it.",
+    )
+    max_retry_delay_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        le=3600,
+        description="Longest pause before a retry, in seconds, even when a Retry-After header "
+        "asks for longer.",
+    )
+    requests_per_minute: float = Field(
+        default=0,
+        ge=0,
+        description="Most requests a minute, for hosted APIs' rate limits; 0 means no limit.",
+    )
+    down_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        description="After a request failed every retry, stories are written without the model "
+        "for this many seconds.",
+    )
 
     @field_validator("url")
     @classmethod
@@ -137,10 +304,26 @@ class LLMSettings(Section):
 
 
 class WriteSettings(Section):
-    max_words: int = Field(default=250, ge=40, le=5000)
-    # Publish new articles at once; False keeps them for an editor's approval.
-    auto_publish: bool = True
-    llm: LLMSettings = Field(default_factory=LLMSettings)
+    max_words: int = Field(
+        default=250,
+        ge=40,
+        le=5000,
+        description="Length budget of an article's body, in words.",
+        json_schema_extra=MAIN_SETTING,
+    )
+    auto_publish: bool = Field(
+        default=True,
+        description="`true` publishes new articles at once; `false` keeps them for an "
+        "editor's approval.",
+        json_schema_extra=MAIN_SETTING,
+    )
+    llm: LLMSettings = Field(
+        default_factory=LLMSettings,
+        description="An optional language model that words each article, reached through any "
+        "OpenAI-compatible chat-completions endpoint (Ollama, vLLM, llama.cpp server, hosted "
+        "APIs); every sentence it writes is checked against the sources. With no `url`, "
+        "Gazette writes without one.",
+    )
 
     @model_validator(mode="after")
     def _model_named(self) -> WriteSettings:
@@ -150,17 +333,43 @@ class WriteSettings(Section):
 
 
 class AdSlotSettings(Section):
-    name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    placement: Literal["header", "article", "sidebar", "footer"]
-    # Trusted markup from the publisher; empty means the slot is unsold.
-    html: str = ""
+    name: str = Field(
+        min_length=1,
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="Name of the slot (lowercase letters, digits, `-` and `_`), by which each "
+        "run finds it again.",
+    )
+    placement: Literal["header", "article", "sidebar", "footer"] = Field(
+        description="Where the slot appears on the pages (`article`: inside a story)."
+    )
+    html: str = Field(
+        default="",
+        description="Markup of the ad, trusted and shown as written. Empty: the slot is unsold.",
+    )
 
 
 class CommentSettings(Section):
-    enabled: bool = True
-    max_length: int = Field(default=4000, ge=10)
-    # True holds new comments until a moderator approves them.
-    require_approval: bool = False
+    enabled: bool = Field(
+        default=True,
+        description="`true` lets readers comment on stories; `false` closes comments.",
+    )
+    max_length: int = Field(
+        default=4000, ge=10, description="Longest comment accepted, in characters."
+    )
+    require_approval: bool = Field(
+        default=False,
+        description="`true` holds new comments until a moderator approves them; `false` shows "
+        "them at once.",
+        json_schema_extra=MAIN_SETTING,
+    )
+
+
+def _default_ad_slots() -> list[AdSlotSettings]:
+    return [
+        AdSlotSettings(name="header", placement="header"),
+        AdSlotSettings(name="in-article", placement="article"),
+        AdSlotSettings(name="sidebar", placement="sidebar"),
+    ]
 
 
 class Settings(BaseSettings):
@@ -170,18 +379,38 @@ class Settings(BaseSettings):
         env_prefix="GAZETTE_", env_nested_delimiter="__", extra="forbid"
     )
 
-    database_url: str = "sqlite:///gazette.db"
-    site: SiteSettings = Field(default_factory=SiteSettings)
-    fetch: FetchSettings = Field(default_factory=FetchSettings)
-    cluster: ClusterSettings = Field(default_factory=ClusterSettings)
-    write: WriteSettings = Field(default_factory=WriteSettings)
-    comments: CommentSettings = Field(default_factory=CommentSettings)
+    database_url: str = Field(
+        default="sqlite:///gazette.db",
+        description="Where Gazette keeps its data: a SQLite file (`sqlite:///path`, relative "
+        "to the working directory) or a PostgreSQL database.",
+        examples=["postgresql+psycopg://user@host/dbname"],
+        json_schema_extra=MAIN_SETTING,
+    )
+    site: SiteSettings = Field(
+        default_factory=SiteSettings, description="The website: its name, address and mode."
+    )
+    fetch: FetchSettings = Field(
+        default_factory=FetchSettings,
+        description="Reading sources: time and size limits, politeness towards the sites read, "
+        "retries, and which networks may be reached.",
+    )
+    cluster: ClusterSettings = Field(
+        default_factory=ClusterSettings,
+        description="Grouping the reports of one event into a story.",
+    )
+    write: WriteSettings = Field(
+        default_factory=WriteSettings,
+        description="Writing one cited article per story, and publishing it.",
+    )
+    comments: CommentSettings = Field(
+        default_factory=CommentSettings, description="Readers' comments under each story."
+    )
     ads: list[AdSlotSettings] = Field(
-        default_factory=lambda: [
-            AdSlotSettings(name="header", placement="header"),
-            AdSlotSettings(name="in-article", placement="article"),
-            AdSlotSettings(name="sidebar", placement="sidebar"),
-        ]
+        default_factory=_default_ad_slots,
+        description="Ad slots, one `[[ads]]` table each; the tables given replace the default "
+        "slots as a whole. Every run creates or updates the slots named here; slots made "
+        "elsewhere are left alone.",
+        json_schema_extra=MAIN_SETTING,
     )
 
     @field_validator("database_url")
@@ -247,72 +476,3 @@ def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
         field = ".".join(str(part) for part in error["loc"]) or "(top level)"
         lines.append(f"  {field}: {error['msg']} (got {error.get('input')!r})")
     return "\n".join(lines)
-
-
-def default_config_text() -> str:
-    """A commented gazette.toml with every default, written by `gazette init`."""
-    return f"""# Gazette configuration. Every value shown is the default; environment variables
-# GAZETTE_<SECTION>__<FIELD> override this file (for example GAZETTE_SITE__MODE=development).
-
-database_url = "sqlite:///gazette.db"   # or postgresql+psycopg://user@host/dbname
-
-[site]
-title = "Gazette"
-description = "Multi-source news, every sentence cited."
-base_url = "http://127.0.0.1:8000"
-mode = "production"        # "development" shows labelled placeholders in empty ad slots
-stories_per_page = 30
-
-[fetch]
-user_agent = "{FetchSettings().user_agent}"
-connect_timeout_seconds = 10.0
-timeout_seconds = 20.0             # between two reads
-total_timeout_seconds = 60.0       # for a whole response
-max_bytes = 5000000
-max_redirects = 5
-max_connections = 20
-per_host_connections = 2
-per_host_delay_seconds = 1.0
-max_crawl_delay_seconds = 30.0
-respect_robots_txt = true
-retries = 3
-retry_backoff_seconds = 1.0
-max_retry_delay_seconds = 60.0
-default_interval_minutes = 30.0
-max_items_per_feed = 300
-allow_networks = []        # e.g. ["10.0.0.0/8"] to allow fetching from a private network
-# mirror_dir = "site"      # serve http(s) URLs from a local directory tree (offline use)
-
-[cluster]
-window_hours = 72.0
-join_threshold = 0.6
-lead_words = 120
-language = "en"            # for reports that declare no language and are too short to tell
-
-[write]
-max_words = 250
-auto_publish = true
-
-[write.llm]                # optional: an OpenAI-compatible endpoint; empty url = no LLM
-url = ""                   # e.g. "http://127.0.0.1:11434/v1" (Ollama)
-model = ""                 # e.g. "llama3.1:8b"
-api_key = ""               # or GAZETTE_WRITE__LLM__API_KEY
-temperature = 0.2
-max_tokens = 1500
-timeout_seconds = 120.0
-retries = 2
-retry_backoff_seconds = 2.0
-max_retry_delay_seconds = 60.0
-requests_per_minute = 0    # 0: no limit
-down_seconds = 300.0       # after every retry failed, write without the LLM this long
-
-[comments]
-enabled = true
-max_length = 4000
-require_approval = false
-
-[[ads]]
-name = "header"
-placement = "header"
-html = ""
-"""

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
-from gazette.config import Settings, default_config_text, load_settings
+from gazette.config import Settings, load_settings
 from gazette.errors import ConfigError
+from gazette.settings_reference import (
+    GENERATED_DOCS,
+    all_settings,
+    default_config_text,
+    main,
+    with_generated_part,
+)
+
+REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -58,9 +69,109 @@ def test_invalid_values_name_their_field(tmp_path: Path, toml: str, field: str) 
         load_settings()
 
 
-def test_the_default_config_text_is_valid_and_complete(tmp_path: Path) -> None:
-    (tmp_path / "gazette.toml").write_text(default_config_text())
+def _keys(data: dict, prefix: str = "") -> set[str]:
+    """Dotted names of the leaves of a nested dict; a list of tables counts as one leaf."""
+    keys = set()
+    for key, value in data.items():
+        if isinstance(value, dict):
+            keys |= _keys(value, f"{prefix}{key}.")
+        elif value is not None:
+            keys.add(prefix + key)
+    return keys
+
+
+def _models(model: type[BaseModel]) -> list[type[BaseModel]]:
+    """The model and every section model below it, found from the annotations alone."""
+    found = [model]
+    for field in model.model_fields.values():
+        for candidate in (field.annotation, *getattr(field.annotation, "__args__", ())):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                found += _models(candidate)
+    return found
+
+
+def test_the_starter_file_loads_back_to_exactly_the_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "gazette.toml"
+    path.write_text(default_config_text(), encoding="utf-8")
+    assert load_settings(path) == Settings()
+    assert len(load_settings(path).ads) == len(Settings().ads) == 3
+
+
+def test_the_starter_file_sets_every_setting_but_the_unset_ones() -> None:
+    written = tomllib.loads(default_config_text())
+    assert _keys(written) == _keys(Settings().model_dump())
+    assert "\n# mirror_dir = " in default_config_text()  # optional, shown commented out
+
+
+def test_the_starter_file_keeps_the_api_key_empty_and_points_to_the_variable() -> None:
+    text = default_config_text()
+    assert tomllib.loads(text)["write"]["llm"]["api_key"] == ""
+    assert "GAZETTE_WRITE__LLM__API_KEY" in text
+
+
+def test_every_setting_has_a_description_shown_in_the_starter_file() -> None:
+    comments = " ".join(
+        line.lstrip("#- ").strip()
+        for line in default_config_text().splitlines()
+        if line.startswith("#")
+    )
+    for model in _models(Settings):
+        for name, field in model.model_fields.items():
+            assert field.description, f"{model.__name__}.{name} has no description"
+            first_words = " ".join(field.description.split()[:6])
+            assert first_words in comments, f"{name}: description missing from the starter file"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("database_url", "sqlite:///elsewhere.db", "sqlite:///elsewhere.db"),
+        ("write.llm.timeout_seconds", "5", 5.0),
+        ("fetch.allow_networks", '["10.0.0.0/8"]', ["10.0.0.0/8"]),
+    ],
+)
+def test_the_documented_environment_variables_work(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: object
+) -> None:
+    setting = next(s for s in all_settings() if s.name == name)
+    assert setting.env_var is not None
+    monkeypatch.setenv(setting.env_var, value)
     loaded = load_settings()
-    defaults = Settings()
-    assert loaded.cluster == defaults.cluster and loaded.write == defaults.write
-    assert loaded.fetch == defaults.fetch and loaded.site == defaults.site
+    for part in name.split("."):
+        loaded = getattr(loaded, part)
+    assert loaded == expected
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED_DOCS))
+def test_the_docs_say_what_the_settings_say(name: str) -> None:
+    text = (REPOSITORY / name).read_text(encoding="utf-8")
+    fresh = with_generated_part(text, GENERATED_DOCS[name](), name)
+    assert fresh == text, (
+        f"{name} differs from the fields in gazette/config.py: run `make docs` "
+        "(python -m gazette.settings_reference --write) and commit the result"
+    )
+
+
+def test_the_reference_names_every_setting_and_its_variable() -> None:
+    reference = (REPOSITORY / "docs/configuration.md").read_text(encoding="utf-8")
+    for key in _keys(Settings().model_dump()) | {"fetch.mirror_dir"}:
+        assert f"### `{key}`" in reference or key == "ads", key
+        variable = "GAZETTE_" + key.replace(".", "__").upper()
+        assert f"`{variable}`" in reference, variable
+
+
+def test_a_stale_doc_is_found_and_rewritten(tmp_path: Path) -> None:
+    for name in GENERATED_DOCS:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text((REPOSITORY / name).read_text(encoding="utf-8"))
+    readme = tmp_path / "README.md"
+    readme.write_text(readme.read_text().replace("| `site.mode` |", "| `site.moda` |"))
+    assert main(["--check", "--root", str(tmp_path)]) == 1
+    assert main(["--write", "--root", str(tmp_path)]) == 0
+    assert main(["--check", "--root", str(tmp_path)]) == 0
+    assert readme.read_text() == (REPOSITORY / "README.md").read_text()
+
+
+def test_a_doc_without_markers_is_an_error() -> None:
+    with pytest.raises(ValueError, match="markers"):
+        with_generated_part("# Notes\n", "| table |", "notes.md")
