@@ -15,7 +15,8 @@ keeps failing (after every retry failed, the client does not try again for `down
 run over many stories falls back at once instead of waiting out the retries for each).
 
 The endpoint is the operator's own choice in the config, so it may be on loopback or a private
-network (a local Ollama is the usual case); the fetch stage's address rules are for the open web.
+network (a local Ollama is the usual case); the address rules of `gazette.http` are for the open
+web.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from gazette.errors import (
     HTTPStatusError,
     TooManyRedirects,
 )
-from gazette.fetch import FetchOutcome, FetchRequest, fetch_all
+from gazette.http import FetchOutcome, FetchRequest, fetch_all
 from gazette.times import parse_retry_after
 
 PAGE = b"<html><body><p>fine</p></body></html>"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from gazette.config import FetchSettings
 from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.errors import FetchError
-from gazette.fetch.client import FetchRequest, fetch_all
+from gazette.http import FetchRequest, fetch_all
 from gazette.records import FetchedPage
 from gazette.urls import local_root
 

@@ -35,10 +35,10 @@ from gazette.errors import (
     HTTPStatusError,
     TooManyRedirects,
 )
-from gazette.fetch.mirror import DirectoryTransport
-from gazette.fetch.network import GuardedBackend, GuardedTransport, Resolver, system_resolver
-from gazette.fetch.politeness import HostGates, RobotsRules
-from gazette.fetch.safety import AddressPolicy, check_scheme
+from gazette.http.mirror import DirectoryTransport
+from gazette.http.network import GuardedBackend, GuardedTransport, Resolver, system_resolver
+from gazette.http.politeness import HostGates, RobotsRules
+from gazette.http.safety import AddressPolicy, check_scheme
 from gazette.records import FetchedPage
 from gazette.times import parse_retry_after
 
