@@ -30,7 +30,7 @@ from gazette.dedupe.near import NearDuplicateIndex, signature
 from gazette.embedding import Embedder
 from gazette.errors import GazetteError, InputError
 from gazette.extract import extract_article
-from gazette.fetch import FetchRequest, fetch_all
+from gazette.http import FetchRequest, fetch_all
 from gazette.records import ClusterItem, SourceArticle, WrittenArticle
 from gazette.tag import tag_story
 from gazette.text import decode_document

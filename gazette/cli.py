@@ -154,7 +154,7 @@ def sources_add(
 
 def _discover(settings: Settings, location: str) -> list[Any]:
     """What `location` offers as sources, by fetching it once."""
-    from gazette.fetch import FetchRequest, fetch_all
+    from gazette.http import FetchRequest, fetch_all
     from gazette.sources.discover import discover
     from gazette.urls import location_to_url
 

@@ -8,20 +8,22 @@ plain `json_object`. The client tries them in that order; a form an endpoint ref
 `_refuses_format`) is not asked again for the client's lifetime.
 
 Everything that can go wrong with a remote model is handled here, so the writer only sees an
-answer or an `LLMUnavailable`: timeouts, network errors, 429 and 5xx answers (retried with
-doubling backoff, or after the server's Retry-After), answers that are not the JSON object asked
-for (retried: sampling may do better next time), a client-side rate limit, and an endpoint that
-keeps failing (after every retry failed, the client does not try again for `down_seconds`, so a
-run over many stories falls back at once instead of waiting out the retries for each).
+answer or an `LLMError`: timeouts, network errors, 429 and 5xx answers (retried by
+`gazette.retry` with doubling backoff, or after the server's Retry-After), answers that are not
+the JSON object asked for (retried: sampling may do better next time; all of these are
+`LLMUnavailable`, a transient error), a request the endpoint refuses (`LLMRejected`, not
+retried), a client-side rate limit, and an endpoint that keeps failing (after every retry failed,
+the client does not try again for `down_seconds`, so a run over many stories falls back at once
+instead of waiting out the retries for each).
 
 The endpoint is the operator's own choice in the config, so it may be on loopback or a private
-network (a local Ollama is the usual case); the fetch stage's address rules are for the open web.
+network (a local Ollama is the usual case); the address rules of `gazette.http` are for the open
+web.
 """
 
 from __future__ import annotations
 
 import json
-import random
 import re
 import threading
 import time
@@ -31,23 +33,15 @@ from typing import Any
 import httpx
 
 from gazette.config import LLMSettings
+from gazette.errors import LLMError, LLMRejected, LLMUnavailable
+from gazette.retry import Backoff, retry
 from gazette.times import parse_retry_after
 
 FENCED = re.compile(r"^\s*```(?:json)?\s*(?P<body>.*?)\s*```\s*$", re.DOTALL)
 
 
-class LLMUnavailable(Exception):
-    """The endpoint gave no usable answer; the message says why."""
-
-
 class _FormatRefused(Exception):
     """The endpoint does not take this way of asking for JSON."""
-
-
-class _Retry(Exception):
-    def __init__(self, reason: str, wait: float | None = None) -> None:
-        super().__init__(reason)
-        self.wait = wait
 
 
 @dataclass(frozen=True)
@@ -108,6 +102,13 @@ class ChatClient:
             raise ValueError("no LLM endpoint configured (write.llm.url)")
         self.settings = settings
         self.url = completions_url(settings.url)
+        self.backoff = Backoff(
+            settings.retries,
+            settings.retry_backoff_seconds,
+            settings.max_retry_delay_seconds,
+            jitter=(0.5, 1.0),
+            cap_requested_wait=True,
+        )
         headers = {"Content-Type": "application/json"}
         key = settings.api_key.get_secret_value()
         if key:
@@ -124,6 +125,7 @@ class ChatClient:
         self._next_request = 0.0
         self._down_until = 0.0
         self._down_reason = ""
+        self._down_error: type[LLMError] = LLMUnavailable
         self._refused_formats: set[str] = set()
 
     def close(self) -> None:
@@ -133,27 +135,28 @@ class ChatClient:
         self, messages: list[dict[str, str]], schema: dict[str, Any] | None = None
     ) -> ChatAnswer:
         """The model's answer to `messages` as a JSON object (constrained to `schema` where the
-        endpoint can), or LLMUnavailable."""
+        endpoint can), or an LLMError."""
         if time.monotonic() < self._down_until:
-            raise LLMUnavailable(f"endpoint {self.url} marked down: {self._down_reason}")
+            raise self._down_error(f"endpoint {self.url} marked down: {self._down_reason}")
         payload = {
             "model": self.settings.model,
             "messages": messages,
             "temperature": self.settings.temperature,
             "max_tokens": self.settings.max_tokens,
         }
-        reason = ""
-        for attempt in range(self.settings.retries + 1):
-            try:
-                data, model = self._ask_in_a_taken_format(payload, schema)
-                return ChatAnswer(data, model, attempt + 1)
-            except _Retry as retry:
-                reason = str(retry)
-                if attempt < self.settings.retries:
-                    time.sleep(self._backoff(attempt, retry.wait))
-        self._mark_down(reason)
-        tries = self.settings.retries + 1
-        raise LLMUnavailable(f"{self.url}: {reason} ({tries} attempt{'s' * (tries > 1)})")
+
+        def attempt(number: int) -> ChatAnswer:
+            data, model = self._ask_in_a_taken_format(payload, schema)
+            return ChatAnswer(data, model, number)
+
+        try:
+            return retry(attempt, self.backoff)
+        except LLMUnavailable as last:
+            self._mark_down(str(last))
+            tries = last.attempts
+            raise LLMUnavailable(
+                f"{self.url}: {last} ({tries} attempt{'s' * (tries > 1)})"
+            ) from last
 
     def _ask_in_a_taken_format(
         self, payload: dict[str, Any], schema: dict[str, Any] | None
@@ -176,18 +179,19 @@ class ChatClient:
         try:
             response = self._http.post(self.url, json=payload)
         except httpx.TimeoutException as exc:
-            raise _Retry(f"timed out ({type(exc).__name__})") from exc
+            raise LLMUnavailable(f"timed out ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:
-            raise _Retry(f"cannot reach the endpoint ({type(exc).__name__}: {exc})") from exc
+            message = f"cannot reach the endpoint ({type(exc).__name__}: {exc})"
+            raise LLMUnavailable(message) from exc
         if can_refuse and _refuses_format(response):
             raise _FormatRefused(response.text[:200])
         if response.status_code == 429 or response.status_code >= 500:
             wait = parse_retry_after(response.headers.get("retry-after"))
-            raise _Retry(f"HTTP {response.status_code}", wait)
+            raise LLMUnavailable(f"HTTP {response.status_code}", retry_after=wait)
         if response.status_code != 200:
             # A wrong key, model name or address: retrying will not help.
-            self._mark_down(f"HTTP {response.status_code}")
-            raise LLMUnavailable(
+            self._mark_down(f"HTTP {response.status_code}", LLMRejected)
+            raise LLMRejected(
                 f"{self.url}: HTTP {response.status_code}: {response.text[:200].strip()}"
             )
         try:
@@ -195,12 +199,14 @@ class ChatClient:
             content = body["choices"][0]["message"]["content"]
             return parse_json_object(content or ""), str(body.get("model") or payload["model"])
         except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise _Retry(f"answer unusable: {exc}") from exc
+            raise LLMUnavailable(f"answer unusable: {exc}") from exc
 
-    def _mark_down(self, reason: str) -> None:
-        """No request is made for `down_seconds`: stories are written without the model."""
+    def _mark_down(self, reason: str, error: type[LLMError] = LLMUnavailable) -> None:
+        """No request is made for `down_seconds`: stories are written without the model, and
+        each request fails at once with `error`, the kind of the failure that marked it down."""
         self._down_until = time.monotonic() + self.settings.down_seconds
         self._down_reason = reason
+        self._down_error = error
 
     def _respect_rate_limit(self) -> None:
         per_minute = self.settings.requests_per_minute
@@ -212,10 +218,3 @@ class ChatClient:
             self._next_request = max(now, self._next_request) + 60.0 / per_minute
         if wait > 0:
             time.sleep(wait)
-
-    def _backoff(self, attempt: int, server_wait: float | None) -> float:
-        limit = self.settings.max_retry_delay_seconds
-        if server_wait is not None:
-            return min(server_wait, limit)
-        base = self.settings.retry_backoff_seconds * 2**attempt
-        return min(base * (0.5 + random.random() / 2), limit)

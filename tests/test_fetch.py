@@ -12,13 +12,13 @@ from webserver import deflated, gzip_bomb, gzipped, send, serve
 
 from gazette.config import FetchSettings
 from gazette.errors import (
+    BadHTTPStatus,
     FetchBlocked,
     FetchError,
     FetchTooLarge,
-    HTTPStatusError,
-    TooManyRedirects,
+    RedirectLimitExceeded,
 )
-from gazette.fetch import FetchOutcome, FetchRequest, fetch_all
+from gazette.http import FetchOutcome, FetchRequest, fetch_all
 from gazette.times import parse_retry_after
 
 PAGE = b"<html><body><p>fine</p></body></html>"
@@ -122,7 +122,7 @@ def test_redirects_are_followed_and_every_hop_is_checked() -> None:
     assert followed.page is not None and followed.page.url == f"{base}/ok"
     assert followed.page.requested_url == f"{base}/hop"
     assert isinstance(metadata.error, FetchBlocked) and "169.254.169.254" in str(metadata.error)
-    assert isinstance(loop.error, TooManyRedirects) and log.count("/loop") == 4
+    assert isinstance(loop.error, RedirectLimitExceeded) and log.count("/loop") == 4
 
 
 def endless(handler) -> None:  # type: ignore[no-untyped-def]
@@ -197,7 +197,7 @@ def test_slow_and_dripping_servers_stop_at_the_time_limits() -> None:
 def test_server_errors_are_retried_then_reported() -> None:
     with serve({"/broken": lambda h: send(h, 500, b"boom")}) as (base, log):
         outcome = fetch(f"{base}/broken", retries=2)
-    assert isinstance(outcome.error, HTTPStatusError) and outcome.error.status == 500
+    assert isinstance(outcome.error, BadHTTPStatus) and outcome.error.status == 500
     assert "after 3 attempts" in str(outcome.error)
     assert log.count("/broken") == 3
 
@@ -219,7 +219,7 @@ def test_429_honours_retry_after_when_reasonable() -> None:
         waited = time.monotonic() - started
         refused = fetch(f"{base}/later")
     assert recovered.page is not None and log.count("/limited") == 2 and waited >= 1.0
-    assert isinstance(refused.error, HTTPStatusError) and "no retry" in str(refused.error)
+    assert isinstance(refused.error, BadHTTPStatus) and "no retry" in str(refused.error)
     assert log.count("/later") == 1
 
 
@@ -327,4 +327,4 @@ def test_the_mirror_serves_a_directory_tree_offline(tmp_path: Path) -> None:
         ],
     )
     assert mirrored.page.body == b"<p>mirrored</p>"  # type: ignore[union-attr]
-    assert isinstance(escaped.error, HTTPStatusError) and escaped.error.status == 404
+    assert isinstance(escaped.error, BadHTTPStatus) and escaped.error.status == 404

@@ -14,8 +14,9 @@ from gazette.config import Settings
 from gazette.db import Database
 from gazette.db.models import Article, Story, StoryMember, utcnow
 from gazette.db.reports import latest_article
-from gazette.db.states import InvalidStoryMove, StoryState, move
+from gazette.db.states import StoryState, move
 from gazette.embedding import MiniLMEmbedder
+from gazette.errors import InvalidStoryMove
 from gazette.pipeline import run_pipeline
 from gazette.publish.stage import publish
 from gazette.web import create_app

@@ -19,7 +19,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Protocol
 
-from gazette.errors import GazetteError
+from gazette.errors import InvalidStoryMove
 
 
 class StoryState(StrEnum):
@@ -40,10 +40,6 @@ ALLOWED_MOVES: dict[StoryState, frozenset[StoryState]] = {
     StoryState.PUBLISHED: frozenset({StoryState.CLUSTERED, StoryState.MERGED}),
     StoryState.MERGED: frozenset(),
 }
-
-
-class InvalidStoryMove(GazetteError):
-    """A stage tried to move a story between two states that are not linked (a bug)."""
 
 
 class HasState(Protocol):

@@ -1,5 +1,5 @@
-"""Fetch: download feeds and pages safely, politely, and within limits."""
+"""Fetch: download the page of every discovered document (the client is `gazette.http`)."""
 
-from gazette.fetch.client import AsyncFetcher, FetchOutcome, FetchRequest, fetch_all
+from gazette.fetch.stage import FetchReport, fetch_pending
 
-__all__ = ["AsyncFetcher", "FetchOutcome", "FetchRequest", "fetch_all"]
+__all__ = ["FetchReport", "fetch_pending"]

@@ -14,7 +14,7 @@ from gazette.config import FetchSettings
 from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.errors import FetchError
 from gazette.faults import clear_failure, document_failed, due, isolated
-from gazette.fetch.client import FetchOutcome, FetchRequest, fetch_all
+from gazette.http import FetchOutcome, FetchRequest, fetch_all
 from gazette.records import FetchedPage
 from gazette.urls import local_root
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from gazette.config import FetchSettings
 from gazette.db.models import Document, HttpValidator, Source, utcnow
 from gazette.errors import SourceError
-from gazette.fetch import FetchOutcome, FetchRequest, fetch_all
+from gazette.http import FetchOutcome, FetchRequest, fetch_all
 from gazette.records import FeedEntry, ParsedFeed
 from gazette.sources.feeds import read_listing
 from gazette.text import html_to_text

@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 
 from gazette.embedding import Embedder
-from gazette.llm import ChatClient, LLMUnavailable
+from gazette.errors import LLMError
+from gazette.llm import ChatClient
 from gazette.records import CheckDecision, CitedSentence, Quote, SourceArticle, WrittenArticle
 from gazette.text import normalise_for_matching
 from gazette.write.compose import (
@@ -164,7 +165,7 @@ def write_with_llm(
     plan = plan_article(sources, embedder, max_words)
     try:
         answer = client.complete_json(build_messages(plan, max_words), answer_schema(plan))
-    except LLMUnavailable as exc:
+    except LLMError as exc:
         return _fallback(plan, f"endpoint unavailable: {exc}")
     try:
         return check_answer(plan, answer.data, embedder, f"llm:{answer.model}")

@@ -16,7 +16,7 @@ import httpcore
 import httpx
 
 from gazette.errors import FetchBlocked, FetchError
-from gazette.fetch.safety import AddressPolicy
+from gazette.http.safety import AddressPolicy
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 

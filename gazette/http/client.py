@@ -11,14 +11,14 @@ never raises. Per request:
 - conditional requests (If-None-Match, If-Modified-Since): a 304 is reported, nothing parsed;
 - timeouts to connect, between reads, and for the whole response;
 - the body read raw and decompressed here, under `max_bytes`: a gzip bomb stops at the limit;
-- retries after 429, 5xx and connection errors, with exponential backoff and jitter, or after
-  the server's Retry-After when it is not longer than `max_retry_delay_seconds`.
+- retries after 429, 5xx and connection errors (the `TransientError`s), with exponential backoff
+  and jitter, or after the server's Retry-After when it is not longer than
+  `max_retry_delay_seconds` (`gazette.retry`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import random
 import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,17 +29,21 @@ import httpx
 
 from gazette.config import FetchSettings
 from gazette.errors import (
+    BadHTTPStatus,
+    ConnectionFailed,
     FetchBlocked,
     FetchError,
+    FetchTimedOut,
     FetchTooLarge,
-    HTTPStatusError,
-    TooManyRedirects,
+    RedirectLimitExceeded,
+    TransientHTTPStatus,
 )
-from gazette.fetch.mirror import DirectoryTransport
-from gazette.fetch.network import GuardedBackend, GuardedTransport, Resolver, system_resolver
-from gazette.fetch.politeness import HostGates, RobotsRules
-from gazette.fetch.safety import AddressPolicy, check_scheme
+from gazette.http.mirror import DirectoryTransport
+from gazette.http.network import GuardedBackend, GuardedTransport, Resolver, system_resolver
+from gazette.http.politeness import HostGates, RobotsRules
+from gazette.http.safety import AddressPolicy, check_scheme
 from gazette.records import FetchedPage
+from gazette.retry import Backoff, retry_async
 from gazette.times import parse_retry_after
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -63,17 +67,12 @@ class FetchOutcome:
     error: FetchError | None = None
 
 
-class _Retry(Exception):
-    """An attempt that may succeed later; `after` is the server's wish, if it said one."""
-
-    def __init__(self, error: FetchError, after: float | None = None) -> None:
-        super().__init__(str(error))
-        self.error, self.after = error, after
-
-
 class AsyncFetcher:
     def __init__(self, settings: FetchSettings, resolver: Resolver = system_resolver) -> None:
         self.settings = settings
+        self.backoff = Backoff(
+            settings.retries, settings.retry_backoff_seconds, settings.max_retry_delay_seconds
+        )
         if settings.mirror_dir is not None:
             transport: httpx.AsyncBaseTransport = DirectoryTransport(settings.mirror_dir)
         else:
@@ -116,23 +115,10 @@ class AsyncFetcher:
             return FetchOutcome(request, error=exc)
 
     async def _fetch_with_retries(self, request: FetchRequest) -> FetchOutcome:
-        attempt = 0
-        while True:
-            try:
-                return await self._attempt(request)
-            except _Retry as retry:
-                delay = self._retry_delay(attempt, retry.after)
-                if attempt >= self.settings.retries or delay is None:
-                    raise _with_attempts(retry.error, attempt + 1, delay) from retry.error
-                attempt += 1
-                await asyncio.sleep(delay)
-
-    def _retry_delay(self, attempt: int, server_wish: float | None) -> float | None:
-        """Seconds to wait before the next attempt; None when the server asks for too long."""
-        if server_wish is not None:
-            return server_wish if server_wish <= self.settings.max_retry_delay_seconds else None
-        backoff = self.settings.retry_backoff_seconds * 2**attempt
-        return min(backoff * random.uniform(0.5, 1.5), self.settings.max_retry_delay_seconds)
+        try:
+            return await retry_async(lambda _attempt: self._attempt(request), self.backoff)
+        except (ConnectionFailed, TransientHTTPStatus) as error:
+            raise _with_attempts(error, self.backoff) from error
 
     async def _attempt(self, request: FetchRequest) -> FetchOutcome:
         url = request.url
@@ -153,7 +139,7 @@ class AsyncFetcher:
                     )
                 except TimeoutError as exc:
                     limit = self.settings.total_timeout_seconds
-                    raise FetchError(f"{url}: no complete response within {limit:g}s") from exc
+                    raise FetchTimedOut(f"{url}: no complete response within {limit:g}s") from exc
             if response.location is not None:
                 url = urljoin(url, response.location)
                 headers = {}  # validators belong to the first URL
@@ -161,11 +147,13 @@ class AsyncFetcher:
             if response.status == 304:
                 return FetchOutcome(request, not_modified=True)
             if response.status in RETRY_STATUSES:
-                raise _Retry(HTTPStatusError(url, response.status), response.retry_after)
+                raise TransientHTTPStatus(url, response.status, retry_after=response.retry_after)
             if response.status >= 400:
-                raise HTTPStatusError(url, response.status)
+                raise BadHTTPStatus(url, response.status)
             return FetchOutcome(request, page=replace(response.page, requested_url=request.url))
-        raise TooManyRedirects(f"{request.url}: more than {self.settings.max_redirects} redirects")
+        raise RedirectLimitExceeded(
+            f"{request.url}: more than {self.settings.max_redirects} redirects"
+        )
 
     async def _get(self, url: str, headers: dict[str, str]) -> _Response:
         try:
@@ -191,9 +179,9 @@ class AsyncFetcher:
                 )
                 return _Response(status, page=page)
         except httpx.TimeoutException as exc:
-            raise FetchError(f"{url}: timed out ({type(exc).__name__})") from exc
+            raise FetchTimedOut(f"{url}: timed out ({type(exc).__name__})") from exc
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
-            raise _Retry(FetchError(f"{url}: {type(exc).__name__}: {exc}")) from exc
+            raise ConnectionFailed(f"{url}: {type(exc).__name__}: {exc}") from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
 
@@ -218,13 +206,11 @@ class AsyncFetcher:
                         self._get(url, {}), self.settings.total_timeout_seconds
                     )
                 except TimeoutError as exc:
-                    raise FetchError(f"{url}: timed out") from exc
-                except _Retry as retry:
-                    raise retry.error from retry
+                    raise FetchTimedOut(f"{url}: timed out") from exc
             if response.location is None:
                 return response.status, response.page.body if response.page else b""
             url = urljoin(url, response.location)
-        raise TooManyRedirects(f"{url}: too many redirects")
+        raise RedirectLimitExceeded(f"{url}: too many redirects")
 
     def _read_file(self, request: FetchRequest) -> FetchedPage:
         url, root = request.url, request.file_root
@@ -290,14 +276,20 @@ class _Decoder:
         return b"".join(self.parts)
 
 
-def _with_attempts(error: FetchError, attempts: int, delay: float | None) -> FetchError:
+def _with_attempts(
+    error: ConnectionFailed | TransientHTTPStatus, backoff: Backoff
+) -> ConnectionFailed | TransientHTTPStatus:
     """The last error of a request, saying how often it was tried and why it stopped."""
-    note = f" (after {attempts} attempts)" if attempts > 1 else ""
-    if delay is None:
+    note = f" (after {error.attempts} attempts)" if error.attempts > 1 else ""
+    if backoff.refuses(error.retry_after):
         note = " (the server asked to wait longer than fetch.max_retry_delay_seconds; no retry)"
-    if isinstance(error, HTTPStatusError):
-        return HTTPStatusError(error.url, error.status, note)
-    return type(error)(f"{error}{note}")
+    final: ConnectionFailed | TransientHTTPStatus
+    if isinstance(error, TransientHTTPStatus):
+        final = TransientHTTPStatus(error.url, error.status, note, error.retry_after)
+    else:
+        final = ConnectionFailed(f"{error}{note}", retry_after=error.retry_after)
+    final.attempts = error.attempts
+    return final
 
 
 def fetch_all(
