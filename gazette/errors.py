@@ -38,6 +38,8 @@ inherit from `TransientError` as well as from the class above them):
       InvalidStoryMove                exit 1  HTTP 500
 """
 
+import traceback
+from pathlib import Path
 from typing import ClassVar
 
 __all__ = [
@@ -62,6 +64,8 @@ __all__ = [
     "TransientError",
     "TransientHTTPStatus",
 ]
+
+PACKAGE = Path(__file__).resolve().parent
 
 
 class GazetteError(Exception):
@@ -215,3 +219,17 @@ class InvalidStoryMove(GazetteError):
 
     exit_code = 1
     http_status = 500
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line message: Gazette's own errors as they are; anything else is a bug or an input
+    nobody foresaw, so it says its type and the line of Gazette's code it came from, what a
+    developer needs first ("unexpected KeyError at gazette/write/facts.py:88: 'x'")."""
+    if isinstance(exc, GazetteError):
+        return str(exc)
+    where = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if PACKAGE in path.parents:
+            where = f" at {path.relative_to(PACKAGE.parent)}:{frame.lineno}"
+    return f"unexpected {type(exc).__name__}{where}: {exc}"

@@ -13,11 +13,9 @@ behind.
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import ColumnElement, or_
@@ -25,10 +23,9 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, InternalError, Op
 from sqlalchemy.orm import Session
 
 from gazette.db.models import Document, DocumentStatus, Story
-from gazette.errors import ExtractionEmpty, GazetteError
+from gazette.errors import ExtractionEmpty, describe
 
 log = logging.getLogger("gazette")
-PACKAGE = Path(__file__).resolve().parent
 
 # Waits before the next attempt at an item that failed, by the number of failures so far; the
 # last one repeats. Short first, for a site that was down for minutes; then daily.
@@ -63,20 +60,6 @@ def retry_delay(failures: int) -> timedelta:
 def due(retry_at: ColumnElement[datetime | None], now: datetime) -> ColumnElement[bool]:
     """SQL condition: an item never failed, or its wait after the last failure is over."""
     return or_(retry_at.is_(None), retry_at <= now)
-
-
-def describe(exc: BaseException) -> str:
-    """A one-line message: Gazette's own errors as they are; anything else is a bug or an input
-    nobody foresaw, so it says its type and the line of Gazette's code it came from, what a
-    developer needs first ("unexpected KeyError at gazette/write/facts.py:88: 'x'")."""
-    if isinstance(exc, GazetteError):
-        return str(exc)
-    where = ""
-    for frame in traceback.extract_tb(exc.__traceback__):
-        path = Path(frame.filename)
-        if PACKAGE in path.parents:
-            where = f" at {path.relative_to(PACKAGE.parent)}:{frame.lineno}"
-    return f"unexpected {type(exc).__name__}{where}: {exc}"
 
 
 def record_failure(item: Failing, exc: BaseException, now: datetime) -> str:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from gazette.db.models import Document, DocumentStatus
+from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.dedupe.near import NearDuplicateIndex, from_bytes, signature, to_bytes
+from gazette.faults import clear_failure, document_failed, due, isolated
 from gazette.text import content_hash
 
 # Copies of a wire story appear within days of each other; older documents are not compared.
@@ -24,6 +26,7 @@ class DedupeReport:
     ready: int = 0
     duplicates: int = 0
     copies: int = 0
+    errors: dict[str, str] = field(default_factory=dict)
 
 
 def dedupe_pending(session: Session) -> DedupeReport:
@@ -36,10 +39,11 @@ def dedupe_pending(session: Session) -> DedupeReport:
     - otherwise READY as an independent report.
     """
     report = DedupeReport()
+    now = utcnow()
     pending = list(
         session.scalars(
             select(Document)
-            .where(Document.status == DocumentStatus.EXTRACTED)
+            .where(Document.status == DocumentStatus.EXTRACTED, due(Document.retry_at, now))
             .order_by(Document.published_at, Document.id)
         )
     )
@@ -51,29 +55,44 @@ def dedupe_pending(session: Session) -> DedupeReport:
     index, known = _recent_copies_index(session, pending)
 
     for document in pending:
-        original = by_url.get(document.canonical_url) or by_text.get(
-            (document.content_hash, document.domain)
-        )
-        if original is not None:
-            document.status = DocumentStatus.DUPLICATE
-            document.duplicate_of_id = original.id
-            report.duplicates += 1
-            continue
-        minhash = signature(document.text or "")
-        document.minhash = to_bytes(minhash)
-        matches = index.find(minhash)
-        if matches:
-            earliest = min((known[key] for key, _ in matches), key=_age_order)
-            document.copy_of_id = earliest.copy_of_id or earliest.id
-            report.copies += 1
-        document.status = DocumentStatus.READY
-        index.add(str(document.id), minhash)
-        known[str(document.id)] = document
-        by_url.setdefault(document.canonical_url, document)
-        by_text.setdefault((document.content_hash, document.domain), document)
-        report.ready += 1
+        with isolated(session, partial(document_failed, report.errors, document, now)):
+            _classify(document, by_url, by_text, index, known, report)
     session.flush()
     return report
+
+
+def _classify(
+    document: Document,
+    by_url: dict[str | None, Document],
+    by_text: dict[tuple[str | None, str | None], Document],
+    index: NearDuplicateIndex,
+    known: dict[str, Document],
+    report: DedupeReport,
+) -> None:
+    """One document against the ready ones and those classified before it in this pass; the
+    lookups learn it only once it is classified, so a failure leaves them as they were."""
+    original = by_url.get(document.canonical_url) or by_text.get(
+        (document.content_hash, document.domain)
+    )
+    if original is not None:
+        document.status = DocumentStatus.DUPLICATE
+        document.duplicate_of_id = original.id
+        report.duplicates += 1
+        return
+    minhash = signature(document.text or "")
+    document.minhash = to_bytes(minhash)
+    matches = index.find(minhash)
+    if matches:
+        earliest = min((known[key] for key, _ in matches), key=_age_order)
+        document.copy_of_id = earliest.copy_of_id or earliest.id
+        report.copies += 1
+    document.status = DocumentStatus.READY
+    index.add(str(document.id), minhash)
+    known[str(document.id)] = document
+    by_url.setdefault(document.canonical_url, document)
+    by_text.setdefault((document.content_hash, document.domain), document)
+    report.ready += 1
+    clear_failure(document)
 
 
 def _chunks(values: Iterable[str]) -> Iterator[list[str]]:

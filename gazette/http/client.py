@@ -37,6 +37,7 @@ from gazette.errors import (
     FetchTooLarge,
     RedirectLimitExceeded,
     TransientHTTPStatus,
+    describe,
 )
 from gazette.http.mirror import DirectoryTransport
 from gazette.http.network import GuardedBackend, GuardedTransport, Resolver, system_resolver
@@ -107,12 +108,16 @@ class AsyncFetcher:
         return list(await asyncio.gather(*(self.fetch(r) for r in requests)))
 
     async def fetch(self, request: FetchRequest) -> FetchOutcome:
+        """The request's page or its error; never raises, so that one request that fails in a
+        way nobody foresaw is that request's failure, not the whole batch's."""
         try:
             if urlsplit(request.url).scheme == "file":
                 return FetchOutcome(request, page=self._read_file(request))
             return await self._fetch_with_retries(request)
         except FetchError as exc:
             return FetchOutcome(request, error=exc)
+        except Exception as exc:
+            return FetchOutcome(request, error=FetchError(f"{request.url}: {describe(exc)}"))
 
     async def _fetch_with_retries(self, request: FetchRequest) -> FetchOutcome:
         try:

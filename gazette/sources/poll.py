@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from gazette.config import FetchSettings
 from gazette.db.models import Document, HttpValidator, Source, utcnow
-from gazette.errors import SourceError
+from gazette.errors import FeedParseError, SourceError, describe
+from gazette.faults import isolated
 from gazette.http import FetchOutcome, FetchRequest, fetch_all
 from gazette.records import FeedEntry, ParsedFeed
 from gazette.sources.feeds import read_listing
@@ -58,22 +60,38 @@ def poll_sources(
     for source, outcome, listing in zip(listings, outcomes, parsed, strict=True):
         source.last_fetched_at = now
         if isinstance(listing, SourceError):
-            _failed(source, str(listing), now, report)
+            _failed(report, source, now, listing)
             continue
-        entries, warning = _entries(source, listing, children.get(source.id, []))
-        _remember_validators(session, outcome)
-        if outcome.not_modified:
-            report.not_modified += 1
-        entries, capped = _newest(entries, settings.max_items_per_feed)
-        warning = "; ".join(w for w in (warning, capped) if w) or None
-        _succeeded(source, warning, len(entries), now, report)
-        report.new_documents += _record_entries(session, source, entries)
+        with isolated(session, partial(_failed, report, source, now)):
+            sitemaps = children.get(source.id, [])
+            _take_listing(session, settings, source, outcome, listing, sitemaps, now, report)
     for source in (s for s in sources if s.kind == "page"):
         source.last_fetched_at = now
         _succeeded(source, None, 1, now, report)
         report.new_documents += _record_entries(session, source, [FeedEntry(url=source.url)])
     session.flush()
     return report
+
+
+def _take_listing(
+    session: Session,
+    settings: FetchSettings,
+    source: Source,
+    outcome: FetchOutcome,
+    listing: ParsedFeed | None,
+    sitemaps: list[tuple[str, FetchOutcome]],
+    now: datetime,
+    report: PollReport,
+) -> None:
+    """Record the new items of a source's feed or sitemap (and of the sitemaps it lists)."""
+    entries, warning = _entries(source, listing, sitemaps)
+    _remember_validators(session, outcome)
+    if outcome.not_modified:
+        report.not_modified += 1
+    entries, capped = _newest(entries, settings.max_items_per_feed)
+    warning = "; ".join(w for w in (warning, capped) if w) or None
+    _succeeded(source, warning, len(entries), now, report)
+    report.new_documents += _record_entries(session, source, entries)
 
 
 def _request(session: Session, url: str, root: Path | None) -> FetchRequest:
@@ -109,6 +127,8 @@ def _parse(outcome: FetchOutcome) -> ParsedFeed | SourceError | None:
         return read_listing(page.body, page.url, page.content_type)
     except SourceError as exc:
         return exc
+    except Exception as exc:  # a document the parsers were not ready for: this source's failure
+        return FeedParseError(f"{page.url}: {describe(exc)}")
 
 
 def _read_sitemap_indexes(
@@ -157,7 +177,8 @@ def _newest(entries: list[FeedEntry], limit: int) -> tuple[list[FeedEntry], str 
     return ordered[:limit], note
 
 
-def _failed(source: Source, message: str, now: datetime, report: PollReport) -> None:
+def _failed(report: PollReport, source: Source, now: datetime, error: Exception) -> None:
+    message = describe(error)
     source.last_error, source.last_error_at = message, now
     source.consecutive_failures += 1
     report.errors[source.url] = message
