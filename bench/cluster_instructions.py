@@ -19,7 +19,7 @@ import gc
 
 from cluster_quality import ecbplus_sets, stream_inputs
 
-from gazette.cluster.stage import assign_stream
+from gazette.cluster.stream import assign_stream
 from gazette.config import ClusterSettings
 
 

@@ -55,7 +55,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from gazette.cluster import cluster_items, embedding_text
 from gazette.cluster.signals import Profile, profile
-from gazette.cluster.stage import assign_stream, with_language
+from gazette.cluster.stream import assign_stream, with_language
 from gazette.config import ClusterSettings
 from gazette.embedding import default_embedder
 from gazette.extract import extract_article

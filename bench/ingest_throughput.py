@@ -26,12 +26,12 @@ from pathlib import Path
 
 from common import save_results
 
-from gazette.config import FetchSettings
+from gazette.config import FetchSettings, Settings
 from gazette.db import Database
-from gazette.dedupe import dedupe_pending
-from gazette.extract import extract_pending
-from gazette.fetch.stage import fetch_pending
-from gazette.sources import add_source, poll_sources
+from gazette.embedding import LazyEmbedder
+from gazette.pipeline import STAGES, drain
+from gazette.sources import add_source
+from gazette.work import StageContext
 
 WORDS = [
     "harbour",
@@ -172,18 +172,15 @@ def main() -> None:
                     add_source(session, f"http://127.0.0.1:{port}/feed/{feed}.xml")
             seconds: dict[str, float] = {}
             started = time.perf_counter()
-            with database.transaction() as session:
-                for name, stage, stage_args in (
-                    ("sources", poll_sources, (session, settings)),
-                    ("fetch", fetch_pending, (session, settings)),
-                    ("extract", extract_pending, (session,)),
-                    ("dedupe", dedupe_pending, (session,)),
-                ):
-                    stage_started = time.perf_counter()
-                    report = stage(*stage_args)
-                    seconds[name] = round(time.perf_counter() - stage_started, 2)
-                    if getattr(report, "errors", None):
-                        raise SystemExit(f"{name} failed: {list(report.errors.items())[:3]}")
+            stage_context = StageContext(
+                database, Settings(database_url=database.url, fetch=settings), LazyEmbedder()
+            )
+            for stage in STAGES[:4]:  # sources, fetch, extract, dedupe
+                stage_started = time.perf_counter()
+                report = drain(stage, stage_context)
+                seconds[stage.name] = round(time.perf_counter() - stage_started, 2)
+                if report.errors:
+                    raise SystemExit(f"{stage.name} failed: {list(report.errors.items())[:3]}")
             total = time.perf_counter() - started
             ready = report.ready  # the dedupe report
             database.dispose()

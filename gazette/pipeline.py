@@ -2,10 +2,11 @@
 
     sources -> fetch -> extract -> dedupe -> cluster -> write -> tag -> publish
 
-Each stage reads the work left for it in the database and records its result there, so a stage
-can run alone, on another machine, or again after a crash. One pass runs in one transaction: if
-anything fails, the database is left exactly as it was, and the next run starts from the same
-state.
+Each stage is a step function: it takes one batch of the work waiting for it in the database,
+does it, and commits (gazette/work.py). A pass (`gazette run`) drains the stages in order; the
+long-running worker (gazette/worker.py) and the Celery tasks (gazette/tasks.py) call the same
+steps. A crash loses at most the batch in flight: the next pass picks up exactly where this one
+stopped, and ends in the same state as a clean run.
 """
 
 from __future__ import annotations
@@ -13,41 +14,46 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from typing import TypeVar
 
-from gazette.cluster import cluster_pending
+from gazette.cluster import cluster_step
 from gazette.cluster.stage import ClusterReport
 from gazette.config import Settings
 from gazette.db import Database
-from gazette.dedupe import dedupe_pending
+from gazette.db.models import utcnow
+from gazette.dedupe import dedupe_step
 from gazette.dedupe.stage import DedupeReport
 from gazette.embedding import Embedder, LazyEmbedder
-from gazette.extract import extract_pending
+from gazette.extract import extract_step
 from gazette.extract.stage import ExtractReport
-from gazette.fetch.stage import FetchReport, fetch_pending
-from gazette.publish import publish_ready, sync_ad_slots
+from gazette.fetch import FetchReport, fetch_step
+from gazette.publish import publish_step, sync_ad_slots
 from gazette.publish.stage import PublishReport
-from gazette.sources import poll_sources
-from gazette.sources.poll import PollReport
-from gazette.tag import tag_pending
+from gazette.sources import poll_step
+from gazette.sources.poll import PollReport, mark_all_due
+from gazette.tag import tag_step
 from gazette.tag.stage import TagReport
-from gazette.write import write_pending
+from gazette.work import StageContext, StepReport
+from gazette.write import write_step
 from gazette.write.stage import WriteReport
 
-Result = TypeVar("Result")
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    step: Callable[[StageContext], StepReport]
+    report: type[StepReport]
 
 
-class StageClock:
-    """Runs a stage and keeps how long it took, in seconds, under the stage's name."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    def __call__(self, name: str, stage: Callable[..., Result], *args: object) -> Result:
-        started = time.perf_counter()
-        result = stage(*args)
-        self.seconds[name] = time.perf_counter() - started
-        return result
+STAGES = (
+    Stage("sources", poll_step, PollReport),
+    Stage("fetch", fetch_step, FetchReport),
+    Stage("extract", extract_step, ExtractReport),
+    Stage("dedupe", dedupe_step, DedupeReport),
+    Stage("cluster", cluster_step, ClusterReport),
+    Stage("write", write_step, WriteReport),
+    Stage("tag", tag_step, TagReport),
+    Stage("publish", publish_step, PublishReport),
+)
 
 
 @dataclass
@@ -68,9 +74,19 @@ class RunReport:
         for stage in fields(self):
             if stage.name == "seconds":
                 continue
-            for key, message in getattr(getattr(self, stage.name), "errors", {}).items():
+            for key, message in getattr(self, stage.name).errors.items():
                 found[f"{stage.name} {key}"] = message
         return found
+
+
+def drain(stage: Stage, context: StageContext) -> StepReport:
+    """Step the stage until nothing is left waiting for it; the totals."""
+    total = stage.report()
+    while True:
+        report = stage.step(context)
+        total.add(report)
+        if not report.more:
+            return total
 
 
 def run_pipeline(
@@ -80,18 +96,18 @@ def run_pipeline(
     all_sources: bool = False,
 ) -> RunReport:
     """One pass. Sources are read when due (every source with `all_sources`)."""
-    embedder = embedder or LazyEmbedder()  # the model loads only if there is text to embed
-    clock = StageClock()
+    # The model loads only if there is text to embed.
+    context = StageContext(database, settings, embedder or LazyEmbedder())
     with database.transaction() as session:
         sync_ad_slots(session, settings.ads)
-        return RunReport(
-            sources=clock("sources", poll_sources, session, settings.fetch, None, all_sources),
-            fetch=clock("fetch", fetch_pending, session, settings.fetch),
-            extract=clock("extract", extract_pending, session),
-            dedupe=clock("dedupe", dedupe_pending, session),
-            cluster=clock("cluster", cluster_pending, session, embedder, settings.cluster),
-            write=clock("write", write_pending, session, embedder, settings.write),
-            tag=clock("tag", tag_pending, session),
-            publish=clock("publish", publish_ready, session, settings.write),
-            seconds=clock.seconds,
-        )
+        if all_sources:
+            mark_all_due(session, utcnow())
+    reports, seconds = {}, {}
+    try:
+        for stage in STAGES:
+            started = time.perf_counter()
+            reports[stage.name] = drain(stage, context)
+            seconds[stage.name] = time.perf_counter() - started
+    finally:
+        context.close()
+    return RunReport(**reports, seconds=seconds)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from gazette.config import Settings
 from gazette.db import Database
 from gazette.db.models import Document, DocumentStatus
-from gazette.dedupe import NearDuplicateIndex, dedupe_pending
+from gazette.dedupe import NearDuplicateIndex, dedupe_step
 from gazette.dedupe.near import from_bytes, signature, to_bytes
+from gazette.embedding import LazyEmbedder
+from gazette.work import StageContext
 
 WIRE = (
     "PORT CALDER (CWS) - The harbour authority approved a new container terminal on Monday, "
@@ -59,7 +62,7 @@ def test_stage_marks_duplicates_and_links_copies_to_the_earliest_report(sqlite_u
             session, "https://a.example/1?print=1", WIRE + " ", 10, canonical="https://a.example/1"
         )
         other = add(session, "https://c.example/1", INDEPENDENT, 11)
-        report = dedupe_pending(session)
+    report = dedupe_step(StageContext(database, Settings(), LazyEmbedder()))
     assert (report.ready, report.copies, report.duplicates) == (3, 1, 1)
     with database.session() as session:
         assert session.get(Document, original.id).copy_of_id is None
@@ -72,7 +75,9 @@ def test_stage_marks_duplicates_and_links_copies_to_the_earliest_report(sqlite_u
     with database.transaction() as session:
         verbatim_elsewhere = add(session, "https://d.example/1", WIRE, 12)
         same_site_again = add(session, "https://a.example/archive/1", WIRE, 13)
-        dedupe_pending(session)
+    dedupe_step(StageContext(database, Settings(), LazyEmbedder()))
+    with database.session() as session:
+        verbatim_elsewhere = session.get(Document, verbatim_elsewhere.id)
         assert verbatim_elsewhere.status == DocumentStatus.READY
         assert verbatim_elsewhere.copy_of_id == original.id
-        assert same_site_again.status == DocumentStatus.DUPLICATE
+        assert session.get(Document, same_site_again.id).status == DocumentStatus.DUPLICATE

@@ -13,9 +13,10 @@ from sqlalchemy import func, select, update
 from gazette.db import Database
 from gazette.db.memo import keep, recall, text_key
 from gazette.db.models import Memo, Story, utcnow
-from gazette.db.states import StoryState
+from gazette.db.states import StoryState, move
 from gazette.embedding import MiniLMEmbedder
 from gazette.sentences import split_sentences, splits
+from gazette.work import StageContext
 from gazette.write.memory import (
     KEEP_DAYS,
     StoredEmbedder,
@@ -24,7 +25,7 @@ from gazette.write.memory import (
     keep_splits,
     recall_splits,
 )
-from gazette.write.stage import article_version, write_pending
+from gazette.write.stage import article_version, write_step
 
 
 class CountingEmbedder:
@@ -98,8 +99,9 @@ def test_a_story_written_again_in_a_new_process_splits_and_embeds_nothing(
     with database.transaction() as session:
         story = session.scalars(select(Story).order_by(Story.id)).first()
         before = [s.text for s in article_version(session, story.id).sentences]
-        story.state = StoryState.CLUSTERED
-        report = write_pending(session, counting, settings_for(database.url).write)
+        move(story, StoryState.CLUSTERED)
+    report = write_step(StageContext(database, settings_for(database.url), counting))
+    with database.session() as session:
         after = [s.text for s in article_version(session, story.id).sentences]
     assert counting.asked == []
     assert report.unchanged >= 1 and report.written == 0

@@ -1,6 +1,7 @@
 """Cluster: group articles about the same event into stories, incrementally."""
 
 from gazette.cluster.incremental import IncrementalClusterer
-from gazette.cluster.stage import cluster_items, cluster_pending, embedding_text
+from gazette.cluster.stage import cluster_step
+from gazette.cluster.stream import cluster_items, embedding_text
 
-__all__ = ["IncrementalClusterer", "cluster_items", "cluster_pending", "embedding_text"]
+__all__ = ["IncrementalClusterer", "cluster_items", "cluster_step", "embedding_text"]

@@ -1,151 +1,178 @@
-"""The cluster stage, and the same algorithm over a plain list of items (`gazette cluster`)."""
+"""The cluster stage: reports join stories in publication order, one worker at a time."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from gazette.cluster.incremental import IncrementalClusterer
-from gazette.cluster.signals import Profile, profile
+from gazette.cluster.signals import profile
 from gazette.cluster.story import Member
-from gazette.config import ClusterSettings
+from gazette.cluster.stream import embedding_text, with_language
 from gazette.db.models import Document, DocumentStatus, Story, StoryMember, utcnow
 from gazette.db.states import StoryState, move
 from gazette.embedding import Embedder, from_bytes, to_bytes
 from gazette.faults import clear_failure, document_failed, due, isolated
-from gazette.language import language_of
-from gazette.records import Assignment, ClusterItem
-from gazette.text import strip_dateline
+from gazette.records import ClusterItem
+from gazette.work import StageContext, StepReport, claim, generation, serialized, stepped
 
-
-def embedding_text(title: str, text: str, lead_words: int) -> str:
-    """What the clusterer compares: the title and the first words of the text (the lead), without
-    a dateline (see gazette.cluster.signals.profile)."""
-    lead = " ".join(strip_dateline(text).split()[:lead_words])
-    title = title.strip()
-    if not title:
-        return lead
-    return f"{title}. {lead}" if lead else title
-
-
-def cluster_items(
-    items: Iterable[ClusterItem],
-    embedder: Embedder,
-    settings: ClusterSettings,
-    threshold: float | None = None,
-) -> list[Assignment]:
-    """Cluster items as a live stream would: in publication order (ties in the order given),
-    each decided on arrival, with later merges and departures applied to the final answer."""
-    ordered = [with_language(item, settings.language) for item in items]
-    ordered.sort(key=lambda item: item.published)
-    vectors = embedder.encode(
-        [embedding_text(i.title, i.text, settings.lead_words) for i in ordered]
-    )
-    profiles = [profile(item.title, item.text, item.language) for item in ordered]
-    return assign_stream(ordered, vectors, profiles, settings, threshold)
-
-
-def with_language(item: ClusterItem, default: str) -> ClusterItem:
-    """The item with its language settled: declared, else detected, else `default`."""
-    return replace(item, language=language_of(item.language, item.title, item.text, default))
-
-
-def assign_stream(
-    ordered: list[ClusterItem],
-    vectors: np.ndarray,
-    profiles: list[Profile],
-    settings: ClusterSettings,
-    threshold: float | None = None,
-) -> list[Assignment]:
-    """The decisions for items already in publication order, with their features computed."""
-    clusterer = IncrementalClusterer(
-        timedelta(hours=settings.window_hours),
-        settings.join_threshold if threshold is None else threshold,
-        itertools.count(1).__next__,
-    )
-    decisions = [
-        clusterer.assign(item, vector, item_profile)
-        for item, vector, item_profile in zip(ordered, vectors, profiles, strict=True)
-    ]
-    roots = clusterer.thread_roots()
-    return [_final(clusterer, decision, roots) for decision in decisions]
-
-
-def _final(
-    clusterer: IncrementalClusterer, decision: Assignment, roots: dict[int, int]
-) -> Assignment:
-    """The decision as it stands after the stream: a merged or departed item says where it went,
-    and every item says the thread its story ended in."""
-    story_id = clusterer.story_of_item[decision.item_id]
-    final = replace(decision, thread=roots.get(story_id))
-    if story_id == decision.story_id:
-        return final
-    return replace(
-        final,
-        story_id=story_id,
-        reason=f"{decision.reason}; now in story {story_id} after a merge or departure",
-    )
+# Reports given their vectors in one step, and reports assigned in one step.
+EMBED_BATCH = 64
+ASSIGN_BATCH = 500
+# How long a report still on its way (being fetched, extracted...) holds back the clustering of
+# reports published after it; past that, it joins in the order it arrives.
+SETTLE = timedelta(seconds=30)
+KEPT = "cluster"  # the key of the clusterer a worker keeps between steps (StageContext.kept)
 
 
 @dataclass
-class ClusterReport:
+class ClusterReport(StepReport):
+    embedded: int = 0
     assigned: int = 0
     new_stories: int = 0
-    errors: dict[str, str] = field(default_factory=dict)
 
 
-def cluster_pending(
-    session: Session, embedder: Embedder, settings: ClusterSettings
-) -> ClusterReport:
-    """Assign every ready document without a story, oldest first, to a story.
+@dataclass
+class _Memory:
+    """The clusterer a worker keeps between steps, valid while no other worker has clustered
+    (the stage's generation in the database is the one it left)."""
 
-    A report the clusterer fails on is recorded against its document, and the reports after it
-    wait for the next pass: the clusterer may have stopped half-way through it, so its memory of
-    the stories is not trusted for more."""
+    generation: int
+    clusterer: IncrementalClusterer
+
+
+def cluster_step(context: StageContext) -> ClusterReport:
+    """Give a batch of ready reports their vectors, then assign a batch, in publication order,
+    to stories. Reports still on their way that were published earlier are waited for (for at
+    most SETTLE), so that stories form in publication order however the work is shared out."""
     report = ClusterReport()
     now = utcnow()
+    report.embedded = _embed_step(context, report, now)
+    _assign_step(context, report, now)
+    report.more = report.more or report.embedded == EMBED_BATCH
+    return report
+
+
+def _unclustered(now: datetime) -> Select[tuple[Document]]:
     clustered = select(StoryMember.document_id)
-    pending = list(
-        session.scalars(
-            select(Document)
-            .where(
-                Document.status == DocumentStatus.READY,
-                Document.id.not_in(clustered),
-                due(Document.retry_at, now),
-            )
-            .order_by(Document.published_at, Document.id)
+    return select(Document).where(
+        Document.status == DocumentStatus.READY,
+        Document.id.not_in(clustered),
+        due(Document.retry_at, now),
+    )
+
+
+def _embed_step(context: StageContext, report: ClusterReport, now: datetime) -> int:
+    """Vectors for a batch of ready reports, computed with no transaction open (the model is
+    slow); stored unless another worker stored them first."""
+    settings = context.settings.cluster
+    with context.database.session() as session:
+        waiting = _unclustered(now).where(Document.embedding.is_(None))
+        rows = session.scalars(
+            waiting.order_by(Document.published_at, Document.id).limit(EMBED_BATCH)
+        ).all()
+        texts = [embedding_text(d.title or "", d.text or "", settings.lead_words) for d in rows]
+    if not rows:
+        return 0
+    vectors = _vectors(context.embedder, texts)
+    with context.database.transaction() as session:
+        for row, vector in zip(rows, vectors, strict=True):
+            document = session.get(Document, row.id)
+            if document is None or document.embedding is not None:
+                continue
+            if isinstance(vector, Exception):
+                document_failed(report.errors, document, now, vector)
+            else:
+                document.embedding = to_bytes(vector)
+    return len(rows)
+
+
+def _vectors(embedder: Embedder, texts: list[str]) -> list[np.ndarray | Exception]:
+    """One vector per text, in one batch; if the batch fails, one by one, so that a text the
+    model fails on is that report's failure alone."""
+    try:
+        return list(embedder.encode(texts))
+    except Exception:
+        found: list[np.ndarray | Exception] = []
+        for text in texts:
+            try:
+                found.append(embedder.encode([text])[0])
+            except Exception as exc:
+                found.append(exc)
+        return found
+
+
+def _assign_step(context: StageContext, report: ClusterReport, now: datetime) -> None:
+    """Assign a batch of reports that have their vectors, oldest first, one worker at a time.
+
+    A report the clusterer fails on is recorded against its document, and the reports after it
+    wait for the next step: the clusterer may have stopped half-way through it, so its memory is
+    not trusted for more, and is read again from the database."""
+    settings = context.settings.cluster
+    memory: _Memory | None = context.kept.pop(KEPT, None)
+    with context.database.transaction() as session:
+        serialized(session, "cluster")
+        current = generation(session, "cluster")
+        waiting = _unclustered(now).where(Document.embedding.is_not(None))
+        settled = _settled_before(session, now)
+        if settled is not None:
+            waiting = waiting.where(Document.published_at < settled)
+        order = (Document.published_at, Document.id)
+        pending = claim(session, waiting.order_by(*order), ASSIGN_BATCH)
+        if not pending:
+            if memory is not None:
+                context.kept[KEPT] = memory
+            return
+        if memory is None or memory.generation != current:
+            window = timedelta(hours=settings.window_hours)
+            memory = _Memory(current, IncrementalClusterer(window, settings.join_threshold, int))
+            since = pending[0].published_at - window
+            _load_active_stories(session, memory.clusterer, since, settings.language)
+        clusterer = memory.clusterer
+        clusterer.new_story_id = _story_factory(session)
+
+        assigned: list[Document] = []
+        for document in pending:
+            decided = _decisions(clusterer)
+            with isolated(session, partial(document_failed, report.errors, document, now)):
+                _assign(session, clusterer, document, settings.language, report)
+                assigned.append(document)
+            if not assigned or assigned[-1] is not document:
+                # It failed, and its savepoint is rolled back: forget what the clusterer
+                # decided while on it too (see the docstring).
+                _forget_decisions_since(clusterer, decided)
+                break
+        session.flush()
+        _apply_revisions(session, clusterer)
+        _refresh_stories(session, {clusterer.story_of_item[str(d.id)] for d in assigned})
+        next_generation = stepped(session, "cluster")
+    report.more = len(pending) == ASSIGN_BATCH or len(assigned) < len(pending)
+    if len(assigned) == len(pending):
+        context.kept[KEPT] = _Memory(next_generation, clusterer)
+
+
+def _settled_before(session: Session, now: datetime) -> datetime | None:
+    """The publication time of the earliest report still on its way to being clustered
+    (discovered, fetched, extracted, or ready without its vector) that was found less than
+    SETTLE ago and is not waiting for a retry: reports published after it wait for it."""
+    on_the_way = or_(
+        Document.status.in_(
+            [DocumentStatus.DISCOVERED, DocumentStatus.FETCHED, DocumentStatus.EXTRACTED]
+        ),
+        (Document.status == DocumentStatus.READY) & Document.embedding.is_(None),
+    )
+    return session.scalar(
+        select(func.min(func.coalesce(Document.published_at, Document.discovered_at))).where(
+            on_the_way, Document.discovered_at >= now - SETTLE, due(Document.retry_at, now)
         )
     )
-    pending = _embedded(session, pending, embedder, settings, report, now)
-    if not pending:
-        return report
-
-    window = timedelta(hours=settings.window_hours)
-    clusterer = IncrementalClusterer(window, settings.join_threshold, _story_factory(session))
-    _load_active_stories(session, clusterer, pending[0].published_at - window, settings.language)
-
-    assigned: list[Document] = []
-    for document in pending:
-        decided = _decisions(clusterer)
-        with isolated(session, partial(document_failed, report.errors, document, now)):
-            _assign(session, clusterer, document, settings.language, report)
-            assigned.append(document)
-        if not assigned or assigned[-1] is not document:
-            # It failed, and its savepoint is rolled back: forget what the clusterer decided
-            # while on it too (see the docstring).
-            _forget_decisions_since(clusterer, decided)
-            break
-    session.flush()
-    _apply_revisions(session, clusterer)
-    _refresh_stories(session, {clusterer.story_of_item[str(d.id)] for d in assigned})
-    return report
 
 
 def _assign(
@@ -243,31 +270,6 @@ def _refresh_stories(session: Session, story_ids: set[int]) -> None:
         story.updated_at = utcnow()
         clear_failure(story)  # new reports: a story that could not be written is tried at once
     session.flush()
-
-
-def _embedded(
-    session: Session,
-    documents: list[Document],
-    embedder: Embedder,
-    settings: ClusterSettings,
-    report: ClusterReport,
-    now: datetime,
-) -> list[Document]:
-    """The documents with their vectors, computed in one batch for those without; if the batch
-    fails, one by one, so that a text the model fails on is recorded against its document alone
-    (and left out of this pass)."""
-    missing = [d for d in documents if d.embedding is None]
-    texts = [embedding_text(d.title or "", d.text or "", settings.lead_words) for d in missing]
-    try:
-        vectors = embedder.encode(texts) if texts else []
-    except Exception:  # one text may be at fault: find which, one by one
-        for document, text in zip(missing, texts, strict=True):
-            with isolated(session, partial(document_failed, report.errors, document, now)):
-                document.embedding = to_bytes(embedder.encode([text])[0])
-    else:
-        for document, vector in zip(missing, vectors, strict=True):
-            document.embedding = to_bytes(vector)
-    return [d for d in documents if d.embedding is not None]
 
 
 def _story_factory(session: Session) -> Callable[[], int]:

@@ -69,6 +69,10 @@ class Source(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_fetched_at: Mapped[datetime | None]
+    # When the source is next due (None: at once); set from its interval at every poll.
+    next_poll_at: Mapped[datetime | None] = mapped_column(index=True)
+    # A worker polling the source holds it until then (gazette/work.py).
+    lease_until: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
     last_error_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -116,6 +120,8 @@ class Document(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retry_at: Mapped[datetime | None] = mapped_column(index=True)
+    # A worker fetching the page holds the document until then (gazette/work.py).
+    lease_until: Mapped[datetime | None]
     feed_title: Mapped[str | None] = mapped_column(Text)
     feed_summary: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
@@ -355,3 +361,15 @@ class Memo(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class StageState(Base):
+    """What a serialized stage (dedupe, cluster) must know about its own last step: whose it
+    was, so that a worker that keeps the stage's memory between steps knows whether another
+    worker has stepped since (and reloads it from the database)."""
+
+    __tablename__ = "stage_states"
+
+    stage: Mapped[str] = mapped_column(String(32), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
@@ -14,23 +14,26 @@ from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.dedupe.near import NearDuplicateIndex, from_bytes, signature, to_bytes
 from gazette.faults import clear_failure, document_failed, due, isolated
 from gazette.text import content_hash
+from gazette.work import Batch, StageContext, StepReport, claim, serialized
 
 # Copies of a wire story appear within days of each other; older documents are not compared.
 COPY_WINDOW = timedelta(days=7)
 # Bound for the number of values in one SQL IN (...) list.
 IN_CHUNK = 500
+# Documents classified in one step (each step reads the recent ready ones again).
+BATCH = 500
 
 
 @dataclass
-class DedupeReport:
+class DedupeReport(StepReport):
     ready: int = 0
     duplicates: int = 0
     copies: int = 0
-    errors: dict[str, str] = field(default_factory=dict)
 
 
-def dedupe_pending(session: Session) -> DedupeReport:
-    """Classify extracted documents, oldest first, against each other and recent ready ones.
+def dedupe_step(context: StageContext) -> DedupeReport:
+    """Classify a batch of extracted documents, oldest first, against each other and recent
+    ready ones. One worker at a time (the first of several copies is the original):
 
     - the same canonical URL as a ready document, or the same text on the same site:
       DUPLICATE, ignored from now on;
@@ -40,24 +43,23 @@ def dedupe_pending(session: Session) -> DedupeReport:
     """
     report = DedupeReport()
     now = utcnow()
-    pending = list(
-        session.scalars(
-            select(Document)
-            .where(Document.status == DocumentStatus.EXTRACTED, due(Document.retry_at, now))
-            .order_by(Document.published_at, Document.id)
+    with context.database.transaction() as session:
+        serialized(session, "dedupe")
+        waiting = select(Document).where(
+            Document.status == DocumentStatus.EXTRACTED, due(Document.retry_at, now)
         )
-    )
-    if not pending:
-        return report
-    for document in pending:
-        document.content_hash = content_hash(document.text or "")
-    by_url, by_text = _ready_twins(session, pending)
-    index, known = _recent_copies_index(session, pending)
-
-    for document in pending:
-        with isolated(session, partial(document_failed, report.errors, document, now)):
-            _classify(document, by_url, by_text, index, known, report)
-    session.flush()
+        pending = claim(session, waiting.order_by(Document.published_at, Document.id), BATCH)
+        if not pending:
+            return report
+        for document in pending:
+            document.content_hash = content_hash(document.text or "")
+        by_url, by_text = _ready_twins(session, pending)
+        index, known = _recent_copies_index(session, pending)
+        batch = Batch(pending, BATCH)
+        for document in batch:
+            with isolated(session, partial(document_failed, report.errors, document, now)):
+                _classify(document, by_url, by_text, index, known, report)
+    report.more = batch.more
     return report
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import gzip
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.extract.article import extract_article
@@ -16,30 +15,30 @@ from gazette.faults import clear_failure, document_failed, due, isolated
 from gazette.text import decode_document
 from gazette.times import believable
 from gazette.urls import domain_of
+from gazette.work import BATCH_ITEMS, Batch, StageContext, StepReport, claim
 
 
 @dataclass
-class ExtractReport:
+class ExtractReport(StepReport):
     extracted: int = 0
-    errors: dict[str, str] = field(default_factory=dict)
 
 
-def extract_pending(session: Session) -> ExtractReport:
-    """Extract fetched documents. What the feed said wins for the time; the page for the rest.
-    A page with no article on it fails for good; any other failure is tried again on a later
-    pass (gazette/faults.py)."""
-    report = ExtractReport()
+def extract_step(context: StageContext) -> ExtractReport:
+    """Extract a batch of fetched documents. What the feed said wins for the time; the page for
+    the rest. A page with no article on it fails for good; any other failure is tried again on
+    a later pass (gazette/faults.py)."""
     now = utcnow()
-    pending = session.scalars(
-        select(Document)
-        .where(Document.status == DocumentStatus.FETCHED, due(Document.retry_at, now))
-        .order_by(Document.id)
-    ).all()
-    for document in pending:
-        with isolated(session, partial(document_failed, report.errors, document, now)):
-            _extract(document)
-            report.extracted += 1
-    session.flush()
+    report = ExtractReport()
+    with context.database.transaction() as session:
+        waiting = select(Document).where(
+            Document.status == DocumentStatus.FETCHED, due(Document.retry_at, now)
+        )
+        batch = Batch(claim(session, waiting.order_by(Document.id), BATCH_ITEMS), BATCH_ITEMS)
+        for document in batch:
+            with isolated(session, partial(document_failed, report.errors, document, now)):
+                _extract(document)
+                report.extracted += 1
+    report.more = batch.more
     return report
 
 

@@ -1,31 +1,33 @@
-"""The fetch stage: download the page of every discovered document, in one concurrent batch."""
+"""The fetch stage: download the pages of discovered documents, a concurrent batch at a time."""
 
 from __future__ import annotations
 
 import gzip
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from gazette.config import FetchSettings
 from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.errors import FetchError
 from gazette.faults import clear_failure, document_failed, due, isolated
 from gazette.http import FetchOutcome, FetchRequest, fetch_all
 from gazette.records import FetchedPage
 from gazette.urls import local_root
+from gazette.work import LEASE, StageContext, StepReport, claim, unleased
+
+# Pages downloaded in one step, concurrently (within fetch.max_connections and the per-host
+# limits).
+FETCH_BATCH = 100
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 SNIFFED_TYPES = ("", "application/octet-stream", "binary/octet-stream")
 
 
 @dataclass
-class FetchReport:
+class FetchReport(StepReport):
     fetched: int = 0
-    errors: dict[str, str] = field(default_factory=dict)
 
 
 def check_web_page(page: FetchedPage) -> None:
@@ -38,27 +40,36 @@ def check_web_page(page: FetchedPage) -> None:
     raise FetchError(f"{page.url}: not a web page (content type {kind or 'missing'})")
 
 
-def fetch_pending(session: Session, settings: FetchSettings) -> FetchReport:
-    """Download discovered documents that are due. A page that fails is tried again on a later
-    pass after a growing wait, and given up after a few failures (gazette/faults.py)."""
-    report = FetchReport()
+def fetch_step(context: StageContext) -> FetchReport:
+    """Download a batch of discovered documents that are due, concurrently. No transaction is
+    held while the pages download: the documents are leased, fetched, then stored. A page that
+    fails is tried again on a later pass after a growing wait, and given up after a few
+    failures (gazette/faults.py)."""
     now = utcnow()
-    pending = list(
-        session.scalars(
-            select(Document)
-            .where(Document.status == DocumentStatus.DISCOVERED, due(Document.retry_at, now))
-            .order_by(Document.id)
+    with context.database.transaction() as session:
+        waiting = select(Document).where(
+            Document.status == DocumentStatus.DISCOVERED,
+            due(Document.retry_at, now),
+            unleased(Document.lease_until, now),
         )
-    )
-    requests = [
-        FetchRequest(d.url, file_root=local_root(d.source.url) if d.source else None)
-        for d in pending
-    ]
-    for document, outcome in zip(pending, fetch_all(settings, requests), strict=True):
-        with isolated(session, partial(document_failed, report.errors, document, now)):
-            _store_page(document, outcome, now)
-            report.fetched += 1
-    session.flush()
+        documents = claim(session, waiting.order_by(Document.id), FETCH_BATCH)
+        requests = {}
+        for document in documents:
+            document.lease_until = now + LEASE
+            root = local_root(document.source.url) if document.source else None
+            requests[document.id] = FetchRequest(document.url, file_root=root)
+    outcomes = fetch_all(context.settings.fetch, list(requests.values()))
+
+    report = FetchReport(more=len(requests) == FETCH_BATCH)
+    with context.database.transaction() as session:
+        for document_id, outcome in zip(requests, outcomes, strict=True):
+            document = session.get(Document, document_id)
+            if document is None or document.status != DocumentStatus.DISCOVERED:
+                continue  # removed, or stored by a worker whose lease had run out meanwhile
+            with isolated(session, partial(document_failed, report.errors, document, now)):
+                _store_page(document, outcome, now)
+                report.fetched += 1
+            document.lease_until = None
     return report
 
 

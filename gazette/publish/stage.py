@@ -5,38 +5,56 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
-from gazette.config import AdSlotSettings, WriteSettings
+from gazette.config import AdSlotSettings
 from gazette.db.models import AdSlot, Article, Story, utcnow
 from gazette.db.reports import latest_article
 from gazette.db.states import StoryState, move
+from gazette.work import BATCH_ITEMS, Batch, StageContext, StepReport, claim
 
 
 @dataclass
-class PublishReport:
+class PublishReport(StepReport):
     published: int = 0
     awaiting_review: int = 0
 
 
-def publish_ready(session: Session, settings: WriteSettings) -> PublishReport:
-    """Publish every tagged story's newest article version when auto_publish is on; without it,
-    a new version waits for an editor while readers keep seeing the published one. A version
-    that is already the published one (rewritten to the same text) needs nobody's approval."""
+def publish_step(context: StageContext) -> PublishReport:
+    """Publish the newest article version of a batch of tagged stories when auto_publish is on;
+    without it, a new version waits for an editor while readers keep seeing the published one.
+    A version that is already the published one (rewritten to the same text) needs nobody's
+    approval. Stories left waiting for an editor are counted, not taken again."""
     report = PublishReport()
     now = utcnow()
-    for story in session.scalars(select(Story).where(Story.state == StoryState.TAGGED)).all():
-        newest = latest_article(session, story.id)
-        if newest is None:
-            continue
-        if settings.auto_publish or newest.id == story.published_article_id:
-            publish(story, newest, now)
-            report.published += 1
-        else:
-            report.awaiting_review += 1
-    session.flush()
+    settings = context.settings.write
+    with context.database.transaction() as session:
+        waiting = select(Story).where(Story.state == StoryState.TAGGED)
+        if not settings.auto_publish:  # only versions already published go out by themselves
+            waiting = waiting.where(Story.published_article_id == _newest_version(Story.id))
+        batch = Batch(claim(session, waiting.order_by(Story.id), BATCH_ITEMS), BATCH_ITEMS)
+        for story in batch:
+            newest = latest_article(session, story.id)
+            if newest is not None:
+                publish(story, newest, now)
+                report.published += 1
+        report.more = batch.more
+        if not report.more:  # what is left waits for an editor (a count, once per run)
+            report.awaiting_review = session.scalar(
+                select(func.count()).select_from(Story).where(Story.state == StoryState.TAGGED)
+            )
     return report
+
+
+def _newest_version(story_id: ColumnElement[int]) -> ScalarSelect[int]:
+    return (
+        select(Article.id)
+        .where(Article.story_id == story_id)
+        .order_by(Article.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def publish(story: Story, article: Article, now: datetime) -> None:

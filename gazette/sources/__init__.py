@@ -1,7 +1,7 @@
 """Sources: the feeds, sitemaps and pages Gazette follows, and polling them for new articles."""
 
 from gazette.sources.feeds import html_feed_links, parse_feed, read_listing
-from gazette.sources.poll import poll_sources
+from gazette.sources.poll import poll_step
 from gazette.sources.registry import add_source, list_sources, remove_source
 
 __all__ = [
@@ -9,7 +9,7 @@ __all__ = [
     "html_feed_links",
     "list_sources",
     "parse_feed",
-    "poll_sources",
+    "poll_step",
     "read_listing",
     "remove_source",
 ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from gazette.config import FetchSettings
@@ -19,58 +20,92 @@ from gazette.records import FeedEntry, ParsedFeed
 from gazette.sources.feeds import read_listing
 from gazette.text import html_to_text
 from gazette.urls import canonical_url, local_root
+from gazette.work import LEASE, StageContext, StepReport, claim, unleased
 
 # How many sitemaps of a sitemap index are read per poll (the most recently changed first).
 MAX_CHILD_SITEMAPS = 20
+# Sources read in one step; their feeds are fetched concurrently.
+POLL_BATCH = 100
+# The longest interval a source may have: a year, in minutes.
+MAX_INTERVAL_MINUTES = 525_600.0
 
 
 @dataclass
-class PollReport:
+class PollReport(StepReport):
     sources: int = 0
     not_modified: int = 0
     new_documents: int = 0
-    errors: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] = field(default_factory=dict)
 
 
-def is_due(source: Source, now: datetime, default_minutes: float) -> bool:
-    if source.last_fetched_at is None:
-        return True
-    minutes = source.interval_minutes or default_minutes
-    return source.last_fetched_at + timedelta(minutes=minutes) <= now
+@dataclass(frozen=True)
+class _Claimed:
+    """A source leased for one poll, as the network part of the step needs it."""
+
+    id: int
+    kind: str
+    request: FetchRequest
 
 
-def poll_sources(
-    session: Session, settings: FetchSettings, now: datetime | None = None, force: bool = False
-) -> PollReport:
-    """Fetch each enabled source that is due (all of them with `force`); new article URLs
-    become `discovered` documents. A failing source is marked with its error; the rest go on."""
-    now = now or utcnow()
-    report = PollReport()
-    sources = [
-        s
-        for s in session.scalars(select(Source).where(Source.enabled).order_by(Source.id))
-        if force or is_due(s, now, settings.default_interval_minutes)
-    ]
-    report.sources = len(sources)
-    listings = [s for s in sources if s.kind != "page"]
-    outcomes = fetch_all(settings, [_request(session, s.url, local_root(s.url)) for s in listings])
+def poll_step(context: StageContext) -> PollReport:
+    """Read the sources that are due, a batch at a time; new article URLs become `discovered`
+    documents. A failing source is marked with its error; the rest go on. No transaction is
+    held while the network is waited for: the sources are leased, fetched, then recorded."""
+    settings = context.settings.fetch
+    now = utcnow()
+    with context.database.transaction() as session:
+        due = select(Source).where(
+            Source.enabled,
+            or_(Source.next_poll_at.is_(None), Source.next_poll_at <= now),
+            unleased(Source.lease_until, now),
+        )
+        sources = claim(session, due.order_by(Source.next_poll_at, Source.id), POLL_BATCH)
+        claimed = []
+        for source in sources:
+            source.lease_until = now + LEASE
+            claimed.append(_Claimed(source.id, source.kind, _request(session, source)))
+    listings = [c for c in claimed if c.kind != "page"]
+    outcomes = fetch_all(settings, [c.request for c in listings])
     parsed = [_parse(outcome) for outcome in outcomes]
-    children = _read_sitemap_indexes(session, settings, listings, parsed)
-    for source, outcome, listing in zip(listings, outcomes, parsed, strict=True):
-        source.last_fetched_at = now
-        if isinstance(listing, SourceError):
-            _failed(report, source, now, listing)
-            continue
-        with isolated(session, partial(_failed, report, source, now)):
-            sitemaps = children.get(source.id, [])
-            _take_listing(session, settings, source, outcome, listing, sitemaps, now, report)
-    for source in (s for s in sources if s.kind == "page"):
-        source.last_fetched_at = now
-        _succeeded(source, None, 1, now, report)
-        report.new_documents += _record_entries(session, source, [FeedEntry(url=source.url)])
-    session.flush()
+    children = _read_sitemap_indexes(context, listings, parsed)
+
+    report = PollReport(sources=len(claimed), more=len(claimed) == POLL_BATCH)
+    with context.database.transaction() as session:
+        for item, outcome, listing in zip(listings, outcomes, parsed, strict=True):
+            source = _polled(session, item, settings, now)
+            if isinstance(listing, SourceError):
+                _failed(report, source, now, listing)
+                continue
+            with isolated(session, partial(_failed, report, source, now)):
+                sitemaps = children.get(source.id, [])
+                _take_listing(session, settings, source, outcome, listing, sitemaps, now, report)
+        for item in (c for c in claimed if c.kind == "page"):
+            source = _polled(session, item, settings, now)
+            _succeeded(source, None, 1, now, report)
+            report.new_documents += _record_entries(session, source, [FeedEntry(url=source.url)])
     return report
+
+
+def _polled(session: Session, item: _Claimed, settings: FetchSettings, now: datetime) -> Source:
+    """The source, its lease returned and its next poll set one interval from now."""
+    source = session.get_one(Source, item.id)
+    source.last_fetched_at, source.lease_until = now, None
+    source.next_poll_at = now + poll_interval(source, settings.default_interval_minutes)
+    return source
+
+
+def poll_interval(source: Source, default_minutes: float) -> timedelta:
+    """The source's own interval, else the default; a stored value that is not a usable number
+    of minutes (from before intervals were checked) counts as unset."""
+    minutes = source.interval_minutes
+    if minutes is None or not math.isfinite(minutes) or not 0 < minutes <= MAX_INTERVAL_MINUTES:
+        minutes = default_minutes
+    return timedelta(minutes=minutes)
+
+
+def mark_all_due(session: Session, now: datetime) -> None:
+    """Make every enabled source due now (`gazette run --all-sources`)."""
+    session.execute(update(Source).where(Source.enabled).values(next_poll_at=now))
 
 
 def _take_listing(
@@ -85,7 +120,8 @@ def _take_listing(
 ) -> None:
     """Record the new items of a source's feed or sitemap (and of the sitemaps it lists)."""
     entries, warning = _entries(source, listing, sitemaps)
-    _remember_validators(session, outcome)
+    for answer in (outcome, *(child for _, child in sitemaps)):
+        _remember_validators(session, answer)
     if outcome.not_modified:
         report.not_modified += 1
     entries, capped = _newest(entries, settings.max_items_per_feed)
@@ -94,7 +130,12 @@ def _take_listing(
     report.new_documents += _record_entries(session, source, entries)
 
 
-def _request(session: Session, url: str, root: Path | None) -> FetchRequest:
+def _request(session: Session, source: Source) -> FetchRequest:
+    return _conditional(session, source.url, local_root(source.url))
+
+
+def _conditional(session: Session, url: str, root: Path | None) -> FetchRequest:
+    """A request that asks only for a change since the last answer (ETag, Last-Modified)."""
     known = session.get(HttpValidator, url)
     if known is None:
         return FetchRequest(url, file_root=root)
@@ -132,9 +173,8 @@ def _parse(outcome: FetchOutcome) -> ParsedFeed | SourceError | None:
 
 
 def _read_sitemap_indexes(
-    session: Session,
-    settings: FetchSettings,
-    sources: list[Source],
+    context: StageContext,
+    sources: list[_Claimed],
     parsed: list[ParsedFeed | SourceError | None],
 ) -> dict[int, list[tuple[str, FetchOutcome]]]:
     """Fetch, in one batch, the sitemaps listed by every sitemap index among the listings."""
@@ -142,10 +182,13 @@ def _read_sitemap_indexes(
     for source, listing in zip(sources, parsed, strict=True):
         if isinstance(listing, ParsedFeed):
             wanted += [(source.id, url) for url in listing.sitemaps[:MAX_CHILD_SITEMAPS]]
-    fetched = fetch_all(settings, [_request(session, url, None) for _, url in wanted])
+    if not wanted:
+        return {}
+    with context.database.session() as session:
+        requests = [_conditional(session, url, None) for _, url in wanted]
+    fetched = fetch_all(context.settings.fetch, requests)
     children: dict[int, list[tuple[str, FetchOutcome]]] = {}
     for (source_id, url), outcome in zip(wanted, fetched, strict=True):
-        _remember_validators(session, outcome)
         children.setdefault(source_id, []).append((url, outcome))
     return children
 

@@ -1,5 +1,5 @@
 """Tag: people, organisations, places and topics of a story."""
 
-from gazette.tag.stage import tag_pending, tag_story
+from gazette.tag.stage import tag_step, tag_story
 
-__all__ = ["tag_pending", "tag_story"]
+__all__ = ["tag_step", "tag_story"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 from sqlalchemy import delete, select
@@ -16,6 +16,7 @@ from gazette.faults import clear_failure, due, isolated, story_failed
 from gazette.records import SourceArticle, Tag, independent_sources
 from gazette.tag.entities import extract_entities
 from gazette.tag.topics import detect_topics
+from gazette.work import BATCH_ITEMS, Batch, StageContext, StepReport, claim
 
 MAX_ENTITY_TAGS = 8
 
@@ -36,22 +37,22 @@ def tag_story(sources: list[SourceArticle]) -> list[Tag]:
 
 
 @dataclass
-class TagReport:
+class TagReport(StepReport):
     tagged: int = 0
-    errors: dict[int, str] = field(default_factory=dict)
 
 
-def tag_pending(session: Session) -> TagReport:
+def tag_step(context: StageContext) -> TagReport:
+    """Tag a batch of written stories."""
     report = TagReport()
     now = utcnow()
-    stories = session.scalars(
-        select(Story).where(Story.state == StoryState.WRITTEN, due(Story.retry_at, now))
-    ).all()
-    for story in stories:
-        with isolated(session, partial(story_failed, report.errors, story, now)):
-            _tag(session, story)
-            report.tagged += 1
-    session.flush()
+    with context.database.transaction() as session:
+        waiting = select(Story).where(Story.state == StoryState.WRITTEN, due(Story.retry_at, now))
+        batch = Batch(claim(session, waiting.order_by(Story.id), BATCH_ITEMS), BATCH_ITEMS)
+        for story in batch:
+            with isolated(session, partial(story_failed, report.errors, story, now)):
+                _tag(session, story)
+                report.tagged += 1
+    report.more = batch.more
     return report
 
 

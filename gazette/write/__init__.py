@@ -1,6 +1,6 @@
 """Write: one grounded, fully cited article per story."""
 
 from gazette.write.compose import write_article
-from gazette.write.stage import write_pending
+from gazette.write.stage import write_step
 
-__all__ = ["write_article", "write_pending"]
+__all__ = ["write_article", "write_step"]

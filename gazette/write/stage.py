@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy import select
@@ -27,16 +28,20 @@ from gazette.errors import NotFound
 from gazette.faults import clear_failure, due, isolated, story_failed
 from gazette.llm import ChatClient
 from gazette.records import CitedSentence, SourceArticle, WrittenArticle, slugify
+from gazette.work import BATCH_ITEMS, Batch, StageContext, StepReport, claim
 from gazette.write.compose import write_article
 from gazette.write.llm_writer import write_with_llm
 from gazette.write.memory import StoredEmbedder, forget_old, stored_splits
 
+# Memos (stored sentence splits and vectors) older than their keep time are deleted at most
+# this often, by whichever worker writes first after it.
+FORGET_EVERY = timedelta(hours=1)
+
 
 @dataclass
-class WriteReport:
+class WriteReport(StepReport):
     written: int = 0
     unchanged: int = 0
-    errors: dict[int, str] = field(default_factory=dict)
 
 
 def article_version(session: Session, story_id: int, version: int | None = None) -> Article:
@@ -57,10 +62,14 @@ class StoryWriter:
     """The configured writer: the language model when `write.llm.url` is set, checked and with
     the default writer to fall back on; the default writer alone otherwise."""
 
-    def __init__(self, embedder: Embedder, settings: WriteSettings) -> None:
+    def __init__(
+        self, embedder: Embedder, settings: WriteSettings, client: ChatClient | None = None
+    ) -> None:
         self.embedder = embedder
         self.max_words = settings.max_words
-        self.client = ChatClient(settings.llm) if settings.llm.enabled else None
+        if client is None and settings.llm.enabled:
+            client = ChatClient(settings.llm)
+        self.client = client
 
     def write(self, sources: list[SourceArticle]) -> WrittenArticle:
         if self.client is None:
@@ -72,34 +81,46 @@ class StoryWriter:
             self.client.close()
 
 
-def write_pending(session: Session, embedder: Embedder, settings: WriteSettings) -> WriteReport:
-    forget_old(session)
-    writer = StoryWriter(StoredEmbedder(session, embedder), settings)
-    try:
-        return _write_stories(session, writer)
-    finally:
-        writer.close()
-
-
-def _write_stories(session: Session, writer: StoryWriter) -> WriteReport:
-    """Write every story whose reports changed. A story that cannot be written keeps its last
-    version (and readers its published one) and is tried again later (gazette/faults.py)."""
+def write_step(context: StageContext) -> WriteReport:
+    """Write a batch of the stories whose reports changed. A story that cannot be written keeps
+    its last version (and readers its published one) and is tried again later
+    (gazette/faults.py)."""
     report = WriteReport()
     now = utcnow()
-    stories = session.scalars(
-        select(Story)
-        .where(
+    with context.database.transaction() as session:
+        _forget_old_memos(context, session, now)
+        waiting = select(Story).where(
             Story.state == StoryState.CLUSTERED,
             Story.merged_into_id.is_(None),
             due(Story.retry_at, now),
         )
-        .order_by(Story.id)
-    ).all()
-    for story in stories:
-        with isolated(session, partial(story_failed, report.errors, story, now)):
-            _write_story(session, writer, story, report)
-    session.flush()
+        batch = Batch(claim(session, waiting.order_by(Story.id), BATCH_ITEMS), BATCH_ITEMS)
+        writer = StoryWriter(
+            StoredEmbedder(session, context.embedder), context.settings.write, _client(context)
+        )
+        for story in batch:
+            with isolated(session, partial(story_failed, report.errors, story, now)):
+                _write_story(session, writer, story, report)
+    report.more = batch.more
     return report
+
+
+def _client(context: StageContext) -> ChatClient | None:
+    """The language model's client, kept between steps: it remembers an endpoint that is down
+    (write.llm.down_seconds) and the rate limit's last requests."""
+    llm = context.settings.write.llm
+    if not llm.enabled:
+        return None
+    if "llm" not in context.kept:
+        context.kept["llm"] = ChatClient(llm)
+    return context.kept["llm"]
+
+
+def _forget_old_memos(context: StageContext, session: Session, now: datetime) -> None:
+    last = context.kept.get("memos forgotten")
+    if last is None or now - last >= FORGET_EVERY:
+        forget_old(session)
+        context.kept["memos forgotten"] = now
 
 
 def _write_story(session: Session, writer: StoryWriter, story: Story, report: WriteReport) -> None:

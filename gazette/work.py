@@ -1,0 +1,148 @@
+"""How stages take their work: a batch at a time, each batch committed on its own, every item
+claimed so that several workers never work on the same one.
+
+A stage's step takes one batch of the items waiting for it, works on them and commits; a crash
+loses at most that batch, whose items are still waiting when the next step looks. Items are
+claimed in the step's own transaction: on PostgreSQL with `SELECT ... FOR UPDATE SKIP LOCKED`,
+so that workers on several machines each take other items; SQLite lets one writer in at a time,
+which is a claim by itself. Work that waits on the network (polling feeds, fetching pages) holds
+no transaction: its items are leased (`lease_until`) in a short transaction, fetched, and stored
+in another; a lease left by a worker that died runs out and the items are taken again.
+
+Two stages must see their items one at a time, in order, on the whole deployment: dedupe (the
+first of several copies is the original) and cluster (stories form in publication order). They
+run under a lock of their own (`serialized`).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, or_, text
+from sqlalchemy.orm import Session
+
+from gazette.config import Settings
+from gazette.db import Database
+from gazette.db.models import StageState, utcnow
+from gazette.embedding import Embedder
+
+Row = TypeVar("Row")
+
+# A batch is committed once it holds this many items or has taken this long, so that a step
+# never holds SQLite's write lock (or PostgreSQL's row locks) for long: a reader's comment or
+# another worker waits at most about that long.
+BATCH_ITEMS = 50
+BATCH_SECONDS = 2.0
+# How long a lease on an item being fetched lasts: longer than the slowest fetch can take with
+# its retries (fetch.total_timeout_seconds and the backoff between attempts).
+LEASE = timedelta(minutes=10)
+
+
+def worker_name() -> str:
+    """Who holds a lease: host and process, for `gazette status` and for the logs."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class StageContext:
+    """What every stage's step is given: where the data is, the settings, the model, and a
+    place for what a long-running worker keeps between steps (the clusterer's memory)."""
+
+    database: Database
+    settings: Settings
+    embedder: Embedder
+    all_sources: bool = False
+    kept: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        """Let go of what the steps kept (the language model's client holds connections)."""
+        for value in self.kept.values():
+            if hasattr(value, "close"):
+                value.close()
+        self.kept.clear()
+
+
+class Batch(Generic[Row]):
+    """The rows a step claimed, handed out one at a time until BATCH_SECONDS have passed; the
+    rest stay waiting for the next step. `more` says whether any are (or may be) waiting."""
+
+    def __init__(self, rows: list[Row], limit: int, seconds: float = BATCH_SECONDS) -> None:
+        self.rows, self.limit, self.seconds = rows, limit, seconds
+        self.taken = 0
+
+    def __iter__(self) -> Iterator[Row]:
+        deadline = time.monotonic() + self.seconds
+        for row in self.rows:
+            if self.taken and time.monotonic() > deadline:
+                return
+            self.taken += 1
+            yield row
+
+    @property
+    def more(self) -> bool:
+        return self.taken < len(self.rows) or len(self.rows) >= self.limit
+
+
+def claim(session: Session, query: Select[tuple[Row]], limit: int) -> list[Row]:
+    """Up to `limit` rows of `query`, locked for this transaction; rows another worker has
+    locked are skipped, not waited for (PostgreSQL; SQLite has a single writer anyway)."""
+    return list(session.scalars(query.limit(limit).with_for_update(skip_locked=True)))
+
+
+def unleased(lease_until: ColumnElement[datetime | None], now: datetime) -> ColumnElement[bool]:
+    """SQL condition: nobody holds the item, or its holder's lease ran out."""
+    return or_(lease_until.is_(None), lease_until < now)
+
+
+def serialized(session: Session, name: str) -> None:
+    """Hold the lock named `name` until this transaction ends, so that one worker at a time
+    runs the step (PostgreSQL's advisory locks; SQLite's single writer already does this)."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"gazette:{name}".encode())
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+@dataclass
+class StepReport:
+    """What one step of a stage did. `more` says whether items were left waiting (the batch was
+    full), so that whoever runs the steps knows to call again. Stages add their own counts."""
+
+    more: bool = False
+    errors: dict[Any, str] = field(default_factory=dict)
+
+    def add(self, other: StepReport) -> None:
+        """Add another step's counts and errors to these (the totals of a run)."""
+        for name, value in vars(other).items():
+            mine = getattr(self, name)
+            if isinstance(value, bool):
+                setattr(self, name, value)
+            elif isinstance(value, int | float):
+                setattr(self, name, mine + value)
+            elif isinstance(value, dict):
+                mine.update(value)
+
+
+def generation(session: Session, stage: str) -> int:
+    """How many steps the serialized `stage` has committed; call under `serialized`."""
+    row = session.get(StageState, stage)
+    if row is None:
+        row = StageState(stage=stage, generation=0)
+        session.add(row)
+        session.flush()
+    return row.generation
+
+
+def stepped(session: Session, stage: str) -> int:
+    """Count one more committed step of `stage` (in this transaction); the new generation."""
+    row = session.get(StageState, stage)
+    assert row is not None, "generation() first"
+    row.generation += 1
+    row.updated_at = utcnow()
+    return row.generation
