@@ -25,7 +25,8 @@ from gazette.errors import GazetteError, InputError
 from gazette.settings_reference import default_config_text
 
 if TYPE_CHECKING:  # the pipeline imports heavy libraries: load it only for commands that run it
-    from gazette.pipeline import RunReport
+    from gazette.pipeline import RunReport, Stage
+    from gazette.work import StepReport
 
 app = typer.Typer(
     help="Gazette: multi-source news with every sentence cited. Run `gazette demo` to try it.",
@@ -288,26 +289,22 @@ def sources_remove(
 
 
 def _print_run(report: RunReport) -> None:
-    results = {
-        "sources": f"{report.sources.sources} read, {report.sources.new_documents} new articles",
-        "fetch": f"{report.fetch.fetched} pages",
-        "extract": f"{report.extract.extracted} articles",
-        "dedupe": f"{report.dedupe.ready} unique, {report.dedupe.copies} syndicated copies, "
-        f"{report.dedupe.duplicates} duplicates",
-        "cluster": f"{report.cluster.assigned} assigned, {report.cluster.new_stories} new stories",
-        "write": f"{report.write.written} articles written, {report.write.unchanged} unchanged",
-        "tag": f"{report.tag.tagged} stories tagged",
-        "publish": f"{report.publish.published} published, "
-        f"{report.publish.awaiting_review} awaiting review",
-    }
+    from gazette.pipeline import STAGES
+
     table = Table("stage", "result", "seconds")
-    for stage, result in results.items():
-        table.add_row(stage, result, f"{report.seconds.get(stage, 0.0):.2f}")
+    for stage in STAGES:
+        result = getattr(report, stage.name).summary()
+        table.add_row(stage.name, result, f"{report.seconds.get(stage.name, 0.0):.2f}")
     out.print(table)
     for where, message in report.sources.warnings.items():
         err.print(f"warning: {where}: {message}", soft_wrap=True)
-    for where, message in report.errors().items():
-        err.print(f"[red]error:[/red] {where}: {message}", soft_wrap=True)
+    for stage in STAGES:
+        stage_report = getattr(report, stage.name)
+        for key, message in stage_report.errors.items():
+            if key in stage_report.first_failures:
+                err.print(f"[red]error:[/red] {stage.name} {key}: {message}", soft_wrap=True)
+            else:
+                err.print(f"still failing: {stage.name} {key}: {message}", soft_wrap=True)
 
 
 @app.command()
@@ -319,14 +316,47 @@ def run(
     ] = False,
 ) -> None:
     """Run one pass of the whole pipeline: sources, fetch, extract, dedupe, cluster, write, tag,
-    publish. Exits with 1 if any source, page or story failed (the rest is still stored)."""
+    publish. Exits with 1 if a source, page or story failed that had not failed before (the
+    rest is still stored); items that keep failing are listed as "still failing" and by
+    `gazette status`, and do not change the exit code."""
     from gazette.pipeline import run_pipeline
 
     state = _state(ctx)
     report = run_pipeline(state.database(), state.settings(), all_sources=all_sources)
     _print_run(report)
-    if report.errors():
+    if report.first_failures():
         raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def worker(
+    ctx: typer.Context,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress lines (for services).")
+    ] = False,
+) -> None:
+    """Keep the site up to date: read each source when its interval comes round and move new
+    items through every stage as they arrive, until stopped (SIGTERM or Ctrl+C: the step in
+    flight finishes first; a second signal stops at once). Prints a line per step that did
+    something, unless --quiet."""
+    from gazette.worker import Worker, progress_line
+
+    state = _state(ctx)
+
+    def show(stage: Stage, report: StepReport) -> None:
+        out.print(progress_line(stage, report), soft_wrap=True, markup=False, highlight=False)
+        for key, message in report.errors.items():
+            err.print(f"{stage.name} {key}: {message}", soft_wrap=True, markup=False)
+
+    running = Worker(state.database(), state.settings(), progress=None if quiet else show)
+    running.handle_signals()
+    if not quiet:
+        out.print("worker started; Ctrl+C stops it after the step in flight")
+    if not running.run():
+        out.print("worker stopped at once; the step in flight was handed back")
+    elif not quiet:
+        out.print("worker stopped")
 
 
 @app.command()

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from gazette.db.models import Document, DocumentStatus, Story
 from gazette.errors import ExtractionEmpty, describe
+from gazette.work import StepReport
 
 log = logging.getLogger("gazette")
 
@@ -74,21 +75,21 @@ def clear_failure(item: Failing) -> None:
     item.error, item.attempts, item.retry_at = None, 0, None
 
 
-def document_failed(
-    errors: dict[str, str], document: Document, now: datetime, exc: Exception
-) -> None:
-    """Record a failure against a document (and in the stage's `errors`, by URL). After
+def document_failed(report: StepReport, document: Document, now: datetime, exc: Exception) -> None:
+    """Record a failure against a document (and in the step's report, by URL). After
     MAX_ATTEMPTS failures, or at once when the page holds no article (trying again cannot help),
     the document is FAILED for good."""
-    errors[document.url] = record_failure(document, exc, now)
+    message = record_failure(document, exc, now)
+    report.failed(document.url, message, first=document.attempts == 1)
     if isinstance(exc, ExtractionEmpty) or document.attempts >= MAX_ATTEMPTS:
         document.status = DocumentStatus.FAILED
 
 
-def story_failed(errors: dict[int, str], story: Story, now: datetime, exc: Exception) -> None:
-    """Record a failure against a story (and in the stage's `errors`, by id). It keeps waiting in
+def story_failed(report: StepReport, story: Story, now: datetime, exc: Exception) -> None:
+    """Record a failure against a story (and in the step's report, by id). It keeps waiting in
     its state, to be tried again when its wait is over or its reports change."""
-    errors[story.id] = record_failure(story, exc, now)
+    message = record_failure(story, exc, now)
+    report.failed(story.id, message, first=story.attempts == 1)
 
 
 @contextmanager

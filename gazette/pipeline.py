@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from gazette.cluster import cluster_step
 from gazette.cluster.stage import ClusterReport
@@ -71,12 +71,18 @@ class RunReport:
     def errors(self) -> dict[str, str]:
         """Every per-item error of the run, keyed by what failed (a source, a URL, a story)."""
         found: dict[str, str] = {}
-        for stage in fields(self):
-            if stage.name == "seconds":
-                continue
+        for stage in STAGES:
             for key, message in getattr(self, stage.name).errors.items():
                 found[f"{stage.name} {key}"] = message
         return found
+
+    def first_failures(self) -> list[str]:
+        """The errors of items that had not failed before (what makes `gazette run` exit 1)."""
+        return [
+            f"{stage.name} {key}"
+            for stage in STAGES
+            for key in getattr(self, stage.name).first_failures
+        ]
 
 
 def drain(stage: Stage, context: StageContext) -> StepReport:

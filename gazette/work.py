@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, or_, text
+from sqlalchemy import ColumnElement, Select, or_, text, update
 from sqlalchemy.orm import Session
 
 from gazette.config import Settings
 from gazette.db import Database
-from gazette.db.models import StageState, utcnow
+from gazette.db.models import Document, Source, StageState, utcnow
 from gazette.embedding import Embedder
 
 Row = TypeVar("Row")
@@ -101,6 +101,14 @@ def unleased(lease_until: ColumnElement[datetime | None], now: datetime) -> Colu
     return or_(lease_until.is_(None), lease_until < now)
 
 
+def return_leases(database: Database, model: type[Document] | type[Source], ids: list[int]) -> None:
+    """Give leased items back at once (a worker stopping mid-step), instead of letting their
+    leases run out."""
+    if ids:
+        with database.transaction() as session:
+            session.execute(update(model).where(model.id.in_(ids)).values(lease_until=None))
+
+
 def serialized(session: Session, name: str) -> None:
     """Hold the lock named `name` until this transaction ends, so that one worker at a time
     runs the step (PostgreSQL's advisory locks; SQLite's single writer already does this)."""
@@ -116,6 +124,23 @@ class StepReport:
 
     more: bool = False
     errors: dict[Any, str] = field(default_factory=dict)
+    # The items of `errors` that had not failed before: what an operator has not been told of.
+    first_failures: set[Any] = field(default_factory=set)
+
+    def failed(self, key: object, message: str, first: bool) -> None:
+        self.errors[key] = message
+        if first:
+            self.first_failures.add(key)
+
+    def did_something(self) -> bool:
+        """Whether the step took any item (a count above zero, or an error)."""
+        counts = (v for k, v in vars(self).items() if isinstance(v, int) and k != "more")
+        return bool(self.errors) or any(count > 0 for count in counts)
+
+    def summary(self) -> str:
+        """What the step did, in words ("12 pages, 1 error"); each stage says it its way."""
+        counts = [f"{v} {k.replace('_', ' ')}" for k, v in vars(self).items() if type(v) is int]
+        return ", ".join(counts)
 
     def add(self, other: StepReport) -> None:
         """Add another step's counts and errors to these (the totals of a run)."""
@@ -125,7 +150,7 @@ class StepReport:
                 setattr(self, name, value)
             elif isinstance(value, int | float):
                 setattr(self, name, mine + value)
-            elif isinstance(value, dict):
+            elif isinstance(value, dict | set):
                 mine.update(value)
 
 

@@ -38,6 +38,9 @@ class ClusterReport(StepReport):
     assigned: int = 0
     new_stories: int = 0
 
+    def summary(self) -> str:
+        return f"{self.assigned} assigned, {self.new_stories} new stories"
+
 
 @dataclass
 class _Memory:
@@ -88,7 +91,7 @@ def _embed_step(context: StageContext, report: ClusterReport, now: datetime) -> 
             if document is None or document.embedding is not None:
                 continue
             if isinstance(vector, Exception):
-                document_failed(report.errors, document, now, vector)
+                document_failed(report, document, now, vector)
             else:
                 document.embedding = to_bytes(vector)
     return len(rows)
@@ -141,7 +144,7 @@ def _assign_step(context: StageContext, report: ClusterReport, now: datetime) ->
         assigned: list[Document] = []
         for document in pending:
             decided = _decisions(clusterer)
-            with isolated(session, partial(document_failed, report.errors, document, now)):
+            with isolated(session, partial(document_failed, report, document, now)):
                 _assign(session, clusterer, document, settings.language, report)
                 assigned.append(document)
             if not assigned or assigned[-1] is not document:

@@ -30,6 +30,9 @@ class DedupeReport(StepReport):
     duplicates: int = 0
     copies: int = 0
 
+    def summary(self) -> str:
+        return f"{self.ready} unique, {self.copies} syndicated copies, {self.duplicates} duplicates"
+
 
 def dedupe_step(context: StageContext) -> DedupeReport:
     """Classify a batch of extracted documents, oldest first, against each other and recent
@@ -57,7 +60,7 @@ def dedupe_step(context: StageContext) -> DedupeReport:
         index, known = _recent_copies_index(session, pending)
         batch = Batch(pending, BATCH)
         for document in batch:
-            with isolated(session, partial(document_failed, report.errors, document, now)):
+            with isolated(session, partial(document_failed, report, document, now)):
                 _classify(document, by_url, by_text, index, known, report)
     report.more = batch.more
     return report

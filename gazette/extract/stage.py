@@ -22,6 +22,9 @@ from gazette.work import BATCH_ITEMS, Batch, StageContext, StepReport, claim
 class ExtractReport(StepReport):
     extracted: int = 0
 
+    def summary(self) -> str:
+        return f"{self.extracted} articles"
+
 
 def extract_step(context: StageContext) -> ExtractReport:
     """Extract a batch of fetched documents. What the feed said wins for the time; the page for
@@ -35,7 +38,7 @@ def extract_step(context: StageContext) -> ExtractReport:
         )
         batch = Batch(claim(session, waiting.order_by(Document.id), BATCH_ITEMS), BATCH_ITEMS)
         for document in batch:
-            with isolated(session, partial(document_failed, report.errors, document, now)):
+            with isolated(session, partial(document_failed, report, document, now)):
                 _extract(document)
                 report.extracted += 1
     report.more = batch.more

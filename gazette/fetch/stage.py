@@ -15,7 +15,7 @@ from gazette.faults import clear_failure, document_failed, due, isolated
 from gazette.http import FetchOutcome, FetchRequest, fetch_all
 from gazette.records import FetchedPage
 from gazette.urls import local_root
-from gazette.work import LEASE, StageContext, StepReport, claim, unleased
+from gazette.work import LEASE, StageContext, StepReport, claim, return_leases, unleased
 
 # Pages downloaded in one step, concurrently (within fetch.max_connections and the per-host
 # limits).
@@ -28,6 +28,9 @@ SNIFFED_TYPES = ("", "application/octet-stream", "binary/octet-stream")
 @dataclass
 class FetchReport(StepReport):
     fetched: int = 0
+
+    def summary(self) -> str:
+        return f"{self.fetched} pages"
 
 
 def check_web_page(page: FetchedPage) -> None:
@@ -58,7 +61,11 @@ def fetch_step(context: StageContext) -> FetchReport:
             document.lease_until = now + LEASE
             root = local_root(document.source.url) if document.source else None
             requests[document.id] = FetchRequest(document.url, file_root=root)
-    outcomes = fetch_all(context.settings.fetch, list(requests.values()))
+    try:
+        outcomes = fetch_all(context.settings.fetch, list(requests.values()))
+    except BaseException:  # stopped mid-fetch: the pages go back to whoever steps next
+        return_leases(context.database, Document, list(requests))
+        raise
 
     report = FetchReport(more=len(requests) == FETCH_BATCH)
     with context.database.transaction() as session:
@@ -66,7 +73,7 @@ def fetch_step(context: StageContext) -> FetchReport:
             document = session.get(Document, document_id)
             if document is None or document.status != DocumentStatus.DISCOVERED:
                 continue  # removed, or stored by a worker whose lease had run out meanwhile
-            with isolated(session, partial(document_failed, report.errors, document, now)):
+            with isolated(session, partial(document_failed, report, document, now)):
                 _store_page(document, outcome, now)
                 report.fetched += 1
             document.lease_until = None

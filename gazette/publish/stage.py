@@ -20,6 +20,9 @@ class PublishReport(StepReport):
     published: int = 0
     awaiting_review: int = 0
 
+    def summary(self) -> str:
+        return f"{self.published} published, {self.awaiting_review} awaiting review"
+
 
 def publish_step(context: StageContext) -> PublishReport:
     """Publish the newest article version of a batch of tagged stories when auto_publish is on;

@@ -20,7 +20,7 @@ from gazette.records import FeedEntry, ParsedFeed
 from gazette.sources.feeds import read_listing
 from gazette.text import html_to_text
 from gazette.urls import canonical_url, local_root
-from gazette.work import LEASE, StageContext, StepReport, claim, unleased
+from gazette.work import LEASE, StageContext, StepReport, claim, return_leases, unleased
 
 # How many sitemaps of a sitemap index are read per poll (the most recently changed first).
 MAX_CHILD_SITEMAPS = 20
@@ -36,6 +36,9 @@ class PollReport(StepReport):
     not_modified: int = 0
     new_documents: int = 0
     warnings: dict[str, str] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return f"{self.sources} read, {self.new_documents} new articles"
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,13 @@ def poll_step(context: StageContext) -> PollReport:
             source.lease_until = now + LEASE
             claimed.append(_Claimed(source.id, source.kind, _request(session, source)))
     listings = [c for c in claimed if c.kind != "page"]
-    outcomes = fetch_all(settings, [c.request for c in listings])
-    parsed = [_parse(outcome) for outcome in outcomes]
-    children = _read_sitemap_indexes(context, listings, parsed)
+    try:
+        outcomes = fetch_all(settings, [c.request for c in listings])
+        parsed = [_parse(outcome) for outcome in outcomes]
+        children = _read_sitemap_indexes(context, listings, parsed)
+    except BaseException:  # stopped mid-fetch: the sources go back to whoever steps next
+        return_leases(context.database, Source, [c.id for c in claimed])
+        raise
 
     report = PollReport(sources=len(claimed), more=len(claimed) == POLL_BATCH)
     with context.database.transaction() as session:
@@ -224,7 +231,7 @@ def _failed(report: PollReport, source: Source, now: datetime, error: Exception)
     message = describe(error)
     source.last_error, source.last_error_at = message, now
     source.consecutive_failures += 1
-    report.errors[source.url] = message
+    report.failed(source.url, message, first=source.consecutive_failures == 1)
 
 
 def _succeeded(

@@ -40,6 +40,9 @@ def tag_story(sources: list[SourceArticle]) -> list[Tag]:
 class TagReport(StepReport):
     tagged: int = 0
 
+    def summary(self) -> str:
+        return f"{self.tagged} stories tagged"
+
 
 def tag_step(context: StageContext) -> TagReport:
     """Tag a batch of written stories."""
@@ -49,7 +52,7 @@ def tag_step(context: StageContext) -> TagReport:
         waiting = select(Story).where(Story.state == StoryState.WRITTEN, due(Story.retry_at, now))
         batch = Batch(claim(session, waiting.order_by(Story.id), BATCH_ITEMS), BATCH_ITEMS)
         for story in batch:
-            with isolated(session, partial(story_failed, report.errors, story, now)):
+            with isolated(session, partial(story_failed, report, story, now)):
                 _tag(session, story)
                 report.tagged += 1
     report.more = batch.more

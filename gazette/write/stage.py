@@ -43,6 +43,9 @@ class WriteReport(StepReport):
     written: int = 0
     unchanged: int = 0
 
+    def summary(self) -> str:
+        return f"{self.written} articles written, {self.unchanged} unchanged"
+
 
 def article_version(session: Session, story_id: int, version: int | None = None) -> Article:
     """A story's article: the version named, or the latest. Every version stays stored."""
@@ -99,7 +102,7 @@ def write_step(context: StageContext) -> WriteReport:
             StoredEmbedder(session, context.embedder), context.settings.write, _client(context)
         )
         for story in batch:
-            with isolated(session, partial(story_failed, report.errors, story, now)):
+            with isolated(session, partial(story_failed, report, story, now)):
                 _write_story(session, writer, story, report)
     report.more = batch.more
     return report

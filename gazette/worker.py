@@ -1,0 +1,102 @@
+"""The long-running worker for one machine (`gazette worker`): the embedded default, with no
+broker and no server.
+
+It goes round the stages for as long as it runs: every source is read when its interval comes
+round, and each new item moves through every stage as soon as it arrives, a batch at a time, so
+that a story is updated within seconds of its new report. When no stage has anything to do it
+sleeps a little. It calls the same steps as `gazette run` and the Celery tasks; several workers
+(on PostgreSQL, on several machines) share the work through the database's claims.
+
+Stopping: the first SIGTERM or SIGINT lets the step in flight finish and commit, then the worker
+exits; a second one stops it at once, and the step in flight hands its items back (its leases
+are returned, its transaction rolled back).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from types import FrameType
+
+from gazette.config import Settings
+from gazette.db import Database
+from gazette.db.models import utcnow
+from gazette.embedding import Embedder, LazyEmbedder
+from gazette.pipeline import STAGES, Stage
+from gazette.publish import sync_ad_slots
+from gazette.work import StageContext, StepReport
+
+# How long an idle worker sleeps before it looks for work again.
+IDLE_SECONDS = 1.0
+
+Progress = Callable[[Stage, StepReport], None]
+
+
+class _StopNow(BaseException):
+    """Raised in the worker by a second stop signal: stop without finishing the step in flight.
+    A BaseException, so that no item takes it for its own failure."""
+
+
+class Worker:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        progress: Progress | None = None,
+        idle_seconds: float = IDLE_SECONDS,
+    ) -> None:
+        self.context = StageContext(database, settings, embedder or LazyEmbedder())
+        self.progress = progress
+        self.idle_seconds = idle_seconds
+        self.stopping = threading.Event()
+
+    def run(self) -> bool:
+        """Work until `stop` is called (or a stop signal arrives, see `handle_signals`); False
+        when a second signal stopped it in the middle of a step."""
+        with self.context.database.transaction() as session:
+            sync_ad_slots(session, self.context.settings.ads)
+        try:
+            while not self.stopping.is_set():
+                if not self.round():
+                    self.stopping.wait(self.idle_seconds)
+        except _StopNow:
+            return False
+        finally:
+            self.context.close()
+        return True
+
+    def round(self) -> bool:
+        """One step of every stage, in order; whether any of them found work."""
+        busy = False
+        for stage in STAGES:
+            if self.stopping.is_set():
+                break
+            report = stage.step(self.context)
+            if report.did_something():
+                busy = True
+                if self.progress is not None:
+                    self.progress(stage, report)
+        return busy
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def handle_signals(self) -> None:
+        """SIGTERM and SIGINT stop the worker after the step in flight; a second one at once."""
+
+        def on_signal(number: int, frame: FrameType | None) -> None:
+            if self.stopping.is_set():
+                raise _StopNow(f"stopped by signal {number}")
+            self.stop()
+
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, on_signal)
+
+
+def progress_line(stage: Stage, report: StepReport) -> str:
+    """One line for a step that did something: "12:04:31 fetch: 100 pages, 2 errors"."""
+    errors = len(report.errors)
+    failed = f", {errors} error{'s' if errors != 1 else ''}" if errors else ""
+    return f"{utcnow():%H:%M:%S} {stage.name}: {report.summary()}{failed}"
