@@ -6,6 +6,7 @@ configuration or input.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
@@ -357,6 +358,78 @@ def worker(
         out.print("worker stopped at once; the step in flight was handed back")
     elif not quiet:
         out.print("worker stopped")
+
+
+@app.command()
+@reports_errors
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Show what waits at each stage (and for a retry), what was given up, the workers alive,
+    the sources that fail and the last errors. Exits with 1 when anything fails, so that it can
+    drive an alert."""
+    from gazette.status import read_status
+
+    with _state(ctx).database().session() as session:
+        found = read_status(session)
+    if as_json:
+        out.print_json(json.dumps(dataclasses.asdict(found), default=str))
+    else:
+        _print_status(found)
+    if found.problems:
+        raise typer.Exit(1)
+
+
+def _print_status(found: Any) -> None:
+    table = Table("stage", "waiting", "waiting for a retry", title="Work")
+    for row in found.backlog:
+        table.add_row(row.stage, str(row.waiting), str(row.retrying))
+    out.print(table)
+    out.print(
+        f"{found.published} stories published, {found.awaiting_review} awaiting review, "
+        f"{found.given_up} documents given up (`gazette retry` tries them again)",
+        soft_wrap=True,
+    )
+    if found.workers:
+        workers = Table("worker", "engine", "started", "last seen", "steps", title="Workers")
+        for w in found.workers:
+            workers.add_row(
+                w.name,
+                w.engine,
+                f"{w.started_at:%Y-%m-%d %H:%M:%S}",
+                f"{w.seen_at:%H:%M:%S}",
+                str(w.steps),
+            )
+        out.print(workers)
+    else:
+        out.print("no worker alive (`gazette worker` keeps the site up to date)")
+    for title, items in (
+        ("Failing sources", found.failing_sources),
+        ("Last errors", found.recent_errors),
+    ):
+        if items:
+            failing = Table("what", "failures", "next try", "error", title=title)
+            for item in items:
+                when = f"{item.retry_at:%Y-%m-%d %H:%M}" if item.retry_at else ""
+                failing.add_row(f"{item.what} {item.key}", str(item.attempts), when, item.error)
+            out.print(failing)
+
+
+@app.command()
+@reports_errors
+def retry(ctx: typer.Context) -> None:
+    """Try again now whatever waits for a retry, and the documents given up on (after a site
+    is back, or a bug fixed). The next `gazette run` or the worker takes them."""
+    from gazette.faults import retry_now
+
+    with _state(ctx).database().transaction() as session:
+        retried = retry_now(session)
+    out.print(
+        f"due now: {retried.documents} documents and {retried.stories} stories waiting for a "
+        f"retry, and {retried.given_up} documents that had been given up",
+        soft_wrap=True,
+    )
 
 
 @app.command()

@@ -15,10 +15,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import DisconnectionError, InterfaceError, InternalError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -37,8 +38,9 @@ RETRY_DELAYS = (
     timedelta(hours=24),
 )
 
-# A document that failed this often in a row is given up (status FAILED).
-MAX_ATTEMPTS = 3
+# A document that failed this often in a row is given up (status FAILED): with the waits
+# above, after about two days of failures. `gazette retry` tries given-up documents again.
+MAX_ATTEMPTS = 6
 
 # The database itself failed (locked, gone, out of space): no item can be stored, so the pass
 # stops and rolls back, and the next one starts from the same state.
@@ -105,3 +107,32 @@ def isolated(session: Session, on_failure: Callable[[Exception], None]) -> Itera
         # The item's error says what went wrong in one line; the traceback is for a developer.
         log.debug("recorded against the item, the pass goes on", exc_info=exc)
         on_failure(exc)
+
+
+@dataclass
+class Retried:
+    documents: int = 0  # waiting for a retry, now due
+    given_up: int = 0  # FAILED documents taken up again
+    stories: int = 0
+
+
+def retry_now(session: Session) -> Retried:
+    """Make every item that waits for a retry due at once, and take up again the documents
+    given up on (`gazette retry`, for when a site is back or a bug is fixed): one whose page was
+    never fetched is fetched again, one whose page holds no article is extracted again."""
+    retried = Retried()
+    waiting = (Document.retry_at.is_not(None)) & (Document.status != DocumentStatus.FAILED)
+    retried.documents = session.execute(
+        update(Document).where(waiting).values(retry_at=None)
+    ).rowcount
+    for document in session.scalars(
+        select(Document).where(Document.status == DocumentStatus.FAILED)
+    ):
+        fetched = document.raw_html is not None
+        document.status = DocumentStatus.FETCHED if fetched else DocumentStatus.DISCOVERED
+        document.attempts, document.retry_at = 0, None
+        retried.given_up += 1
+    retried.stories = session.execute(
+        update(Story).where(Story.retry_at.is_not(None)).values(retry_at=None)
+    ).rowcount
+    return retried

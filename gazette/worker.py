@@ -17,6 +17,7 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from types import FrameType
 
 from gazette.config import Settings
@@ -25,7 +26,8 @@ from gazette.db.models import utcnow
 from gazette.embedding import Embedder, LazyEmbedder
 from gazette.pipeline import STAGES, Stage
 from gazette.publish import sync_ad_slots
-from gazette.work import StageContext, StepReport
+from gazette.status import BEAT_EVERY, beat, farewell
+from gazette.work import StageContext, StepReport, worker_name
 
 # How long an idle worker sleeps before it looks for work again.
 IDLE_SECONDS = 1.0
@@ -51,6 +53,9 @@ class Worker:
         self.progress = progress
         self.idle_seconds = idle_seconds
         self.stopping = threading.Event()
+        self.name = worker_name()
+        self.steps = 0
+        self.last_beat: datetime | None = None
 
     def run(self) -> bool:
         """Work until `stop` is called (or a stop signal arrives, see `handle_signals`); False
@@ -59,13 +64,23 @@ class Worker:
             sync_ad_slots(session, self.context.settings.ads)
         try:
             while not self.stopping.is_set():
+                self._beat()
                 if not self.round():
                     self.stopping.wait(self.idle_seconds)
         except _StopNow:
             return False
         finally:
             self.context.close()
+            with self.context.database.transaction() as session:
+                farewell(session, self.name)
         return True
+
+    def _beat(self) -> None:
+        now = utcnow()
+        if self.last_beat is None or now - self.last_beat >= BEAT_EVERY:
+            with self.context.database.transaction() as session:
+                beat(session, self.name, "local", self.steps, now)
+            self.last_beat = now
 
     def round(self) -> bool:
         """One step of every stage, in order; whether any of them found work."""
@@ -75,7 +90,7 @@ class Worker:
                 break
             report = stage.step(self.context)
             if report.did_something():
-                busy = True
+                busy, self.steps = True, self.steps + 1
                 if self.progress is not None:
                     self.progress(stage, report)
         return busy

@@ -373,3 +373,16 @@ class StageState(Base):
     stage: Mapped[str] = mapped_column(String(32), primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WorkerBeat(Base):
+    """A worker process's sign of life, renewed as it works (`gazette status` lists the live
+    ones)."""
+
+    __tablename__ = "workers"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)  # host:pid
+    engine: Mapped[str] = mapped_column(String(16))  # local | celery
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    steps: Mapped[int] = mapped_column(Integer, default=0)  # steps that found work
