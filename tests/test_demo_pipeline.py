@@ -20,7 +20,7 @@ from helpers import (
 
 from gazette.db import Database
 from gazette.pipeline import run_pipeline
-from gazette.web.queries import story_view
+from gazette.web.public.queries import story_view
 
 
 def test_demo_run_reports_no_errors(demo: DemoRun) -> None:
