@@ -1,5 +1,5 @@
-"""Security headers on every response, pages without inline script or style, and the
-stylesheet under its content-hashed name."""
+"""Security headers on every response, pages without inline script or style, the stylesheet
+under its content-hashed name, and house ads sanitised."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from conftest import DemoRun, demo_settings
 from fastapi.testclient import TestClient
 from helpers import story_of
 from httpx import Response
+from newsroom import add_ad_slot
 
+from gazette.config import Settings
 from gazette.db import Database
 from gazette.web import create_app
+from gazette.web.public.ads import sanitise_ad
 from gazette.web.static_files import STATIC_DIR, hashed_name
 
 CSP = re.compile(r"(^|;)\s*default-src 'none'\s*(;|$)")
@@ -27,6 +30,10 @@ def assert_secure(response: Response) -> None:
     assert "frame-ancestors 'none'" in policy and "form-action 'self'" in policy
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+def with_mode(settings: Settings, mode: str) -> Settings:
+    return settings.model_copy(update={"site": settings.site.model_copy(update={"mode": mode})})
 
 
 @pytest.fixture
@@ -120,3 +127,54 @@ def test_a_changed_file_gets_a_new_name() -> None:
 @pytest.fixture(scope="module")
 def client_demo(demo: DemoRun) -> TestClient:
     return TestClient(create_app(demo.settings, demo.database))
+
+
+@pytest.mark.parametrize(
+    ("markup", "gone"),
+    [
+        ('<script>alert("x")</script><p>Ferries</p>', ["<script", "alert"]),
+        ('<img src="https://ads.example/a.png" onerror="alert(1)" alt="A">', ["onerror", "alert"]),
+        ('<a href="/tag/economy" onclick="steal()">Almanac</a>', ["onclick", "steal"]),
+        ('<a href="javascript:alert(1)">Almanac</a>', ["javascript", "alert"]),
+        ('<a href="JaVaScRiPt&#58;alert(1)">Almanac</a>', ["javascript", "alert"]),
+        ('<a href="java\tscript:alert(1)">Almanac</a>', ["script", "alert"]),
+        ('<p style="position:fixed">Ferries</p><style>body{}</style>', ["style", "fixed"]),
+        ('<iframe src="https://ads.example/"></iframe><form action="/x">', ["iframe", "form"]),
+        ('<svg><a href="data:text/html,hi">x</a></svg>', ["svg", "data:"]),
+    ],
+)
+def test_ad_markup_loses_what_could_run(markup: str, gone: list[str]) -> None:
+    clean = str(sanitise_ad(markup)).lower()
+    for word in gone:
+        assert word not in clean, clean
+
+
+def test_ad_markup_keeps_what_house_ads_need() -> None:
+    markup = (
+        '<a href="https://ferries.example/" rel="sponsored noopener" title="Ferries">'
+        '<img src="https://ferries.example/boat.png" alt="A ferry" width="120" height="60">'
+        "<strong>Port Calder Ferries</strong></a><br><em>daily</em> <small>crossings</small>"
+    )
+    assert str(sanitise_ad(markup)) == markup
+    assert str(sanitise_ad('<a href="/tag/economy" rel="preload sponsored">A</a>')) == (
+        '<a href="/tag/economy" rel="sponsored">A</a>'
+    )
+
+
+@pytest.mark.parametrize("mode", ["development", "production"])
+def test_pages_show_sanitised_ads_only(own_demo: DemoRun, mode: str) -> None:
+    add_ad_slot(
+        own_demo.database,
+        "footer-trap",
+        "footer",
+        '<a href="javascript:alert(1)" onmouseover="alert(2)">Win</a><script>alert(3)</script>',
+    )
+    add_ad_slot(own_demo.database, "footer-script", "footer", "<script>alert(4)</script>")
+    client = TestClient(create_app(with_mode(own_demo.settings, mode), own_demo.database))
+    html = client.get("/").text
+    assert '<div class="ad" data-slot="footer-trap"><a>Win</a></div>' in html
+    assert "alert(" not in html
+    # markup with nothing left is an empty slot: labelled in development, absent in production
+    labelled = '<div class="ad-placeholder" data-slot="footer-script">' in html
+    assert labelled == (mode == "development")
+    assert ('data-slot="footer-script"' in html) == (mode == "development")

@@ -2,7 +2,7 @@
 
 The pages carry no script and no inline style, so the Content-Security-Policy can allow only
 the site's own stylesheet and forbid everything else: an injected `<script>` or `onclick` would
-not run even if it got past escaping. Images may come from any HTTPS host
+not run even if it got past escaping and the ad sanitiser. Images may come from any HTTPS host
 (house ads link theirs); forms post only to the site; no other site may frame the pages.
 """
 

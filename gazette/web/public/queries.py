@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 
-from markupsafe import Markup
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -29,6 +28,7 @@ from gazette.db.models import (
     StoryTag,
     Tag,
 )
+from gazette.web.public.ads import sanitise_ad
 from gazette.web.public.views import (
     AdView,
     CommentView,
@@ -275,11 +275,11 @@ def story_view(session: Session, story_id: int) -> StoryView | None:
 
 
 def ad_slots(session: Session) -> dict[str, Sequence[AdView]]:
-    """The enabled ad slots by placement, with the markup from the config."""
+    """The enabled ad slots by placement, their markup sanitised."""
     slots: dict[str, list[AdView]] = defaultdict(list)
     rows = session.execute(
         select(AdSlot.name, AdSlot.placement, AdSlot.html).where(AdSlot.enabled).order_by(AdSlot.id)
     )
     for name, placement, html in rows:
-        slots[placement].append(AdView(name, placement, Markup(html or "")))
+        slots[placement].append(AdView(name, placement, sanitise_ad(html or "")))
     return dict(slots)

@@ -98,7 +98,7 @@ class StoryView:
 
 @dataclass(frozen=True)
 class AdView:
-    """An ad slot as a page shows it: `html` is the ad's markup, empty when unsold."""
+    """An ad slot as a page shows it: `html` is the sanitised markup, empty when unsold."""
 
     name: str
     placement: str
