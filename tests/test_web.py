@@ -167,6 +167,19 @@ def test_unknown_pages_are_404_with_a_message(client: TestClient, path: str) -> 
     assert "Not found" in response.text
 
 
+@pytest.mark.parametrize("path", ["/story/99999999999999999999", "/story/%C2%B2/x", "/story/-1"])
+def test_impossible_story_numbers_are_404(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Not found" in response.text
+
+
+def test_a_page_past_any_list_is_400(client: TestClient) -> None:
+    response = client.get("/?page=99999999999999999999")
+    assert response.status_code == 400
+    assert "page" in response.text
+
+
 def test_comment_on_unknown_story_is_404(own_demo: DemoRun) -> None:
     client = client_for(own_demo.settings, own_demo)
     assert client.post("/story/424242/comments", data={"body": "hi"}).status_code == 404

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
@@ -19,6 +19,8 @@ from gazette.web.public.views import StoryCard
 from gazette.web.templating import path_for, render
 
 FEED_LENGTH = 50
+MAX_ID_DIGITS = 18  # below 2**63, the largest integer SQLite and PostgreSQL store
+MAX_PAGE = 100_000  # further pages are a 400, not an offset past what a database takes
 
 router = APIRouter()
 
@@ -36,8 +38,10 @@ def _story_path(request: Request, card: StoryCard) -> str:
 
 
 def _story_number(raw: str) -> int:
-    if not raw.isdigit():
-        raise HTTPException(404, f"There is no story with the id {raw!r}.")
+    """The story id in an address; anything but a plain number a database can hold is a 404
+    (`isdigit` alone would take "²", which `int` refuses)."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_ID_DIGITS:
+        raise HTTPException(404, f"There is no story with the id {raw[:MAX_ID_DIGITS]!r}.")
     return int(raw)
 
 
@@ -46,7 +50,12 @@ def _no_story(raw: str) -> HTTPException:
 
 
 @router.get("/", name="home", response_class=HTMLResponse)
-def home(request: Request, session: ReadSession, settings: AppSettings, page: int = 1) -> Response:
+def home(
+    request: Request,
+    session: ReadSession,
+    settings: AppSettings,
+    page: Annotated[int, Query(le=MAX_PAGE)] = 1,
+) -> Response:
     page = max(page, 1)
     per_page = settings.site.stories_per_page
     stories = queries.latest_stories(session, per_page, (page - 1) * per_page)
