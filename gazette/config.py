@@ -344,7 +344,9 @@ class AdSlotSettings(Section):
     )
     html: str = Field(
         default="",
-        description="Markup of the ad, trusted and shown as written. Empty: the slot is unsold.",
+        description="Markup of the ad: links (with their `rel`), images and simple formatting. "
+        "Anything that could run code (scripts, event attributes, `javascript:` links, inline "
+        "styles) is removed before a page shows it. Empty: the slot is unsold.",
     )
 
 

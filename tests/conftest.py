@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -59,6 +60,24 @@ def demo(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> 
     """The bundled demo, run once through the whole pipeline into a SQLite file."""
     path = tmp_path_factory.mktemp("demo") / "gazette.db"
     return run_demo(f"sqlite:///{path}", embedder)
+
+
+@pytest.fixture
+def own_demo(demo: DemoRun, tmp_path: Path) -> Iterator[DemoRun]:
+    """The demo's database copied for one test that writes (a comment, an ad slot), so that no
+    test sees another's writes or depends on their order (datasette's `make_app_client`)."""
+    copy = tmp_path / "demo-copy.db"
+    source = sqlite3.connect(demo.database.url.removeprefix("sqlite:///"))
+    target = sqlite3.connect(copy)
+    try:
+        source.backup(target)  # consistent even while the demo's WAL holds recent pages
+    finally:
+        source.close()
+        target.close()
+    settings = demo.settings.model_copy(update={"database_url": f"sqlite:///{copy}"})
+    database = Database(settings.database_url)
+    yield DemoRun(database, settings, demo.report, demo.expected)
+    database.dispose()
 
 
 @pytest.fixture

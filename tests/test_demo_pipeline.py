@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from gazette.db import Database
 from gazette.db.models import Document
 from gazette.pipeline import run_pipeline
-from gazette.web.queries import story_view
+from gazette.web.public.queries import story_view
 
 
 def test_demo_run_reports_no_errors(demo: DemoRun) -> None:

@@ -1,4 +1,8 @@
-"""The website over the demo database, through its HTTP interface."""
+"""The readers' site over the demo database, through its HTTP interface.
+
+Tests that only read share the demo's database; a test that writes (a comment) gets a copy of
+its own (`own_demo`). Stories are found by the reports they are made of, never by id.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from fastapi.testclient import TestClient
 from helpers import latest_articles, story_of
 
 from gazette.config import Settings
+from gazette.db.models import Story
 from gazette.web import create_app
 
 
@@ -29,8 +34,14 @@ def production(settings: Settings) -> Settings:
     )
 
 
-def story_path(client: TestClient, story_id: int) -> str:
-    response = client.get(f"/story/{story_id}", follow_redirects=False)
+def story_id(demo: DemoRun, event: str) -> int:
+    """The story made of the demo event's reports (demo/expected.json)."""
+    with demo.database.session() as session:
+        return story_of(session, demo.expected["stories"][event][0])
+
+
+def story_path(client: TestClient, number: int) -> str:
+    response = client.get(f"/story/{number}", follow_redirects=False)
     assert response.status_code == 308
     return response.headers["location"]
 
@@ -40,18 +51,29 @@ def test_home_lists_every_published_story(client: TestClient, demo: DemoRun) -> 
     assert response.status_code == 200
     with demo.database.session() as session:
         headlines = [a.headline for a in latest_articles(session)]
+    assert len(headlines) == len(demo.expected["stories"])
     for headline in headlines:
         assert str(headline).replace("'", "&#39;") in response.text
 
 
+def test_home_pages_link_to_each_other(demo: DemoRun) -> None:
+    site = demo.settings.site.model_copy(update={"stories_per_page": 6})
+    client = client_for(demo.settings.model_copy(update={"site": site}), demo)
+    first, second = client.get("/").text, client.get("/?page=2").text
+    assert 'href="/?page=2">Older stories' in first and "Newer stories" not in first
+    assert 'href="/?page=1">Newer stories' in second and 'href="/?page=3">Older' in second
+    cards = re.compile(r'<article class="card">\s*<h3><a href="(/story/[^"]+)"')
+    assert len(cards.findall(first)) == len(cards.findall(second)) == 6
+    assert not set(cards.findall(first)) & set(cards.findall(second))
+
+
 def test_story_page_has_the_whole_anatomy(client: TestClient, demo: DemoRun) -> None:
-    url = demo.expected["stories"]["ravel-floods"][0]
+    number = story_id(demo, "ravel-floods")
     with demo.database.session() as session:
-        story_id = story_of(session, url)
-        article = next(a for a in latest_articles(session) if a.story_id == story_id)
+        article = next(a for a in latest_articles(session) if a.story_id == number)
         references = [(r.number, r.url) for r in article.references]
         headline, quote = article.headline, article.quote_text
-    page = client.get(story_path(client, story_id))
+    page = client.get(story_path(client, number))
     assert page.status_code == 200
     html = page.text
     assert f"<h1>{headline}</h1>" in html
@@ -65,13 +87,27 @@ def test_story_page_has_the_whole_anatomy(client: TestClient, demo: DemoRun) -> 
     assert quote in html
     assert "Coverage" in html and "independent sources" in html
     assert "No comments yet." in html
+    assert f'action="/story/{story_id(demo, "ravel-floods")}/comments"' in html
+
+
+def test_published_is_the_first_report_time(client: TestClient, demo: DemoRun) -> None:
+    """Not the moment the pipeline ran: every demo story ran in the same second."""
+    shown = set()
+    for event in demo.expected["stories"]:
+        number = story_id(demo, event)
+        with demo.database.session() as session:
+            first_report = session.get(Story, number).first_report_at
+        html = client.get(story_path(client, number)).text
+        published = re.search(r'Published <time datetime="([^"]+)">([^<]+)</time>', html)
+        assert published.group(1) == first_report.isoformat()
+        assert published.group(2) == first_report.strftime("%d %b %Y, %H:%M UTC")
+        assert "Updated" not in html  # every demo story is at its first version
+        shown.add(published.group(1))
+    assert len(shown) > len(demo.expected["stories"]) // 2
 
 
 def test_tags_are_separate_links(client: TestClient, demo: DemoRun) -> None:
-    url = demo.expected["stories"]["halvorsen-plant"][0]
-    with demo.database.session() as session:
-        story_id = story_of(session, url)
-    html = client.get(story_path(client, story_id)).text
+    html = client.get(story_path(client, story_id(demo, "halvorsen-plant"))).text
     tag_list = re.search(r'<ul class="tags">(.*?)</ul>', html, re.S).group(1)
     items = re.findall(r'<li><a href="/tag/([a-z0-9-]+)" rel="tag">([^<]+)<span', tag_list)
     assert len(items) >= 3
@@ -83,32 +119,43 @@ def test_tags_are_separate_links(client: TestClient, demo: DemoRun) -> None:
         assert f"<h1>{name.strip()}</h1>" in tag_page.text
 
 
-def test_a_comment_with_script_is_shown_as_text(client: TestClient, demo: DemoRun) -> None:
-    url = demo.expected["stories"]["cup-final"][0]
-    with demo.database.session() as session:
-        story_id = story_of(session, url)
+def test_a_comment_with_script_is_shown_as_text(own_demo: DemoRun) -> None:
+    client = client_for(own_demo.settings, own_demo)
+    number = story_id(own_demo, "cup-final")
     payload = '<script>alert("owned")</script> Great match!'
     posted = client.post(
-        f"/story/{story_id}/comments",
+        f"/story/{number}/comments",
         data={"name": "<b>Fan</b>", "body": payload},
         follow_redirects=False,
     )
     assert posted.status_code == 303
+    assert posted.headers["location"] == story_path(client, number) + "?comment=posted#comments"
     page = client.get(posted.headers["location"])
     assert page.status_code == 200
+    assert "Thank you, your comment is published." in page.text
     assert "<script>alert" not in page.text
     assert "&lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt; Great match!" in page.text
     assert "&lt;b&gt;Fan&lt;/b&gt;" in page.text
     assert "No comments yet." not in page.text
 
 
-def test_an_empty_comment_is_refused_with_a_reason(client: TestClient, demo: DemoRun) -> None:
-    url = demo.expected["stories"]["kellan-comet"][0]
-    with demo.database.session() as session:
-        story_id = story_of(session, url)
-    response = client.post(f"/story/{story_id}/comments", data={"name": "x", "body": "   "})
+def test_a_held_comment_waits_for_a_moderator(own_demo: DemoRun) -> None:
+    comments = own_demo.settings.comments.model_copy(update={"require_approval": True})
+    client = client_for(own_demo.settings.model_copy(update={"comments": comments}), own_demo)
+    number = story_id(own_demo, "kellan-comet")
+    posted = client.post(f"/story/{number}/comments", data={"name": "Ann", "body": "Lovely."})
+    assert posted.status_code == 200 and "?comment=pending" in str(posted.url)
+    assert "will appear once a moderator approves it" in posted.text
+    assert "Lovely." not in posted.text and "No comments yet." in posted.text
+
+
+def test_an_empty_comment_is_refused_with_a_reason(own_demo: DemoRun) -> None:
+    client = client_for(own_demo.settings, own_demo)
+    number = story_id(own_demo, "kellan-comet")
+    response = client.post(f"/story/{number}/comments", data={"name": "x", "body": "   "})
     assert response.status_code == 400
     assert "the comment is empty" in response.text
+    assert 'value="x"' in response.text  # the draft is kept in the form
 
 
 @pytest.mark.parametrize(
@@ -120,17 +167,35 @@ def test_unknown_pages_are_404_with_a_message(client: TestClient, path: str) -> 
     assert "Not found" in response.text
 
 
-def test_comment_on_unknown_story_is_404(client: TestClient) -> None:
+@pytest.mark.parametrize("path", ["/story/99999999999999999999", "/story/%C2%B2/x", "/story/-1"])
+def test_impossible_story_numbers_are_404(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Not found" in response.text
+
+
+def test_a_page_past_any_list_is_400(client: TestClient) -> None:
+    response = client.get("/?page=99999999999999999999")
+    assert response.status_code == 400
+    assert "page" in response.text
+
+
+def test_comment_on_unknown_story_is_404(own_demo: DemoRun) -> None:
+    client = client_for(own_demo.settings, own_demo)
     assert client.post("/story/424242/comments", data={"body": "hi"}).status_code == 404
 
 
+def test_a_bad_query_is_400_with_a_message(client: TestClient) -> None:
+    response = client.get("/?page=first")
+    assert response.status_code == 400
+    assert "Something is wrong with this request" in response.text and "page" in response.text
+
+
 def test_wrong_slug_redirects_to_the_canonical_address(client: TestClient, demo: DemoRun) -> None:
-    url = demo.expected["stories"]["skyrail-outage"][0]
-    with demo.database.session() as session:
-        story_id = story_of(session, url)
-    response = client.get(f"/story/{story_id}/old-slug", follow_redirects=False)
+    number = story_id(demo, "skyrail-outage")
+    response = client.get(f"/story/{number}/old-slug", follow_redirects=False)
     assert response.status_code == 308
-    assert response.headers["location"] == story_path(client, story_id)
+    assert response.headers["location"] == story_path(client, number)
 
 
 def test_rss_feed_lists_published_stories(client: TestClient, demo: DemoRun) -> None:
@@ -143,10 +208,17 @@ def test_rss_feed_lists_published_stories(client: TestClient, demo: DemoRun) -> 
     for entry in feed.entries:
         assert entry.link.startswith(demo.settings.site.base_url + "/story/")
         assert entry.title and entry.summary
+        assert client.get(entry.link.removeprefix(demo.settings.site.base_url)).status_code == 200
 
 
-def test_development_mode_labels_empty_ad_slots(client: TestClient) -> None:
-    html = client.get(story_path(client, 1)).text
+def test_api_lists_the_sources(client: TestClient) -> None:
+    sources = client.get("/api/sources").json()
+    assert len(sources) == 11
+    assert all(source["url"].startswith("http") for source in sources)
+
+
+def test_development_mode_labels_empty_ad_slots(client: TestClient, demo: DemoRun) -> None:
+    html = client.get(story_path(client, story_id(demo, "maritime-museum"))).text
     placeholder = re.search(
         r'<div class="ad-placeholder" data-slot="in-article">([^<]+)</div>', html
     )
@@ -157,19 +229,20 @@ def test_development_mode_labels_empty_ad_slots(client: TestClient) -> None:
 def test_production_pages_carry_no_placeholder_or_debug_text(demo: DemoRun) -> None:
     client = client_for(production(demo.settings), demo)
     pages = ["/", "/tag/economy"] + [
-        story_path(client, story_id) for story_id in range(1, len(demo.expected["stories"]) + 1)
+        story_path(client, story_id(demo, event)) for event in demo.expected["stories"]
     ]
     for path in pages:
         html = client.get(path).text
         lowered = html.lower()
         assert "ad-placeholder" not in lowered and "development mode" not in lowered
         assert 'data-slot="in-article"' not in html  # the empty slot renders nothing at all
+        assert "Advertisement: The Demo Almanac" in html  # the sold one still shows
         for leak in ("{{", "{%", "lorem ipsum", "traceback", ">none<", "undefined"):
             assert leak not in lowered, (path, leak)
 
 
 def test_pages_are_self_contained(client: TestClient, demo: DemoRun) -> None:
     """No scripts, stylesheets, fonts or images from other hosts."""
-    html = client.get(story_path(client, 1)).text
+    html = client.get(story_path(client, story_id(demo, "maritime-museum"))).text
     assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', html)
     assert '<meta name="viewport"' in html

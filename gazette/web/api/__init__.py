@@ -1,0 +1,5 @@
+"""The JSON API, under /api: routes in `routes.py`."""
+
+from gazette.web.api.routes import router
+
+__all__ = ["router"]

@@ -1,0 +1,45 @@
+"""Error pages: a readable page for every status, rendered without the database (so that they
+work when the database is what failed) and without ads."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from gazette.web.security import SECURITY_HEADERS
+from gazette.web.templating import render
+
+NOT_FOUND = "There is no page at this address."
+SERVER_ERROR = "Something went wrong on our side. Please try again in a moment."
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    return render(request, "error.html", {"status": status, "message": message}, status)
+
+
+def http_error(request: Request, exc: HTTPException) -> Response:
+    generic = exc.status_code == 404 and exc.detail == "Not Found"
+    response = _error_page(request, exc.status_code, NOT_FOUND if generic else exc.detail)
+    response.headers.update(exc.headers or {})
+    return response
+
+
+def bad_request(request: Request, exc: RequestValidationError) -> Response:
+    problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    return _error_page(request, 400, problems)
+
+
+def server_error(request: Request, exc: Exception) -> Response:
+    """The page for a bug or an outage. It leaves the outermost middleware, so it carries the
+    security headers itself."""
+    response = _error_page(request, 500, SERVER_ERROR)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def install_error_pages(app: FastAPI) -> None:
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, bad_request)
+    app.add_exception_handler(Exception, server_error)

@@ -1,0 +1,135 @@
+"""The readers' pages: the latest stories, a story, a tag, the RSS feed, and posting a comment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+
+from gazette.errors import InputError
+from gazette.publish.feeds import FeedItem, rss_feed
+from gazette.web.comments import add_comment
+from gazette.web.dependencies import AppSettings, ReadSession, WriteSession
+from gazette.web.public import queries
+from gazette.web.public.views import StoryCard
+from gazette.web.templating import path_for, render
+
+FEED_LENGTH = 50
+MAX_ID_DIGITS = 18  # below 2**63, the largest integer SQLite and PostgreSQL store
+MAX_PAGE = 100_000  # further pages are a 400, not an offset past what a database takes
+
+router = APIRouter()
+
+
+def _page(
+    request: Request, session: Session, name: str, context: Mapping[str, Any], status: int = 200
+) -> Response:
+    """A public page: the template `name` of this folder, with the site's ad slots."""
+    ads = queries.ad_slots(session)
+    return render(request, f"public/{name}", {**context, "ads": ads}, status)
+
+
+def _story_path(request: Request, card: StoryCard) -> str:
+    return path_for(request, "story", story_id=card.id, slug=card.slug)
+
+
+def _story_number(raw: str) -> int:
+    """The story id in an address; anything but a plain number a database can hold is a 404
+    (`isdigit` alone would take "²", which `int` refuses)."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_ID_DIGITS:
+        raise HTTPException(404, f"There is no story with the id {raw[:MAX_ID_DIGITS]!r}.")
+    return int(raw)
+
+
+def _no_story(raw: str) -> HTTPException:
+    return HTTPException(404, f"There is no published story {raw}.")
+
+
+@router.get("/", name="home", response_class=HTMLResponse)
+def home(
+    request: Request,
+    session: ReadSession,
+    settings: AppSettings,
+    page: Annotated[int, Query(le=MAX_PAGE)] = 1,
+) -> Response:
+    page = max(page, 1)
+    per_page = settings.site.stories_per_page
+    stories = queries.latest_stories(session, per_page, (page - 1) * per_page)
+    context = {"stories": stories, "page": page, "more": len(stories) == per_page}
+    return _page(request, session, "home.html", context)
+
+
+@router.get("/story/{story_id}", name="story_short")
+def story_short(request: Request, session: ReadSession, story_id: str) -> RedirectResponse:
+    view = queries.story_view(session, _story_number(story_id))
+    if view is None:
+        raise _no_story(story_id)
+    return RedirectResponse(_story_path(request, view.card), status_code=308)
+
+
+@router.get("/story/{story_id}/{slug}", name="story", response_class=HTMLResponse)
+def story(
+    request: Request, session: ReadSession, story_id: str, slug: str, comment: str = ""
+) -> Response:
+    number = _story_number(story_id)
+    view = queries.story_view(session, number)
+    if view is None:
+        raise _no_story(story_id)
+    if slug != view.card.slug or view.card.id != number:
+        # An old slug, or a story merged into another: the page lives at one address.
+        return RedirectResponse(_story_path(request, view.card), status_code=308)
+    return _page(request, session, "story.html", {"story": view, "comment_state": comment})
+
+
+@router.post("/story/{story_id}/comments", name="post_comment")
+def post_comment(
+    request: Request,
+    session: WriteSession,
+    settings: AppSettings,
+    story_id: str,
+    name: str = Form(""),
+    body: str = Form(""),
+) -> Response:
+    number = _story_number(story_id)
+    view = queries.story_view(session, number)
+    if view is None:
+        raise _no_story(story_id)
+    try:
+        comment = add_comment(session, view.card.id, name, body, settings.comments)
+    except InputError as exc:
+        context = {"story": view, "comment_error": str(exc), "draft": (name, body)}
+        return _page(request, session, "story.html", context, 400)
+    state = "pending" if comment.status == "pending" else "posted"
+    location = f"{_story_path(request, view.card)}?comment={state}#comments"
+    return RedirectResponse(location, status_code=303)
+
+
+@router.get("/tag/{slug}", name="tag", response_class=HTMLResponse)
+def tag_page(request: Request, session: ReadSession, settings: AppSettings, slug: str) -> Response:
+    found = queries.tag_stories(session, slug, settings.site.stories_per_page)
+    if found is None:
+        raise HTTPException(404, f"There is no tag {slug!r}.")
+    tag, stories = found
+    return _page(request, session, "tag.html", {"tag": tag, "stories": stories})
+
+
+@router.get("/feed.xml", name="feed")
+def feed(request: Request, session: ReadSession, settings: AppSettings) -> Response:
+    base = settings.site.base_url.rstrip("/")
+    items = [
+        FeedItem(
+            url=base + request.app.url_path_for("story", story_id=card.id, slug=card.slug),
+            title=card.headline,
+            summary=card.summary,
+            published=card.published_at,
+            updated=card.last_changed,
+            categories=tuple(tag.name for tag in card.tags),
+        )
+        for card in queries.latest_stories(session, FEED_LENGTH)
+    ]
+    body = rss_feed(settings.site.title, base + "/", settings.site.description, items)
+    return Response(body, media_type="application/rss+xml; charset=utf-8")

@@ -1,0 +1,89 @@
+"""The templates of every audience in one Jinja environment, and what every template may use.
+
+Shared templates (the base layout, the error page) live in `gazette/web/templates/` and are
+named plainly (`base.html`); an audience's own live in its package and are named after it
+(`public/story.html` is `gazette/web/public/templates/story.html`). Templates link with
+`url_for(route name, **parameters)` and `static_url(file name)`, never with written-out paths,
+and receive view records only: never a database row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context
+from markupsafe import Markup, escape
+from starlette.responses import Response
+
+from gazette.config import Settings
+from gazette.web.static_files import HashedStaticFiles
+
+SHARED_TEMPLATES = Path(__file__).resolve().parent / "templates"
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+def format_time(moment: datetime | None) -> str:
+    return moment.strftime("%d %b %Y, %H:%M UTC") if moment else ""
+
+
+def _citation_link(number: str | int) -> str:
+    return f'<sup><a class="cite" href="#ref-{number}" title="Source {number}">[{number}]</a></sup>'
+
+
+def cited(sentence: Any) -> Markup:
+    """A sentence record (`text`, `citations`, `kind`), escaped, with its citation markers as
+    links to the reference list."""
+    text = str(escape(sentence.text))
+    if sentence.kind == "disagreement":  # markers are inline, after each side
+        return Markup(MARKER.sub(lambda m: _citation_link(m.group(1)), text))
+    return Markup(text + "".join(_citation_link(n) for n in sentence.citations))
+
+
+def path_for(request: Request, name: str, **params: object) -> str:
+    """The path (no scheme or host) of the route called `name`: pages link within the site
+    whatever address a proxy in front of it answers to."""
+    return request.url_for(name, **params).path
+
+
+@pass_context
+def _url_for(context: Mapping[str, Any], name: str, /, **params: object) -> str:
+    return path_for(context["request"], name, **params)
+
+
+def build_templates(
+    settings: Settings, static: HashedStaticFiles, audiences: Mapping[str, Path]
+) -> Jinja2Templates:
+    """One environment for the app: the shared folder, plus each audience's folder under the
+    audience's name."""
+    loader = ChoiceLoader(
+        [
+            FileSystemLoader(SHARED_TEMPLATES),
+            PrefixLoader({name: FileSystemLoader(folder) for name, folder in audiences.items()}),
+        ]
+    )
+    environment = Environment(loader=loader, autoescape=True)
+
+    @pass_context
+    def static_url(context: Mapping[str, Any], name: str) -> str:
+        return path_for(context["request"], "static", path=static.url_name(name))
+
+    environment.filters.update(when=format_time, cited=cited)
+    environment.globals.update(
+        url_for=_url_for,
+        static_url=static_url,
+        site=settings.site,
+        development=settings.site.mode == "development",
+    )
+    return Jinja2Templates(env=environment)
+
+
+def render(request: Request, name: str, context: Mapping[str, Any], status: int = 200) -> Response:
+    """The template `name` filled with `context`, with the app's environment."""
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, dict(context), status_code=status)
