@@ -391,6 +391,12 @@ def _print_status(found: Any) -> None:
         f"{found.given_up} documents given up (`gazette retry` tries them again)",
         soft_wrap=True,
     )
+    if found.summary_only:
+        out.print(
+            f"{found.summary_only} reports made from their feed alone (their page could not be "
+            f"had); {found.pages_retrying} of those pages will be asked for again",
+            soft_wrap=True,
+        )
     if found.workers:
         workers = Table("worker", "engine", "started", "last seen", "steps", title="Workers")
         for w in found.workers:
@@ -427,7 +433,8 @@ def retry(ctx: typer.Context) -> None:
         retried = retry_now(session)
     out.print(
         f"due now: {retried.documents} documents and {retried.stories} stories waiting for a "
-        f"retry, and {retried.given_up} documents that had been given up",
+        f"retry, {retried.given_up} documents that had been given up, and the pages of "
+        f"{retried.pages} reports made from their feed alone",
         soft_wrap=True,
     )
 

@@ -23,9 +23,8 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import DisconnectionError, InterfaceError, InternalError, OperationalError
 from sqlalchemy.orm import Session
 
-from gazette.db.models import Document, DocumentStatus, Story
+from gazette.db.models import Document, DocumentStatus, Story, utcnow
 from gazette.errors import ExtractionEmpty, describe
-from gazette.work import StepReport
 
 log = logging.getLogger("gazette")
 
@@ -45,6 +44,12 @@ MAX_ATTEMPTS = 6
 # The database itself failed (locked, gone, out of space): no item can be stored, so the pass
 # stops and rolls back, and the next one starts from the same state.
 DATABASE_FAILURES = (OperationalError, InterfaceError, InternalError, DisconnectionError)
+
+
+class Reporting(Protocol):
+    """A step's report, which lists the items that failed (gazette/work.py: StepReport)."""
+
+    def failed(self, key: object, message: str, first: bool) -> None: ...
 
 
 class Failing(Protocol):
@@ -77,7 +82,7 @@ def clear_failure(item: Failing) -> None:
     item.error, item.attempts, item.retry_at = None, 0, None
 
 
-def document_failed(report: StepReport, document: Document, now: datetime, exc: Exception) -> None:
+def document_failed(report: Reporting, document: Document, now: datetime, exc: Exception) -> None:
     """Record a failure against a document (and in the step's report, by URL). After
     MAX_ATTEMPTS failures, or at once when the page holds no article (trying again cannot help),
     the document is FAILED for good."""
@@ -87,7 +92,7 @@ def document_failed(report: StepReport, document: Document, now: datetime, exc: 
         document.status = DocumentStatus.FAILED
 
 
-def story_failed(report: StepReport, story: Story, now: datetime, exc: Exception) -> None:
+def story_failed(report: Reporting, story: Story, now: datetime, exc: Exception) -> None:
     """Record a failure against a story (and in the step's report, by id). It keeps waiting in
     its state, to be tried again when its wait is over or its reports change."""
     message = record_failure(story, exc, now)
@@ -114,12 +119,14 @@ class Retried:
     documents: int = 0  # waiting for a retry, now due
     given_up: int = 0  # FAILED documents taken up again
     stories: int = 0
+    pages: int = 0  # pages of summary-only reports, tried again
 
 
 def retry_now(session: Session) -> Retried:
     """Make every item that waits for a retry due at once, and take up again the documents
     given up on (`gazette retry`, for when a site is back or a bug is fixed): one whose page was
-    never fetched is fetched again, one whose page holds no article is extracted again."""
+    never fetched is fetched again, one whose page holds no article is extracted again, and the
+    page of every report made from its feed alone is asked for again."""
     retried = Retried()
     waiting = (Document.retry_at.is_not(None)) & (Document.status != DocumentStatus.FAILED)
     retried.documents = session.execute(
@@ -134,5 +141,9 @@ def retry_now(session: Session) -> Retried:
         retried.given_up += 1
     retried.stories = session.execute(
         update(Story).where(Story.retry_at.is_not(None)).values(retry_at=None)
+    ).rowcount
+    never_fetched = Document.summary_only & Document.raw_html.is_(None)
+    retried.pages = session.execute(
+        update(Document).where(never_fetched).values(page_retry_at=utcnow(), page_attempts=0)
     ).rowcount
     return retried

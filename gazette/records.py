@@ -107,6 +107,8 @@ class SourceArticle:
     copy_of: str | None = None
     # ISO 639 code as declared by the page; None: found from the text (gazette.language).
     language: str | None = None
+    # Only the feed's title and summary are known: the page could not be had (a paywall).
+    summary_only: bool = False
 
 
 @dataclass(frozen=True)

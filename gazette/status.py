@@ -54,6 +54,8 @@ class Status:
     awaiting_review: int
     published: int
     given_up: int  # documents FAILED for good
+    summary_only: int  # reports made from their feed alone
+    pages_retrying: int  # of which the page will be asked for again
     workers: list[WorkerView]
     failing_sources: list[FailingItem] = field(default_factory=list)
     recent_errors: list[FailingItem] = field(default_factory=list)
@@ -74,6 +76,8 @@ def read_status(session: Session, now: datetime | None = None) -> Status:
             session, Story, Story.published_article_id.is_not(None), Story.merged_into_id.is_(None)
         ),
         given_up=_count(session, Document, Document.status == DocumentStatus.FAILED),
+        summary_only=_count(session, Document, Document.summary_only),
+        pages_retrying=_count(session, Document, Document.page_retry_at.is_not(None)),
         workers=[
             WorkerView(w.name, w.engine, w.started_at, w.seen_at, w.steps)
             for w in session.scalars(

@@ -28,6 +28,14 @@ def believable(published: datetime | None, now: datetime) -> datetime | None:
     return published
 
 
+def trusted_time(
+    feed: datetime | None, page: datetime | None, found: datetime, now: datetime
+) -> datetime:
+    """When a report was published: the feed's time, else the page's, else when Gazette found
+    it; never in the future."""
+    return believable(feed, now) or believable(page, now) or found
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Retry-After as seconds from now: a number of seconds or an HTTP date."""
     if not value:

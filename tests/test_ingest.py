@@ -153,7 +153,9 @@ def test_misbehaving_sources_each_end_as_a_clear_error(workdir: Path, embedder) 
             failing = bool(errors[url])
             assert status[url].consecutive_failures == int(failing), url
         # the page that is not a page failed on its own; the good one went all the way
-        assert "not a web page (content type image/png)" in documents["/good/1"].error
+        # (its feed gave it a title: it is a report from the feed while its page is retried)
+        assert "not a web page (content type image/png)" in documents["/good/1"].page_error
+        assert documents["/good/1"].summary_only and documents["/good/1"].page_retry_at
         assert documents["/good/0"].status == "ready" and documents["/good/0"].text
         assert report.write.written >= 1
         with database.session() as session:

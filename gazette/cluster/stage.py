@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 import numpy as np
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from gazette.cluster.incremental import IncrementalClusterer
@@ -74,10 +74,16 @@ def _unclustered(now: datetime) -> Select[tuple[Document]]:
 
 def _embed_step(context: StageContext, report: ClusterReport, now: datetime) -> int:
     """Vectors for a batch of ready reports, computed with no transaction open (the model is
-    slow); stored unless another worker stored them first."""
+    slow); stored unless another worker stored them first. A report already in a story whose
+    text changed (its page replaced the feed's summary) gets its vector again, and its story is
+    written again."""
     settings = context.settings.cluster
     with context.database.session() as session:
-        waiting = _unclustered(now).where(Document.embedding.is_(None))
+        waiting = select(Document).where(
+            Document.status == DocumentStatus.READY,
+            Document.embedding.is_(None),
+            due(Document.retry_at, now),
+        )
         rows = session.scalars(
             waiting.order_by(Document.published_at, Document.id).limit(EMBED_BATCH)
         ).all()
@@ -86,14 +92,21 @@ def _embed_step(context: StageContext, report: ClusterReport, now: datetime) -> 
         return 0
     vectors = _vectors(context.embedder, texts)
     with context.database.transaction() as session:
+        rewritten = set()
         for row, vector in zip(rows, vectors, strict=True):
             document = session.get(Document, row.id)
             if document is None or document.embedding is not None:
                 continue
             if isinstance(vector, Exception):
                 document_failed(report, document, now, vector)
-            else:
-                document.embedding = to_bytes(vector)
+                continue
+            document.embedding = to_bytes(vector)
+            member = session.get(StoryMember, document.id)
+            if member is not None:
+                rewritten.add(member.story_id)
+        if rewritten:
+            _refresh_stories(session, rewritten)
+            context.kept.pop(KEPT, None)  # its memory holds the reports' old vectors
     return len(rows)
 
 
@@ -165,11 +178,14 @@ def _settled_before(session: Session, now: datetime) -> datetime | None:
     """The publication time of the earliest report still on its way to being clustered
     (discovered, fetched, extracted, or ready without its vector) that was found less than
     SETTLE ago and is not waiting for a retry: reports published after it wait for it."""
-    on_the_way = or_(
-        Document.status.in_(
-            [DocumentStatus.DISCOVERED, DocumentStatus.FETCHED, DocumentStatus.EXTRACTED]
+    on_the_way = and_(
+        or_(
+            Document.status.in_(
+                [DocumentStatus.DISCOVERED, DocumentStatus.FETCHED, DocumentStatus.EXTRACTED]
+            ),
+            (Document.status == DocumentStatus.READY) & Document.embedding.is_(None),
         ),
-        (Document.status == DocumentStatus.READY) & Document.embedding.is_(None),
+        Document.id.not_in(select(StoryMember.document_id)),  # not a report already placed
     )
     return session.scalar(
         select(func.min(func.coalesce(Document.published_at, Document.discovered_at))).where(

@@ -122,6 +122,13 @@ class Document(Base):
     retry_at: Mapped[datetime | None] = mapped_column(index=True)
     # A worker fetching the page holds the document until then (gazette/work.py).
     lease_until: Mapped[datetime | None]
+    # A report made from the feed's title and summary alone, because its page could not be
+    # fetched or holds no article (a paywall). Its page is tried again at page_retry_at (None:
+    # no more), and replaces the summary when it arrives.
+    summary_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    page_retry_at: Mapped[datetime | None] = mapped_column(index=True)
+    page_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    page_error: Mapped[str | None] = mapped_column(Text)
     feed_title: Mapped[str | None] = mapped_column(Text)
     feed_summary: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)

@@ -28,6 +28,7 @@ def story_sources(session: Session, story_id: int) -> list[SourceArticle]:
             published=d.published_at,
             copy_of=str(d.copy_of_id) if d.copy_of_id else None,
             language=d.language,
+            summary_only=d.summary_only,
         )
         for d in documents
     ]

@@ -10,10 +10,12 @@ from functools import partial
 from sqlalchemy import select
 
 from gazette.db.models import Document, DocumentStatus, utcnow
+from gazette.errors import ExtractionEmpty
 from gazette.extract.article import extract_article
 from gazette.faults import clear_failure, document_failed, due, isolated
+from gazette.summary_reports import page_unavailable
 from gazette.text import decode_document
-from gazette.times import believable
+from gazette.times import trusted_time
 from gazette.urls import domain_of
 from gazette.work import BATCH_ITEMS, Batch, StageContext, StepReport, claim
 
@@ -21,9 +23,11 @@ from gazette.work import BATCH_ITEMS, Batch, StageContext, StepReport, claim
 @dataclass
 class ExtractReport(StepReport):
     extracted: int = 0
+    from_feed: int = 0  # pages with no article on them, whose items became reports from feeds
 
     def summary(self) -> str:
-        return f"{self.extracted} articles"
+        thin = f", {self.from_feed} reports from feeds alone" if self.from_feed else ""
+        return f"{self.extracted} articles{thin}"
 
 
 def extract_step(context: StageContext) -> ExtractReport:
@@ -38,11 +42,20 @@ def extract_step(context: StageContext) -> ExtractReport:
         )
         batch = Batch(claim(session, waiting.order_by(Document.id), BATCH_ITEMS), BATCH_ITEMS)
         for document in batch:
-            with isolated(session, partial(document_failed, report, document, now)):
+            with isolated(session, partial(_failed, report, document, now)):
                 _extract(document)
                 report.extracted += 1
     report.more = batch.more
     return report
+
+
+def _failed(report: ExtractReport, document: Document, now: datetime, exc: Exception) -> None:
+    """A page with no article on it (a paywall, a page of links) is its item's feed report, or
+    a failure for good; any other error is tried again later."""
+    if isinstance(exc, ExtractionEmpty):
+        page_unavailable(report, document, now, exc)
+    else:
+        document_failed(report, document, now, exc)
 
 
 def _extract(document: Document) -> None:
@@ -53,21 +66,16 @@ def _extract(document: Document) -> None:
     document.text = article.text
     document.canonical_url = article.canonical_url
     document.authors = list(article.authors) or document.authors
-    document.published_at = _trusted_time(document, article.published)
+    document.published_at = trusted_time(
+        document.published_at, article.published, document.discovered_at, utcnow()
+    )
     document.language = article.language or document.language  # else the source's hint
     document.image_url = article.image
     document.outlet = article.site_name or document.outlet or domain_of(document.url)
     document.domain = domain_of(article.canonical_url)
     document.extracted_at = utcnow()
     document.status = DocumentStatus.EXTRACTED
+    if document.summary_only:  # the page replaces the feed's summary; the vector is redone
+        document.summary_only, document.embedding = False, None
+        document.page_error, document.page_attempts, document.page_retry_at = None, 0, None
     clear_failure(document)
-
-
-def _trusted_time(document: Document, from_page: datetime | None) -> datetime:
-    """The feed's time, else the page's, else when Gazette found it; never in the future."""
-    now = utcnow()
-    return (
-        believable(document.published_at, now)
-        or believable(from_page, now)
-        or document.discovered_at
-    )

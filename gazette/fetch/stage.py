@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.errors import FetchError
-from gazette.faults import clear_failure, document_failed, due, isolated
+from gazette.faults import clear_failure, due, isolated
 from gazette.http import FetchOutcome, FetchRequest, fetch_all
 from gazette.records import FetchedPage
+from gazette.summary_reports import page_unavailable
 from gazette.urls import local_root
 from gazette.work import LEASE, StageContext, StepReport, claim, return_leases, unleased
 
@@ -28,9 +29,11 @@ SNIFFED_TYPES = ("", "application/octet-stream", "binary/octet-stream")
 @dataclass
 class FetchReport(StepReport):
     fetched: int = 0
+    from_feed: int = 0  # pages that failed, whose items became reports from their feed
 
     def summary(self) -> str:
-        return f"{self.fetched} pages"
+        thin = f", {self.from_feed} reports from feeds alone" if self.from_feed else ""
+        return f"{self.fetched} pages{thin}"
 
 
 def check_web_page(page: FetchedPage) -> None:
@@ -44,17 +47,17 @@ def check_web_page(page: FetchedPage) -> None:
 
 
 def fetch_step(context: StageContext) -> FetchReport:
-    """Download a batch of discovered documents that are due, concurrently. No transaction is
-    held while the pages download: the documents are leased, fetched, then stored. A page that
-    fails is tried again on a later pass after a growing wait, and given up after a few
-    failures (gazette/faults.py)."""
+    """Download a batch of pages that are due, concurrently: those of new documents, and those
+    of summary-only reports whose next try has come. No transaction is held while the pages
+    download: the documents are leased, fetched, then stored. A page that fails is tried again
+    later after a growing wait; meanwhile its item is a report from its feed if the feed gave a
+    title (gazette/summary_reports.py), else it waits, and is given up after a few failures
+    (gazette/faults.py)."""
     now = utcnow()
     with context.database.transaction() as session:
-        waiting = select(Document).where(
-            Document.status == DocumentStatus.DISCOVERED,
-            due(Document.retry_at, now),
-            unleased(Document.lease_until, now),
-        )
+        new = (Document.status == DocumentStatus.DISCOVERED) & due(Document.retry_at, now)
+        thin = Document.summary_only & (Document.page_retry_at <= now)
+        waiting = select(Document).where(or_(new, thin), unleased(Document.lease_until, now))
         documents = claim(session, waiting.order_by(Document.id), FETCH_BATCH)
         requests = {}
         for document in documents:
@@ -71,13 +74,19 @@ def fetch_step(context: StageContext) -> FetchReport:
     with context.database.transaction() as session:
         for document_id, outcome in zip(requests, outcomes, strict=True):
             document = session.get(Document, document_id)
-            if document is None or document.status != DocumentStatus.DISCOVERED:
+            if document is None or not _still_wanted(document):
                 continue  # removed, or stored by a worker whose lease had run out meanwhile
-            with isolated(session, partial(document_failed, report, document, now)):
+            with isolated(session, partial(page_unavailable, report, document, now)):
                 _store_page(document, outcome, now)
                 report.fetched += 1
             document.lease_until = None
     return report
+
+
+def _still_wanted(document: Document) -> bool:
+    if document.summary_only:
+        return document.page_retry_at is not None
+    return document.status == DocumentStatus.DISCOVERED
 
 
 def _store_page(document: Document, outcome: FetchOutcome, now: datetime) -> None:
@@ -88,5 +97,6 @@ def _store_page(document: Document, outcome: FetchOutcome, now: datetime) -> Non
     document.raw_html = gzip.compress(outcome.page.body)
     document.content_type = outcome.page.content_type[:255] or None
     document.fetched_at = now
-    document.status = DocumentStatus.FETCHED
+    document.status = DocumentStatus.FETCHED  # a summary-only report's page: to be read too
+    document.page_retry_at = None
     clear_failure(document)
