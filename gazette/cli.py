@@ -21,7 +21,8 @@ from rich.table import Table
 from gazette import __version__
 from gazette.config import Settings, load_settings
 from gazette.db import Database
-from gazette.errors import GazetteError, InputError
+from gazette.db.engine import fits_in_id
+from gazette.errors import GazetteError, InputError, NotFound
 from gazette.settings_reference import default_config_text
 
 if TYPE_CHECKING:  # the pipeline imports heavy libraries: load it only for commands that run it
@@ -78,6 +79,13 @@ def _state(ctx: typer.Context) -> State:
     return ctx.ensure_object(State)
 
 
+def _show_version(wanted: bool) -> None:
+    """Eager, so that `gazette --version` needs no command."""
+    if wanted:
+        out.print(f"gazette {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -87,11 +95,13 @@ def main_options(
     database: Annotated[
         str | None, typer.Option("--database", help="Database URL, overriding the config.")
     ] = None,
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", is_eager=True, callback=_show_version
+        ),
+    ] = False,
 ) -> None:
-    if version:
-        out.print(f"gazette {__version__}")
-        raise typer.Exit()
     ctx.obj = State(config=config, database_url=database)
 
 
@@ -140,7 +150,9 @@ def sources_add(
 ) -> None:
     """Follow a new source."""
     from gazette.sources import add_source
+    from gazette.sources.registry import check_settings
 
+    check_settings(interval, language)  # before anything is fetched
     state = _state(ctx)
     database = state.database()
     targets = [(location, kind)]
@@ -205,6 +217,15 @@ def sources_list(
             row["last_error"] or row["last_warning"] or "",
         )
     out.print(table)
+    for row in rows:
+        if row["ignored_interval"]:
+            out.print(
+                f"source {row['id']}: its stored interval ({row['ignored_interval']} minutes) is "
+                f"not usable and is ignored: the default applies until `gazette sources update "
+                f"{row['id']} --interval MINUTES` sets one",
+                soft_wrap=True,
+                markup=False,
+            )
 
 
 @sources_app.command("update")
@@ -342,6 +363,9 @@ def checks(
     sentence, quote and headline, whether it was kept, corrected, replaced or dropped, and why."""
     from gazette.write.stage import article_version
 
+    if not fits_in_id(story) or not fits_in_id(version or 0):  # as for any number with no row
+        which = f"version {version} of story {story}" if version else f"story {story}"
+        raise NotFound(f"no article for {which}")
     with _state(ctx).database().session() as session:
         article = article_version(session, story, version)
         out.print(
@@ -380,6 +404,8 @@ def story(
     any move since, the stories merged into it, and the thread it continues."""
     from gazette.cluster.history import story_history
 
+    if not fits_in_id(number):  # as for any number with no story
+        raise NotFound(f"there is no story {number}")
     with _state(ctx).database().session() as session:
         history = story_history(session, number)
     for absorbed, survivor, reason in history.redirects:
@@ -433,7 +459,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
 ) -> None:
     """Serve the website: home, stories, tags, RSS feed, comments."""
     state = _state(ctx)
@@ -446,7 +472,7 @@ def serve(
 def demo(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     serve_site: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve after the run.")
     ] = True,
@@ -552,9 +578,9 @@ def summarize(
 
     settings = _state(ctx).settings()
     records = read_jsonl(input, SummarizeInput)
-    words = max_words or settings.write.max_words
-    if words < 40:
-        raise InputError("--max-words must be at least 40")
+    words = settings.write.max_words if max_words is None else max_words
+    if not 40 <= words <= 5000:  # the bounds of write.max_words
+        raise InputError(f"--max-words must be from 40 to 5000, not {words}")
     write_settings = settings.write.model_copy(update={"max_words": words})
     writer = StoryWriter(default_embedder(), write_settings)
     try:

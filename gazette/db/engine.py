@@ -18,6 +18,14 @@ from gazette.errors import ConfigError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 WRITES = "gazette_writes"  # execution option of the connections of `Database.transaction`
+# Row ids are 64-bit signed integers (SQLite's INTEGER; PostgreSQL compares a larger number with
+# its smaller id columns without complaint). A number beyond them names no row.
+ID_BITS = 64
+
+
+def fits_in_id(number: int) -> bool:
+    """Whether `number` could be a row's id; one that cannot simply names no row."""
+    return -(2 ** (ID_BITS - 1)) <= number < 2 ** (ID_BITS - 1)
 
 
 def normalise_url(url: str) -> str:

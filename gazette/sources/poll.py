@@ -17,6 +17,7 @@ from gazette.faults import isolated
 from gazette.http import FetchOutcome, FetchRequest, fetch_all
 from gazette.records import FeedEntry, ParsedFeed
 from gazette.sources.feeds import read_listing
+from gazette.sources.registry import usable_interval
 from gazette.text import html_to_text
 from gazette.urls import canonical_url, local_root
 
@@ -36,7 +37,7 @@ class PollReport:
 def is_due(source: Source, now: datetime, default_minutes: float) -> bool:
     if source.last_fetched_at is None:
         return True
-    minutes = source.interval_minutes or default_minutes
+    minutes = usable_interval(source.interval_minutes) or default_minutes
     return source.last_fetched_at + timedelta(minutes=minutes) <= now
 
 
