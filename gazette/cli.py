@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,12 +18,13 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
 
 from gazette import __version__
-from gazette.config import Settings, load_settings
+from gazette.config import DEFAULT_CONFIG_NAME, Settings, find_config_file, load_settings
 from gazette.db import Database
 from gazette.db.engine import fits_in_id
-from gazette.errors import GazetteError, InputError, NotFound
+from gazette.errors import ConfigError, DatabaseUnavailable, GazetteError, InputError, NotFound
 from gazette.settings_reference import default_config_text
 
 if TYPE_CHECKING:  # the pipeline imports heavy libraries: load it only for commands that run it
@@ -40,6 +42,7 @@ app.add_typer(sources_app, name="sources")
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+DATABASE_ENV = "GAZETTE_DATABASE_URL"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -48,6 +51,7 @@ class State:
     config: Path | None = None
     database_url: str | None = None
     _settings: Settings | None = field(default=None, repr=False)
+    opened: Database | None = field(default=None, repr=False)
 
     def settings(self) -> Settings:
         if self._settings is None:
@@ -55,24 +59,60 @@ class State:
             self._settings = load_settings(self.config, **overrides)
         return self._settings
 
-    def database(self) -> Database:
-        database = Database(self.settings().database_url)
-        database.migrate()
-        return database
+    def database(self, create: bool = False) -> Database:
+        """The site's database, its schema brought up to date. Only `create` (for `init`) makes
+        a new one: elsewhere, a folder that is not set up is an error, not an empty database."""
+        settings = self.settings()
+        if not create:
+            self._require_setup()
+        self.opened = Database(settings.database_url, create=create)
+        self.opened.migrate()
+        return self.opened
+
+    def _require_setup(self) -> None:
+        named = self.database_url or any(n.upper() == DATABASE_ENV for n in os.environ)
+        if named or find_config_file(self.config) is not None:
+            return
+        raise ConfigError(
+            f"no {DEFAULT_CONFIG_NAME} in {Path.cwd()}, and no --config, $GAZETTE_CONFIG, "
+            f"--database or ${DATABASE_ENV}: run `gazette init` to set Gazette up in this "
+            "folder, or pass --config or --database"
+        )
 
 
 def reports_errors(command: F) -> F:
-    """Turn Gazette's expected errors into a one-line message and the matching exit code."""
+    """Turn Gazette's expected errors, and a database that cannot be used (locked, read-only,
+    not a database), into a one-line message and the matching exit code."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            try:
+                return command(*args, **kwargs)
+            except DBAPIError as exc:
+                if (problem := _unusable_database(exc, kwargs.get("ctx"))) is None:
+                    raise
+                raise problem from exc
         except GazetteError as exc:
             err.print(f"[red]error:[/red] {exc}", markup=True, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from exc
+        finally:  # its connections closed, as when the process ends
+            if (database := _opened(kwargs.get("ctx"))) is not None:
+                database.dispose()
 
     return wrapper  # type: ignore[return-value]
+
+
+def _opened(ctx: Any) -> Database | None:
+    """The database the command opened, if it did."""
+    state = ctx.find_object(State) if hasattr(ctx, "find_object") else None  # a typer Context
+    return state.opened if state is not None else None
+
+
+def _unusable_database(exc: DBAPIError, ctx: Any) -> DatabaseUnavailable | None:
+    """The operator's side of a failure of the database the command opened, if it has one."""
+    database = _opened(ctx)
+    return database.unusable(exc) if database is not None else None
 
 
 def _state(ctx: typer.Context) -> State:
@@ -118,7 +158,7 @@ def init(
     if write_config and state.config is None and not Path("gazette.toml").exists():
         Path("gazette.toml").write_text(default_config_text(), encoding="utf-8")
         out.print("wrote gazette.toml")
-    database = state.database()
+    database = state.database(create=True)
     out.print(f"database ready: {database.url}")
 
 
@@ -492,7 +532,7 @@ def demo(
     for leftover in (database_file, *database_file.parent.glob("gazette.db-*")):
         leftover.unlink(missing_ok=True)  # a fresh demo each time; nothing else is touched
     settings = load_settings(corpus / "gazette.toml", database_url=f"sqlite:///{database_file}")
-    database = Database(settings.database_url)
+    database = _state(ctx).opened = Database(settings.database_url)
     database.migrate()
     feeds = (corpus / "sources.txt").read_text(encoding="utf-8").split()
     with database.transaction() as session:

@@ -1,12 +1,16 @@
-"""What an operator types that Gazette cannot use: impossible intervals and ids. Each ends in
-one line naming the problem and exit 2, never a traceback, and nothing stored changes."""
+"""What an operator types that Gazette cannot use: impossible intervals and ids, a folder that
+is not set up, a missing database file. Each ends in one line naming the problem and exit 2,
+never a traceback, and nothing stored changes."""
 
 from __future__ import annotations
 
 import json
 import math
 import os
+import socket
 import sqlite3
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -177,3 +181,78 @@ def test_an_id_no_row_can_have_is_simply_not_found(
 def test_version_needs_no_command() -> None:
     result = invoke("--version")
     assert result.exit_code == 0 and result.stdout.strip() == f"gazette {__version__}"
+
+
+# --- a folder that is not set up ---------------------------------------------------------
+
+DATABASE_COMMANDS = [
+    ["run"],
+    ["sources", "list"],
+    ["sources", "add", "feed.xml"],
+    ["sources", "update", "1", "--name", "x"],
+    ["sources", "remove", "1"],
+    ["sources", "import", "feed.xml"],
+    ["sources", "export"],
+    ["story", "1"],
+    ["checks", "1"],
+]
+
+
+@pytest.mark.parametrize("command", DATABASE_COMMANDS, ids=" ".join)
+def test_a_command_on_the_database_refuses_a_folder_that_is_not_set_up(
+    workdir: Path, command: list[str]
+) -> None:
+    (workdir / "feed.xml").write_text(FEED)
+    result = invoke(*command)
+    assert_refused(
+        result, f"no gazette.toml in {workdir}", "gazette init", "--config", "--database"
+    )
+    assert sorted(p.name for p in workdir.iterdir()) == ["feed.xml"]  # no database left behind
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_refuses_a_folder_that_is_not_set_up(workdir: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.upper().startswith("GAZETTE_")}
+    command = [sys.executable, "-m", "gazette", "serve", "--port", str(free_port())]
+    result = subprocess.run(
+        command, cwd=workdir, env=environment, capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: no gazette.toml in {workdir}")
+    assert list(workdir.iterdir()) == []
+
+
+def test_a_database_named_in_the_environment_is_enough(
+    workdir: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "news.db"
+    url = f"sqlite:///{elsewhere}"
+    assert invoke("--database", url, "init", "--no-write-config").exit_code == 0
+    monkeypatch.setenv("GAZETTE_DATABASE_URL", url)
+    assert invoke("sources", "list").exit_code == 0
+    assert list(workdir.iterdir()) == []
+
+
+def test_only_init_creates_a_missing_database_file(workdir: Path) -> None:
+    (workdir / "gazette.toml").write_text('database_url = "sqlite:///data/news.db"\n')
+    (workdir / "data").mkdir()
+    for command in (["sources", "list"], ["run"], ["--database", "sqlite:///other.db", "run"]):
+        assert_refused(invoke(*command), "database file not found", "gazette init")
+    assert list((workdir / "data").iterdir()) == [] and not (workdir / "other.db").exists()
+    assert invoke("init").exit_code == 0
+    assert (workdir / "data" / "news.db").is_file()
+    assert invoke("sources", "list").exit_code == 0
+
+
+def test_the_file_commands_need_no_set_up(workdir: Path) -> None:
+    (workdir / "in.jsonl").write_text(
+        '{"id": 1, "title": "Harbour crane collapses in storm", "text": "A crane fell."}\n'
+    )
+    result = invoke("cluster", "--input", "in.jsonl", "--output", "out.jsonl")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in workdir.iterdir()) == ["in.jsonl", "out.jsonl"]
