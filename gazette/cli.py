@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,11 +19,13 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
 
 from gazette import __version__
-from gazette.config import Settings, load_settings
+from gazette.config import DEFAULT_CONFIG_NAME, Settings, find_config_file, load_settings
 from gazette.db import Database
-from gazette.errors import GazetteError, InputError
+from gazette.db.engine import fits_in_id
+from gazette.errors import ConfigError, DatabaseUnavailable, GazetteError, InputError, NotFound
 from gazette.settings_reference import default_config_text
 
 if TYPE_CHECKING:  # the pipeline imports heavy libraries: load it only for commands that run it
@@ -41,6 +44,7 @@ app.add_typer(sources_app, name="sources")
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+DATABASE_ENV = "GAZETTE_DATABASE_URL"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -49,6 +53,7 @@ class State:
     config: Path | None = None
     database_url: str | None = None
     _settings: Settings | None = field(default=None, repr=False)
+    opened: Database | None = field(default=None, repr=False)
 
     def settings(self) -> Settings:
         if self._settings is None:
@@ -56,28 +61,71 @@ class State:
             self._settings = load_settings(self.config, **overrides)
         return self._settings
 
-    def database(self) -> Database:
-        database = Database(self.settings().database_url)
-        database.migrate()
-        return database
+    def database(self, create: bool = False) -> Database:
+        """The site's database, its schema brought up to date. Only `create` (for `init`) makes
+        a new one: elsewhere, a folder that is not set up is an error, not an empty database."""
+        settings = self.settings()
+        if not create:
+            self._require_setup()
+        self.opened = Database(settings.database_url, create=create)
+        self.opened.migrate()
+        return self.opened
+
+    def _require_setup(self) -> None:
+        named = self.database_url or any(n.upper() == DATABASE_ENV for n in os.environ)
+        if named or find_config_file(self.config) is not None:
+            return
+        raise ConfigError(
+            f"no {DEFAULT_CONFIG_NAME} in {Path.cwd()}, and no --config, $GAZETTE_CONFIG, "
+            f"--database or ${DATABASE_ENV}: run `gazette init` to set Gazette up in this "
+            "folder, or pass --config or --database"
+        )
 
 
 def reports_errors(command: F) -> F:
-    """Turn Gazette's expected errors into a one-line message and the matching exit code."""
+    """Turn Gazette's expected errors, and a database that cannot be used (locked, read-only,
+    not a database), into a one-line message and the matching exit code."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            try:
+                return command(*args, **kwargs)
+            except DBAPIError as exc:
+                if (problem := _unusable_database(exc, kwargs.get("ctx"))) is None:
+                    raise
+                raise problem from exc
         except GazetteError as exc:
             err.print(f"[red]error:[/red] {exc}", markup=True, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from exc
+        finally:  # its connections closed, as when the process ends
+            if (database := _opened(kwargs.get("ctx"))) is not None:
+                database.dispose()
 
     return wrapper  # type: ignore[return-value]
 
 
+def _opened(ctx: Any) -> Database | None:
+    """The database the command opened, if it did."""
+    state = ctx.find_object(State) if hasattr(ctx, "find_object") else None  # a typer Context
+    return state.opened if state is not None else None
+
+
+def _unusable_database(exc: DBAPIError, ctx: Any) -> DatabaseUnavailable | None:
+    """The operator's side of a failure of the database the command opened, if it has one."""
+    database = _opened(ctx)
+    return database.unusable(exc) if database is not None else None
+
+
 def _state(ctx: typer.Context) -> State:
     return ctx.ensure_object(State)
+
+
+def _show_version(wanted: bool) -> None:
+    """Eager, so that `gazette --version` needs no command."""
+    if wanted:
+        out.print(f"gazette {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -89,11 +137,13 @@ def main_options(
     database: Annotated[
         str | None, typer.Option("--database", help="Database URL, overriding the config.")
     ] = None,
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", is_eager=True, callback=_show_version
+        ),
+    ] = False,
 ) -> None:
-    if version:
-        out.print(f"gazette {__version__}")
-        raise typer.Exit()
     ctx.obj = State(config=config, database_url=database)
 
 
@@ -110,7 +160,7 @@ def init(
     if write_config and state.config is None and not Path("gazette.toml").exists():
         Path("gazette.toml").write_text(default_config_text(), encoding="utf-8")
         out.print("wrote gazette.toml")
-    database = state.database()
+    database = state.database(create=True)
     out.print(f"database ready: {database.url}")
 
 
@@ -142,7 +192,9 @@ def sources_add(
 ) -> None:
     """Follow a new source."""
     from gazette.sources import add_source
+    from gazette.sources.registry import check_settings
 
+    check_settings(interval, language)  # before anything is fetched
     state = _state(ctx)
     database = state.database()
     targets = [(location, kind)]
@@ -207,6 +259,15 @@ def sources_list(
             row["last_error"] or row["last_warning"] or "",
         )
     out.print(table)
+    for row in rows:
+        if row["ignored_interval"]:
+            out.print(
+                f"source {row['id']}: its stored interval ({row['ignored_interval']} minutes) is "
+                f"not usable and is ignored: the default applies until `gazette sources update "
+                f"{row['id']} --interval MINUTES` sets one",
+                soft_wrap=True,
+                markup=False,
+            )
 
 
 @sources_app.command("update")
@@ -452,6 +513,9 @@ def checks(
     sentence, quote and headline, whether it was kept, corrected, replaced or dropped, and why."""
     from gazette.write.stage import article_version
 
+    if not fits_in_id(story) or not fits_in_id(version or 0):  # as for any number with no row
+        which = f"version {version} of story {story}" if version else f"story {story}"
+        raise NotFound(f"no article for {which}")
     with _state(ctx).database().session() as session:
         article = article_version(session, story, version)
         out.print(
@@ -490,6 +554,8 @@ def story(
     any move since, the stories merged into it, and the thread it continues."""
     from gazette.cluster.history import story_history
 
+    if not fits_in_id(number):  # as for any number with no story
+        raise NotFound(f"there is no story {number}")
     with _state(ctx).database().session() as session:
         history = story_history(session, number)
     for absorbed, survivor, reason in history.redirects:
@@ -543,7 +609,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
 ) -> None:
     """Serve the website: home, stories, tags, RSS feed, comments."""
     state = _state(ctx)
@@ -556,7 +622,7 @@ def serve(
 def demo(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     serve_site: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve after the run.")
     ] = True,
@@ -576,7 +642,7 @@ def demo(
     for leftover in (database_file, *database_file.parent.glob("gazette.db-*")):
         leftover.unlink(missing_ok=True)  # a fresh demo each time; nothing else is touched
     settings = load_settings(corpus / "gazette.toml", database_url=f"sqlite:///{database_file}")
-    database = Database(settings.database_url)
+    database = _state(ctx).opened = Database(settings.database_url)
     database.migrate()
     feeds = (corpus / "sources.txt").read_text(encoding="utf-8").split()
     with database.transaction() as session:
@@ -662,9 +728,9 @@ def summarize(
 
     settings = _state(ctx).settings()
     records = read_jsonl(input, SummarizeInput)
-    words = max_words or settings.write.max_words
-    if words < 40:
-        raise InputError("--max-words must be at least 40")
+    words = settings.write.max_words if max_words is None else max_words
+    if not 40 <= words <= 5000:  # the bounds of write.max_words
+        raise InputError(f"--max-words must be from 40 to 5000, not {words}")
     write_settings = settings.write.model_copy(update={"max_words": words})
     writer = StoryWriter(default_embedder(), write_settings)
     try:

@@ -39,7 +39,8 @@ MAIN_SETTING = {"main": True}
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # A number must be finite: inf or nan in a duration stops every run that computes a date.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class SiteSettings(Section):
@@ -153,6 +154,7 @@ class FetchSettings(Section):
     default_interval_minutes: float = Field(
         default=30.0,
         gt=0,
+        le=365 * 24 * 60,
         description="Minutes between two readings of a source, unless the source has its own "
         "interval (`gazette sources add --interval`).",
         json_schema_extra=MAIN_SETTING,
@@ -175,7 +177,7 @@ class FetchSettings(Section):
         default=None,
         description="Answer every http(s) address from this folder tree (`<dir>/<host>/<path>`) "
         "instead of the network, for offline use such as the demo. A relative path is "
-        "relative to the config file. Unset: the network is used.",
+        "relative to the config file; the folder must exist. Unset: the network is used.",
         examples=["site"],
         json_schema_extra=MAIN_SETTING,
     )
@@ -195,6 +197,7 @@ class ClusterSettings(Section):
     window_hours: float = Field(
         default=72.0,
         gt=0,
+        le=365 * 24,
         description="A report may join only a story that had a report in this many hours "
         "before it; older stories are closed to it.",
         json_schema_extra=MAIN_SETTING,
@@ -468,6 +471,12 @@ def load_settings(config_file: Path | None = None, **overrides: object) -> Setti
     mirror = settings.fetch.mirror_dir
     if mirror is not None and not mirror.is_absolute() and path is not None:
         settings.fetch.mirror_dir = (path.parent / mirror).resolve()
+    if mirror is not None and not settings.fetch.mirror_dir.is_dir():  # type: ignore[union-attr]
+        where = str(path) if path else "settings"
+        raise ConfigError(
+            f"invalid configuration in {where} (or GAZETTE_* environment): fetch.mirror_dir: "
+            f"no such folder: {settings.fetch.mirror_dir} (got {str(mirror)!r})"
+        )
     return settings
 
 

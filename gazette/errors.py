@@ -18,6 +18,8 @@ inherit from `TransientError` as well as from the class above them):
 
     GazetteError                      exit 1  HTTP 500
       ConfigError                     exit 2  HTTP 500
+        DatabaseUnavailable           exit 2  HTTP 500
+          DatabaseLocked              exit 2  HTTP 503  transient
       InputError                      exit 2  HTTP 400
       NotFound                        exit 2  HTTP 404
       TransientError                  exit 1  HTTP 503
@@ -46,6 +48,8 @@ __all__ = [
     "BadHTTPStatus",
     "ConfigError",
     "ConnectionFailed",
+    "DatabaseLocked",
+    "DatabaseUnavailable",
     "ExtractionEmpty",
     "FeedParseError",
     "FetchBlocked",
@@ -110,6 +114,19 @@ class TransientError(GazetteError):
         super().__init__(*args)
         self.retry_after = retry_after
         self.attempts = 1
+
+
+class DatabaseUnavailable(ConfigError):
+    """The configured database cannot be used: the file is missing, is not a database, or it
+    (or its folder) cannot be written."""
+
+
+class DatabaseLocked(DatabaseUnavailable, TransientError):
+    """Another process holds the database's write lock for longer than Gazette waits for it (on
+    SQLite, one writer at a time). Nothing was changed; the same command later will do its work,
+    so it is not a failure of that work (exit 2, like the other unusable databases)."""
+
+    http_status = 503
 
 
 class SourceError(GazetteError):

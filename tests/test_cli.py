@@ -42,6 +42,13 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def site(workdir: Path) -> Path:
+    """`workdir` set up with `gazette init`: a gazette.toml and an empty database."""
+    assert invoke("init").exit_code == 0
+    return workdir
+
+
 def invoke(*args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(app, list(args))
 
@@ -77,14 +84,14 @@ def test_init_creates_the_database_and_a_config(workdir: Path) -> None:
     assert again.exit_code == 0
 
 
-def test_adding_a_missing_file_is_a_clear_error(workdir: Path) -> None:
+def test_adding_a_missing_file_is_a_clear_error(site: Path) -> None:
     result = invoke("sources", "add", "no/such/feed.xml")
     assert result.exit_code == 2
     assert "no such file" in result.stderr and "feed.xml" in result.stderr
 
 
-def test_adding_a_source_twice_and_removing_an_unknown_one(workdir: Path) -> None:
-    (workdir / "feed.xml").write_text(GOOD_FEED)
+def test_adding_a_source_twice_and_removing_an_unknown_one(site: Path) -> None:
+    (site / "feed.xml").write_text(GOOD_FEED)
     assert invoke("sources", "add", "feed.xml").exit_code == 0
     twice = invoke("sources", "add", "feed.xml")
     assert twice.exit_code == 2 and "already added" in twice.stderr
@@ -93,12 +100,12 @@ def test_adding_a_source_twice_and_removing_an_unknown_one(workdir: Path) -> Non
     assert invoke("sources", "add", "ftp://example.com/feed").exit_code == 2
 
 
-def test_a_malformed_feed_is_reported_on_its_source_and_the_rest_is_kept(workdir: Path) -> None:
-    (workdir / "good").mkdir()
-    (workdir / "good" / "feed.xml").write_text(GOOD_FEED)
-    (workdir / "good" / "crane.html").write_text(PAGE)
-    (workdir / "broken.xml").write_text("<rss><channel><title>Broken</title><item><title>x</ite")
-    (workdir / "page.xml").write_text("<!DOCTYPE html><html><body>not a feed</body></html>")
+def test_a_malformed_feed_is_reported_on_its_source_and_the_rest_is_kept(site: Path) -> None:
+    (site / "good").mkdir()
+    (site / "good" / "feed.xml").write_text(GOOD_FEED)
+    (site / "good" / "crane.html").write_text(PAGE)
+    (site / "broken.xml").write_text("<rss><channel><title>Broken</title><item><title>x</ite")
+    (site / "page.xml").write_text("<!DOCTYPE html><html><body>not a feed</body></html>")
     checked = invoke("sources", "add", "broken.xml")  # looked at when added: refused at once
     assert checked.exit_code == 1 and "malformed feed" in checked.stderr
     for path in ("good/feed.xml", "broken.xml", "page.xml"):  # as if they broke later

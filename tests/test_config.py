@@ -48,9 +48,28 @@ def test_the_environment_overrides_the_file(
 
 def test_mirror_dir_is_relative_to_the_config_file(tmp_path: Path) -> None:
     folder = tmp_path / "conf"
-    folder.mkdir()
+    (folder / "site").mkdir(parents=True)
     (folder / "gazette.toml").write_text('[fetch]\nmirror_dir = "site"\n')
     assert load_settings(folder / "gazette.toml").fetch.mirror_dir == (folder / "site").resolve()
+
+
+def test_a_missing_mirror_dir_is_refused_when_the_settings_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "conf" / "gazette.toml"
+    config.parent.mkdir()
+    config.write_text('[fetch]\nmirror_dir = "site"\n')
+    with pytest.raises(ConfigError) as from_file:
+        load_settings(config)
+    message = str(from_file.value)
+    assert "fetch.mirror_dir" in message and "'site'" in message and str(config) in message
+    assert str(tmp_path / "conf" / "site") in message  # where it was looked for
+    (tmp_path / "conf" / "site").write_text("a file, not a folder")
+    with pytest.raises(ConfigError, match="no such folder"):
+        load_settings(config)
+    monkeypatch.setenv("GAZETTE_FETCH__MIRROR_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(ConfigError, match=r"fetch\.mirror_dir: no such folder: .*nowhere"):
+        load_settings()
 
 
 @pytest.mark.parametrize(
@@ -61,6 +80,11 @@ def test_mirror_dir_is_relative_to_the_config_file(tmp_path: Path) -> None:
         ('database_url = "mysql://x"\n', "database_url"),
         ('[[ads]]\nname = "Top Banner"\nplacement = "header"\n', "ads.0.name"),
         ('[[ads]]\nname = "top"\nplacement = "popup"\n', "ads.0.placement"),
+        ("[fetch]\ndefault_interval_minutes = inf\n", "fetch.default_interval_minutes"),
+        ("[fetch]\ndefault_interval_minutes = 1e9\n", "fetch.default_interval_minutes"),
+        ("[cluster]\nwindow_hours = nan\n", "cluster.window_hours"),
+        ("[cluster]\nwindow_hours = 1e300\n", "cluster.window_hours"),
+        ("[write.llm]\nrequests_per_minute = inf\n", "write.llm.requests_per_minute"),
     ],
 )
 def test_invalid_values_name_their_field(tmp_path: Path, toml: str, field: str) -> None:

@@ -276,6 +276,7 @@ def test_the_command_line_exits_with_the_code_of_the_error(
     monkeypatch.setenv("GAZETTE_FETCH__ALLOW_NETWORKS", '["127.0.0.0/8"]')
     monkeypatch.setenv("GAZETTE_FETCH__RETRIES", "0")
     runner = CliRunner()
+    assert runner.invoke(app, ["init"]).exit_code == 0
     with serve({"/busy": answer_with(503)}) as (base, _):
         busy = runner.invoke(app, ["sources", "add", f"{base}/busy"])
     unknown = runner.invoke(app, ["sources", "remove", "99"])

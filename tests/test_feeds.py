@@ -1,9 +1,16 @@
 """Feed parsing: RSS and Atom into entries; clear errors for what is not a feed."""
 
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
 
+from gazette.cli import app
+from gazette.db import Database
+from gazette.db.models import Document
 from gazette.errors import FeedParseError
 from gazette.sources import parse_feed, read_listing
 
@@ -171,3 +178,58 @@ def test_discovery() -> None:
     assert discover(page(SITEMAP_INDEX, "https://s.example/i.xml"))[0].kind == "sitemap"
     with pytest.raises(SourceError, match="--kind page"):
         discover(page(b"<html><body><p>Just an article</p></body></html>"))
+
+
+PAGE = """<!DOCTYPE html><html lang="en"><head><title>Harbour crane collapses in storm</title>
+</head><body><article><h1>Harbour crane collapses in storm</h1>
+<p>A container crane at the Port Calder harbour collapsed during a storm on Monday night, the
+harbour authority said, and nobody was injured in the accident.</p>
+<p>The 60-metre crane fell onto an empty quay shortly after midnight as winds reached 110
+kilometres an hour, according to the authority's statement on Tuesday.</p>
+</article></body></html>
+"""
+
+
+def archive_feed(folder: Path, *links: str) -> str:
+    """A local archive's feed whose items link to their pages by absolute file:// URLs (as their
+    guid too), as archive tools write them."""
+    items = "".join(
+        f"<item><title>Item {number}</title><link>{link}</link><guid>{link}</guid></item>\n"
+        for number, link in enumerate(links)
+    )
+    return f"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Archive</title><link>{folder.as_uri()}/</link>
+<description>local archive</description>
+{items}</channel></rss>
+"""
+
+
+def test_absolute_file_links_keep_their_three_slashes(tmp_path: Path) -> None:
+    crane = (tmp_path / "pages" / "crane.html").as_uri()
+    with_host = f"file://localhost{tmp_path}/pages/other.html"
+    feed = parse_feed(archive_feed(tmp_path, crane, with_host).encode(), tmp_path.as_uri())
+    assert [(e.url, e.guid) for e in feed.entries] == [(crane, crane), (with_host, with_host)]
+    assert crane.startswith("file:///")
+
+
+def test_a_local_archive_feed_reaches_its_pages_through_a_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in [n for n in os.environ if n.upper().startswith("GAZETTE_")]:
+        monkeypatch.delenv(name)
+    archive = tmp_path / "archive"
+    (archive / "pages").mkdir(parents=True)
+    page = (archive / "pages" / "crane.html").as_uri()
+    (archive / "feed.xml").write_text(archive_feed(archive, page))
+    (archive / "pages" / "crane.html").write_text(PAGE)
+    runner = CliRunner()
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert runner.invoke(app, ["sources", "add", "archive/feed.xml"]).exit_code == 0
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 0, result.output
+    assert "1 pages" in result.stdout and "1 articles written" in result.stdout
+    with Database(f"sqlite:///{tmp_path / 'gazette.db'}").session() as session:
+        (document,) = session.scalars(select(Document))
+    assert document.url == page
+    assert document.title == "Harbour crane collapses in storm"

@@ -215,6 +215,7 @@ def test_adding_a_site_finds_its_feed(workdir: Path) -> None:
         "/rss": lambda h: send(h, 200, rss("http://x", 1), Content_Type="application/rss+xml"),
         "/article": lambda h: send(h, 200, article("Lonely page"), Content_Type="text/html"),
     }
+    assert invoke("init").exit_code == 0
     with serve(routes) as (base, _):
         site = invoke("sources", "add", f"{base}/")
         feed = invoke("sources", "add", f"{base}/rss")
@@ -231,6 +232,7 @@ def test_update_opml_round_trip_and_the_api(workdir: Path) -> None:
     <outline text="Tech"><outline text="A Feed" type="rss" xmlUrl="https://a.example/feed"/></outline>
     <outline text="B" type="rss" xmlUrl="https://b.example/rss.xml"/></body></opml>"""
     (workdir / "mine.opml").write_bytes(opml)
+    assert invoke("init").exit_code == 0
     imported = invoke("sources", "import", "mine.opml")
     assert (
         imported.exit_code == 0 and "imported 2 sources; 0 were already followed" in imported.stdout
@@ -254,6 +256,7 @@ def test_update_opml_round_trip_and_the_api(workdir: Path) -> None:
     assert exported.exit_code == 0
     (workdir / "out.opml").write_text(exported.stdout)
     (workdir / "gazette.db").unlink()
+    assert invoke("init").exit_code == 0
     assert "imported 2 sources" in invoke("sources", "import", "out.opml").stdout
 
     broken = workdir / "broken.opml"

@@ -15,7 +15,7 @@ import calendar
 import json
 import time
 from datetime import UTC, datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import feedparser
 import lxml.etree
@@ -75,14 +75,15 @@ def parse_feed(content: bytes, base_url: str, content_type: str = "") -> ParsedF
         if not link:
             continue
         published = item.get("published_parsed") or item.get("updated_parsed")
+        guid = item.get("id")
         entries.append(
             FeedEntry(
-                url=urljoin(base_url, link.strip()),
+                url=urljoin(base_url, _unfold_file_url(link.strip())),
                 title=(item.get("title") or "").strip(),
                 summary=(item.get("summary") or "").strip(),
                 published=_utc(published),
                 authors=_authors(item),
-                guid=item.get("id"),
+                guid=_unfold_file_url(guid) if guid else guid,
             )
         )
     if problem is not None and not entries:
@@ -90,6 +91,17 @@ def parse_feed(content: bytes, base_url: str, content_type: str = "") -> ParsedF
     title = (parsed.feed.get("title") or "").strip()
     warning = f"recovered from a malformed feed: {problem}" if problem is not None else None
     return ParsedFeed(title=title, entries=entries, warning=warning)
+
+
+def _unfold_file_url(url: str) -> str:
+    """Undo what feedparser's URL clean-up does to a local file's URL: it strips the slashes
+    that follow `scheme://`, so `file:///srv/archive/a.html` comes out as
+    `file://srv/archive/a.html`, its first folder read as a host. A file URL names a file on
+    this machine (no host, or `localhost`), so any other "host" goes back to the path."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc in ("", "localhost"):
+        return url
+    return urlunsplit(parts._replace(netloc="", path=f"/{parts.netloc}{parts.path}"))
 
 
 def _utc(parsed: time.struct_time | None) -> datetime | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -18,6 +17,7 @@ from gazette.faults import isolated
 from gazette.http import FetchOutcome, FetchRequest, fetch_all
 from gazette.records import FeedEntry, ParsedFeed
 from gazette.sources.feeds import read_listing
+from gazette.sources.registry import usable_interval
 from gazette.text import html_to_text
 from gazette.urls import canonical_url, local_root
 from gazette.work import LEASE, StageContext, StepReport, claim, return_leases, unleased
@@ -26,8 +26,6 @@ from gazette.work import LEASE, StageContext, StepReport, claim, return_leases, 
 MAX_CHILD_SITEMAPS = 20
 # Sources read in one step; their feeds are fetched concurrently.
 POLL_BATCH = 100
-# The longest interval a source may have: a year, in minutes.
-MAX_INTERVAL_MINUTES = 525_600.0
 
 
 @dataclass
@@ -102,12 +100,8 @@ def _polled(session: Session, item: _Claimed, settings: FetchSettings, now: date
 
 
 def poll_interval(source: Source, default_minutes: float) -> timedelta:
-    """The source's own interval, else the default; a stored value that is not a usable number
-    of minutes (from before intervals were checked) counts as unset."""
-    minutes = source.interval_minutes
-    if minutes is None or not math.isfinite(minutes) or not 0 < minutes <= MAX_INTERVAL_MINUTES:
-        minutes = default_minutes
-    return timedelta(minutes=minutes)
+    """The source's own interval, else the default (see `usable_interval`)."""
+    return timedelta(minutes=usable_interval(source.interval_minutes) or default_minutes)
 
 
 def mark_all_due(session: Session, now: datetime) -> None:

@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import listparser
 import lxml.etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gazette.db.engine import fits_in_id
 from gazette.db.models import Source, utcnow
 from gazette.errors import InputError, NotFound
 from gazette.urls import location_to_url
 
 SOURCE_KINDS = ("feed", "sitemap", "page")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+# The longest polling interval a source may have: a year. A source read less often is paused.
+MAX_INTERVAL_MINUTES = 365 * 24 * 60
 
 
-def _check_settings(interval_minutes: float | None, language: str | None) -> None:
-    if interval_minutes is not None and interval_minutes <= 0:
+def usable_interval(minutes: float | None) -> float | None:
+    """A source's own polling interval, or None when it has none a run can use. Intervals are
+    checked when set, but a database may hold one from before (infinite, NaN, not positive, or
+    too long for a date to be computed): it counts as unset, and the default applies."""
+    if minutes is None or not math.isfinite(minutes):
+        return None
+    return minutes if 0 < minutes <= MAX_INTERVAL_MINUTES else None
+
+
+def check_settings(interval_minutes: float | None, language: str | None) -> None:
+    """InputError unless the interval and language given for a source are usable."""
+    if interval_minutes is not None and usable_interval(interval_minutes) is None:
         raise InputError(
-            f"the interval must be a positive number of minutes, not {interval_minutes}"
+            "the interval must be a finite number of minutes above 0 and at most "
+            f"{MAX_INTERVAL_MINUTES} (a year), not {interval_minutes}"
         )
     if language is not None and not LANGUAGE.match(language):
         raise InputError(f"language must be a two- or three-letter ISO 639 code, not {language!r}")
@@ -38,7 +54,7 @@ def add_source(
     """Register a feed, sitemap or page by URL or local path; a known one again is an error."""
     if kind not in SOURCE_KINDS:
         raise InputError(f"unknown source kind {kind!r}: use one of {', '.join(SOURCE_KINDS)}")
-    _check_settings(interval_minutes, language)
+    check_settings(interval_minutes, language)
     url = location_to_url(location)
     existing = session.scalar(select(Source).where(Source.url == url))
     if existing is not None:
@@ -61,13 +77,17 @@ def source_status(source: Source) -> dict:
     def iso(moment):  # type: ignore[no-untyped-def]
         return moment.isoformat() if moment else None
 
+    interval = usable_interval(source.interval_minutes)
+    unusable = source.interval_minutes is not None and interval is None
     return {
         "id": source.id,
         "kind": source.kind,
         "url": source.url,
         "name": source.name,
         "enabled": source.enabled,
-        "interval_minutes": source.interval_minutes,
+        "interval_minutes": interval,
+        # an interval stored before they were checked, ignored (as text: JSON has no NaN)
+        "ignored_interval": str(source.interval_minutes) if unusable else None,
         "language": source.language,
         "last_fetched": iso(source.last_fetched_at),
         "last_success": iso(source.last_success_at),
@@ -80,8 +100,9 @@ def source_status(source: Source) -> dict:
 
 
 def find_source(session: Session, id_or_url: str) -> Source:
-    if id_or_url.isdigit():
-        source = session.get(Source, int(id_or_url))
+    if id_or_url.isascii() and id_or_url.isdigit():
+        number = int(id_or_url)
+        source = session.get(Source, number) if fits_in_id(number) else None
     else:
         source = session.scalar(select(Source).where(Source.url == id_or_url.strip()))
     if source is None:
@@ -99,12 +120,14 @@ def update_source(
     enabled: bool | None = None,
 ) -> Source:
     """Change a source's settings; arguments left at None keep their value."""
-    _check_settings(interval_minutes, language)
+    check_settings(interval_minutes, language)
     source = find_source(session, id_or_url)
     if name is not None:
         source.name = name
     if interval_minutes is not None:
         source.interval_minutes = interval_minutes
+        if source.last_fetched_at is not None:  # next due one new interval after its last poll
+            source.next_poll_at = source.last_fetched_at + timedelta(minutes=interval_minutes)
     if language is not None:
         source.language = language
     if enabled is not None:
