@@ -71,6 +71,12 @@ class SiteSettings(Section):
         le=500,
         description="Stories listed on each page of the home page, and on a tag's page.",
     )
+    metrics: bool = Field(
+        default=True,
+        description="Serve the pipeline's metrics for Prometheus at `/metrics` (the work waiting "
+        "at each stage, items worked on, errors, workers alive). Turn off when the site is "
+        "public and nothing should know those numbers.",
+    )
 
 
 class FetchSettings(Section):

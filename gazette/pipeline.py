@@ -30,6 +30,7 @@ from gazette.publish import publish_step, sync_ad_slots
 from gazette.publish.stage import PublishReport
 from gazette.sources import poll_step
 from gazette.sources.poll import PollReport, mark_all_due
+from gazette.status import record_step
 from gazette.tag import tag_step
 from gazette.tag.stage import TagReport
 from gazette.work import StageContext, StepReport
@@ -85,11 +86,21 @@ class RunReport:
         ]
 
 
+def run_step(stage: Stage, context: StageContext) -> StepReport:
+    """One step of the stage; one that found work is added to the stage's totals (metrics)."""
+    started = time.perf_counter()
+    report = stage.step(context)
+    if report.did_something():
+        with context.database.transaction() as session:
+            record_step(session, stage.name, report, time.perf_counter() - started)
+    return report
+
+
 def drain(stage: Stage, context: StageContext) -> StepReport:
     """Step the stage until nothing is left waiting for it; the totals."""
     total = stage.report()
     while True:
-        report = stage.step(context)
+        report = run_step(stage, context)
         total.add(report)
         if not report.more:
             return total

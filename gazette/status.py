@@ -11,9 +11,18 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from gazette.db.models import Document, DocumentStatus, Source, Story, StoryMember, WorkerBeat
+from gazette.db.models import (
+    Document,
+    DocumentStatus,
+    Source,
+    StageStat,
+    Story,
+    StoryMember,
+    WorkerBeat,
+)
 from gazette.db.models import utcnow as now_utc
 from gazette.db.states import StoryState
+from gazette.work import StepReport
 
 # A worker not heard from for this long is taken for dead.
 ALIVE_WITHIN = timedelta(minutes=2)
@@ -173,3 +182,20 @@ def farewell(session: Session, name: str) -> None:
     row = session.get(WorkerBeat, name)
     if row is not None:
         session.delete(row)
+
+
+def record_step(session: Session, stage: str, report: StepReport, seconds: float) -> None:
+    """Add a step that found work to its stage's running totals (the metrics)."""
+    row = session.get(StageStat, stage)
+    if row is None:
+        row = StageStat(stage=stage, steps=0, items=0, errors=0, seconds=0.0)
+        session.add(row)
+    row.steps += 1
+    row.items += report.processed()
+    row.errors += len(report.errors)
+    row.seconds += seconds
+    row.updated_at = now_utc()
+
+
+def stage_totals(session: Session) -> list[StageStat]:
+    return list(session.scalars(select(StageStat).order_by(StageStat.stage)))

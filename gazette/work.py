@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, or_, text, update
 from sqlalchemy.orm import Session
@@ -132,10 +132,19 @@ class StepReport:
         if first:
             self.first_failures.add(key)
 
+    # Counts that are not more items worked on: a part of another count (the new stories among
+    # the reports assigned), or a state of things (the stories awaiting review).
+    NOT_ITEMS: ClassVar[tuple[str, ...]] = ()
+
+    def processed(self) -> int:
+        """How many items the step worked on (its counts, which each stage keeps so that they
+        add up to that)."""
+        counts = [v for k, v in vars(self).items() if type(v) is int and k not in self.NOT_ITEMS]
+        return sum(counts)
+
     def did_something(self) -> bool:
         """Whether the step took any item (a count above zero, or an error)."""
-        counts = (v for k, v in vars(self).items() if isinstance(v, int) and k != "more")
-        return bool(self.errors) or any(count > 0 for count in counts)
+        return bool(self.errors) or self.processed() > 0
 
     def summary(self) -> str:
         """What the step did, in words ("12 pages, 1 error"); each stage says it its way."""

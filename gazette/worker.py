@@ -24,7 +24,7 @@ from gazette.config import Settings
 from gazette.db import Database
 from gazette.db.models import utcnow
 from gazette.embedding import Embedder, LazyEmbedder
-from gazette.pipeline import STAGES, Stage
+from gazette.pipeline import STAGES, Stage, run_step
 from gazette.publish import sync_ad_slots
 from gazette.status import BEAT_EVERY, beat, farewell
 from gazette.work import StageContext, StepReport, worker_name
@@ -88,7 +88,7 @@ class Worker:
         for stage in STAGES:
             if self.stopping.is_set():
                 break
-            report = stage.step(self.context)
+            report = run_step(stage, self.context)
             if report.did_something():
                 busy, self.steps = True, self.steps + 1
                 if self.progress is not None:

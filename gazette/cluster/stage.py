@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from typing import ClassVar
 
 import numpy as np
 from sqlalchemy import Select, and_, func, or_, select, update
@@ -37,6 +38,7 @@ class ClusterReport(StepReport):
     embedded: int = 0
     assigned: int = 0
     new_stories: int = 0
+    NOT_ITEMS: ClassVar[tuple[str, ...]] = ("new_stories",)
 
     def summary(self) -> str:
         return f"{self.assigned} assigned, {self.new_stories} new stories"

@@ -393,3 +393,16 @@ class WorkerBeat(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     steps: Mapped[int] = mapped_column(Integer, default=0)  # steps that found work
+
+
+class StageStat(Base):
+    """Running totals of a stage's steps over every worker, for the metrics (/metrics)."""
+
+    __tablename__ = "stage_stats"
+
+    stage: Mapped[str] = mapped_column(String(32), primary_key=True)
+    steps: Mapped[int] = mapped_column(Integer, default=0)  # steps that found work
+    items: Mapped[int] = mapped_column(Integer, default=0)  # items they worked on
+    errors: Mapped[int] = mapped_column(Integer, default=0)  # items that failed
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)  # time those steps took
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

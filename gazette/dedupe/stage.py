@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
+from typing import ClassVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ class DedupeReport(StepReport):
     ready: int = 0
     duplicates: int = 0
     copies: int = 0
+    NOT_ITEMS: ClassVar[tuple[str, ...]] = ("copies",)
 
     def summary(self) -> str:
         return f"{self.ready} unique, {self.copies} syndicated copies, {self.duplicates} duplicates"

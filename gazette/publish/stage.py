@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from gazette.work import BATCH_ITEMS, Batch, StageContext, StepReport, claim
 class PublishReport(StepReport):
     published: int = 0
     awaiting_review: int = 0
+    NOT_ITEMS: ClassVar[tuple[str, ...]] = ("awaiting_review",)
 
     def summary(self) -> str:
         return f"{self.published} published, {self.awaiting_review} awaiting review"

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -33,6 +34,7 @@ class PollReport(StepReport):
     sources: int = 0
     not_modified: int = 0
     new_documents: int = 0
+    NOT_ITEMS: ClassVar[tuple[str, ...]] = ("not_modified", "new_documents")
     warnings: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:

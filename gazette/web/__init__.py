@@ -4,6 +4,7 @@ app.py          builds the app: settings, database, middleware, static files, er
                 and mounts the routers below
 public/         the readers' site: routes, read queries returning view records, templates
 api/            the JSON API under /api
+metrics.py      /metrics: the pipeline's numbers for Prometheus, read from the database
 templates/      the shared base layout and the error page
 static/         the stylesheet, served under content-hashed names (static_files.py)
 dependencies.py the request's one database session, the settings

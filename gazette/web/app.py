@@ -12,7 +12,7 @@ from fastapi.responses import PlainTextResponse
 
 from gazette.config import Settings
 from gazette.db import Database
-from gazette.web import api, public
+from gazette.web import api, metrics, public
 from gazette.web.error_pages import install_error_pages
 from gazette.web.security import SecurityHeaders
 from gazette.web.static_files import HashedStaticFiles
@@ -37,5 +37,6 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.mount("/static", static, name="static")
     app.include_router(public.router)
     app.include_router(api.router)
+    app.include_router(metrics.router)
     app.add_api_route("/healthz", health, name="health", response_class=PlainTextResponse)
     return app
