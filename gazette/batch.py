@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -193,9 +193,12 @@ def _read_page(path: Path) -> bytes:
 
 
 def cluster_records(
-    records: list[ClusterInput], embedder: Embedder, settings: ClusterSettings
+    records: list[ClusterInput],
+    embedder: Embedder,
+    settings: ClusterSettings,
+    progress: Callable[[], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Assignments in input order.
+    """Assignments in input order (`progress` is called after each item is assigned).
 
     The rules for bad input (docs/clustering.md): a duplicated id is an error (the same item
     twice would be counted twice); an item without a date, or dated in the future of the run's
@@ -224,7 +227,9 @@ def cluster_records(
                 language=record.language,
             )
         )
-    assignments = {a.item_id: a for a in cluster_items(items, embedder, settings)}
+    assignments = {
+        a.item_id: a for a in cluster_items(items, embedder, settings, progress=progress)
+    }
     return [
         {
             "id": record.id,

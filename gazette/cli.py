@@ -6,12 +6,13 @@ configuration or input.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -46,6 +47,7 @@ err = Console(stderr=True, highlight=False)
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 DATABASE_ENV = "GAZETTE_DATABASE_URL"
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 @dataclass
@@ -384,10 +386,64 @@ def run(
     from gazette.pipeline import run_pipeline
 
     state = _state(ctx)
-    report = run_pipeline(state.database(), state.settings(), all_sources=all_sources)
+    database, settings = state.database(), state.settings()
+    with _stage_progress() as progress:
+        report = run_pipeline(database, settings, all_sources=all_sources, progress=progress)
     _print_run(report)
     if report.first_failures():
         raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def _stage_progress() -> Iterator[Callable[[Stage, StepReport], None]]:
+    """A line per stage on the terminal, updated as its batches go through (nothing when the
+    output is not a terminal: cron mail stays short)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    shown = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    lines: dict[str, Any] = {}
+
+    def update(stage: Stage, total: StepReport) -> None:
+        if stage.name not in lines:
+            lines[stage.name] = shown.add_task(stage.name)
+        shown.update(lines[stage.name], description=f"{stage.name}: {total.summary()}")
+
+    with shown:
+        yield update
+
+
+@contextlib.contextmanager
+def _bar(total: int, what: str) -> Iterator[Callable[[], None]]:
+    """A progress bar on the terminal (none when the output is not one); yields the function
+    that advances it by one."""
+    from rich.progress import Progress
+
+    shown = Progress(console=err, transient=True, disable=not err.is_terminal)
+    with shown:
+        task = shown.add_task(what, total=total)
+        yield lambda: shown.advance(task)
+
+
+def _counted(items: Iterable[T], total: int, what: str) -> Iterator[T]:
+    """The items, with a progress bar on the terminal while they are worked through (none when
+    the output is not a terminal)."""
+    from rich.progress import track
+
+    yield from track(
+        items,
+        total=total,
+        description=what,
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
 
 
 @app.command()
@@ -649,7 +705,8 @@ def demo(
         for feed in feeds:
             add_source(session, feed)
     out.print(f"demo: {len(feeds)} sources, database {database.url}")
-    report = run_pipeline(database, settings)
+    with _stage_progress() as progress:
+        report = run_pipeline(database, settings, progress=progress)
     _print_run(report)
     if serve_site:
         _serve(settings, host, port)
@@ -672,7 +729,7 @@ def extract(
     failed = 0
     handle = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
-        for result in extract_inputs(inputs, settings.fetch):
+        for result in _counted(extract_inputs(inputs, settings.fetch), len(inputs), "extract"):
             if isinstance(result, GazetteError):
                 err.print(f"[red]error:[/red] {result}", soft_wrap=True)
                 failed += 1
@@ -703,7 +760,8 @@ def cluster(
 
     settings = _state(ctx).settings()
     records = read_jsonl(input, ClusterInput)
-    assignments = cluster_records(records, default_embedder(), settings.cluster)
+    with _bar(len(records), "cluster") as advance:
+        assignments = cluster_records(records, default_embedder(), settings.cluster, advance)
     with output.open("w", encoding="utf-8") as handle:
         write_jsonl(assignments, handle)
     stories = len({a["story"] for a in assignments})

@@ -96,12 +96,18 @@ def run_step(stage: Stage, context: StageContext) -> StepReport:
     return report
 
 
-def drain(stage: Stage, context: StageContext) -> StepReport:
-    """Step the stage until nothing is left waiting for it; the totals."""
+Progress = Callable[[Stage, StepReport], None]
+
+
+def drain(stage: Stage, context: StageContext, progress: Progress | None = None) -> StepReport:
+    """Step the stage until nothing is left waiting for it; the totals (also handed to
+    `progress` after each step)."""
     total = stage.report()
     while True:
         report = run_step(stage, context)
         total.add(report)
+        if progress is not None:
+            progress(stage, total)
         if not report.more:
             return total
 
@@ -111,8 +117,10 @@ def run_pipeline(
     settings: Settings,
     embedder: Embedder | None = None,
     all_sources: bool = False,
+    progress: Progress | None = None,
 ) -> RunReport:
-    """One pass. Sources are read when due (every source with `all_sources`)."""
+    """One pass. Sources are read when due (every source with `all_sources`). `progress` is
+    told each stage's totals after every step."""
     # The model loads only if there is text to embed.
     context = StageContext(database, settings, embedder or LazyEmbedder())
     with database.transaction() as session:
@@ -123,7 +131,7 @@ def run_pipeline(
     try:
         for stage in STAGES:
             started = time.perf_counter()
-            reports[stage.name] = drain(stage, context)
+            reports[stage.name] = drain(stage, context, progress)
             seconds[stage.name] = time.perf_counter() - started
     finally:
         context.close()

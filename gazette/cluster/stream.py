@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import timedelta
 
@@ -34,16 +34,18 @@ def cluster_items(
     embedder: Embedder,
     settings: ClusterSettings,
     threshold: float | None = None,
+    progress: Callable[[], None] | None = None,
 ) -> list[Assignment]:
     """Cluster items as a live stream would: in publication order (ties in the order given),
-    each decided on arrival, with later merges and departures applied to the final answer."""
+    each decided on arrival, with later merges and departures applied to the final answer.
+    `progress` is called after each item is assigned."""
     ordered = [with_language(item, settings.language) for item in items]
     ordered.sort(key=lambda item: item.published)
     vectors = embedder.encode(
         [embedding_text(i.title, i.text, settings.lead_words) for i in ordered]
     )
     profiles = [profile(item.title, item.text, item.language) for item in ordered]
-    return assign_stream(ordered, vectors, profiles, settings, threshold)
+    return assign_stream(ordered, vectors, profiles, settings, threshold, progress)
 
 
 def with_language(item: ClusterItem, default: str) -> ClusterItem:
@@ -57,6 +59,7 @@ def assign_stream(
     profiles: list[Profile],
     settings: ClusterSettings,
     threshold: float | None = None,
+    progress: Callable[[], None] | None = None,
 ) -> list[Assignment]:
     """The decisions for items already in publication order, with their features computed."""
     clusterer = IncrementalClusterer(
@@ -64,10 +67,11 @@ def assign_stream(
         settings.join_threshold if threshold is None else threshold,
         itertools.count(1).__next__,
     )
-    decisions = [
-        clusterer.assign(item, vector, item_profile)
-        for item, vector, item_profile in zip(ordered, vectors, profiles, strict=True)
-    ]
+    decisions = []
+    for item, vector, item_profile in zip(ordered, vectors, profiles, strict=True):
+        decisions.append(clusterer.assign(item, vector, item_profile))
+        if progress is not None:
+            progress()
     roots = clusterer.thread_roots()
     return [_final(clusterer, decision, roots) for decision in decisions]
 
