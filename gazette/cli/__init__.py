@@ -1,0 +1,21 @@
+"""The `gazette` command: a thin layer over the library, one module per group of commands.
+
+base.py      the app, its options, errors as one-line messages, progress on the terminal
+site.py      init, serve, demo
+sources.py   sources add | list | update | import | export | remove
+pipeline.py  run, worker, status, retry
+stories.py   story, checks
+files.py     extract, cluster, summarize
+"""
+
+# The commands appear in --help in the order their modules are imported.
+# isort: off
+from gazette.cli.base import app
+from gazette.cli import site, sources, pipeline, stories, files
+# isort: on
+
+__all__ = ["app", "files", "main", "pipeline", "site", "sources", "stories"]
+
+
+def main() -> None:
+    app()

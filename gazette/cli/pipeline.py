@@ -1,0 +1,157 @@
+"""Running the pipeline: one pass (`run`), the worker, `status` and `retry`."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from gazette.cli.base import (
+    app,
+    err,
+    out,
+    print_run,
+    reports_errors,
+    stage_progress,
+    state_of,
+)
+
+if TYPE_CHECKING:
+    from gazette.pipeline import Stage
+    from gazette.work import StepReport
+
+
+@app.command()
+@reports_errors
+def run(
+    ctx: typer.Context,
+    all_sources: Annotated[
+        bool, typer.Option("--all-sources", help="Read every source now, due or not.")
+    ] = False,
+) -> None:
+    """Run one pass of the whole pipeline: sources, fetch, extract, dedupe, cluster, write, tag,
+    publish. Exits with 1 if a source, page or story failed that had not failed before (the
+    rest is still stored); items that keep failing are listed as "still failing" and by
+    `gazette status`, and do not change the exit code."""
+    from gazette.pipeline import run_pipeline
+
+    state = state_of(ctx)
+    database, settings = state.database(), state.settings()
+    with stage_progress() as progress:
+        report = run_pipeline(database, settings, all_sources=all_sources, progress=progress)
+    print_run(report)
+    if report.first_failures():
+        raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def worker(
+    ctx: typer.Context,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress lines (for services).")
+    ] = False,
+) -> None:
+    """Keep the site up to date: read each source when its interval comes round and move new
+    items through every stage as they arrive, until stopped (SIGTERM or Ctrl+C: the step in
+    flight finishes first; a second signal stops at once). Prints a line per step that did
+    something, unless --quiet."""
+    from gazette.worker import Worker, progress_line
+
+    state = state_of(ctx)
+
+    def show(stage: Stage, report: StepReport) -> None:
+        out.print(progress_line(stage, report), soft_wrap=True, markup=False, highlight=False)
+        for key, message in report.errors.items():
+            err.print(f"{stage.name} {key}: {message}", soft_wrap=True, markup=False)
+
+    running = Worker(state.database(), state.settings(), progress=None if quiet else show)
+    running.handle_signals()
+    if not quiet:
+        out.print("worker started; Ctrl+C stops it after the step in flight")
+    if not running.run():
+        out.print("worker stopped at once; the step in flight was handed back")
+    elif not quiet:
+        out.print("worker stopped")
+
+
+@app.command()
+@reports_errors
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Show what waits at each stage (and for a retry), what was given up, the workers alive,
+    the sources that fail and the last errors. Exits with 1 when anything fails, so that it can
+    drive an alert."""
+    from gazette.status import read_status
+
+    with state_of(ctx).database().session() as session:
+        found = read_status(session)
+    if as_json:
+        out.print_json(json.dumps(dataclasses.asdict(found), default=str))
+    else:
+        _print_status(found)
+    if found.problems:
+        raise typer.Exit(1)
+
+
+def _print_status(found: Any) -> None:
+    table = Table("stage", "waiting", "waiting for a retry", title="Work")
+    for row in found.backlog:
+        table.add_row(row.stage, str(row.waiting), str(row.retrying))
+    out.print(table)
+    out.print(
+        f"{found.published} stories published, {found.awaiting_review} awaiting review, "
+        f"{found.given_up} documents given up (`gazette retry` tries them again)",
+        soft_wrap=True,
+    )
+    if found.summary_only:
+        out.print(
+            f"{found.summary_only} reports made from their feed alone (their page could not be "
+            f"had); {found.pages_retrying} of those pages will be asked for again",
+            soft_wrap=True,
+        )
+    if found.workers:
+        workers = Table("worker", "engine", "started", "last seen", "steps", title="Workers")
+        for w in found.workers:
+            workers.add_row(
+                w.name,
+                w.engine,
+                f"{w.started_at:%Y-%m-%d %H:%M:%S}",
+                f"{w.seen_at:%H:%M:%S}",
+                str(w.steps),
+            )
+        out.print(workers)
+    else:
+        out.print("no worker alive (`gazette worker` keeps the site up to date)")
+    for title, items in (
+        ("Failing sources", found.failing_sources),
+        ("Last errors", found.recent_errors),
+    ):
+        if items:
+            failing = Table("what", "failures", "next try", "error", title=title)
+            for item in items:
+                when = f"{item.retry_at:%Y-%m-%d %H:%M}" if item.retry_at else ""
+                failing.add_row(f"{item.what} {item.key}", str(item.attempts), when, item.error)
+            out.print(failing)
+
+
+@app.command()
+@reports_errors
+def retry(ctx: typer.Context) -> None:
+    """Try again now whatever waits for a retry, and the documents given up on (after a site
+    is back, or a bug fixed). The next `gazette run` or the worker takes them."""
+    from gazette.faults import retry_now
+
+    with state_of(ctx).database().transaction() as session:
+        retried = retry_now(session)
+    out.print(
+        f"due now: {retried.documents} documents and {retried.stories} stories waiting for a "
+        f"retry, {retried.given_up} documents that had been given up, and the pages of "
+        f"{retried.pages} reports made from their feed alone",
+        soft_wrap=True,
+    )
