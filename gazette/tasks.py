@@ -211,7 +211,7 @@ def _failed(task: StageTask, context: StageContext, stage: Stage, exc: Exception
         wait = min(options.retry_backoff_max_seconds, options.retry_backoff_seconds * 2**attempt)
         wait *= random.uniform(0.75, 1.25)  # workers that failed together do not retry together
         log.warning(
-            "%s step failed (%s); retry %d in %.0fs", stage.name, describe(exc), attempt + 1, wait
+            "%s step failed (%s); retry %d in %.1fs", stage.name, describe(exc), attempt + 1, wait
         )
         raise task.retry(exc=exc, countdown=wait)
     try:

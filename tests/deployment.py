@@ -35,18 +35,21 @@ REDIS_START = [
     "--logfile", "/var/log/redis/ci.log",
 ]  # fmt: skip
 WAITING = (DocumentStatus.DISCOVERED, DocumentStatus.FETCHED, DocumentStatus.EXTRACTED)
+# The name the deployments' connections give PostgreSQL, to tell them from anyone else's.
+APPLICATION = "gazette-test-deployment"
 
 
 @contextmanager
 def own_schema() -> Iterator[str]:
     """A PostgreSQL schema for one test, dropped afterwards; yields its database URL."""
     schema = f"gazette_celery_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL)
+    admin = _admin()
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in POSTGRES_URL else "?"
+    options = f"options=-csearch_path%3D{schema}&application_name={APPLICATION}"
     try:
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+        yield f"{POSTGRES_URL}{separator}{options}"
     finally:
         wait_for(_postgres_up, 60, "PostgreSQL to answer")
         with admin.begin() as connection:
@@ -117,15 +120,18 @@ class Deployment:
 
 
 @contextmanager
-def deployment(folder: Path, database_url: str, config: str = "") -> Iterator[Deployment]:
-    """A folder with a gazette.toml for a deployment on `database_url`; processes are started
-    with its methods and always stopped at the end."""
+def deployment(
+    folder: Path, database_url: str, config: str = "", celery: str = ""
+) -> Iterator[Deployment]:
+    """A folder with a gazette.toml for a deployment on `database_url` (`celery`: more lines of
+    its [celery] table); processes are started with its methods and always stopped at the end."""
     prefix = f"test{uuid.uuid4().hex[:10]}"
     (folder / "gazette.toml").write_text(
         f'database_url = "{database_url}"\n'
         + config
         + f'\n[celery]\nbroker_url = "{REDIS_URL}"\nqueue_prefix = "{prefix}"\n'
         + "sweep_seconds = 2\nretry_backoff_seconds = 0.5\nretry_backoff_max_seconds = 4\n"
+        + celery
     )
     Database(database_url).migrate()
     running = Deployment(folder, database_url, prefix)
@@ -223,8 +229,33 @@ def restart_postgres() -> None:
     wait_for(_postgres_up, 60, "PostgreSQL to answer")
 
 
+def others_on_postgres(patience: float = 120.0) -> bool:
+    """Whether someone besides this test's deployments is still connected to PostgreSQL after
+    waiting `patience` seconds for them to leave (another test session on this machine)."""
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
+        "AND pid <> pg_backend_pid() AND coalesce(application_name, '') <> :ours"
+    )
+    admin = _admin()
+    deadline = time.monotonic() + patience
+    try:
+        while True:
+            with admin.connect() as connection:
+                if connection.scalar(query, {"ours": APPLICATION}) == 0:
+                    return False
+            if time.monotonic() > deadline:
+                return True
+            time.sleep(2)
+    finally:
+        admin.dispose()
+
+
+def _admin():  # type: ignore[no-untyped-def]
+    return create_engine(POSTGRES_URL, connect_args={"application_name": APPLICATION})
+
+
 def _postgres_up() -> bool:
-    engine = create_engine(POSTGRES_URL)
+    engine = _admin()
     try:
         with engine.connect() as connection:
             return connection.scalar(text("SELECT 1")) == 1

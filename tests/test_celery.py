@@ -3,12 +3,16 @@ PostgreSQL) forms the stories of one `gazette run`, and stores each row once."""
 
 from __future__ import annotations
 
+import itertools
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 from conftest import DEMO, DemoRun
 from deployment import deployment, duplicates, own_schema, settled, wait_for
 from helpers import grouping, latest_articles, row_counts
+from slowserver import slow_server
 from sqlalchemy import select
 
 from gazette.config import load_settings
@@ -112,3 +116,45 @@ def test_each_stage_has_its_queue_and_every_stage_is_swept() -> None:
     swept = {entry["task"] for entry in config["beat_schedule"].values()}  # type: ignore[attr-defined]
     assert swept == set(routes)
     assert config["task_acks_late"] and config["task_reject_on_worker_lost"]
+
+
+POLITE = (
+    "[fetch]\n"
+    'allow_networks = ["127.0.0.0/8"]\n'
+    "per_host_connections = 2\nper_host_delay_seconds = 0.25\n"
+    "timeout_seconds = 5\nconnect_timeout_seconds = 2\nretries = 0\n"
+)
+
+
+def test_two_fetching_processes_keep_the_per_host_limits_between_them(tmp_path: Path) -> None:
+    """Seen from the server (a process of its own): two processes fetching pages of one host
+    never have more than per_host_connections requests in flight between them, start them at
+    least per_host_delay_seconds apart, and read robots.txt once."""
+    pages = 16
+    with own_schema() as url, slow_server(pause=0.6) as (base, log):
+        config = tmp_path / "gazette.toml"
+        config.write_text(f'database_url = "{url}"\n' + POLITE)
+        database = Database(url)
+        database.migrate()
+        with database.transaction() as session:
+            session.add_all(Document(url=f"{base}/p{i}") for i in range(pages))
+        fetchers = [
+            subprocess.Popen(
+                [sys.executable, str(Path(__file__).parent / "fetcher.py"), str(config)],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        counts = [int(fetcher.communicate(timeout=120)[0].split()[-1]) for fetcher in fetchers]
+        seen = log.get("/_log").json()
+        with database.session() as session:
+            statuses = set(session.scalars(select(Document.status)))
+        database.dispose()
+    assert sum(counts) == pages and min(counts) > 0, counts  # both fetched, nothing twice
+    assert statuses == {"fetched"}
+    starts = sorted(at for path, at in seen["arrivals"] if path.startswith("/p"))
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert len(starts) == pages and min(gaps) >= 0.2, gaps
+    assert seen["most"] <= 2
+    assert [path for path, _ in seen["arrivals"]].count("/robots.txt") == 1
