@@ -251,7 +251,9 @@ def others_on_postgres(patience: float = 120.0) -> bool:
 
 
 def _admin():  # type: ignore[no-untyped-def]
-    return create_engine(POSTGRES_URL, connect_args={"application_name": APPLICATION})
+    return create_engine(
+        POSTGRES_URL, pool_pre_ping=True, connect_args={"application_name": APPLICATION}
+    )
 
 
 def _postgres_up() -> bool:
