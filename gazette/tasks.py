@@ -120,7 +120,6 @@ def celery_config(settings: Settings) -> dict[str, object]:
         "accept_content": ["json"],
         # A worker takes one task at a time: a long fetch does not hold others' tasks back.
         "worker_prefetch_multiplier": 1,
-        "worker_hijack_root_logger": True,
         "timezone": "UTC",
         "beat_schedule": {
             f"sweep-{stage.name}": {
@@ -170,17 +169,17 @@ TASKS: dict[str, StageTask] = {stage.name: _register(stage) for stage in STAGES}
 
 def run_step(task: StageTask, stage: Stage) -> str:
     """One step of the stage, then what follows from it; the step's summary."""
-    context = process_context()
-    parked, failing = _health(context.database, stage.name)
-    if parked and task.request.retries == 0:
-        return "parked"
-    try:
+    try:  # the database may be away for the first look as well as for the step
+        context = process_context()
+        parked, failing = _health(context.database, stage.name)
+        if parked and task.request.retries == 0:
+            return "parked"
         report = stage.step(context)
+        if failing:
+            _recovered(context.database, stage.name)
     except Exception as exc:
-        _failed(task, context, stage, exc)
+        _failed(task, stage, exc)
         raise
-    if failing:
-        _recovered(context.database, stage.name)
     follow_up(stage, report)
     errors = len(report.errors)
     return report.summary() + (f", {errors} item errors" if errors else "")
@@ -203,9 +202,9 @@ def enqueue_all() -> None:
         TASKS[stage.name].apply_async()
 
 
-def _failed(task: StageTask, context: StageContext, stage: Stage, exc: Exception) -> None:
+def _failed(task: StageTask, stage: Stage, exc: Exception) -> None:
     """Retry the step after a growing wait, or park the stage once its retries are spent."""
-    options = context.settings.celery
+    options = settings().celery
     attempt = task.request.retries
     if attempt < options.task_retries:
         wait = min(options.retry_backoff_max_seconds, options.retry_backoff_seconds * 2**attempt)
@@ -215,7 +214,7 @@ def _failed(task: StageTask, context: StageContext, stage: Stage, exc: Exception
         )
         raise task.retry(exc=exc, countdown=wait)
     try:
-        _park(context.database, stage.name, exc)
+        _park(process_context().database, stage.name, exc)
     except Exception as recording:  # the database itself is what failed: the log must do
         log.error("%s step failed and could not be parked: %s", stage.name, describe(recording))
 
