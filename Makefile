@@ -15,7 +15,8 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/ruff check gazette tests bench demo
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not disruptive"
+	$(BIN)/python -m pytest -m disruptive
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/demo_pipeline.py

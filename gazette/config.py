@@ -375,6 +375,64 @@ class CommentSettings(Section):
     )
 
 
+class CelerySettings(Section):
+    broker_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        description="Redis that carries the Celery engine's tasks (`gazette worker --engine "
+        "celery`, `gazette scheduler`). It holds no data: tasks name a stage, the database "
+        "holds the work, so a Redis that loses its queues loses nothing.",
+        examples=["redis://:password@redis.internal:6379/0"],
+        json_schema_extra=MAIN_SETTING,
+    )
+    queue_prefix: str = Field(
+        default="gazette",
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Start of the queues' names (`<prefix>.io`, `<prefix>.cpu`, "
+        "`<prefix>.serial`), so that several deployments can share one Redis.",
+    )
+    sweep_seconds: float = Field(
+        default=15.0,
+        ge=1,
+        le=3600,
+        description="How often the scheduler enqueues every stage's step, in seconds: sources "
+        "are read when due, and work whose task was lost (a Redis restart) is taken up again "
+        "from the database.",
+    )
+    task_retries: int = Field(
+        default=5,
+        ge=0,
+        le=50,
+        description="Retries of a stage's step that failed as a whole (the database went away, "
+        "an error no item caught), before the stage is parked with its error.",
+    )
+    retry_backoff_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=600,
+        description="Wait before the first retry of a failed step, in seconds; it doubles with "
+        "each retry, up to `retry_backoff_max_seconds`.",
+    )
+    retry_backoff_max_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        le=86_400,
+        description="Longest wait between two retries of a failed step, in seconds.",
+    )
+    visibility_timeout_seconds: int = Field(
+        default=3600,
+        ge=60,
+        description="Seconds after which Redis hands a task that was taken but never finished "
+        "(its worker vanished) to another worker; longer than any step takes.",
+    )
+
+    @field_validator("broker_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        if not value.startswith(("redis://", "rediss://", "redis+socket://")):
+            raise ValueError("must be a redis://, rediss:// or redis+socket:// address")
+        return value
+
+
 def _default_ad_slots() -> list[AdSlotSettings]:
     return [
         AdSlotSettings(name="header", placement="header"),
@@ -415,6 +473,11 @@ class Settings(BaseSettings):
     )
     comments: CommentSettings = Field(
         default_factory=CommentSettings, description="Readers' comments under each story."
+    )
+    celery: CelerySettings = Field(
+        default_factory=CelerySettings,
+        description="The Celery engine, for running the stages on several machines: its Redis "
+        "broker, its queues, how often the scheduler sweeps, how failed steps are retried.",
     )
     ads: list[AdSlotSettings] = Field(
         default_factory=_default_ad_slots,

@@ -70,24 +70,41 @@ class StageContext:
 
 
 class Batch(Generic[Row]):
-    """The rows a step claimed, handed out one at a time until BATCH_SECONDS have passed; the
-    rest stay waiting for the next step. `more` says whether any are (or may be) waiting."""
+    """The rows a step works on, claimed one at a time while the step has time left (at most
+    `limit`, and none after BATCH_SECONDS unless it has none yet): rows claimed all at once
+    would stay locked while the step works through the first ones, and other workers would
+    have to pass them by. `more` says whether any are (or may be) left waiting."""
 
-    def __init__(self, rows: list[Row], limit: int, seconds: float = BATCH_SECONDS) -> None:
-        self.rows, self.limit, self.seconds = rows, limit, seconds
-        self.taken = 0
+    def __init__(
+        self,
+        session: Session,
+        query: Select[tuple[Row]],
+        limit: int = BATCH_ITEMS,
+        seconds: float = BATCH_SECONDS,
+    ) -> None:
+        self.session, self.query, self.limit, self.seconds = session, query, limit, seconds
+        self.taken: list[Row] = []
+        self.exhausted = False
 
     def __iter__(self) -> Iterator[Row]:
         deadline = time.monotonic() + self.seconds
-        for row in self.rows:
+        while len(self.taken) < self.limit:
             if self.taken and time.monotonic() > deadline:
                 return
-            self.taken += 1
-            yield row
+            query = self.query
+            if self.taken:
+                model = self.query.column_descriptions[0]["entity"]
+                query = query.where(model.id.not_in([row.id for row in self.taken]))
+            found = claim(self.session, query, 1)
+            if not found:
+                self.exhausted = True
+                return
+            self.taken.append(found[0])
+            yield found[0]
 
     @property
     def more(self) -> bool:
-        return self.taken < len(self.rows) or len(self.rows) >= self.limit
+        return not self.exhausted
 
 
 def claim(session: Session, query: Select[tuple[Row]], limit: int) -> list[Row]:

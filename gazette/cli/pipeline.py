@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from gazette.cli.base import (
+    State,
     app,
     err,
     out,
@@ -18,6 +21,7 @@ from gazette.cli.base import (
     stage_progress,
     state_of,
 )
+from gazette.errors import InputError
 
 if TYPE_CHECKING:
     from gazette.pipeline import Stage
@@ -47,6 +51,11 @@ def run(
         raise typer.Exit(1)
 
 
+class Engine(StrEnum):
+    local = "local"
+    celery = "celery"
+
+
 @app.command()
 @reports_errors
 def worker(
@@ -54,14 +63,38 @@ def worker(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress lines (for services).")
     ] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="local: this process goes round every stage (one machine, no broker). celery: "
+            "a Celery worker taking the stages' tasks from Redis (settings celery.*); run "
+            "`gazette scheduler` once per deployment beside it."
+        ),
+    ] = Engine.local,
+    queues: Annotated[
+        str,
+        typer.Option(
+            help="With --engine celery: the queues to take tasks from, of io (sources, fetch), "
+            "cpu (extract, write, tag, publish) and serial (dedupe, cluster: give it one "
+            "worker with --concurrency 1)."
+        ),
+    ] = "io,cpu,serial",
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="With --engine celery: tasks run at once (default: the CPU count)."
+        ),
+    ] = None,
 ) -> None:
     """Keep the site up to date: read each source when its interval comes round and move new
     items through every stage as they arrive, until stopped (SIGTERM or Ctrl+C: the step in
     flight finishes first; a second signal stops at once). Prints a line per step that did
     something, unless --quiet."""
-    from gazette.worker import Worker, progress_line
-
     state = state_of(ctx)
+    if engine is Engine.celery:
+        _celery_worker(state, queues, concurrency, quiet)
+        return
+    from gazette.worker import Worker, progress_line
 
     def show(stage: Stage, report: StepReport) -> None:
         out.print(progress_line(stage, report), soft_wrap=True, markup=False, highlight=False)
@@ -76,6 +109,37 @@ def worker(
         out.print("worker stopped at once; the step in flight was handed back")
     elif not quiet:
         out.print("worker stopped")
+
+
+def _celery_worker(state: State, queues: str, concurrency: int | None, quiet: bool) -> None:
+    from gazette.tasks import QUEUE_KINDS, run_worker
+
+    kinds = [kind.strip() for kind in queues.split(",") if kind.strip()]
+    unknown = sorted(set(kinds) - set(QUEUE_KINDS))
+    if not kinds or unknown:
+        raise InputError(f"--queues takes io, cpu and serial, separated by commas (got {queues!r})")
+    state.database().dispose()  # brought up to date here; each worker process opens its own
+    run_worker(state.settings(), kinds, concurrency, quiet)
+
+
+@app.command()
+@reports_errors
+def scheduler(
+    ctx: typer.Context,
+    schedule: Annotated[
+        Path,
+        typer.Option(help="File where the scheduler remembers when it last enqueued each stage."),
+    ] = Path("gazette-schedule"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Warnings and errors only.")] = False,
+) -> None:
+    """Run the Celery engine's scheduler (Celery beat; one per deployment): enqueue every
+    stage's step every celery.sweep_seconds, so that sources are read when due and work whose
+    task was lost is taken up from the database."""
+    from gazette.tasks import run_scheduler
+
+    state = state_of(ctx)
+    state.database().dispose()
+    run_scheduler(state.settings(), str(schedule), quiet)
 
 
 @app.command()

@@ -8,7 +8,8 @@ Times are stored in UTC and always come back timezone-aware.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from sqlalchemy import (
     JSON,
@@ -47,6 +48,19 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+def url_host(url: str) -> str:
+    """The host name of a URL as the fetcher's per-host limits know it ("" for a local file)."""
+    try:
+        return (urlsplit(url).hostname or "")[:255]
+    except ValueError:
+        return ""
+
+
+def _url_host(context: Any) -> str:
+    """Column default: the host of the row's URL, however the row is inserted."""
+    return url_host(context.get_current_parameters().get("url") or "")
 
 
 class Base(DeclarativeBase):
@@ -129,6 +143,8 @@ class Document(Base):
     page_retry_at: Mapped[datetime | None] = mapped_column(index=True)
     page_attempts: Mapped[int] = mapped_column(Integer, default=0)
     page_error: Mapped[str | None] = mapped_column(Text)
+    # The host the page is fetched from: workers fetch a host one at a time (`Host`).
+    host: Mapped[str | None] = mapped_column(String(255), default=_url_host, index=True)
     feed_title: Mapped[str | None] = mapped_column(Text)
     feed_summary: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
@@ -371,15 +387,21 @@ class Memo(Base):
 
 
 class StageState(Base):
-    """What a serialized stage (dedupe, cluster) must know about its own last step: whose it
-    was, so that a worker that keeps the stage's memory between steps knows whether another
-    worker has stepped since (and reloads it from the database)."""
+    """What a stage must know about its own steps. For a serialized stage (dedupe, cluster):
+    how many there were, so that a worker that keeps the stage's memory between steps knows
+    whether another worker has stepped since (and reloads it from the database). For every
+    stage run as Celery tasks: a step that failed as a whole after its retries, which parks the
+    stage until `retry_at` (gazette/tasks.py)."""
 
     __tablename__ = "stage_states"
 
     stage: Mapped[str] = mapped_column(String(32), primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    error: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    failed_at: Mapped[datetime | None]
+    retry_at: Mapped[datetime | None]
 
 
 class WorkerBeat(Base):
@@ -406,3 +428,28 @@ class StageStat(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)  # items that failed
     seconds: Mapped[float] = mapped_column(Float, default=0.0)  # time those steps took
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Host(Base):
+    """A site pages are fetched from, shared by every worker: one worker at a time fetches
+    from it (the lease), and none starts a request before `next_request_at`, so that the
+    per-host limits and robots.txt's Crawl-delay hold across workers and machines."""
+
+    __tablename__ = "hosts"
+
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    lease_until: Mapped[datetime | None]
+    holder: Mapped[str | None] = mapped_column(String(300))
+    next_request_at: Mapped[datetime | None]
+
+
+class RobotsFile(Base):
+    """An origin's robots.txt as last read by any worker (a definite answer: a file, or a 4xx
+    that allows everything), so that workers share one reading a day instead of each its own."""
+
+    __tablename__ = "robots_files"
+
+    origin: Mapped[str] = mapped_column(String(300), primary_key=True)
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)

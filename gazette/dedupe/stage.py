@@ -15,7 +15,7 @@ from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.dedupe.near import NearDuplicateIndex, from_bytes, signature, to_bytes
 from gazette.faults import clear_failure, document_failed, due, isolated
 from gazette.text import content_hash
-from gazette.work import Batch, StageContext, StepReport, claim, serialized
+from gazette.work import StageContext, StepReport, claim, serialized
 
 # Copies of a wire story appear within days of each other; older documents are not compared.
 COPY_WINDOW = timedelta(days=7)
@@ -60,11 +60,10 @@ def dedupe_step(context: StageContext) -> DedupeReport:
             document.content_hash = content_hash(document.text or "")
         by_url, by_text = _ready_twins(session, pending)
         index, known = _recent_copies_index(session, pending)
-        batch = Batch(pending, BATCH)
-        for document in batch:
+        for document in pending:
             with isolated(session, partial(document_failed, report, document, now)):
                 _classify(document, by_url, by_text, index, known, report)
-    report.more = batch.more
+    report.more = len(pending) == BATCH
     return report
 
 

@@ -17,7 +17,7 @@ from gazette.summary_reports import page_unavailable
 from gazette.text import decode_document
 from gazette.times import trusted_time
 from gazette.urls import domain_of
-from gazette.work import BATCH_ITEMS, Batch, StageContext, StepReport, claim
+from gazette.work import Batch, StageContext, StepReport
 
 
 @dataclass
@@ -40,7 +40,7 @@ def extract_step(context: StageContext) -> ExtractReport:
         waiting = select(Document).where(
             Document.status == DocumentStatus.FETCHED, due(Document.retry_at, now)
         )
-        batch = Batch(claim(session, waiting.order_by(Document.id), BATCH_ITEMS), BATCH_ITEMS)
+        batch = Batch(session, waiting.order_by(Document.id))
         for document in batch:
             with isolated(session, partial(_failed, report, document, now)):
                 _extract(document)

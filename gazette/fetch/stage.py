@@ -1,4 +1,5 @@
-"""The fetch stage: download the pages of discovered documents, a concurrent batch at a time."""
+"""The fetch stage: download the pages of discovered documents, a concurrent batch at a time,
+from hosts no other worker is fetching from (gazette/fetch/hosts.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,19 @@ from sqlalchemy import or_, select
 from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.errors import FetchError
 from gazette.faults import clear_failure, due, isolated
-from gazette.http import FetchOutcome, FetchRequest, fetch_all
+from gazette.fetch.hosts import (
+    LEASE,
+    claim_by_host,
+    leases_renewed,
+    load_shared,
+    return_hosts,
+    store_shared,
+)
+from gazette.http import FetchOutcome, FetchRequest, SharedPoliteness, fetch_all
 from gazette.records import FetchedPage
 from gazette.summary_reports import page_unavailable
 from gazette.urls import local_root
-from gazette.work import LEASE, StageContext, StepReport, claim, return_leases, unleased
+from gazette.work import StageContext, StepReport, claim, return_leases, unleased, worker_name
 
 # Pages downloaded in one step, concurrently (within fetch.max_connections and the per-host
 # limits).
@@ -49,29 +58,46 @@ def check_web_page(page: FetchedPage) -> None:
 def fetch_step(context: StageContext) -> FetchReport:
     """Download a batch of pages that are due, concurrently: those of new documents, and those
     of summary-only reports whose next try has come. No transaction is held while the pages
-    download: the documents are leased, fetched, then stored. A page that fails is tried again
-    later after a growing wait; meanwhile its item is a report from its feed if the feed gave a
-    title (gazette/summary_reports.py), else it waits, and is given up after a few failures
-    (gazette/faults.py)."""
+    download: the documents and their hosts are leased, fetched, then stored. A page that fails
+    is tried again later after a growing wait; meanwhile its item is a report from its feed if
+    the feed gave a title (gazette/summary_reports.py), else it waits, and is given up after a
+    few failures (gazette/faults.py)."""
+    settings = context.settings.fetch
+    # A mirror is a local folder: politeness protects remote servers, not the disk.
+    polite = settings.mirror_dir is None
     now = utcnow()
+    hosts: list[str] = []
+    left = False  # a host had more pages than one step takes from it
+    shared: SharedPoliteness | None = None
     with context.database.transaction() as session:
         new = (Document.status == DocumentStatus.DISCOVERED) & due(Document.retry_at, now)
         thin = Document.summary_only & (Document.page_retry_at <= now)
         waiting = select(Document).where(or_(new, thin), unleased(Document.lease_until, now))
-        documents = claim(session, waiting.order_by(Document.id), FETCH_BATCH)
+        if polite:
+            claimed = claim_by_host(session, waiting, now, worker_name(), FETCH_BATCH)
+            documents, hosts, left = claimed
+        else:
+            documents = claim(session, waiting.order_by(Document.id), FETCH_BATCH)
         requests = {}
         for document in documents:
             document.lease_until = now + LEASE
             root = local_root(document.source.url) if document.source else None
             requests[document.id] = FetchRequest(document.url, file_root=root)
+        if polite:
+            urls = [request.url for request in requests.values()]
+            shared = load_shared(session, settings, hosts, urls, now)
     try:
-        outcomes = fetch_all(context.settings.fetch, list(requests.values()))
+        with leases_renewed(context.database, list(requests), hosts):
+            outcomes = fetch_all(settings, list(requests.values()), shared=shared)
     except BaseException:  # stopped mid-fetch: the pages go back to whoever steps next
         return_leases(context.database, Document, list(requests))
+        return_hosts(context.database, hosts)
         raise
 
-    report = FetchReport(more=len(requests) == FETCH_BATCH)
+    report = FetchReport(more=len(requests) == FETCH_BATCH or left)
     with context.database.transaction() as session:
+        if shared is not None:
+            store_shared(session, shared, hosts, utcnow())
         for document_id, outcome in zip(requests, outcomes, strict=True):
             document = session.get(Document, document_id)
             if document is None or not _still_wanted(document):

@@ -8,5 +8,6 @@ transport that answers from a local folder.
 """
 
 from gazette.http.client import AsyncFetcher, FetchOutcome, FetchRequest, fetch_all
+from gazette.http.politeness import SharedPoliteness
 
-__all__ = ["AsyncFetcher", "FetchOutcome", "FetchRequest", "fetch_all"]
+__all__ = ["AsyncFetcher", "FetchOutcome", "FetchRequest", "SharedPoliteness", "fetch_all"]

@@ -41,7 +41,7 @@ from gazette.errors import (
 )
 from gazette.http.mirror import DirectoryTransport
 from gazette.http.network import GuardedBackend, GuardedTransport, Resolver, system_resolver
-from gazette.http.politeness import HostGates, RobotsRules
+from gazette.http.politeness import HostGates, RobotsRules, SharedPoliteness
 from gazette.http.safety import AddressPolicy, check_scheme
 from gazette.records import FetchedPage
 from gazette.retry import Backoff, retry_async
@@ -69,7 +69,12 @@ class FetchOutcome:
 
 
 class AsyncFetcher:
-    def __init__(self, settings: FetchSettings, resolver: Resolver = system_resolver) -> None:
+    def __init__(
+        self,
+        settings: FetchSettings,
+        resolver: Resolver = system_resolver,
+        shared: SharedPoliteness | None = None,
+    ) -> None:
         self.settings = settings
         self.backoff = Backoff(
             settings.retries, settings.retry_backoff_seconds, settings.max_retry_delay_seconds
@@ -93,9 +98,13 @@ class AsyncFetcher:
         self.slots = asyncio.Semaphore(settings.max_connections)
         # a mirror is a local folder: politeness protects remote servers, not the disk
         delay = 0.0 if settings.mirror_dir is not None else settings.per_host_delay_seconds
-        self.gates = HostGates(settings.per_host_connections, delay)
+        self.gates = HostGates(settings.per_host_connections, delay, shared)
         self.robots = RobotsRules(
-            self._download_robots, settings.user_agent, self.gates, settings.max_crawl_delay_seconds
+            self._download_robots,
+            settings.user_agent,
+            self.gates,
+            settings.max_crawl_delay_seconds,
+            shared,
         )
 
     async def __aenter__(self) -> AsyncFetcher:
@@ -298,14 +307,18 @@ def _with_attempts(
 
 
 def fetch_all(
-    settings: FetchSettings, requests: list[FetchRequest], resolver: Resolver = system_resolver
+    settings: FetchSettings,
+    requests: list[FetchRequest],
+    resolver: Resolver = system_resolver,
+    shared: SharedPoliteness | None = None,
 ) -> list[FetchOutcome]:
-    """Fetch a batch of requests concurrently, from synchronous code; outcomes in order."""
+    """Fetch a batch of requests concurrently, from synchronous code; outcomes in order.
+    `shared` carries the per-host limits and robots.txt answers in and out (politeness.py)."""
     if not requests:
         return []
 
     async def run() -> list[FetchOutcome]:
-        async with AsyncFetcher(settings, resolver) as fetcher:
+        async with AsyncFetcher(settings, resolver, shared) as fetcher:
             return await fetcher.fetch_all(requests)
 
     return asyncio.run(run())

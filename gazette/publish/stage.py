@@ -13,7 +13,7 @@ from gazette.config import AdSlotSettings
 from gazette.db.models import AdSlot, Article, Story, utcnow
 from gazette.db.reports import latest_article
 from gazette.db.states import StoryState, move
-from gazette.work import BATCH_ITEMS, Batch, StageContext, StepReport, claim
+from gazette.work import Batch, StageContext, StepReport
 
 
 @dataclass
@@ -38,7 +38,7 @@ def publish_step(context: StageContext) -> PublishReport:
         waiting = select(Story).where(Story.state == StoryState.TAGGED)
         if not settings.auto_publish:  # only versions already published go out by themselves
             waiting = waiting.where(Story.published_article_id == _newest_version(Story.id))
-        batch = Batch(claim(session, waiting.order_by(Story.id), BATCH_ITEMS), BATCH_ITEMS)
+        batch = Batch(session, waiting.order_by(Story.id))
         for story in batch:
             newest = latest_article(session, story.id)
             if newest is not None:

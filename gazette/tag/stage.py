@@ -16,7 +16,7 @@ from gazette.faults import clear_failure, due, isolated, story_failed
 from gazette.records import SourceArticle, Tag, independent_sources
 from gazette.tag.entities import extract_entities
 from gazette.tag.topics import detect_topics
-from gazette.work import BATCH_ITEMS, Batch, StageContext, StepReport, claim
+from gazette.work import Batch, StageContext, StepReport
 
 MAX_ENTITY_TAGS = 8
 
@@ -50,7 +50,7 @@ def tag_step(context: StageContext) -> TagReport:
     now = utcnow()
     with context.database.transaction() as session:
         waiting = select(Story).where(Story.state == StoryState.WRITTEN, due(Story.retry_at, now))
-        batch = Batch(claim(session, waiting.order_by(Story.id), BATCH_ITEMS), BATCH_ITEMS)
+        batch = Batch(session, waiting.order_by(Story.id))
         for story in batch:
             with isolated(session, partial(story_failed, report, story, now)):
                 _tag(session, story)

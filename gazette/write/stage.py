@@ -28,7 +28,7 @@ from gazette.errors import NotFound
 from gazette.faults import clear_failure, due, isolated, story_failed
 from gazette.llm import ChatClient
 from gazette.records import CitedSentence, SourceArticle, WrittenArticle, slugify
-from gazette.work import BATCH_ITEMS, Batch, StageContext, StepReport, claim
+from gazette.work import Batch, StageContext, StepReport
 from gazette.write.compose import write_article
 from gazette.write.llm_writer import write_with_llm
 from gazette.write.memory import StoredEmbedder, forget_old, stored_splits
@@ -97,7 +97,7 @@ def write_step(context: StageContext) -> WriteReport:
             Story.merged_into_id.is_(None),
             due(Story.retry_at, now),
         )
-        batch = Batch(claim(session, waiting.order_by(Story.id), BATCH_ITEMS), BATCH_ITEMS)
+        batch = Batch(session, waiting.order_by(Story.id))
         writer = StoryWriter(
             StoredEmbedder(session, context.embedder), context.settings.write, _client(context)
         )
