@@ -121,3 +121,12 @@ def postgres_url() -> Iterator[str]:
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder as the current directory, with no GAZETTE_* settings from outside."""
+    monkeypatch.chdir(tmp_path)
+    for name in [n for n in os.environ if n.upper().startswith("GAZETTE_")]:
+        monkeypatch.delenv(name)
+    return tmp_path

@@ -85,3 +85,14 @@ def source_texts(session: Session, article: Article) -> dict[int, str]:
 
 def stories_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Story))
+
+
+def assert_one_line_error(result, *words: str) -> None:  # type: ignore[no-untyped-def]
+    """A command refused: exit 2, and one line on stderr that says what is wrong and holds
+    `words`; no traceback."""
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert isinstance(result.exception, SystemExit)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for word in words:
+        assert word in lines[0], (word, lines[0])

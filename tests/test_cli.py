@@ -34,15 +34,6 @@ kilometres an hour, according to the authority's statement on Tuesday.</p>
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty folder as the current directory, with no GAZETTE_* settings from outside."""
-    monkeypatch.chdir(tmp_path)
-    for name in [n for n in __import__("os").environ if n.startswith("GAZETTE_")]:
-        monkeypatch.delenv(name)
-    return tmp_path
-
-
-@pytest.fixture
 def site(workdir: Path) -> Path:
     """`workdir` set up with `gazette init`: a gazette.toml and an empty database."""
     assert invoke("init").exit_code == 0

@@ -16,6 +16,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from harbour import FEED, PAGE
+from helpers import assert_one_line_error
 from sqlalchemy import delete, update
 from typer.testing import CliRunner
 
@@ -29,44 +31,11 @@ from gazette.sources.registry import source_status
 
 runner = CliRunner()
 
-FEED = """<?xml version="1.0"?>
-<rss version="2.0"><channel><title>Harbour News</title><link>https://local.example/</link>
-<description>test</description>
-<item><title>Harbour crane collapses in storm</title><link>crane.html</link></item>
-</channel></rss>
-"""
-PAGE = """<!DOCTYPE html><html lang="en"><head><title>Harbour crane collapses in storm</title>
-</head><body><article><h1>Harbour crane collapses in storm</h1>
-<p>A container crane at the Port Calder harbour collapsed during a storm on Monday night, the
-harbour authority said, and nobody was injured in the accident.</p>
-<p>The 60-metre crane fell onto an empty quay shortly after midnight as winds reached 110
-kilometres an hour, according to the authority's statement on Tuesday.</p>
-</article></body></html>
-"""
 HUGE = "999999999999999999999"  # more than any 64-bit integer
 
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(app, list(args))
-
-
-def assert_refused(result, *words: str) -> None:  # type: ignore[no-untyped-def]
-    """Exit 2 with one line on stderr that says what is wrong; no traceback."""
-    assert result.exit_code == 2, (result.output, result.exception)
-    assert isinstance(result.exception, SystemExit)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    for word in words:
-        assert word in lines[0], (word, lines[0])
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty folder as the current directory, with no GAZETTE_* settings from outside."""
-    monkeypatch.chdir(tmp_path)
-    for name in [n for n in os.environ if n.upper().startswith("GAZETTE_")]:
-        monkeypatch.delenv(name)
-    return tmp_path
 
 
 @pytest.fixture
@@ -94,11 +63,11 @@ def test_an_interval_that_is_not_a_sane_number_of_minutes_is_refused(
 ) -> None:
     assert invoke("sources", "update", "1", "--interval", "15").exit_code == 0
     update = invoke("sources", "update", "1", "--interval", interval)
-    assert_refused(update, "interval", "finite", "at most 525600")
+    assert_one_line_error(update, "interval", "finite", "at most 525600")
     assert stored_interval(site) == 15.0  # unchanged
     (site / "other.xml").write_text(FEED)
     add = invoke("sources", "add", "other.xml", "--kind", "feed", "--interval", interval)
-    assert_refused(add, "interval", "finite")
+    assert_one_line_error(add, "interval", "finite")
     assert len(json.loads(invoke("sources", "list", "--json").stdout)) == 1  # nothing added
 
 
@@ -171,7 +140,7 @@ def test_stored_unusable_intervals_count_as_unset_on_each_database(
 def test_an_id_no_row_can_have_is_simply_not_found(
     site: Path, command: list[str], message: str
 ) -> None:
-    assert_refused(invoke(*command), message)
+    assert_one_line_error(invoke(*command), message)
     assert len(json.loads(invoke("sources", "list", "--json").stdout)) == 1
 
 
@@ -204,7 +173,7 @@ def test_a_command_on_the_database_refuses_a_folder_that_is_not_set_up(
 ) -> None:
     (workdir / "feed.xml").write_text(FEED)
     result = invoke(*command)
-    assert_refused(
+    assert_one_line_error(
         result, f"no gazette.toml in {workdir}", "gazette init", "--config", "--database"
     )
     assert sorted(p.name for p in workdir.iterdir()) == ["feed.xml"]  # no database left behind
@@ -242,7 +211,7 @@ def test_only_init_creates_a_missing_database_file(workdir: Path) -> None:
     (workdir / "gazette.toml").write_text('database_url = "sqlite:///data/news.db"\n')
     (workdir / "data").mkdir()
     for command in (["sources", "list"], ["run"], ["--database", "sqlite:///other.db", "run"]):
-        assert_refused(invoke(*command), "database file not found", "gazette init")
+        assert_one_line_error(invoke(*command), "database file not found", "gazette init")
     assert list((workdir / "data").iterdir()) == [] and not (workdir / "other.db").exists()
     assert invoke("init").exit_code == 0
     assert (workdir / "data" / "news.db").is_file()

@@ -16,27 +16,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from harbour import FEED
+from helpers import assert_one_line_error
 from typer.testing import CliRunner
 
 import gazette.db.engine as engine
 from gazette.cli import app
 
-FEED = """<?xml version="1.0"?>
-<rss version="2.0"><channel><title>Harbour News</title><link>https://local.example/</link>
-<description>test</description>
-<item><title>Harbour crane collapses in storm</title><link>crane.html</link></item>
-</channel></rss>
-"""
-
 runner = CliRunner()
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    for name in [n for n in os.environ if n.upper().startswith("GAZETTE_")]:
-        monkeypatch.delenv(name)
-    return tmp_path
 
 
 @pytest.fixture
@@ -87,15 +74,6 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def one_line_error(result, *words: str) -> None:  # type: ignore[no-untyped-def]
-    assert result.exit_code == 2, (result.output, result.exception)
-    assert isinstance(result.exception, SystemExit)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    for word in words:
-        assert word in lines[0], (word, lines[0])
-
-
 def test_a_read_only_database_file(site: Path, deny_writes: Callable[[Path], None]) -> None:
     database = site / "gazette.db"
     deny_writes(database)
@@ -103,7 +81,7 @@ def test_a_read_only_database_file(site: Path, deny_writes: Callable[[Path], Non
     assert runner.invoke(app, ["sources", "list"]).exit_code == 0  # reading it is fine
     for command in (["sources", "add", "https://example.com/feed.xml", "--kind", "feed"], ["run"]):
         result = runner.invoke(app, command)
-        one_line_error(result, f"the database {database} is read-only")
+        assert_one_line_error(result, f"the database {database} is read-only")
     assert digest(database) == before
 
 
@@ -115,7 +93,7 @@ def test_a_database_folder_without_write_permission(
     deny_writes(site)
     for command in (["sources", "list"], ["run"]):
         result = runner.invoke(app, command)
-        one_line_error(result, f"cannot write in the folder of the database {database}")
+        assert_one_line_error(result, f"cannot write in the folder of the database {database}")
     assert digest(database) == before
     assert sorted(p.name for p in site.iterdir()) == ["feed.xml", "gazette.db", "gazette.toml"]
 
@@ -126,7 +104,7 @@ def test_a_file_that_is_not_a_database(workdir: Path) -> None:
     (workdir / "gazette.db").write_text(text)
     for command in (["sources", "list"], ["run"], ["story", "1"], ["init"]):
         result = runner.invoke(app, command)
-        one_line_error(result, f"{workdir / 'gazette.db'} is not a SQLite database")
+        assert_one_line_error(result, f"{workdir / 'gazette.db'} is not a SQLite database")
     assert (workdir / "gazette.db").read_text() == text  # not even `init` replaces it
     assert sorted(p.name for p in workdir.iterdir()) == ["gazette.db", "gazette.toml"]
 
@@ -147,7 +125,7 @@ def test_a_database_locked_by_another_process(
         (workdir / "other.xml").write_text(FEED)
         for command in (["run"], ["sources", "add", "other.xml", "--kind", "feed"]):
             result = runner.invoke(app, command)
-            one_line_error(
+            assert_one_line_error(
                 result,
                 f"the database {workdir / 'gazette.db'} is locked",
                 "another Gazette process",

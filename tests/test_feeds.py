@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from harbour import PAGE
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -178,16 +179,6 @@ def test_discovery() -> None:
     assert discover(page(SITEMAP_INDEX, "https://s.example/i.xml"))[0].kind == "sitemap"
     with pytest.raises(SourceError, match="--kind page"):
         discover(page(b"<html><body><p>Just an article</p></body></html>"))
-
-
-PAGE = """<!DOCTYPE html><html lang="en"><head><title>Harbour crane collapses in storm</title>
-</head><body><article><h1>Harbour crane collapses in storm</h1>
-<p>A container crane at the Port Calder harbour collapsed during a storm on Monday night, the
-harbour authority said, and nobody was injured in the accident.</p>
-<p>The 60-metre crane fell onto an empty quay shortly after midnight as winds reached 110
-kilometres an hour, according to the authority's statement on Tuesday.</p>
-</article></body></html>
-"""
 
 
 def archive_feed(folder: Path, *links: str) -> str:

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "demo"
 
 
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)]
+
+
 @app.command()
 @reports_errors
 def init(
@@ -56,8 +60,8 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 @reports_errors
 def serve(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
 ) -> None:
     """Serve the website: home, stories, tags, RSS feed, comments."""
     state = state_of(ctx)
@@ -69,8 +73,8 @@ def serve(
 @reports_errors
 def demo(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
     serve_site: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve after the run.")
     ] = True,
