@@ -68,6 +68,8 @@ class Status:
     workers: list[WorkerView]
     failing_sources: list[FailingItem] = field(default_factory=list)
     recent_errors: list[FailingItem] = field(default_factory=list)
+    # Tasks queued on the Celery broker, by queue kind (filled in when Celery workers live).
+    queues: dict[str, int] | None = None
 
     @property
     def problems(self) -> int:

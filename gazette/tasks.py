@@ -301,3 +301,17 @@ def run_scheduler(settings: Settings, schedule_file: str, quiet: bool) -> None:
     configure(settings)
     level = "WARNING" if quiet else "INFO"
     app.start(["beat", f"--schedule={schedule_file}", f"--loglevel={level}"])
+
+
+def queue_depths(settings: Settings) -> dict[str, int]:
+    """Tasks waiting in each queue of the broker (kombu keeps a queue as a Redis list of that
+    name), for `gazette status`; the work itself waits in the database whatever these say."""
+    import redis
+
+    client = redis.Redis.from_url(settings.celery.broker_url, socket_timeout=2)
+    try:
+        return {
+            kind: int(client.llen(f"{settings.celery.queue_prefix}.{kind}")) for kind in QUEUE_KINDS
+        }
+    finally:
+        client.close()

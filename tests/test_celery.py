@@ -4,6 +4,7 @@ PostgreSQL) forms the stories of one `gazette run`, and stores each row once."""
 from __future__ import annotations
 
 import itertools
+import json
 import subprocess
 import sys
 import time
@@ -14,7 +15,9 @@ from deployment import deployment, duplicates, own_schema, settled, wait_for
 from helpers import grouping, latest_articles, row_counts
 from slowserver import slow_server
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from gazette.cli import app
 from gazette.config import load_settings
 from gazette.db import Database
 from gazette.db.models import ArticleReference, Document, StageState
@@ -79,6 +82,13 @@ def test_the_demo_through_celery_workers_forms_the_stories_of_one_run(
         running.start_scheduler()
         seconds = wait_for(lambda: settled(database), 300, "the demo to settle")
         print(f"demo through {WORKERS} + 1 Celery workers: {time.monotonic() - started:.1f} s")
+        told = CliRunner().invoke(
+            app, ["--config", str(tmp_path / "gazette.toml"), "status", "--json"]
+        )
+        status = json.loads(told.stdout)
+        assert {w["engine"] for w in status["workers"]} == {"celery"}
+        assert len(status["workers"]) >= WORKERS + 1  # the prefork children sign in one by one
+        assert set(status["queues"]) == {"io", "cpu", "serial"}
         running.stop()
 
         with database.session() as session, demo.database.session() as reference:

@@ -21,7 +21,8 @@ from gazette.cli.base import (
     stage_progress,
     state_of,
 )
-from gazette.errors import InputError
+from gazette.config import Settings
+from gazette.errors import InputError, describe
 
 if TYPE_CHECKING:
     from gazette.pipeline import Stage
@@ -153,14 +154,29 @@ def status(
     drive an alert."""
     from gazette.status import read_status
 
-    with state_of(ctx).database().session() as session:
+    state = state_of(ctx)
+    with state.database().session() as session:
         found = read_status(session)
+    if any(worker.engine == "celery" for worker in found.workers):
+        found.queues = _queue_depths(state.settings())
     if as_json:
         out.print_json(json.dumps(dataclasses.asdict(found), default=str))
     else:
         _print_status(found)
     if found.problems:
         raise typer.Exit(1)
+
+
+def _queue_depths(settings: Settings) -> dict[str, int] | None:
+    """The Celery queues' depths, or None when the broker does not answer (said, not fatal:
+    the database holds the work)."""
+    from gazette.tasks import queue_depths
+
+    try:
+        return queue_depths(settings)
+    except Exception as exc:  # the broker is down or unreachable
+        err.print(f"warning: the Celery broker did not answer: {describe(exc)}", soft_wrap=True)
+        return None
 
 
 def _print_status(found: Any) -> None:
@@ -179,6 +195,9 @@ def _print_status(found: Any) -> None:
             f"had); {found.pages_retrying} of those pages will be asked for again",
             soft_wrap=True,
         )
+    if found.queues:
+        waiting = ", ".join(f"{kind} {depth}" for kind, depth in found.queues.items())
+        out.print(f"Celery tasks queued: {waiting}", soft_wrap=True)
     if found.workers:
         workers = Table("worker", "engine", "started", "last seen", "steps", title="Workers")
         for w in found.workers:
