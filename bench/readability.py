@@ -34,7 +34,7 @@ disagree with them:
 Also reported, without a target: lead_not_most_reported, the articles whose first sentence
 cites fewer sources than some other sentence of the article.
 
-Every article is written to bench/results/readability_articles.jsonl with its sources' titles,
+Every article is written to bench/results/readability_articles-<sets>.jsonl with its sources,
 for reading; `--show N` prints the first N of each set with their sources.
 """
 
@@ -47,6 +47,7 @@ import time
 import tomllib
 from collections import Counter
 from itertools import combinations, pairwise
+from pathlib import Path
 
 from common import ECBPLUS, NEUS, ROOT, save_results
 from summary_quality import sources_of
@@ -337,18 +338,19 @@ def main() -> None:
         sets[name] = load() if load else [json.loads(x) for x in path.read_text().splitlines()]
     figures = {}
     RESULTS.mkdir(exist_ok=True)
-    with (RESULTS / "readability_articles.jsonl").open("w") as log:
+    articles = RESULTS / f"readability_articles-{'-'.join(sets)}.jsonl"
+    with articles.open("w") as log:
         for name, stories in sets.items():
             stories = stories[: args.limit] if args.limit else stories
             figures[name] = measure(name, stories, embedder, log)
     if args.show:
-        _show(args.show)
+        _show(articles, args.show)
     save_results("readability", figures)
 
 
-def _show(count: int) -> None:
+def _show(articles: Path, count: int) -> None:
     shown: Counter = Counter()
-    for line in (RESULTS / "readability_articles.jsonl").read_text().splitlines():
+    for line in articles.read_text().splitlines():
         record = json.loads(line)
         if shown[record["set"]] >= count or "error" in record:
             continue

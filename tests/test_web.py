@@ -145,8 +145,12 @@ def test_rss_feed_lists_published_stories(client: TestClient, demo: DemoRun) -> 
         assert entry.title and entry.summary
 
 
-def test_development_mode_labels_empty_ad_slots(client: TestClient) -> None:
-    html = client.get(story_path(client, 1)).text
+def test_development_mode_labels_empty_ad_slots(client: TestClient, demo: DemoRun) -> None:
+    # the in-article slot stands after the body's second paragraph: a story with two or more
+    pages = (
+        client.get(story_path(client, n)).text for n in range(1, len(demo.expected["stories"]) + 1)
+    )
+    html = next(page for page in pages if 'data-slot="in-article"' in page)
     placeholder = re.search(
         r'<div class="ad-placeholder" data-slot="in-article">([^<]+)</div>', html
     )
