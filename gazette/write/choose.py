@@ -8,7 +8,7 @@ summary or itself. A candidate repeats a chosen fact when
 - it gives a value of a figure the sources dispute, which the disagreement sentence already
   gives with each side;
 - it gives the same figures (a year alone does not count), or names the same people and places
-  (SAME_NAMES or more, all of one sentence's names among the other's), and shares
+  (all of one sentence's names among the other's, SAME_NAMES at least), and shares
   SAME_FACT_WORDS of its content words: "180,000 passengers use the trams" and "the strike
   affected 180,000 passengers";
 - or one is a quotation and the other says it in most of the same words ("Varga said she
@@ -38,7 +38,7 @@ REDUNDANT = 0.62
 SUMMARY_REDUNDANT = 0.8
 MIN_NOVELTY = 0.35
 SAME_FACT_WORDS = 0.4
-SAME_NAMES = 2
+SAME_NAMES = 1
 QUOTE_RESTATED = 0.6
 SUMMARY_MIN_SENTENCES = 2
 SUMMARY_MAX_SENTENCES = 3
