@@ -87,5 +87,6 @@ def _is_tag_list(line: str) -> bool:
     words = line.split()
     if len(words) > TAG_LIST_MAX_WORDS or re.search(r"[.!?:\"”]$", line):
         return False
-    joins = sum(len(RUN_TOGETHER.findall(word)) for word in words)
+    # plain words only: an address, a handle or a hashtag mixes cases on purpose
+    joins = sum(len(RUN_TOGETHER.findall(word)) for word in words if word.isalpha())
     return joins >= 2
