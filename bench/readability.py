@@ -82,7 +82,8 @@ QUOTATION = re.compile(r"[\"“]([^\"“”]+)[\"”]")
 ATTRIBUTION = re.compile(
     r"\b(?:said|says|say|told|tells|added|adds|wrote|writes|explained|warned|insisted|"
     r"admitted|asked|according to|stated|declared|tweeted|recalled|argued|noted|claimed|"
-    r"acknowledged|announced|replied|quipped|urged)\b",
+    r"acknowledged|announced|replied|quipped|urged|described|called|calling|saying|dubbed|"
+    r"termed|labell?ed|branded|protested|slogans?)\b",
     re.IGNORECASE,
 )
 PRONOUN_ATTRIBUTION = re.compile(
@@ -92,9 +93,14 @@ PRONOUN_ATTRIBUTION = re.compile(
 JUNK = re.compile(
     r"\[\d+\]|\badvertisement\b|\bplaceholder\b|\bsubscribe\b|\bnewsletter\b|\bsign up\b|"
     r"\bread more\b|\bclick here\b|\bshare (?:this|on)\b|\bfollow us\b|\(photo\b|\bphoto:|"
-    r"\bgetty images\b|\bAP Photo\b|\ball rights reserved\b|©|\bcopyright\b|^by [A-Z][a-z]+ |"
-    r"^[A-Z][A-Z .'-]{2,}(?:,[^-–—]{1,30})?\s*(?:\([A-Za-z .]+\))?\s*[-–—]{1,2}\s",
+    r"\bgetty images\b|\bAP Photo\b|\ball rights reserved\b|©|\bcopyright\b|^by [A-Z][a-z]+ ",
     re.IGNORECASE,
+)
+# A dateline: a place in capitals, then a date or an agency and a dash, or a long dash alone
+# ("NATO - Russia talks" is not one).
+DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+)*"
+    r"(?:(?:,[^-–—]{1,30}|\s*\([A-Za-z .]+\))\s*[-–—]{1,2}|\s+[—–])\s"
 )
 RUN_TOGETHER = re.compile(r"[A-Z][a-z]{3,}[A-Z]")
 HEADLINE_MAX_WORDS = 14
@@ -181,13 +187,17 @@ def _key(sentence: str) -> str:
     return " ".join(words[:12])
 
 
+def is_junk(text: str) -> bool:
+    return bool(JUNK.search(text) or DATELINE.match(text))
+
+
 def headline_defects(headline: str) -> Counter:
     found: Counter = Counter()
     if len(headline.split()) > HEADLINE_MAX_WORDS:
         found["long_headlines"] += 1
     if CUT_END.search(headline.strip()):
         found["cut_headlines"] += 1
-    if JUNK.search(headline) or " | " in headline:
+    if is_junk(headline) or " | " in headline:
         found["junk"] += 1
     return found
 
@@ -223,10 +233,10 @@ def count_defects(article: WrittenArticle, sources: list[SourceArticle]) -> Coun
                 found["speakerless_quotes"] += 1
         if SECOND_PERSON.search(QUOTATION.sub(" ", sentence)):
             found["second_person"] += 1
-        if JUNK.search(sentence):
+        if is_junk(sentence):
             found["junk"] += 1
     for tag in article.tags:
-        if JUNK.search(tag.name) or RUN_TOGETHER.search(tag.name):
+        if is_junk(tag.name) or RUN_TOGETHER.search(tag.name):
             found["junk"] += 1
     for reference in article.references:
         if " | " in reference.title or (

@@ -208,6 +208,8 @@ def test_what_is_not_clean(sentence: str, clean: bool) -> None:
 def test_source_markers_and_quotation_marks() -> None:
     assert strip_source_markers("capabilities [1].[2]") == "capabilities."
     assert strip_source_markers("a claim[citation needed] stands.") == "a claim stands."
+    assert strip_source_markers("WASHINGTON — The offer was refused.") == "The offer was refused."
+    assert strip_source_markers("NATO - Russia talks resumed.") == "NATO - Russia talks resumed."
     assert typeset_quotes('"Yes," he said, "we can."') == "“Yes,” he said, “we can.”"
 
 

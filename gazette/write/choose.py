@@ -9,7 +9,7 @@ summary or itself. A candidate repeats a chosen fact when
   gives with each side;
 - it gives the same figures (a year alone does not count), or names the same people and places
   (all of one sentence's names among the other's, SAME_NAMES at least), and shares
-  SAME_FACT_WORDS of its content words: "180,000 passengers use the trams" and "the strike
+  SAME_FACT_WORDS of its content words (less the names): "180,000 passengers use the trams" and "the strike
   affected 180,000 passengers";
 - or one is a quotation and the other says it in most of the same words ("Varga said she
   wanted both sides back at the table by Friday" beside the quotation itself: of the shorter
@@ -77,7 +77,9 @@ def same_fact(first: str, second: str) -> bool:
     same_names = len(names & other_names) >= SAME_NAMES and (
         names <= other_names or other_names <= names
     )
-    if same_names and _share(a, b) >= SAME_FACT_WORDS:
+    # what they say of those names: the names themselves are not shared content
+    named = {n.casefold() for n in names | other_names}
+    if same_names and _share(a - named, b - named) >= SAME_FACT_WORDS:
         return True
     return quote_restated(first, second) or quote_restated(second, first)
 

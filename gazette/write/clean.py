@@ -28,9 +28,14 @@ QUOTED_SPAN = re.compile(r"\"[^\"]*\"|“[^“”]*”")
 DOUBLE_MARKS = re.compile(r"[\"“”]")
 
 
+# "WASHINGTON — ", "BEIJING – ": a place in capitals and a dash before the first sentence (the
+# dateline forms with a comma or an agency are trimmed by gazette.text.strip_dateline).
+CAPITALS_DATELINE = re.compile(r"^[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+)*\s+[—–]\s+(?=[A-Z\"“‘])")
+
+
 def strip_source_markers(sentence: str) -> str:
-    """The sentence without the outlet's own citation markers."""
-    return SOURCE_MARKERS.sub("", sentence).strip()
+    """The sentence without the outlet's own citation markers or a dateline in capitals."""
+    return CAPITALS_DATELINE.sub("", SOURCE_MARKERS.sub("", sentence).strip())
 
 
 def outside_quotations(sentence: str) -> str:

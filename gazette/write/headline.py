@@ -73,10 +73,11 @@ DANGLING = frozenset(
 
 def is_usable_headline(headline: str) -> bool:
     """A title that can stand as the article's headline: whole (not cut off with an ellipsis),
-    of MIN_WORDS to MAX_WORDS words."""
+    not all in capitals, of MIN_WORDS to MAX_WORDS words."""
     words = len(headline.split())
     cut = headline.rstrip().endswith(("...", "…"))
-    return MIN_WORDS <= words <= MAX_WORDS and not cut
+    shouted = headline.upper() == headline and any(c.isalpha() for c in headline)
+    return MIN_WORDS <= words <= MAX_WORDS and not cut and not shouted
 
 
 def headline_from_sentence(sentence: str) -> str:
