@@ -9,8 +9,8 @@ summary or itself. A candidate repeats a chosen fact when
   gives with each side;
 - it gives the same figures (a year alone does not count), or names the same people and places
   (all of one sentence's names among the other's, SAME_NAMES at least), and shares
-  SAME_FACT_WORDS of its content words (less the names): "180,000 passengers use the trams" and "the strike
-  affected 180,000 passengers";
+  SAME_FACT_WORDS of its content words (less the names): "180,000 passengers use the trams"
+  and "the strike affected 180,000 passengers";
 - or one is a quotation and the other says it in most of the same words ("Varga said she
   wanted both sides back at the table by Friday" beside the quotation itself: of the shorter
   of the two, less the speaker's name, QUOTE_RESTATED of the words are shared). The quotation
