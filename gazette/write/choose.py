@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 
 from gazette.figures import figures
-from gazette.sentences import content_words, proper_names
+from gazette.sentences import content_words as _content_words
+from gazette.sentences import proper_names as _proper_names
 from gazette.write.facts import Fact
 from gazette.write.standalone import QUOTATION
 
@@ -47,6 +49,18 @@ DISAGREEMENT_WORDS = 25
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
+# A story's sentences are compared with each chosen one many times: what each says is read once.
+@lru_cache(maxsize=65536)
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(_content_words(text))
+
+
+@lru_cache(maxsize=65536)
+def proper_names(text: str) -> frozenset[str]:
+    return frozenset(_proper_names(text))
+
+
+@lru_cache(maxsize=65536)
 def _figure_values(text: str) -> frozenset[str]:
     return frozenset(f.value for f in figures(text) if not YEAR.match(f.value))
 
@@ -56,9 +70,10 @@ def _disputed(fact: Fact) -> frozenset[str]:
     return frozenset(side.figure.value for side in fact.disagreement)
 
 
-def _quoted_words(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _quoted_words(text: str) -> frozenset[str]:
     quoted = [q for q in QUOTATION.findall(text) if len(q.split()) >= 4]
-    return content_words(" ".join(quoted)) if quoted else set()
+    return content_words(" ".join(quoted)) if quoted else frozenset()
 
 
 def _share(small: set[str], large: set[str]) -> float:
