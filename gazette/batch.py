@@ -269,6 +269,18 @@ def story_sources(record: SummarizeInput) -> list[SourceArticle]:
     return sources
 
 
+def summarize_records(
+    records: list[SummarizeInput], writer: StoryWriter
+) -> Iterator[dict[str, Any]]:
+    """One output object per story, in order. A story that cannot be written does not stop the
+    others: its object holds its id and an `error` with the reason."""
+    for record in records:
+        try:
+            yield summarize_record(record, writer)
+        except InputError as exc:
+            yield {"id": record.id, "error": str(exc)}
+
+
 def summarize_record(record: SummarizeInput, writer: StoryWriter) -> dict[str, Any]:
     sources = story_sources(record)
     try:

@@ -19,6 +19,8 @@ from typing import Any
 
 from webserver import listening, send
 
+from gazette.write.llm_writer import BODY_FACTS
+
 FACT_LINE = re.compile(r"^F(\d+) \(sources ([\d, ]+)\)[^:]*: (.*)$", re.MULTILINE)
 QUOTE_LINE = re.compile(r'^\(source (\d+)\) (.+?): "(.*)"$', re.MULTILINE)
 
@@ -38,10 +40,11 @@ def parrot(request: dict[str, Any]) -> dict[str, Any]:
         for index, (number, sources, text) in enumerate(facts)
     ]
     quotes = QUOTE_LINE.findall(prompt)
+    summarised = len(FACT_LINE.findall(prompt.split(BODY_FACTS)[0]))
     return {
         "headline": " ".join(facts[0][2].rstrip(".").split()[:12]) if facts else "",
-        "summary": body[:2],
-        "body": body,
+        "summary": body[:summarised],
+        "body": body[summarised:] or body,
         "quote": (
             {"text": quotes[0][2], "speaker": quotes[0][1], "source": int(quotes[0][0])}
             if quotes

@@ -66,6 +66,21 @@ def test_wire_copies_count_as_one_independent_source(demo: DemoRun) -> None:
         assert {re.sub(r"https://([^/]+)/.*", r"\1", u) for u in story_urls} == outlets
 
 
+def verbatim(sentence: str, source: str) -> bool:
+    """Whether the sentence is in the (normalised) source word for word, or is once a person's
+    name the source gives is put back as the pronoun it replaced ("..., Anneli Brask said." for
+    "..., she said.")."""
+    if normalise(sentence) in source:
+        return True
+    for name in re.findall(r"[A-Z][a-z]+(?: [A-Z][a-z]+)+", sentence):
+        if normalise(name) not in source:
+            continue
+        for pronoun in ("he", "she", "He", "She"):
+            if normalise(sentence.replace(name, pronoun, 1)) in source:
+                return True
+    return False
+
+
 def test_every_body_sentence_is_cited_and_grounded_in_its_sources(demo: DemoRun) -> None:
     with demo.database.session() as session:
         articles = latest_articles(session)
@@ -79,8 +94,8 @@ def test_every_body_sentence_is_cited_and_grounded_in_its_sources(demo: DemoRun)
                 assert set(cited) <= set(sources), f"citation without a reference: {sentence.text}"
                 if sentence.kind == "disagreement":
                     continue
-                # verbatim (or trimmed from) at least one cited source...
-                assert any(normalise(sentence.text) in sources[n] for n in cited), sentence.text
+                # verbatim (or trimmed from, or with a pronoun named) in a cited source...
+                assert any(verbatim(sentence.text, sources[n]) for n in cited), sentence.text
                 # ...and every cited source carries its numbers and names
                 for number in cited:
                     assert numbers(sentence.text) <= numbers(raw[number]), (sentence.text, number)
@@ -111,11 +126,14 @@ def test_key_quotes_are_verbatim_and_attributed(demo: DemoRun) -> None:
     with demo.database.session() as session:
         articles = latest_articles(session)
         with_quotes = [a for a in articles if a.quote_text]
-        assert len(with_quotes) >= len(articles) - 1
+        # the key quote is one the article does not already print, so not every story has one
+        assert len(with_quotes) * 2 >= len(articles)
         for article in with_quotes:
             source = source_texts(session, article)[article.quote_reference]
             assert normalise(article.quote_text) in normalise(source)
             assert article.quote_speaker.split()[-1] in source
+            printed = normalise(" ".join(s.text for s in article.sentences))
+            assert normalise(article.quote_text) not in printed
 
 
 def test_article_bodies_respect_the_word_budget(demo: DemoRun) -> None:
@@ -125,6 +143,9 @@ def test_article_bodies_respect_the_word_budget(demo: DemoRun) -> None:
             assert 0 < body_words <= demo.settings.write.max_words
             summary = [s for s in article.sentences if s.section == "summary"]
             assert 2 <= len(summary) <= 3
+            # the body carries on from the summary: it does not say it again
+            body = {normalise(s.text) for s in article.sentences if s.section == "body"}
+            assert not body & {normalise(s.text) for s in summary}
 
 
 def test_a_second_run_changes_nothing(demo: DemoRun) -> None:

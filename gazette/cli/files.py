@@ -89,8 +89,9 @@ def summarize(
     max_words: Annotated[int | None, typer.Option(help="Body length budget in words.")] = None,
 ) -> None:
     """Write one cited article per story: headline, summary, body with [n] markers, sentences
-    with citations, references, quote and tags."""
-    from gazette.batch import SummarizeInput, read_jsonl, summarize_record, write_jsonl
+    with citations, references, quote and tags. A story that cannot be written gets a line with
+    its id and an `error` instead; the others are written, and the command then exits 1."""
+    from gazette.batch import SummarizeInput, read_jsonl, summarize_records, write_jsonl
     from gazette.embedding import default_embedder
     from gazette.write.stage import StoryWriter
 
@@ -102,9 +103,15 @@ def summarize(
     write_settings = settings.write.model_copy(update={"max_words": words})
     writer = StoryWriter(default_embedder(), write_settings)
     try:
-        articles = [summarize_record(record, writer) for record in records]
+        with output.open("w", encoding="utf-8") as handle:
+            written = summarize_records(records, writer)
+            articles = list(counted(written, len(records), "summarize"))
+            write_jsonl(articles, handle)
     finally:
         writer.close()
-    with output.open("w", encoding="utf-8") as handle:
-        write_jsonl(articles, handle)
-    err.print(f"{len(articles)} articles -> {output}")
+    failed = [a for a in articles if "error" in a]
+    err.print(f"{len(articles) - len(failed)} articles -> {output}")
+    for article in failed:
+        err.print(f"story {article['id']!r} not written: {article['error']}", soft_wrap=True)
+    if failed:
+        raise typer.Exit(1)

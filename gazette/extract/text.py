@@ -6,7 +6,11 @@ Measured on the extraction-dev slice (bench/extraction_quality.py), three settin
   two thirds more time per page, so they run only when the fast pass finds little text for the
   size of the page;
 - promotional lines that survive extraction ("Sign up for our newsletter", "Like this story?
-  Share it") are dropped when they stand alone as short paragraphs.
+  Share it") are dropped when they stand alone as short paragraphs;
+- so are ad placeholders ("Advertisement", "Ad placeholder", "Sponsored content") and tag lists
+  whose links were run together into one line ("Li QiangWorld Artificial Intelligence
+  ConferenceAI"): a short line with no closing punctuation in which a lower-case letter runs
+  straight into a capital at least twice.
 """
 
 from __future__ import annotations
@@ -34,11 +38,15 @@ PROMOTION = re.compile(
     r"like this (?:story|article)\b|share (?:this|it)\b|tell us what you think\b|follow us\b|"
     r"click here\b|read more\b|see more\b|don'?t miss\b|related (?:stories|articles|coverage)\b|"
     r"recommended for you\b|also on |advertisement$|have a tip\?|download (?:the|our) app\b|"
-    r"all rights reserved\b|copyright |© )",
+    r"all rights reserved\b|copyright |© |ad(?:vertisement)? placeholder\b|"
+    r"sponsored(?: content)?$|story continues below\b|continue reading\b)",
     re.IGNORECASE,
 )
 PROMOTION_MAX_WORDS = 25
 COMMENT_COUNT = re.compile(r"^\s*\d*\s*comments?\s*$", re.IGNORECASE)
+# "QiangWorld", "ConferenceAI": where one link's text ran into the next one's
+RUN_TOGETHER = re.compile(r"[a-z][A-Z]")
+TAG_LIST_MAX_WORDS = 25
 
 
 def main_text(html: bytes | str, tree: lxml.html.HtmlElement, url: str, title: str) -> str:
@@ -70,6 +78,15 @@ def clean_lines(text: str, title: str) -> str:
 
 
 def _is_promotion(line: str) -> bool:
-    if COMMENT_COUNT.match(line):
+    if COMMENT_COUNT.match(line) or _is_tag_list(line):
         return True
     return len(line.split()) <= PROMOTION_MAX_WORDS and bool(PROMOTION.match(line.strip("-–—•* ")))
+
+
+def _is_tag_list(line: str) -> bool:
+    words = line.split()
+    if len(words) > TAG_LIST_MAX_WORDS or re.search(r"[.!?:\"”]$", line):
+        return False
+    # plain words only: an address, a handle or a hashtag mixes cases on purpose
+    joins = sum(len(RUN_TOGETHER.findall(word)) for word in words if word.isalpha())
+    return joins >= 2

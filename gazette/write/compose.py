@@ -1,22 +1,25 @@
 """The default writer: an extractive, grounded article from a story's sources.
 
-Every body sentence is a sentence of a source (at most trimmed of a dateline or a connective),
-cited to every independent source that supports it (see `facts`). Sentences are ranked by how
-many sources carry them, how early they come in those reports and how central they are to the
-story; the best are chosen without repeating each other until the word budget is spent, then
-put in the order the reports themselves use, which is the news order: what happened, details,
-reactions, background. Where sources give different figures, a sentence says so and cites each.
+Every printed sentence is a sentence of a source, cleaned of the outlet's own markers (`clean`),
+at most trimmed of a dateline or a connective, or with a pronoun replaced by the name the source
+gives for it (`standalone`); each is cited to every independent source that supports it (see
+`facts`). Facts are ranked by how many sources report them, how early and how centrally; the
+summary takes the best two or three, the body the next ones without repeating the summary or
+itself (`choose`), in news order (`order`). Where sources give different figures, a sentence
+says so and names each side's authority where the sources give one (`attribution`).
 
 Inputs it does not take as they come: an article is written in one language, that of most of the
 story's independent sources (the sentence model and splitter are English-centred, and a sentence
 is only supported by reports in its own language), so reports in another language are left out;
-and a story with very many sources is read by its leads, each source giving at most its share of
-MAX_SENTENCES (never fewer than LEAD_SENTENCES), so that every outlet stays citable for what it
-reported first while the work stays bounded.
+a story with very many sources is read by its leads, each source giving at most its share of
+MAX_SENTENCES (never fewer than LEAD_SENTENCES); and a story whose sources hold no complete
+sentence of usable length (feed items with a title and a cut-off standfirst) gets a brief
+article from their complete short sentences and titles.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -25,46 +28,41 @@ import numpy as np
 from gazette.embedding import Embedder
 from gazette.errors import InputError
 from gazette.language import language_of
-from gazette.records import (
-    CitedSentence,
-    Quote,
-    Reference,
-    SourceArticle,
-    WrittenArticle,
-    independent_sources,
+from gazette.records import SourceArticle, WrittenArticle, independent_sources
+from gazette.sentences import MAX_WORDS, is_usable, split_sentences, trim_sentence
+from gazette.write.article import print_article
+from gazette.write.choose import (
+    DISAGREEMENT_WORDS,
+    SUMMARY_MAX_SENTENCES,
+    SUMMARY_MAX_WORDS,
+    SUMMARY_MIN_SENTENCES,
+    SUMMARY_REDUNDANT,
+    Chooser,
 )
-from gazette.sentences import (
-    content_words,
-    is_usable,
-    split_sentences,
-    starts_with_pronoun,
-    trim_sentence,
-)
-from gazette.urls import domain_of
+from gazette.write.clean import is_clean, strip_source_markers
 from gazette.write.facts import (
     Fact,
-    Side,
     SourceFacts,
     SourceSentence,
     build_facts,
     describe_source,
     find_disagreement,
 )
-from gazette.write.headline import clean_headline, is_news_headline
-from gazette.write.quotes import FoundQuote, find_quotes, quote_key
+from gazette.write.order import body_order, latest_year, summary_order
+from gazette.write.quotes import FoundQuote, find_quotes
+from gazette.write.standalone import has_speakerless_quote, stand_alone
 
-# A sentence repeats the article when it is this similar to a chosen one, or when fewer than
-# MIN_NOVELTY of its content words are new.
-REDUNDANT = 0.62
-MIN_NOVELTY = 0.35
-# The summary: the best facts, at least SUMMARY_MIN_SENTENCES (when the body has them), then
-# more while they fit in SUMMARY_MAX_WORDS, up to SUMMARY_MAX_SENTENCES.
-SUMMARY_MIN_SENTENCES = 2
-SUMMARY_MAX_SENTENCES = 3
-SUMMARY_MAX_WORDS = 75
 # Sentences read from all sources together, and the fewest read from each one.
 MAX_SENTENCES = 600
 LEAD_SENTENCES = 3
+BRIEF_MIN_WORDS = 3
+# News order puts deaths and injuries first: a sentence that reports them ranks this much higher.
+CASUALTIES = re.compile(
+    r"\b(?:killed|killing|died|dead|deaths?|death toll|injured|injuring|wounded|casualties)\b",
+    re.IGNORECASE,
+)
+CASUALTIES_FIRST = 0.5
+END = re.compile(r"[.!?][\"'”’)]?$")
 
 
 def in_story_language(sources: list[SourceArticle]) -> list[SourceArticle]:
@@ -88,6 +86,55 @@ class _Material:
     similarity: np.ndarray
     vectors: np.ndarray
     title_vectors: np.ndarray
+    brief: bool = False  # written from short sentences and titles: the sources are thin
+
+
+def source_sentences(source: SourceArticle, brief: bool = False) -> list[tuple[int, str, bool]]:
+    """The source's printable sentences: (index in its split, text, needs the one before).
+
+    `brief`: for thin sources, every complete sentence of a few words and, when there is none,
+    the title as a sentence."""
+    split = split_sentences(source.text)
+    quotes = find_quotes(source.text)
+    found = []
+    for index, raw in enumerate(split):
+        text = trim_sentence(strip_source_markers(raw))
+        if brief:
+            usable = BRIEF_MIN_WORDS <= len(text.split()) <= MAX_WORDS and bool(END.search(text))
+        else:
+            usable = is_usable(text, source.title)
+        if not usable or not is_clean(text):
+            continue
+        reading = stand_alone(text, split[:index], quotes)
+        if reading.usable:
+            found.append((index, reading.text, reading.needs_previous))
+    if brief and not found:
+        title = strip_source_markers(source.title).strip()
+        whole = not title.endswith(("?", "...", "…")) and not has_speakerless_quote(title)
+        if len(title.split()) >= BRIEF_MIN_WORDS and is_clean(title) and whole:
+            found.append((-1, title.rstrip(".!") + ".", False))
+    return found
+
+
+def _read(originals: list[SourceArticle], brief: bool) -> tuple[list[SourceSentence], list]:
+    share = max(LEAD_SENTENCES, MAX_SENTENCES // len(originals))
+    sentences: list[SourceSentence] = []
+    rows_by_source: list[list[int]] = []
+    for index, source in enumerate(originals):
+        readings = source_sentences(source, brief)[:share]
+        rows: list[int] = []
+        row_of_split: dict[int, int] = {}
+        for position, (split_index, text, needs_previous) in enumerate(readings):
+            after = row_of_split.get(split_index - 1) if needs_previous else None
+            if needs_previous and after is None:
+                continue  # what it points back to is not printable
+            relative = position / max(len(readings), 1)
+            row = len(sentences)
+            row_of_split[split_index] = row
+            rows.append(row)
+            sentences.append(SourceSentence(row, index, position, relative, text, after))
+        rows_by_source.append(rows)
+    return sentences, rows_by_source
 
 
 def _gather(sources: list[SourceArticle], embedder: Embedder) -> _Material:
@@ -97,231 +144,101 @@ def _gather(sources: list[SourceArticle], embedder: Embedder) -> _Material:
     if duplicates:
         raise InputError(f"source keys must be unique; given twice: {', '.join(duplicates)}")
     originals = in_story_language(independent_sources(sources))
-    share = max(LEAD_SENTENCES, MAX_SENTENCES // len(originals))
-    sentences: list[SourceSentence] = []
-    rows_by_source: list[list[int]] = []
-    split_by_source = [split_sentences(source.text) for source in originals]
-    for index, source in enumerate(originals):
-        usable = [trim_sentence(s) for s in split_by_source[index]]
-        usable = [s for s in usable if is_usable(s, source.title)][:share]
-        rows = []
-        for position, text in enumerate(usable):
-            rows.append(len(sentences))
-            relative = position / max(len(usable), 1)
-            sentences.append(SourceSentence(len(sentences), index, position, relative, text))
-        rows_by_source.append(rows)
+    sentences, rows_by_source = _read(originals, brief=False)
+    brief = not sentences
+    if brief:
+        sentences, rows_by_source = _read(originals, brief=True)
     if not sentences:
-        raise InputError("none of the story's sources has a complete sentence to write from")
+        raise InputError("none of the story's sources has a sentence or a title to write from")
     encoded = embedder.encode([s.text for s in sentences] + [s.title for s in originals])
     vectors, title_vectors = encoded[: len(sentences)], encoded[len(sentences) :]
     facts_by_source = [
-        describe_source(i, rows_by_source[i], s.text) for i, s in enumerate(originals)
+        describe_source(i, rows_by_source[i], s.text if not brief else s.title + "\n" + s.text)
+        for i, s in enumerate(originals)
     ]
+    similarity = vectors @ vectors.T
     return _Material(
-        originals, sentences, facts_by_source, vectors @ vectors.T, vectors, title_vectors
+        originals, sentences, facts_by_source, similarity, vectors, title_vectors, brief
     )
 
 
 def _score(facts: list[Fact], material: _Material) -> None:
+    """How many sources tell the fact, how early, how central to the story; and whether it
+    reports deaths or injuries, which news order puts first."""
     centroid = material.vectors.mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     total = len(material.originals)
     for fact in facts:
-        centrality = float(material.vectors[fact.sentence.row] @ centroid)
+        row = fact.sentence.row
+        centrality = float(material.vectors[row] @ centroid)
         fact.score = (
             2.0 * len(fact.supporters) / total
             + (1.0 - fact.position)
             + centrality
-            - (0.5 if starts_with_pronoun(fact.sentence.text) else 0.0)
+            + (CASUALTIES_FIRST if CASUALTIES.search(fact.sentence.text) else 0.0)
+            - (0.5 if fact.sentence.after is not None else 0.0)
         )
-
-
-def _select(facts: list[Fact], material: _Material, max_words: int) -> list[Fact]:
-    chosen: list[Fact] = []
-    said: set[str] = set()
-    words = 0
-    for fact in sorted(facts, key=lambda f: -f.score):
-        rows = [c.sentence.row for c in chosen]
-        if rows and float(material.similarity[fact.sentence.row, rows].max()) >= REDUNDANT:
-            continue
-        vocabulary = content_words(fact.sentence.text)
-        if vocabulary and len(vocabulary - said) / len(vocabulary) < MIN_NOVELTY:
-            continue
-        fact.disagreement = find_disagreement(
-            fact, material.facts_by_source, material.similarity, material.sentences
-        )
-        length = len(fact.sentence.text.split()) + (25 if fact.disagreement else 0)
-        if words + length > max_words:
-            continue
-        chosen.append(fact)
-        said |= vocabulary
-        words += length
-    return _news_order(chosen)
-
-
-def _news_order(chosen: list[Fact]) -> list[Fact]:
-    """The strongest early fact leads; the rest follow in the order the reports tell them."""
-    if not chosen:
-        return []
-    lead = max(
-        chosen,
-        key=lambda f: (not starts_with_pronoun(f.sentence.text), f.score + 1.0 - f.position),
-    )
-    rest = sorted((f for f in chosen if f is not lead), key=lambda f: (f.position, -f.score))
-    return [lead, *rest]
-
-
-class References:
-    """Reference numbers in order of first citation."""
-
-    def __init__(self, originals: list[SourceArticle]) -> None:
-        self.originals = originals
-        self.numbers: dict[int, int] = {}
-
-    def cite(self, source_indexes: list[int]) -> tuple[int, ...]:
-        for index in source_indexes:
-            self.numbers.setdefault(index, len(self.numbers) + 1)
-        return tuple(sorted(self.numbers[i] for i in source_indexes))
-
-    def outlet(self, index: int) -> str:
-        source = self.originals[index]
-        return source.outlet or domain_of(source.url) or f"source {self.numbers.get(index, '?')}"
-
-    def references(self) -> list[Reference]:
-        return [
-            Reference(
-                number=number,
-                key=self.originals[index].key,
-                url=self.originals[index].url,
-                title=self.originals[index].title,
-                outlet=self.outlet(index),
-                published=self.originals[index].published,
-            )
-            for index, number in sorted(self.numbers.items(), key=lambda item: item[1])
-        ]
-
-
-def _join_names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def disagreement_sentence(sides: list[Side], refs: References, paragraph: int) -> CitedSentence:
-    """'A put the figure at X [1], while B reported Y [2].' from the sources' own values."""
-    parts = []
-    for number, side in enumerate(sides):
-        outlets = _join_names(list(dict.fromkeys(refs.outlet(i) for i in side.sources)))
-        markers = "".join(f"[{n}]" for n in refs.cite(side.sources))
-        verb = "put the figure at" if number == 0 else "reported"
-        parts.append(f"{outlets} {verb} {side.figure.phrase} {markers}")
-    text = parts[0] + ", while " + _join_names(parts[1:]) + "."
-    citations = refs.cite([i for side in sides for i in side.sources])
-    return CitedSentence(text, citations, paragraph, kind="disagreement")
-
-
-def _body(chosen: list[Fact], refs: References) -> list[CitedSentence]:
-    body: list[CitedSentence] = []
-    for index, fact in enumerate(chosen):
-        paragraph = 0 if index == 0 else (index + 1) // 2
-        body.append(CitedSentence(fact.sentence.text, refs.cite(fact.supporters), paragraph))
-        if fact.disagreement:
-            body.append(disagreement_sentence(fact.disagreement, refs, paragraph))
-    return body
-
-
-def summary_facts(chosen: list[Fact]) -> list[Fact]:
-    """The best facts for a 2 to 3 sentence summary, within SUMMARY_MAX_WORDS."""
-    picked: list[Fact] = []
-    words = 0
-    for fact in sorted(chosen, key=lambda f: -f.score):
-        length = len(fact.sentence.text.split())
-        if len(picked) >= SUMMARY_MAX_SENTENCES:
-            break
-        if len(picked) >= SUMMARY_MIN_SENTENCES and words + length > SUMMARY_MAX_WORDS:
-            continue
-        picked.append(fact)
-        words += length
-    return picked
-
-
-def _summary(chosen: list[Fact], body: list[CitedSentence]) -> list[CitedSentence]:
-    texts = {f.sentence.text for f in summary_facts(chosen)}
-    return [
-        CitedSentence(s.text, s.citations, 0) for s in body if s.kind == "fact" and s.text in texts
-    ]
-
-
-def source_quotes(originals: list[SourceArticle]) -> list[tuple[int, FoundQuote]]:
-    """Every attributed quotation of the sources, with the index of the source that has it."""
-    return [(index, q) for index, s in enumerate(originals) for q in find_quotes(s.text)]
-
-
-def pick_quote(quotes: list[tuple[int, FoundQuote]], refs: References) -> Quote | None:
-    """The direct quote carried by the most sources, verbatim, with its most complete speaker."""
-    occurrences: dict[str, list[tuple[int, str, str]]] = {}
-    for index, found in quotes:
-        occurrences.setdefault(quote_key(found.text), []).append((index, found.text, found.speaker))
-    if not occurrences:
-        return None
-    best = max(
-        occurrences.values(),
-        key=lambda occ: (len({i for i, _, _ in occ}), -min(i for i, _, _ in occ)),
-    )
-    cited = [i for i, _, _ in best if i in refs.numbers]
-    index, text, _ = next((o for o in best if o[0] in cited), best[0])
-    speaker = max((speaker for _, _, speaker in best), key=len)
-    return Quote(text=text, speaker=speaker, citation=refs.cite([index])[0])
-
-
-def pick_headline(material: _Material, chosen: list[Fact]) -> str:
-    """The source title closest to the story's main facts, preferring news-style titles."""
-    main = sorted(chosen, key=lambda f: -f.score)[:3]
-    focus = material.vectors[[fact.sentence.row for fact in main]].mean(axis=0)
-    scores = material.title_vectors @ focus
-    candidates = []
-    for index in np.argsort(-scores):
-        source = material.originals[int(index)]
-        headline = clean_headline(source.title, source.outlet, domain_of(source.url))
-        if len(headline.split()) >= 3:
-            candidates.append(headline)
-    news_style = [h for h in candidates if is_news_headline(h)]
-    if news_style or candidates:
-        return (news_style or candidates)[0]
-    return chosen[0].sentence.text.rstrip(".")
 
 
 @dataclass
 class Plan:
-    """What the story's sources say, read and weighed: the facts chosen for the article under
-    the word budget, in news order. The extractive article is written from it; the LLM writer
+    """What the story's sources say, read and weighed: the facts of the summary and of the body,
+    in the order they are printed. The extractive article is written from it; the LLM writer
     hands the same facts to a model and falls back on this article's sentences."""
 
     material: _Material
-    chosen: list[Fact]
+    summary: list[Fact]
+    body: list[Fact]
     quotes: list[tuple[int, FoundQuote]]  # the sources' attributed quotations (source index)
 
     @property
     def originals(self) -> list[SourceArticle]:
         return self.material.originals
 
+    @property
+    def chosen(self) -> list[Fact]:
+        """Every fact of the article, the summary's first."""
+        return [*self.summary, *self.body]
+
 
 def plan_article(sources: list[SourceArticle], embedder: Embedder, max_words: int) -> Plan:
     material = _gather(sources, embedder)
     facts = build_facts(material.sentences, material.facts_by_source, material.similarity)
     _score(facts, material)
-    return Plan(material, _select(facts, material, max_words), source_quotes(material.originals))
+    ranked = sorted(facts, key=lambda f: -f.score)
+    chooser = Chooser(
+        material.similarity,
+        lambda fact: find_disagreement(
+            fact, material.facts_by_source, material.similarity, material.sentences
+        ),
+    )
+    # a story of three sentences or more keeps one for the body: no standfirst without a story
+    available = len(material.sentences)
+    most = min(SUMMARY_MAX_SENTENCES, available - 1 if available >= 3 else available)
+    summary = chooser.section(
+        ranked,
+        SUMMARY_MAX_WORDS,
+        most,
+        least=min(SUMMARY_MIN_SENTENCES, most),
+        redundant=SUMMARY_REDUNDANT,
+    )
+    # a figure the summary gives and other sources dispute is set out in the body
+    disputed = sum(DISAGREEMENT_WORDS for fact in summary if fact.disagreement)
+    body = chooser.section(ranked, max(0, max_words - disputed), len(ranked))
+    if not body and len(summary) > SUMMARY_MIN_SENTENCES:
+        # every other fact repeats these: the weakest goes to the body, which has a story to tell
+        weakest = min(summary[1:], key=lambda f: f.score)
+        if not any(f.sentence.after == weakest.sentence.row for f in summary):
+            summary.remove(weakest)
+            body = [weakest]
+    summary = summary_order(summary)
+    body = body_order(body, latest_year([*summary, *body]))
+    quotes = [(i, q) for i, s in enumerate(material.originals) for q in find_quotes(s.text)]
+    return Plan(material, summary, body, quotes)
 
 
 def extractive_article(plan: Plan) -> WrittenArticle:
-    refs = References(plan.originals)
-    body = _body(plan.chosen, refs)
-    quote = pick_quote(plan.quotes, refs)  # may add a reference, so before the list is made
-    return WrittenArticle(
-        headline=pick_headline(plan.material, plan.chosen),
-        summary=_summary(plan.chosen, body),
-        body=body,
-        references=refs.references(),
-        quote=quote,
-    )
+    return print_article(plan)
 
 
 def write_article(

@@ -55,6 +55,8 @@ class SourceSentence:
     position: int  # index among the source's usable sentences
     relative_position: float  # 0 for the first sentence of the source, towards 1 for the last
     text: str
+    # The row of the sentence it points back to ("He said..."): printed only right after it.
+    after: int | None = None
 
 
 QUOTED = re.compile(r"[\"“]([^\"“”]{12,})[\"”]")

@@ -36,18 +36,17 @@ from gazette.errors import LLMError
 from gazette.llm import ChatClient
 from gazette.records import CheckDecision, CitedSentence, Quote, SourceArticle, WrittenArticle
 from gazette.text import normalise_for_matching
-from gazette.write.compose import (
-    Plan,
+from gazette.write.article import (
     References,
     disagreement_sentence,
-    extractive_article,
     pick_headline,
     pick_quote,
-    plan_article,
-    summary_facts,
 )
+from gazette.write.clean import is_clean, typeset_quotes
+from gazette.write.compose import Plan, extractive_article, plan_article
 from gazette.write.facts import Fact, claims_of
 from gazette.write.quotes import quote_key
+from gazette.write.standalone import REFERENCE_OPENER, has_speakerless_quote
 from gazette.write.verify import Verdict, check_support
 
 MARKERS = re.compile(r"\s*\[(\d+)\]")
@@ -74,12 +73,20 @@ Rules:
 - Do not state two facts in one sentence unless you cite the sources of both.
 - The quote must be copied word for word from the quotes given, with its speaker and source.
 - Neutral wire style: what happened first, then details, reactions, background.
+- Every sentence names who or what it is about: no sentence opens with "he", "they" or "this" \
+unless the sentence before names them; every quotation names its speaker.
 Answer with one JSON object only, in this form:
 {"headline": "...",
  "summary": [{"text": "...", "facts": [1], "sources": [1, 2]}],
  "body": [{"text": "...", "facts": [1], "sources": [1, 2], "paragraph": 0}],
  "quote": {"text": "...", "speaker": "...", "source": 2}}
 Use null for "quote" when no quote is given."""
+
+
+SUMMARY_FACTS = "Summary facts (write the summary from these):"
+BODY_FACTS = (
+    "Body facts, in news order (the body carries on from the summary and does not repeat it):"
+)
 
 
 def answer_schema(plan: Plan) -> dict[str, Any]:
@@ -138,8 +145,11 @@ def build_messages(plan: Plan, max_words: int) -> list[dict[str, str]]:
     for number, source in enumerate(plan.originals, start=1):
         when = source.published.date().isoformat() if source.published else "undated"
         lines.append(f"[{number}] {source.outlet or 'unknown outlet'}: {source.title} ({when})")
-    lines += ["", "Facts, in news order:"]
     for number, fact in enumerate(plan.chosen, start=1):
+        if number == 1:
+            lines += ["", SUMMARY_FACTS]
+        if number == len(plan.summary) + 1:
+            lines += ["", BODY_FACTS]
         cited = ", ".join(str(i + 1) for i in sorted(fact.supporters))
         note = " (other sources give another figure; cite only these)" * bool(fact.disagreement)
         lines.append(f"F{number} (sources {cited}){note}: {fact.sentence.text}")
@@ -186,7 +196,9 @@ def check_answer(
         "body": [_read_proposal(item, plan) for item in body_items],
     }
     checker = _Checker(plan, embedder, [p.text for ps in proposals.values() for p in ps])
+    summary = checker.section("summary", proposals["summary"]) or checker.default_summary()
     body = checker.section("body", proposals["body"])
+    body = [*checker.summary_disagreements(), *body]
     outcomes = [d.outcome for d in checker.decisions if d.section == "body"]
     passed = sum(outcome in PASSED for outcome in outcomes)
     if passed * 2 < len(outcomes):
@@ -194,7 +206,6 @@ def check_answer(
         # left of its answer (a sentence or two among stand-ins) is not the article to publish.
         reason = f"{passed} of the answer's {len(outcomes)} sentences passed the check"
         return _fallback(plan, reason, checker.decisions)
-    summary = checker.section("summary", proposals["summary"]) or checker.default_summary()
     quote = checker.quote(answer.get("quote"))
     headline = checker.headline(answer.get("headline"))
     return WrittenArticle(
@@ -206,6 +217,17 @@ def check_answer(
         writer=writer,
         checks=checker.decisions,
     )
+
+
+def _unfit(text: str, first: bool) -> str | None:
+    """What makes a sentence unprintable whatever its sources say, or None."""
+    if not is_clean(text):
+        return "page furniture, a reader addressed as 'you', or an unclosed quotation"
+    if has_speakerless_quote(text):
+        return "a quotation without its speaker"
+    if first and REFERENCE_OPENER.match(text):
+        return "opens by pointing back to a sentence that is not there"
+    return None
 
 
 def _fallback(
@@ -272,6 +294,7 @@ class _Checker:
         self.decisions: list[CheckDecision] = []
         self.used: set[str] = set()
         self.given_facts: set[int] = set()
+        self.summarised: set[int] = set()  # the facts the summary states
         known = [t for t in dict.fromkeys(texts) if t]
         vectors = embedder.encode(known) if known else np.zeros((0, 1))
         self._vectors = dict(zip(known, vectors, strict=True))
@@ -296,12 +319,18 @@ class _Checker:
             text, sources, facts = result
             wanted = proposal.paragraph if proposal.paragraph is not None else len(kept) // 2
             paragraph = paragraphs.setdefault(wanted, len(paragraphs))
-            kept.append(CitedSentence(text, self.refs.cite(sources), paragraph))
+            kept.append(CitedSentence(typeset_quotes(text), self.refs.cite(sources), paragraph))
+            if name == "summary":
+                self.summarised |= {id(fact) for fact in facts}
             if name == "body":
                 for fact in facts:
                     if fact.disagreement and id(fact) not in self.given_facts:
                         self.given_facts.add(id(fact))
-                        kept.append(disagreement_sentence(fact.disagreement, self.refs, paragraph))
+                        kept.append(
+                            disagreement_sentence(
+                                fact.disagreement, self.refs, paragraph, self.plan.material
+                            )
+                        )
         return kept
 
     def _check(
@@ -312,9 +341,10 @@ class _Checker:
         shown = tuple(i + 1 for i in proposal.sources)
 
         def decide(outcome: str, reasons: list[str], final: str | None) -> None:
+            printed = typeset_quotes(final) if final else final
             self.decisions.append(
                 CheckDecision(
-                    section, position, proposal.text, shown, outcome, "; ".join(reasons), final
+                    section, position, proposal.text, shown, outcome, "; ".join(reasons), printed
                 )
             )
 
@@ -325,11 +355,15 @@ class _Checker:
         if normalise_for_matching(proposal.text) in self.used:
             decide("dropped", [*reasons, "repeats an earlier sentence"], None)
             return None
+        unfit = _unfit(proposal.text, first=position == 0)
+        if unfit:
+            reasons.append(unfit)
+            return self._stand_in(decide, reasons, facts, section)
         if not SENTENCE_END.search(proposal.text):
             # Every word may be in the sources and the sentence still say less, or the opposite,
             # of what they say ("..., which will supply battery packs for its home and").
             reasons.append("does not end as a sentence does (cut off?)")
-            return self._stand_in(decide, reasons, facts)
+            return self._stand_in(decide, reasons, facts, section)
         supported = []
         for source in proposal.sources:
             verdict = self._verdict(proposal.text, source)
@@ -339,6 +373,14 @@ class _Checker:
                 reasons.append(f"[{source + 1}] removed: {verdict.reason}")
         if not proposal.sources:
             reasons.append("cites no source")
+        if (
+            supported
+            and section == "body"
+            and facts
+            and all(id(f) in self.summarised for f in facts)
+        ):
+            decide("dropped", [*reasons, "repeats the summary"], None)
+            return None
         if supported:
             for source in dict.fromkeys(s for fact in facts for s in fact.supporters):
                 if source not in supported and self._verdict(proposal.text, source).supported:
@@ -348,17 +390,20 @@ class _Checker:
             outcome = "corrected" if reasons else "kept"
             decide(outcome, reasons or ["every cited source supports it"], proposal.text)
             return proposal.text, supported, facts
-        return self._stand_in(decide, reasons, facts)
+        return self._stand_in(decide, reasons, facts, section)
 
     def _stand_in(
         self,
         decide: Callable[[str, list[str], str | None], None],
         reasons: list[str],
         facts: list[Fact],
+        section: str,
     ) -> tuple[str, list[int], list[Fact]] | None:
-        """The source sentence of the first of `facts` not yet printed, in place of a sentence
-        that failed the check; or nothing."""
+        """The source sentence of the first of `facts` not yet printed (in the body, nor told by
+        the summary), in place of a sentence that failed the check; or nothing."""
         for fact in facts:
+            if section == "body" and id(fact) in self.summarised:
+                continue
             original = fact.sentence.text
             if normalise_for_matching(original) not in self.used:
                 self.used.add(normalise_for_matching(original))
@@ -368,10 +413,25 @@ class _Checker:
         return None
 
     def default_summary(self) -> list[CitedSentence]:
+        self.summarised |= {id(f) for f in self.plan.summary}
+        for fact in self.plan.summary:
+            self.used.add(normalise_for_matching(fact.sentence.text))
         return [
-            CitedSentence(f.sentence.text, self.refs.cite(f.supporters), 0)
-            for f in summary_facts(self.plan.chosen)
+            CitedSentence(typeset_quotes(f.sentence.text), self.refs.cite(f.supporters), 0)
+            for f in self.plan.summary
         ]
+
+    def summary_disagreements(self) -> list[CitedSentence]:
+        """Where a figure the summary states is disputed, the body opens with each side."""
+        found = []
+        for fact in self.plan.chosen:
+            summarised = id(fact) in self.summarised and id(fact) not in self.given_facts
+            if summarised and fact.disagreement:
+                self.given_facts.add(id(fact))
+                found.append(
+                    disagreement_sentence(fact.disagreement, self.refs, 0, self.plan.material)
+                )
+        return found
 
     def quote(self, proposed: Any) -> Quote | None:
         """The model's quote if a source carries it word for word with that speaker."""

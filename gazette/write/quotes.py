@@ -91,6 +91,12 @@ def _full_name(name: str, context: str) -> str:
     return max(candidates, key=len) if candidates else name
 
 
+def person_named_in(previous: list[str]) -> str | None:
+    """The one person (a name of two words or more) named in the last sentence or two before a
+    "he" or "she"; None when there is none, or more than one."""
+    return _resolve_pronoun(previous)
+
+
 def _resolve_pronoun(previous: list[str]) -> str | None:
     for sentence in reversed(previous[-2:]):
         people = {n for n in _names(sentence[1:]) if " " in n}

@@ -1,0 +1,204 @@
+"""The printed article: numbered references, cited sentences, headline and key quote.
+
+A plan's facts become the summary (a standfirst of two or three sentences) and the body, which
+carries on from it in paragraphs. Quotation marks are printed in one style. The key quote shown
+beside the article is the attributed quotation most sources carry, other than one the summary
+prints; the body does not print it again. The headline is the source title closest to the lead
+facts, cleaned of outlet names, or, when no source has a usable title, written from the lead fact.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gazette.figures import figures
+from gazette.records import CitedSentence, Quote, Reference, SourceArticle, WrittenArticle
+from gazette.text import normalise_for_matching
+from gazette.urls import domain_of
+from gazette.write.attribution import in_running_text, side_attribution
+from gazette.write.clean import typeset_quotes
+from gazette.write.facts import Fact, Side
+from gazette.write.headline import (
+    clean_headline,
+    headline_from_sentence,
+    is_news_headline,
+    is_usable_headline,
+)
+from gazette.write.order import paragraph_numbers
+from gazette.write.quotes import FoundQuote, quote_key
+
+if TYPE_CHECKING:
+    from gazette.write.compose import Plan, _Material
+
+
+class References:
+    """Reference numbers in order of first citation."""
+
+    def __init__(self, originals: list[SourceArticle]) -> None:
+        self.originals = originals
+        self.numbers: dict[int, int] = {}
+
+    def cite(self, source_indexes: list[int]) -> tuple[int, ...]:
+        for index in source_indexes:
+            self.numbers.setdefault(index, len(self.numbers) + 1)
+        return tuple(sorted(self.numbers[i] for i in source_indexes))
+
+    def outlet(self, index: int) -> str:
+        source = self.originals[index]
+        return source.outlet or domain_of(source.url) or f"source {self.numbers.get(index, '?')}"
+
+    def references(self) -> list[Reference]:
+        references = []
+        for index, number in sorted(self.numbers.items(), key=lambda item: item[1]):
+            source = self.originals[index]
+            references.append(
+                Reference(
+                    number=number,
+                    key=source.key,
+                    url=source.url,
+                    title=clean_headline(source.title, source.outlet, domain_of(source.url)),
+                    outlet=self.outlet(index),
+                    published=source.published,
+                )
+            )
+        return references
+
+
+def _join_names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _side_sentences(side: Side, plan_material: _Material | None) -> dict[int, list[str]]:
+    """For each source of the side, its sentences that give the side's figure."""
+    found: dict[int, list[str]] = {}
+    if plan_material is None:
+        return found
+    for index in side.sources:
+        rows = plan_material.facts_by_source[index].rows
+        found[index] = [
+            plan_material.sentences[row].text
+            for row in rows
+            if any(f.value == side.figure.value for f in figures(plan_material.sentences[row].text))
+        ]
+    return found
+
+
+def disagreement_sentence(
+    sides: list[Side], refs: References, paragraph: int, material: _Material | None = None
+) -> CitedSentence:
+    """'The agency put the figure at X [1], while the police reported Y [2].' from the sources'
+    own values, naming each side's authority where its sources give one (else its outlets)."""
+    parts = []
+    texts = [s.text for s in refs.originals]
+    for number, side in enumerate(sides):
+        by_source = _side_sentences(side, material)
+        who = side_attribution([t for ts in by_source.values() for t in ts])
+        if who is None:
+            who = _join_names(list(dict.fromkeys(refs.outlet(i) for i in side.sources)))
+        elif number > 0:
+            who = in_running_text(who, texts)
+        else:
+            who = who[0].upper() + who[1:]
+        markers = "".join(f"[{n}]" for n in refs.cite(side.sources))
+        verb = "put the figure at" if number == 0 else "reported"
+        parts.append(f"{who} {verb} {side.figure.phrase} {markers}")
+    text = parts[0] + ", while " + _join_names(parts[1:]) + "."
+    citations = refs.cite([i for side in sides for i in side.sources])
+    return CitedSentence(text, citations, paragraph, kind="disagreement")
+
+
+def _printed(fact: Fact, refs: References, paragraph: int) -> CitedSentence:
+    return CitedSentence(typeset_quotes(fact.sentence.text), refs.cite(fact.supporters), paragraph)
+
+
+def best_quote(
+    quotes: list[tuple[int, FoundQuote]], printed: list[str] | None = None
+) -> list[tuple[int, str, str]]:
+    """Where the quote carried by the most sources occurs (source index, text, speaker), leaving
+    out quotations that `printed` sentences already hold; empty when there is none."""
+    already = normalise_for_matching(" ".join(printed or [])).casefold()
+    occurrences: dict[str, list[tuple[int, str, str]]] = {}
+    for index, found in quotes:
+        key = quote_key(found.text)
+        if key and key not in already:
+            occurrences.setdefault(key, []).append((index, found.text, found.speaker))
+    if not occurrences:
+        return []
+    return max(
+        occurrences.values(),
+        key=lambda occ: (len({i for i, _, _ in occ}), -min(i for i, _, _ in occ)),
+    )
+
+
+def pick_quote(
+    quotes: list[tuple[int, FoundQuote]], refs: References, printed: list[str] | None = None
+) -> Quote | None:
+    """The direct quote carried by the most sources, verbatim, with its most complete speaker;
+    none that the `printed` sentences already hold."""
+    best = best_quote(quotes, printed)
+    if not best:
+        return None
+    cited = [i for i, _, _ in best if i in refs.numbers]
+    index, text, _ = next((o for o in best if o[0] in cited), best[0])
+    speaker = max((speaker for _, _, speaker in best), key=len)
+    return Quote(text=text, speaker=speaker, citation=refs.cite([index])[0])
+
+
+def _holds(fact: Fact, quotation: str) -> bool:
+    return quote_key(quotation) in normalise_for_matching(fact.sentence.text).casefold()
+
+
+def pick_headline(material: _Material, chosen: list[Fact]) -> str:
+    """The source title closest to the story's lead facts (news-style titles first), cleaned of
+    outlet names; written from the lead fact when no source has a usable title."""
+    main = chosen[:3] or chosen
+    focus = material.vectors[[fact.sentence.row for fact in main]].mean(axis=0)
+    scores = material.title_vectors @ focus
+    candidates = []
+    for index in np.argsort(-scores):
+        source = material.originals[int(index)]
+        headline = clean_headline(source.title, source.outlet, domain_of(source.url))
+        if is_usable_headline(headline):
+            candidates.append(headline)
+    news_style = [h for h in candidates if is_news_headline(h)]
+    if news_style or candidates:
+        return typeset_quotes((news_style or candidates)[0])
+    return typeset_quotes(headline_from_sentence(chosen[0].sentence.text))
+
+
+def print_article(plan: Plan) -> WrittenArticle:
+    """The plan as printed. The key quote is told once: a body sentence that prints it gives way
+    to it (unless another sentence must follow that one, or it is the body's only one)."""
+    refs = References(plan.originals)
+    summary = [_printed(fact, refs, 0) for fact in plan.summary]
+    anchors = [f for f in plan.body if any(g.sentence.after == f.sentence.row for g in plan.body)]
+    kept_out = [f.sentence.text for f in [*plan.summary, *anchors]]
+    best = best_quote(plan.quotes, kept_out)
+    facts = [f for f in plan.body if not (best and _holds(f, best[0][1]))]
+    if plan.body and not facts:  # the body's one sentence stays: another quote, or none
+        kept_out += [f.sentence.text for f in plan.body]
+        facts = plan.body
+    # the summary states one side of a disputed figure; the body opens with both
+    body = [
+        disagreement_sentence(fact.disagreement, refs, 0, plan.material)
+        for fact in plan.summary
+        if fact.disagreement
+    ]
+    shift = 1 if body else 0
+    numbers = paragraph_numbers(facts, plan.material.similarity)
+    for fact, paragraph in zip(facts, numbers, strict=True):
+        body.append(_printed(fact, refs, paragraph + shift))
+        if fact.disagreement:
+            body.append(
+                disagreement_sentence(fact.disagreement, refs, paragraph + shift, plan.material)
+            )
+    quote = pick_quote(plan.quotes, refs, kept_out)  # may add a reference: before the list
+    return WrittenArticle(
+        headline=pick_headline(plan.material, plan.chosen),
+        summary=summary,
+        body=body,
+        references=refs.references(),
+        quote=quote,
+    )

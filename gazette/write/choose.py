@@ -1,0 +1,209 @@
+"""Which facts the article tells: the summary's, then the body's, each fact once.
+
+The summary takes the best facts (SUMMARY_MIN_SENTENCES to SUMMARY_MAX_SENTENCES, within
+SUMMARY_MAX_WORDS); the body takes the next best within the word budget, and never repeats the
+summary or itself. A candidate repeats a chosen fact when
+- its embedding is close to the chosen sentence's (REDUNDANT), or fewer than MIN_NOVELTY of its
+  content words are new to the article;
+- it gives a value of a figure the sources dispute, which the disagreement sentence already
+  gives with each side;
+- it gives the same figures (a year alone does not count), or names the same people and places
+  (all of one sentence's names among the other's, SAME_NAMES at least), and shares
+  SAME_FACT_WORDS of its content words (less the names): "180,000 passengers use the trams"
+  and "the strike affected 180,000 passengers";
+- or one is a quotation and the other says it in most of the same words ("Varga said she
+  wanted both sides back at the table by Friday" beside the quotation itself: of the shorter
+  of the two, less the speaker's name, QUOTE_RESTATED of the words are shared). The quotation
+  is kept: it takes the paraphrase's place in the body when it fits.
+A sentence that points back to the one before it in its source is taken only with that one, in
+the same section.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+import numpy as np
+
+from gazette.figures import figures
+from gazette.sentences import content_words as _content_words
+from gazette.sentences import proper_names as _proper_names
+from gazette.write.facts import Fact
+from gazette.write.standalone import QUOTATION
+
+REDUNDANT = 0.62
+# Within the summary, sentences from different outlets' leads often share most of their meaning
+# while each adds its own angle; there only near-paraphrases count as repeats (the other tests
+# still apply).
+SUMMARY_REDUNDANT = 0.8
+MIN_NOVELTY = 0.35
+SAME_FACT_WORDS = 0.4
+SAME_NAMES = 1
+QUOTE_RESTATED = 0.6
+SUMMARY_MIN_SENTENCES = 2
+SUMMARY_MAX_SENTENCES = 3
+SUMMARY_MAX_WORDS = 85
+DISAGREEMENT_WORDS = 25
+YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+# A story's sentences are compared with each chosen one many times: what each says is read once.
+@lru_cache(maxsize=65536)
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(_content_words(text))
+
+
+@lru_cache(maxsize=65536)
+def proper_names(text: str) -> frozenset[str]:
+    return frozenset(_proper_names(text))
+
+
+@lru_cache(maxsize=65536)
+def _figure_values(text: str) -> frozenset[str]:
+    return frozenset(f.value for f in figures(text) if not YEAR.match(f.value))
+
+
+def _disputed(fact: Fact) -> frozenset[str]:
+    """The values of a figure the sources dispute, which the disagreement sentence gives."""
+    return frozenset(side.figure.value for side in fact.disagreement)
+
+
+@lru_cache(maxsize=65536)
+def _quoted_words(text: str) -> frozenset[str]:
+    quoted = [q for q in QUOTATION.findall(text) if len(q.split()) >= 4]
+    return content_words(" ".join(quoted)) if quoted else frozenset()
+
+
+def _share(small: set[str], large: set[str]) -> float:
+    if len(small) > len(large):
+        small, large = large, small
+    return len(small & large) / len(small) if small else 0.0
+
+
+def same_fact(first: str, second: str) -> bool:
+    """Whether two sentences state one fact by figures or by quotation (see the docstring)."""
+    a, b = content_words(first), content_words(second)
+    shared = _figure_values(first) & _figure_values(second)
+    if shared and _share(a, b) >= SAME_FACT_WORDS:
+        return True
+    names, other_names = proper_names(first), proper_names(second)
+    same_names = len(names & other_names) >= SAME_NAMES and (
+        names <= other_names or other_names <= names
+    )
+    # what they say of those names: the names themselves are not shared content
+    named = {n.casefold() for n in names | other_names}
+    if same_names and _share(a - named, b - named) >= SAME_FACT_WORDS:
+        return True
+    return quote_restated(first, second) or quote_restated(second, first)
+
+
+def quote_restated(quoting: str, other: str) -> bool:
+    """Whether `other` says most of the words of `quoting`'s quotation (and is not a quotation
+    of it itself)."""
+    said = _quoted_words(quoting)
+    if len(said) < 3 or _quoted_words(other) >= said:
+        return False
+    # what the other says, less who said it
+    told = content_words(other) - {name.casefold() for name in proper_names(other)}
+    return _share(said, told) >= QUOTE_RESTATED
+
+
+class Chooser:
+    """Facts taken so far, and what the article has said."""
+
+    def __init__(self, similarity: np.ndarray, disagreement: Callable[[Fact], list]) -> None:
+        self.similarity = similarity
+        self.disagreement = disagreement
+        self.taken: list[Fact] = []
+        self.said: set[str] = set()
+        self._looked: set[int] = set()  # facts whose disagreement was looked for
+
+    def repeats(
+        self, fact: Fact, ignoring: Fact | None = None, redundant: float = REDUNDANT
+    ) -> list[Fact]:
+        """The chosen facts that `fact` repeats (`redundant`: the embedding similarity that
+        makes a repeat)."""
+        vocabulary = content_words(fact.sentence.text)
+        others = [f for f in self.taken if f is not ignoring]
+        said = (
+            set().union(*(content_words(f.sentence.text) for f in others))
+            if ignoring
+            else self.said
+        )
+        if vocabulary and len(vocabulary - said) / len(vocabulary) < MIN_NOVELTY:
+            return others or [fact]
+        row = fact.sentence.row
+        figures_given = _figure_values(fact.sentence.text)
+        return [
+            chosen
+            for chosen in others
+            if figures_given & _disputed(chosen)
+            or float(self.similarity[row, chosen.sentence.row]) >= redundant
+            or same_fact(fact.sentence.text, chosen.sentence.text)
+        ]
+
+    def take(self, fact: Fact) -> None:
+        self.taken.append(fact)
+        self.said |= content_words(fact.sentence.text)
+
+    def section(
+        self,
+        ranked: list[Fact],
+        words: int,
+        most: int,
+        least: int = 0,
+        redundant: float = REDUNDANT,
+    ) -> list[Fact]:
+        """Up to `most` facts of `ranked` within `words` (always `least` of them when there are),
+        none repeating a fact taken before."""
+        chosen: list[Fact] = []
+        used = 0
+        for _ in range(2):  # a second pass takes sentences whose predecessor came later
+            for fact in ranked:
+                if len(chosen) >= most or fact in self.taken:
+                    continue
+                if fact.sentence.after is not None and fact.sentence.after not in {
+                    f.sentence.row for f in chosen
+                }:
+                    continue
+                length = self._length(fact)
+                if used + length > words and len(chosen) >= least:
+                    continue
+                repeated = self.repeats(fact, redundant=redundant)
+                if repeated:
+                    used += self._quote_instead(fact, repeated, chosen, words - used)
+                    continue
+                chosen.append(fact)
+                self.take(fact)
+                used += length
+        return chosen
+
+    def _length(self, fact: Fact) -> int:
+        if id(fact) not in self._looked:
+            self._looked.add(id(fact))
+            fact.disagreement = self.disagreement(fact)
+        return len(fact.sentence.text.split()) + (DISAGREEMENT_WORDS if fact.disagreement else 0)
+
+    def _quote_instead(
+        self, fact: Fact, repeated: list[Fact], chosen: list[Fact], room: int
+    ) -> int:
+        """Put a quotation in the place of the one paraphrase of it chosen in this section;
+        returns the words it adds."""
+        if len(repeated) != 1 or repeated[0] not in chosen:
+            return 0
+        paraphrase = repeated[0]
+        if not quote_restated(fact.sentence.text, paraphrase.sentence.text):
+            return 0
+        if self.repeats(fact, ignoring=paraphrase):
+            return 0
+        if any(f.sentence.after == paraphrase.sentence.row for f in chosen):
+            return 0
+        extra = self._length(fact) - self._length(paraphrase)
+        if extra > room:
+            return 0
+        chosen[chosen.index(paraphrase)] = fact
+        self.taken[self.taken.index(paraphrase)] = fact
+        self.said |= content_words(fact.sentence.text)
+        return extra

@@ -1,0 +1,68 @@
+"""What a source sentence must be, and lose, before a reader sees it.
+
+A page's text carries more than the story: the outlet's own citation markers ("...capabilities
+[1].[2]"), advertisement placeholders, bylines, photo credits, newsletter and share prompts.
+Markers are taken out of a sentence (what remains is still the source's words); a sentence that
+is such furniture, that addresses the reader ("If you bought a Tidy 3, stop charging it"), or
+that holds only part of a quotation (its marks do not pair up) is not used at all.
+
+Quotation marks are printed in one style, the typographic one, whatever the source used.
+"""
+
+from __future__ import annotations
+
+import re
+
+# An outlet's own reference markers: "[1]", "[12]", "[citation needed]", "[a]".
+SOURCE_MARKERS = re.compile(r"\s*\[(?:\d{1,3}|[a-z]|citation needed|edit)\]", re.IGNORECASE)
+# Page furniture that text extraction can leave among the sentences.
+FURNITURE = re.compile(
+    r"\badvertisement\b|\bplaceholder\b|\bsubscribe\b|\bnewsletter\b|\bsign up\b|"
+    r"\bread more\b|\bclick here\b|\bshare (?:this|on)\b|\bfollow us\b|\(photo\b|\bphoto:|"
+    r"\bphotograph:|\bgetty images\b|\bAP Photo\b|\ball rights reserved\b|©|\bcopyright\b|"
+    r"\bcookies?\b.*\baccept\b|^by [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*\s*(?:[|,]|$)",
+    re.IGNORECASE,
+)
+SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
+QUOTED_SPAN = re.compile(r"\"[^\"]*\"|“[^“”]*”")
+DOUBLE_MARKS = re.compile(r"[\"“”]")
+
+
+# "WASHINGTON — ", "BEIJING – ": a place in capitals and a dash before the first sentence (the
+# dateline forms with a comma or an agency are trimmed by gazette.text.strip_dateline).
+CAPITALS_DATELINE = re.compile(r"^[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+)*\s+[—–]\s+(?=[A-Z\"“‘])")
+
+
+def strip_source_markers(sentence: str) -> str:
+    """The sentence without the outlet's own citation markers or a dateline in capitals."""
+    return CAPITALS_DATELINE.sub("", SOURCE_MARKERS.sub("", sentence).strip())
+
+
+def outside_quotations(sentence: str) -> str:
+    return QUOTED_SPAN.sub(" ", sentence)
+
+
+def is_clean(sentence: str) -> bool:
+    """Not page furniture, not addressed to the reader, and every quotation closed."""
+    if FURNITURE.search(sentence):
+        return False
+    if SECOND_PERSON.search(outside_quotations(sentence)):
+        return False
+    return quotation_marks_pair(sentence)
+
+
+def quotation_marks_pair(sentence: str) -> bool:
+    """Whether the sentence's double quotation marks open and close: a sentence of a quotation
+    that runs over several sentences has one mark only, and its speaker is in another."""
+    straight = sentence.count('"')
+    return straight % 2 == 0 and sentence.count("“") == sentence.count("”")
+
+
+def typeset_quotes(text: str) -> str:
+    """Straight double quotation marks as typographic ones: opening after a space or bracket (or
+    at the start), closing elsewhere."""
+    return re.sub(
+        r'(^|[\s(\[—–-])"|"',
+        lambda m: f"{m.group(1)}“" if m.group(1) is not None else "”",
+        text,
+    )
