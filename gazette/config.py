@@ -375,6 +375,59 @@ class CommentSettings(Section):
     )
 
 
+class DeskSettings(Section):
+    session_idle_minutes: float = Field(
+        default=120.0,
+        ge=1,
+        le=7 * 24 * 60,
+        description="An editor's login ends after this many minutes without a page of the "
+        "desk, and they must log in again.",
+        json_schema_extra=MAIN_SETTING,
+    )
+    session_max_hours: float = Field(
+        default=12.0,
+        ge=0.1,
+        le=90 * 24,
+        description="A login ends this many hours after it began, however busy the editor.",
+    )
+    login_failures_per_account: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Failed logins to one account within `login_window_minutes` before "
+        "further tries at that account are refused (HTTP 429) until the window has passed; a "
+        "successful login starts the count again.",
+    )
+    login_failures_per_address: int = Field(
+        default=20,
+        ge=1,
+        le=10_000,
+        description="Failed logins from one client address (an IPv6 /64) within "
+        "`login_window_minutes`, to any accounts, before further tries from it are refused "
+        "(HTTP 429). Higher than the account's limit: a newsroom's editors may share an "
+        "address.",
+    )
+    login_window_minutes: float = Field(
+        default=15.0,
+        gt=0,
+        le=24 * 60,
+        description="How far back, in minutes, the login limits count failed tries.",
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Key that signs the session and form cookies (at least 32 characters; "
+        "changing it logs everyone out). Empty: a random key is made the first time one is "
+        "needed and kept in the database, where every web process finds it.",
+    )
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        if 0 < len(value.get_secret_value()) < 32:
+            raise ValueError("must be empty or at least 32 characters long")
+        return value
+
+
 class CelerySettings(Section):
     broker_url: str = Field(
         default="redis://127.0.0.1:6379/0",
@@ -473,6 +526,11 @@ class Settings(BaseSettings):
     )
     comments: CommentSettings = Field(
         default_factory=CommentSettings, description="Readers' comments under each story."
+    )
+    desk: DeskSettings = Field(
+        default_factory=DeskSettings,
+        description="The newsroom's desk at `/desk`: how long a login lasts, how many failed "
+        "logins are allowed, the key that signs its cookies.",
     )
     celery: CelerySettings = Field(
         default_factory=CelerySettings,

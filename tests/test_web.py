@@ -12,6 +12,7 @@ import feedparser
 import pytest
 from conftest import DemoRun
 from fastapi.testclient import TestClient
+from forms import post_form
 from helpers import latest_articles, story_of
 
 from gazette.config import Settings
@@ -123,9 +124,11 @@ def test_a_comment_with_script_is_shown_as_text(own_demo: DemoRun) -> None:
     client = client_for(own_demo.settings, own_demo)
     number = story_id(own_demo, "cup-final")
     payload = '<script>alert("owned")</script> Great match!'
-    posted = client.post(
+    posted = post_form(
+        client,
         f"/story/{number}/comments",
-        data={"name": "<b>Fan</b>", "body": payload},
+        {"name": "<b>Fan</b>", "body": payload},
+        story_path(client, number),
         follow_redirects=False,
     )
     assert posted.status_code == 303
@@ -143,7 +146,7 @@ def test_a_held_comment_waits_for_a_moderator(own_demo: DemoRun) -> None:
     comments = own_demo.settings.comments.model_copy(update={"require_approval": True})
     client = client_for(own_demo.settings.model_copy(update={"comments": comments}), own_demo)
     number = story_id(own_demo, "kellan-comet")
-    posted = client.post(f"/story/{number}/comments", data={"name": "Ann", "body": "Lovely."})
+    posted = post_form(client, f"/story/{number}/comments", {"name": "Ann", "body": "Lovely."})
     assert posted.status_code == 200 and "?comment=pending" in str(posted.url)
     assert "will appear once a moderator approves it" in posted.text
     assert "Lovely." not in posted.text and "No comments yet." in posted.text
@@ -152,7 +155,7 @@ def test_a_held_comment_waits_for_a_moderator(own_demo: DemoRun) -> None:
 def test_an_empty_comment_is_refused_with_a_reason(own_demo: DemoRun) -> None:
     client = client_for(own_demo.settings, own_demo)
     number = story_id(own_demo, "kellan-comet")
-    response = client.post(f"/story/{number}/comments", data={"name": "x", "body": "   "})
+    response = post_form(client, f"/story/{number}/comments", {"name": "x", "body": "   "})
     assert response.status_code == 400
     assert "the comment is empty" in response.text
     assert 'value="x"' in response.text  # the draft is kept in the form
@@ -182,7 +185,7 @@ def test_a_page_past_any_list_is_400(client: TestClient) -> None:
 
 def test_comment_on_unknown_story_is_404(own_demo: DemoRun) -> None:
     client = client_for(own_demo.settings, own_demo)
-    assert client.post("/story/424242/comments", data={"body": "hi"}).status_code == 404
+    assert post_form(client, "/story/424242/comments", {"body": "hi"}).status_code == 404
 
 
 def test_a_bad_query_is_400_with_a_message(client: TestClient) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import DemoRun, demo_settings
 from fastapi.testclient import TestClient
+from forms import post_form
 from helpers import story_of
 from httpx import Response
 from newsroom import add_ad_slot
@@ -60,10 +61,10 @@ def every_page(client: TestClient, demo: DemoRun) -> dict[str, Response]:
         "stylesheet, plain name": client.get("/static/site.css"),
         "not found": client.get("/nowhere"),
         "bad request": client.get("/?page=x"),
-        "comment posted": client.post(
-            f"/story/{number}/comments", data={"body": "Fine."}, follow_redirects=False
+        "comment posted": post_form(
+            client, f"/story/{number}/comments", {"body": "Fine."}, follow_redirects=False
         ),
-        "comment refused": client.post(f"/story/{number}/comments", data={"body": ""}),
+        "comment refused": post_form(client, f"/story/{number}/comments", {"body": ""}),
     }
 
 

@@ -6,15 +6,16 @@ sources.py   sources add | list | update | import | export | remove
 pipeline.py  run, worker, status, retry
 stories.py   story, checks
 files.py     extract, cluster, summarize
+users.py     users add | list | remove | password
 """
 
 # The commands appear in --help in the order their modules are imported.
 # isort: off
 from gazette.cli.base import app
-from gazette.cli import site, sources, pipeline, stories, files
+from gazette.cli import site, sources, pipeline, stories, files, users
 # isort: on
 
-__all__ = ["app", "files", "main", "pipeline", "site", "sources", "stories"]
+__all__ = ["app", "files", "main", "pipeline", "site", "sources", "stories", "users"]
 
 
 def main() -> None:

@@ -453,3 +453,78 @@ class RobotsFile(Base):
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UserRole:
+    EDITOR = "editor"  # works on the desk: reviews, publishes, corrects, moderates
+    ADMIN = "admin"  # an editor who may also read the audit log and what is for admins only
+
+
+class User(Base):
+    """A member of the newsroom who logs in to the desk. Created and changed only through
+    `gazette/accounts.py`; the password is kept as an Argon2 hash, never as typed."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)  # lower case
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+
+class StaffSession(Base):
+    """A user's login, from the desk's session cookie. The cookie carries a random token; only
+    its SHA-256 is stored, so that a copy of the database opens no session. A row ends at
+    logout, when it stays unused or grows too old (`desk.session_*`), and with its user's
+    password change or removal."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class LoginAttempt(Base):
+    """One try at logging in, kept for as long as the login limits look back
+    (`desk.login_window_minutes`), so that they hold across every web process."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)  # as typed, in lower case
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuditEntry(Base):
+    """Something a member of the staff did (or tried: a failed login), written by
+    `gazette/audit.py` only, and never changed afterwards."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))  # a user's name, or "cli:<system user>"
+    action: Mapped[str] = mapped_column(String(40), index=True)  # "login", "user.added", ...
+    target: Mapped[str] = mapped_column(String(200), default="")  # "user ann", "story 12"
+    detail: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str | None] = mapped_column(String(64))  # the client's, for the web
+
+
+class SiteKey(Base):
+    """A secret the site makes for itself when the settings give none (the key that signs its
+    cookies), kept here so that every web process uses the same one."""
+
+    __tablename__ = "site_keys"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,15 +1,22 @@
-"""Publish: the website. It reads what the pipeline wrote; the only thing it writes is comments.
+"""Publish: the website. It reads what the pipeline wrote; it writes readers' comments and what
+the staff do on the desk.
 
 app.py          builds the app: settings, database, middleware, static files, error pages,
                 and mounts the routers below
 public/         the readers' site: routes, read queries returning view records, templates
 api/            the JSON API under /api
+desk/           the newsroom's desk under /desk, and /login and /logout: routes, read queries
+                returning view records, templates
 metrics.py      /metrics: the pipeline's numbers for Prometheus, read from the database
 templates/      the shared base layout and the error page
 static/         the stylesheet, served under content-hashed names (static_files.py)
 dependencies.py the request's one database session, the settings
 templating.py   the Jinja environment: url_for, static_url, the `when` and `cited` filters
 security.py     the security headers every response carries
+auth.py         the staff's logins, and the one place that decides who may see a desk page
+login_limits.py limits on failed logins, per account and per address
+csrf.py         the token every form that changes something must carry, checked for every route
+cookies.py      the site's signed cookies and their flags
 comments.py     checking and storing a reader's comment
 """
 

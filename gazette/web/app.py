@@ -1,5 +1,8 @@
 """The web application: settings, database, middleware, static files, error pages, and one
-router per audience (the readers' site, the JSON API).
+router per audience (the readers' site, the JSON API, the newsroom's desk).
+
+Every route of every router is behind `csrf.protect` (a dependency of the whole app): a request
+that changes something must come from one of the site's own forms (gazette/web/csrf.py).
 
 Pages are server-rendered with Jinja2 and styled by one static stylesheet: no scripts, fonts or
 images from elsewhere, and a Content-Security-Policy that would stop any.
@@ -7,19 +10,19 @@ images from elsewhere, and a Content-Security-Policy that would stop any.
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import PlainTextResponse
 
 from gazette.config import Settings
 from gazette.db import Database
-from gazette.web import api, metrics, public
+from gazette.web import api, auth, csrf, desk, metrics, public
 from gazette.web.error_pages import install_error_pages
 from gazette.web.security import SecurityHeaders
 from gazette.web.static_files import HashedStaticFiles
 from gazette.web.templating import build_templates
 
 # Each audience's templates, named after it in `extends` and `render` ("public/story.html").
-TEMPLATE_FOLDERS = {"public": public.TEMPLATES}
+TEMPLATE_FOLDERS = {"public": public.TEMPLATES, "desk": desk.TEMPLATES}
 
 
 def health() -> str:
@@ -27,16 +30,26 @@ def health() -> str:
 
 
 def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
-    app = FastAPI(title=settings.site.title, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title=settings.site.title,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(csrf.protect)],
+    )
     static = HashedStaticFiles()
     app.state.settings = settings
     app.state.database = database or Database(settings.database_url)
     app.state.templates = build_templates(settings, static, TEMPLATE_FOLDERS)
+    app.state.templates.env.globals["csrf_field"] = csrf.csrf_field
+    app.add_middleware(csrf.FormCookie)
     app.add_middleware(SecurityHeaders)
     install_error_pages(app)
+    auth.install(app)
     app.mount("/static", static, name="static")
     app.include_router(public.router)
     app.include_router(api.router)
+    app.include_router(desk.router)
     app.include_router(metrics.router)
     app.add_api_route("/healthz", health, name="health", response_class=PlainTextResponse)
     return app

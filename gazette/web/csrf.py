@@ -1,0 +1,163 @@
+"""Protection against cross-site request forgery, for every form of the site by default.
+
+`protect` is a dependency of the whole app (`FastAPI(dependencies=...)`), so it runs before
+every route, of every router, that any request reaches. For a request with a method that
+changes something (POST, PUT, PATCH, DELETE and any other but GET, HEAD, OPTIONS and TRACE) it
+refuses, with a 403 page that repeats nothing the request sent:
+
+- an `Origin` (or, without one, a `Referer`) that is not this site (`site.base_url`, or the
+  address the request came to), and a browser's own `Sec-Fetch-Site: cross-site`;
+- a missing or wrong token. The token is a MAC of a secret the browser holds and the site's
+  key: for a logged-in editor, the login's token in the session cookie (so a token is good for
+  one login only, and logging in again changes it); for a reader, a random value in a signed
+  cookie of its own (`gazette_csrf`), set the first time a page shows them a form.
+
+Forms carry the token as a hidden field, `{{ csrf_field() }}` in a template; other clients may
+send it in the `X-CSRF-Token` header. A page that shows a form is private to its browser:
+`FormCookie` sets the reader's cookie when one was made, marks the response
+`Cache-Control: private` so that no shared cache hands one reader's form to another, and adds
+`Vary: Cookie`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from jinja2 import pass_context
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gazette.web.auth import SAFE_METHODS, session_token
+from gazette.web.cookies import cookie_header, mac, sign, site_key, unsign
+
+FIELD = "csrf_token"
+HEADER = "X-CSRF-Token"
+COOKIE = "gazette_csrf"
+COOKIE_PURPOSE = "form cookie"
+TOKEN_PURPOSE = "form token"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# What a request leaves in `scope["state"]` for `FormCookie`.
+RENDERED = "csrf_rendered"
+NEW_COOKIE = "csrf_new_cookie"
+
+FOREIGN = "This form was sent from another site, so it was refused. Nothing was changed."
+EXPIRED = (
+    "This form was refused: it has expired, or your browser did not keep this site's cookie. "
+    "Nothing was changed: go back, reload the page and send it again."
+)
+
+
+def _state(request: Request) -> dict[str, Any]:
+    return request.scope.setdefault("state", {})
+
+
+def _secret(request: Request, make: bool) -> str | None:
+    """What the request's token is made from; a new reader's secret when `make` and it has
+    none (its cookie is set with the response)."""
+    token = session_token(request)
+    if token is not None:
+        return f"login:{token}"
+    key = site_key(request)
+    state = _state(request)
+    value = unsign(key, COOKIE_PURPOSE, request.cookies.get(COOKIE)) or state.get(NEW_COOKIE)
+    if value is None and make:
+        value = secrets.token_urlsafe(32)
+        state[NEW_COOKIE] = value
+    return None if value is None else f"reader:{value}"
+
+
+def form_token(request: Request) -> str:
+    """The token a form on this response must send back."""
+    _state(request)[RENDERED] = True
+    return mac(site_key(request), TOKEN_PURPOSE, _secret(request, make=True))  # type: ignore[arg-type]
+
+
+@pass_context
+def csrf_field(context: dict[str, Any]) -> Markup:
+    """`{{ csrf_field() }}`: the hidden field that carries the token in a form."""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(
+        FIELD, form_token(context["request"])
+    )
+
+
+def _origin(url: str) -> str | None:
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return f"{scheme}://{parts.hostname}:{port or (443 if scheme == 'https' else 80)}"
+
+
+def from_this_site(request: Request) -> bool:
+    """Whether what the browser says of the request's origin is this site (or it says
+    nothing, as clients other than browsers do)."""
+    ours = {_origin(request.app.state.settings.site.base_url), _origin(str(request.base_url))}
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return _origin(origin) in ours  # "null" (a sandboxed frame, a file) is no origin
+    referer = request.headers.get("referer")
+    if referer:
+        return _origin(referer) in ours
+    return request.headers.get("sec-fetch-site") != "cross-site"
+
+
+def _expected_token(request: Request) -> str | None:
+    secret = _secret(request, make=False)
+    return None if secret is None else mac(site_key(request), TOKEN_PURPOSE, secret)
+
+
+async def protect(request: Request) -> None:
+    """Refuse (403) a request that changes something and did not come from this site's own
+    form; let every other through."""
+    if request.method in SAFE_METHODS:
+        return
+    if not from_this_site(request):
+        raise HTTPException(403, FOREIGN)
+    sent = request.headers.get(HEADER)
+    content_type = request.headers.get("content-type", "")
+    if sent is None and content_type.startswith(FORM_TYPES):
+        value = (await request.form()).get(FIELD)
+        sent = value if isinstance(value, str) else None
+    expected = await run_in_threadpool(_expected_token, request)  # the key may be read once
+    if not sent or expected is None or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise HTTPException(403, EXPIRED)
+
+
+class FormCookie:
+    """ASGI middleware: on a response whose page showed a form, the reader's new cookie (if
+    one was made) and the headers that keep the page out of shared caches."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+
+        async def send_with_cookie(message: Message) -> None:
+            state = scope.get("state", {})
+            if message["type"] == "http.response.start" and state.get(RENDERED):
+                headers = MutableHeaders(scope=message)
+                caching = headers.get("cache-control", "")
+                if "no-store" not in caching and "private" not in caching:
+                    headers["Cache-Control"] = "private, no-cache"
+                headers.add_vary_header("Cookie")
+                if (value := state.get(NEW_COOKIE)) is not None:
+                    signed = sign(site_key(request), COOKIE_PURPOSE, value)
+                    headers.append("Set-Cookie", cookie_header(request, COOKIE, signed))
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)

@@ -1,0 +1,122 @@
+"""Logging in and out of the desk: `/login` (a form) and `/logout` (POST only).
+
+A login is checked in three steps: a short transaction that applies the login limits and
+records the try (gazette/web/login_limits.py), the password check outside any transaction (it
+takes a quarter of a second, and must not hold the database meanwhile), and a short transaction
+that records the outcome and, on success, replaces any login the browser had with a new one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from gazette import accounts, audit
+from gazette.db.models import User, utcnow
+from gazette.web import login_limits
+from gazette.web.auth import (
+    client_address,
+    current_staff,
+    end_expired_sessions,
+    end_session,
+    safe_next,
+    session_cookie,
+    session_token,
+    start_session,
+)
+from gazette.web.dependencies import AppSettings
+from gazette.web.templating import path_for, render
+
+ANONYMOUS = "(anonymous)"
+WRONG = "Wrong name or password."
+LOGGED_OUT = "You are logged out."
+
+router = APIRouter()
+
+
+def _login_page(
+    request: Request,
+    next_path: str,
+    name: str = "",
+    error: str | None = None,
+    notice: str | None = None,
+    status: int = 200,
+) -> Response:
+    context = {"next_path": next_path, "name": name, "error": error, "notice": notice}
+    response = render(request, "desk/login.html", context, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/login", name="login")
+def login_form(
+    request: Request,
+    next_path: Annotated[str, Query(alias="next")] = "",
+    left: str = "",
+) -> Response:
+    notice = LOGGED_OUT if left == "1" else None
+    return _login_page(request, safe_next(next_path), notice=notice)
+
+
+@router.post("/login", name="log_in")
+def log_in(
+    request: Request,
+    settings: AppSettings,
+    name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next_path: Annotated[str, Form(alias="next")] = "",
+) -> Response:
+    target = safe_next(next_path)
+    typed = accounts.normalise_name(name)[: login_limits.NAME_LENGTH]
+    address = client_address(request)
+    database = request.app.state.database
+    now = utcnow()
+    user, attempt = None, 0
+    with database.transaction() as session:
+        refused = login_limits.refusal(session, typed, address, now, settings.desk)
+        if refused is None:
+            attempt = login_limits.record_try(session, typed, address, now)
+            user = accounts.find_user(session, typed)
+    if refused is not None:
+        response = _login_page(request, target, typed, refused.message, status=429)
+        response.headers["Retry-After"] = str(refused.retry_after_seconds)
+        return response
+    right = accounts.password_is_right(user, password)
+    with database.transaction() as session:
+        found = session.get(User, user.id) if right and user is not None else None
+        if found is None:
+            target_name = f"user {typed}" if typed else "no name"
+            audit.record(session, ANONYMOUS, audit.Action.LOGIN_FAILED, target_name, WRONG, address)
+        else:
+            login_limits.record_success(session, attempt)
+            accounts.logged_in(found, password, now)
+            if (old := session_token(request)) is not None:
+                end_session(session, old)
+            end_expired_sessions(session, now, settings.desk)
+            token = start_session(session, found, address, now)
+            audit.record(session, found.name, audit.Action.LOGIN, f"user {found.name}", "", address)
+    if found is None:
+        return _login_page(request, target, typed, WRONG, status=401)
+    response = RedirectResponse(target, status_code=303)
+    response.headers.append("Set-Cookie", session_cookie(request, token))
+    return response
+
+
+@router.post("/logout", name="logout")
+def log_out(request: Request) -> Response:
+    """End the browser's login, whatever state it is in, and forget its cookie."""
+    staff = current_staff(request)
+    token = session_token(request)
+    with request.app.state.database.transaction() as session:
+        if token is not None:
+            end_session(session, token)
+        if staff is not None:
+            address = client_address(request)
+            audit.record(
+                session, staff.name, audit.Action.LOGOUT, f"user {staff.name}", "", address
+            )
+    response = RedirectResponse(f"{path_for(request, 'login')}?left=1", status_code=303)
+    response.headers.append("Set-Cookie", session_cookie(request, None))
+    return response

@@ -1,0 +1,131 @@
+"""What the desk's pages show, read from the database as view records. Nothing here writes.
+
+A version waits for review when its story is TAGGED (written and tagged, gazette/db/states.py)
+and the version is the story's newest but not the one readers see (`published_article_id`):
+with `write.auto_publish` off, every new version waits so. Each list costs three queries however
+long it is: the versions, their sources counted, their check decisions counted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from gazette.db.models import Article, ArticleReference, AuditEntry, Story, WriteCheck
+from gazette.db.states import StoryState
+from gazette.web.desk.views import CHECK_OUTCOMES, AuditRow, CheckSummary, DeskHome, QueueItem
+
+LIVE = aliased(Article)
+
+
+def _versions() -> Select:
+    """Stories with the columns of one of their versions (`Article`) and of the version readers
+    see (`LIVE`, when there is one)."""
+    return (
+        select(Story.id, Story.slug, Article, LIVE.version.label("live_version"))
+        .join(Article, Article.story_id == Story.id)
+        .outerjoin(LIVE, LIVE.id == Story.published_article_id)
+        .where(Story.merged_into_id.is_(None))
+    )
+
+
+def _sources(session: Session, article_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(
+        select(ArticleReference.article_id, func.count())
+        .where(ArticleReference.article_id.in_(article_ids))
+        .group_by(ArticleReference.article_id)
+    )
+    return dict(rows.all())
+
+
+def _checks(session: Session, article_ids: list[int]) -> dict[int, CheckSummary]:
+    rows = session.execute(
+        select(WriteCheck.article_id, WriteCheck.outcome, func.count())
+        .where(WriteCheck.article_id.in_(article_ids))
+        .group_by(WriteCheck.article_id, WriteCheck.outcome)
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for article_id, outcome, count in rows:
+        counts[article_id][outcome] = count
+    order = {outcome: rank for rank, outcome in enumerate(CHECK_OUTCOMES)}
+    return {
+        article_id: CheckSummary(
+            tuple(sorted(by_outcome.items(), key=lambda item: order.get(item[0], len(order))))
+        )
+        for article_id, by_outcome in counts.items()
+    }
+
+
+def _items(session: Session, query: Select) -> list[QueueItem]:
+    rows = session.execute(query).all()
+    ids = [row.Article.id for row in rows]
+    sources = _sources(session, ids) if ids else {}
+    checks = _checks(session, ids) if ids else {}
+    items = []
+    for row in rows:
+        article: Article = row.Article
+        model_written = article.writer.startswith("llm:")
+        items.append(
+            QueueItem(
+                story_id=row.id,
+                slug=row.slug or "story",
+                version=article.version,
+                headline=article.headline,
+                writer=article.writer,
+                written_at=article.created_at,
+                published_at=article.published_at,
+                live_version=row.live_version,
+                sources=sources.get(article.id, 0),
+                check=checks.get(article.id, CheckSummary(())) if model_written else None,
+            )
+        )
+    return items
+
+
+def waiting_for_review(session: Session, limit: int) -> list[QueueItem]:
+    """Versions waiting for an editor, the most recently written first."""
+    newest = (
+        select(func.max(Article.version))
+        .where(Article.story_id == Story.id)
+        .correlate(Story)
+        .scalar_subquery()
+    )
+    query = (
+        _versions()
+        .where(
+            Story.state == StoryState.TAGGED.value,
+            Article.version == newest,
+            or_(Story.published_article_id.is_(None), Story.published_article_id != Article.id),
+        )
+        .order_by(Article.created_at.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    return _items(session, query)
+
+
+def recently_published(session: Session, limit: int) -> list[QueueItem]:
+    """The versions readers see, the most recently published first."""
+    query = (
+        _versions()
+        .where(Article.id == Story.published_article_id)
+        .order_by(func.coalesce(Article.published_at, Article.created_at).desc(), Article.id.desc())
+        .limit(limit)
+    )
+    return _items(session, query)
+
+
+def desk_home(session: Session, limit: int) -> DeskHome:
+    return DeskHome(waiting_for_review(session, limit), recently_published(session, limit))
+
+
+def audit_entries(session: Session, limit: int, offset: int) -> Sequence[AuditRow]:
+    """Entries of the audit log, newest first."""
+    rows = session.scalars(
+        select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
+    )
+    return [
+        AuditRow(row.at, row.actor, row.action, row.target, row.detail, row.address) for row in rows
+    ]

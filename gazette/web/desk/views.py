@@ -1,0 +1,63 @@
+"""The records the desk's pages are rendered from: plain values, never database rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+# The support check's outcomes, in the order the desk lists them (gazette/write/llm_writer.py).
+CHECK_OUTCOMES = ("kept", "corrected", "replaced", "dropped")
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """What the support check decided about a model-written version, outcome by outcome."""
+
+    counts: tuple[tuple[str, int], ...]  # (outcome, how many), in CHECK_OUTCOMES' order
+
+    @property
+    def label(self) -> str:
+        if not self.counts:
+            return "no decisions recorded"
+        return ", ".join(f"{count} {outcome}" for outcome, count in self.counts)
+
+    @property
+    def needs_a_look(self) -> bool:
+        """Whether the check replaced or dropped any of the model's sentences."""
+        return any(outcome in ("replaced", "dropped") for outcome, _ in self.counts)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """An article version on the desk: one waiting for review, or one readers see."""
+
+    story_id: int
+    slug: str
+    version: int
+    headline: str
+    writer: str  # "extractive" or "llm:<model>"
+    written_at: datetime
+    published_at: datetime | None  # of this version; None while it waits
+    live_version: int | None  # the version readers see meanwhile, if any
+    sources: int  # references the version cites
+    check: CheckSummary | None  # None for the extractive writer, which the check does not read
+
+    @property
+    def model_written(self) -> bool:
+        return self.writer.startswith("llm:")
+
+
+@dataclass(frozen=True)
+class DeskHome:
+    waiting: list[QueueItem]
+    published: list[QueueItem]
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    detail: str
+    address: str | None

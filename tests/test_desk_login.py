@@ -1,0 +1,269 @@
+"""Logging in to the desk, through the site's HTTP interface on a real SQLite file: who gets
+in, the session cookie, session fixation, login limits, expiry, logout, and where a login
+returns to."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import quote
+
+import pytest
+from conftest import demo_settings
+from fastapi.testclient import TestClient
+from forms import form_token
+from sqlalchemy import func, select
+from staff import PASSWORD, add_user, browser, log_in, with_desk
+
+from gazette.config import Settings
+from gazette.db import Database
+from gazette.db.models import AuditEntry, LoginAttempt, StaffSession
+
+COOKIE = "gazette_session"
+
+
+@pytest.fixture
+def settings(sqlite_url: str) -> Settings:
+    return with_desk(
+        demo_settings(sqlite_url), login_failures_per_account=3, login_failures_per_address=5
+    )
+
+
+@pytest.fixture
+def site(settings: Settings, database: Database) -> TestClient:
+    add_user(database, "ann")
+    add_user(database, "root", role="admin")
+    return browser(settings, database)
+
+
+def set_cookie_of(response, name: str) -> str:  # type: ignore[no-untyped-def]
+    found = [h for h in response.headers.get_list("set-cookie") if h.startswith(f"{name}=")]
+    assert len(found) == 1, response.headers.get_list("set-cookie")
+    return found[0]
+
+
+def session_value(response) -> str:  # type: ignore[no-untyped-def]
+    return set_cookie_of(response, COOKIE).split(";")[0].split("=", 1)[1]
+
+
+def move_back(database: Database, column, by: timedelta) -> None:  # type: ignore[no-untyped-def]
+    """Move a time column of every row of its table back by `by`: time passing."""
+    with database.transaction() as session:
+        for row in session.scalars(select(column.class_)):
+            setattr(row, column.key, getattr(row, column.key) - by)
+
+
+def wear(client: TestClient, value: str) -> None:
+    """Make the browser hold `value` as its session cookie, whatever it held."""
+    client.cookies.delete(COOKIE)
+    client.cookies.set(COOKIE, value)
+
+
+def sends_to_login(client: TestClient, path: str = "/desk") -> bool:
+    response = client.get(path)
+    if response.status_code == 200:
+        return False
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/login?next={quote(path, safe='/')}"
+    return True
+
+
+def test_anonymous_readers_are_sent_to_the_login_page(site: TestClient) -> None:
+    assert sends_to_login(site, "/desk")
+    assert sends_to_login(site, "/desk/audit?page=2")
+    page = site.get("/login?next=/desk/audit%3Fpage%3D2")
+    assert page.status_code == 200 and "Log in to the desk" in page.text
+    assert '<input type="hidden" name="next" value="/desk/audit?page=2">' in page.text
+
+
+def test_an_editor_logs_in_and_reaches_the_page_asked_for(site: TestClient) -> None:
+    response = log_in(site, "Ann", next_path="/desk?x=1")  # names are not case-sensitive
+    assert response.status_code == 303 and response.headers["location"] == "/desk?x=1"
+    desk = site.get("/desk")
+    assert desk.status_code == 200 and "Waiting for review" in desk.text
+    assert '<span class="who">ann <span class="role">editor</span>' in desk.text
+    assert desk.headers["cache-control"] == "no-store"
+
+
+def test_a_wrong_password_or_name_is_refused_alike(site: TestClient, database: Database) -> None:
+    for name, password in [("ann", "not the right one"), ("nobody", PASSWORD)]:
+        response = log_in(site, name, password)
+        assert response.status_code == 401
+        assert "Wrong name or password." in response.text
+        assert COOKIE not in response.headers.get("set-cookie", "")
+    assert sends_to_login(site)
+    with database.session() as session:
+        failed = session.scalars(
+            select(AuditEntry.target).where(AuditEntry.action == "login.failed")
+        )
+        assert list(failed) == ["user ann", "user nobody"]
+
+
+def test_the_session_cookie_is_signed_httponly_and_samesite(
+    site: TestClient, database: Database
+) -> None:
+    response = log_in(site, "ann")
+    header = set_cookie_of(response, COOKIE)
+    flags = {flag.strip().lower() for flag in header.split(";")[1:]}
+    assert {"httponly", "samesite=lax", "path=/"} <= flags
+    assert "secure" not in flags  # the site is served over plain HTTP here
+    token, signature = session_value(response).rsplit(".", 1)
+    assert len(token) >= 40 and len(signature) >= 40
+    with database.session() as session:
+        stored = session.scalars(select(StaffSession.token_hash)).all()
+    assert len(stored) == 1 and token not in stored[0]  # only a hash of the token is kept
+    wear(site, f"{token}.{signature[:-2]}xx")  # the same token, with a signature not ours
+    assert sends_to_login(site)
+    wear(site, f"{token}.{signature}")
+    assert not sends_to_login(site)
+
+
+def test_cookies_are_secure_when_the_site_is_served_over_https(
+    settings: Settings, database: Database
+) -> None:
+    add_user(database, "ann")
+    site = settings.site.model_copy(update={"base_url": "https://news.example.org"})
+    plain = browser(settings.model_copy(update={"site": site}), database)
+    form = plain.get("/login")  # reached over HTTP, but the site's address is https
+    assert "secure" in set_cookie_of(form, "gazette_csrf").lower().split("; ")
+    # behind a proxy uvicorn trusts, X-Forwarded-Proto: https makes the request's scheme https
+    secure = browser(settings, database, base_url="https://testserver")
+    assert "secure" in set_cookie_of(secure.get("/login"), "gazette_csrf").lower().split("; ")
+    response = log_in(secure, "ann")
+    assert response.status_code == 303
+    assert "secure" in set_cookie_of(response, COOKIE).lower().split("; ")
+
+
+def test_a_login_never_keeps_a_session_id_the_browser_brought(
+    settings: Settings, site: TestClient
+) -> None:
+    """Session fixation: an attacker plants a session cookie (one they made up, or their own
+    login's) in the victim's browser before the victim logs in."""
+    attacker = browser(settings, site.app.state.database)
+    add_user(site.app.state.database, "eve")
+    planted = session_value(log_in(attacker, "eve"))
+    for value in ["made-up-by-the-attacker", planted]:
+        wear(site, value)
+        response = log_in(site, "ann")
+        assert response.status_code == 303
+        fresh = session_value(response)
+        assert fresh != value
+        wear(attacker, value)
+        assert sends_to_login(attacker)  # the planted id opens nothing, not even eve's login
+        wear(site, fresh)
+        assert '<span class="who">ann' in site.get("/desk").text
+
+
+def test_logout_is_a_post_that_ends_the_session_on_the_server(
+    site: TestClient, database: Database
+) -> None:
+    value = session_value(log_in(site, "ann"))
+    assert site.get("/logout").status_code == 405
+    token = form_token(site, "/desk")
+    response = site.post("/logout", data={"csrf_token": token})
+    assert response.status_code == 303 and response.headers["location"] == "/login?left=1"
+    assert "max-age=0" in set_cookie_of(response, COOKIE).lower()
+    assert "You are logged out." in site.get("/login?left=1").text
+    wear(site, value)  # the old cookie, kept by someone, opens nothing
+    assert sends_to_login(site)
+    with database.session() as session:
+        actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+        assert session.scalar(select(func.count()).select_from(StaffSession)) == 0
+    assert actions[-2:] == ["login", "logout"]
+
+
+def test_sessions_end_when_idle_and_when_too_old(
+    settings: Settings, site: TestClient, database: Database
+) -> None:
+    log_in(site, "ann")
+    idle = timedelta(minutes=settings.desk.session_idle_minutes + 1)
+    move_back(database, StaffSession.last_seen_at, idle)
+    assert sends_to_login(site)
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(StaffSession)) == 0
+    log_in(site, "ann")
+    old = timedelta(hours=settings.desk.session_max_hours, minutes=1)
+    move_back(database, StaffSession.created_at, old)  # in use all along, but too old
+    assert sends_to_login(site)
+
+
+def test_an_account_is_locked_after_too_many_failures(
+    settings: Settings, site: TestClient, database: Database
+) -> None:
+    for _ in range(settings.desk.login_failures_per_account):
+        assert log_in(site, "ann", "not the right one").status_code == 401
+    refused = log_in(site, "ann")  # the right password, too late
+    assert refused.status_code == 429
+    assert "Too many failed logins to this account: try again in 15 minutes." in refused.text
+    assert 14 * 60 < int(refused.headers["retry-after"]) <= 15 * 60
+    assert COOKIE not in refused.headers.get("set-cookie", "")
+    assert log_in(site, "root").status_code == 303  # another account, from the same address
+    window = timedelta(minutes=settings.desk.login_window_minutes)
+    move_back(database, LoginAttempt.at, window)  # the window passes
+    assert log_in(site, "ann").status_code == 303
+
+
+def test_a_success_starts_the_accounts_count_again(settings: Settings, site: TestClient) -> None:
+    limit = settings.desk.login_failures_per_account
+    for _ in range(limit - 1):
+        assert log_in(site, "ann", "not the right one").status_code == 401
+    assert log_in(site, "ann").status_code == 303
+    for _ in range(limit - 1):
+        assert log_in(site, "ann", "not the right one").status_code == 401
+    assert log_in(site, "ann").status_code == 303
+
+
+def test_an_address_is_refused_after_too_many_failures(
+    settings: Settings, site: TestClient, database: Database
+) -> None:
+    """Guessing at many accounts from one address (an IPv6 /64 counts as one)."""
+    first = browser(settings, database, client=("2001:db8:5::1", 4000))
+    same_network = browser(settings, database, client=("2001:db8:5::99", 4001))
+    elsewhere = browser(settings, database, client=("203.0.113.9", 4002))
+    names = [f"guess{n}" for n in range(settings.desk.login_failures_per_address)]
+    for index, name in enumerate(names):
+        client = first if index % 2 else same_network
+        assert log_in(client, name, "not the right one").status_code == 401
+    refused = log_in(same_network, "ann")
+    assert refused.status_code == 429
+    assert "Too many failed logins from your address" in refused.text
+    assert log_in(first, "root").status_code == 429  # a success would not reset it either
+    assert log_in(elsewhere, "ann").status_code == 303
+    with database.session() as session:
+        addresses = set(session.scalars(select(LoginAttempt.address)))
+    assert addresses == {"2001:db8:5::/64", "203.0.113.9"}
+
+
+@pytest.mark.parametrize(
+    "next_path",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "javascript:alert(1)",
+        "http:evil.example",
+        " /desk",
+        "evil.example",
+    ],
+)
+def test_the_return_address_is_only_ever_a_local_path(site: TestClient, next_path: str) -> None:
+    page = site.get("/login", params={"next": next_path})
+    assert 'name="next" value="/desk"' in page.text
+    response = log_in(site, "ann", next_path=next_path)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/desk"
+
+
+def test_a_login_in_use_is_noted_at_most_once_a_minute(
+    site: TestClient, database: Database
+) -> None:
+    log_in(site, "ann")
+    with database.session() as session:
+        started = session.scalar(select(StaffSession.last_seen_at))
+    assert site.get("/desk").status_code == 200
+    with database.session() as session:
+        assert session.scalar(select(StaffSession.last_seen_at)) == started
+    move_back(database, StaffSession.last_seen_at, timedelta(minutes=5))
+    assert site.get("/desk").status_code == 200
+    with database.session() as session:
+        assert session.scalar(select(StaffSession.last_seen_at)) > started
