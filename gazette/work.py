@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import socket
 import time
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -128,10 +127,17 @@ def return_leases(database: Database, model: type[Document] | type[Source], ids:
 
 def serialized(session: Session, name: str) -> None:
     """Hold the lock named `name` until this transaction ends, so that one worker at a time
-    runs the step (PostgreSQL's advisory locks; SQLite's single writer already does this)."""
+    runs the step (PostgreSQL's advisory locks; SQLite's single writer already does this).
+
+    Advisory locks belong to the whole database, so the key names the schema too: deployments
+    that share a database in schemas of their own do not wait for each other."""
     if session.get_bind().dialect.name == "postgresql":
-        key = zlib.crc32(f"gazette:{name}".encode())
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        session.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':gazette:' || :name))"
+            ),
+            {"name": name},
+        )
 
 
 @dataclass

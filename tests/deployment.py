@@ -93,6 +93,13 @@ class Deployment:
     def log(self, name: str) -> str:
         return (self.folder / f"{name}.log").read_text(errors="replace")
 
+    def log_tails(self, lines: int = 15) -> str:
+        """The last lines of every process's log: what a failed wait shows of the workers."""
+        return "\n".join(
+            f"--- {path.stem}\n" + "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+            for path in sorted(self.folder.glob("*.log"))
+        )
+
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         """Send the signal to the process and every child of its pool."""
         process = self.processes.pop(name)
@@ -141,7 +148,13 @@ def deployment(
         running.stop()
 
 
-def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> float:
+def wait_for(
+    condition: Callable[[], bool],
+    seconds: float,
+    what: str,
+    explain: Callable[[], str] = lambda: "",
+) -> float:
+    """Seconds until `condition` held; past `seconds`, fails with what `explain` tells."""
     started = time.monotonic()
     while time.monotonic() - started < seconds:
         try:
@@ -150,12 +163,18 @@ def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> float:
         except Exception:  # a database or broker that is restarting: look again
             pass
         time.sleep(0.25)
-    raise AssertionError(f"not within {seconds} s: {what}")
+    raise AssertionError(f"not within {seconds} s: {what}\n{explain()}")
 
 
 def settled(database: Database) -> bool:
     """Nothing waits in any stage: every document fetched, extracted, checked and clustered
     (or failed, or a duplicate), every story published or merged."""
+    counts = waiting_counts(database)
+    return not any(v for k, v in counts.items() if k != "stories") and counts["stories"] > 0
+
+
+def waiting_counts(database: Database) -> dict[str, int]:
+    """What is still waiting in each stage, and how many stories there are."""
     with database.session() as session:
         waiting = session.scalar(
             select(func.count()).select_from(Document).where(Document.status.in_(WAITING))
@@ -171,7 +190,12 @@ def settled(database: Database) -> bool:
             .where(Story.state.not_in([StoryState.PUBLISHED.value, StoryState.MERGED.value]))
         )
         stories = session.scalar(select(func.count()).select_from(Story))
-    return waiting == 0 and unclustered == 0 and unpublished == 0 and stories > 0
+    return {
+        "waiting": waiting or 0,
+        "unclustered": unclustered or 0,
+        "unpublished": unpublished or 0,
+        "stories": stories or 0,
+    }
 
 
 def _members():  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from conftest import DEMO, DemoRun
-from deployment import deployment, duplicates, own_schema, settled, wait_for
+from deployment import deployment, duplicates, own_schema, settled, wait_for, waiting_counts
 from helpers import grouping, latest_articles, row_counts
 from slowserver import slow_server
 from sqlalchemy import select
@@ -80,7 +80,12 @@ def test_the_demo_through_celery_workers_forms_the_stories_of_one_run(
         for number in range(WORKERS):
             running.start_worker(f"worker{number}", queues="io,cpu", concurrency=1)
         running.start_scheduler()
-        seconds = wait_for(lambda: settled(database), 300, "the demo to settle")
+        seconds = wait_for(
+            lambda: settled(database),
+            300,
+            "the demo to settle",
+            lambda: f"{waiting_counts(database)}\n{running.log_tails()}",
+        )
         print(f"demo through {WORKERS} + 1 Celery workers: {time.monotonic() - started:.1f} s")
         told = CliRunner().invoke(
             app, ["--config", str(tmp_path / "gazette.toml"), "status", "--json"]
