@@ -71,6 +71,12 @@ class SiteSettings(Section):
         le=500,
         description="Stories listed on each page of the home page, and on a tag's page.",
     )
+    ads_txt: list[str] = Field(
+        default_factory=list,
+        description="Lines of the site's `/ads.txt` (IAB Tech Lab): the ad systems authorised to "
+        "sell its ad space, one record a line. Empty: `/ads.txt` is not found.",
+        examples=[["example-exchange.com, pub-0000000000, DIRECT"]],
+    )
     metrics: bool = Field(
         default=True,
         description="Serve the pipeline's metrics for Prometheus at `/metrics` (the work waiting "
