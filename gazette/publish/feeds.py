@@ -44,8 +44,9 @@ def _generator(feed: Feed, self_type: str) -> FeedGenerator:
     generator = FeedGenerator()
     generator.id(feed.feed_url)
     generator.title(feed.title)
-    generator.link(href=feed.home_url, rel="alternate")
+    # RSS's <link> is the last link given (feedgen): the page, after the feed's own address.
     generator.link(href=feed.feed_url, rel="self", type=self_type)
+    generator.link(href=feed.home_url, rel="alternate")
     generator.description(feed.description)
     generator.subtitle(feed.description)
     generator.author(name=feed.title)
