@@ -46,17 +46,18 @@ class Section(BaseModel):
 class SiteSettings(Section):
     title: str = Field(
         default="Gazette",
-        description="Name of the site, shown in page titles, the header and the RSS feed.",
+        description="Name of the site, shown in page titles, the header and the feeds.",
         json_schema_extra=MAIN_SETTING,
     )
     description: str = Field(
         default="Multi-source news, every sentence cited.",
         description="One line about the site, for the pages' description, the footer and the "
-        "RSS feed.",
+        "feeds.",
     )
     base_url: str = Field(
         default="http://127.0.0.1:8000",
-        description="Public address of the site, used for the links in the RSS feed.",
+        description="Public address of the site, used for the links in the feeds, sitemaps and "
+        "API.",
         json_schema_extra=MAIN_SETTING,
     )
     mode: Literal["development", "production"] = Field(
