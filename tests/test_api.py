@@ -76,8 +76,10 @@ def test_one_story_whole(client: TestClient, database: Database) -> None:
             ],
         )
         story_id = story.id
-    answer = client.get(f"/api/stories/{story_id}").json()
+    response = client.get(f"/api/stories/{story_id}")
+    answer = response.json()
     check(client, answer, "Story")
+    assert response.headers["last-modified"] == "Mon, 02 Mar 2026 13:00:00 GMT"  # version 2
     assert answer["headline"] == "Second wording" and answer["version"] == 2
     assert [(v["version"], v["current"]) for v in answer["versions"]] == [(1, False), (2, True)]
     assert answer["versions"][1]["change_note"] == "New reports."

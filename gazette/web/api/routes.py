@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from starlette.exceptions import HTTPException
@@ -21,7 +21,7 @@ from gazette.web.api import models
 from gazette.web.api import queries as api_queries
 from gazette.web.dependencies import AppSettings, ReadSession
 from gazette.web.public import listings, queries
-from gazette.web.public.feeds import absolute_url
+from gazette.web.public.feeds import absolute_url, http_date
 from gazette.web.public.views import StoryCard, StoryView, TagLink
 
 MAX_PAGE = 100_000
@@ -128,6 +128,7 @@ def _sentences(view: StoryView) -> list[models.Sentence]:
 )
 def story(
     request: Request,
+    response: Response,
     session: ReadSession,
     settings: AppSettings,
     story_id: Annotated[int, Path(description="The story's id.")],
@@ -139,6 +140,8 @@ def story(
         raise HTTPException(404, f"There is no published story {story_id}.")
     if view.card.id != story_id:
         return RedirectResponse(request.url_for("api_story", story_id=view.card.id).path, 308)
+    # All it shows changes with a new published version (or new tags, which come with one).
+    response.headers["Last-Modified"] = http_date(view.card.last_changed)
     quote = view.quote
     return {
         **_summary(request, settings, view.card),
