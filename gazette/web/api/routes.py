@@ -21,7 +21,7 @@ from gazette.web.api import models
 from gazette.web.api import queries as api_queries
 from gazette.web.dependencies import AppSettings, ReadSession
 from gazette.web.public import listings, queries
-from gazette.web.public.feeds import absolute_url, http_date
+from gazette.web.public.feeds import absolute_url, http_date, names_a_tag
 from gazette.web.public.views import StoryCard, StoryView, TagLink
 
 MAX_PAGE = 100_000
@@ -89,7 +89,10 @@ def stories(
     until: Annotated[datetime | None, Query(description="First report before this time.")] = None,
 ) -> dict:
     """Published stories, the latest report first."""
-    if tag is not None and session.scalar(select(TagRow.id).where(TagRow.slug == tag)) is None:
+    known = tag is None or (
+        names_a_tag(tag) and session.scalar(select(TagRow.id).where(TagRow.slug == tag))
+    )
+    if not known:
         raise HTTPException(404, f"There is no tag {tag!r}.")
     where = api_queries.StoryFilter(tag, _utc(since), _utc(until))
     total, cards = api_queries.stories(session, where, per_page, (page - 1) * per_page)
