@@ -75,7 +75,12 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
-@router.get("/stories", name="api_stories", response_model=models.StoryList)
+@router.get(
+    "/stories",
+    name="api_stories",
+    summary="Stories, a page at a time",
+    response_model=models.StoryList,
+)
 def stories(
     request: Request,
     session: ReadSession,
@@ -126,6 +131,7 @@ def _sentences(view: StoryView) -> list[models.Sentence]:
 @router.get(
     "/stories/{story_id}",
     name="api_story",
+    summary="One story whole",
     response_model=models.Story,
     responses={404: {"model": models.Error}, 308: {"description": "Merged: the story it joined."}},
 )
@@ -171,7 +177,7 @@ def story(
     }
 
 
-@router.get("/tags", name="api_tags", response_model=models.TagList)
+@router.get("/tags", name="api_tags", summary="Tags in use", response_model=models.TagList)
 def tags(
     request: Request,
     session: ReadSession,
@@ -196,7 +202,9 @@ def tags(
     }
 
 
-@router.get("/search", name="api_search", response_model=models.SearchResults)
+@router.get(
+    "/search", name="api_search", summary="Search stories", response_model=models.SearchResults
+)
 def search(
     request: Request,
     session: ReadSession,
@@ -229,7 +237,7 @@ def search(
     }
 
 
-@router.get("/sources", name="api_sources")
+@router.get("/sources", name="api_sources", summary="Sources and their health")
 def sources(session: ReadSession) -> list[dict]:
     """Every source with its settings and health, as `gazette sources list --json` shows."""
     return [source_status(source) for source in list_sources(session)]
