@@ -1,11 +1,12 @@
 """The site's feeds (RSS, Atom, JSON Feed; the site's and each tag's), its sitemaps, robots.txt
 and ads.txt, read the way feed readers and crawlers read them: feedparser, an XML parser, and
-the JSON Feed 1.1 rules checked field by field. Stories are written into the test's own
-database."""
+the JSON Feed 1.1 rules checked field by field. Stories are written into a database of the
+test's own, SQLite and PostgreSQL in turn."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from xml.etree import ElementTree
 
@@ -13,6 +14,7 @@ import feedparser
 import pytest
 from conftest import demo_settings
 from fastapi.testclient import TestClient
+from fresh import fresh_database
 from newsroom import Version, add_published_stories, add_story
 
 from gazette.db import Database
@@ -24,6 +26,12 @@ BASE = "https://news.example"
 FEEDS = {"/feed.xml": "rss20", "/atom.xml": "atom10"}
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Database]:
+    """Each test on each kind of database, in an empty one of its own."""
+    yield from fresh_database(request, sqlite_url)
 
 
 def site(database: Database, **site: object) -> TestClient:

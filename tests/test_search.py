@@ -4,15 +4,15 @@ the /search page readers use. Stories are written into a database of the test's 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from conftest import POSTGRES_URL, demo_settings
+from conftest import demo_settings
 from fastapi.testclient import TestClient
+from fresh import fresh_database
 from newsroom import START, Version, add_published_stories, add_story
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import select, update
 
 from gazette.config import Settings
 from gazette.db import Database
@@ -27,23 +27,7 @@ from gazette.work import StageContext
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Database]:
-    """An empty database of each kind: a SQLite file, or a PostgreSQL schema of its own."""
-    url = sqlite_url
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        schema = f"search_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(POSTGRES_URL)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3D{schema}"
-    database = Database(url)
-    database.migrate()
-    yield database
-    database.dispose()
-    if request.param == "postgresql":
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    yield from fresh_database(request, sqlite_url)
 
 
 def publish(database: Database) -> None:
