@@ -46,6 +46,7 @@ def public_paths(ids: list[int]) -> list[str]:
         "/api/docs",
         "/api/openapi.json",
         "/healthz",
+        "/static/site.css",
     ]
 
 
