@@ -96,6 +96,14 @@ def test_snippets_mark_the_matching_words(database: Database) -> None:
     assert "ferry to ostrava was" in "".join(text for text, _ in hit.snippet).lower()
 
 
+def test_a_snippet_comes_from_where_the_words_are(database: Database) -> None:
+    write(database, "w", "Ferry service", "The crossing took four hours.")
+    publish(database)  # the summary is "Ferry service, said two outlets."
+    with database.session() as session:
+        (hit,) = search(session, "outlets", 10).hits
+    assert ("outlets", True) in [(t.lower(), m) for t, m in hit.snippet]
+
+
 def test_results_come_a_page_at_a_time(database: Database) -> None:
     ids = add_published_stories(database, 7, thread=False)
     publish(database)

@@ -125,14 +125,21 @@ def _search_sqlite(session: Session, terms: tuple[str, ...], limit: int, offset:
     rows = session.execute(
         text(
             f"""SELECT search_fts.rowid,
-                snippet(search_fts, 2, :start, :end, ' … ', {SNIPPET_WORDS})
+                snippet(search_fts, 2, :start, :end, ' … ', {SNIPPET_WORDS}),
+                snippet(search_fts, 1, :start, :end, ' … ', {SNIPPET_WORDS})
             FROM search_fts {visible} AND search_fts MATCH :match
             ORDER BY bm25(search_fts, 10.0, 4.0, 1.0, 4.0), stories.last_report_at DESC
             LIMIT :limit OFFSET :offset"""
         ),
         {"match": match, "start": MARK_START, "end": MARK_END, "limit": limit, "offset": offset},
     ).all()
-    return SearchResults(terms, total, [Hit(row[0], snippet_parts(row[1])) for row in rows])
+    hits = [Hit(row[0], snippet_parts(_best_snippet(row[1], row[2]))) for row in rows]
+    return SearchResults(terms, total, hits)
+
+
+def _best_snippet(body: str, summary: str) -> str:
+    """The body's passage where the query matches; the summary's when only it matches."""
+    return summary if MARK_START not in body and MARK_START in summary else body
 
 
 def _search_postgres(session: Session, terms: tuple[str, ...], limit: int, offset: int):
