@@ -113,6 +113,9 @@ class DocumentStatus:
     EXTRACTED = "extracted"  # text extracted, not checked for duplicates yet
     READY = "ready"  # unique (or a syndicated copy): goes to clustering
     DUPLICATE = "duplicate"  # the same article as another document: ignored
+    # Not a news report (opinion, analysis, a review...: `Document.kind`): kept, never clustered
+    # or cited as fact.
+    ASIDE = "aside"
     FAILED = "failed"  # could not be fetched or extracted; see `error`
 
 
@@ -159,6 +162,9 @@ class Document(Base):
     outlet: Mapped[str | None] = mapped_column(String(300))
     domain: Mapped[str | None] = mapped_column(String(255), index=True)
     content_type: Mapped[str | None] = mapped_column(String(255))
+    # What kind of piece it is (gazette/report_kinds.py): from the feed at discovery, then from
+    # the page's own declarations when it is extracted.
+    kind: Mapped[str] = mapped_column(String(16), default="news", server_default="news")
     raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)  # gzip, kept for re-extraction
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     # Exactly the same article as another document (status DUPLICATE).
