@@ -62,9 +62,8 @@ LABELS = {
     ReportKind.NEWSLETTER: ("newsletter", "newsletters", "briefing", "morning briefing"),
 }  # fmt: skip
 BY_LABEL = {label: kind for kind, labels in LABELS.items() for label in labels}
-# URL path segments that are labels too general to trust alone in a path ("/audio/" pages may
-# be news clips, "/live/" a section of live sport reports), beside those above.
-PATH_ONLY_EXCLUDED = {"audio", "listen", "live", "review", "perspective", "voices", "column"}
+# Labels too general to trust alone in a URL path ("/audio/" pages may be news clips).
+PATH_ONLY_EXCLUDED = {"audio", "listen", "review", "perspective", "voices", "column"}
 PATH_LABELS = {
     "comment": ReportKind.OPINION,
     "blogs": ReportKind.OPINION,
@@ -92,11 +91,13 @@ def kind_of_headline(title: str) -> ReportKind | None:
 
 
 def kind_of_labels(labels: Iterable[str]) -> ReportKind | None:
-    """Sections or feed categories: the first that is a kind's label."""
+    """Sections or feed categories: the first that is a kind's label. A category path
+    ("Opinion > Op-Ed", "World/Analysis") is read part by part."""
     for label in labels:
-        kind = BY_LABEL.get(normalised_label(label))
-        if kind is not None:
-            return kind
+        for part in re.split(r"\s*[>/]\s*", label):
+            kind = BY_LABEL.get(normalised_label(part))
+            if kind is not None:
+                return kind
     return None
 
 

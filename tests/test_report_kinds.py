@@ -49,7 +49,8 @@ def test_a_headline_label_names_the_kind(title: str, kind: ReportKind) -> None:
     [
         ("https://news.example/opinion/2026/11/16/the-bridge", ReportKind.OPINION),
         ("https://news.example/commentisfree/2026/nov/16/ferries", ReportKind.OPINION),
-        ("https://news.example/world/live/2026/storm-updates", ReportKind.NEWS),  # too general
+        ("https://news.example/live/2026/11/16/storm-updates/a-post", ReportKind.LIVE),
+        ("https://news.example/audio/2026/storm", ReportKind.NEWS),  # too general alone
         ("https://news.example/world/live-updates/storm", ReportKind.LIVE),
         ("https://news.example/podcasts/episode-12", ReportKind.PODCAST),
         # The last segment is the piece's own slug, not a section.
@@ -64,6 +65,7 @@ def test_a_section_in_the_path_names_the_kind(url: str, kind: ReportKind) -> Non
 
 def test_the_page_and_the_feed_say_what_a_piece_is() -> None:
     assert report_kind(labels=["World", "Opinion"]) == ReportKind.OPINION
+    assert report_kind(labels=["Opinion > Op-Ed"]) == ReportKind.OPINION
     assert report_kind(labels=["Business", "Energy"]) == ReportKind.NEWS
     assert report_kind(schema_types=["OpinionNewsArticle"]) == ReportKind.OPINION
     assert report_kind(schema_types=["ReviewNewsArticle"]) == ReportKind.REVIEW
