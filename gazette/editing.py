@@ -57,7 +57,10 @@ MARKERS = re.compile(r"\[\d+\]")
 # A passage of a source "is" the one a sentence cites when it holds this share of the
 # sentence's content words (and more than any other passage).
 PASSAGE_OVERLAP = 0.5
+# The version's change note ("Updated: ..." on the story page); a correction's own text is in
+# the story's Correction box.
 EDITED_NOTE = "Edited by the newsroom."
+CORRECTED_NOTE = "Corrected."
 
 # Outcomes of the check for an editor's sentence, stored with the writer's (WriteCheck).
 EDITED = "edited"  # at least one cited source supports it
@@ -382,7 +385,7 @@ def edit_headline(
     base = _editable(session, story, correction)
     if headline == base.headline:
         raise InputError("the headline is unchanged")
-    note = f"Corrected: {correction}" if correction else EDITED_NOTE
+    note = CORRECTED_NOTE if correction else EDITED_NOTE
     article = _copy(base, actor, note)
     article.headline = headline
     what = f"headline {base.headline!r} -> {headline!r}"
@@ -443,7 +446,7 @@ def edit_sentence(
         and supported == [c.reference_number for c in old.citations]
     ):
         raise InputError("the sentence is unchanged")
-    note = f"Corrected: {correction}" if correction else EDITED_NOTE
+    note = CORRECTED_NOTE if correction else EDITED_NOTE
     article = _copy(base, actor, note)
     sentence = next(s for s in article.sentences if s.position == position)
     sentence.text = text

@@ -186,6 +186,8 @@ def test_unpublished_story_is_withdrawn_for_readers_with_410(
     assert "Calder ferries resume" not in reader.get("/").text
     story = story_row(database, story_id)
     assert story.state == StoryState.TAGGED and story.withdrawn_at is not None
+    queue = text_of(editor.get("/desk").text.split('id="published"')[0])
+    assert "Calder ferries resume after strike v1 (withdrawn) held" in queue
     (entry,) = [e for e in audit_actions(database) if e[1] == "story.unpublished"]
     with database.session() as session:
         detail = session.scalar(select(AuditEntry.detail).where(AuditEntry.action == entry[1]))
