@@ -221,11 +221,19 @@ def check_sentence(
 
 
 def publish(session: Session, story_id: int, actor: Actor) -> Article:
-    """Make the story's newest version the one readers see; a hold or a withdrawal ends."""
+    """Make the story's newest version the one readers see; a hold or a withdrawal ends. When
+    readers see the newest version already, only the hold ends (refused when there is none)."""
     story = _story(session, story_id)
     article = newest_version(session, story_id)
     if story.published_article_id == article.id:
-        raise InputError(f"story {story_id} is already published: readers see v{article.version}")
+        if story.held_at is None:
+            raise InputError(
+                f"story {story_id} is already published: readers see v{article.version}"
+            )
+        story.held_at = None  # nothing new to publish: what is left to do is end the hold
+        detail = f"v{article.version} (already published; the hold ends)"
+        _log(session, actor, audit.Action.STORY_PUBLISHED, story, detail)
+        return article
     if story.state != StoryState.TAGGED:
         raise InputError(
             f"story {story_id} is being rewritten by the pipeline (its reports changed): "

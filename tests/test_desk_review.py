@@ -29,6 +29,7 @@ from gazette.db.models import (
     WriteCheck,
 )
 from gazette.db.states import StoryState
+from gazette.editing import waiting
 from gazette.embedding import LazyEmbedder
 from gazette.publish import publish_step
 from gazette.work import StageContext
@@ -166,8 +167,13 @@ def test_publish_and_hold_from_the_review_page(
     assert public(editor, story_id).status_code == 200
     twice = act(editor, story_id, "publish")
     assert twice.status_code == 400 and "already published: readers see v1" in twice.text
+    # a hold on what readers see already is ended by "publish" ("Release the hold")
+    assert act(editor, story_id, "hold").status_code == 303
+    assert "Release the hold" in editor.get(f"/desk/story/{story_id}").text
+    assert act(editor, story_id, "publish").status_code == 303
+    assert story_row(database, story_id).held_at is None
     names = [action for _, action, _ in audit_actions(database)]
-    assert names == ["story.held", "story.published"]
+    assert names == ["story.held", "story.published", "story.held", "story.published"]
 
 
 def test_unpublished_story_is_withdrawn_for_readers_with_410(
@@ -415,6 +421,15 @@ def test_the_whole_review_on_each_database(each_database_url: str) -> None:
             act(editor, story_id, "sentence", position=2, text=UNSUPPORTED_EDIT).status_code == 400
         )
         assert act(editor, story_id, "sentence", position=2, text=SUPPORTED_EDIT).status_code == 303
+        # held for an editor: the publish stage (on this database's SQL) leaves it, and the CLI's
+        # list shows it
+        publish_step(StageContext(database, settings, LazyEmbedder()))
+        with database.session() as session:
+            live = session.get(Article, session.get(Story, story_id).published_article_id)
+            assert live.version == 1
+            assert (story_id, 2, 1) in [
+                (e.story_id, e.version, e.live_version) for e in waiting(session)
+            ]
         assert act(editor, story_id, "publish").status_code == 303
         fixed = act(editor, story_id, "headline", headline="Ferries run again", correction="Typo.")
         assert fixed.status_code == 303
@@ -425,3 +440,20 @@ def test_the_whole_review_on_each_database(each_database_url: str) -> None:
         assert public(reader, story_id).status_code == 410
     finally:
         database.dispose()
+
+
+def test_markup_an_editor_types_is_shown_as_text(editor: TestClient, database: Database) -> None:
+    story_id = harbour_story(database)
+    bad = '<img src=x onerror="alert(1)">'
+    headline = act(editor, story_id, "headline", headline=f"Ferries {bad}", correction=f"Fix {bad}")
+    assert headline.status_code == 303
+    escaped = "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;"
+    reader = TestClient(editor.app)
+    for page in (
+        editor.get(f"/desk/story/{story_id}").text,
+        reader.get(f"/story/{story_id}", follow_redirects=True).text,
+        reader.get("/corrections").text,
+    ):
+        assert "<img src=x" not in page and escaped in page
+    feed = reader.get("/corrections/feed.xml").text
+    assert "<img" not in feed and "&lt;img src=x" in feed

@@ -30,7 +30,7 @@ MAX_ID_DIGITS = 18  # below 2**63, the largest integer SQLite and PostgreSQL sto
 MAX_VERSION = 1_000_000
 # What a redirect after a done action tells the page to say.
 DONE = {
-    "published": "Published: readers see this version now.",
+    "published": "Published: readers see this version now (any hold has ended).",
     "held": "Held: new versions wait for an editor, even with auto-publish on.",
     "unpublished": "Unpublished: the story's page tells readers it was withdrawn.",
     "edited": "Saved as a new version; it waits here until you publish it.",

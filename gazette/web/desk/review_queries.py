@@ -127,6 +127,11 @@ class ReviewPage:
         return self.is_newest and self.state == StoryState.TAGGED
 
     @property
+    def can_release(self) -> bool:
+        """Whether "publish" would only end a hold (readers see the newest version already)."""
+        return self.is_newest and self.held_at is not None and self.live_version == self.version
+
+    @property
     def can_correct(self) -> bool:
         """Corrections go with the version readers see, when it is the newest."""
         return self.is_newest and self.live_version == self.version
