@@ -457,3 +457,35 @@ def test_markup_an_editor_types_is_shown_as_text(editor: TestClient, database: D
         assert "<img src=x" not in page and escaped in page
     feed = reader.get("/corrections/feed.xml").text
     assert "<img" not in feed and "&lt;img src=x" in feed
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "status"),
+    [
+        ("sentence", {"position": "99999999999999999999", "text": "x"}, 400),
+        ("sentence", {"position": "²", "text": "x"}, 400),
+        ("sentence", {"position": "40", "text": SUPPORTED_EDIT}, 404),
+        ("sentence", {"position": "2", "text": SUPPORTED_EDIT, "sources": "one"}, 400),
+        ("sentence", {"position": "2", "text": "x" * 20_000}, 400),
+        ("sentence", {"position": "2", "text": "   "}, 400),
+        ("sentence", {"position": "2", "text": "Said so [1]."}, 400),
+        ("headline", {"headline": "h" * 201}, 400),
+        ("headline", {"headline": ""}, 400),
+        ("correction", {"text": ""}, 400),
+    ],
+)
+def test_odd_form_values_are_refused_clearly(
+    editor: TestClient, database: Database, action: str, data: dict[str, str], status: int
+) -> None:
+    story_id = harbour_story(database)
+    answer = act(editor, story_id, action, **data)
+    assert answer.status_code == status
+    assert "Something went wrong" not in answer.text
+    assert [v for v, _, _ in versions(database, story_id)] == [1]
+
+
+@pytest.mark.parametrize("query", ["version=0", "version=99999999999999999999", "version=x"])
+def test_odd_versions_are_a_400_or_404(editor: TestClient, database: Database, query: str) -> None:
+    story_id = harbour_story(database)
+    assert editor.get(f"/desk/story/{story_id}?{query}").status_code in (400, 404)
+    assert editor.get(f"/desk/story/{story_id}?version=7").status_code == 404
