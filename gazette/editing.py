@@ -402,20 +402,12 @@ def edit_headline(
 
 @dataclass(frozen=True)
 class SentenceEdit:
-    """What became of an edited sentence."""
+    """What became of an edited sentence: the new version, and the check of each source."""
 
     article: Article
     position: int
     checks: list[SourceCheck]
     as_note: bool
-
-    @property
-    def kept_sources(self) -> list[int]:
-        return [c.number for c in self.checks if c.supported] if not self.as_note else []
-
-    @property
-    def dropped_sources(self) -> list[int]:
-        return [c.number for c in self.checks if not c.supported] if not self.as_note else []
 
 
 def edit_sentence(

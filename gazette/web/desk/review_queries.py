@@ -50,6 +50,12 @@ class ReviewSentence:
     def numbers(self) -> tuple[int, ...]:
         return tuple(c.number for c in self.citations)
 
+    @property
+    def edit_text(self) -> str:
+        """The text the edit form starts from: without the inline markers of a disagreement
+        (an edited sentence's sources are ticked, not typed)."""
+        return " ".join(editing.MARKERS.sub("", self.text).split()).replace(" ;", ";")
+
 
 @dataclass(frozen=True)
 class Passage:
