@@ -12,6 +12,7 @@ import uuid
 import pytest
 from conftest import demo_settings
 from fastapi.testclient import TestClient
+from fight import FIGHT, FIGHT_MORE, add_ready, settings_for
 from forms import token_in
 from httpx import Response
 from review_story import SENTENCES, SUPPORTED_EDIT, UNSUPPORTED_EDIT, harbour_story
@@ -26,11 +27,13 @@ from gazette.db.models import (
     Correction,
     Sentence,
     Story,
+    StoryMember,
     WriteCheck,
 )
 from gazette.db.states import StoryState
-from gazette.editing import waiting
-from gazette.embedding import LazyEmbedder
+from gazette.editing import Actor, edit_headline, publish, waiting
+from gazette.embedding import LazyEmbedder, MiniLMEmbedder
+from gazette.pipeline import run_pipeline
 from gazette.publish import publish_step
 from gazette.work import StageContext
 
@@ -489,3 +492,49 @@ def test_odd_versions_are_a_400_or_404(editor: TestClient, database: Database, q
     story_id = harbour_story(database)
     assert editor.get(f"/desk/story/{story_id}?{query}").status_code in (400, 404)
     assert editor.get(f"/desk/story/{story_id}?version=7").status_code == 404
+
+
+def test_the_pipeline_leaves_an_edited_article_for_an_editor(
+    database: Database, embedder: MiniLMEmbedder
+) -> None:
+    """With auto-publish on, new reports make a new version of an edited story, which waits for
+    an editor while readers keep the edited text."""
+    auto = settings_for(database.url)
+    assert auto.write.auto_publish
+    with database.transaction() as session:
+        first = [add_ready(session, k, *FIGHT[i], i) for i, k in enumerate("ab")]
+    run_pipeline(database, auto, embedder)
+    with database.session() as session:
+        story_id = session.scalar(
+            select(StoryMember.story_id).where(StoryMember.document_id == first[0].id)
+        )
+    ann = Actor("ann")
+    with database.transaction() as session:
+        edit_headline(session, story_id, "Title fight goes the distance", ann)
+    with database.transaction() as session:
+        edited = publish(session, story_id, ann)
+    assert edited.version == 2
+
+    with database.transaction() as session:
+        add_ready(session, "c", *FIGHT[2], 2)
+    report = run_pipeline(database, auto, embedder)
+    assert report.write.written == 1 and report.publish.published == 0
+    with database.session() as session:
+        story = session.get(Story, story_id)
+        assert story.state == StoryState.TAGGED and story.published_article_id == edited.id
+        (entry,) = [e for e in waiting(session) if e.story_id == story_id]
+        assert (entry.version, entry.live_version) == (3, 2)
+    # another pass changes nothing; the editor's publish lets the writer's version out
+    assert run_pipeline(database, auto, embedder).publish.published == 0
+    with database.transaction() as session:
+        assert publish(session, story_id, ann).version == 3
+    with database.transaction() as session:
+        add_ready(session, "d", *FIGHT_MORE[0], 3)
+    run_pipeline(database, auto, embedder)
+    with database.session() as session:
+        newest = session.scalar(
+            select(func.max(Article.version)).where(Article.story_id == story_id)
+        )
+        story = session.get(Story, story_id)
+        # the fourth report joins; no edit stands in the way any more: published by itself
+        assert newest == 4 and session.get(Article, story.published_article_id).version == 4
