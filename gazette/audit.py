@@ -30,6 +30,12 @@ class Action(StrEnum):
     USER_ADDED = "user.added"
     USER_REMOVED = "user.removed"
     PASSWORD_CHANGED = "user.password"
+    # An editor's work on a story (gazette/editing.py).
+    STORY_PUBLISHED = "story.published"
+    STORY_HELD = "story.held"
+    STORY_UNPUBLISHED = "story.unpublished"
+    STORY_EDITED = "story.edited"
+    STORY_CORRECTED = "story.corrected"
 
 
 def record(

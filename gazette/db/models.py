@@ -212,6 +212,11 @@ class Story(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retry_at: Mapped[datetime | None]
+    # Set by an editor who holds the story (and by editing or unpublishing it): the publish
+    # stage publishes none of its new versions by itself until an editor publishes one.
+    held_at: Mapped[datetime | None]
+    # Set when an editor unpublished the story: its page tells readers it was withdrawn (410).
+    withdrawn_at: Mapped[datetime | None]
 
     members: Mapped[list[StoryMember]] = relationship(back_populates="story")
 
@@ -252,6 +257,10 @@ class Article(Base):
     change_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
+    # The editor who made this version by hand (gazette/editing.py); None for the writer's. A
+    # published edited version is never replaced by the pipeline alone: the writer's next
+    # version waits for an editor.
+    edited_by: Mapped[str | None] = mapped_column(String(100))
 
     sentences: Mapped[list[Sentence]] = relationship(
         order_by="Sentence.position", cascade="all, delete-orphan"
@@ -280,6 +289,12 @@ class ArticleReference(Base):
     published_at: Mapped[datetime | None]
 
 
+class SentenceKind:
+    FACT = "fact"
+    DISAGREEMENT = "disagreement"
+    NOTE = "note"  # an editor's note: no source supports it, readers see it marked as such
+
+
 class Sentence(Base):
     """A sentence of an article version (summary or body), with its citations."""
 
@@ -292,7 +307,7 @@ class Sentence(Base):
     section: Mapped[str] = mapped_column(String(16))  # summary | body
     position: Mapped[int] = mapped_column(Integer)
     paragraph: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(16))  # fact | disagreement
+    kind: Mapped[str] = mapped_column(String(16))  # SentenceKind
     text: Mapped[str] = mapped_column(Text)
 
     citations: Mapped[list[Citation]] = relationship(
@@ -327,6 +342,20 @@ class Citation(Base):
         ForeignKey("sentences.id", ondelete="CASCADE"), primary_key=True
     )
     reference_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class Correction(Base):
+    """A correction an editor made to a published story, shown to readers with its date. The
+    version it came with (`article_id`) and the one before it both stay in the history."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_by: Mapped[str] = mapped_column(String(100))
 
 
 class Tag(Base):

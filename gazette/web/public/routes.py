@@ -14,7 +14,7 @@ from gazette.errors import InputError
 from gazette.publish.feeds import FeedItem, rss_feed
 from gazette.web.comments import add_comment
 from gazette.web.dependencies import AppSettings, ReadSession, WriteSession
-from gazette.web.public import queries
+from gazette.web.public import corrections, queries
 from gazette.web.public.views import StoryCard
 from gazette.web.templating import path_for, render
 
@@ -49,6 +49,14 @@ def _no_story(raw: str) -> HTTPException:
     return HTTPException(404, f"There is no published story {raw}.")
 
 
+def _withdrawn_or_missing(request: Request, session: Session, number: int, raw: str) -> Response:
+    """A story an editor withdrew says so (410); any other unpublished story is not there."""
+    when = corrections.withdrawn_at(session, queries.surviving_story_id(session, number))
+    if when is None:
+        raise _no_story(raw)
+    return corrections.withdrawn_page(request, number, when)
+
+
 @router.get("/", name="home", response_class=HTMLResponse)
 def home(
     request: Request,
@@ -65,9 +73,10 @@ def home(
 
 @router.get("/story/{story_id}", name="story_short")
 def story_short(request: Request, session: ReadSession, story_id: str) -> RedirectResponse:
-    view = queries.story_view(session, _story_number(story_id))
+    number = _story_number(story_id)
+    view = queries.story_view(session, number)
     if view is None:
-        raise _no_story(story_id)
+        return _withdrawn_or_missing(request, session, number, story_id)
     return RedirectResponse(_story_path(request, view.card), status_code=308)
 
 
@@ -78,11 +87,16 @@ def story(
     number = _story_number(story_id)
     view = queries.story_view(session, number)
     if view is None:
-        raise _no_story(story_id)
+        return _withdrawn_or_missing(request, session, number, story_id)
     if slug != view.card.slug or view.card.id != number:
         # An old slug, or a story merged into another: the page lives at one address.
         return RedirectResponse(_story_path(request, view.card), status_code=308)
-    return _page(request, session, "story.html", {"story": view, "comment_state": comment})
+    context = {
+        "story": view,
+        "comment_state": comment,
+        "corrections": corrections.story_corrections(session, view.card.id),
+    }
+    return _page(request, session, "story.html", context)
 
 
 @router.post("/story/{story_id}/comments", name="post_comment")
