@@ -30,6 +30,14 @@ class Action(StrEnum):
     USER_ADDED = "user.added"
     USER_REMOVED = "user.removed"
     PASSWORD_CHANGED = "user.password"
+    COMMENT_APPROVED = "comment.approved"
+    COMMENT_REJECTED = "comment.rejected"
+    COMMENT_DELETED = "comment.deleted"
+    ADDRESS_BLOCKED = "comment.blocked"
+    ADDRESS_UNBLOCKED = "comment.unblocked"
+    SOURCE_ADDED = "source.added"
+    SOURCE_PAUSED = "source.paused"
+    SOURCE_RESUMED = "source.resumed"
 
 
 def record(
