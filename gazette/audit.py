@@ -36,6 +36,14 @@ class Action(StrEnum):
     STORY_UNPUBLISHED = "story.unpublished"
     STORY_EDITED = "story.edited"
     STORY_CORRECTED = "story.corrected"
+    COMMENT_APPROVED = "comment.approved"
+    COMMENT_REJECTED = "comment.rejected"
+    COMMENT_DELETED = "comment.deleted"
+    ADDRESS_BLOCKED = "comment.blocked"
+    ADDRESS_UNBLOCKED = "comment.unblocked"
+    SOURCE_ADDED = "source.added"
+    SOURCE_PAUSED = "source.paused"
+    SOURCE_RESUMED = "source.resumed"
 
 
 def record(

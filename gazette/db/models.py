@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -380,13 +381,19 @@ class StoryTag(Base):
 
 
 class CommentStatus:
-    VISIBLE = "visible"
-    PENDING = "pending"
-    HIDDEN = "hidden"
+    VISIBLE = "visible"  # readers see it
+    PENDING = "pending"  # held for a moderator
+    REJECTED = "rejected"  # a moderator refused it: kept for the record, never shown
 
 
 class Comment(Base):
+    """A reader's comment under a story, as typed (escaped when shown), with its moderation."""
+
     __tablename__ = "comments"
+    __table_args__ = (
+        Index("ix_comments_address_hash_created_at", "address_hash", "created_at"),
+        Index("ix_comments_status_created_at", "status", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
@@ -394,6 +401,22 @@ class Comment(Base):
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=CommentStatus.VISIBLE)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The sender's address as a keyed hash (gazette/comments.py): enough to count and block an
+    # address, never the address itself. None for comments from before it was kept.
+    address_hash: Mapped[str | None] = mapped_column(String(64))
+    moderated_at: Mapped[datetime | None]
+    moderated_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class BlockedAddress(Base):
+    """An address whose comments are refused, as the same keyed hash comments keep."""
+
+    __tablename__ = "blocked_addresses"
+
+    address_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    blocked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    blocked_by: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(String(200), default="")  # "comment 12", as moderated
 
 
 class AdSlot(Base):
