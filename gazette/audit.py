@@ -30,6 +30,9 @@ class Action(StrEnum):
     USER_ADDED = "user.added"
     USER_REMOVED = "user.removed"
     PASSWORD_CHANGED = "user.password"
+    REPORT_MOVED = "story.report_moved"
+    STORY_MERGED = "story.merged"
+    STORY_SPLIT = "story.split"
 
 
 def record(
