@@ -43,11 +43,10 @@ fine does not continue its takeover bid), and shares a core name with it. The th
 its first story. A story without a thread is asked again at its reviews, as its picture fills in.
 
 Editors have the last word (gazette/regroup.py). A report an editor placed (`Member.pinned`)
-never leaves its story: it is no outlier, a split leaves it on the side that keeps the story's
-id (or does not happen when both sides hold one), and a story holding one is never regrouped;
-it moves only when its whole story is merged into another. Two stories an editor keeps apart
-(`keep_apart`) are never merged or regrouped together, and the story either of them is merged
-into keeps the other apart in its turn.
+never leaves its story: it is no outlier, a split that would take it away does not happen, and
+a story holding one is never regrouped; it moves only when its whole story is merged into
+another. Two stories an editor keeps apart (`keep_apart`) are never merged or regrouped
+together, and the story either of them is merged into keeps the other apart in its turn.
 """
 
 from __future__ import annotations
@@ -531,20 +530,17 @@ class IncrementalClusterer:
 
     def _split_if_two_events(self, story: ActiveStory) -> ActiveStory:
         """Split `story` if its reports fall into two events (see `communities`). The group with
-        the reports an editor placed, else the one with its earliest report, keeps the story's
-        id; the other becomes a new story."""
+        its earliest report keeps the story's id; the other becomes a new story, unless it holds
+        a report an editor placed in this story."""
         parts = self._two_events(story.members, story.latin)
         if parts is None:
             return story
         staying = [story.members[i] for i in parts.first]
         leaving = [story.members[i] for i in parts.second]
-        placed = any(m.pinned for m in staying), any(m.pinned for m in leaving)
-        if all(placed):
-            return story  # an editor put both groups' reports in this story
-        if placed[1] or (
-            not placed[0] and min(m.published for m in leaving) < min(m.published for m in staying)
-        ):
+        if min(m.published for m in leaving) < min(m.published for m in staying):
             staying, leaving = leaving, staying
+        if any(m.pinned for m in leaving):
+            return story  # an editor placed a report of that group in this story
         rest = ActiveStory.of(story.story_id, staying, story.thread)
         self._keep(rest)
         shared = parts.names_shared
