@@ -128,3 +128,33 @@ def test_merging_a_story_hands_its_separations_to_the_survivor(database: Databas
         assert members(session, third) == {documents[2].id, documents[3].id, documents[4].id}
         pairs = session.execute(select(StorySeparation.story_id, StorySeparation.other_id)).all()
         assert pairs == [(first, third)]
+
+
+def test_merging_a_thread_s_first_story_into_its_follow_up_keeps_the_thread(
+    database: Database,
+) -> None:
+    """The follow-up that absorbs the story it continued becomes the thread's first story; a
+    later story of the thread continues the follow-up."""
+    with database.transaction() as session:
+        ids = []
+        for i in range(3):
+            document = add_ready(session, f"t{i}", *FIGHT[i], 24 * i)
+            story = Story(
+                first_report_at=document.published_at, last_report_at=document.published_at
+            )
+            story.thread_id = ids[0] if ids else None
+            story.thread_reason = "continues" if ids else None
+            session.add(story)
+            session.flush()
+            session.add(
+                StoryMember(document_id=document.id, story_id=story.id, similarity=1, reason="x")
+            )
+            ids.append(story.id)
+    first, follow_up, later = ids
+    with database.transaction() as session:
+        regroup.merge_stories(session, first, follow_up, "ann")
+    with database.session() as session:
+        assert session.get(Story, follow_up).thread_id is None
+        assert session.get(Story, follow_up).thread_reason is None
+        assert session.get(Story, later).thread_id == follow_up
+        assert session.get(Story, first).thread_id is None

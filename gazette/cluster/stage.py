@@ -276,15 +276,20 @@ def merge_story(
         .where(StoryMember.story_id == absorbed_id)
         .values(story_id=survivor_id, reason=StoryMember.reason + note)
     )
-    absorbed = session.get(Story, absorbed_id)
+    absorbed, survivor = session.get(Story, absorbed_id), session.get(Story, survivor_id)
     move(absorbed, StoryState.MERGED)
     absorbed.merged_into_id = survivor_id
     absorbed.merge_reason = reason
+    if survivor.thread_id == absorbed_id:  # it continued the absorbed story: now it is that story
+        survivor.thread_id = absorbed.thread_id if absorbed.thread_id != survivor_id else None
+        survivor.thread_reason = absorbed.thread_reason if survivor.thread_id else None
     absorbed.thread_id = None
-    # Stories outside the window that continued the absorbed story now continue the survivor
-    # (the clusterer relinks the active ones itself).
+    # Stories that continued the absorbed story now continue the survivor (the clusterer
+    # relinks the active ones itself).
     session.execute(
-        update(Story).where(Story.thread_id == absorbed_id).values(thread_id=survivor_id)
+        update(Story)
+        .where(Story.thread_id == absorbed_id, Story.id != survivor_id)
+        .values(thread_id=survivor_id)
     )
     for other in separated_from(session, absorbed_id):
         separate(session, survivor_id, other)
