@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import sqlite3
 
 import pytest
 from fastapi.testclient import TestClient
@@ -248,3 +249,25 @@ def test_a_refused_form_says_why_and_changes_nothing(
 def test_a_story_that_is_not_there_is_a_404(editor: TestClient, number: str) -> None:
     response = editor.get(f"/desk/story/{number}/reports")
     assert response.status_code == 404
+
+
+def test_a_form_sent_while_another_process_holds_the_database_is_a_503(
+    editor: TestClient, database: Database, stories: dict
+) -> None:
+    """The pipeline of another process writing for longer than the busy timeout: the editor is
+    told to send the form again, and nothing changed."""
+    story = stories["fight_story"]
+    token = token_in(page_of(editor, story))
+    holder = sqlite3.connect(database.url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        response = editor.post(
+            f"/desk/story/{story}/split",
+            data={"reports": str(stories["fight"][0]), "csrf_token": token},
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert response.status_code == 503
+    assert "send the form again" in text_of(response.text)
+    assert members_of(database, story) == set(stories["fight"])

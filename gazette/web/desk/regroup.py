@@ -16,6 +16,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
@@ -40,6 +41,8 @@ DONE = {
     "kept": "The report is kept in this story: the clustering will not move it.",
     "unchanged": "Nothing to do: that was already done.",
 }
+
+BUSY = "The database is busy with other work. Nothing was changed: send the form again soon."
 
 router = APIRouter(prefix="/desk", dependencies=[Depends(require_editor)])
 
@@ -119,6 +122,10 @@ def _apply(
             return _render(
                 request, session, staff, story_id, error=str(exc), status=exc.http_status
             )
+    except DBAPIError as exc:  # another process held the database too long: try again later
+        if (problem := database.unusable(exc)) is None:
+            raise
+        raise HTTPException(problem.http_status, BUSY) from exc
     done = done if outcome.changed else "unchanged"
     return RedirectResponse(_page_path(request, outcome.story_id, done), 303)
 
