@@ -428,6 +428,8 @@ def test_the_command_line_moves_merges_and_splits(
         new_id = story_of(session, ids[2])
     assert said.startswith(f"2 reports split off story {story_id} into the new story {new_id}")
     assert f"stories {story_id}, {new_id} will be written again" in said
+    told = runner.invoke(app, ["--database", fresh.url, "story", str(new_id)])
+    assert f"kept apart by an editor from story {story_id}\n" in told.output
 
     code, said = gazette("move", str(ids[3]), "--to", str(story_id))
     assert code == 0 and f"moved from story {new_id} to story {story_id}" in said
@@ -457,3 +459,4 @@ def test_the_command_line_moves_merges_and_splits(
     told = runner.invoke(app, ["--database", fresh.url, "story", str(story_id)])
     assert told.exit_code == 0
     assert told.output.count("(placed by an editor)") == 4
+    assert "kept apart" not in told.output  # the merge ended the split's separation

@@ -106,7 +106,8 @@ def story(
         out.print(f"continued by stories {later}", markup=False)
     if history.kept_apart:
         apart = ", ".join(str(story_id) for story_id in history.kept_apart)
-        out.print(f"kept apart by an editor from stories {apart}", markup=False)
+        which = "story" if len(history.kept_apart) == 1 else "stories"
+        out.print(f"kept apart by an editor from {which} {apart}", markup=False)
     for report in history.reports:
         when = f"{report.published:%Y-%m-%d %H:%M}" if report.published else "undated"
         placed = "  (placed by an editor)" if report.pinned else ""
@@ -132,8 +133,9 @@ def _show(outcome: object) -> None:
     out.print(message, soft_wrap=True, markup=False)
     if outcome.rewritten:
         listed = ", ".join(str(story_id) for story_id in outcome.rewritten)
+        which = "story" if len(outcome.rewritten) == 1 else "stories"
         out.print(
-            f"stories {listed} will be written again by the next `gazette run` or the worker",
+            f"{which} {listed} will be written again by the next `gazette run` or the worker",
             soft_wrap=True,
             markup=False,
         )
