@@ -234,9 +234,28 @@ class StoryMember(Base):
     similarity: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Placed by an editor (gazette/regroup.py): the clusterer never moves it out of its story
+    # (it goes along only when its whole story is merged).
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
 
     story: Mapped[Story] = relationship(back_populates="members")
     document: Mapped[Document] = relationship()
+
+
+class StorySeparation(Base):
+    """Two stories an editor keeps apart (split, or a report moved from one to the other): the
+    clusterer never merges them. Stored with the smaller id first; when the clusterer or an
+    editor merges one of them into a third story, the pair moves to that story."""
+
+    __tablename__ = "story_separations"
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Article(Base):
