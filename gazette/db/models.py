@@ -399,6 +399,30 @@ class StoryTag(Base):
     tag: Mapped[Tag] = relationship()
 
 
+class SearchEntry(Base):
+    """The searchable text of a story's published version: what full-text search looks in.
+
+    The publish stage writes it (gazette/db/search.py); the database indexes it with means that
+    the models cannot describe, made by migration 0018: an FTS5 table kept in step by triggers on
+    SQLite, a weighted `tsvector` column with a GIN index on PostgreSQL."""
+
+    __tablename__ = "search_entries"
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The version this text is of: an entry whose version is no longer the published one is
+    # written again by the next publish step.
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    headline: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    tags: Mapped[str] = mapped_column(Text)  # the tags' names, one per line
+    indexed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class CommentStatus:
     VISIBLE = "visible"  # readers see it
     PENDING = "pending"  # held for a moderator
