@@ -241,6 +241,9 @@ def test_a_report_moved_out_is_never_put_back(fresh: Database, embedder: MiniLME
         assert not session.get(StoryMember, ids[0]).pinned
         new_story = session.get(Story, new_id)
         assert new_story.first_report_at == session.get(Document, ids[2]).published_at
+    with fresh.transaction() as session:  # alone in a story already: nothing to move
+        alone = regroup.move_report(session, ids[2], None, EDITOR)
+    assert not alone.changed and alone.story_id == new_id
 
     later = add_more(fresh, [0, 1, 2])
     run(fresh, embedder)
