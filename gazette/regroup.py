@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from gazette import audit
 from gazette.cluster.stage import merge_story, refresh_stories, separate, separated_from
 from gazette.db.engine import fits_in_id
-from gazette.db.models import Article, Document, Story, StoryMember, utcnow
+from gazette.db.models import Article, Document, DocumentStatus, Story, StoryMember, utcnow
 from gazette.errors import InputError, NotFound
 from gazette.work import generation, serialized, stepped
 
@@ -94,11 +94,17 @@ def _final(session: Session, story: Story) -> Story:
 
 def _member(session: Session, report_id: int) -> StoryMember:
     member = session.get(StoryMember, report_id) if fits_in_id(report_id) else None
-    if member is None:
-        if fits_in_id(report_id) and session.get(Document, report_id) is not None:
-            raise InputError(f"report {report_id} is in no story yet: it waits to be clustered")
+    if member is not None:
+        return member
+    document = session.get(Document, report_id) if fits_in_id(report_id) else None
+    if document is None:
         raise NotFound(f"there is no report {report_id}")
-    return member
+    why = {
+        DocumentStatus.ASIDE: f"is not a news report ({document.kind}): it is never put in a story",
+        DocumentStatus.DUPLICATE: "is a duplicate of another report: it is never put in a story",
+        DocumentStatus.FAILED: "could not be fetched or read: it is in no story",
+    }.get(document.status, "is in no story yet: it waits to be clustered")
+    raise InputError(f"report {report_id} {why}")
 
 
 def _copies_in(session: Session, story_id: int, report_ids: Iterable[int]) -> list[StoryMember]:

@@ -23,6 +23,7 @@ from gazette.db.models import (
     ArticleReference,
     AuditEntry,
     Document,
+    DocumentStatus,
     StageState,
     Story,
     StoryMember,
@@ -300,8 +301,12 @@ def test_moving_a_report_is_refused_with_a_reason(
         moved = regroup.move_report(session, ids[1], None, EDITOR)
         merged = regroup.merge_stories(session, moved.story_id, story_id, EDITOR)
     assert merged.changed
+    with fresh.transaction() as session:
+        opinion = add_ready(session, "opinion", *FIGHT[3], 3)
+        opinion.status, opinion.kind = DocumentStatus.ASIDE, "opinion"
     cases = [
         (ids[0], moved.story_id, InputError, f"story {moved.story_id} was merged into story"),
+        (opinion.id, story_id, InputError, r"is not a news report \(opinion\): it is never put"),
         (ids[0], 10**25, NotFound, f"there is no story {10**25}"),
         (10**25, story_id, NotFound, "there is no report"),
     ]
