@@ -69,12 +69,11 @@ def _render(
     request: Request,
     session: Session,
     staff: Staff,
-    story_id: int,
+    history: StoryHistory,
     done: str | None = None,
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    history = _history_or_404(session, story_id)
     nearby = regroup.nearby_stories(session, history.story_id, NEARBY, NEARBY_HOURS)
     context = {"page": ReportsPage(history, nearby), "done": DONE.get(done or ""), "error": error}
     return desk_page(request, staff, "regroup.html", context, status)
@@ -92,9 +91,10 @@ def story_reports(
     shown where it now lives."""
     number = _number(story_id, "the story", 404)
     history = _history_or_404(session, number)
+    done = done if done in DONE else ""
     if history.story_id != number:
-        return RedirectResponse(_page_path(request, history.story_id, done or ""), 303)
-    return _render(request, session, staff, number, done)
+        return RedirectResponse(_page_path(request, history.story_id, done), 303)
+    return _render(request, session, staff, history, done)
 
 
 def _history_or_404(session: Session, number: int) -> StoryHistory:
@@ -117,9 +117,9 @@ def _apply(request: Request, staff: Staff, story_id: int, operation: Operation) 
             outcome = operation(session, staff.name, client_address(request))
     except (InputError, NotFound) as exc:
         with database.session() as session:
-            return _render(
-                request, session, staff, story_id, error=str(exc), status=exc.http_status
-            )
+            history = _history_or_404(session, story_id)
+            status = exc.http_status
+            return _render(request, session, staff, history, error=str(exc), status=status)
     except DBAPIError as exc:  # another process held the database too long: try again later
         if (problem := database.unusable(exc)) is None:
             raise
