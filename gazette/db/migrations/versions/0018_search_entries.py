@@ -7,7 +7,7 @@ The entries themselves are written by the publish stage, which fills in every pu
 on its first step after this upgrade.
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0017
 Create Date: 2026-12-06 15:40:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0014"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
