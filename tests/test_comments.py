@@ -196,14 +196,17 @@ def test_the_address_is_kept_only_as_a_keyed_hash(
     assert stored(other)[0].address_hash != one  # another site, another secret
 
 
-def test_control_characters_are_dropped(each_database_url: str) -> None:
-    """NUL and its kin never reach the database (PostgreSQL refuses NUL in text)."""
+def test_control_characters_are_dropped_and_nul_refused(each_database_url: str) -> None:
+    """Control characters never reach the database; a NUL (which PostgreSQL refuses in text)
+    refuses the whole form, before any route sees it."""
     database = Database(each_database_url)
     database.migrate()
     path = published_story(database, "controls")
     client = reader(site_settings(each_database_url), database)
-    response = post_comment(client, path, "Line one\r\nline\x00 two\x07", name="A\x00nn")
+    response = post_comment(client, path, "Line one\r\nline\x1b two\x07", name="A\x08nn")
     assert response.status_code == 303
+    refused = post_comment(client, path, "Line\x00 three", name="Ann")
+    assert refused.status_code == 400 and "holds a NUL character" in refused.text
     with database.session() as session:
         rows = comments.list_comments(session, None, 100)
     mine = [row for row in rows if row.author == "Ann"]

@@ -17,6 +17,7 @@ from gazette.config import Settings
 from gazette.db import Database
 from gazette.web import api, auth, csrf, desk, metrics, public
 from gazette.web.error_pages import install_error_pages
+from gazette.web.request_guard import RequestGuard
 from gazette.web.security import SecurityHeaders
 from gazette.web.static_files import HashedStaticFiles
 from gazette.web.templating import build_templates
@@ -43,6 +44,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.templates = build_templates(settings, static, TEMPLATE_FOLDERS)
     app.state.templates.env.globals["csrf_field"] = csrf.csrf_field
     app.add_middleware(csrf.FormCookie)
+    app.add_middleware(RequestGuard)
     app.add_middleware(SecurityHeaders)
     install_error_pages(app)
     auth.install(app)
