@@ -30,7 +30,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -157,6 +157,14 @@ def _in_minutes(seconds: float) -> str:
 
 
 def _rate_limit(session: Session, hashed: str, settings: CommentSettings, now: datetime) -> None:
+    """CommentRefused (429) when the address has posted its share lately. Comments from one
+    address are counted one at a time: SQLite's writers take turns anyway, and on PostgreSQL a
+    lock on the address (held until the transaction ends) keeps a burst sent at once from
+    being counted all before any is stored."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"comment:{hashed}"}
+        )
     window = timedelta(minutes=settings.per_address_window_minutes)
     recent = list(
         session.scalars(

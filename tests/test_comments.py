@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from forms import token_in
 from readers import post_comment, published_story, reader, site_settings, stored
 
 from gazette import comments
@@ -234,3 +237,26 @@ def test_comments_are_shown_a_page_at_a_time_newest_first(
     assert beyond.status_code == 200 and "There are no comments this far back." in beyond.text
     for bad in ("0", "x", "99999999999999999999", "²"):
         assert client.get(f"{story}?comments={bad}").status_code == 400
+
+
+def test_a_burst_sent_at_once_is_limited_like_one_sent_in_turn(each_database_url: str) -> None:
+    """Twenty posts from one address in parallel: exactly the limit is taken."""
+    database = Database(each_database_url)
+    database.migrate()
+    path = published_story(database, "burst")
+    settings = site_settings(each_database_url, per_address_limit=5)
+    address = f"198.18.{len(each_database_url) % 250}.{uuid.uuid4().int % 250}"
+    clients = [reader(settings, database, address) for _ in range(20)]
+    tokens = [token_in(client.get(path).text) for client in clients]
+    action = path.rsplit("/", 1)[0] + "/comments"
+
+    def send(index: int) -> int:
+        data = {"body": f"Burst {index}.", "csrf_token": tokens[index]}
+        return clients[index].post(action, data=data).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        codes = sorted(pool.map(send, range(20)))
+    assert codes == [303] * 5 + [429] * 15
+    with database.session() as session:
+        rows = comments.list_comments(session, None, 1000)
+    assert len([row for row in rows if row.body.startswith("Burst ")]) == 5
