@@ -46,7 +46,7 @@ from gazette.db.models import (
     Story,
     utcnow,
 )
-from gazette.errors import InputError, NotFound
+from gazette.errors import CommentRefused, InputError, NotFound
 from gazette.text import collapse_spaces
 
 NAME_LENGTH = 80  # the column's
@@ -56,26 +56,6 @@ STATUSES = (CommentStatus.PENDING, CommentStatus.VISIBLE, CommentStatus.REJECTED
 LINK = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
 # Control characters but tab and newline: PostgreSQL refuses NUL in text, and none is writing.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class CommentRefused(InputError):
-    """A comment that was not taken, and why, in words for the reader.
-
-    `status` is the HTTP status of the answer; `keep_draft` says whether the form may offer the
-    text back for another try; `retry_after` is the wait in seconds, for a rate limit.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        status: int = 400,
-        keep_draft: bool = True,
-        retry_after: int | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.keep_draft = keep_draft
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def test_a_filled_honeypot_is_refused_and_nothing_stored(
     assert trap and 'name="website"' in trap.group(0) and 'tabindex="-1"' in trap.group(0)
     response = post_comment(client, story, "Buy cheap watches", website="https://spam.example")
     assert response.status_code == 400
-    assert "which people leave empty, was filled in" in response.text
+    assert "a hidden field of the form, which only programs fill in, was filled in" in response.text
     assert stored(database) == []
 
 

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
-from gazette.comments import CommentRefused
 from gazette.db.engine import fits_in_id
+from gazette.errors import CommentRefused
 from gazette.publish.feeds import FeedItem, rss_feed
 from gazette.web.comments import HONEYPOT, comment_page, draft, take_comment
 from gazette.web.dependencies import AppSettings, ReadSession, WriteSession
