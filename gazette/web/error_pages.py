@@ -1,12 +1,13 @@
 """Error pages: a readable page for every status, rendered without the database (so that they
-work when the database is what failed) and without ads."""
+work when the database is what failed) and without ads. Under /api the same errors are JSON:
+`{"error": {"status": 404, "message": "..."}}`, with the problems of a bad request listed."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from gazette.web.security import SECURITY_HEADERS
 from gazette.web.templating import render
@@ -15,7 +16,17 @@ NOT_FOUND = "There is no page at this address."
 SERVER_ERROR = "Something went wrong on our side. Please try again in a moment."
 
 
-def _error_page(request: Request, status: int, message: str) -> Response:
+API_PREFIX = "/api/"
+
+
+def _error_page(
+    request: Request, status: int, message: str, problems: list[str] | None = None
+) -> Response:
+    if request.url.path.startswith(API_PREFIX):
+        error: dict[str, object] = {"status": status, "message": message}
+        if problems:
+            error["problems"] = problems
+        return JSONResponse({"error": error}, status)
     return render(request, "error.html", {"status": status, "message": message}, status)
 
 
@@ -41,8 +52,12 @@ def _problem(error: dict) -> str:
 
 
 def bad_request(request: Request, exc: RequestValidationError) -> Response:
-    problems = "; ".join(_problem(error) for error in exc.errors()[:5])
-    return _error_page(request, 400, f"{problems}.")
+    """A reader is told in words which value is wrong and where; an API client gets the
+    locations as pydantic names them, one problem each."""
+    if request.url.path.startswith(API_PREFIX):
+        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        return _error_page(request, 400, "; ".join(problems), problems)
+    return _error_page(request, 400, "; ".join(_problem(e) for e in exc.errors()[:5]) + ".")
 
 
 def server_error(request: Request, exc: Exception) -> Response:

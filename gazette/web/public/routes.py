@@ -1,7 +1,8 @@
-"""The readers' pages: the latest stories, a story, a tag, the RSS feed, and posting a comment."""
+"""The readers' pages: the latest stories, a story, a tag, and posting a comment."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -12,17 +13,21 @@ from starlette.exceptions import HTTPException
 
 from gazette.db.engine import fits_in_id
 from gazette.errors import CommentRefused
-from gazette.publish.feeds import FeedItem, rss_feed
 from gazette.web.comments import HONEYPOT, comment_page, draft, take_comment
 from gazette.web.dependencies import AppSettings, ReadSession, WriteSession
-from gazette.web.public import queries
+from gazette.web.public import corrections, queries
 from gazette.web.public.views import StoryCard
 from gazette.web.templating import path_for, render
 
-FEED_LENGTH = 50
 MAX_ID_DIGITS = 18  # longer is no id (gazette.db.engine.fits_in_id), without reading it
 MAX_PAGE = 100_000  # further pages are a 400, not an offset past what a database takes
 
+EMPTY_SITE = (
+    "The site has no published story yet: add sources with `gazette sources add` and run "
+    "`gazette run` (or `gazette worker`)."
+)
+
+log = logging.getLogger(__name__)
 router = APIRouter()
 
 
@@ -54,6 +59,14 @@ def _no_story(raw: str) -> HTTPException:
     return HTTPException(404, f"There is no published story {raw}.")
 
 
+def _withdrawn_or_missing(request: Request, session: Session, number: int, raw: str) -> Response:
+    """A story an editor withdrew says so (410); any other unpublished story is not there."""
+    when = corrections.withdrawn_at(session, queries.surviving_story_id(session, number))
+    if when is None:
+        raise _no_story(raw)
+    return corrections.withdrawn_page(request, number, when)
+
+
 @router.get("/", name="home", response_class=HTMLResponse)
 def home(
     request: Request,
@@ -64,15 +77,18 @@ def home(
     page = max(page, 1)
     per_page = settings.site.stories_per_page
     stories = queries.latest_stories(session, per_page, (page - 1) * per_page)
+    if not stories and page == 1:
+        log.warning(EMPTY_SITE)  # the operator's hint; readers are told plainly
     context = {"stories": stories, "page": page, "more": len(stories) == per_page}
     return _page(request, session, "home.html", context)
 
 
 @router.get("/story/{story_id}", name="story_short")
 def story_short(request: Request, session: ReadSession, story_id: str) -> RedirectResponse:
-    view = queries.story_view(session, _story_number(story_id))
+    number = _story_number(story_id)
+    view = queries.story_view(session, number)
     if view is None:
-        raise _no_story(story_id)
+        return _withdrawn_or_missing(request, session, number, story_id)
     return RedirectResponse(_story_path(request, view.card), status_code=308)
 
 
@@ -89,12 +105,17 @@ def story(
     number = _story_number(story_id)
     view = queries.story_view(session, number)
     if view is None:
-        raise _no_story(story_id)
+        return _withdrawn_or_missing(request, session, number, story_id)
     if slug != view.card.slug or view.card.id != number:
         # An old slug, or a story merged into another: the page lives at one address.
         return RedirectResponse(_story_path(request, view.card), status_code=308)
     comments = comment_page(session, view.card.id, comments_page, settings.comments)
-    context = {"story": view, "comments": comments, "comment_state": comment}
+    context = {
+        "story": view,
+        "comments": comments,
+        "comment_state": comment,
+        "corrections": corrections.story_corrections(session, view.card.id),
+    }
     return _page(request, session, "story.html", context)
 
 
@@ -118,6 +139,7 @@ def post_comment(
         context = {
             "story": view,
             "comments": comment_page(session, view.card.id, 1, settings.comments),
+            "corrections": corrections.story_corrections(session, view.card.id),
             "comment_error": str(refused),
             "draft": draft(refused, name, body, settings.comments),
         }
@@ -137,21 +159,3 @@ def tag_page(request: Request, session: ReadSession, settings: AppSettings, slug
         raise HTTPException(404, f"There is no tag {slug!r}.")
     tag, stories = found
     return _page(request, session, "tag.html", {"tag": tag, "stories": stories})
-
-
-@router.get("/feed.xml", name="feed")
-def feed(request: Request, session: ReadSession, settings: AppSettings) -> Response:
-    base = settings.site.base_url.rstrip("/")
-    items = [
-        FeedItem(
-            url=base + request.app.url_path_for("story", story_id=card.id, slug=card.slug),
-            title=card.headline,
-            summary=card.summary,
-            published=card.published_at,
-            updated=card.last_changed,
-            categories=tuple(tag.name for tag in card.tags),
-        )
-        for card in queries.latest_stories(session, FEED_LENGTH)
-    ]
-    body = rss_feed(settings.site.title, base + "/", settings.site.description, items)
-    return Response(body, media_type="application/rss+xml; charset=utf-8")
