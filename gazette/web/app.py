@@ -19,6 +19,7 @@ from gazette.db import Database
 from gazette.web import api, auth, csrf, desk, metrics, public
 from gazette.web.error_pages import install_error_pages
 from gazette.web.http_caching import ConditionalResponses
+from gazette.web.request_guard import RequestGuard
 from gazette.web.security import SecurityHeaders
 from gazette.web.static_files import HashedStaticFiles
 from gazette.web.templating import build_templates
@@ -49,6 +50,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     # cookie then makes a page with a form private; gzip compresses what goes out.
     app.add_middleware(ConditionalResponses)
     app.add_middleware(csrf.FormCookie)
+    app.add_middleware(RequestGuard)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     install_error_pages(app)
