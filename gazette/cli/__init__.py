@@ -7,15 +7,28 @@ pipeline.py  run, worker, status, retry
 stories.py   story, checks
 files.py     extract, cluster, summarize
 users.py     users add | list | remove | password
+desk.py      desk list | publish | hold | unpublish
+comments.py  comments list | approve | reject | delete
 """
 
 # The commands appear in --help in the order their modules are imported.
 # isort: off
 from gazette.cli.base import app
-from gazette.cli import site, sources, pipeline, stories, files, users
+from gazette.cli import site, sources, pipeline, stories, files, users, desk, comments
 # isort: on
 
-__all__ = ["app", "files", "main", "pipeline", "site", "sources", "stories", "users"]
+__all__ = [
+    "app",
+    "comments",
+    "desk",
+    "files",
+    "main",
+    "pipeline",
+    "site",
+    "sources",
+    "stories",
+    "users",
+]
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, select
+from sqlalchemy import ColumnElement, Exists, ScalarSelect, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from gazette.config import AdSlotSettings
@@ -30,14 +30,20 @@ def publish_step(context: StageContext) -> PublishReport:
     """Publish the newest article version of a batch of tagged stories when auto_publish is on;
     without it, a new version waits for an editor while readers keep seeing the published one.
     A version that is already the published one (rewritten to the same text) needs nobody's
-    approval. Stories left waiting for an editor are counted, not taken again."""
+    approval. A story an editor holds, or whose published version an editor edited, waits for
+    an editor even with auto_publish (gazette/editing.py): the writer's next version must not
+    replace the editor's text unseen. Stories left waiting for an editor are counted, not taken
+    again."""
     report = PublishReport()
     now = utcnow()
     settings = context.settings.write
     with context.database.transaction() as session:
         waiting = select(Story).where(Story.state == StoryState.TAGGED)
+        already_published = Story.published_article_id == _newest_version(Story.id)
         if not settings.auto_publish:  # only versions already published go out by themselves
-            waiting = waiting.where(Story.published_article_id == _newest_version(Story.id))
+            waiting = waiting.where(already_published)
+        else:
+            waiting = waiting.where(or_(already_published, ~_kept_for_an_editor()))
         batch = Batch(session, waiting.order_by(Story.id))
         for story in batch:
             newest = latest_article(session, story.id)
@@ -60,6 +66,15 @@ def _newest_version(story_id: ColumnElement[int]) -> ScalarSelect[int]:
         .limit(1)
         .scalar_subquery()
     )
+
+
+def _kept_for_an_editor() -> ColumnElement[bool]:
+    """Stories an editor holds, and those whose published version an editor edited."""
+    return or_(Story.held_at.is_not(None), _edited_version_published())
+
+
+def _edited_version_published() -> Exists:
+    return exists().where(Article.id == Story.published_article_id, Article.edited_by.is_not(None))
 
 
 def publish(story: Story, article: Article, now: datetime) -> None:

@@ -38,8 +38,10 @@ def _citation_link(number: str | int) -> str:
 
 def cited(sentence: Any) -> Markup:
     """A sentence record (`text`, `citations`, `kind`), escaped, with its citation markers as
-    links to the reference list."""
+    links to the reference list; an editor's note marked as such."""
     text = str(escape(sentence.text))
+    if sentence.kind == "note":  # an editor's, which no source supports: marked, no markers
+        return Markup(f'<span class="editor-note"><strong>Editor’s note:</strong> {text}</span>')
     if sentence.kind == "disagreement":  # markers are inline, after each side
         return Markup(MARKER.sub(lambda m: _citation_link(m.group(1)), text))
     return Markup(text + "".join(_citation_link(n) for n in sentence.citations))

@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
-from gazette.errors import InputError
+from gazette.comments import CommentRefused
 from gazette.publish.feeds import FeedItem, rss_feed
-from gazette.web.comments import add_comment
+from gazette.web.comments import HONEYPOT, comment_page, draft, take_comment
 from gazette.web.dependencies import AppSettings, ReadSession, WriteSession
-from gazette.web.public import queries
+from gazette.web.public import corrections, queries
 from gazette.web.public.views import StoryCard
 from gazette.web.templating import path_for, render
 
@@ -49,6 +49,14 @@ def _no_story(raw: str) -> HTTPException:
     return HTTPException(404, f"There is no published story {raw}.")
 
 
+def _withdrawn_or_missing(request: Request, session: Session, number: int, raw: str) -> Response:
+    """A story an editor withdrew says so (410); any other unpublished story is not there."""
+    when = corrections.withdrawn_at(session, queries.surviving_story_id(session, number))
+    if when is None:
+        raise _no_story(raw)
+    return corrections.withdrawn_page(request, number, when)
+
+
 @router.get("/", name="home", response_class=HTMLResponse)
 def home(
     request: Request,
@@ -65,24 +73,38 @@ def home(
 
 @router.get("/story/{story_id}", name="story_short")
 def story_short(request: Request, session: ReadSession, story_id: str) -> RedirectResponse:
-    view = queries.story_view(session, _story_number(story_id))
+    number = _story_number(story_id)
+    view = queries.story_view(session, number)
     if view is None:
-        raise _no_story(story_id)
+        return _withdrawn_or_missing(request, session, number, story_id)
     return RedirectResponse(_story_path(request, view.card), status_code=308)
 
 
 @router.get("/story/{story_id}/{slug}", name="story", response_class=HTMLResponse)
 def story(
-    request: Request, session: ReadSession, story_id: str, slug: str, comment: str = ""
+    request: Request,
+    session: ReadSession,
+    settings: AppSettings,
+    story_id: str,
+    slug: str,
+    comment: str = "",
+    comments_page: Annotated[int, Query(alias="comments", ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     number = _story_number(story_id)
     view = queries.story_view(session, number)
     if view is None:
-        raise _no_story(story_id)
+        return _withdrawn_or_missing(request, session, number, story_id)
     if slug != view.card.slug or view.card.id != number:
         # An old slug, or a story merged into another: the page lives at one address.
         return RedirectResponse(_story_path(request, view.card), status_code=308)
-    return _page(request, session, "story.html", {"story": view, "comment_state": comment})
+    comments = comment_page(session, view.card.id, comments_page, settings.comments)
+    context = {
+        "story": view,
+        "comments": comments,
+        "comment_state": comment,
+        "corrections": corrections.story_corrections(session, view.card.id),
+    }
+    return _page(request, session, "story.html", context)
 
 
 @router.post("/story/{story_id}/comments", name="post_comment")
@@ -93,17 +115,27 @@ def post_comment(
     story_id: str,
     name: str = Form(""),
     body: str = Form(""),
+    trap: str = Form("", alias=HONEYPOT),
 ) -> Response:
     number = _story_number(story_id)
     view = queries.story_view(session, number)
     if view is None:
         raise _no_story(story_id)
     try:
-        comment = add_comment(session, view.card.id, name, body, settings.comments)
-    except InputError as exc:
-        context = {"story": view, "comment_error": str(exc), "draft": (name, body)}
-        return _page(request, session, "story.html", context, 400)
-    state = "pending" if comment.status == "pending" else "posted"
+        posted = take_comment(request, session, view.card.id, name, body, trap, settings.comments)
+    except CommentRefused as refused:
+        context = {
+            "story": view,
+            "comments": comment_page(session, view.card.id, 1, settings.comments),
+            "corrections": corrections.story_corrections(session, view.card.id),
+            "comment_error": str(refused),
+            "draft": draft(refused, name, body, settings.comments),
+        }
+        response = _page(request, session, "story.html", context, refused.status)
+        if refused.retry_after is not None:
+            response.headers["Retry-After"] = str(refused.retry_after)
+        return response
+    state = "pending" if posted.status == "pending" else "posted"
     location = f"{_story_path(request, view.card)}?comment={state}#comments"
     return RedirectResponse(location, status_code=303)
 

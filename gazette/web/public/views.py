@@ -72,13 +72,6 @@ class Coverage:
     latest_report: datetime
 
 
-@dataclass(frozen=True)
-class CommentView:
-    author: str
-    body: str
-    posted_at: datetime
-
-
 @dataclass
 class StoryView:
     card: StoryCard
@@ -90,7 +83,6 @@ class StoryView:
     quote: QuoteView | None
     coverage: Coverage
     related: list[StoryCard] = field(default_factory=list)
-    comments: list[CommentView] = field(default_factory=list)
     # Stories of the same thread (separate events of one ongoing subject), oldest first.
     earlier: list[StoryCard] = field(default_factory=list)
     later: list[StoryCard] = field(default_factory=list)
