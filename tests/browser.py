@@ -24,10 +24,11 @@ import hashlib
 import os
 import socket
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -201,30 +202,80 @@ def chromium(browser_available: None, live_site: LiveSite) -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def live_site(
-    browser_available: None, demo: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveSite]:
-    """The demo's site served for real over a copy of its database, with an editor and an admin.
-
-    Tests that write (a comment, a login) leave their mark for the tests after them, so each
-    writes things of its own and looks only for those."""
-    copy = tmp_path_factory.mktemp("browser") / "gazette.db"
-    source = sqlite3.connect(demo.database.url.removeprefix("sqlite:///"))
-    target = sqlite3.connect(copy)
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite file, even while its WAL holds recent pages."""
+    origin, copy = sqlite3.connect(source), sqlite3.connect(target)
     try:
-        source.backup(target)
+        origin.backup(copy)
     finally:
-        source.close()
-        target.close()
-    settings = demo.settings.model_copy(update={"database_url": f"sqlite:///{copy}"})
+        origin.close()
+        copy.close()
+
+
+def with_sections(settings: Settings, **sections: dict[str, Any]) -> Settings:
+    """`settings` with some fields of some sections changed: `comments={"max_links": 0}`."""
+    changes = {
+        name: getattr(settings, name).model_copy(update=values) for name, values in sections.items()
+    }
+    return settings.model_copy(update=changes)
+
+
+@pytest.fixture(scope="session")
+def site_seed(
+    browser_available: None, demo: Any, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Settings]:
+    """The demo's database with an editor and an admin (hashing their passwords once): every
+    site of the browser tests starts from a copy of it."""
+    seed = tmp_path_factory.mktemp("browser-seed") / "gazette.db"
+    copy_database(Path(demo.database.url.removeprefix("sqlite:///")), seed)
+    settings = demo.settings.model_copy(update={"database_url": f"sqlite:///{seed}"})
     database = Database(settings.database_url)
     with database.transaction() as session:
         accounts.add_user(session, EDITOR, "editor", PASSWORD, "test")
         accounts.add_user(session, ADMIN, "admin", PASSWORD, "test")
-    with serving(settings, database) as site:
-        yield site
     database.dispose()
+    return seed, settings
+
+
+@contextmanager
+def site_from_seed(
+    seed: tuple[Path, Settings], folder: Path, **sections: dict[str, Any]
+) -> Iterator[LiveSite]:
+    path, settings = seed
+    copy = folder / "gazette.db"
+    copy_database(path, copy)
+    settings = with_sections(settings, **sections)
+    settings = settings.model_copy(update={"database_url": f"sqlite:///{copy}"})
+    database = Database(settings.database_url)
+    try:
+        with serving(settings, database) as site:
+            yield site
+    finally:
+        database.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_site(
+    site_seed: tuple[Path, Settings], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveSite]:
+    """The demo's site served for real, shared by the tests that only read, or write things
+    that no other test counts (a comment of their own, a login)."""
+    with site_from_seed(site_seed, tmp_path_factory.mktemp("browser")) as site:
+        yield site
+
+
+@pytest.fixture
+def own_site(site_seed: tuple[Path, Settings], tmp_path: Path) -> Iterator[Callable[..., LiveSite]]:
+    """Start a site of the test's own (a fresh copy of the demo, its own server), for a test
+    that publishes, holds, corrects or moderates: `own_site(comments={"require_approval":
+    True})`. A copy and a server cost a fraction of a second; the browser stays shared."""
+    with ExitStack() as stack:
+
+        def start(**sections: dict[str, Any]) -> LiveSite:
+            folder = Path(tempfile.mkdtemp(prefix="site-", dir=tmp_path))
+            return stack.enter_context(site_from_seed(site_seed, folder, **sections))
+
+        yield start
 
 
 @pytest.fixture

@@ -13,13 +13,22 @@ Debian's chromium.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from browser import ADMIN, CHROMIUM, DESKTOP, EDITOR, PASSWORD, PHONE, missing_chromium, serving
+from browser import (
+    ADMIN,
+    CHROMIUM,
+    DESKTOP,
+    EDITOR,
+    PASSWORD,
+    PHONE,
+    copy_database,
+    missing_chromium,
+    serving,
+)
 from browser import log_in as log_in_with_form
 
 from gazette import accounts
@@ -47,15 +56,6 @@ def demo_database(folder: Path) -> Path:
     run_pipeline(database, settings)
     database.dispose()
     return path
-
-
-def copy_database(source: Path, target: Path) -> None:
-    origin, copy = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        origin.backup(copy)
-    finally:
-        origin.close()
-        copy.close()
 
 
 def first_href(page: Any, selector: str) -> str:

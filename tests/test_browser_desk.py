@@ -74,7 +74,7 @@ def test_an_editor_logs_in_to_the_page_asked_for_then_logs_out(
     assert page.url == live_site.at("/login?next=/desk")
 
 
-def test_the_queue_lists_the_published_stories_linked_to_their_pages(
+def test_the_queue_lists_the_published_stories_linked_to_their_review_pages(
     editor: Any, live_site: LiveSite
 ) -> None:
     editor.goto(live_site.at("/desk"))
@@ -88,8 +88,11 @@ def test_the_queue_lists_the_published_stories_linked_to_their_pages(
     assert numbers == sorted(numbers, reverse=True)
     first = rows.first.get_by_role("link")
     headline = first.inner_text()
-    first.click()
-    editor.wait_for_url(re.compile(r"/story/\d+/"))
+    first.click()  # to the story's review page
+    editor.wait_for_url(live_site.at(f"/desk/story/{numbers[0]}"))
+    expect(editor.get_by_role("heading", level=1)).to_have_text(headline)
+    editor.get_by_role("link", name="public page").click()
+    editor.wait_for_url(re.compile(rf"/story/{numbers[0]}/"))
     expect(editor.get_by_role("heading", level=1)).to_have_text(headline)
 
 
