@@ -44,6 +44,9 @@ class Action(StrEnum):
     SOURCE_ADDED = "source.added"
     SOURCE_PAUSED = "source.paused"
     SOURCE_RESUMED = "source.resumed"
+    REPORT_MOVED = "story.report_moved"
+    STORY_MERGED = "story.merged"
+    STORY_SPLIT = "story.split"
 
 
 def record(

@@ -46,17 +46,18 @@ class Section(BaseModel):
 class SiteSettings(Section):
     title: str = Field(
         default="Gazette",
-        description="Name of the site, shown in page titles, the header and the RSS feed.",
+        description="Name of the site, shown in page titles, the header and the feeds.",
         json_schema_extra=MAIN_SETTING,
     )
     description: str = Field(
         default="Multi-source news, every sentence cited.",
         description="One line about the site, for the pages' description, the footer and the "
-        "RSS feed.",
+        "feeds.",
     )
     base_url: str = Field(
         default="http://127.0.0.1:8000",
-        description="Public address of the site, used for the links in the RSS feed.",
+        description="Public address of the site, used for the links in the feeds, sitemaps and "
+        "API.",
         json_schema_extra=MAIN_SETTING,
     )
     mode: Literal["development", "production"] = Field(
@@ -70,6 +71,12 @@ class SiteSettings(Section):
         ge=1,
         le=500,
         description="Stories listed on each page of the home page, and on a tag's page.",
+    )
+    ads_txt: list[str] = Field(
+        default_factory=list,
+        description="Lines of the site's `/ads.txt` (IAB Tech Lab): the ad systems authorised to "
+        "sell its ad space, one record a line. Empty: `/ads.txt` is not found.",
+        examples=[["example-exchange.com, pub-0000000000, DIRECT"]],
     )
     metrics: bool = Field(
         default=True,

@@ -4,7 +4,7 @@ base.py      the app, its options, errors as one-line messages, progress on the 
 site.py      init, serve, demo
 sources.py   sources add | list | update | import | export | remove
 pipeline.py  run, worker, status, retry
-stories.py   story, checks
+stories.py   story, checks, stories move | merge | split
 files.py     extract, cluster, summarize
 users.py     users add | list | remove | password
 desk.py      desk list | publish | hold | unpublish

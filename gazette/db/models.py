@@ -234,9 +234,28 @@ class StoryMember(Base):
     similarity: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Placed by an editor (gazette/regroup.py): the clusterer never moves it out of its story
+    # (it goes along only when its whole story is merged).
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
 
     story: Mapped[Story] = relationship(back_populates="members")
     document: Mapped[Document] = relationship()
+
+
+class StorySeparation(Base):
+    """Two stories an editor keeps apart (split, or a report moved from one to the other): the
+    clusterer never merges them. Stored with the smaller id first; when the clusterer or an
+    editor merges one of them into a third story, the pair moves to that story."""
+
+    __tablename__ = "story_separations"
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Article(Base):
@@ -378,6 +397,30 @@ class StoryTag(Base):
     rank: Mapped[int] = mapped_column(Integer)
 
     tag: Mapped[Tag] = relationship()
+
+
+class SearchEntry(Base):
+    """The searchable text of a story's published version: what full-text search looks in.
+
+    The publish stage writes it (gazette/db/search.py); the database indexes it with means that
+    the models cannot describe, made by migration 0018: an FTS5 table kept in step by triggers on
+    SQLite, a weighted `tsvector` column with a GIN index on PostgreSQL."""
+
+    __tablename__ = "search_entries"
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The version this text is of: an entry whose version is no longer the published one is
+    # written again by the next publish step.
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    headline: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    tags: Mapped[str] = mapped_column(Text)  # the tags' names, one per line
+    indexed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CommentStatus:

@@ -1,4 +1,5 @@
-"""The publish stage: tagged stories go live (or wait for an editor), ad slots follow the config."""
+"""The publish stage: tagged stories go live (or wait for an editor), their text goes into the
+search index, ad slots follow the config."""
 
 from __future__ import annotations
 
@@ -12,14 +13,18 @@ from sqlalchemy.orm import Session
 from gazette.config import AdSlotSettings
 from gazette.db.models import AdSlot, Article, Story, utcnow
 from gazette.db.reports import latest_article
+from gazette.db.search import index_stories, stale_stories
 from gazette.db.states import StoryState, move
 from gazette.work import Batch, StageContext, StepReport
+
+INDEX_BATCH = 200  # search entries written per step, at most
 
 
 @dataclass
 class PublishReport(StepReport):
     published: int = 0
     awaiting_review: int = 0
+    indexed: int = 0
     NOT_ITEMS: ClassVar[tuple[str, ...]] = ("awaiting_review",)
 
     def summary(self) -> str:
@@ -33,7 +38,10 @@ def publish_step(context: StageContext) -> PublishReport:
     approval. A story an editor holds, or whose published version an editor edited, waits for
     an editor even with auto_publish (gazette/editing.py): the writer's next version must not
     replace the editor's text unseen. Stories left waiting for an editor are counted, not taken
-    again."""
+    again.
+
+    Each step also brings the search index up to date with what readers see, however it
+    changed (published here, or corrected, unpublished or merged elsewhere)."""
     report = PublishReport()
     now = utcnow()
     settings = context.settings.write
@@ -51,6 +59,10 @@ def publish_step(context: StageContext) -> PublishReport:
                 publish(story, newest, now)
                 report.published += 1
         report.more = batch.more
+        session.flush()
+        stale = stale_stories(session, INDEX_BATCH)
+        report.indexed = index_stories(session, stale)
+        report.more = report.more or len(stale) >= INDEX_BATCH
         if not report.more:  # what is left waits for an editor (a count, once per run)
             report.awaiting_review = session.scalar(
                 select(func.count()).select_from(Story).where(Story.state == StoryState.TAGGED)

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 from fastapi.responses import PlainTextResponse
+from starlette.middleware.gzip import GZipMiddleware
 
 from gazette.config import Settings
 from gazette.db import Database
 from gazette.web import api, auth, csrf, desk, metrics, public
 from gazette.web.error_pages import install_error_pages
+from gazette.web.http_caching import ConditionalResponses
 from gazette.web.security import SecurityHeaders
 from gazette.web.static_files import HashedStaticFiles
 from gazette.web.templating import build_templates
 
 # Each audience's templates, named after it in `extends` and `render` ("public/story.html").
-TEMPLATE_FOLDERS = {"public": public.TEMPLATES, "desk": desk.TEMPLATES}
+TEMPLATE_FOLDERS = {"public": public.TEMPLATES, "desk": desk.TEMPLATES, "api": api.TEMPLATES}
 
 
 def health() -> str:
@@ -42,8 +44,13 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.database = database or Database(settings.database_url)
     app.state.templates = build_templates(settings, static, TEMPLATE_FOLDERS)
     app.state.templates.env.globals["csrf_field"] = csrf.csrf_field
+    app.state.templates.env.globals["feed_links"] = public.feed_links
+    # Innermost first: HEAD, ETags and caching see the page as the route made it; the form
+    # cookie then makes a page with a form private; gzip compresses what goes out.
+    app.add_middleware(ConditionalResponses)
     app.add_middleware(csrf.FormCookie)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(GZipMiddleware, minimum_size=500)
     install_error_pages(app)
     auth.install(app)
     app.mount("/static", static, name="static")

@@ -1,7 +1,8 @@
-"""The readers' pages: the latest stories, a story, a tag, the RSS feed, and posting a comment."""
+"""The readers' pages: the latest stories, a story, a tag, and posting a comment."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -11,17 +12,21 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from gazette.comments import CommentRefused
-from gazette.publish.feeds import FeedItem, rss_feed
 from gazette.web.comments import HONEYPOT, comment_page, draft, take_comment
 from gazette.web.dependencies import AppSettings, ReadSession, WriteSession
 from gazette.web.public import corrections, queries
 from gazette.web.public.views import StoryCard
 from gazette.web.templating import path_for, render
 
-FEED_LENGTH = 50
 MAX_ID_DIGITS = 18  # below 2**63, the largest integer SQLite and PostgreSQL store
 MAX_PAGE = 100_000  # further pages are a 400, not an offset past what a database takes
 
+EMPTY_SITE = (
+    "The site has no published story yet: add sources with `gazette sources add` and run "
+    "`gazette run` (or `gazette worker`)."
+)
+
+log = logging.getLogger(__name__)
 router = APIRouter()
 
 
@@ -67,6 +72,8 @@ def home(
     page = max(page, 1)
     per_page = settings.site.stories_per_page
     stories = queries.latest_stories(session, per_page, (page - 1) * per_page)
+    if not stories and page == 1:
+        log.warning(EMPTY_SITE)  # the operator's hint; readers are told plainly
     context = {"stories": stories, "page": page, "more": len(stories) == per_page}
     return _page(request, session, "home.html", context)
 
@@ -147,21 +154,3 @@ def tag_page(request: Request, session: ReadSession, settings: AppSettings, slug
         raise HTTPException(404, f"There is no tag {slug!r}.")
     tag, stories = found
     return _page(request, session, "tag.html", {"tag": tag, "stories": stories})
-
-
-@router.get("/feed.xml", name="feed")
-def feed(request: Request, session: ReadSession, settings: AppSettings) -> Response:
-    base = settings.site.base_url.rstrip("/")
-    items = [
-        FeedItem(
-            url=base + request.app.url_path_for("story", story_id=card.id, slug=card.slug),
-            title=card.headline,
-            summary=card.summary,
-            published=card.published_at,
-            updated=card.last_changed,
-            categories=tuple(tag.name for tag in card.tags),
-        )
-        for card in queries.latest_stories(session, FEED_LENGTH)
-    ]
-    body = rss_feed(settings.site.title, base + "/", settings.site.description, items)
-    return Response(body, media_type="application/rss+xml; charset=utf-8")
