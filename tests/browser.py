@@ -133,8 +133,8 @@ def axe_source() -> str:
 def axe_violations(page: Any, impacts: tuple[str, ...] = REFUSED_IMPACTS) -> list[dict]:
     """axe-core's violations on the page as it is now, at the given impact levels.
 
-    The WCAG 2.x A and AA rules and axe's best practices are run; each violation names its rule
-    and the elements that break it.
+    The WCAG 2.0 to 2.2 A and AA rules (2.2's target size among them) and axe's best
+    practices are run; each violation names its rule and the elements that break it.
     """
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_source())
@@ -142,8 +142,8 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = REFUSED_IMPACTS) -> lis
         """async () => {
             const found = await axe.run(document, {
                 resultTypes: ["violations"],
-                runOnly: {type: "tag",
-                          values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+                runOnly: {type: "tag", values: [
+                    "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
             });
             return found.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,

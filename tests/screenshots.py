@@ -5,9 +5,11 @@
     .venv/bin/python tests/screenshots.py --database .demo/gazette.db   # after `make demo`
     .venv/bin/python tests/screenshots.py --full-page --out /tmp/shots  # whole pages, to check
 
-The database given is copied, never changed. The desk is shown as the editor `ann` sees it;
-the audit log as the admin `root`. Uses the browser tests' machinery (tests/browser.py) and
-Debian's chromium.
+The database given is copied, never changed. Before the pictures, the script does a little of
+a day's work through the pages (two readers' comments held for a moderator, a story held with
+its headline edited, a correction), so that the desk has something to show. The desk is shown
+as the editor `ann` sees it; the audit log as the admin `root`. Uses the browser tests'
+machinery (tests/browser.py) and Debian's chromium.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from browser import (
     copy_database,
     missing_chromium,
     serving,
+    with_sections,
 )
 from browser import log_in as log_in_with_form
 
@@ -69,7 +72,56 @@ def public_pages(page: Any, url: str) -> dict[str, str]:
     story = first_href(page, "article.card h3 a")
     page.goto(url + story)
     tag = first_href(page, "ul.tags a")
-    return {"home": "/", "story": story, "tag": tag}
+    return {
+        "home": "/",
+        "story": story,
+        "tag": tag,
+        "search": "/search?q=strike",
+        "corrections": "/corrections",
+        "login": "/login",
+    }
+
+
+def give_the_desk_work(browser: Any, site: Any, editor: dict) -> dict[str, str]:
+    """What a working day leaves on the desk, done through the pages as people do: two readers'
+    comments waiting for a moderator, a held story with an edited headline waiting for review,
+    a correction on the newest story. The desk's pages to photograph."""
+    reader = browser.new_page()
+    reader.goto(site.at("/"))
+    reader.locator("article.card h3 a").first.click()
+    for name, words in (
+        ("Ines", "A fair account of the vote. Will the retraining money reach Grauberg?"),
+        ("Pell", "The article should say how the 87 votes against were split."),
+    ):
+        reader.get_by_label("Name").fill(name)
+        reader.get_by_label("Comment").fill(words)
+        with reader.expect_navigation():
+            reader.get_by_role("button", name="Post comment").click()
+    reader.close()
+
+    page = browser.new_context(storage_state=editor).new_page()
+    page.goto(site.at("/desk"))
+    rows = page.locator("#published + table tbody tr")
+    first = rows.nth(0).get_by_role("link").get_attribute("href")
+    rows.nth(1).get_by_role("link").click()
+    page.get_by_role("button", name="Hold").click()
+    page.get_by_text("Edit the headline").click()
+    headline = page.get_by_label("Headline", exact=True)
+    headline.fill(headline.input_value() + ", officials confirm")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.goto(site.at(first))
+    page.get_by_label("Add a correction note").fill(
+        "An earlier version said the vote was on Thursday; it was on Friday."
+    )
+    page.get_by_role("button", name="Publish the correction").click()
+    page.context.close()
+    return {
+        "desk-queue": "/desk",
+        "desk-review": first,
+        "desk-reports": f"{first}/reports",
+        "desk-comments": "/desk/comments",
+        "desk-sources": "/desk/sources",
+    }
 
 
 def shoot(
@@ -112,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         copy = Path(folder) / "site.db"
         copy_database(args.database or demo_database(Path(folder)), copy)
         settings = load_settings(DEMO / "gazette.toml", database_url=f"sqlite:///{copy}")
+        settings = with_sections(settings, comments={"require_approval": True})
         database = Database(settings.database_url)
         database.migrate()
         with database.transaction() as session:
@@ -119,10 +172,11 @@ def main(argv: list[str] | None = None) -> int:
                 accounts.add_user(session, name, role, PASSWORD, "screenshots")
         with serving(settings, database) as site, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
-            public = {**public_pages(browser.new_page(), site.url), "login": "/login"}
+            editor = logged_in(browser, site, EDITOR)
+            desk = give_the_desk_work(browser, site, editor)
             shots: list[tuple[dict | None, dict[str, str]]] = [
-                (None, public),
-                (logged_in(browser, site, EDITOR), {"desk-queue": "/desk"}),
+                (None, public_pages(browser.new_page(), site.url)),
+                (editor, desk),
                 (logged_in(browser, site, ADMIN), {"desk-audit": "/desk/audit"}),
             ]
             for state, pages in shots:

@@ -146,15 +146,15 @@ def test_a_form_on_another_site_cannot_post_to_this_one(reader: Any, live_site: 
     assert reader.url.startswith(live_site.at("/login"))  # no login came of it
 
 
-@pytest.mark.parametrize("page_name", ["login", "login-error", "queue", "audit"])
+@pytest.mark.parametrize("page_name", ["login", "login-error", "queue", "sources", "audit"])
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 def test_no_serious_accessibility_problem_on_the_desk(
     new_page: Any, live_site: LiveSite, editor_state: dict, page_name: str, width: str
 ) -> None:
     viewport = {"viewport": PHONE} if width == "phone" else {}
-    if page_name == "queue":
+    if page_name in ("queue", "sources"):
         page = new_page(storage_state=editor_state, **viewport)
-        page.goto(live_site.at("/desk"))
+        page.goto(live_site.at("/desk" if page_name == "queue" else "/desk/sources"))
     elif page_name == "audit":
         page = new_page(**viewport)
         log_in(page, live_site, ADMIN, PASSWORD)

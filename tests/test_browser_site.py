@@ -26,10 +26,10 @@ def open_first_story(page: Any, site: LiveSite) -> str:
 
 
 def go_to(page: Any, site: LiveSite, name: str) -> None:
-    """Open the home page, the first story or a tag of that story, by following links."""
+    """Open the home page, the first story, a tag of that story or the corrections page."""
     open_first_story(page, site)
-    if name == "home":
-        page.goto(site.at("/"))
+    if name in ("home", "corrections"):
+        page.goto(site.at("/" if name == "home" else "/corrections"))
     elif name == "tag":
         page.locator("ul.tags a").first.click()
         page.wait_for_url(re.compile(r"/tag/"))
@@ -128,7 +128,7 @@ def test_a_reader_posts_a_comment_and_sees_it_on_the_story(
     expect(reader.locator("#comments ~ .comment b")).to_have_count(0)
 
 
-@pytest.mark.parametrize("page_name", ["home", "story", "tag"])
+@pytest.mark.parametrize("page_name", ["home", "story", "tag", "corrections"])
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 def test_no_serious_accessibility_problem_on_the_readers_pages(
     new_page: Any, live_site: LiveSite, page_name: str, width: str
