@@ -170,3 +170,19 @@ def test_no_serious_accessibility_problem_on_the_desk(
     # Nothing refused by the Content-Security-Policy; the refused login's 401 is logged.
     allowed = "the server responded with a status of 401" if page_name == "login-error" else None
     assert [error for error in page.log.errors if not allowed or allowed not in error] == []
+
+
+def test_an_editor_pauses_a_source_and_resumes_it(new_page: Any, own_site: Any) -> None:
+    site = own_site()
+    page = new_page()
+    log_in(page, site, EDITOR, PASSWORD)
+    page.get_by_role("navigation", name="Desk").get_by_role("link", name="Sources").click()
+    row = page.locator("table.sources tbody tr").first
+    name = row.locator("td").first.inner_text().split("\n")[0]
+    row.get_by_role("button", name="Pause").click()
+    expect(page.get_by_role("status")).to_contain_text("is paused: runs no longer read it.")
+    row = page.locator("table.sources tbody tr", has_text=name)
+    expect(row.get_by_role("button", name="Pause")).to_have_count(0)
+    row.get_by_role("button", name="Resume").click()
+    expect(page.get_by_role("status")).to_contain_text("is resumed")
+    expect(row.get_by_role("button", name="Pause")).to_be_visible()
