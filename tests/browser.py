@@ -46,6 +46,11 @@ CHROMIUM = Path(os.environ.get("GAZETTE_TEST_CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# Waits are bounds for hangs, not speed targets: stretched on a loaded machine, as the
+# deployment tests' are (tests/deployment.py).
+PATIENCE = float(os.environ.get("GAZETTE_TEST_PATIENCE", "3"))
+ACTION_TIMEOUT_MS = 10_000 * PATIENCE  # a click, a navigation
+EXPECT_TIMEOUT_MS = 5_000 * PATIENCE  # an `expect(...)` waiting for the page to agree
 # axe-core's impact levels, from least to most severe; the tests refuse the last two.
 REFUSED_IMPACTS = ("serious", "critical")
 
@@ -194,8 +199,9 @@ def browser_available() -> None:
 def chromium(browser_available: None, live_site: LiveSite) -> Iterator[Any]:
     """The session's one browser, started after the site (whose demo run needs asyncio free
     of Playwright's loop)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
         yield browser
@@ -286,7 +292,7 @@ def new_page(live_site: LiveSite, chromium: Any) -> Iterator[Callable[..., Any]]
 
     def open_page(viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
         context = chromium.new_context(viewport=viewport, **options)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
         page.log = PageLog()
@@ -309,6 +315,7 @@ def editor_state(live_site: LiveSite, chromium: Any) -> dict:
     """The cookies of one editor's login through the login form, shared by the tests that
     need an editor (none of them logs out: the logout test logs in for itself)."""
     context = chromium.new_context()
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     try:
         page = context.new_page()
         log_in(page, live_site, EDITOR, PASSWORD)
