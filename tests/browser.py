@@ -46,6 +46,9 @@ CHROMIUM = Path(os.environ.get("GAZETTE_TEST_CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# A story's headline linked from a list of stories (home, tag, search), and a tag's link.
+STORY_LINK = "main article :is(h1, h2, h3) a[href^='/story/']"
+TAG_LINK = "main a[rel=tag]"
 # Waits are bounds for hangs, not speed targets: stretched on a loaded machine, as the
 # deployment tests' are (tests/deployment.py).
 PATIENCE = float(os.environ.get("GAZETTE_TEST_PATIENCE", "3"))

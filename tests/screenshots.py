@@ -27,6 +27,8 @@ from browser import (
     EDITOR,
     PASSWORD,
     PHONE,
+    STORY_LINK,
+    TAG_LINK,
     copy_database,
     missing_chromium,
     serving,
@@ -69,9 +71,9 @@ def first_href(page: Any, selector: str) -> str:
 def public_pages(page: Any, url: str) -> dict[str, str]:
     """The reader's pages to photograph, found by following the site's own links."""
     page.goto(url + "/")
-    story = first_href(page, "article.card h3 a")
+    story = first_href(page, STORY_LINK)
     page.goto(url + story)
-    tag = first_href(page, "ul.tags a")
+    tag = first_href(page, TAG_LINK)
     return {
         "home": "/",
         "story": story,
@@ -88,7 +90,7 @@ def give_the_desk_work(browser: Any, site: Any, editor: dict) -> dict[str, str]:
     a correction on the newest story. The desk's pages to photograph."""
     reader = browser.new_page()
     reader.goto(site.at("/"))
-    reader.locator("article.card h3 a").first.click()
+    reader.locator(STORY_LINK).first.click()
     for name, words in (
         ("Ines", "A fair account of the vote. Will the retraining money reach Grauberg?"),
         ("Pell", "The article should say how the 87 votes against were split."),

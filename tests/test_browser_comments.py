@@ -9,7 +9,15 @@ import re
 from typing import Any
 
 import pytest
-from browser import EDITOR, PASSWORD, LiveSite, axe_violations, describe, log_in
+from browser import (
+    EDITOR,
+    PASSWORD,
+    STORY_LINK,
+    LiveSite,
+    axe_violations,
+    describe,
+    log_in,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -18,7 +26,7 @@ pytestmark = pytest.mark.browser
 def open_story(page: Any, site: LiveSite) -> str:
     """The first story of the home page; its address."""
     page.goto(site.at("/"))
-    page.locator("article.card h3 a").first.click()
+    page.locator(STORY_LINK).first.click()
     page.wait_for_url(re.compile(r"/story/\d+/"))
     return page.url
 

@@ -14,6 +14,7 @@ from browser import (
     EDITOR,
     PASSWORD,
     PHONE,
+    STORY_LINK,
     LiveSite,
     axe_violations,
     describe,
@@ -108,7 +109,7 @@ def test_the_audit_log_shows_an_admin_the_logins(new_page: Any, live_site: LiveS
 
 def test_a_comment_sent_without_its_form_token_is_refused(reader: Any, live_site: LiveSite) -> None:
     reader.goto(live_site.at("/"))
-    reader.locator("article.card h3 a").first.click()
+    reader.locator(STORY_LINK).first.click()
     reader.wait_for_url(re.compile(r"/story/\d+/"))
     words = f"Forged comment {uuid.uuid4().hex[:8]}"
     reader.get_by_label("Comment").fill(words)

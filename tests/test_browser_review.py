@@ -10,7 +10,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from browser import EDITOR, PASSWORD, PHONE, LiveSite, axe_violations, describe, log_in
+from browser import (
+    EDITOR,
+    PASSWORD,
+    PHONE,
+    STORY_LINK,
+    LiveSite,
+    axe_violations,
+    describe,
+    log_in,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -148,7 +157,7 @@ def test_an_unpublished_story_tells_readers_it_was_withdrawn(new_page: Any, own_
     expect(review.reader.get_by_role("heading", level=1)).to_have_text("This story was withdrawn")
     expect(review.reader.locator("main")).not_to_contain_text("legal complaint")
     review.reader.goto(review.site.at("/"))
-    expect(review.reader.locator("article.card", has_text=headline)).to_have_count(0)
+    expect(review.reader.locator(STORY_LINK, has_text=headline)).to_have_count(0)
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])

@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 import pytest
-from browser import PHONE, LiveSite, axe_violations, describe
+from browser import PHONE, STORY_LINK, TAG_LINK, LiveSite, axe_violations, describe
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 def open_first_story(page: Any, site: LiveSite) -> str:
     """Go home, follow the first story's link; the headline the home page gave it."""
     page.goto(site.at("/"))
-    link = page.locator("article.card h3 a").first
+    link = page.locator(STORY_LINK).first
     headline = link.inner_text()
     link.click()
     page.wait_for_url(re.compile(r"/story/\d+/"))
@@ -31,7 +31,7 @@ def go_to(page: Any, site: LiveSite, name: str) -> None:
     if name in ("home", "corrections"):
         page.goto(site.at("/" if name == "home" else "/corrections"))
     elif name == "tag":
-        page.locator("ul.tags a").first.click()
+        page.locator(TAG_LINK).first.click()
         page.wait_for_url(re.compile(r"/tag/"))
 
 
@@ -86,12 +86,12 @@ def test_a_citation_click_lands_on_its_reference(reader: Any, live_site: LiveSit
 
 def test_a_tag_leads_to_the_stories_that_carry_it(reader: Any, live_site: LiveSite) -> None:
     headline = open_first_story(reader, live_site)
-    tag = reader.locator("ul.tags a").first
+    tag = reader.locator(TAG_LINK).first
     name = tag.evaluate("link => link.firstChild.textContent.trim()")
     tag.click()
     reader.wait_for_url(re.compile(r"/tag/"))
     expect(reader.get_by_role("heading", level=1)).to_have_text(name)
-    expect(reader.locator("article.card h3 a", has_text=headline)).to_have_count(1)
+    expect(reader.locator(STORY_LINK, has_text=headline)).to_have_count(1)
 
 
 @pytest.mark.parametrize("page_name", ["home", "story", "tag"])
