@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from gazette import audit
 from gazette.cluster.stage import merge_story, refresh_stories, separate, separated_from
 from gazette.db.engine import fits_in_id
-from gazette.db.models import Article, Document, Story, StoryMember, utcnow
+from gazette.db.models import Article, Document, DocumentStatus, Story, StoryMember, utcnow
 from gazette.errors import InputError, NotFound
 from gazette.work import generation, serialized, stepped
 
@@ -49,6 +49,9 @@ class Outcome:
     message: str
     story_id: int
     rewritten: tuple[int, ...] = ()
+    # What was done: "moved", "kept" (a report pinned where it was), "merged", "split", or
+    # "unchanged" (it had been done already).
+    done: str = "unchanged"
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,17 @@ def _final(session: Session, story: Story) -> Story:
 
 def _member(session: Session, report_id: int) -> StoryMember:
     member = session.get(StoryMember, report_id) if fits_in_id(report_id) else None
-    if member is None:
-        if fits_in_id(report_id) and session.get(Document, report_id) is not None:
-            raise InputError(f"report {report_id} is in no story yet: it waits to be clustered")
+    if member is not None:
+        return member
+    document = session.get(Document, report_id) if fits_in_id(report_id) else None
+    if document is None:
         raise NotFound(f"there is no report {report_id}")
-    return member
+    why = {
+        DocumentStatus.ASIDE: f"is not a news report ({document.kind}): it is never put in a story",
+        DocumentStatus.DUPLICATE: "is a duplicate of another report: it is never put in a story",
+        DocumentStatus.FAILED: "could not be fetched or read: it is in no story",
+    }.get(document.status, "is in no story yet: it waits to be clustered")
+    raise InputError(f"report {report_id} {why}")
 
 
 def _copies_in(session: Session, story_id: int, report_ids: Iterable[int]) -> list[StoryMember]:
@@ -156,13 +165,17 @@ def move_report(
     `to_story`, or to a new story when it is None. The report is pinned where it lands, and its
     old story and its new one are kept apart. A story left without reports is merged into the
     one its last report went to (its address redirects there). Moving a report to the story it
-    is in pins it there."""
+    is in, or a story's only report to a new story, pins it where it is."""
     _start(session)
     member = _member(session, report_id)
     old_id = member.story_id
     target = None if to_story is None else _story(session, to_story, " (the story to move to)")
     now = utcnow()
-    if target is not None and target.id == old_id:
+    moving = [member, *_copies_in(session, old_id, [report_id])]
+    alone = len(moving) == session.scalar(
+        select(func.count()).select_from(StoryMember).where(StoryMember.story_id == old_id)
+    )
+    if (target is None and alone) or (target is not None and target.id == old_id):
         if member.pinned:
             return Outcome(False, f"report {report_id} is already placed in story {old_id}", old_id)
         member.pinned = True
@@ -176,8 +189,7 @@ def move_report(
             address,
         )
         stepped(session, STAGE)
-        return Outcome(True, f"report {report_id} is kept in story {old_id}", old_id)
-    moving = [member, *_copies_in(session, old_id, [report_id])]
+        return Outcome(True, f"report {report_id} is kept in story {old_id}", old_id, (), "kept")
     created = target is None
     if target is None:
         target = _new_story(session, moving)
@@ -186,9 +198,7 @@ def move_report(
         _place(moved, target.id, why, now)
     session.flush()
     separate(session, old_id, target.id)
-    emptied = not session.scalar(
-        select(func.count()).select_from(StoryMember).where(StoryMember.story_id == old_id)
-    )
+    emptied = alone  # with all of its reports gone, the old story redirects to the new one
     if emptied:
         reason = f"its last report moved to story {target.id} by {actor}"
         merge_story(session, old_id, target.id, reason, "")
@@ -200,7 +210,7 @@ def move_report(
         + (f"; story {old_id}, left empty, now redirects there" if emptied else "")
     )
     audit.record(session, actor, audit.Action.REPORT_MOVED, f"report {report_id}", detail, address)
-    return Outcome(True, f"report {report_id} moved {detail}", target.id, rewritten)
+    return Outcome(True, f"report {report_id} moved {detail}", target.id, rewritten, "moved")
 
 
 def merge_stories(
@@ -241,7 +251,7 @@ def merge_stories(
         address,
     )
     message = f"story {story_id} merged into story {into}; its address now leads there"
-    return Outcome(True, message, into, rewritten)
+    return Outcome(True, message, into, rewritten, "merged")
 
 
 def split_story(
@@ -300,7 +310,7 @@ def split_story(
         address,
     )
     message = f"{len(leaving)} reports split off story {story_id} into the new story {new.id}"
-    return Outcome(True, message, new.id, rewritten)
+    return Outcome(True, message, new.id, rewritten, "split")
 
 
 def _already_split(session: Session, story_id: int, chosen: list[int]) -> int | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from conftest import POSTGRES_URL
@@ -23,6 +24,7 @@ from gazette.db.models import (
     ArticleReference,
     AuditEntry,
     Document,
+    DocumentStatus,
     StageState,
     Story,
     StoryMember,
@@ -38,16 +40,10 @@ from gazette.worker import Worker
 EDITOR = "ann"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Database]:
-    """An empty, migrated database of the test's own: a SQLite file, then a PostgreSQL schema
-    made for this test alone (the session's schema is shared by every test)."""
-    if request.param == "sqlite":
-        database = Database(sqlite_url)
-        database.migrate()
-        yield database
-        database.dispose()
-        return
+@contextmanager
+def own_postgres(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """An empty, migrated PostgreSQL schema made for one test alone (the session's schema is
+    shared by every test)."""
     request.getfixturevalue("postgres_url")  # skips (or fails in CI) without PostgreSQL
     schema = f"gazette_regroup_{uuid.uuid4().hex[:10]}"
     admin = create_engine(POSTGRES_URL)
@@ -63,6 +59,25 @@ def fresh(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Database]
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Database]:
+    """An empty, migrated database of the test's own: a SQLite file, then a PostgreSQL schema."""
+    if request.param == "postgresql":
+        with own_postgres(request) as database:
+            yield database
+        return
+    database = Database(sqlite_url)
+    database.migrate()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def postgres(request: pytest.FixtureRequest) -> Iterator[Database]:
+    with own_postgres(request) as database:
+        yield database
 
 
 def story_of(session: Session, document_id: int) -> int:
@@ -241,6 +256,9 @@ def test_a_report_moved_out_is_never_put_back(fresh: Database, embedder: MiniLME
         assert not session.get(StoryMember, ids[0]).pinned
         new_story = session.get(Story, new_id)
         assert new_story.first_report_at == session.get(Document, ids[2]).published_at
+    with fresh.transaction() as session:  # alone in a story already: nothing to move
+        alone = regroup.move_report(session, ids[2], None, EDITOR)
+    assert not alone.changed and alone.story_id == new_id
 
     later = add_more(fresh, [0, 1, 2])
     run(fresh, embedder)
@@ -297,8 +315,12 @@ def test_moving_a_report_is_refused_with_a_reason(
         moved = regroup.move_report(session, ids[1], None, EDITOR)
         merged = regroup.merge_stories(session, moved.story_id, story_id, EDITOR)
     assert merged.changed
+    with fresh.transaction() as session:
+        opinion = add_ready(session, "opinion", *FIGHT[3], 3)
+        opinion.status, opinion.kind = DocumentStatus.ASIDE, "opinion"
     cases = [
         (ids[0], moved.story_id, InputError, f"story {moved.story_id} was merged into story"),
+        (opinion.id, story_id, InputError, r"is not a news report \(opinion\): it is never put"),
         (ids[0], 10**25, NotFound, f"there is no story {10**25}"),
         (10**25, story_id, NotFound, "there is no report"),
     ]
@@ -460,3 +482,33 @@ def test_the_command_line_moves_merges_and_splits(
     assert told.exit_code == 0
     assert told.output.count("(placed by an editor)") == 4
     assert "kept apart" not in told.output  # the merge ended the split's separation
+
+
+def test_an_editor_waits_for_a_cluster_step_in_flight(postgres: Database) -> None:
+    """An editor's change takes the cluster stage's lock: while a step holds it, the change
+    waits (here: gives up after half a second) and nothing of it is stored. (On SQLite, one
+    writer at a time: the write lock already serializes them.)"""
+    from sqlalchemy.exc import OperationalError
+
+    from gazette.work import serialized
+
+    with postgres.transaction() as session:
+        documents = [add_ready(session, f"d{i}", *FIGHT[i], i) for i in range(3)]
+        story = Story(
+            first_report_at=documents[0].published_at, last_report_at=documents[-1].published_at
+        )
+        session.add(story)
+        session.flush()
+        for document in documents:
+            session.add(
+                StoryMember(document_id=document.id, story_id=story.id, similarity=1, reason="x")
+            )
+    with postgres.session() as step:
+        serialized(step, "cluster")  # a cluster step in flight
+        with pytest.raises(OperationalError), postgres.transaction() as session:
+            session.execute(text("SET LOCAL lock_timeout = '500ms'"))
+            regroup.split_story(session, story.id, [documents[2].id], EDITOR)
+    with postgres.session() as session:
+        assert members(session, story.id) == {d.id for d in documents}
+    with postgres.transaction() as session:  # the step done, the change goes through
+        assert regroup.split_story(session, story.id, [documents[2].id], EDITOR).changed

@@ -7,11 +7,15 @@ from __future__ import annotations
 import html
 import re
 import sqlite3
+from urllib.parse import quote
 
+import hypothesis
 import pytest
 from fastapi.testclient import TestClient
 from fight import BANK, FIGHT, add_ready, members, settings_for
 from forms import token_in
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 from staff import add_user, browser, log_in
 
@@ -140,6 +144,9 @@ def test_moving_a_report_out_to_a_new_story_and_back(
     editor: TestClient, database: Database, stories: dict
 ) -> None:
     story, report = stories["fight_story"], stories["fight"][2]
+    kept = post(editor, story, f"reports/{report}/move", {"to": str(story)})
+    assert kept.headers["location"] == f"/desk/story/{story}/reports?done=kept"
+    assert "The report is kept in this story" in text_of(editor.get(kept.headers["location"]).text)
     moved = post(editor, story, f"reports/{report}/move", {"to": "", "new": "1"})
     assert moved.status_code == 303
     with database.session() as session:
@@ -161,10 +168,13 @@ def test_moving_a_report_out_to_a_new_story_and_back(
         .headers["location"]
         .startswith(f"/desk/story/{story}/reports")
     )
-    assert audit_actions(database) == [
-        ("ann", "story.report_moved", f"report {report}", "testclient"),
-        ("ann", "story.report_moved", f"report {report}", "testclient"),
-    ]
+    assert (
+        audit_actions(database)
+        == [
+            ("ann", "story.report_moved", f"report {report}", "testclient"),
+        ]
+        * 3
+    )
 
 
 def test_merging_from_either_side_and_splitting_a_selection(
@@ -271,3 +281,46 @@ def test_a_form_sent_while_another_process_holds_the_database_is_a_503(
     assert response.status_code == 503
     assert "send the form again" in text_of(response.text)
     assert members_of(database, story) == set(stories["fight"])
+
+
+def test_no_address_or_form_value_makes_the_regroup_routes_fail(
+    editor: TestClient, database: Database, stories: dict
+) -> None:
+    """Whatever an editor's browser sends in the addresses and fields of the regroup forms
+    (numbers too large for any row, other scripts, empty values, several values), the answer is
+    a page, a redirect or a clear refusal: never a server error."""
+    token = token_in(page_of(editor, stories["fight_story"]))
+    known = [str(n) for n in (*stories["fight"], stories["bank"], stories["bank_story"])]
+    value = st.one_of(
+        st.text(max_size=30),
+        st.integers(min_value=-3, max_value=50).map(str),
+        st.integers(min_value=2**62, max_value=10**30).map(str),  # past what a row id holds
+        st.sampled_from([*known, "²", "٣", " 7 ", "", "1e3", "0x10"]),
+    )
+
+    @hypothesis.settings(max_examples=150, deadline=None, database=None)
+    @given(
+        action=st.sampled_from(["move", "merge", "split", "page"]),
+        story=value,
+        report=value,
+        fields=st.dictionaries(
+            st.sampled_from(["to", "new", "other", "direction", "reports"]),
+            st.one_of(value, st.lists(value, max_size=4)),
+            max_size=4,
+        ),
+    )
+    def check(action: str, story: str, report: str, fields: dict) -> None:
+        where = quote(story, safe="") or "0"
+        path = {
+            "move": f"/desk/story/{where}/reports/{quote(report, safe='') or '0'}/move",
+            "merge": f"/desk/story/{where}/merge",
+            "split": f"/desk/story/{where}/split",
+            "page": f"/desk/story/{where}/reports",
+        }[action]
+        if action == "page":
+            response = editor.get(path, params={"done": fields.get("to", "")})
+        else:
+            response = editor.post(path, data={**fields, "csrf_token": token})
+        assert response.status_code in (200, 303, 400, 404), (path, fields, response.text)
+
+    check()

@@ -69,12 +69,11 @@ def _render(
     request: Request,
     session: Session,
     staff: Staff,
-    story_id: int,
+    history: StoryHistory,
     done: str | None = None,
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    history = _history_or_404(session, story_id)
     nearby = regroup.nearby_stories(session, history.story_id, NEARBY, NEARBY_HOURS)
     context = {"page": ReportsPage(history, nearby), "done": DONE.get(done or ""), "error": error}
     return desk_page(request, staff, "regroup.html", context, status)
@@ -92,9 +91,10 @@ def story_reports(
     shown where it now lives."""
     number = _number(story_id, "the story", 404)
     history = _history_or_404(session, number)
+    done = done if done in DONE else ""
     if history.story_id != number:
-        return RedirectResponse(_page_path(request, history.story_id, done or ""), 303)
-    return _render(request, session, staff, number, done)
+        return RedirectResponse(_page_path(request, history.story_id, done), 303)
+    return _render(request, session, staff, history, done)
 
 
 def _history_or_404(session: Session, number: int) -> StoryHistory:
@@ -107,9 +107,7 @@ def _history_or_404(session: Session, number: int) -> StoryHistory:
 Operation = Callable[[Session, str, str], regroup.Outcome]
 
 
-def _apply(
-    request: Request, staff: Staff, story_id: int, operation: Operation, done: str
-) -> Response:
+def _apply(request: Request, staff: Staff, story_id: int, operation: Operation) -> Response:
     """Run `operation(session, actor, address)` in a transaction of its own: on success, go to
     the page of the story it names; when refused, show this story's page with why (the
     transaction rolled back: nothing changed)."""
@@ -119,15 +117,14 @@ def _apply(
             outcome = operation(session, staff.name, client_address(request))
     except (InputError, NotFound) as exc:
         with database.session() as session:
-            return _render(
-                request, session, staff, story_id, error=str(exc), status=exc.http_status
-            )
+            history = _history_or_404(session, story_id)
+            status = exc.http_status
+            return _render(request, session, staff, history, error=str(exc), status=status)
     except DBAPIError as exc:  # another process held the database too long: try again later
         if (problem := database.unusable(exc)) is None:
             raise
         raise HTTPException(problem.http_status, BUSY) from exc
-    done = done if outcome.changed else "unchanged"
-    return RedirectResponse(_page_path(request, outcome.story_id, done), 303)
+    return RedirectResponse(_page_path(request, outcome.story_id, outcome.done), 303)
 
 
 @router.post("/story/{story_id}/reports/{report_id}/move", name="desk_move_report")
@@ -149,7 +146,7 @@ def move_report(
             raise InputError(f"report {report} is not in story {number} any more")
         return regroup.move_report(session, report, target, actor, address)
 
-    return _apply(request, staff, number, operation, "kept" if target == number else "moved")
+    return _apply(request, staff, number, operation)
 
 
 @router.post("/story/{story_id}/merge", name="desk_merge_story")
@@ -170,7 +167,7 @@ def merge_story(
     def operation(session: Session, actor: str, address: str) -> regroup.Outcome:
         return regroup.merge_stories(session, absorbed, survivor, actor, address)
 
-    return _apply(request, staff, number, operation, "merged")
+    return _apply(request, staff, number, operation)
 
 
 @router.post("/story/{story_id}/split", name="desk_split_story")
@@ -188,4 +185,4 @@ def split_story(
     def operation(session: Session, actor: str, address: str) -> regroup.Outcome:
         return regroup.split_story(session, number, chosen, actor, address)
 
-    return _apply(request, staff, number, operation, "split")
+    return _apply(request, staff, number, operation)

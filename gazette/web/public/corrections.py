@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gazette.db.models import Article, Correction, Story
-from gazette.publish.feeds import FeedItem, rss_feed
+from gazette.publish.feeds import Feed, FeedItem, rss_feed
 from gazette.web.dependencies import AppSettings, ReadSession
 from gazette.web.templating import render
 
@@ -105,6 +105,12 @@ def corrections_feed(request: Request, session: ReadSession, settings: AppSettin
                 updated=correction.at,
             )
         )
-    title = f"{settings.site.title}: corrections"
-    body = rss_feed(title, base + "/corrections", "Corrections to published stories.", items)
+    feed = Feed(
+        title=f"{settings.site.title}: corrections",
+        home_url=f"{base}/corrections",
+        feed_url=f"{base}{request.app.url_path_for('corrections_feed')}",
+        description="Corrections to published stories.",
+        items=items,
+    )
+    body = rss_feed(feed)
     return Response(body, media_type="application/rss+xml; charset=utf-8")
