@@ -15,6 +15,7 @@ from gazette.comments import CommentRefused
 from gazette.web.comments import HONEYPOT, comment_page, draft, take_comment
 from gazette.web.dependencies import AppSettings, ReadSession, WriteSession
 from gazette.web.public import corrections, queries
+from gazette.web.public.feeds import names_a_tag
 from gazette.web.public.views import StoryCard
 from gazette.web.templating import path_for, render
 
@@ -149,7 +150,9 @@ def post_comment(
 
 @router.get("/tag/{slug}", name="tag", response_class=HTMLResponse)
 def tag_page(request: Request, session: ReadSession, settings: AppSettings, slug: str) -> Response:
-    found = queries.tag_stories(session, slug, settings.site.stories_per_page)
+    found = None
+    if names_a_tag(slug):
+        found = queries.tag_stories(session, slug, settings.site.stories_per_page)
     if found is None:
         raise HTTPException(404, f"There is no tag {slug!r}.")
     tag, stories = found
