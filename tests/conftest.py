@@ -144,3 +144,14 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in [n for n in os.environ if n.upper().startswith("GAZETTE_")]:
         monkeypatch.delenv(name)
     return tmp_path
+
+
+# The browser tests' fixtures (tests/browser.py): one real server and one headless Chromium for
+# the session, a page per test.
+pytest_plugins = ["browser"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last: Playwright leaves an event loop marked as running in the
+    main thread, under which the other tests' `asyncio.run` would refuse to start."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
