@@ -184,9 +184,11 @@ class AsyncFetcher:
                     location = response.headers.get("location")
                     if not location:
                         raise FetchError(f"{url}: redirect without a Location header")
+                    await _finish_short(response)
                     return _Response(status, location=location)
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
                 if status >= 300:
+                    await _finish_short(response)
                     return _Response(status, retry_after=retry_after)
                 body = await self._read_body(url, response)
                 page = FetchedPage(
@@ -244,6 +246,19 @@ class AsyncFetcher:
             raise FetchTooLarge(f"{url}: file exceeds fetch.max_bytes")
         kind = "application/xml" if path.suffix in (".xml", ".rss", ".atom") else "text/html"
         return FetchedPage(url, url, 200, kind, path.read_bytes())
+
+
+# A response whose body is not wanted (a 304, a redirect, an error page) is read to its end when
+# it is at most this long, so that its connection serves the next request (a feed polled with
+# a conditional request mostly gets a 304); a longer one is dropped with its connection.
+SHORT_BYTES = 64 * 1024
+
+
+async def _finish_short(response: httpx.Response) -> None:
+    length = response.headers.get("content-length", "")
+    if response.status_code in (204, 304) or (length.isdigit() and int(length) <= SHORT_BYTES):
+        async for _ in response.aiter_raw():  # raw: nothing is decompressed
+            pass
 
 
 @dataclass(frozen=True)
@@ -362,8 +377,9 @@ class Fetcher:
         try:
             return self._runner.run(run())
         except BaseException:
-            # Stopped half-way (a signal): its connections are in no known state; the next
-            # batch gets a new client.
+            # Stopped half-way (a signal): the batch's tasks are cancelled with the loop, and
+            # the next batch gets a new client.
+            self._client = None
             self.close()
             raise
 
