@@ -18,7 +18,8 @@ Two phases:
 1. Capacity: the backlog (--backlog items per feed: 5, or 2 with --small) is there at once.
    Counted every two seconds: the items extracted and deduplicated, and the items in a
    published story (a version of their story written after they joined it). Items per second
-   is the slope over the phase, from the first item done, for at most --seconds.
+   is the slope once warm (from the first published story, when every stage has run and the
+   model is loaded), over at most --seconds.
 2. Latency: new items then appear at --live-rate a second for --live-seconds; sources are
    polled every 15 seconds. For each new item: seconds from its appearance in its feed to its
    story's first published version that includes it (and from its discovery by the poller).
@@ -200,14 +201,23 @@ class Sampler:
 
 
 def rate(samples: list[tuple[float, int, int]], column: int) -> float:
-    """Items per second from the first sample where any was done to the first that reached
-    the final count."""
-    points = [(sample[0], sample[column]) for sample in samples if sample[column] > 0]
-    if len(points) < 2:
+    """Items per second once warm: from the first sample with a published story (every
+    stage has run, the model is loaded) to the first that reached the column's final count."""
+    warm = [sample for sample in samples if sample[2] > 0]
+    if len(warm) < 2:  # no story published yet: from the first item done
+        warm = [sample for sample in samples if sample[column] > 0]
+    if len(warm) < 2:
         return 0.0
-    first = points[0]
-    last = next(point for point in points if point[1] == points[-1][1])
-    return (last[1] - first[1]) / (last[0] - first[0]) if last[0] > first[0] else 0.0
+    first = warm[0]
+    last = next(sample for sample in warm if sample[column] == warm[-1][column])
+    if last[0] <= first[0]:
+        return 0.0
+    return (last[column] - first[column]) / (last[0] - first[0])
+
+
+def timeline(samples: list[tuple[float, int, int]], start: float) -> list[list[float]]:
+    """Every fifth sample: seconds since the start, items done, items in a published story."""
+    return [[round(t - start), done, shown] for t, done, shown in samples[::5]]
 
 
 def median(values: list[float]) -> float | None:
@@ -291,6 +301,7 @@ def run_mode(mode: str, args: argparse.Namespace, port: int, live: Any) -> dict[
                 "seconds": round(time.time() - started, 1),
                 "done_at_end": capacity[-1][1] if capacity else 0,
                 "published_at_end": capacity[-1][2] if capacity else 0,
+                "timeline": timeline(capacity, started),
             }
             if drained and args.live_seconds > 0:
                 live[0], live[1] = time.time(), args.live_rate
@@ -375,7 +386,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     args.feeds = 200 if args.small else 2000
-    args.backlog = args.backlog or (2 if args.small else 5)
+    if args.backlog is None:
+        args.backlog = 2 if args.small else 5
     args.seconds = args.seconds or (40.0 if args.small else 150.0)
     if args.live_seconds is None:
         args.live_seconds = 20.0 if args.small else 120.0
