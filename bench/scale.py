@@ -1,7 +1,9 @@
 """Benchmark: Gazette at scale, from 2,000 feeds on loopback to published stories.
 
-Usage: python bench/scale.py [--small] [--modes sqlite,pg1,pg2,pg4] [--seconds 150]
-       [--live-seconds 120] [--live-rate 2] [--profile]
+Usage: python bench/scale.py [--small] [--modes sqlite,pg1,pg2,pg4,celery2] [--seconds 150]
+       [--backlog 5] [--live-seconds 120] [--live-rate 2] [--profile]
+
+--small (about a minute and a half): 200 feeds, one SQLite worker, short phases.
 
 A separate process serves the fictional newsroom of bench/newsroom.py: 2,000 RSS feeds (200
 with --small) from 20 outlets, each outlet on its own loopback address, with a backlog of items
@@ -378,7 +380,7 @@ def profile_ingestion(feeds: int, port: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="200 feeds, short phases")
-    parser.add_argument("--modes", default="sqlite,pg1,pg2,pg4")
+    parser.add_argument("--modes", help="default: sqlite,pg1,pg2,pg4 (sqlite with --small)")
     parser.add_argument("--seconds", type=float, default=None, help="capacity phase at most")
     parser.add_argument("--live-seconds", type=float, default=None)
     parser.add_argument("--live-rate", type=float, default=2.0, help="new items per second")
@@ -386,6 +388,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     args.feeds = 200 if args.small else 2000
+    args.modes = args.modes or ("sqlite" if args.small else "sqlite,pg1,pg2,pg4")
     if args.backlog is None:
         args.backlog = 2 if args.small else 5
     args.seconds = args.seconds or (40.0 if args.small else 150.0)
