@@ -36,10 +36,10 @@ log = logging.getLogger("gazette")
 # How long a step holds its pages and hosts without renewing them, and how often it renews.
 LEASE = timedelta(seconds=60)
 RENEW_SECONDS = 15.0
-# Pages of one host taken in one step: what its limits let through in about this long (ten
-# pages at the default pause of one second), so that the step keeps its connections busy for a
-# few seconds and another worker takes the host's next pages.
-HOST_SECONDS = 10.0
+# Pages of one host taken in one step, when the host has a pause between requests: enough to
+# keep the step busy for a few seconds (ten at the default pause of one second), few enough
+# that another worker takes the host's next pages.
+HOST_BATCH = 10
 # A host whose next request may not start within this long is left for a later step, rather
 # than held by a step that would only wait for it.
 HOST_WAIT = timedelta(seconds=5)
@@ -48,11 +48,10 @@ ROBOTS_TTL = timedelta(hours=24)
 
 
 def host_batch(settings: FetchSettings, limit: int) -> int:
-    """How many pages of one host a step takes: what the pause between two requests to a host
-    lets through in HOST_SECONDS; with no pause, as many as the step takes."""
-    if settings.per_host_delay_seconds <= 0:
-        return limit
-    return max(1, min(limit, round(HOST_SECONDS / settings.per_host_delay_seconds)))
+    """How many pages of one host a step takes: HOST_BATCH; with no pause between requests
+    (a mirror, a host of one's own), as many as the step takes, since only the per-host
+    connections hold them back and ten pages would leave them idle between steps."""
+    return limit if settings.per_host_delay_seconds <= 0 else min(HOST_BATCH, limit)
 
 
 def claim_by_host(
