@@ -206,8 +206,8 @@ def rate(samples: list[tuple[float, int, int]], column: int) -> float:
     """Items per second once warm: from the first sample with a published story (every
     stage has run, the model is loaded) to the first that reached the column's final count."""
     warm = [sample for sample in samples if sample[2] > 0]
-    if len(warm) < 2:  # no story published yet: from the first item done
-        warm = [sample for sample in samples if sample[column] > 0]
+    if len(warm) < 2 or warm[0][column] == warm[-1][column]:  # not warm in time: from the start
+        warm = samples
     if len(warm) < 2:
         return 0.0
     first = warm[0]
