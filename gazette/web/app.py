@@ -17,6 +17,7 @@ from gazette.config import Settings
 from gazette.db import Database
 from gazette.web import api, auth, csrf, desk, metrics, public
 from gazette.web.error_pages import install_error_pages
+from gazette.web.page_cache import PageCache
 from gazette.web.security import SecurityHeaders
 from gazette.web.static_files import HashedStaticFiles
 from gazette.web.templating import build_templates
@@ -42,6 +43,8 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.database = database or Database(settings.database_url)
     app.state.templates = build_templates(settings, static, TEMPLATE_FOLDERS)
     app.state.templates.env.globals["csrf_field"] = csrf.csrf_field
+    # Innermost of the three: a kept page still gets its reader's cookie and the headers.
+    app.add_middleware(PageCache, database_url=app.state.database.url)
     app.add_middleware(csrf.FormCookie)
     app.add_middleware(SecurityHeaders)
     install_error_pages(app)

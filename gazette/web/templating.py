@@ -26,6 +26,8 @@ from gazette.web.static_files import HashedStaticFiles
 
 SHARED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 MARKER = re.compile(r"\[(\d+)\]")
+# A word, the space after it if any, and the markers that follow.
+CITED_WORD = re.compile(r"((?:\S+ ?)?)((?:\[\d+\])+)")
 
 
 def format_time(moment: datetime | None) -> str:
@@ -36,13 +38,38 @@ def _citation_link(number: str | int) -> str:
     return f'<sup><a class="cite" href="#ref-{number}" title="Source {number}">[{number}]</a></sup>'
 
 
-def cited(sentence: Any) -> Markup:
+def _citation_text(number: str | int) -> str:
+    return f"<sup>[{number}]</sup>"
+
+
+def _keep_together(word: str, markers: str) -> str:
+    """A word and the markers after it, in one span that never breaks (`.cited` is
+    `white-space: nowrap`): a marker cannot wrap onto a line of its own."""
+    return f'<span class="cited">{word}{markers}</span>'
+
+
+def cited(sentence: Any, linked: bool = True) -> Markup:
     """A sentence record (`text`, `citations`, `kind`), escaped, with its citation markers as
-    links to the reference list."""
+    links to the reference list (as plain numbers when not `linked`), each group of markers
+    held together with the word before it."""
+    marker = _citation_link if linked else _citation_text
     text = str(escape(sentence.text))
     if sentence.kind == "disagreement":  # markers are inline, after each side
-        return Markup(MARKER.sub(lambda m: _citation_link(m.group(1)), text))
-    return Markup(text + "".join(_citation_link(n) for n in sentence.citations))
+        return Markup(
+            CITED_WORD.sub(
+                lambda m: _keep_together(
+                    m.group(1), MARKER.sub(lambda n: marker(n.group(1)), m.group(2))
+                ),
+                text,
+            )
+        )
+    markers = "".join(marker(n) for n in sentence.citations)
+    if not markers:
+        return Markup(text)
+    head, _, last = text.rpartition(" ")
+    return Markup(
+        f"{head} {_keep_together(last, markers)}" if head else _keep_together(last, markers)
+    )
 
 
 def path_for(request: Request, name: str, **params: object) -> str:

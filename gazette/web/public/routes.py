@@ -1,4 +1,9 @@
-"""The readers' pages: the latest stories, a story, a tag, the RSS feed, and posting a comment."""
+"""The readers' pages: the latest stories (led by the most-covered one), a story, its versions,
+its thread's timeline, a tag, the RSS feed, and posting a comment.
+
+Every page a GET renders from the database alone is marked cacheable (gazette/web/page_cache.py)
+and carries its canonical address (`site.base_url` and the page's path), from which the
+OpenGraph, Twitter card and JSON-LD tags of a story are made."""
 
 from __future__ import annotations
 
@@ -10,12 +15,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
+from gazette.config import Settings
 from gazette.errors import InputError
 from gazette.publish.feeds import FeedItem, rss_feed
 from gazette.web.comments import add_comment
 from gazette.web.dependencies import AppSettings, ReadSession, WriteSession
-from gazette.web.public import queries
-from gazette.web.public.views import StoryCard
+from gazette.web.page_cache import mark_cacheable
+from gazette.web.public import queries, seo
+from gazette.web.public.views import StoryCard, StoryView
 from gazette.web.templating import path_for, render
 
 FEED_LENGTH = 50
@@ -28,9 +35,22 @@ router = APIRouter()
 def _page(
     request: Request, session: Session, name: str, context: Mapping[str, Any], status: int = 200
 ) -> Response:
-    """A public page: the template `name` of this folder, with the site's ad slots."""
-    ads = queries.ad_slots(session)
-    return render(request, f"public/{name}", {**context, "ads": ads}, status)
+    """A public page: the template `name` of this folder, with the site's ad slots and the
+    topic sections of the header. A page answered 200 to a GET may be kept by the cache."""
+    if request.method == "GET" and status == 200:
+        mark_cacheable(request)
+    extra = {"ads": queries.ad_slots(session), "sections": queries.topic_sections(session)}
+    return render(request, f"public/{name}", {**context, **extra}, status)
+
+
+def _canonical(request: Request, settings: Settings, path: str, page: int = 1) -> str:
+    """The page's address on the public site: the address search engines should index."""
+    query = f"?page={page}" if page > 1 else ""
+    return settings.site.base_url.rstrip("/") + path + query
+
+
+def _past_the_end(what: str, page: int) -> HTTPException:
+    return HTTPException(404, f"There is no page {page} of {what}.")
 
 
 def _story_path(request: Request, card: StoryCard) -> str:
@@ -58,8 +78,18 @@ def home(
 ) -> Response:
     page = max(page, 1)
     per_page = settings.site.stories_per_page
-    stories = queries.latest_stories(session, per_page, (page - 1) * per_page)
-    context = {"stories": stories, "page": page, "more": len(stories) == per_page}
+    lead = queries.lead_story(session)
+    besides = [lead.id] if lead else []
+    stories = queries.latest_stories(session, per_page + 1, (page - 1) * per_page, besides)
+    if page > 1 and not stories:
+        raise _past_the_end("the latest stories", page)
+    context = {
+        "lead": lead if page == 1 else None,
+        "stories": stories[:per_page],
+        "page": page,
+        "more": len(stories) > per_page,
+        "canonical": _canonical(request, settings, path_for(request, "home"), page),
+    }
     return _page(request, session, "home.html", context)
 
 
@@ -71,9 +101,51 @@ def story_short(request: Request, session: ReadSession, story_id: str) -> Redire
     return RedirectResponse(_story_path(request, view.card), status_code=308)
 
 
+@router.get("/story/{story_id}/versions", name="story_versions", response_class=HTMLResponse)
+def story_versions(
+    request: Request, session: ReadSession, settings: AppSettings, story_id: str
+) -> Response:
+    """Each version readers have seen, what it changed, and its whole text."""
+    number = _story_number(story_id)
+    view = queries.versions_view(session, number)
+    if view is None:
+        raise _no_story(story_id)
+    path = path_for(request, "story_versions", story_id=view.card.id)
+    if view.card.id != number:  # merged into another story
+        return RedirectResponse(path, status_code=308)
+    context = {
+        "view": view,
+        "story_path": _story_path(request, view.card),
+        "canonical": _canonical(request, settings, path),
+    }
+    return _page(request, session, "versions.html", context)
+
+
+@router.get("/thread/{story_id}", name="thread", response_class=HTMLResponse)
+def thread(
+    request: Request, session: ReadSession, settings: AppSettings, story_id: str
+) -> Response:
+    """All coverage: every story of the thread a story belongs to, dated, oldest first."""
+    number = _story_number(story_id)
+    cards = queries.thread_stories(session, number)
+    if not cards:
+        raise _no_story(story_id)
+    first = cards[0]
+    path = path_for(request, "thread", story_id=first.id)
+    if first.id != number:  # one address per thread: its first story's
+        return RedirectResponse(path, status_code=308)
+    context = {"cards": cards, "canonical": _canonical(request, settings, path)}
+    return _page(request, session, "thread.html", context)
+
+
 @router.get("/story/{story_id}/{slug}", name="story", response_class=HTMLResponse)
 def story(
-    request: Request, session: ReadSession, story_id: str, slug: str, comment: str = ""
+    request: Request,
+    session: ReadSession,
+    settings: AppSettings,
+    story_id: str,
+    slug: str,
+    comment: str = "",
 ) -> Response:
     number = _story_number(story_id)
     view = queries.story_view(session, number)
@@ -82,7 +154,27 @@ def story(
     if slug != view.card.slug or view.card.id != number:
         # An old slug, or a story merged into another: the page lives at one address.
         return RedirectResponse(_story_path(request, view.card), status_code=308)
-    return _page(request, session, "story.html", {"story": view, "comment_state": comment})
+    return _page(request, session, "story.html", _story_context(request, settings, view, comment))
+
+
+def _story_context(
+    request: Request, settings: Settings, view: StoryView, comment: str = ""
+) -> dict[str, Any]:
+    canonical = _canonical(request, settings, _story_path(request, view.card))
+    base = settings.site.base_url.rstrip("/")
+    translations = [
+        (language, base + _story_path(request, card)) for language, card in view.translations
+    ]
+    return {
+        "story": view,
+        "comment_state": comment,
+        "canonical": canonical,
+        "description": seo.short(view.card.summary),
+        "hreflang": [(view.language, canonical), *translations] if translations else [],
+        "json_ld": seo.json_script(
+            seo.news_article(view, canonical, settings.site.title, base + "/")
+        ),
+    }
 
 
 @router.post("/story/{story_id}/comments", name="post_comment")
@@ -101,7 +193,8 @@ def post_comment(
     try:
         comment = add_comment(session, view.card.id, name, body, settings.comments)
     except InputError as exc:
-        context = {"story": view, "comment_error": str(exc), "draft": (name, body)}
+        context = _story_context(request, settings, view)
+        context.update(comment_error=str(exc), draft=(name, body))
         return _page(request, session, "story.html", context, 400)
     state = "pending" if comment.status == "pending" else "posted"
     location = f"{_story_path(request, view.card)}?comment={state}#comments"
@@ -109,12 +202,30 @@ def post_comment(
 
 
 @router.get("/tag/{slug}", name="tag", response_class=HTMLResponse)
-def tag_page(request: Request, session: ReadSession, settings: AppSettings, slug: str) -> Response:
-    found = queries.tag_stories(session, slug, settings.site.stories_per_page)
+def tag_page(
+    request: Request,
+    session: ReadSession,
+    settings: AppSettings,
+    slug: str,
+    page: Annotated[int, Query(le=MAX_PAGE)] = 1,
+) -> Response:
+    page = max(page, 1)
+    per_page = settings.site.stories_per_page
+    found = queries.tag_stories(session, slug, per_page, (page - 1) * per_page)
     if found is None:
         raise HTTPException(404, f"There is no tag {slug!r}.")
-    tag, stories = found
-    return _page(request, session, "tag.html", {"tag": tag, "stories": stories})
+    tag, stories, total = found
+    if page > 1 and not stories:
+        raise _past_the_end(f"the stories tagged {tag.name}", page)
+    context = {
+        "tag": tag,
+        "stories": stories,
+        "total": total,
+        "page": page,
+        "more": page * per_page < total,
+        "canonical": _canonical(request, settings, path_for(request, "tag", slug=slug), page),
+    }
+    return _page(request, session, "tag.html", context)
 
 
 @router.get("/feed.xml", name="feed")
