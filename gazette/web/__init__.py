@@ -13,6 +13,7 @@ static/         the stylesheet, served under content-hashed names (static_files.
 dependencies.py the request's one database session, the settings
 templating.py   the Jinja environment: url_for, static_url, the `when` and `cited` filters
 security.py     the security headers every response carries
+page_cache.py   rendered reader pages kept in memory until the site's generation moves
 auth.py         the staff's logins, and the one place that decides who may see a desk page
 login_limits.py limits on failed logins, per account and per address
 csrf.py         the token every form that changes something must carry, checked for every route
