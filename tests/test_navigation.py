@@ -153,7 +153,7 @@ def test_all_coverage_lists_a_thread_oldest_first(database: Database, sqlite_url
     assert moved.status_code == 308 and moved.headers["location"] == f"/thread/{thread[0]}"
     page = site.get(f"/thread/{thread[0]}")
     assert page.status_code == 200
-    listed = [int(n) for n in re.findall(r'<h3><a href="/story/(\d+)/', page.text)]
+    listed = [int(n) for n in re.findall(r'<h2><a href="/story/(\d+)/', page.text)]
     assert listed == thread and other not in listed
     times = re.findall(r'<li>\s*<time datetime="([^"]+)"', page.text)
     assert times == sorted(times) and len(times) == 3
