@@ -171,3 +171,39 @@ def test_topic_sections_skip_stories_readers_cannot_see(
     html = own_site(database, sqlite_url).get("/").text
     nav = re.search(r'<nav class="sections"[^>]*>(.*?)</nav>', html, re.S).group(1)
     assert "/tag/politics" in nav and "/tag/sport" not in nav
+
+
+def test_every_page_works_on_each_database(each_database_url: str) -> None:
+    database = Database(each_database_url)
+    database.migrate()
+    try:
+        with database.transaction() as session:
+            key = f"pg{session.scalar(select(func.count()).select_from(Story))}"
+            first = add_story(
+                session, key, [Version("Dam opens", START)], tags=(("Energy", "topic"),)
+            )
+            later = add_story(
+                session,
+                f"{key}-later",
+                [
+                    Version("Dam floods", START),
+                    Version("Dam floods valley", START + timedelta(days=1)),
+                ],
+                first_report=START + timedelta(days=1),
+                thread_of=first.id,
+                tags=(("Energy", "topic"), ("Vestrian Power", "organisation")),
+            )
+            ids = first.id, later.id
+        site = TestClient(create_app(demo_settings(each_database_url), database))
+        pages = {
+            "/": "Dam floods valley",
+            "/tag/energy": "Dam opens",
+            f"/thread/{ids[0]}": "Dam floods valley",
+            f"/story/{ids[1]}/story-{key}-later": "All coverage (2 stories)",
+            f"/story/{ids[1]}/versions": "<del>Sentence 0 of Dam floods.</del>",
+        }
+        for path, text in pages.items():
+            response = site.get(path)
+            assert response.status_code == 200 and text in response.text, path
+    finally:
+        database.dispose()
