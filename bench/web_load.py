@@ -118,7 +118,7 @@ def run_ab(url: str, connections: int, seconds: int) -> dict:
         capture_output=True,
         text=True,
     ).stdout
-    number = lambda pattern: float(re.search(pattern, output).group(1))  # type: ignore[union-attr]  # noqa: E731
+    number = lambda pattern: float(re.search(pattern, output, re.M).group(1))  # type: ignore[union-attr]  # noqa: E731
     return {
         "requests_per_second": number(r"Requests per second:\s+([\d.]+)"),
         "p50_ms": number(r"^\s+50%\s+(\d+)"),

@@ -41,6 +41,8 @@ WATCHED = frozenset(
     }
 )
 _CHANGED = "gazette_site_changed"  # key in `Session.info`
+# `current` as plain SQL, for a driver's own connection (gazette/web/page_cache.py).
+CURRENT_SQL = f"SELECT generation FROM {StageState.__tablename__} WHERE stage = '{STAGE}'"
 
 
 def _table_of(thing: Any) -> str | None:

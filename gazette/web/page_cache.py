@@ -23,7 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, create_engine
+from sqlalchemy import create_engine
 from sqlalchemy.pool import StaticPool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -55,9 +55,10 @@ class _Page:
 
 
 class _Generation:
-    """Reads the site's generation on a connection of the cache's own, kept open and shared
-    under a lock: the lookup costs less than a checkout from the app's pool with its liveness
-    ping, and it takes nothing from the pool the request's session uses."""
+    """Reads the site's generation on a database connection of the cache's own, kept open and
+    shared under a lock, with a statement written once: building the query and checking a
+    connection out of the app's pool (with its liveness ping) would cost several times the
+    lookup itself, on every request."""
 
     def __init__(self, database_url: str) -> None:
         url = normalise_url(database_url)
@@ -65,25 +66,30 @@ class _Generation:
         threads = {"check_same_thread": False} if url.startswith("sqlite") else {}
         self.engine = create_engine(url, poolclass=StaticPool, connect_args=threads)
         self.lock = threading.Lock()
-        self.connection: Connection | None = None
+        self.connection: Any = None  # the driver's own connection, in autocommit
+
+    def _connect(self) -> Any:
+        connection = self.engine.raw_connection().driver_connection
+        if self.engine.dialect.name == "sqlite":
+            connection.isolation_level = None  # each read sees the latest commit
+        else:
+            connection.autocommit = True  # no transaction left open between requests
+        return connection
 
     def read(self) -> int:
         with self.lock:
-            if self.connection is None or self.connection.invalidated:
-                self.connection = self.engine.connect()
+            if self.connection is None:
+                self.connection = self._connect()
             try:
-                generation = site_generation.current(self.connection)
+                cursor = self.connection.cursor()
+                cursor.execute(site_generation.CURRENT_SQL)
+                row = cursor.fetchone()
+                cursor.close()
             except Exception:
-                self.connection.invalidate()
-                self.connection = None
+                self.connection = None  # connect again next time
+                self.engine.dispose()
                 raise
-            finally:
-                if self.connection is not None:
-                    self.connection.rollback()  # no transaction stays open between requests
-            return generation
-
-    def close(self) -> None:
-        self.engine.dispose()
+            return row[0] if row else 0
 
 
 class PageCache:
