@@ -1,6 +1,8 @@
 """The public site under load: requests per second and latency percentiles of a story page and
-the home page, beside a static copy of the same page served by the same server (the ceiling:
-what the server, its middleware and the load generator cost with no page rendered at all).
+the home page, beside a copy of the same story page served by the same server with nothing
+rendered (the ceiling: what the server, its middleware and the load generator cost): as a
+static file (`static`, Starlette's StaticFiles, which opens and reads the file in a thread for
+every request) and from memory by a plain route (`memory`).
 
 The server is the one `gazette serve` runs (uvicorn, several worker processes, the app with
 its page cache), started here on a free port over the demo's database (built first unless
@@ -28,22 +30,33 @@ import urllib.request
 from pathlib import Path
 
 from common import ROOT, save_results
+from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
 from gazette.cli.site import SERVED_SETTINGS, settings_json
 from gazette.config import Settings, load_settings
 
 STATIC_ENV = "_GAZETTE_BENCH_STATIC"  # where the static copies are, for the worker processes
-PAGES = ("static", "story", "home")
+PAGES = ("static", "memory", "story", "home")
 WARM_UP_SECONDS = 2
 
 
 def bench_app():
-    """The app of `gazette serve`, plus the folder of static copies under /bench-static."""
+    """The app of `gazette serve`, plus the copies of the story page: the file under
+    /bench-static, and the same bytes from memory at /bench-memory."""
     from gazette.web import create_app
 
     app = create_app(Settings.model_validate_json(os.environ[SERVED_SETTINGS]))
-    app.mount("/bench-static", StaticFiles(directory=os.environ[STATIC_ENV]), name="bench")
+    folder = Path(os.environ[STATIC_ENV])
+    app.mount("/bench-static", StaticFiles(directory=folder), name="bench")
+    kept: dict[str, bytes] = {}
+
+    async def from_memory() -> Response:  # the file is read once (it is written after start)
+        if "story" not in kept:
+            kept["story"] = (folder / "story.html").read_bytes()
+        return Response(kept["story"], media_type="text/html")
+
+    app.add_api_route("/bench-memory", from_memory, include_in_schema=False)
     return app
 
 
@@ -177,6 +190,7 @@ def main() -> None:
             (static / "story.html").write_bytes(story)
             urls = {
                 "static": base + "/bench-static/story.html",
+                "memory": base + "/bench-memory",
                 "story": base + story_link,
                 "home": base + "/",
             }
