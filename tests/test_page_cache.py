@@ -4,6 +4,7 @@ site's generation, gazette/db/site_generation.py); several server processes by d
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import socket
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+import httpx
 import pytest
 from conftest import DemoRun, demo_settings
 from fastapi.testclient import TestClient
@@ -70,6 +72,45 @@ def test_a_page_seen_before_is_served_without_the_database(
     with statements(database) as seen:
         assert site.get("/?page=1").status_code == 200  # another address is another page
     assert seen
+
+
+def test_staff_pages_are_never_kept_or_served_from_the_cache(
+    site: TestClient, database: Database, story: int
+) -> None:
+    path = f"/story/{story}/story-ferry"
+    site.get(path)  # kept for readers
+    site.cookies.set("gazette_session", "an editor's login")
+    for _ in range(2):
+        with statements(database) as seen:
+            assert site.get(path).status_code == 200
+        assert seen  # rendered for them each time
+
+
+def test_readers_arriving_together_wait_for_one_rendering(
+    database: Database, sqlite_url: str, story: int
+) -> None:
+    app = create_app(demo_settings(sqlite_url), database)
+    path = f"/story/{story}/story-ferry"
+
+    async def readers(count: int) -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://site") as client:
+            return await asyncio.gather(*(client.get(path) for _ in range(count)))
+
+    def change_the_site(ad: str) -> None:
+        with database.transaction() as session:
+            session.add(AdSlot(name=ad, placement="sidebar", html=f"<p>Advertisement: {ad}.</p>"))
+
+    assert asyncio.run(readers(1))[0].status_code == 200  # the app reads its cookie key once
+    change_the_site("Tea")
+    with statements(database) as one:
+        assert "Advertisement: Tea." in asyncio.run(readers(1))[0].text
+    change_the_site("Coffee")
+    with statements(database) as many:
+        pages = asyncio.run(readers(12))
+    assert all(p.status_code == 200 and "Advertisement: Coffee." in p.text for p in pages)
+    assert len({token_in(p.text) for p in pages}) == 12  # each reader's own token
+    assert len(many) == len(one)  # one rendering for the twelve
 
 
 def test_each_reader_gets_a_form_token_of_their_own(

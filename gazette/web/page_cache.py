@@ -6,7 +6,9 @@ middleware, keeps each page a route marked cacheable (`mark_cacheable`), keyed b
 query, with the site's generation read *before* it was rendered (gazette/db/site_generation.py).
 A request for a kept page reads the generation again (one primary-key lookup) and gets the kept
 bytes when it has not moved; any change moves it and empties the cache at once. A change made
-while a page renders cannot be lost: the page is kept under the older generation.
+while a page renders cannot be lost: the page is kept under the older generation. Readers who
+ask for a page while it is being rendered wait for that rendering instead of starting their
+own, so that a change does not send every reader of a popular page to the database at once.
 
 What differs between readers is the form token of the comment form (gazette/web/csrf.py): the
 page is kept with a placeholder in its place and each reader gets their own token, exactly as
@@ -17,6 +19,7 @@ but a GET of a page answered 200. Each worker process keeps its own pages.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections import OrderedDict
@@ -101,6 +104,8 @@ class PageCache:
         self.generation_source = _Generation(database_url)
         self.generation = -1
         self.pages: OrderedDict[str, _Page] = OrderedDict()
+        # The pages being rendered now, by key and generation, for the requests that wait.
+        self.rendering: dict[tuple[str, int], asyncio.Event] = {}
         self.lock = threading.Lock()
 
     def _usable(self, scope: Scope) -> bool:
@@ -132,14 +137,29 @@ class PageCache:
             logger.warning("page cache: cannot read the site's generation", exc_info=True)
             await self.app(scope, receive, send)
             return
+        page = self._kept(key)
+        if page is None and (rendering := self.rendering.get((key, generation))) is not None:
+            # Another request of this process renders this very page: wait for it rather than
+            # render it again (after a change, every reader of a popular page arrives at once).
+            await rendering.wait()
+            page = self._kept(key)
+        if page is not None:
+            await self._replay(scope, send, page)
+            return
+        done = self.rendering.setdefault((key, generation), asyncio.Event())
+        try:
+            await self._render_and_keep(scope, receive, send, key, generation)
+        finally:
+            done.set()
+            if self.rendering.get((key, generation)) is done:
+                del self.rendering[(key, generation)]
+
+    def _kept(self, key: str) -> _Page | None:
         with self.lock:
             page = self.pages.get(key)
             if page is not None:
                 self.pages.move_to_end(key)
-        if page is not None:
-            await self._replay(scope, send, page)
-            return
-        await self._render_and_keep(scope, receive, send, key, generation)
+            return page
 
     async def _replay(self, scope: Scope, send: Send, page: _Page) -> None:
         body = page.body
