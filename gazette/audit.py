@@ -30,6 +30,23 @@ class Action(StrEnum):
     USER_ADDED = "user.added"
     USER_REMOVED = "user.removed"
     PASSWORD_CHANGED = "user.password"
+    # An editor's work on a story (gazette/editing.py).
+    STORY_PUBLISHED = "story.published"
+    STORY_HELD = "story.held"
+    STORY_UNPUBLISHED = "story.unpublished"
+    STORY_EDITED = "story.edited"
+    STORY_CORRECTED = "story.corrected"
+    COMMENT_APPROVED = "comment.approved"
+    COMMENT_REJECTED = "comment.rejected"
+    COMMENT_DELETED = "comment.deleted"
+    ADDRESS_BLOCKED = "comment.blocked"
+    ADDRESS_UNBLOCKED = "comment.unblocked"
+    SOURCE_ADDED = "source.added"
+    SOURCE_PAUSED = "source.paused"
+    SOURCE_RESUMED = "source.resumed"
+    REPORT_MOVED = "story.report_moved"
+    STORY_MERGED = "story.merged"
+    STORY_SPLIT = "story.split"
 
 
 def record(

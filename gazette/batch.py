@@ -174,6 +174,7 @@ def extract_inputs(
             "published": _iso(article.published),
             "language": article.language,
             "image": article.image,
+            "kind": article.kind,
         }
 
 

@@ -46,17 +46,18 @@ class Section(BaseModel):
 class SiteSettings(Section):
     title: str = Field(
         default="Gazette",
-        description="Name of the site, shown in page titles, the header and the RSS feed.",
+        description="Name of the site, shown in page titles, the header and the feeds.",
         json_schema_extra=MAIN_SETTING,
     )
     description: str = Field(
         default="Multi-source news, every sentence cited.",
         description="One line about the site, for the pages' description, the footer and the "
-        "RSS feed.",
+        "feeds.",
     )
     base_url: str = Field(
         default="http://127.0.0.1:8000",
-        description="Public address of the site, used for the links in the RSS feed.",
+        description="Public address of the site, used for the links in the feeds, sitemaps and "
+        "API.",
         json_schema_extra=MAIN_SETTING,
     )
     mode: Literal["development", "production"] = Field(
@@ -70,6 +71,12 @@ class SiteSettings(Section):
         ge=1,
         le=500,
         description="Stories listed on each page of the home page, and on a tag's page.",
+    )
+    ads_txt: list[str] = Field(
+        default_factory=list,
+        description="Lines of the site's `/ads.txt` (IAB Tech Lab): the ad systems authorised to "
+        "sell its ad space, one record a line. Empty: `/ads.txt` is not found.",
+        examples=[["example-exchange.com, pub-0000000000, DIRECT"]],
     )
     metrics: bool = Field(
         default=True,
@@ -365,13 +372,45 @@ class CommentSettings(Section):
         description="`true` lets readers comment on stories; `false` closes comments.",
     )
     max_length: int = Field(
-        default=4000, ge=10, description="Longest comment accepted, in characters."
+        default=4000,
+        ge=10,
+        le=100_000,
+        description="Longest comment accepted, in characters; the form will not take more.",
     )
     require_approval: bool = Field(
         default=False,
         description="`true` holds new comments until a moderator approves them; `false` shows "
         "them at once.",
         json_schema_extra=MAIN_SETTING,
+    )
+    hold_first_comments: bool = Field(
+        default=False,
+        description="`true` holds a comment for a moderator when its address has no approved "
+        "comment yet; once one is approved, that address's comments show at once (unless "
+        "`require_approval` holds them all).",
+    )
+    max_links: int = Field(
+        default=2,
+        ge=0,
+        le=100,
+        description="Most links (web addresses) one comment may hold; one with more is refused.",
+    )
+    per_address_limit: int = Field(
+        default=5,
+        ge=1,
+        le=10_000,
+        description="Comments accepted from one address within `per_address_window_minutes`; "
+        "further ones are refused (HTTP 429) until the oldest leaves the window. An IPv6 "
+        "address counts as its /64 network.",
+    )
+    per_address_window_minutes: float = Field(
+        default=10.0,
+        gt=0,
+        le=7 * 24 * 60,
+        description="The window of `per_address_limit`, in minutes.",
+    )
+    per_page: int = Field(
+        default=50, ge=1, le=1000, description="Comments shown on each page under a story."
     )
 
 

@@ -23,6 +23,8 @@ class FeedEntry:
     published: datetime | None = None
     authors: tuple[str, ...] = ()
     guid: str | None = None
+    # The feed's categories or tags for the item ("Opinion", "Business"...).
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class ExtractedArticle:
     language: str | None = None
     image: str | None = None
     site_name: str | None = None
+    kind: str = "news"  # gazette/report_kinds.py
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -80,7 +81,8 @@ def test_the_demo_through_celery_workers_forms_the_stories_of_one_run(
         for number in range(WORKERS):
             running.start_worker(f"worker{number}", queues="io,cpu", concurrency=1)
         running.start_scheduler()
-        seconds = wait_for(
+        # A bound for a hang, not a speed target (bench/celery_demo.py times it).
+        wait_for(
             lambda: settled(database),
             300,
             "the demo to settle",
@@ -108,7 +110,6 @@ def test_the_demo_through_celery_workers_forms_the_stories_of_one_run(
         again = run_pipeline(database, demo_settings_on(url, tmp_path), embedder)
         assert again.fetch.fetched == 0 and again.cluster.assigned == 0
         assert again.write.written == 0 and again.publish.published == 0
-        assert seconds < 300
         database.dispose()
 
 
@@ -171,6 +172,10 @@ def test_two_fetching_processes_keep_the_per_host_limits_between_them(tmp_path: 
     assert statuses == {"fetched"}
     starts = sorted(at for path, at in seen["arrivals"] if path.startswith("/p"))
     gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert len(starts) == pages and min(gaps) >= 0.2, gaps
+    # Arrival times at the server carry the scheduling jitter of a loaded machine (a request
+    # started on time may be read late, the next one early); unlimited fetching would show
+    # gaps near zero throughout.
+    assert len(starts) == pages and min(gaps) >= 0.05, gaps
+    assert statistics.median(gaps) >= 0.22, gaps
     assert seen["most"] <= 2
     assert [path for path, _ in seen["arrivals"]].count("/robots.txt") == 1

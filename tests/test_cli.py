@@ -166,8 +166,10 @@ def test_extract_reports_each_bad_input_and_keeps_going(workdir: Path) -> None:
         "published",
         "language",
         "image",
+        "kind",
     }
     assert lines[0]["title"] == "Harbour crane collapses in storm"
+    assert lines[0]["kind"] == "news"
     assert "no such file: missing.html" in result.stderr
     assert "no article text" in result.stderr
 

@@ -11,10 +11,16 @@ from alembic.migration import MigrationContext
 
 from gazette.db import Database
 from gazette.db.models import Base
+from gazette.db.search import UNMODELLED
 
 
 def differences(database: Database) -> list:
-    options = {"compare_type": True, "include_schemas": False}
+    options = {
+        "compare_type": True,
+        "include_schemas": False,
+        # The search index: an FTS5 table on SQLite, a tsvector column on PostgreSQL.
+        "include_name": lambda name, _type, _parents: name not in UNMODELLED,
+    }
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts=options)
         return compare_metadata(context, Base.metadata)

@@ -35,6 +35,7 @@ EXPECTED_MOVES = {
     (TAGGED, CLUSTERED),
     (TAGGED, MERGED),
     (PUBLISHED, CLUSTERED),
+    (PUBLISHED, TAGGED),  # an editor's edit or unpublishing
     (PUBLISHED, MERGED),
 }
 

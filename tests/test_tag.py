@@ -1,8 +1,8 @@
-"""Entity tags without a model: normalisation, kinds, and what is left out."""
+"""Entity tags: names from the recogniser, normalised, with their kinds; what is never a tag."""
 
 from gazette.records import SourceArticle
 from gazette.tag import tag_story
-from gazette.tag.entities import extract_entities
+from gazette.tag.entities import extract_entities, report_entities, title_case
 from gazette.tag.topics import detect_topics
 
 
@@ -14,17 +14,18 @@ def test_aliases_and_corporate_suffixes_fold_into_one_name() -> None:
     found = extract_entities(
         [
             "Nvidia Corp. said on Monday that it will build a plant in the U.S. soon.",
-            "NVIDIA will invest in the United States, chief executive Jen Park said.",
+            "The United States will get a new plant from Nvidia, chief executive Jen Park said.",
             "Analysts said Nvidia expects US sales to grow.",
         ]
     )
     by_name = {e.name.casefold(): e for e in found}
     assert len(by_name["nvidia"].sources) == 3
+    assert by_name["jen park"].kind == "person"  # a title before the name outweighs "Park"
     assert len(by_name["united states"].sources) == 3
-    assert "u.s" not in by_name and "us" not in by_name
+    assert "u.s" not in by_name and "us" not in by_name and "nvidia corp" not in by_name
 
 
-def test_surnames_fold_into_the_full_name_and_kinds_come_from_cues() -> None:
+def test_surnames_fold_into_the_full_name_and_kinds_come_from_names_and_titles() -> None:
     found = names(
         [
             "Mayor Ilse Varga opened the bridge in Elmstead on Wednesday.",
@@ -34,14 +35,49 @@ def test_surnames_fold_into_the_full_name_and_kinds_come_from_cues() -> None:
     assert found["Ilse Varga"] == "person"
     assert "Varga" not in found
     assert found["Elmstead"] == "place"
-    assert found["Port Calder Transit Union"] == "organisation"
+    assert found["Port Calder Transit Union"] == "organisation"  # an institution's head noun
     assert "Wednesday" not in found
 
 
-def test_sentence_initial_common_words_are_not_entities() -> None:
-    found = names(["Owners should stop charging. Construction starts in spring in Lindqvist."])
-    assert "Owners" not in found and "Construction" not in found
-    assert found == {"Lindqvist": "place"}
+def test_a_title_case_headline_gives_no_run_on_names() -> None:
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                (
+                    "Trump Declares That Airspace Around Venezuela Should Be Considered Closed",
+                    "President Donald Trump said on Saturday that the airspace over Venezuela "
+                    "should be treated as closed.",
+                )
+            ]
+        )
+    }
+    assert found.get("Donald Trump") == "person" and found.get("Venezuela") == "place"
+    assert all(len(name.split()) <= 3 for name in found)
+    assert title_case("Trump Declares That Airspace Around Venezuela Should Be Closed")
+    assert not title_case("Trump declares that the airspace around Venezuela is closed")
+
+
+def test_datelines_and_descriptions_that_repeat_the_title_are_not_read() -> None:
+    found = {
+        e.name
+        for e in report_entities(
+            [
+                (
+                    "Iran says talks with France go on",
+                    "TEHRAN, Aug. 11 (MNA) – Iran's foreign minister said talks with France "
+                    "would continue next week in Geneva.",
+                ),
+                (
+                    "Karoline Leavitt quits as Trump's press secretary",
+                    "Karoline Leavitt quits as Trumps press secretary",
+                ),
+            ]
+        )
+    }
+    assert {"Iran", "France", "Karoline Leavitt"} <= found
+    assert "MNA" not in found and "TEHRAN" not in found
+    assert not any("Trumps" in name for name in found)
 
 
 def test_story_tags_need_two_independent_sources() -> None:

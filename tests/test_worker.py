@@ -9,10 +9,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from email.utils import format_datetime
 from pathlib import Path
 
+from deployment import wait_for
 from fight import FIGHT, START
 from sqlalchemy import func, select
 from webserver import send, serve
@@ -47,15 +47,6 @@ def page(i: int) -> bytes:
     title, text = FIGHT[i]
     paragraphs = "".join(f"<p>{sentence}.</p>" for sentence in text.rstrip(".").split(". "))
     return f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{paragraphs}</article></body></html>".encode()  # noqa: E501
-
-
-def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < seconds:
-        if condition():
-            return time.monotonic() - started
-        time.sleep(0.1)
-    raise AssertionError(f"not within {seconds} s: {what}")
 
 
 def published_references(database: Database) -> list[int]:

@@ -4,18 +4,31 @@ base.py      the app, its options, errors as one-line messages, progress on the 
 site.py      init, serve, demo
 sources.py   sources add | list | update | import | export | remove
 pipeline.py  run, worker, status, retry
-stories.py   story, checks
+stories.py   story, checks, stories move | merge | split
 files.py     extract, cluster, summarize
 users.py     users add | list | remove | password
+desk.py      desk list | publish | hold | unpublish
+comments.py  comments list | approve | reject | delete
 """
 
 # The commands appear in --help in the order their modules are imported.
 # isort: off
 from gazette.cli.base import app
-from gazette.cli import site, sources, pipeline, stories, files, users
+from gazette.cli import site, sources, pipeline, stories, files, users, desk, comments
 # isort: on
 
-__all__ = ["app", "files", "main", "pipeline", "site", "sources", "stories", "users"]
+__all__ = [
+    "app",
+    "comments",
+    "desk",
+    "files",
+    "main",
+    "pipeline",
+    "site",
+    "sources",
+    "stories",
+    "users",
+]
 
 
 def main() -> None:

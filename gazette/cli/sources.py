@@ -71,16 +71,9 @@ def sources_add(
 
 def _discover(settings: Settings, location: str) -> list[Any]:
     """What `location` offers as sources, by fetching it once."""
-    from gazette.http import FetchRequest, fetch_all
-    from gazette.sources.discover import discover
-    from gazette.urls import location_to_url
+    from gazette.sources.discover import discover_location
 
-    url = location_to_url(location)
-    root = Path(url.removeprefix("file://")).parent if url.startswith("file:") else None
-    outcome = fetch_all(settings.fetch, [FetchRequest(url, file_root=root)])[0]
-    if outcome.error is not None:
-        raise outcome.error
-    candidates = discover(outcome.page)
+    candidates = discover_location(settings.fetch, location)
     if len(candidates) > 1:
         others = ", ".join(c.url for c in candidates[1:])
         err.print(f"the page links to several feeds; adding the first. Others: {others}")

@@ -1,11 +1,13 @@
-"""Looking into a story: how it was formed (`story`), what the check did (`checks`)."""
+"""Looking into a story: how it was formed (`story`), what the check did (`checks`); fixing
+the clustering by hand (`stories move | merge | split`, gazette/regroup.py does the work)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from gazette import audit
 from gazette.cli.base import (
     app,
     out,
@@ -13,10 +15,13 @@ from gazette.cli.base import (
     state_of,
 )
 from gazette.db.engine import fits_in_id
-from gazette.errors import NotFound
+from gazette.errors import InputError, NotFound
 
-if TYPE_CHECKING:
-    pass
+stories_app = typer.Typer(
+    help="Fix the clustering by hand: move a report, merge two stories, split one. The "
+    "pipeline keeps these decisions on every later run."
+)
+app.add_typer(stories_app, name="stories")
 
 
 @app.command()
@@ -99,10 +104,16 @@ def story(
     if history.continued_by:
         later = ", ".join(str(story_id) for story_id in history.continued_by)
         out.print(f"continued by stories {later}", markup=False)
+    if history.kept_apart:
+        apart = ", ".join(str(story_id) for story_id in history.kept_apart)
+        which = "story" if len(history.kept_apart) == 1 else "stories"
+        out.print(f"kept apart by an editor from {which} {apart}", markup=False)
     for report in history.reports:
         when = f"{report.published:%Y-%m-%d %H:%M}" if report.published else "undated"
+        placed = "  (placed by an editor)" if report.pinned else ""
         out.print(
-            f"\n{when}  {report.outlet}: {report.title}\n  {report.url}\n  why: {report.reason}",
+            f"\n{when}  report {report.document_id}{placed}  {report.outlet}: {report.title}"
+            f"\n  {report.url}\n  why: {report.reason}",
             soft_wrap=True,
             markup=False,
         )
@@ -112,3 +123,83 @@ def story(
             soft_wrap=True,
             markup=False,
         )
+
+
+def _show(outcome: object) -> None:
+    from gazette.regroup import Outcome
+
+    assert isinstance(outcome, Outcome)
+    message = outcome.message if outcome.changed else f"nothing to do: {outcome.message}"
+    out.print(message, soft_wrap=True, markup=False)
+    if outcome.rewritten:
+        listed = ", ".join(str(story_id) for story_id in outcome.rewritten)
+        which = "story" if len(outcome.rewritten) == 1 else "stories"
+        out.print(
+            f"{which} {listed} will be written again by the next `gazette run` or the worker",
+            soft_wrap=True,
+            markup=False,
+        )
+
+
+@stories_app.command("move")
+@reports_errors
+def stories_move(
+    ctx: typer.Context,
+    report: Annotated[int, typer.Argument(help="The report's number (see `gazette story`).")],
+    to: Annotated[int | None, typer.Option("--to", help="The story to move it to.")] = None,
+    new: Annotated[bool, typer.Option("--new", help="Move it out to a new story.")] = False,
+) -> None:
+    """Move a report (with its syndicated copies) to another story, or out to a new one. The
+    clusterer never moves it back, and keeps its old and new stories apart."""
+    from gazette.regroup import move_report
+
+    if (to is None) == (not new):
+        raise InputError("give either --to STORY or --new")
+    with state_of(ctx).database().transaction() as session:
+        outcome = move_report(session, report, to, audit.command_line_actor())
+    _show(outcome)
+
+
+@stories_app.command("merge")
+@reports_errors
+def stories_merge(
+    ctx: typer.Context,
+    story: Annotated[int, typer.Argument(help="The story to merge away.")],
+    into: Annotated[int, typer.Argument(help="The story it joins, which keeps its number.")],
+) -> None:
+    """Merge story STORY into story INTO: its reports join INTO, and its address leads there.
+    The clusterer never splits what an editor merged."""
+    from gazette.regroup import merge_stories
+
+    with state_of(ctx).database().transaction() as session:
+        outcome = merge_stories(session, story, into, audit.command_line_actor())
+    _show(outcome)
+
+
+def _report_numbers(value: str) -> list[int]:
+    numbers = []
+    for part in value.split(","):
+        part = part.strip()
+        if not (part.isascii() and part.isdigit()):
+            raise InputError(f"--reports takes report numbers separated by commas, not {part!r}")
+        numbers.append(int(part))
+    return numbers
+
+
+@stories_app.command("split")
+@reports_errors
+def stories_split(
+    ctx: typer.Context,
+    story: Annotated[int, typer.Argument(help="The story to split.")],
+    reports: Annotated[
+        str, typer.Option("--reports", help="The reports that leave it, e.g. 12,15,17.")
+    ],
+) -> None:
+    """Split the reports given off STORY into a new story. The clusterer never merges the two
+    again."""
+    from gazette.regroup import split_story
+
+    numbers = _report_numbers(reports)
+    with state_of(ctx).database().transaction() as session:
+        outcome = split_story(session, story, numbers, audit.command_line_actor())
+    _show(outcome)

@@ -3,7 +3,7 @@
 Every clustering decision is kept with its reason: why each report joined (or started) its
 story, and then moved if it did ("then left story 12: ..."), why another story was merged into
 it, and why it continues a thread. An editor who doubts a story reads them here rather than in
-the database.
+the database, with what editors decided (the reports they placed, the stories they keep apart).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gazette.cluster.stage import separated_from
 from gazette.db.models import Article, Document, Source, Story, StoryMember
 from gazette.errors import NotFound
 
@@ -26,6 +27,10 @@ class Report:
     url: str
     published: datetime | None
     reason: str
+    # Placed by an editor: the clusterer leaves it where it is (gazette/regroup.py).
+    pinned: bool = False
+    # The report it is a syndicated copy of, if it is one.
+    copy_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class StoryHistory:
     thread_root: int | None
     thread_reason: str | None
     continued_by: list[int]
+    # The stories an editor keeps apart from this one.
+    kept_apart: list[int]
 
 
 def story_history(session: Session, story_id: int) -> StoryHistory:
@@ -73,6 +80,8 @@ def story_history(session: Session, story_id: int) -> StoryHistory:
             document.url,
             document.published_at,
             member.reason,
+            member.pinned,
+            document.copy_of_id,
         )
         for member, document, source_name in rows
     ]
@@ -101,4 +110,5 @@ def story_history(session: Session, story_id: int) -> StoryHistory:
         story.thread_id,
         story.thread_reason,
         continued_by,
+        sorted(separated_from(session, story.id)),
     )

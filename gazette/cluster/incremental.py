@@ -41,6 +41,12 @@ THREAD_RATIO times the stream's typical cohesion (time aside: a follow-up comes 
 the story's evidence has faded), its "what" alone too (the same kind of happening: a company's
 fine does not continue its takeover bid), and shares a core name with it. The thread is named by
 its first story. A story without a thread is asked again at its reviews, as its picture fills in.
+
+Editors have the last word (gazette/regroup.py). A report an editor placed (`Member.pinned`)
+never leaves its story: it is no outlier, a split that would take it away does not happen, and
+a story holding one is never regrouped; it moves only when its whole story is merged into
+another. Two stories an editor keeps apart (`keep_apart`) are never merged or regrouped
+together, and the story either of them is merged into keeps the other apart in its turn.
 """
 
 from __future__ import annotations
@@ -200,6 +206,8 @@ class IncrementalClusterer:
         self._forgotten_threads: dict[int, int] = {}
         # Sets of reports found to be one event, until the next `forget_before` (see `_two_events`).
         self._one_event: set[tuple[bool, tuple[str, ...]]] = set()
+        # The stories an editor keeps apart from each story (both ways), see `keep_apart`.
+        self._apart: dict[int, set[int]] = {}
 
     def typical_cohesion(self) -> float:
         """The median cohesion of the active stories with several reports: how close reports of
@@ -236,6 +244,19 @@ class IncrementalClusterer:
         for member in members:
             self.story_of_item[member.item_id] = story_id
         self._keep(ActiveStory.of(story_id, members, thread))
+
+    def keep_apart(self, one: int, other: int) -> None:
+        """Never merge (nor regroup) stories `one` and `other`: an editor separated them."""
+        if one != other:
+            self._apart.setdefault(one, set()).add(other)
+            self._apart.setdefault(other, set()).add(one)
+
+    def kept_apart(self, one: int, other: int) -> bool:
+        return other in self._apart.get(one, ())
+
+    def _edited(self, story: ActiveStory) -> bool:
+        """Whether an editor decided anything about `story`: such a story is never regrouped."""
+        return story.pinned > 0 or bool(self._apart.get(story.story_id))
 
     def _keep(self, story: ActiveStory) -> None:
         """Make `story` (new or changed) an active story as it now stands."""
@@ -387,7 +408,11 @@ class IncrementalClusterer:
         are one event; regroup their reports if they are of the same hours and fall into other
         events than the two stories are (see LEAVE_MARGIN for the bars). Returns the story
         `story` now is."""
-        best = self._best_match(story, self._neighbours(story, story.last_report))
+        neighbours = self._neighbours(story, story.last_report)
+        allowed = [
+            other for other in neighbours if not self.kept_apart(story.story_id, other.story_id)
+        ]
+        best = self._best_match(story, allowed)
         if best is None:
             return story
         apart = _hours_between(story, best[1])
@@ -408,6 +433,8 @@ class IncrementalClusterer:
         events = events_in(union, story.latin, self._two_events)
         events = [[union[i] for i in event] for event in events]
         if len(events) > 1:
+            if self._edited(story) or self._edited(other):
+                return story  # regrouping would move reports an editor placed or separated
             return self._regroup(story, other, events)
         if evidence.score < max(MIN_SCORE, merge_bar * expected):
             return story
@@ -428,6 +455,9 @@ class IncrementalClusterer:
         """Record that `absorbed`, whose reports are now elsewhere, was merged into `survivor`."""
         self._drop(absorbed.story_id)
         self._survivor_of[absorbed.story_id] = survivor.story_id
+        for apart in self._apart.pop(absorbed.story_id, set()):
+            self._apart.get(apart, set()).discard(absorbed.story_id)
+            self.keep_apart(survivor.story_id, apart)
         self.merges.append(Merge(absorbed.story_id, survivor.story_id, reason))
         # The survivor takes the absorbed story's place in threads, and its thread if it had none.
         if survivor.thread in (None, absorbed.story_id):
@@ -500,7 +530,8 @@ class IncrementalClusterer:
 
     def _split_if_two_events(self, story: ActiveStory) -> ActiveStory:
         """Split `story` if its reports fall into two events (see `communities`). The group with
-        its earliest report keeps the story's id; the other becomes a new story."""
+        its earliest report keeps the story's id; the other becomes a new story, unless it holds
+        a report an editor placed in this story."""
         parts = self._two_events(story.members, story.latin)
         if parts is None:
             return story
@@ -508,6 +539,8 @@ class IncrementalClusterer:
         leaving = [story.members[i] for i in parts.second]
         if min(m.published for m in leaving) < min(m.published for m in staying):
             staying, leaving = leaving, staying
+        if any(m.pinned for m in leaving):
+            return story  # an editor placed a report of that group in this story
         rest = ActiveStory.of(story.story_id, staying, story.thread)
         self._keep(rest)
         shared = parts.names_shared
@@ -533,6 +566,8 @@ class IncrementalClusterer:
         ratio = self.threshold - LEAVE_MARGIN
         leaving = []
         for member in story.members:
+            if member.pinned:
+                continue  # an editor placed it here
             evidence = story.evidence(member.vector, member.profile, without=member)
             if evidence.score < self.required_score(story, ratio, without=member):
                 leaving.append((member, evidence))
@@ -578,4 +613,5 @@ class IncrementalClusterer:
         for story in [s for s in self.stories.values() if s.last_report < horizon]:
             if story.thread:
                 self._forgotten_threads[story.story_id] = story.thread
+            self._apart.pop(story.story_id, None)
             self._drop(story.story_id)

@@ -10,14 +10,21 @@ from functools import partial
 from typing import ClassVar
 
 import numpy as np
-from sqlalchemy import Select, and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from gazette.cluster.incremental import IncrementalClusterer
 from gazette.cluster.signals import profile
 from gazette.cluster.story import Member
 from gazette.cluster.stream import embedding_text, with_language
-from gazette.db.models import Document, DocumentStatus, Story, StoryMember, utcnow
+from gazette.db.models import (
+    Document,
+    DocumentStatus,
+    Story,
+    StoryMember,
+    StorySeparation,
+    utcnow,
+)
 from gazette.db.states import StoryState, move
 from gazette.embedding import Embedder, from_bytes, to_bytes
 from gazette.faults import clear_failure, document_failed, due, isolated
@@ -107,7 +114,7 @@ def _embed_step(context: StageContext, report: ClusterReport, now: datetime) -> 
             if member is not None:
                 rewritten.add(member.story_id)
         if rewritten:
-            _refresh_stories(session, rewritten)
+            refresh_stories(session, rewritten)
             context.kept.pop(KEPT, None)  # its memory holds the reports' old vectors
     return len(rows)
 
@@ -169,7 +176,7 @@ def _assign_step(context: StageContext, report: ClusterReport, now: datetime) ->
                 break
         session.flush()
         _apply_revisions(session, clusterer)
-        _refresh_stories(session, {clusterer.story_of_item[str(d.id)] for d in assigned})
+        refresh_stories(session, {clusterer.story_of_item[str(d.id)] for d in assigned})
         next_generation = stepped(session, "cluster")
     report.more = len(pending) == ASSIGN_BATCH or len(assigned) < len(pending)
     if len(assigned) == len(pending):
@@ -245,25 +252,10 @@ def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
         member = session.get(StoryMember, int(departure.item_id))
         member.story_id = departure.new_story
         member.reason = f"{member.reason}; then {departure.reason}"
-        _refresh_stories(session, {departure.old_story, departure.new_story})
+        refresh_stories(session, {departure.old_story, departure.new_story})
     for merge in clusterer.merges:
         moved = f"; then with story {merge.absorbed} merged into story {merge.survivor}"
-        session.execute(
-            update(StoryMember)
-            .where(StoryMember.story_id == merge.absorbed)
-            .values(story_id=merge.survivor, reason=StoryMember.reason + moved)
-        )
-        absorbed = session.get(Story, merge.absorbed)
-        move(absorbed, StoryState.MERGED)
-        absorbed.merged_into_id = merge.survivor
-        absorbed.merge_reason = merge.reason
-        absorbed.thread_id = None
-        # Stories outside the window that continued the absorbed story now continue the survivor
-        # (the clusterer relinks the active ones itself, below).
-        session.execute(
-            update(Story).where(Story.thread_id == merge.absorbed).values(thread_id=merge.survivor)
-        )
-        _refresh_stories(session, {merge.survivor})
+        merge_story(session, merge.absorbed, merge.survivor, merge.reason, moved)
     session.flush()
     for link in clusterer.threads:  # in order: a later link of a story overrides an earlier one
         story = session.get(Story, link.story)
@@ -273,7 +265,65 @@ def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
     session.flush()
 
 
-def _refresh_stories(session: Session, story_ids: set[int]) -> None:
+def merge_story(
+    session: Session, absorbed_id: int, survivor_id: int, reason: str, note: str
+) -> None:
+    """Fold story `absorbed_id` into `survivor_id`: its reports move, each reason ending with
+    `note`; it redirects to the survivor, which takes its place in threads and the stories an
+    editor keeps apart from it; the survivor is written again."""
+    session.execute(
+        update(StoryMember)
+        .where(StoryMember.story_id == absorbed_id)
+        .values(story_id=survivor_id, reason=StoryMember.reason + note)
+    )
+    absorbed, survivor = session.get(Story, absorbed_id), session.get(Story, survivor_id)
+    move(absorbed, StoryState.MERGED)
+    absorbed.merged_into_id = survivor_id
+    absorbed.merge_reason = reason
+    if survivor.thread_id == absorbed_id:  # it continued the absorbed story: now it is that story
+        survivor.thread_id = absorbed.thread_id if absorbed.thread_id != survivor_id else None
+        survivor.thread_reason = absorbed.thread_reason if survivor.thread_id else None
+    absorbed.thread_id = None
+    # Stories that continued the absorbed story now continue the survivor (the clusterer
+    # relinks the active ones itself).
+    session.execute(
+        update(Story)
+        .where(Story.thread_id == absorbed_id, Story.id != survivor_id)
+        .values(thread_id=survivor_id)
+    )
+    for other in separated_from(session, absorbed_id):
+        separate(session, survivor_id, other)
+    session.execute(
+        delete(StorySeparation).where(
+            or_(StorySeparation.story_id == absorbed_id, StorySeparation.other_id == absorbed_id)
+        )
+    )
+    refresh_stories(session, {survivor_id})
+
+
+def separated_from(session: Session, story_id: int) -> set[int]:
+    """The stories an editor keeps apart from story `story_id`."""
+    rows = session.execute(
+        select(StorySeparation.story_id, StorySeparation.other_id).where(
+            or_(StorySeparation.story_id == story_id, StorySeparation.other_id == story_id)
+        )
+    )
+    return {one if other == story_id else other for one, other in rows}
+
+
+def separate(session: Session, one: int, other: int) -> bool:
+    """Keep stories `one` and `other` apart from now on; False if they already were."""
+    if one == other:
+        return False
+    low, high = sorted((one, other))
+    if session.get(StorySeparation, (low, high)) is not None:
+        return False
+    session.add(StorySeparation(story_id=low, other_id=high, created_at=utcnow()))
+    session.flush()
+    return True
+
+
+def refresh_stories(session: Session, story_ids: set[int]) -> None:
     """Stories whose membership changed get their report times again and must be rewritten
     (readers keep seeing their published version meanwhile)."""
     for story_id in story_ids:
@@ -321,6 +371,7 @@ def _load_active_stories(
             Document.title,
             Document.published_at,
             Document.language,
+            StoryMember.pinned,
         )
         .join(StoryMember, StoryMember.story_id == Story.id)
         .join(Document, Document.id == StoryMember.document_id)
@@ -335,7 +386,24 @@ def _load_active_stories(
                 profile(row[6] or "", row[5] or "", row[8] or default_language),
                 row[7],
                 row[8] or default_language,
+                row[9],
             )
             for row in group
         ]
         clusterer.load_story(story_id, members, thread_id)
+    _load_separations(session, clusterer, since)
+
+
+def _load_separations(session: Session, clusterer: IncrementalClusterer, since: datetime) -> None:
+    """The pairs of active stories an editor keeps apart (a pair with a story outside the
+    window cannot matter: that story takes no more reports)."""
+    one, other = aliased(Story), aliased(Story)
+    rows = session.execute(
+        select(StorySeparation.story_id, StorySeparation.other_id)
+        .join(one, one.id == StorySeparation.story_id)
+        .join(other, other.id == StorySeparation.other_id)
+        .where(one.last_report_at >= since, other.last_report_at >= since)
+    )
+    for first, second in rows:
+        if first in clusterer.stories and second in clusterer.stories:
+            clusterer.keep_apart(first, second)

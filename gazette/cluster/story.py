@@ -49,6 +49,8 @@ class Member:
     profile: Profile
     published: datetime
     language: str = "en"
+    # Placed by an editor: the clusterer never moves it out of its story (gazette/regroup.py).
+    pinned: bool = False
 
 
 @dataclass
@@ -72,6 +74,8 @@ class ActiveStory:
     squares: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     with_words: int = 0
     with_names: int = 0
+    # How many of its reports an editor placed (`Member.pinned`).
+    pinned: int = 0
     # Cohesion and core names of the whole story, computed on demand and forgotten on `add`.
     _cached: dict[str, object] = field(default_factory=dict, repr=False)
 
@@ -95,6 +99,7 @@ class ActiveStory:
         self._cached.clear()  # after `_links`, which may hand back what scoring the report found
         self.with_words += bool(profile.words)
         self.with_names += bool(profile.names)
+        self.pinned += member.pinned
         self.members.append(member)
         add_into(self.word_sum, member.profile.words)
         add_into(self.name_sum, member.profile.names)

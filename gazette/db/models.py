@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -113,6 +114,9 @@ class DocumentStatus:
     EXTRACTED = "extracted"  # text extracted, not checked for duplicates yet
     READY = "ready"  # unique (or a syndicated copy): goes to clustering
     DUPLICATE = "duplicate"  # the same article as another document: ignored
+    # Not a news report (opinion, analysis, a review...: `Document.kind`): kept, never clustered
+    # or cited as fact.
+    ASIDE = "aside"
     FAILED = "failed"  # could not be fetched or extracted; see `error`
 
 
@@ -159,6 +163,9 @@ class Document(Base):
     outlet: Mapped[str | None] = mapped_column(String(300))
     domain: Mapped[str | None] = mapped_column(String(255), index=True)
     content_type: Mapped[str | None] = mapped_column(String(255))
+    # What kind of piece it is (gazette/report_kinds.py): from the feed at discovery, then from
+    # the page's own declarations when it is extracted.
+    kind: Mapped[str] = mapped_column(String(16), default="news", server_default="news")
     raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)  # gzip, kept for re-extraction
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     # Exactly the same article as another document (status DUPLICATE).
@@ -206,6 +213,11 @@ class Story(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retry_at: Mapped[datetime | None]
+    # Set by an editor who holds the story (and by editing or unpublishing it): the publish
+    # stage publishes none of its new versions by itself until an editor publishes one.
+    held_at: Mapped[datetime | None]
+    # Set when an editor unpublished the story: its page tells readers it was withdrawn (410).
+    withdrawn_at: Mapped[datetime | None]
 
     members: Mapped[list[StoryMember]] = relationship(back_populates="story")
 
@@ -222,9 +234,28 @@ class StoryMember(Base):
     similarity: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Placed by an editor (gazette/regroup.py): the clusterer never moves it out of its story
+    # (it goes along only when its whole story is merged).
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
 
     story: Mapped[Story] = relationship(back_populates="members")
     document: Mapped[Document] = relationship()
+
+
+class StorySeparation(Base):
+    """Two stories an editor keeps apart (split, or a report moved from one to the other): the
+    clusterer never merges them. Stored with the smaller id first; when the clusterer or an
+    editor merges one of them into a third story, the pair moves to that story."""
+
+    __tablename__ = "story_separations"
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Article(Base):
@@ -246,6 +277,10 @@ class Article(Base):
     change_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
+    # The editor who made this version by hand (gazette/editing.py); None for the writer's. A
+    # published edited version is never replaced by the pipeline alone: the writer's next
+    # version waits for an editor.
+    edited_by: Mapped[str | None] = mapped_column(String(100))
 
     sentences: Mapped[list[Sentence]] = relationship(
         order_by="Sentence.position", cascade="all, delete-orphan"
@@ -274,6 +309,12 @@ class ArticleReference(Base):
     published_at: Mapped[datetime | None]
 
 
+class SentenceKind:
+    FACT = "fact"
+    DISAGREEMENT = "disagreement"
+    NOTE = "note"  # an editor's note: no source supports it, readers see it marked as such
+
+
 class Sentence(Base):
     """A sentence of an article version (summary or body), with its citations."""
 
@@ -286,7 +327,7 @@ class Sentence(Base):
     section: Mapped[str] = mapped_column(String(16))  # summary | body
     position: Mapped[int] = mapped_column(Integer)
     paragraph: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(16))  # fact | disagreement
+    kind: Mapped[str] = mapped_column(String(16))  # SentenceKind
     text: Mapped[str] = mapped_column(Text)
 
     citations: Mapped[list[Citation]] = relationship(
@@ -323,6 +364,20 @@ class Citation(Base):
     reference_number: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
+class Correction(Base):
+    """A correction an editor made to a published story, shown to readers with its date. The
+    version it came with (`article_id`) and the one before it both stay in the history."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
 class Tag(Base):
     __tablename__ = "tags"
 
@@ -344,14 +399,44 @@ class StoryTag(Base):
     tag: Mapped[Tag] = relationship()
 
 
+class SearchEntry(Base):
+    """The searchable text of a story's published version: what full-text search looks in.
+
+    The publish stage writes it (gazette/db/search.py); the database indexes it with means that
+    the models cannot describe, made by migration 0018: an FTS5 table kept in step by triggers on
+    SQLite, a weighted `tsvector` column with a GIN index on PostgreSQL."""
+
+    __tablename__ = "search_entries"
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The version this text is of: an entry whose version is no longer the published one is
+    # written again by the next publish step.
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    headline: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    tags: Mapped[str] = mapped_column(Text)  # the tags' names, one per line
+    indexed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class CommentStatus:
-    VISIBLE = "visible"
-    PENDING = "pending"
-    HIDDEN = "hidden"
+    VISIBLE = "visible"  # readers see it
+    PENDING = "pending"  # held for a moderator
+    REJECTED = "rejected"  # a moderator refused it: kept for the record, never shown
 
 
 class Comment(Base):
+    """A reader's comment under a story, as typed (escaped when shown), with its moderation."""
+
     __tablename__ = "comments"
+    __table_args__ = (
+        Index("ix_comments_address_hash_created_at", "address_hash", "created_at"),
+        Index("ix_comments_status_created_at", "status", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
@@ -359,6 +444,22 @@ class Comment(Base):
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=CommentStatus.VISIBLE)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The sender's address as a keyed hash (gazette/comments.py): enough to count and block an
+    # address, never the address itself. None for comments from before it was kept.
+    address_hash: Mapped[str | None] = mapped_column(String(64))
+    moderated_at: Mapped[datetime | None]
+    moderated_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class BlockedAddress(Base):
+    """An address whose comments are refused, as the same keyed hash comments keep."""
+
+    __tablename__ = "blocked_addresses"
+
+    address_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    blocked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    blocked_by: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(String(200), default="")  # "comment 12", as moderated
 
 
 class AdSlot(Base):

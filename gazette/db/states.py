@@ -9,6 +9,7 @@ the new one is published (at once with `write.auto_publish`, else by an editor).
         ^                   |                |                    |
         +---- its reports change (from any state but MERGED) -----+
     any state but MERGED --merged into another story--> MERGED (final)
+    PUBLISHED --an editor edits or unpublishes it--> TAGGED (waits for an editor again)
 
 Every change of state goes through `move`, which refuses any other move: a stage that finds a
 story in a state it does not expect has a bug, and says so instead of corrupting the story.
@@ -37,7 +38,8 @@ ALLOWED_MOVES: dict[StoryState, frozenset[StoryState]] = {
     StoryState.CLUSTERED: frozenset({StoryState.CLUSTERED, StoryState.WRITTEN, StoryState.MERGED}),
     StoryState.WRITTEN: frozenset({StoryState.CLUSTERED, StoryState.TAGGED, StoryState.MERGED}),
     StoryState.TAGGED: frozenset({StoryState.CLUSTERED, StoryState.PUBLISHED, StoryState.MERGED}),
-    StoryState.PUBLISHED: frozenset({StoryState.CLUSTERED, StoryState.MERGED}),
+    # An editor's edit or unpublishing (gazette/editing.py) puts it back in the queue.
+    StoryState.PUBLISHED: frozenset({StoryState.CLUSTERED, StoryState.TAGGED, StoryState.MERGED}),
     StoryState.MERGED: frozenset(),
 }
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.dedupe.near import NearDuplicateIndex, from_bytes, signature, to_bytes
 from gazette.faults import clear_failure, document_failed, due, isolated
+from gazette.report_kinds import ReportKind
 from gazette.text import content_hash
 from gazette.work import StageContext, StepReport, claim, serialized
 
@@ -30,10 +31,15 @@ class DedupeReport(StepReport):
     ready: int = 0
     duplicates: int = 0
     copies: int = 0
+    aside: int = 0  # not news reports (opinion, analysis...): kept, never clustered
     NOT_ITEMS: ClassVar[tuple[str, ...]] = ("copies",)
 
     def summary(self) -> str:
-        return f"{self.ready} unique, {self.copies} syndicated copies, {self.duplicates} duplicates"
+        aside = f", {self.aside} set aside as opinion or other non-news" if self.aside else ""
+        return (
+            f"{self.ready} unique, {self.copies} syndicated copies, {self.duplicates} duplicates"
+            + aside
+        )
 
 
 def dedupe_step(context: StageContext) -> DedupeReport:
@@ -76,7 +82,14 @@ def _classify(
     report: DedupeReport,
 ) -> None:
     """One document against the ready ones and those classified before it in this pass; the
-    lookups learn it only once it is classified, so a failure leaves them as they were."""
+    lookups learn it only once it is classified, so a failure leaves them as they were.
+    Opinion and other pieces that are not news reports are set aside before any comparison:
+    they are never the original a news report is counted as a copy of."""
+    if document.kind != ReportKind.NEWS:
+        document.status = DocumentStatus.ASIDE
+        report.aside += 1
+        clear_failure(document)
+        return
     original = by_url.get(document.canonical_url) or by_text.get(
         (document.content_hash, document.domain)
     )

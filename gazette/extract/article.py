@@ -12,6 +12,7 @@ from gazette.errors import ExtractionEmpty
 from gazette.extract.metadata import read_metadata
 from gazette.extract.text import main_text
 from gazette.records import ExtractedArticle
+from gazette.report_kinds import report_kind
 from gazette.urls import canonical_url
 
 # Fewer words than this is a menu, a caption or an error page, not an article.
@@ -37,4 +38,5 @@ def extract_article(html: bytes | str, url: str) -> ExtractedArticle:
         language=metadata.language,
         image=metadata.image,
         site_name=metadata.site_name,
+        kind=report_kind(url, metadata.title, metadata.sections, metadata.schema_types),
     )

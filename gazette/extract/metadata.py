@@ -57,6 +57,9 @@ class PageMetadata:
     image: str | None
     url: str | None  # canonical, as the page declares it
     site_name: str | None
+    # What the page says it is: its schema.org types and its sections (gazette/report_kinds.py).
+    schema_types: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
 
 
 def read_metadata(tree: lxml.html.HtmlElement, url: str) -> PageMetadata:
@@ -80,7 +83,28 @@ def read_metadata(tree: lxml.html.HtmlElement, url: str) -> PageMetadata:
         image=document.image or _image(linked_data()),
         url=document.url or extract_url(tree, url),
         site_name=(document.sitename or extract_sitename(tree) or "").lstrip("@") or None,
+        schema_types=_schema_types(tree),
+        sections=_sections(tree, linked_data),
     )
+
+
+def _schema_types(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """Every schema.org type the page declares, in JSON-LD or microdata."""
+    found: list[str] = []
+    for item in _linked_data_objects(tree):
+        kinds = item.get("@type", [])
+        found += [kinds] if isinstance(kinds, str) else [k for k in kinds if isinstance(k, str)]
+    for value in tree.xpath("//*[@itemtype]/@itemtype"):
+        found.append(str(value).rstrip("/").rsplit("/", 1)[-1])
+    return tuple(dict.fromkeys(found))
+
+
+def _sections(tree: lxml.html.HtmlElement, linked_data: Callable[[], dict]) -> tuple[str, ...]:
+    declared = [str(v) for v in tree.xpath("//meta[@property='article:section']/@content")]
+    section = linked_data().get("articleSection")
+    declared += [section] if isinstance(section, str) else []
+    declared += [s for s in section if isinstance(s, str)] if isinstance(section, list) else []
+    return tuple(dict.fromkeys(s.strip() for s in declared if s.strip()))
 
 
 def _authors(declared: str | None, tree: lxml.html.HtmlElement) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.errors import ExtractionEmpty
 from gazette.extract.article import extract_article
 from gazette.faults import clear_failure, document_failed, due, isolated
+from gazette.report_kinds import ReportKind
 from gazette.summary_reports import page_unavailable
 from gazette.text import decode_document
 from gazette.times import trusted_time
@@ -73,6 +74,8 @@ def _extract(document: Document) -> None:
     document.image_url = article.image
     document.outlet = article.site_name or document.outlet or domain_of(document.url)
     document.domain = domain_of(article.canonical_url)
+    if document.kind == ReportKind.NEWS:  # what the feed said stands; the page may say more
+        document.kind = article.kind
     document.extracted_at = utcnow()
     document.status = DocumentStatus.EXTRACTED
     if document.summary_only:  # the page replaces the feed's summary; the vector is redone

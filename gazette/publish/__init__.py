@@ -1,5 +1,5 @@
 """Publish: make written stories public, and the feeds that announce them."""
 
-from gazette.publish.stage import publish_step, sync_ad_slots
+from gazette.publish.stage import publish, publish_step, sync_ad_slots
 
-__all__ = ["publish_step", "sync_ad_slots"]
+__all__ = ["publish", "publish_step", "sync_ad_slots"]

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from gazette.config import FetchSettings
 from gazette.errors import FeedParseError, SourceError
+from gazette.http import FetchRequest, fetch_all
 from gazette.records import FetchedPage
 from gazette.sources.feeds import html_feed_links, looks_like_html, read_listing
+from gazette.urls import location_to_url
 
 
 @dataclass(frozen=True)
@@ -40,3 +44,14 @@ def discover(page: FetchedPage) -> list[Candidate]:
             "to follow this page as a single article, add it with --kind page"
         ) from None
     return [Candidate(page.url, "feed", listing.title or None)]
+
+
+def discover_location(settings: FetchSettings, location: str) -> list[Candidate]:
+    """What `location` (an address or a local file) offers as sources, by fetching it once
+    (`gazette sources add` and the desk's Sources page, when the kind is left to Gazette)."""
+    url = location_to_url(location)
+    root = Path(url.removeprefix("file://")).parent if url.startswith("file:") else None
+    outcome = fetch_all(settings, [FetchRequest(url, file_root=root)])[0]
+    if outcome.error is not None:
+        raise outcome.error
+    return discover(outcome.page)  # type: ignore[arg-type]

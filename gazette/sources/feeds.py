@@ -84,6 +84,7 @@ def parse_feed(content: bytes, base_url: str, content_type: str = "") -> ParsedF
                 published=_utc(published),
                 authors=_authors(item),
                 guid=_unfold_file_url(guid) if guid else guid,
+                categories=_categories(item.get("tags")),
             )
         )
     if problem is not None and not entries:
@@ -154,9 +155,18 @@ def parse_json_feed(content: bytes, base_url: str) -> ParsedFeed:
                 published=_time_or_none(item.get("date_published") or item.get("date_modified")),
                 authors=_json_authors(item) or feed_authors,
                 guid=str(item["id"]) if item.get("id") is not None else None,
+                categories=_categories(item.get("tags")),
             )
         )
     return ParsedFeed(title=str(data.get("title") or "").strip(), entries=entries)
+
+
+def _categories(tags: object) -> tuple[str, ...]:
+    """An item's categories: feedparser's tags (dicts with a `term`) or JSON Feed's strings."""
+    if not isinstance(tags, list):
+        return ()
+    terms = [t.get("term") if isinstance(t, dict) else t for t in tags]
+    return tuple(t.strip()[:100] for t in terms if isinstance(t, str) and t.strip())[:20]
 
 
 def _json_authors(holder: dict) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from gazette.errors import FeedParseError, SourceError, describe
 from gazette.faults import isolated
 from gazette.http import FetchOutcome, FetchRequest, fetch_all
 from gazette.records import FeedEntry, ParsedFeed
+from gazette.report_kinds import report_kind
 from gazette.sources.feeds import read_listing
 from gazette.sources.registry import usable_interval
 from gazette.text import html_to_text
@@ -259,6 +260,7 @@ def _record_entries(session: Session, source: Source, entries: list[FeedEntry]) 
                 published_at=entry.published,
                 outlet=source.name,
                 language=source.language,
+                kind=report_kind(url, entry.title, entry.categories),
             )
         )
         new += 1

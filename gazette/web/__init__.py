@@ -3,8 +3,9 @@ the staff do on the desk.
 
 app.py          builds the app: settings, database, middleware, static files, error pages,
                 and mounts the routers below
-public/         the readers' site: routes, read queries returning view records, templates
-api/            the JSON API under /api
+public/         the readers' site: pages, search, feeds, sitemaps; read queries returning view
+                records; templates
+api/            the read-only JSON API under /api, its OpenAPI document and /api/docs
 desk/           the newsroom's desk under /desk, and /login and /logout: routes, read queries
                 returning view records, templates
 metrics.py      /metrics: the pipeline's numbers for Prometheus, read from the database
@@ -13,6 +14,7 @@ static/         the stylesheet, served under content-hashed names (static_files.
 dependencies.py the request's one database session, the settings
 templating.py   the Jinja environment: url_for, static_url, the `when` and `cited` filters
 security.py     the security headers every response carries
+http_caching.py HEAD, ETags and 304 answers, Cache-Control for every route
 page_cache.py   rendered reader pages kept in memory until the site's generation moves
 auth.py         the staff's logins, and the one place that decides who may see a desk page
 login_limits.py limits on failed logins, per account and per address

@@ -17,11 +17,13 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import GZipMiddleware
 
 from gazette.config import Settings
 from gazette.db import Database
 from gazette.web import api, auth, cookies, csrf, desk, metrics, public
 from gazette.web.error_pages import install_error_pages
+from gazette.web.http_caching import ConditionalResponses
 from gazette.web.page_cache import PageCache
 from gazette.web.security import SecurityHeaders
 from gazette.web.static_files import HashedStaticFiles
@@ -30,7 +32,7 @@ from gazette.web.templating import build_templates
 logger = logging.getLogger(__name__)
 
 # Each audience's templates, named after it in `extends` and `render` ("public/story.html").
-TEMPLATE_FOLDERS = {"public": public.TEMPLATES, "desk": desk.TEMPLATES}
+TEMPLATE_FOLDERS = {"public": public.TEMPLATES, "desk": desk.TEMPLATES, "api": api.TEMPLATES}
 
 
 def health() -> str:
@@ -61,10 +63,15 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.database = database or Database(settings.database_url)
     app.state.templates = build_templates(settings, static, TEMPLATE_FOLDERS)
     app.state.templates.env.globals["csrf_field"] = csrf.csrf_field
-    # Innermost of the three: a kept page still gets its reader's cookie and the headers.
+    app.state.templates.env.globals["feed_links"] = public.feed_links
+    # Innermost first: kept pages are served (or rendered and kept); HEAD, ETags and caching
+    # see the page as the route made it; the form cookie then makes a page with a form
+    # private; gzip compresses what goes out.
     app.add_middleware(PageCache, database_url=app.state.database.url)
+    app.add_middleware(ConditionalResponses)
     app.add_middleware(csrf.FormCookie)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(GZipMiddleware, minimum_size=500)
     install_error_pages(app)
     auth.install(app)
     app.mount("/static", static, name="static")

@@ -1,12 +1,13 @@
 """Error pages: a readable page for every status, rendered without the database (so that they
-work when the database is what failed) and without ads."""
+work when the database is what failed) and without ads. Under /api the same errors are JSON:
+`{"error": {"status": 404, "message": "..."}}`, with the problems of a bad request listed."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from gazette.web.security import SECURITY_HEADERS
 from gazette.web.templating import render
@@ -15,7 +16,17 @@ NOT_FOUND = "There is no page at this address."
 SERVER_ERROR = "Something went wrong on our side. Please try again in a moment."
 
 
-def _error_page(request: Request, status: int, message: str) -> Response:
+API_PREFIX = "/api/"
+
+
+def _error_page(
+    request: Request, status: int, message: str, problems: list[str] | None = None
+) -> Response:
+    if request.url.path.startswith(API_PREFIX):
+        error: dict[str, object] = {"status": status, "message": message}
+        if problems:
+            error["problems"] = problems
+        return JSONResponse({"error": error}, status)
     return render(request, "error.html", {"status": status, "message": message}, status)
 
 
@@ -27,8 +38,8 @@ def http_error(request: Request, exc: HTTPException) -> Response:
 
 
 def bad_request(request: Request, exc: RequestValidationError) -> Response:
-    problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-    return _error_page(request, 400, problems)
+    problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+    return _error_page(request, 400, "; ".join(problems), problems)
 
 
 def server_error(request: Request, exc: Exception) -> Response:

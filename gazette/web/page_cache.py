@@ -55,6 +55,7 @@ class _Page:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     has_form: bool
+    route: Any  # the route that rendered it, which middleware outside may ask the scope for
 
 
 class _Generation:
@@ -162,6 +163,7 @@ class PageCache:
             return page
 
     async def _replay(self, scope: Scope, send: Send, page: _Page) -> None:
+        scope["route"] = page.route  # as routing would have left it (http_caching's policies)
         body = page.body
         if page.has_form:
             token = csrf.form_token(Request(scope)).encode()
@@ -200,6 +202,6 @@ class PageCache:
         with self.lock:
             if generation != self.generation:
                 return  # the site changed while this page was rendered
-            self.pages[key] = _Page(start["status"], headers, body, has_form)
+            self.pages[key] = _Page(start["status"], headers, body, has_form, scope.get("route"))
             while len(self.pages) > self.max_pages:
                 self.pages.popitem(last=False)

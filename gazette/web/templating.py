@@ -26,8 +26,8 @@ from gazette.web.static_files import HashedStaticFiles
 
 SHARED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 MARKER = re.compile(r"\[(\d+)\]")
-# A word, the space after it if any, and the markers that follow.
-CITED_WORD = re.compile(r"((?:\S+ ?)?)((?:\[\d+\])+)")
+MARKERS = re.compile(r"(?:\[\d+\])+")  # a group of markers, as a disagreement writes them
+WORD_JOINER = "\u2060"
 
 
 def format_time(moment: datetime | None) -> str:
@@ -42,34 +42,31 @@ def _citation_text(number: str | int) -> str:
     return f"<sup>[{number}]</sup>"
 
 
-def _keep_together(word: str, markers: str) -> str:
-    """A word and the markers after it, in one span that never breaks (`.cited` is
-    `white-space: nowrap`): a marker cannot wrap onto a line of its own."""
-    return f'<span class="cited">{word}{markers}</span>'
+def _keep_together(markers: str) -> str:
+    """Markers that never break from the word before them: a word joiner (U+2060, no line
+    break on either side) between that word and the markers, and the markers in a span that
+    never breaks between them (`.cited` is `white-space: nowrap`). The sentence's own text
+    stays as it was, for reading, copying and finding."""
+    return f'{WORD_JOINER}<span class="cited">{markers}</span>'
 
 
 def cited(sentence: Any, linked: bool = True) -> Markup:
     """A sentence record (`text`, `citations`, `kind`), escaped, with its citation markers as
     links to the reference list (as plain numbers when not `linked`), each group of markers
-    held together with the word before it."""
+    held to the word before it; an editor's note marked as such."""
     marker = _citation_link if linked else _citation_text
     text = str(escape(sentence.text))
+    if sentence.kind == "note":  # an editor's, which no source supports: marked, no markers
+        return Markup(f'<span class="editor-note"><strong>Editor’s note:</strong> {text}</span>')
     if sentence.kind == "disagreement":  # markers are inline, after each side
         return Markup(
-            CITED_WORD.sub(
-                lambda m: _keep_together(
-                    m.group(1), MARKER.sub(lambda n: marker(n.group(1)), m.group(2))
-                ),
+            MARKERS.sub(
+                lambda m: _keep_together(MARKER.sub(lambda n: marker(n.group(1)), m.group(0))),
                 text,
             )
         )
     markers = "".join(marker(n) for n in sentence.citations)
-    if not markers:
-        return Markup(text)
-    head, _, last = text.rpartition(" ")
-    return Markup(
-        f"{head} {_keep_together(last, markers)}" if head else _keep_together(last, markers)
-    )
+    return Markup(text + _keep_together(markers) if markers else text)
 
 
 def path_for(request: Request, name: str, **params: object) -> str:

@@ -2,5 +2,6 @@
 
 from gazette.write.compose import write_article
 from gazette.write.stage import write_step
+from gazette.write.verify import Verdict, check_support
 
-__all__ = ["write_article", "write_step"]
+__all__ = ["Verdict", "check_support", "write_article", "write_step"]

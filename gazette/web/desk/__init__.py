@@ -1,18 +1,24 @@
 """The newsroom's desk, for editors and admins: logging in and out (`login.py`), the desk's
-pages under /desk (`routes.py`, all behind a login), the read queries behind them
+pages under /desk (`routes.py`, all behind a login), the review page of a story and the
+editor's actions on it (`review.py`, `review_queries.py`), moderating comments (`comments.py`),
+the sources (`sources.py`), the read queries behind them
 (`queries.py`), the records the templates get (`views.py`), the templates in `templates/`
-(named `desk/...`, all extending `desk/layout.html`)."""
+(named `desk/...`, all extending `desk/layout.html`); fixing the clustering (`regroup.py`)."""
 
 from pathlib import Path
 
 from fastapi import APIRouter
 
-from gazette.web.desk import login, routes
+from gazette.web.desk import comments, login, regroup, review, routes, sources
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 router = APIRouter()
 router.include_router(login.router)
 router.include_router(routes.router)
+router.include_router(review.router)
+router.include_router(regroup.router)
+router.include_router(comments.router)
+router.include_router(sources.router)
 
 __all__ = ["TEMPLATES", "router"]

@@ -25,7 +25,14 @@ def _versions() -> Select:
     """Stories with the columns of one of their versions (`Article`) and of the version readers
     see (`LIVE`, when there is one)."""
     return (
-        select(Story.id, Story.slug, Article, LIVE.version.label("live_version"))
+        select(
+            Story.id,
+            Story.slug,
+            Story.held_at,
+            Story.withdrawn_at,
+            Article,
+            LIVE.version.label("live_version"),
+        )
         .join(Article, Article.story_id == Story.id)
         .outerjoin(LIVE, LIVE.id == Story.published_article_id)
         .where(Story.merged_into_id.is_(None))
@@ -80,6 +87,9 @@ def _items(session: Session, query: Select) -> list[QueueItem]:
                 live_version=row.live_version,
                 sources=sources.get(article.id, 0),
                 check=checks.get(article.id, CheckSummary(())) if model_written else None,
+                held=row.held_at is not None,
+                withdrawn=row.withdrawn_at is not None,
+                edited_by=article.edited_by,
             )
         )
     return items

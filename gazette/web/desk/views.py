@@ -41,6 +41,9 @@ class QueueItem:
     live_version: int | None  # the version readers see meanwhile, if any
     sources: int  # references the version cites
     check: CheckSummary | None  # None for the extractive writer, which the check does not read
+    held: bool = False  # an editor holds the story (gazette/editing.py)
+    withdrawn: bool = False  # an editor unpublished it
+    edited_by: str | None = None  # the editor who made this version by hand
 
     @property
     def model_written(self) -> bool:

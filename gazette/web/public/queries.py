@@ -22,8 +22,6 @@ from sqlalchemy.orm import Session, selectinload
 from gazette.db.models import (
     AdSlot,
     Article,
-    Comment,
-    CommentStatus,
     Document,
     Sentence,
     Story,
@@ -34,7 +32,6 @@ from gazette.db.models import (
 from gazette.web.public.ads import sanitise_ad
 from gazette.web.public.views import (
     AdView,
-    CommentView,
     Coverage,
     QuoteView,
     ReferenceView,
@@ -398,15 +395,6 @@ def _text(article: Article) -> tuple[list[SentenceView], list[list[SentenceView]
     return summary, [paragraphs[k] for k in sorted(paragraphs)]
 
 
-def _comments(session: Session, story_id: int) -> list[CommentView]:
-    rows = session.execute(
-        select(Comment.author_name, Comment.body, Comment.created_at)
-        .where(Comment.story_id == story_id, Comment.status == CommentStatus.VISIBLE)
-        .order_by(Comment.created_at, Comment.id)
-    )
-    return [CommentView(author, body, posted_at) for author, body, posted_at in rows]
-
-
 def story_view(session: Session, story_id: int) -> StoryView | None:
     """The story readers see at `story_id`, following merges to the story that survived; None
     when there is no such story or nothing of it is published."""
@@ -443,7 +431,6 @@ def story_view(session: Session, story_id: int) -> StoryView | None:
         quote=quote,
         coverage=_coverage(story, documents),
         related=related_stories(session, story.id, besides=[card.id for card in thread]),
-        comments=_comments(session, story.id),
         earlier=[c for c in thread if c.published_at < story.first_report_at],
         later=[c for c in thread if c.published_at >= story.first_report_at],
         language=language,

@@ -1,5 +1,5 @@
 """The readers' pages: the latest stories (led by the most-covered one), a story, its versions,
-its thread's timeline, a tag, the RSS feed, and posting a comment.
+its thread's timeline, a tag, and posting a comment.
 
 Every page a GET renders from the database alone is marked cacheable (gazette/web/page_cache.py)
 and carries its canonical address (`site.base_url` and the page's path), from which the
@@ -7,6 +7,7 @@ OpenGraph, Twitter card and JSON-LD tags of a story are made."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -15,20 +16,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
+from gazette.comments import CommentRefused
 from gazette.config import Settings
-from gazette.errors import InputError
-from gazette.publish.feeds import FeedItem, rss_feed
-from gazette.web.comments import add_comment
+from gazette.web.comments import HONEYPOT, comment_page, draft, take_comment
 from gazette.web.dependencies import AppSettings, ReadSession, WriteSession
 from gazette.web.page_cache import mark_cacheable
-from gazette.web.public import queries, seo
+from gazette.web.public import corrections, queries, seo
 from gazette.web.public.views import StoryCard, StoryView
 from gazette.web.templating import path_for, render
 
-FEED_LENGTH = 50
 MAX_ID_DIGITS = 18  # below 2**63, the largest integer SQLite and PostgreSQL store
 MAX_PAGE = 100_000  # further pages are a 400, not an offset past what a database takes
 
+EMPTY_SITE = (
+    "The site has no published story yet: add sources with `gazette sources add` and run "
+    "`gazette run` (or `gazette worker`)."
+)
+
+log = logging.getLogger(__name__)
 router = APIRouter()
 
 
@@ -49,10 +54,6 @@ def _canonical(request: Request, settings: Settings, path: str, page: int = 1) -
     return settings.site.base_url.rstrip("/") + path + query
 
 
-def _past_the_end(what: str, page: int) -> HTTPException:
-    return HTTPException(404, f"There is no page {page} of {what}.")
-
-
 def _story_path(request: Request, card: StoryCard) -> str:
     return path_for(request, "story", story_id=card.id, slug=card.slug)
 
@@ -69,6 +70,14 @@ def _no_story(raw: str) -> HTTPException:
     return HTTPException(404, f"There is no published story {raw}.")
 
 
+def _withdrawn_or_missing(request: Request, session: Session, number: int, raw: str) -> Response:
+    """A story an editor withdrew says so (410); any other unpublished story is not there."""
+    when = corrections.withdrawn_at(session, queries.surviving_story_id(session, number))
+    if when is None:
+        raise _no_story(raw)
+    return corrections.withdrawn_page(request, number, when)
+
+
 @router.get("/", name="home", response_class=HTMLResponse)
 def home(
     request: Request,
@@ -81,8 +90,8 @@ def home(
     lead = queries.lead_story(session)
     besides = [lead.id] if lead else []
     stories = queries.latest_stories(session, per_page + 1, (page - 1) * per_page, besides)
-    if page > 1 and not stories:
-        raise _past_the_end("the latest stories", page)
+    if not stories and lead is None:
+        log.warning(EMPTY_SITE)  # the operator's hint; readers are told plainly
     context = {
         "lead": lead if page == 1 else None,
         "stories": stories[:per_page],
@@ -95,9 +104,10 @@ def home(
 
 @router.get("/story/{story_id}", name="story_short")
 def story_short(request: Request, session: ReadSession, story_id: str) -> RedirectResponse:
-    view = queries.story_view(session, _story_number(story_id))
+    number = _story_number(story_id)
+    view = queries.story_view(session, number)
     if view is None:
-        raise _no_story(story_id)
+        return _withdrawn_or_missing(request, session, number, story_id)
     return RedirectResponse(_story_path(request, view.card), status_code=308)
 
 
@@ -146,20 +156,28 @@ def story(
     story_id: str,
     slug: str,
     comment: str = "",
+    comments_page: Annotated[int, Query(alias="comments", ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     number = _story_number(story_id)
     view = queries.story_view(session, number)
     if view is None:
-        raise _no_story(story_id)
+        return _withdrawn_or_missing(request, session, number, story_id)
     if slug != view.card.slug or view.card.id != number:
         # An old slug, or a story merged into another: the page lives at one address.
         return RedirectResponse(_story_path(request, view.card), status_code=308)
-    return _page(request, session, "story.html", _story_context(request, settings, view, comment))
+    context = _story_context(request, session, settings, view)
+    context.update(
+        comments=comment_page(session, view.card.id, comments_page, settings.comments),
+        comment_state=comment,
+    )
+    return _page(request, session, "story.html", context)
 
 
 def _story_context(
-    request: Request, settings: Settings, view: StoryView, comment: str = ""
+    request: Request, session: Session, settings: Settings, view: StoryView
 ) -> dict[str, Any]:
+    """What every rendering of a story page shows: the story, its corrections, and what search
+    engines and link previews read."""
     canonical = _canonical(request, settings, _story_path(request, view.card))
     base = settings.site.base_url.rstrip("/")
     translations = [
@@ -167,7 +185,7 @@ def _story_context(
     ]
     return {
         "story": view,
-        "comment_state": comment,
+        "corrections": corrections.story_corrections(session, view.card.id),
         "canonical": canonical,
         "description": seo.short(view.card.summary),
         "hreflang": [(view.language, canonical), *translations] if translations else [],
@@ -185,18 +203,26 @@ def post_comment(
     story_id: str,
     name: str = Form(""),
     body: str = Form(""),
+    trap: str = Form("", alias=HONEYPOT),
 ) -> Response:
     number = _story_number(story_id)
     view = queries.story_view(session, number)
     if view is None:
         raise _no_story(story_id)
     try:
-        comment = add_comment(session, view.card.id, name, body, settings.comments)
-    except InputError as exc:
-        context = _story_context(request, settings, view)
-        context.update(comment_error=str(exc), draft=(name, body))
-        return _page(request, session, "story.html", context, 400)
-    state = "pending" if comment.status == "pending" else "posted"
+        posted = take_comment(request, session, view.card.id, name, body, trap, settings.comments)
+    except CommentRefused as refused:
+        context = _story_context(request, session, settings, view)
+        context.update(
+            comments=comment_page(session, view.card.id, 1, settings.comments),
+            comment_error=str(refused),
+            draft=draft(refused, name, body, settings.comments),
+        )
+        response = _page(request, session, "story.html", context, refused.status)
+        if refused.retry_after is not None:
+            response.headers["Retry-After"] = str(refused.retry_after)
+        return response
+    state = "pending" if posted.status == "pending" else "posted"
     location = f"{_story_path(request, view.card)}?comment={state}#comments"
     return RedirectResponse(location, status_code=303)
 
@@ -215,8 +241,6 @@ def tag_page(
     if found is None:
         raise HTTPException(404, f"There is no tag {slug!r}.")
     tag, stories, total = found
-    if page > 1 and not stories:
-        raise _past_the_end(f"the stories tagged {tag.name}", page)
     context = {
         "tag": tag,
         "stories": stories,
@@ -226,21 +250,3 @@ def tag_page(
         "canonical": _canonical(request, settings, path_for(request, "tag", slug=slug), page),
     }
     return _page(request, session, "tag.html", context)
-
-
-@router.get("/feed.xml", name="feed")
-def feed(request: Request, session: ReadSession, settings: AppSettings) -> Response:
-    base = settings.site.base_url.rstrip("/")
-    items = [
-        FeedItem(
-            url=base + request.app.url_path_for("story", story_id=card.id, slug=card.slug),
-            title=card.headline,
-            summary=card.summary,
-            published=card.published_at,
-            updated=card.last_changed,
-            categories=tuple(tag.name for tag in card.tags),
-        )
-        for card in queries.latest_stories(session, FEED_LENGTH)
-    ]
-    body = rss_feed(settings.site.title, base + "/", settings.site.description, items)
-    return Response(body, media_type="application/rss+xml; charset=utf-8")

@@ -90,13 +90,6 @@ class Coverage:
     wire_groups: tuple[WireGroup, ...] = ()
 
 
-@dataclass(frozen=True)
-class CommentView:
-    author: str
-    body: str
-    posted_at: datetime
-
-
 @dataclass
 class StoryView:
     card: StoryCard
@@ -108,7 +101,6 @@ class StoryView:
     quote: QuoteView | None
     coverage: Coverage
     related: list[StoryCard] = field(default_factory=list)
-    comments: list[CommentView] = field(default_factory=list)
     # Stories of the same thread (separate events of one ongoing subject), oldest first.
     earlier: list[StoryCard] = field(default_factory=list)
     later: list[StoryCard] = field(default_factory=list)

@@ -1,0 +1,188 @@
+"""Fixing the clustering on the desk: a story's reports (/desk/story/{id}/reports), with forms
+to move one to another story or out to a new one, to merge the story with another, and to split
+a selection off it. The work is gazette/regroup.py's, the same as `gazette stories ...`.
+
+Every route needs an editor's login (the router's dependency) and every form its CSRF token
+(gazette/web/csrf.py, for the whole app). A form that succeeds is answered with a redirect to
+the page of the story where things now are (so that reloading does not send it again); one the
+service refuses shows the page again with why, and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+
+from gazette import regroup
+from gazette.cluster.history import StoryHistory, story_history
+from gazette.db.models import StoryMember
+from gazette.errors import InputError, NotFound
+from gazette.web.auth import Editor, Staff, client_address, require_editor
+from gazette.web.dependencies import ReadSession
+from gazette.web.desk.routes import desk_page
+from gazette.web.templating import path_for
+
+MAX_ID_DIGITS = 18  # below 2**63, the largest integer SQLite and PostgreSQL store
+NEARBY = 20  # stories offered as places to move a report to
+NEARBY_HOURS = 72.0
+# What the page says after a form succeeded (`?done=`): fixed texts, nothing from the request.
+DONE = {
+    "moved": "The report was moved. Both stories will be written again.",
+    "merged": "The stories were merged: this story has all their reports, and the other "
+    "story's address now leads here. It will be written again.",
+    "split": "The reports were split off into this new story. Both stories will be written again.",
+    "kept": "The report is kept in this story: the clustering will not move it.",
+    "unchanged": "Nothing to do: that was already done.",
+}
+
+BUSY = "The database is busy with other work. Nothing was changed: send the form again soon."
+
+router = APIRouter(prefix="/desk", dependencies=[Depends(require_editor)])
+
+
+@dataclass(frozen=True)
+class ReportsPage:
+    story: StoryHistory
+    nearby: list[regroup.NearbyStory]
+
+
+def _number(raw: str, what: str, status: int = 400) -> int:
+    """A story or report number from the address or a form; anything else is refused."""
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_ID_DIGITS:
+        raise HTTPException(status, f"Give {what} as a number, such as 12.")
+    return int(raw)
+
+
+def _page_path(request: Request, story_id: int, done: str) -> str:
+    return f"{path_for(request, 'desk_story_reports', story_id=str(story_id))}?done={done}"
+
+
+def _render(
+    request: Request,
+    session: Session,
+    staff: Staff,
+    history: StoryHistory,
+    done: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    nearby = regroup.nearby_stories(session, history.story_id, NEARBY, NEARBY_HOURS)
+    context = {"page": ReportsPage(history, nearby), "done": DONE.get(done or ""), "error": error}
+    return desk_page(request, staff, "regroup.html", context, status)
+
+
+@router.get("/story/{story_id}/reports", name="desk_story_reports", response_class=HTMLResponse)
+def story_reports(
+    request: Request,
+    session: ReadSession,
+    staff: Editor,
+    story_id: str,
+    done: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """The story's reports and the forms that regroup them. A story merged into another is
+    shown where it now lives."""
+    number = _number(story_id, "the story", 404)
+    history = _history_or_404(session, number)
+    done = done if done in DONE else ""
+    if history.story_id != number:
+        return RedirectResponse(_page_path(request, history.story_id, done), 303)
+    return _render(request, session, staff, history, done)
+
+
+def _history_or_404(session: Session, number: int) -> StoryHistory:
+    try:
+        return story_history(session, number)
+    except NotFound as exc:
+        raise HTTPException(404, f"There is no story {number}.") from exc
+
+
+Operation = Callable[[Session, str, str], regroup.Outcome]
+
+
+def _apply(request: Request, staff: Staff, story_id: int, operation: Operation) -> Response:
+    """Run `operation(session, actor, address)` in a transaction of its own: on success, go to
+    the page of the story it names; when refused, show this story's page with why (the
+    transaction rolled back: nothing changed)."""
+    database = request.app.state.database
+    try:
+        with database.transaction() as session:
+            outcome = operation(session, staff.name, client_address(request))
+    except (InputError, NotFound) as exc:
+        with database.session() as session:
+            history = _history_or_404(session, story_id)
+            status = exc.http_status
+            return _render(request, session, staff, history, error=str(exc), status=status)
+    except DBAPIError as exc:  # another process held the database too long: try again later
+        if (problem := database.unusable(exc)) is None:
+            raise
+        raise HTTPException(problem.http_status, BUSY) from exc
+    return RedirectResponse(_page_path(request, outcome.story_id, outcome.done), 303)
+
+
+@router.post("/story/{story_id}/reports/{report_id}/move", name="desk_move_report")
+def move_report(
+    request: Request,
+    staff: Editor,
+    story_id: str,
+    report_id: str,
+    to: Annotated[str, Form(max_length=40)] = "",
+    new: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    number = _number(story_id, "the story", 404)
+    report = _number(report_id, "the report", 404)
+    target = None if new else _number(to, "the story to move the report to")
+
+    def operation(session: Session, actor: str, address: str) -> regroup.Outcome:
+        member = session.get(StoryMember, report)
+        if member is None or member.story_id != number:  # the page was out of date
+            raise InputError(f"report {report} is not in story {number} any more")
+        return regroup.move_report(session, report, target, actor, address)
+
+    return _apply(request, staff, number, operation)
+
+
+@router.post("/story/{story_id}/merge", name="desk_merge_story")
+def merge_story(
+    request: Request,
+    staff: Editor,
+    story_id: str,
+    other: Annotated[str, Form(max_length=40)] = "",
+    direction: Annotated[str, Form(max_length=10)] = "into",
+) -> Response:
+    """`direction` "into": this story is merged into `other`; "from": `other` into this one."""
+    number = _number(story_id, "the story", 404)
+    other_number = _number(other, "the other story")
+    if direction not in ("into", "from"):
+        raise HTTPException(400, "Choose which story keeps its number.")
+    absorbed, survivor = (number, other_number) if direction == "into" else (other_number, number)
+
+    def operation(session: Session, actor: str, address: str) -> regroup.Outcome:
+        return regroup.merge_stories(session, absorbed, survivor, actor, address)
+
+    return _apply(request, staff, number, operation)
+
+
+@router.post("/story/{story_id}/split", name="desk_split_story")
+def split_story(
+    request: Request,
+    staff: Editor,
+    story_id: str,
+    reports: Annotated[list[str], Form()] = [],  # noqa: B006
+) -> Response:
+    number = _number(story_id, "the story", 404)
+    if len(reports) > regroup.MAX_SPLIT:
+        raise HTTPException(400, f"Choose at most {regroup.MAX_SPLIT} reports.")
+    chosen = [_number(report, "each report") for report in reports]
+
+    def operation(session: Session, actor: str, address: str) -> regroup.Outcome:
+        return regroup.split_story(session, number, chosen, actor, address)
+
+    return _apply(request, staff, number, operation)

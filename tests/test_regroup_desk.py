@@ -1,0 +1,326 @@
+"""Fixing the clustering on the desk (/desk/story/{id}/reports) through the HTTP interface, on
+a real SQLite file: who may use the forms, their CSRF tokens, what each form does, and what a
+refused one says."""
+
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+from urllib.parse import quote
+
+import hypothesis
+import pytest
+from fastapi.testclient import TestClient
+from fight import BANK, FIGHT, add_ready, members, settings_for
+from forms import token_in
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select
+from staff import add_user, browser, log_in
+
+from gazette.config import Settings
+from gazette.db import Database
+from gazette.db.models import AuditEntry, Story, StoryMember
+from gazette.embedding import MiniLMEmbedder
+from gazette.pipeline import run_pipeline
+
+
+@pytest.fixture
+def settings(database: Database) -> Settings:
+    return settings_for(database.url)
+
+
+@pytest.fixture
+def stories(database: Database, settings: Settings, embedder: MiniLMEmbedder) -> dict[str, object]:
+    """Three reports of the fight in one story, and a bank report in another (its title with
+    markup in it, as a feed could send)."""
+    with database.transaction() as session:
+        fight = [add_ready(session, f"f{i}", *FIGHT[i], i).id for i in range(3)]
+        bank = add_ready(session, "bank", *BANK, 1)
+        bank.title = "<b>Quillon</b> Bank raises savings rates"
+        bank = bank.id
+    run_pipeline(database, settings, embedder)
+    with database.session() as session:
+        fight_story = session.get(StoryMember, fight[0]).story_id
+        bank_story = session.get(StoryMember, bank).story_id
+    assert members_of(database, fight_story) == set(fight)
+    return {"fight": fight, "bank": bank, "fight_story": fight_story, "bank_story": bank_story}
+
+
+@pytest.fixture
+def editor(settings: Settings, database: Database) -> TestClient:
+    add_user(database, "ann")
+    client = browser(settings, database)
+    assert log_in(client, "ann").status_code == 303
+    return client
+
+
+def members_of(database: Database, story_id: int) -> set[int]:
+    with database.session() as session:
+        return members(session, story_id)
+
+
+def page_of(client: TestClient, story_id: int) -> str:
+    response = client.get(f"/desk/story/{story_id}/reports")
+    assert response.status_code == 200, response.text
+    assert response.headers["cache-control"] == "no-store"
+    return response.text
+
+
+def post(client: TestClient, story_id: int, action: str, data: dict, **options: object):
+    """Send a form of the story's page with the token that page carries."""
+    token = token_in(page_of(client, story_id))
+    return client.post(
+        f"/desk/story/{story_id}/{action}", data={**data, "csrf_token": token}, **options
+    )
+
+
+def text_of(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def audit_actions(database: Database) -> list[tuple[str, str, str, str | None]]:
+    with database.session() as session:
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.action.like("story.%")))
+        return [(r.actor, r.action, r.target, r.address) for r in rows]
+
+
+def test_the_page_lists_the_reports_with_their_forms_and_escapes_what_feeds_sent(
+    editor: TestClient, stories: dict
+) -> None:
+    page = page_of(editor, stories["fight_story"])
+    shown = text_of(page)
+    for report in stories["fight"]:
+        assert f"report {report} " in shown
+        assert f'action="/desk/story/{stories["fight_story"]}/reports/{report}/move"' in page
+    assert "Marek stops Pell to keep heavyweight title" in shown
+    assert page.count('name="csrf_token"') == 1 + 3 + 1 + 1  # logout, moves, split, merge
+    assert f'<option value="{stories["bank_story"]}">' in page  # a story of the same days
+
+    bank_page = page_of(editor, stories["bank_story"])
+    assert "<b>Quillon</b>" not in bank_page
+    assert "&lt;b&gt;Quillon&lt;/b&gt; Bank" in bank_page
+
+
+def test_anonymous_readers_are_sent_to_log_in_and_their_forms_refused(
+    settings: Settings, database: Database, stories: dict
+) -> None:
+    reader = browser(settings, database)
+    story = stories["fight_story"]
+    page = reader.get(f"/desk/story/{story}/reports")
+    assert page.status_code == 303
+    assert page.headers["location"] == f"/login?next=/desk/story/{story}/reports"
+    token = token_in(reader.get("/login").text)  # a reader's own good token
+    refused = reader.post(
+        f"/desk/story/{story}/split",
+        data={"reports": str(stories["fight"][0]), "csrf_token": token},
+    )
+    assert refused.status_code == 401
+    assert members_of(database, story) == set(stories["fight"])
+    assert audit_actions(database) == []
+
+
+def test_a_form_without_its_token_or_from_another_site_changes_nothing(
+    editor: TestClient, database: Database, stories: dict
+) -> None:
+    story, report = stories["fight_story"], stories["fight"][2]
+    action = f"/desk/story/{story}/reports/{report}/move"
+    assert editor.post(action, data={"new": "1"}).status_code == 403
+    wrong = editor.post(action, data={"new": "1", "csrf_token": "x" * 43})
+    assert wrong.status_code == 403
+    token = token_in(page_of(editor, story))
+    foreign = editor.post(
+        action,
+        data={"new": "1", "csrf_token": token},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert foreign.status_code == 403
+    assert members_of(database, story) == set(stories["fight"])
+    assert audit_actions(database) == []
+
+
+def test_moving_a_report_out_to_a_new_story_and_back(
+    editor: TestClient, database: Database, stories: dict
+) -> None:
+    story, report = stories["fight_story"], stories["fight"][2]
+    kept = post(editor, story, f"reports/{report}/move", {"to": str(story)})
+    assert kept.headers["location"] == f"/desk/story/{story}/reports?done=kept"
+    assert "The report is kept in this story" in text_of(editor.get(kept.headers["location"]).text)
+    moved = post(editor, story, f"reports/{report}/move", {"to": "", "new": "1"})
+    assert moved.status_code == 303
+    with database.session() as session:
+        new_id = session.get(StoryMember, report).story_id
+    assert new_id != story
+    assert moved.headers["location"] == f"/desk/story/{new_id}/reports?done=moved"
+    landed = text_of(editor.get(moved.headers["location"]).text)
+    assert "The report was moved." in landed and "placed by an editor" in landed
+    assert f"kept apart from #{story}" in landed
+
+    back = post(editor, new_id, f"reports/{report}/move", {"to": str(story)})
+    assert back.status_code == 303
+    assert back.headers["location"] == f"/desk/story/{story}/reports?done=moved"
+    assert members_of(database, story) == set(stories["fight"])
+    with database.session() as session:  # left empty, the new story leads back
+        assert session.get(Story, new_id).merged_into_id == story
+    assert (
+        editor.get(f"/desk/story/{new_id}/reports")
+        .headers["location"]
+        .startswith(f"/desk/story/{story}/reports")
+    )
+    assert (
+        audit_actions(database)
+        == [
+            ("ann", "story.report_moved", f"report {report}", "testclient"),
+        ]
+        * 3
+    )
+
+
+def test_merging_from_either_side_and_splitting_a_selection(
+    editor: TestClient, database: Database, stories: dict
+) -> None:
+    fight, bank = stories["fight_story"], stories["bank_story"]
+    merged = post(editor, fight, "merge", {"other": str(bank), "direction": "from"})
+    assert merged.status_code == 303
+    assert merged.headers["location"] == f"/desk/story/{fight}/reports?done=merged"
+    assert members_of(database, fight) == {*stories["fight"], stories["bank"]}
+
+    split = post(editor, fight, "split", {"reports": [str(stories["bank"])]})
+    assert split.status_code == 303
+    with database.session() as session:
+        new_id = session.get(StoryMember, stories["bank"]).story_id
+    assert split.headers["location"] == f"/desk/story/{new_id}/reports?done=split"
+    assert members_of(database, fight) == set(stories["fight"])
+
+    into = post(editor, new_id, "merge", {"other": str(fight), "direction": "into"})
+    assert into.headers["location"] == f"/desk/story/{fight}/reports?done=merged"
+    again = post(editor, fight, "merge", {"other": str(new_id), "direction": "from"})
+    assert again.headers["location"] == f"/desk/story/{fight}/reports?done=unchanged"
+    assert "Nothing to do: that was already done." in text_of(
+        editor.get(again.headers["location"]).text
+    )
+    assert [action for _, action, _, _ in audit_actions(database)] == [
+        "story.merged",
+        "story.split",
+        "story.merged",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "status", "message"),
+    [
+        ("split", {}, 400, "choose the reports to split off the story"),
+        ("split", {"reports": ["{fight0}", "{fight1}", "{fight2}"]}, 400, "leave at least one"),
+        ("split", {"reports": ["{bank}"]}, 400, "is not in story"),
+        ("split", {"reports": ["seven"]}, 400, "Give each report as a number"),
+        ("merge", {"other": "{fight_story}"}, 400, "cannot be merged into itself"),
+        ("merge", {"other": "99999999999999999999"}, 400, "Give the other story as a number"),
+        ("merge", {"other": "424242"}, 404, "there is no story 424242"),
+        ("merge", {"other": "{bank_story}", "direction": "sideways"}, 400, "which story keeps"),
+        ("reports/{bank}/move", {"to": "{bank_story}"}, 400, "is not in story"),
+        ("reports/{fight0}/move", {"to": "²"}, 400, "Give the story to move the report to"),
+        ("reports/{fight0}/move", {"to": "424242"}, 404, "there is no story 424242"),
+    ],
+)
+def test_a_refused_form_says_why_and_changes_nothing(
+    editor: TestClient,
+    database: Database,
+    stories: dict,
+    action: str,
+    data: dict,
+    status: int,
+    message: str,
+) -> None:
+    names = {
+        "fight0": stories["fight"][0],
+        "fight1": stories["fight"][1],
+        "fight2": stories["fight"][2],
+        "bank": stories["bank"],
+        "fight_story": stories["fight_story"],
+        "bank_story": stories["bank_story"],
+    }
+
+    def filled(value: object) -> object:
+        if isinstance(value, list):
+            return [filled(item) for item in value]
+        return str(value).format(**names)
+
+    story = stories["fight_story"]
+    response = post(editor, story, filled(action), {k: filled(v) for k, v in data.items()})
+    assert response.status_code == status, response.text
+    assert message in text_of(response.text)
+    assert members_of(database, story) == set(stories["fight"])
+    assert members_of(database, stories["bank_story"]) == {stories["bank"]}
+    assert audit_actions(database) == []
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "%C2%B2", "0", "12abc"])
+def test_a_story_that_is_not_there_is_a_404(editor: TestClient, number: str) -> None:
+    response = editor.get(f"/desk/story/{number}/reports")
+    assert response.status_code == 404
+
+
+def test_a_form_sent_while_another_process_holds_the_database_is_a_503(
+    editor: TestClient, database: Database, stories: dict
+) -> None:
+    """The pipeline of another process writing for longer than the busy timeout: the editor is
+    told to send the form again, and nothing changed."""
+    story = stories["fight_story"]
+    token = token_in(page_of(editor, story))
+    holder = sqlite3.connect(database.url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        response = editor.post(
+            f"/desk/story/{story}/split",
+            data={"reports": str(stories["fight"][0]), "csrf_token": token},
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert response.status_code == 503
+    assert "send the form again" in text_of(response.text)
+    assert members_of(database, story) == set(stories["fight"])
+
+
+def test_no_address_or_form_value_makes_the_regroup_routes_fail(
+    editor: TestClient, database: Database, stories: dict
+) -> None:
+    """Whatever an editor's browser sends in the addresses and fields of the regroup forms
+    (numbers too large for any row, other scripts, empty values, several values), the answer is
+    a page, a redirect or a clear refusal: never a server error."""
+    token = token_in(page_of(editor, stories["fight_story"]))
+    known = [str(n) for n in (*stories["fight"], stories["bank"], stories["bank_story"])]
+    value = st.one_of(
+        st.text(max_size=30),
+        st.integers(min_value=-3, max_value=50).map(str),
+        st.integers(min_value=2**62, max_value=10**30).map(str),  # past what a row id holds
+        st.sampled_from([*known, "²", "٣", " 7 ", "", "1e3", "0x10"]),
+    )
+
+    @hypothesis.settings(max_examples=150, deadline=None, database=None)
+    @given(
+        action=st.sampled_from(["move", "merge", "split", "page"]),
+        story=value,
+        report=value,
+        fields=st.dictionaries(
+            st.sampled_from(["to", "new", "other", "direction", "reports"]),
+            st.one_of(value, st.lists(value, max_size=4)),
+            max_size=4,
+        ),
+    )
+    def check(action: str, story: str, report: str, fields: dict) -> None:
+        where = quote(story, safe="") or "0"
+        path = {
+            "move": f"/desk/story/{where}/reports/{quote(report, safe='') or '0'}/move",
+            "merge": f"/desk/story/{where}/merge",
+            "split": f"/desk/story/{where}/split",
+            "page": f"/desk/story/{where}/reports",
+        }[action]
+        if action == "page":
+            response = editor.get(path, params={"done": fields.get("to", "")})
+        else:
+            response = editor.post(path, data={**fields, "csrf_token": token})
+        assert response.status_code in (200, 303, 400, 404), (path, fields, response.text)
+
+    check()
