@@ -3,11 +3,13 @@
 #   make test   create .venv, install Gazette with test tools, run ruff and the whole test suite
 # After changing a setting in gazette/config.py:
 #   make docs   rewrite the settings tables in README.md and docs/configuration.md
+# After changing a page's template or stylesheet:
+#   make screenshots   rewrite docs/screenshots/ (needs Debian's chromium)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench docs clean
+.PHONY: demo test lint bench docs screenshots clean
 
 demo: $(VENV)/.installed
 	$(BIN)/gazette demo
@@ -20,6 +22,9 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/demo_pipeline.py
+
+screenshots: $(VENV)/.installed
+	$(BIN)/python tests/screenshots.py
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m gazette.settings_reference --write

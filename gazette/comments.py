@@ -30,7 +30,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,7 +46,7 @@ from gazette.db.models import (
     Story,
     utcnow,
 )
-from gazette.errors import InputError, NotFound
+from gazette.errors import CommentRefused, InputError, NotFound
 from gazette.text import collapse_spaces
 
 NAME_LENGTH = 80  # the column's
@@ -56,26 +56,6 @@ STATUSES = (CommentStatus.PENDING, CommentStatus.VISIBLE, CommentStatus.REJECTED
 LINK = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
 # Control characters but tab and newline: PostgreSQL refuses NUL in text, and none is writing.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class CommentRefused(InputError):
-    """A comment that was not taken, and why, in words for the reader.
-
-    `status` is the HTTP status of the answer; `keep_draft` says whether the form may offer the
-    text back for another try; `retry_after` is the wait in seconds, for a rate limit.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        status: int = 400,
-        keep_draft: bool = True,
-        retry_after: int | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.keep_draft = keep_draft
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -157,6 +137,14 @@ def _in_minutes(seconds: float) -> str:
 
 
 def _rate_limit(session: Session, hashed: str, settings: CommentSettings, now: datetime) -> None:
+    """CommentRefused (429) when the address has posted its share lately. Comments from one
+    address are counted one at a time: SQLite's writers take turns anyway, and on PostgreSQL a
+    lock on the address (held until the transaction ends) keeps a burst sent at once from
+    being counted all before any is stored."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"comment:{hashed}"}
+        )
     window = timedelta(minutes=settings.per_address_window_minutes)
     recent = list(
         session.scalars(

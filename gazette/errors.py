@@ -21,6 +21,7 @@ inherit from `TransientError` as well as from the class above them):
         DatabaseUnavailable           exit 2  HTTP 500
           DatabaseLocked              exit 2  HTTP 503  transient
       InputError                      exit 2  HTTP 400
+        CommentRefused                exit 2  HTTP 400
       NotFound                        exit 2  HTTP 404
       TransientError                  exit 1  HTTP 503
       SourceError                     exit 1  HTTP 502
@@ -46,6 +47,7 @@ from typing import ClassVar
 
 __all__ = [
     "BadHTTPStatus",
+    "CommentRefused",
     "ConfigError",
     "ConnectionFailed",
     "DatabaseLocked",
@@ -91,6 +93,27 @@ class InputError(GazetteError):
 
     exit_code = 2
     http_status = 400
+
+
+class CommentRefused(InputError):
+    """A reader's comment that was not taken, and why, in words for the reader.
+
+    `status` is the HTTP status of the answer (400, or 403 for a blocked address or closed
+    comments, 429 past the rate limit); `keep_draft` says whether the form may offer the text
+    back for another try; `retry_after` is the wait in seconds, for a rate limit.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        status: int = 400,
+        keep_draft: bool = True,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.keep_draft = keep_draft
+        self.retry_after = retry_after
 
 
 class NotFound(GazetteError):

@@ -94,10 +94,24 @@ def database(sqlite_url: str) -> Database:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def each_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
-    """Each kind of database in turn: a SQLite file of the test's own, then the PostgreSQL
-    schema of the session."""
-    return sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+def each_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[str]:
+    """Each kind of database in turn, of the test's own: a SQLite file, then a PostgreSQL schema
+    dropped afterwards (what other tests stored never meets this test's)."""
+    if request.param == "sqlite":
+        yield sqlite_url
+        return
+    request.getfixturevalue("postgres_url")  # skipped, or failed in CI, without PostgreSQL
+    schema = f"gazette_each_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -130,3 +144,14 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in [n for n in os.environ if n.upper().startswith("GAZETTE_")]:
         monkeypatch.delenv(name)
     return tmp_path
+
+
+# The browser tests' fixtures (tests/browser.py): one real server and one headless Chromium for
+# the session, a page per test.
+pytest_plugins = ["browser"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last: Playwright leaves an event loop marked as running in the
+    main thread, under which the other tests' `asyncio.run` would refuse to start."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -1,13 +1,16 @@
-"""The read API: stories by page, tag and date, one story whole, tags, search; JSON errors; and
-the OpenAPI document, checked by openapi-spec-validator and used to validate real answers."""
+"""The read API, on SQLite and PostgreSQL: stories by page, tag and date, one story whole, tags,
+search; JSON errors; and the OpenAPI document, checked by openapi-spec-validator and used to
+validate real answers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from conftest import DemoRun, demo_settings
 from fastapi.testclient import TestClient
+from fresh import fresh_database
 from helpers import latest_articles
 from newsroom import START, Version, add_published_stories, add_story
 from openapi_schema_validator import OAS31Validator
@@ -18,6 +21,12 @@ from gazette.db import Database
 from gazette.db.models import Story
 from gazette.db.search import index_stories, stale_stories
 from gazette.web import create_app
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Database]:
+    """Each test on each kind of database, in an empty one of its own."""
+    yield from fresh_database(request, sqlite_url)
 
 
 @pytest.fixture
@@ -76,8 +85,10 @@ def test_one_story_whole(client: TestClient, database: Database) -> None:
             ],
         )
         story_id = story.id
-    answer = client.get(f"/api/stories/{story_id}").json()
+    response = client.get(f"/api/stories/{story_id}")
+    answer = response.json()
     check(client, answer, "Story")
+    assert response.headers["last-modified"] == "Mon, 02 Mar 2026 13:00:00 GMT"  # version 2
     assert answer["headline"] == "Second wording" and answer["version"] == 2
     assert [(v["version"], v["current"]) for v in answer["versions"]] == [(1, False), (2, True)]
     assert answer["versions"][1]["change_note"] == "New reports."

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from forms import token_in
 from readers import post_comment, published_story, reader, site_settings, stored
 
 from gazette import comments
@@ -71,7 +74,7 @@ def test_a_filled_honeypot_is_refused_and_nothing_stored(
     assert trap and 'name="website"' in trap.group(0) and 'tabindex="-1"' in trap.group(0)
     response = post_comment(client, story, "Buy cheap watches", website="https://spam.example")
     assert response.status_code == 400
-    assert "which people leave empty, was filled in" in response.text
+    assert "a hidden field of the form, which only programs fill in, was filled in" in response.text
     assert stored(database) == []
 
 
@@ -196,14 +199,17 @@ def test_the_address_is_kept_only_as_a_keyed_hash(
     assert stored(other)[0].address_hash != one  # another site, another secret
 
 
-def test_control_characters_are_dropped(each_database_url: str) -> None:
-    """NUL and its kin never reach the database (PostgreSQL refuses NUL in text)."""
+def test_control_characters_are_dropped_and_nul_refused(each_database_url: str) -> None:
+    """Control characters never reach the database; a NUL (which PostgreSQL refuses in text)
+    refuses the whole form, before any route sees it."""
     database = Database(each_database_url)
     database.migrate()
     path = published_story(database, "controls")
     client = reader(site_settings(each_database_url), database)
-    response = post_comment(client, path, "Line one\r\nline\x00 two\x07", name="A\x00nn")
+    response = post_comment(client, path, "Line one\r\nline\x1b two\x07", name="A\x08nn")
     assert response.status_code == 303
+    refused = post_comment(client, path, "Line\x00 three", name="Ann")
+    assert refused.status_code == 400 and "holds a NUL character" in refused.text
     with database.session() as session:
         rows = comments.list_comments(session, None, 100)
     mine = [row for row in rows if row.author == "Ann"]
@@ -231,3 +237,26 @@ def test_comments_are_shown_a_page_at_a_time_newest_first(
     assert beyond.status_code == 200 and "There are no comments this far back." in beyond.text
     for bad in ("0", "x", "99999999999999999999", "²"):
         assert client.get(f"{story}?comments={bad}").status_code == 400
+
+
+def test_a_burst_sent_at_once_is_limited_like_one_sent_in_turn(each_database_url: str) -> None:
+    """Twenty posts from one address in parallel: exactly the limit is taken."""
+    database = Database(each_database_url)
+    database.migrate()
+    path = published_story(database, "burst")
+    settings = site_settings(each_database_url, per_address_limit=5)
+    address = f"198.18.{len(each_database_url) % 250}.{uuid.uuid4().int % 250}"
+    clients = [reader(settings, database, address) for _ in range(20)]
+    tokens = [token_in(client.get(path).text) for client in clients]
+    action = path.rsplit("/", 1)[0] + "/comments"
+
+    def send(index: int) -> int:
+        data = {"body": f"Burst {index}.", "csrf_token": tokens[index]}
+        return clients[index].post(action, data=data).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        codes = sorted(pool.map(send, range(20)))
+    assert codes == [303] * 5 + [429] * 15
+    with database.session() as session:
+        rows = comments.list_comments(session, None, 1000)
+    assert len([row for row in rows if row.body.startswith("Burst ")]) == 5

@@ -14,6 +14,7 @@ from helpers import (
     names,
     normalise,
     numbers,
+    pipeline_counts,
     row_counts,
     source_texts,
     story_of,
@@ -190,7 +191,7 @@ def test_a_run_stopped_midway_keeps_its_finished_batches_and_a_rerun_matches_a_c
         assert {frozenset(u) for u in grouping(session).values()} == {
             frozenset(u) for u in grouping(clean).values()
         }
-        assert row_counts(session) == row_counts(clean)
+        assert pipeline_counts(session) == pipeline_counts(clean)
 
 
 def statuses(session: Session) -> Counter[str]:

@@ -46,6 +46,7 @@ def public_paths(ids: list[int]) -> list[str]:
         "/api/docs",
         "/api/openapi.json",
         "/healthz",
+        "/static/site.css",
     ]
 
 
@@ -166,3 +167,20 @@ def test_a_page_past_the_last_says_there_are_no_more(client: TestClient, ids: li
     main = page.text.split("<main>")[1].split("</main>")[0]
     assert "No more stories." in main and 'href="/"' in main
     assert "published yet" not in main and "gazette" not in main.lower()
+
+
+def test_a_nul_in_an_address_is_not_found(each_database_url: str) -> None:
+    """PostgreSQL refuses a NUL in any string: such an address names nothing, on either database."""
+    database = Database(each_database_url)
+    database.migrate()
+    client = TestClient(create_app(demo_settings(each_database_url), database))
+    for path in (
+        "/tag/a%00b",
+        "/tag/a%00b/feed.xml",
+        "/tag/a%00/feed.json",
+        "/api/stories?tag=%00",
+    ):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/search?q=a%00b").status_code == 200
+    assert client.get("/api/search?q=%00").json()["total"] == 0
+    database.dispose()

@@ -4,15 +4,15 @@ the /search page readers use. Stories are written into a database of the test's 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from conftest import POSTGRES_URL, demo_settings
+from conftest import demo_settings
 from fastapi.testclient import TestClient
+from fresh import fresh_database
 from newsroom import START, Version, add_published_stories, add_story
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import select, update
 
 from gazette.config import Settings
 from gazette.db import Database
@@ -27,23 +27,7 @@ from gazette.work import StageContext
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Database]:
-    """An empty database of each kind: a SQLite file, or a PostgreSQL schema of its own."""
-    url = sqlite_url
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        schema = f"search_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(POSTGRES_URL)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3D{schema}"
-    database = Database(url)
-    database.migrate()
-    yield database
-    database.dispose()
-    if request.param == "postgresql":
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    yield from fresh_database(request, sqlite_url)
 
 
 def publish(database: Database) -> None:
@@ -110,6 +94,14 @@ def test_snippets_mark_the_matching_words(database: Database) -> None:
     marked = [text.lower() for text, highlighted in hit.snippet if highlighted]
     assert marked == ["cancelled", "fog"]
     assert "ferry to ostrava was" in "".join(text for text, _ in hit.snippet).lower()
+
+
+def test_a_snippet_comes_from_where_the_words_are(database: Database) -> None:
+    write(database, "w", "Ferry service", "The crossing took four hours.")
+    publish(database)  # the summary is "Ferry service, said two outlets."
+    with database.session() as session:
+        (hit,) = search(session, "outlets", 10).hits
+    assert ("outlets", True) in [(t.lower(), m) for t, m in hit.snippet]
 
 
 def test_results_come_a_page_at_a_time(database: Database) -> None:

@@ -19,7 +19,7 @@ from webserver import send, serve
 
 from gazette.config import load_settings
 from gazette.db import Database
-from gazette.db.models import ArticleReference, Source, Story
+from gazette.db.models import ArticleReference, Source, Story, WorkerBeat
 from gazette.embedding import MiniLMEmbedder
 from gazette.sources import add_source
 from gazette.worker import Worker
@@ -99,6 +99,11 @@ def test_a_new_item_reaches_its_published_story_while_the_worker_runs(
     assert any(line.startswith("fetch: 1 pages") for line in lines)  # the new report alone
 
 
+def workers_signed_in(database: Database) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(WorkerBeat))
+
+
 def start_worker(folder: Path, *args: str) -> subprocess.Popen[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
     return subprocess.Popen(
@@ -116,7 +121,7 @@ def test_the_worker_stops_after_the_step_in_flight_on_sigterm(tmp_path: Path) ->
     database = Database(f"sqlite:///{tmp_path / 'gazette.db'}")
     database.migrate()
     process = start_worker(tmp_path)
-    time.sleep(3)  # started and idle: nothing to do
+    wait_for(lambda: workers_signed_in(database) > 0, 60, "the worker to start")  # then idle
     process.send_signal(signal.SIGTERM)
     output, errors = process.communicate(timeout=30)
     assert process.returncode == 0, errors

@@ -22,9 +22,10 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 WRITES = "gazette_writes"  # execution option of the connections of `Database.transaction`
 # How long a SQLite writer waits for another process's write lock before it gives up.
 BUSY_TIMEOUT_SECONDS = 10.0
-# Row ids are 64-bit signed integers (SQLite's INTEGER; PostgreSQL compares a larger number with
-# its smaller id columns without complaint). A number beyond them names no row.
-ID_BITS = 64
+# Row ids are INTEGER columns: 64 bits in SQLite, but 32 in PostgreSQL, where SQLAlchemy sends a
+# number compared with one as `::INTEGER`, which fails beyond 32 bits ("integer out of range").
+# A number beyond what both store names no row.
+ID_BITS = 32
 
 
 def fits_in_id(number: int) -> bool:

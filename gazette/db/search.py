@@ -18,10 +18,11 @@ no query is ever a syntax error. Search only reads: the web app calls `search`, 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from gazette.db.models import Article, SearchEntry, Sentence, Story, StoryTag, Tag, utcnow
@@ -44,6 +45,7 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 60
 SNIPPET_WORDS = 30
+CHUNK = 500  # stories read or written per statement: well below any bound-parameter limit
 WORD = re.compile(r"\w+")
 TERM = re.compile(r'"([^"]*)"|(\w+)')
 MARKER = re.compile(r"\s*\[\d+\]")
@@ -123,14 +125,21 @@ def _search_sqlite(session: Session, terms: tuple[str, ...], limit: int, offset:
     rows = session.execute(
         text(
             f"""SELECT search_fts.rowid,
-                snippet(search_fts, 2, :start, :end, ' … ', {SNIPPET_WORDS})
+                snippet(search_fts, 2, :start, :end, ' … ', {SNIPPET_WORDS}),
+                snippet(search_fts, 1, :start, :end, ' … ', {SNIPPET_WORDS})
             FROM search_fts {visible} AND search_fts MATCH :match
             ORDER BY bm25(search_fts, 10.0, 4.0, 1.0, 4.0), stories.last_report_at DESC
             LIMIT :limit OFFSET :offset"""
         ),
         {"match": match, "start": MARK_START, "end": MARK_END, "limit": limit, "offset": offset},
     ).all()
-    return SearchResults(terms, total, [Hit(row[0], snippet_parts(row[1])) for row in rows])
+    hits = [Hit(row[0], snippet_parts(_best_snippet(row[1], row[2]))) for row in rows]
+    return SearchResults(terms, total, hits)
+
+
+def _best_snippet(body: str, summary: str) -> str:
+    """The body's passage where the query matches; the summary's when only it matches."""
+    return summary if MARK_START not in body and MARK_START in summary else body
 
 
 def _search_postgres(session: Session, terms: tuple[str, ...], limit: int, offset: int):
@@ -138,16 +147,20 @@ def _search_postgres(session: Session, terms: tuple[str, ...], limit: int, offse
     visible = VISIBLE.format(entry_id="search_entries.story_id")
     found = f"FROM search_entries {visible} AND search_entries.document @@ {query}"
     parameters = {"query": _websearch_query(terms)}
-    total = session.execute(text(f"SELECT count(*) {found}"), parameters).scalar_one()
+    # The total comes with the page (a window over every match, before the limit): one pass.
     page = session.execute(
         text(
-            f"""SELECT search_entries.story_id {found}
+            f"""SELECT search_entries.story_id, count(*) OVER () {found}
             ORDER BY ts_rank_cd(search_entries.document, {query}) DESC,
                 stories.last_report_at DESC
             LIMIT :limit OFFSET :offset"""
         ),
         {**parameters, "limit": limit, "offset": offset},
     ).all()
+    if page:
+        total = page[0][1]
+    else:  # a page past the last: count on its own
+        total = session.execute(text(f"SELECT count(*) {found}"), parameters).scalar_one()
     ids = [row[0] for row in page]
     # Snippets for this page only: ts_headline reads the whole text, so it runs on few rows.
     options = (
@@ -166,40 +179,62 @@ def _search_postgres(session: Session, terms: tuple[str, ...], limit: int, offse
     return SearchResults(terms, total, [Hit(i, snippet_parts(snippets.get(i, ""))) for i in ids])
 
 
-def _entry_text(session: Session, story: Story, article: Article) -> dict[str, str]:
-    sentences = session.scalars(
-        select(Sentence.text)
-        .where(Sentence.article_id == article.id, Sentence.section == "body")
-        .order_by(Sentence.position)
-    )
-    tags = session.scalars(
-        select(Tag.name)
-        .join(StoryTag, StoryTag.tag_id == Tag.id)
-        .where(StoryTag.story_id == story.id)
-        .order_by(StoryTag.rank)
-    )
-    return {
-        "headline": article.headline,
-        "summary": article.summary,
-        # Citation markers ("[2]") inside disagreement sentences are no words of the story.
-        "body": " ".join(MARKER.sub("", sentence) for sentence in sentences),
-        "tags": "\n".join(tags),
+def _entries(session: Session, stories: list[Story]) -> list[dict[str, object]]:
+    """The search entries of visible `stories`, read in a few queries for the whole batch."""
+    articles = {
+        row.id: row
+        for row in session.execute(
+            select(Article.id, Article.story_id, Article.headline, Article.summary).where(
+                Article.id.in_([s.published_article_id for s in stories])
+            )
+        )
     }
+    bodies: dict[int, list[str]] = defaultdict(list)
+    for article_id, sentence in session.execute(
+        select(Sentence.article_id, Sentence.text)
+        .where(Sentence.article_id.in_(list(articles)), Sentence.section == "body")
+        .order_by(Sentence.article_id, Sentence.position)
+    ):
+        # Citation markers ("[2]") inside disagreement sentences are no words of the story.
+        bodies[article_id].append(MARKER.sub("", sentence))
+    tags: dict[int, list[str]] = defaultdict(list)
+    for story_id, name in session.execute(
+        select(StoryTag.story_id, Tag.name)
+        .join(Tag, Tag.id == StoryTag.tag_id)
+        .where(StoryTag.story_id.in_([s.id for s in stories]))
+        .order_by(StoryTag.story_id, StoryTag.rank)
+    ):
+        tags[story_id].append(name)
+    now = utcnow()
+    return [
+        {
+            "story_id": article.story_id,
+            "article_id": article.id,
+            "headline": article.headline,
+            "summary": article.summary,
+            "body": " ".join(bodies[article.id]),
+            "tags": "\n".join(tags[article.story_id]),
+            "indexed_at": now,
+        }
+        for article in articles.values()
+    ]
 
 
-def index_story(session: Session, story: Story) -> None:
-    """Write the search entry of `story` from its published version, or remove it when readers
-    cannot see the story."""
-    published = story.published_article_id
-    article = session.get(Article, published) if published is not None else None
-    if article is None or story.merged_into_id is not None:
-        session.execute(delete(SearchEntry).where(SearchEntry.story_id == story.id))
-        return
-    entry = session.get(SearchEntry, story.id) or SearchEntry(story_id=story.id)
-    for name, value in _entry_text(session, story, article).items():
-        setattr(entry, name, value)
-    entry.article_id, entry.indexed_at = article.id, utcnow()
-    session.add(entry)
+def index_stories(session: Session, stories: Iterable[Story]) -> int:
+    """Write the search entries of `stories` from their published versions, and remove those of
+    stories readers cannot see; the number of stories done."""
+    stories = list(stories)
+    visible = [s for s in stories if s.published_article_id is not None and not s.merged_into_id]
+    ids = [s.id for s in stories]
+    for first in range(0, len(ids), CHUNK):  # replaced whole: delete, then insert
+        chunk = ids[first : first + CHUNK]
+        session.execute(delete(SearchEntry).where(SearchEntry.story_id.in_(chunk)))
+    for first in range(0, len(visible), CHUNK):
+        entries = _entries(session, visible[first : first + CHUNK])
+        if entries:
+            session.execute(insert(SearchEntry), entries)
+    session.flush()
+    return len(stories)
 
 
 def stale_stories(session: Session, limit: int) -> list[Story]:
@@ -221,17 +256,3 @@ def stale_stories(session: Session, limit: int) -> list[Story]:
     )
     found = list(session.scalars(missing.order_by(Story.id).limit(limit)))
     return found + list(session.scalars(gone.order_by(Story.id).limit(limit)))
-
-
-def index_stories(session: Session, stories: Iterable[Story]) -> int:
-    """Index each of `stories`; the number indexed."""
-    count = 0
-    for story in stories:
-        index_story(session, story)
-        count += 1
-    session.flush()
-    return count
-
-
-def entry_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(SearchEntry)) or 0

@@ -89,6 +89,10 @@ TITLES = {
     "interior",
     "environment",
 }
+# A name before a verb of saying, after a quotation or a comma: '"...," Holt said'.
+SPEAKER = re.compile(
+    r"[,”\"]\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s+(?:said|says|told|added)\b"
+)
 # Runs of two or more capitalised words.
 CAPITALISED_RUN = re.compile(r"[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)+")
 # Head nouns of institutions' names, and of places' names, in general English use.
@@ -229,10 +233,18 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
 
 
 def _titled_names(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
-    """Names the recogniser passed over that say what they are: two or three capitalised words
-    after a person's title ("Governor Tomas Reinholt of the Bank"), or capitalised words ending
-    in an institution's or a place's head noun ("Port Calder Transit Union")."""
+    """Names the recogniser passed over that say what they are: a speaker named after a
+    quotation ('"...," Holt said'), two or three capitalised words after a person's title
+    ("Governor Tomas Reinholt of the Bank"), or capitalised words ending in an institution's or
+    a place's head noun ("Port Calder Transit Union")."""
     found = []
+    for match in SPEAKER.finditer(text):  # '"...," Holt said.': a speaker is a person
+        start, end = match.span(1)
+        if not any(start < b and a < end for a, b in taken):
+            name = clean_name(match.group(1), "person")
+            if usable(name) and name.lower() not in PERSON_TITLES:
+                found.append(Mention(name, "person", "person"))
+                taken = [*taken, (start, end)]
     for match in CAPITALISED_RUN.finditer(text):
         start, end = match.span()
         if any(start < b and a < end for a, b in taken):

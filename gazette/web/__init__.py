@@ -16,6 +16,7 @@ templating.py   the Jinja environment: url_for, static_url, the `when` and `cite
 security.py     the security headers every response carries
 http_caching.py HEAD, ETags and 304 answers, Cache-Control for every route
 page_cache.py   rendered reader pages kept in memory until the site's generation moves
+request_guard.py  bodies too large and NUL characters, refused before any route
 auth.py         the staff's logins, and the one place that decides who may see a desk page
 login_limits.py limits on failed logins, per account and per address
 csrf.py         the token every form that changes something must carry, checked for every route

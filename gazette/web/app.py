@@ -25,6 +25,7 @@ from gazette.web import api, auth, cookies, csrf, desk, metrics, public
 from gazette.web.error_pages import install_error_pages
 from gazette.web.http_caching import ConditionalResponses
 from gazette.web.page_cache import PageCache
+from gazette.web.request_guard import RequestGuard
 from gazette.web.security import SecurityHeaders
 from gazette.web.static_files import HashedStaticFiles
 from gazette.web.templating import build_templates
@@ -70,6 +71,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.add_middleware(PageCache, database_url=app.state.database.url)
     app.add_middleware(ConditionalResponses)
     app.add_middleware(csrf.FormCookie)
+    app.add_middleware(RequestGuard)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     install_error_pages(app)

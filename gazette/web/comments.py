@@ -21,9 +21,10 @@ from fastapi import Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gazette.comments import NAME_LENGTH, CommentRefused, address_hash, submit
+from gazette.comments import NAME_LENGTH, address_hash, submit
 from gazette.config import CommentSettings
 from gazette.db.models import Comment, CommentStatus
+from gazette.errors import CommentRefused
 from gazette.web.auth import client_address
 
 HONEYPOT = "website"
@@ -82,8 +83,8 @@ def take_comment(
     """Store the comment the form sent, or CommentRefused."""
     if trap.strip():
         raise CommentRefused(
-            "the last field of the form, which people leave empty, was filled in (by your "
-            "browser's autofill, perhaps): empty it and send the comment again"
+            "a hidden field of the form, which only programs fill in, was filled in (by your "
+            "browser's autofill, perhaps); your text is below: send it again"
         )
     hashed = address_hash(session, client_address(request))
     return submit(session, story_id, name, body, hashed, settings)

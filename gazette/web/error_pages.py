@@ -37,9 +37,27 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     return response
 
 
+# Where a value came from, in a reader's words.
+PLACES = {"query": "in the address", "path": "in the address", "body": "in the form"}
+
+
+def _problem(error: dict) -> str:
+    """One thing wrong with a request, as a reader can read it: "“page” in the address should
+    be a valid integer" (the value itself is never repeated)."""
+    place, *rest = error["loc"] or ("request",)
+    name = rest[-1] if rest else place
+    where = PLACES.get(str(place), "in the request")
+    message = str(error["msg"]).removeprefix("Input ").removeprefix("Value error, ")
+    return f"“{name}” {where} {message}"
+
+
 def bad_request(request: Request, exc: RequestValidationError) -> Response:
-    problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-    return _error_page(request, 400, "; ".join(problems), problems)
+    """A reader is told in words which value is wrong and where; an API client gets the
+    locations as pydantic names them, one problem each."""
+    if request.url.path.startswith(API_PREFIX):
+        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        return _error_page(request, 400, "; ".join(problems), problems)
+    return _error_page(request, 400, "; ".join(_problem(e) for e in exc.errors()[:5]) + ".")
 
 
 def server_error(request: Request, exc: Exception) -> Response:

@@ -21,8 +21,8 @@ from gazette.web.templating import render
 VERSION = "1.0"
 DESCRIPTION = (
     "Read-only access to the stories a Gazette site publishes: every sentence with the "
-    "numbers of the references it cites. Errors are JSON: "
-    '`{"error": {"status": 404, "message": "..."}}`.'
+    "numbers of the references it cites. Errors are JSON, with the HTTP status and a message: "
+    '{"error": {"status": 404, "message": "There is no published story 42."}}.'
 )
 
 router = APIRouter(prefix="/api", include_in_schema=False)
@@ -90,9 +90,9 @@ def docs(request: Request) -> Response:
                 {
                     "status": status,
                     "description": answer.get("description", ""),
-                    "type": _type(
-                        answer.get("content", {}).get("application/json", {}).get("schema", {})
-                    ),
+                    "type": _type(answer["content"]["application/json"].get("schema", {}))
+                    if "content" in answer
+                    else "none",
                 }
                 for status, answer in operation["responses"].items()
             ]

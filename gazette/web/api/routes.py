@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from starlette.exceptions import HTTPException
@@ -21,7 +21,7 @@ from gazette.web.api import models
 from gazette.web.api import queries as api_queries
 from gazette.web.dependencies import AppSettings, ReadSession
 from gazette.web.public import listings, queries
-from gazette.web.public.feeds import absolute_url
+from gazette.web.public.feeds import absolute_url, http_date, names_a_tag
 from gazette.web.public.views import StoryCard, StoryView, TagLink
 
 MAX_PAGE = 100_000
@@ -75,7 +75,12 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
-@router.get("/stories", name="api_stories", response_model=models.StoryList)
+@router.get(
+    "/stories",
+    name="api_stories",
+    summary="Stories, a page at a time",
+    response_model=models.StoryList,
+)
 def stories(
     request: Request,
     session: ReadSession,
@@ -89,7 +94,10 @@ def stories(
     until: Annotated[datetime | None, Query(description="First report before this time.")] = None,
 ) -> dict:
     """Published stories, the latest report first."""
-    if tag is not None and session.scalar(select(TagRow.id).where(TagRow.slug == tag)) is None:
+    known = tag is None or (
+        names_a_tag(tag) and session.scalar(select(TagRow.id).where(TagRow.slug == tag))
+    )
+    if not known:
         raise HTTPException(404, f"There is no tag {tag!r}.")
     where = api_queries.StoryFilter(tag, _utc(since), _utc(until))
     total, cards = api_queries.stories(session, where, per_page, (page - 1) * per_page)
@@ -123,11 +131,13 @@ def _sentences(view: StoryView) -> list[models.Sentence]:
 @router.get(
     "/stories/{story_id}",
     name="api_story",
+    summary="One story whole",
     response_model=models.Story,
     responses={404: {"model": models.Error}, 308: {"description": "Merged: the story it joined."}},
 )
 def story(
     request: Request,
+    response: Response,
     session: ReadSession,
     settings: AppSettings,
     story_id: Annotated[int, Path(description="The story's id.")],
@@ -139,6 +149,8 @@ def story(
         raise HTTPException(404, f"There is no published story {story_id}.")
     if view.card.id != story_id:
         return RedirectResponse(request.url_for("api_story", story_id=view.card.id).path, 308)
+    # All it shows changes with a new published version (or new tags, which come with one).
+    response.headers["Last-Modified"] = http_date(view.card.last_changed)
     quote = view.quote
     return {
         **_summary(request, settings, view.card),
@@ -165,7 +177,7 @@ def story(
     }
 
 
-@router.get("/tags", name="api_tags", response_model=models.TagList)
+@router.get("/tags", name="api_tags", summary="Tags in use", response_model=models.TagList)
 def tags(
     request: Request,
     session: ReadSession,
@@ -190,7 +202,9 @@ def tags(
     }
 
 
-@router.get("/search", name="api_search", response_model=models.SearchResults)
+@router.get(
+    "/search", name="api_search", summary="Search stories", response_model=models.SearchResults
+)
 def search(
     request: Request,
     session: ReadSession,
@@ -223,7 +237,7 @@ def search(
     }
 
 
-@router.get("/sources", name="api_sources")
+@router.get("/sources", name="api_sources", summary="Sources and their health")
 def sources(session: ReadSession) -> list[dict]:
     """Every source with its settings and health, as `gazette sources list --json` shows."""
     return [source_status(source) for source in list_sources(session)]

@@ -27,11 +27,12 @@ MAX_PAGE = 100_000
 Status = Literal["pending", "visible", "rejected", "all"]
 ACTIONS = ("approve", "reject", "block", "delete", "unblock")
 DONE = {
-    "approved": "is approved: readers see it.",
-    "rejected": "is rejected: readers do not see it.",
-    "blocked": "is rejected, and its address is blocked: comments from it are refused.",
-    "deleted": "is deleted.",
-    "unblocked": "'s address is no longer blocked.",
+    "approved": "Comment {id} is approved: readers see it.",
+    "rejected": "Comment {id} is rejected: readers do not see it.",
+    "blocked": "Comment {id} is rejected, and its address is blocked: comments from it are "
+    "refused.",
+    "deleted": "Comment {id} is deleted.",
+    "unblocked": "The address of comment {id} is no longer blocked.",
 }
 
 
@@ -65,7 +66,7 @@ def moderation_queue(
     rows = comments.list_comments(session, listed, PAGE_LENGTH + 1, (page - 1) * PAGE_LENGTH)
     notice = None
     if done in DONE and comment:
-        notice = f"Comment {comment} {DONE[done]}"
+        notice = DONE[done].format(id=comment)
         if done == "blocked" and others:
             notice += f" {others} more waiting comment{'s' if others > 1 else ''} from it rejected."
     context = {

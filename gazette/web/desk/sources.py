@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from gazette import audit
-from gazette.errors import GazetteError, NotFound
+from gazette.errors import GazetteError, InputError, NotFound
 from gazette.sources.discover import discover_location
 from gazette.sources.registry import (
     SOURCE_KINDS,
@@ -105,38 +105,34 @@ def sources_page(
     return _page(request, session, staff, notice=notice)
 
 
-class _Refused(GazetteError):
-    """What is wrong with the add form, for the editor."""
-
-
 def _checked_form(
     location: str, kind: str, name: str, interval: str
 ) -> tuple[str, str | None, float | None]:
     """The address, name and interval of the add form, or GazetteError saying what is wrong."""
     location = location.strip()
     if not location:
-        raise _Refused("give the address of a feed, a sitemap, a site or a page")
+        raise InputError("give the address of a feed, a sitemap, a site or a page")
     if len(location) > URL_LENGTH:
-        raise _Refused(f"the address is longer than {URL_LENGTH} characters")
+        raise InputError(f"the address is longer than {URL_LENGTH} characters")
     try:
         parts = urlsplit(location)
     except ValueError:
         parts = None
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise _Refused("the address must be a web address starting with http:// or https://")
+        raise InputError("the address must be a web address starting with http:// or https://")
     if kind not in KINDS:
-        raise _Refused(f"the kind must be one of {', '.join(KINDS)}")
+        raise InputError(f"the kind must be one of {', '.join(KINDS)}")
     name = collapse_spaces(name)
     if len(name) > NAME_LENGTH:
-        raise _Refused(f"the name is longer than {NAME_LENGTH} characters")
+        raise InputError(f"the name is longer than {NAME_LENGTH} characters")
     minutes = None
     if interval.strip():
         try:
             minutes = float(interval)
         except ValueError:
-            raise _Refused("the interval must be a number of minutes") from None
+            raise InputError("the interval must be a number of minutes") from None
         if not math.isfinite(minutes):
-            raise _Refused("the interval must be a number of minutes")
+            raise InputError("the interval must be a number of minutes")
     check_settings(minutes, None)
     return location, name or None, minutes
 
@@ -165,7 +161,7 @@ def add(
         if kind == "auto":
             found = discover_location(settings.fetch, url)
             if not found:
-                raise _Refused(f"{url} offers no feed or sitemap")
+                raise InputError(f"{url} offers no feed or sitemap")
             targets = [(found[0].url, found[0].kind)]
         with database.transaction() as session:
             added = add_source(session, targets[0][0], targets[0][1], label, minutes)

@@ -20,6 +20,7 @@ from gazette.web.public import queries
 from gazette.web.public.views import StoryCard, TagLink
 
 FEED_LENGTH = 50
+MAX_SLUG = 100  # the column's length
 # Each format: its media type, its writer, and what readers call it.
 FORMATS: dict[str, tuple[str, Callable[[Feed], bytes], str]] = {
     "rss": ("application/rss+xml", rss_feed, "RSS"),
@@ -30,6 +31,12 @@ SITE_ROUTES = {"rss": "feed", "atom": "atom_feed", "json": "json_feed"}
 TAG_ROUTES = {"rss": "tag_feed", "atom": "tag_atom_feed", "json": "tag_json_feed"}
 
 router = APIRouter()
+
+
+def names_a_tag(slug: str) -> bool:
+    """Whether `slug` could be a tag's: no NUL, which PostgreSQL refuses in any string (a tag's
+    slug is lower-case ASCII words and hyphens; desk-made ones may differ, so no stricter)."""
+    return "\x00" not in slug and len(slug) <= MAX_SLUG
 
 
 def absolute_url(request: Request, settings: Settings, name: str, **params: object) -> str:
@@ -77,7 +84,7 @@ def _site_feed(request: Request, session: ReadSession, settings: Settings, kind:
 def _tag_feed(
     request: Request, session: ReadSession, settings: Settings, slug: str, kind: str
 ) -> Response:
-    found = queries.tag_stories(session, slug, FEED_LENGTH)
+    found = queries.tag_stories(session, slug, FEED_LENGTH) if names_a_tag(slug) else None
     if found is None:
         raise HTTPException(404, f"There is no tag {slug!r}.")
     tag, cards, _total = found

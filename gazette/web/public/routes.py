@@ -16,16 +16,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
-from gazette.comments import CommentRefused
 from gazette.config import Settings
+from gazette.db.engine import fits_in_id
+from gazette.errors import CommentRefused
 from gazette.web.comments import HONEYPOT, comment_page, draft, take_comment
 from gazette.web.dependencies import AppSettings, ReadSession, WriteSession
 from gazette.web.page_cache import mark_cacheable
 from gazette.web.public import corrections, queries, seo
+from gazette.web.public.feeds import names_a_tag
 from gazette.web.public.views import StoryCard, StoryView
 from gazette.web.templating import path_for, render
 
-MAX_ID_DIGITS = 18  # below 2**63, the largest integer SQLite and PostgreSQL store
+MAX_ID_DIGITS = 18  # longer is no id (gazette.db.engine.fits_in_id), without reading it
 MAX_PAGE = 100_000  # further pages are a 400, not an offset past what a database takes
 
 EMPTY_SITE = (
@@ -61,7 +63,11 @@ def _story_path(request: Request, card: StoryCard) -> str:
 def _story_number(raw: str) -> int:
     """The story id in an address; anything but a plain number a database can hold is a 404
     (`isdigit` alone would take "²", which `int` refuses)."""
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_ID_DIGITS:
+    if (
+        not (raw.isascii() and raw.isdigit())
+        or len(raw) > MAX_ID_DIGITS
+        or not fits_in_id(int(raw))
+    ):
         raise HTTPException(404, f"There is no story with the id {raw[:MAX_ID_DIGITS]!r}.")
     return int(raw)
 
@@ -237,7 +243,9 @@ def tag_page(
 ) -> Response:
     page = max(page, 1)
     per_page = settings.site.stories_per_page
-    found = queries.tag_stories(session, slug, per_page, (page - 1) * per_page)
+    found = None
+    if names_a_tag(slug):
+        found = queries.tag_stories(session, slug, per_page, (page - 1) * per_page)
     if found is None:
         raise HTTPException(404, f"There is no tag {slug!r}.")
     tag, stories, total = found

@@ -1,0 +1,140 @@
+"""The readers' site in headless Chromium on the real server (tests/browser.py): the home,
+story and tag pages reached by their own links, at desktop and phone widths; citations that
+land on their reference; a reader's comment; and axe-core's accessibility rules."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import pytest
+from browser import PHONE, STORY_LINK, TAG_LINK, LiveSite, axe_violations, describe
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def open_first_story(page: Any, site: LiveSite) -> str:
+    """Go home, follow the first story's link; the headline the home page gave it."""
+    page.goto(site.at("/"))
+    link = page.locator(STORY_LINK).first
+    headline = link.inner_text()
+    link.click()
+    page.wait_for_url(re.compile(r"/story/\d+/"))
+    return headline
+
+
+def go_to(page: Any, site: LiveSite, name: str) -> None:
+    """Open the home page, the first story, a tag of that story or the corrections page."""
+    open_first_story(page, site)
+    if name in ("home", "corrections"):
+        page.goto(site.at("/" if name == "home" else "/corrections"))
+    elif name == "tag":
+        page.locator(TAG_LINK).first.click()
+        page.wait_for_url(re.compile(r"/tag/"))
+
+
+def test_the_home_page_lists_stories_that_lead_to_their_pages(
+    reader: Any, live_site: LiveSite
+) -> None:
+    reader.goto(live_site.at("/"))
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Latest stories")
+    cards = reader.locator("article.card")
+    assert cards.count() >= 10  # the demo publishes 15 stories
+    for index in range(3):
+        expect(cards.nth(index).locator(".meta")).to_contain_text("independent source")
+        assert cards.nth(index).locator("ul.tags li").count() >= 1
+    headline = open_first_story(reader, live_site)
+    expect(reader.get_by_role("heading", level=1)).to_have_text(headline)
+    expect(reader).to_have_title(re.compile(re.escape(headline)))
+    assert reader.locator("ol.references li").count() >= 2
+    expect(reader.locator("section.coverage")).to_contain_text("independent sources")
+    assert reader.log.errors == []
+
+
+def test_every_sentence_of_a_story_cites_a_reference_that_exists(
+    reader: Any, live_site: LiveSite
+) -> None:
+    open_first_story(reader, live_site)
+    references = {
+        element.get_attribute("id") for element in reader.locator("ol.references li").all()
+    }
+    sentences = reader.locator(".summary, .body p").all()
+    assert sentences
+    for block in sentences:
+        targets = {link.get_attribute("href") for link in block.locator("a.cite").all()}
+        assert targets, f"no citation in {block.inner_text()!r}"
+        assert {target.removeprefix("#") for target in targets} <= references
+
+
+def test_a_citation_click_lands_on_its_reference(reader: Any, live_site: LiveSite) -> None:
+    open_first_story(reader, live_site)
+    # The last citation of the body: its reference is far below, out of sight until followed.
+    citation = reader.locator(".body a.cite").last
+    number = re.fullmatch(r"\[(\d+)\]", citation.inner_text()).group(1)
+    reference = reader.locator(f"#ref-{number}")
+    reader.set_viewport_size({"width": 1280, "height": 500})
+    reader.evaluate("window.scrollTo(0, 0)")
+    expect(reference).not_to_be_in_viewport()
+    citation.click()
+    expect(reader).to_have_url(re.compile(f"#ref-{number}$"))
+    expect(reference).to_be_in_viewport()
+    assert reader.evaluate("document.querySelector(':target').id") == f"ref-{number}"
+    expect(reference.get_by_role("link")).to_have_attribute("href", re.compile(r"^https?://"))
+
+
+def test_a_tag_leads_to_the_stories_that_carry_it(reader: Any, live_site: LiveSite) -> None:
+    headline = open_first_story(reader, live_site)
+    tag = reader.locator(TAG_LINK).first
+    name = tag.evaluate("link => link.firstChild.textContent.trim()")
+    tag.click()
+    reader.wait_for_url(re.compile(r"/tag/"))
+    expect(reader.get_by_role("heading", level=1)).to_have_text(name)
+    expect(reader.locator(STORY_LINK, has_text=headline)).to_have_count(1)
+
+
+@pytest.mark.parametrize("page_name", ["home", "story", "tag"])
+def test_a_phone_shows_each_page_in_one_column_without_sideways_scrolling(
+    new_page: Any, live_site: LiveSite, page_name: str
+) -> None:
+    page = new_page(viewport=PHONE)
+    go_to(page, live_site, page_name)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the {page_name} page is {overflow} px wider than a 390 px phone"
+    main, aside = page.locator("main").bounding_box(), page.locator("aside").bounding_box()
+    assert main["width"] >= PHONE["width"] - 40  # the text uses the screen's width
+    assert aside["y"] >= main["y"] + main["height"] - 1  # the sidebar comes after, not beside
+    heading = page.get_by_role("heading", level=1).bounding_box()
+    assert heading["x"] >= 0 and heading["x"] + heading["width"] <= PHONE["width"]
+    assert page.log.errors == []
+
+
+def test_a_reader_posts_a_comment_and_sees_it_on_the_story(
+    reader: Any, live_site: LiveSite
+) -> None:
+    open_first_story(reader, live_site)
+    story_url = reader.url
+    words = f"Browser comment {uuid.uuid4().hex[:8]}: the ferry was <b>late</b> again."
+    reader.get_by_label("Name").fill("Maren from Skarv")
+    reader.get_by_label("Comment").fill(words)
+    with reader.expect_navigation():
+        reader.get_by_role("button", name="Post comment").click()
+    assert reader.url.startswith(story_url.split("#")[0] + "?comment=posted")
+    expect(reader.locator(".notice")).to_contain_text("your comment is published")
+    comment = reader.locator(".comment", has_text=words)
+    expect(comment).to_have_count(1)  # the markup typed is shown as text
+    expect(comment.locator(".who")).to_have_text("Maren from Skarv")
+    expect(reader.locator("#comments ~ .comment b")).to_have_count(0)
+
+
+@pytest.mark.parametrize("page_name", ["home", "story", "tag", "corrections"])
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_no_serious_accessibility_problem_on_the_readers_pages(
+    new_page: Any, live_site: LiveSite, page_name: str, width: str
+) -> None:
+    page = new_page(viewport=PHONE) if width == "phone" else new_page()
+    go_to(page, live_site, page_name)
+    violations = axe_violations(page)
+    assert not violations, f"{page_name} at {width} width:\n{describe(violations)}"
+    assert page.log.errors == []  # nothing refused by the Content-Security-Policy either
