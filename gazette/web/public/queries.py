@@ -267,6 +267,7 @@ def story_view(session: Session, story_id: int) -> StoryView | None:
         ],
         quote=quote,
         coverage=_coverage(session, story),
+        brief=article.brief,
         related=related_stories(session, story.id, besides=[card.id for card in thread]),
         comments=_comments(session, story.id),
         earlier=[c for c in thread if c.published_at < story.first_report_at],
