@@ -180,6 +180,8 @@ class WrittenArticle:
     tags: list[Tag] = field(default_factory=list)
     writer: str = "extractive"
     checks: list[CheckDecision] = field(default_factory=list)
+    # Written from thin sources (titles and cut-off standfirsts): readers are told it is brief.
+    brief: bool = False
 
     @property
     def summary_text(self) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from webserver import listening, send
 
-from gazette.write.llm_writer import BODY_FACTS
+from gazette.write.llm_prompt import BODY_FACTS
 
 FACT_LINE = re.compile(r"^F(\d+) \(sources ([\d, ]+)\)[^:]*: (.*)$", re.MULTILINE)
 QUOTE_LINE = re.compile(r'^\(source (\d+)\) (.+?): "(.*)"$', re.MULTILINE)

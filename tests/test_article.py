@@ -20,9 +20,10 @@ from typer.testing import CliRunner
 from gazette.cli import app
 from gazette.errors import InputError
 from gazette.records import SourceArticle, WrittenArticle
+from gazette.sentences import split_sentences
 from gazette.write import write_article
 from gazette.write.choose import quote_restated, same_fact
-from gazette.write.clean import is_clean, strip_source_markers, typeset_quotes
+from gazette.write.clean import is_clean, is_fragment, strip_source_markers, typeset_quotes
 from gazette.write.headline import MAX_WORDS, headline_from_sentence
 from gazette.write.quotes import find_quotes
 from gazette.write.standalone import stand_alone
@@ -301,6 +302,38 @@ def test_thin_sources_give_a_brief_article_instead_of_failing(embedder) -> None:
     assert all(not s.endswith(" a") for s in printed(article))
     titles_only = write_article([THIN[0]], embedder)
     assert titles_only.summary[0].text == "Orrin council approves new tram line."
+    # readers are told: the article is marked brief, and only then
+    assert article.brief and titles_only.brief
+    assert not write_article(STRIKE, embedder).brief
+
+
+BROKEN = (
+    "Formal sentencing is set for 11 a. m. on Nov. 8 before the county court. "
+    "Rescue teams reached Aceh after a 6. 1 magnitude earthquake hit the province. "
+    "Tuesday 28 April 2009 22. 34 BST The administration overturned the rule on Tuesday. "
+    "A visitor walked out at 3: 33 a. m. and spied the deserted building in flames. "
+    "The fire destroyed the old hotel in Palmer on Friday morning, officials said."
+)
+
+
+def test_sentences_the_splitter_broke_are_not_printed(embedder) -> None:
+    pieces = split_sentences(BROKEN)
+    fragments = [p for i, p in enumerate(pieces) if is_fragment(pieces, i)]
+    assert "Formal sentencing is set for 11 a." in fragments
+    assert any(p.startswith("1 magnitude earthquake") for p in fragments)
+    assert any(p.startswith("34 BST") for p in fragments)
+    assert any(p.startswith("and spied") for p in fragments)
+    whole = [p for i, p in enumerate(pieces) if not is_fragment(pieces, i)]
+    assert whole == [
+        "The fire destroyed the old hotel in Palmer on Friday morning, officials said."
+    ]
+    # a sentence that opens with a number or a name in small letters is whole
+    fine = ("15 governors have let their orders expire.", "iPhone sales rose in May.")
+    assert not any(is_fragment(fine, i) for i in range(2))
+    article = write_article(
+        [source("b1", "Valley Post", "Hotel fire in Palmer", BROKEN), *STRIKE[:2]], embedder
+    )
+    assert not any(re.search(r"\b[a-z]\.$|^\d|^[a-z]", s) for s in printed(article))
 
 
 def test_summarize_writes_every_story_it_can_and_exits_1(

@@ -23,7 +23,7 @@ from newsroom import START, Version, add_story
 from sqlalchemy import select, update
 
 from gazette.db import Database
-from gazette.db.models import Document, Story, StoryMember, StoryTag, Tag
+from gazette.db.models import Article, Document, Story, StoryMember, StoryTag, Tag
 from gazette.web import create_app
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "news_article.schema.json").read_text())
@@ -187,6 +187,19 @@ def test_the_versions_page_shows_what_each_update_changed(
     assert "The first version of the story." in v1
     assert own_site.get("/story/999/versions").status_code == 404
     assert own_site.get("/story/x/versions").status_code == 404
+
+
+def test_an_article_written_from_thin_sources_says_it_is_brief(
+    own_site: TestClient, database: Database
+) -> None:
+    with database.transaction() as session:
+        thin = add_story(session, "thin", [Version("Ferry strike called", START)])
+        full = add_story(session, "full", [Version("Ferry strike ends", START)])
+        session.get(Article, thin.published_article_id).brief = True
+        numbers = thin.id, full.id
+    line = "In brief: the reports so far give little more than this."
+    assert line in own_site.get(f"/story/{numbers[0]}/story-thin").text
+    assert line not in own_site.get(f"/story/{numbers[1]}/story-full").text
 
 
 def test_a_story_seen_in_one_version_does_not_link_to_versions(

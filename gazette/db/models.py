@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -274,6 +275,8 @@ class Article(Base):
     quote_reference: Mapped[int | None] = mapped_column(Integer)
     writer: Mapped[str] = mapped_column(String(200))  # "extractive" or "llm:<model>"
     word_count: Mapped[int] = mapped_column(Integer)
+    # Written from thin sources (titles and cut-off standfirsts): the page says it is brief.
+    brief: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     change_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]

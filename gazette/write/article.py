@@ -201,4 +201,5 @@ def print_article(plan: Plan) -> WrittenArticle:
         body=body,
         references=refs.references(),
         quote=quote,
+        brief=plan.brief,
     )

@@ -34,10 +34,12 @@ from gazette.write.facts import Fact
 from gazette.write.standalone import QUOTATION
 
 REDUNDANT = 0.62
-# Within the summary, sentences from different outlets' leads often share most of their meaning
-# while each adds its own angle; there only near-paraphrases count as repeats (the other tests
-# still apply).
-SUMMARY_REDUNDANT = 0.8
+# Within the summary, sentences from different outlets' leads often share much of their meaning
+# while each adds its own angle; there only close paraphrases count as repeats (the other tests
+# still apply). Chosen on the even-numbered neus-val stories as the highest similarity at which
+# at most 2 pairs per 100 articles say the same thing (bench/readability.py), keeping ROUGE
+# against the editors' summaries; checked on the odd-numbered ones (docs/writing.md).
+SUMMARY_REDUNDANT = 0.75
 MIN_NOVELTY = 0.35
 SAME_FACT_WORDS = 0.4
 SAME_NAMES = 1

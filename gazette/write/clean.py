@@ -6,6 +6,10 @@ Markers are taken out of a sentence (what remains is still the source's words); 
 is such furniture, that addresses the reader ("If you bought a Tidy 3, stop charging it"), or
 that holds only part of a quotation (its marks do not pair up) is not used at all.
 
+A sentence splitter also breaks sentences where a source's text is odd ("at 11 a. m. on Nov. 8",
+"a 6. 1 magnitude earthquake", text rebuilt from tokens): the pieces ("Sentencing is set for
+11 a.", "1 magnitude earthquake hit Aceh") are fragments, and neither is used (`is_fragment`).
+
 Quotation marks are printed in one style, the typographic one, whatever the source used.
 """
 
@@ -31,6 +35,30 @@ DOUBLE_MARKS = re.compile(r"[\"“”]")
 # "WASHINGTON — ", "BEIJING – ": a place in capitals and a dash before the first sentence (the
 # dateline forms with a comma or an agency are trimmed by gazette.text.strip_dateline).
 CAPITALS_DATELINE = re.compile(r"^[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+)*\s+[—–]\s+(?=[A-Z\"“‘])")
+
+
+# A piece cut after an abbreviation of one small letter ("11 a.", "7:01 p.") or after a number
+# whose decimals went to the next piece ("a 6.").
+CUT_AFTER_LETTER = re.compile(r"(?:^|\s)[a-z]\.$")
+CUT_AFTER_NUMBER = re.compile(r"\d\.$")
+
+
+def is_fragment(pieces: tuple[str, ...] | list[str], index: int) -> bool:
+    """Whether the splitter's piece `index` is part of a sentence it broke in two: cut after a
+    small letter or a number, or carrying on from such a cut ("1 magnitude earthquake hit"), or
+    opening with a small letter ("and spied the building"; "iPhone" is a name, not a cut)."""
+    piece = pieces[index].strip()
+    if CUT_AFTER_LETTER.search(piece):
+        return True
+    following = pieces[index + 1].strip() if index + 1 < len(pieces) else ""
+    if CUT_AFTER_NUMBER.search(piece) and following[:1].isdigit():
+        return True
+    first = piece.lstrip("\"“‘'").split(" ", 1)[0]
+    if first[:1].islower() and first.islower():
+        return True
+    previous = pieces[index - 1].strip() if index > 0 else ""
+    cut_before = CUT_AFTER_NUMBER.search(previous) or CUT_AFTER_LETTER.search(previous)
+    return first[:1].isdigit() and bool(cut_before)
 
 
 def strip_source_markers(sentence: str) -> str:

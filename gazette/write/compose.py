@@ -39,7 +39,7 @@ from gazette.write.choose import (
     SUMMARY_REDUNDANT,
     Chooser,
 )
-from gazette.write.clean import is_clean, strip_source_markers
+from gazette.write.clean import is_clean, is_fragment, strip_source_markers
 from gazette.write.facts import (
     Fact,
     SourceFacts,
@@ -103,7 +103,7 @@ def source_sentences(source: SourceArticle, brief: bool = False) -> list[tuple[i
             usable = BRIEF_MIN_WORDS <= len(text.split()) <= MAX_WORDS and bool(END.search(text))
         else:
             usable = is_usable(text, source.title)
-        if not usable or not is_clean(text):
+        if not usable or not is_clean(text) or is_fragment(split, index):
             continue
         reading = stand_alone(text, split[:index], quotes)
         if reading.usable:
@@ -194,6 +194,12 @@ class Plan:
     @property
     def originals(self) -> list[SourceArticle]:
         return self.material.originals
+
+    @property
+    def brief(self) -> bool:
+        """Whether the sources are thin: read by their titles and short sentences, or holding
+        too little for a body after the summary. Readers are told the article is brief."""
+        return self.material.brief or not self.body
 
     @property
     def chosen(self) -> list[Fact]:

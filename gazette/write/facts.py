@@ -119,10 +119,11 @@ def describe_source(index: int, rows: list[int], text: str) -> SourceFacts:
 @lru_cache(maxsize=2048)
 def read_source(text: str) -> SourceFacts:
     normalised = normalise_for_matching(text)
-    sentences = split_sentences(text)
-    own = [content_words(s) for s in sentences]
-    turning = [polarity_words(s) for s in sentences]
-    turns = [turned_clauses(s) for s in sentences]
+    # a source's sentences are mostly the article's candidates too: what they claim is read once
+    claims = [claims_of(s) for s in split_sentences(text)]
+    own = [set(c.words) for c in claims]
+    turning = [c.polarity for c in claims]
+    turns = [list(c.turns) for c in claims]
     return SourceFacts(
         index=0,
         rows=[],
@@ -203,15 +204,18 @@ class Claims:
 @lru_cache(maxsize=65536)
 def claims_of(text: str) -> Claims:
     """What a sentence claims (remembered: a story's sentences are read again at each version)."""
+    polarity = polarity_words(text)
+    normalised = normalise_for_matching(text)
     return Claims(
         words=frozenset(content_words(text)),
         figure_values=frozenset(f.value for f in figures(text)),
         names=frozenset(proper_names(text)),
-        quotations=tuple(
-            q.strip(" ,.").casefold() for q in QUOTED.findall(normalise_for_matching(text))
-        ),
-        polarity=polarity_words(text),
-        turns=tuple(turned_clauses(text)),
+        quotations=tuple(q.strip(" ,.").casefold() for q in QUOTED.findall(normalised))
+        if '"' in normalised
+        else (),
+        polarity=polarity,
+        # a clause holds turning words only where the sentence does
+        turns=tuple(turned_clauses(text)) if polarity else (),
     )
 
 

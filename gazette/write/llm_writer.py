@@ -20,152 +20,23 @@ Every decision is returned with the article (`WrittenArticle.checks`) and stored
 editor. Where sources disagree on a figure, the default writer's disagreement sentence follows
 the sentence that states the fact. When the endpoint is down or the answer has no usable body,
 the article is the default writer's, with a "fallback" decision saying why.
+
+The prompt and the answer's schema are in `llm_prompt`, the check of each piece in `llm_check`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 from gazette.embedding import Embedder
 from gazette.errors import LLMError
 from gazette.llm import ChatClient
-from gazette.records import CheckDecision, CitedSentence, Quote, SourceArticle, WrittenArticle
-from gazette.text import normalise_for_matching
-from gazette.write.article import (
-    References,
-    disagreement_sentence,
-    pick_headline,
-    pick_quote,
-)
-from gazette.write.clean import is_clean, typeset_quotes
+from gazette.records import CheckDecision, CitedSentence, SourceArticle, WrittenArticle
 from gazette.write.compose import Plan, extractive_article, plan_article
-from gazette.write.facts import Fact, claims_of
-from gazette.write.quotes import quote_key
-from gazette.write.standalone import REFERENCE_OPENER, has_speakerless_quote
-from gazette.write.verify import Verdict, check_support
+from gazette.write.llm_check import PASSED, Checker, read_proposal
+from gazette.write.llm_prompt import answer_schema, build_messages
 
-MARKERS = re.compile(r"\s*\[(\d+)\]")
-# The check's outcomes for a sentence of the model's that is published as the model wrote it.
-PASSED = frozenset({"kept", "corrected"})
-HEADLINE_WORDS = (3, 20)
-# A sentence ends with its full stop, question or exclamation mark, perhaps inside a closing
-# quotation mark or bracket.
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
-# Bounds on the answer's strings (see `answer_schema`): beyond any good headline or name, and no
-# sentence need be shorter than the first; they only stop a model that would otherwise write
-# until it runs out of tokens.
-MIN_SENTENCE_CHARACTERS = 200
-HEADLINE_CHARACTERS = 200
-NAME_CHARACTERS = 100
-
-SYSTEM_PROMPT = """You are a careful wire-service editor. You write one news article from \
-facts that several outlets reported.
-Rules:
-- Use only the facts given. Add no name, number, date, place or claim that is not in them.
-- Keep every figure and name exactly as written in the facts.
-- Every sentence lists the facts it restates ("facts") and the sources that reported them \
-("sources"), taken from those facts' source lists. Do not put citation markers in the text.
-- Do not state two facts in one sentence unless you cite the sources of both.
-- The quote must be copied word for word from the quotes given, with its speaker and source.
-- Neutral wire style: what happened first, then details, reactions, background.
-- Every sentence names who or what it is about: no sentence opens with "he", "they" or "this" \
-unless the sentence before names them; every quotation names its speaker.
-Answer with one JSON object only, in this form:
-{"headline": "...",
- "summary": [{"text": "...", "facts": [1], "sources": [1, 2]}],
- "body": [{"text": "...", "facts": [1], "sources": [1, 2], "paragraph": 0}],
- "quote": {"text": "...", "speaker": "...", "source": 2}}
-Use null for "quote" when no quote is given."""
-
-
-SUMMARY_FACTS = "Summary facts (write the summary from these):"
-BODY_FACTS = (
-    "Body facts, in news order (the body carries on from the summary and does not repeat it):"
-)
-
-
-def answer_schema(plan: Plan) -> dict[str, Any]:
-    """The JSON schema of an answer about `plan`'s facts, for endpoints that can constrain a
-    model's output to it (see gazette.llm). Lists and strings are bounded (a sentence per fact,
-    and a little more; a sentence a fifth longer than the longest fact's), so that a model that
-    keeps going must still close its JSON within max_tokens."""
-    facts, sources = len(plan.chosen), len(plan.originals)
-    longest = max([len(fact.sentence.text) for fact in plan.chosen] + [MIN_SENTENCE_CHARACTERS])
-
-    def numbers(most: int) -> dict[str, Any]:
-        return {"type": "array", "items": {"type": "integer"}, "maxItems": max(1, most)}
-
-    def text(most: int) -> dict[str, Any]:
-        return {"type": "string", "minLength": 1, "maxLength": most}
-
-    def sentences(least: int, most: int, **extra: Any) -> dict[str, Any]:
-        fields = {"text": text(longest * 6 // 5), "facts": numbers(facts)}
-        item = _object({**fields, "sources": numbers(sources), **extra})
-        return {"type": "array", "items": item, "minItems": least, "maxItems": most}
-
-    quote = {
-        "text": text(max([len(found.text) for _, found in plan.quotes] + [1])),
-        "speaker": text(NAME_CHARACTERS),
-        "source": {"type": "integer"},
-    }
-    return _object(
-        {
-            "headline": text(HEADLINE_CHARACTERS),
-            "summary": sentences(1, 3),
-            "body": sentences(1, facts + 2, paragraph={"type": "integer"}),
-            "quote": {"anyOf": [_object(quote), {"type": "null"}]},
-        }
-    )
-
-
-def _object(properties: dict[str, Any]) -> dict[str, Any]:
-    """A JSON schema object whose properties are all required."""
-    return {"type": "object", "properties": properties, "required": list(properties)}
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """One sentence of the model's answer, read defensively."""
-
-    text: str
-    facts: tuple[int, ...]  # indexes into plan.chosen
-    sources: tuple[int, ...]  # indexes into plan.originals
-    paragraph: int | None
-    problems: tuple[str, ...]  # what was wrong with its fields
-
-
-def build_messages(plan: Plan, max_words: int) -> list[dict[str, str]]:
-    """The prompt: sources, numbered facts in news order, attributed quotations."""
-    lines = ["Sources:"]
-    for number, source in enumerate(plan.originals, start=1):
-        when = source.published.date().isoformat() if source.published else "undated"
-        lines.append(f"[{number}] {source.outlet or 'unknown outlet'}: {source.title} ({when})")
-    for number, fact in enumerate(plan.chosen, start=1):
-        if number == 1:
-            lines += ["", SUMMARY_FACTS]
-        if number == len(plan.summary) + 1:
-            lines += ["", BODY_FACTS]
-        cited = ", ".join(str(i + 1) for i in sorted(fact.supporters))
-        note = " (other sources give another figure; cite only these)" * bool(fact.disagreement)
-        lines.append(f"F{number} (sources {cited}){note}: {fact.sentence.text}")
-    if plan.quotes:
-        lines += ["", "Quotes:"]
-        for index, found in plan.quotes:
-            lines.append(f'(source {index + 1}) {found.speaker}: "{found.text}"')
-    lines += [
-        "",
-        f"Write a headline of at most 14 words, a summary of 2 to 3 sentences and a body of at "
-        f"most {max_words} words.",
-    ]
-    return [
-        {"role": "system", "content": SYSTEM_PROMPT},
-        {"role": "user", "content": "\n".join(lines)},
-    ]
+__all__ = ["PASSED", "build_messages", "check_answer", "write_with_llm"]
 
 
 def write_with_llm(
@@ -192,10 +63,10 @@ def check_answer(
         raise ValueError('no "body" list of sentences')
     summary_items = answer.get("summary") if isinstance(answer.get("summary"), list) else []
     proposals = {
-        "summary": [_read_proposal(item, plan) for item in summary_items],
-        "body": [_read_proposal(item, plan) for item in body_items],
+        "summary": [read_proposal(item, plan) for item in summary_items],
+        "body": [read_proposal(item, plan) for item in body_items],
     }
-    checker = _Checker(plan, embedder, [p.text for ps in proposals.values() for p in ps])
+    checker = Checker(plan, embedder, [p.text for ps in proposals.values() for p in ps])
     summary = checker.section("summary", proposals["summary"]) or checker.default_summary()
     body = checker.section("body", proposals["body"])
     body = [*checker.summary_disagreements(), *body]
@@ -216,18 +87,8 @@ def check_answer(
         quote=quote,
         writer=writer,
         checks=checker.decisions,
+        brief=plan.brief,
     )
-
-
-def _unfit(text: str, first: bool) -> str | None:
-    """What makes a sentence unprintable whatever its sources say, or None."""
-    if not is_clean(text):
-        return "page furniture, a reader addressed as 'you', or an unclosed quotation"
-    if has_speakerless_quote(text):
-        return "a quotation without its speaker"
-    if first and REFERENCE_OPENER.match(text):
-        return "opens by pointing back to a sentence that is not there"
-    return None
 
 
 def _fallback(
@@ -239,271 +100,3 @@ def _fallback(
         CheckDecision("article", 0, "", (), "fallback", reason + "; the default writer's article"),
     ]
     return article
-
-
-def _ints(value: Any) -> list[int]:
-    if isinstance(value, int | str):
-        value = [value]
-    if not isinstance(value, list):
-        return []
-    numbers = []
-    for item in value:
-        text = str(item).strip().lstrip("F[").rstrip("]")
-        if text.isdigit():
-            numbers.append(int(text))
-    return numbers
-
-
-def _read_proposal(item: Any, plan: Plan) -> Proposal:
-    if isinstance(item, str):
-        item = {"text": item}
-    if not isinstance(item, dict):
-        return Proposal("", (), (), None, (f"not a sentence object: {item!r:.80}",))
-    raw = str(item.get("text") or "").strip()
-    inline = [int(n) for n in MARKERS.findall(raw)]
-    text = MARKERS.sub("", raw).strip()
-    problems = []
-    facts = []
-    for number in _ints(item.get("facts")):
-        if 1 <= number <= len(plan.chosen):
-            facts.append(number - 1)
-        else:
-            problems.append(f"fact F{number} does not exist")
-    sources = []
-    for number in _ints(item.get("sources")) or inline:
-        if 1 <= number <= len(plan.originals):
-            sources.append(number - 1)
-        else:
-            problems.append(f"source [{number}] does not exist")
-    paragraph = item.get("paragraph")
-    return Proposal(
-        text,
-        tuple(dict.fromkeys(facts)),
-        tuple(dict.fromkeys(sources)),
-        paragraph if isinstance(paragraph, int) and paragraph >= 0 else None,
-        tuple(problems),
-    )
-
-
-class _Checker:
-    """Checks the answer's pieces against the plan's sources, numbering references as it goes."""
-
-    def __init__(self, plan: Plan, embedder: Embedder, texts: list[str]) -> None:
-        self.plan = plan
-        self.refs = References(plan.originals)
-        self.decisions: list[CheckDecision] = []
-        self.used: set[str] = set()
-        self.given_facts: set[int] = set()
-        self.summarised: set[int] = set()  # the facts the summary states
-        known = [t for t in dict.fromkeys(texts) if t]
-        vectors = embedder.encode(known) if known else np.zeros((0, 1))
-        self._vectors = dict(zip(known, vectors, strict=True))
-
-    def _similarity(self, text: str, source: int) -> float | None:
-        rows = self.plan.material.facts_by_source[source].rows
-        vector = self._vectors.get(text)
-        if vector is None or not rows:
-            return None
-        return float((self.plan.material.vectors[rows] @ vector).max())
-
-    def _verdict(self, text: str, source: int) -> Verdict:
-        return check_support(text, self.plan.originals[source].text, self._similarity(text, source))
-
-    def section(self, name: str, proposals: list[Proposal]) -> list[CitedSentence]:
-        kept: list[CitedSentence] = []
-        paragraphs: dict[int, int] = {}
-        for position, proposal in enumerate(proposals):
-            result = self._check(name, position, proposal)
-            if result is None:
-                continue
-            text, sources, facts = result
-            wanted = proposal.paragraph if proposal.paragraph is not None else len(kept) // 2
-            paragraph = paragraphs.setdefault(wanted, len(paragraphs))
-            kept.append(CitedSentence(typeset_quotes(text), self.refs.cite(sources), paragraph))
-            if name == "summary":
-                self.summarised |= {id(fact) for fact in facts}
-            if name == "body":
-                for fact in facts:
-                    if fact.disagreement and id(fact) not in self.given_facts:
-                        self.given_facts.add(id(fact))
-                        kept.append(
-                            disagreement_sentence(
-                                fact.disagreement, self.refs, paragraph, self.plan.material
-                            )
-                        )
-        return kept
-
-    def _check(
-        self, section: str, position: int, proposal: Proposal
-    ) -> tuple[str, list[int], list[Fact]] | None:
-        """The sentence to print with its sources and facts, or None; records the decision."""
-        facts = [self.plan.chosen[i] for i in proposal.facts]
-        shown = tuple(i + 1 for i in proposal.sources)
-
-        def decide(outcome: str, reasons: list[str], final: str | None) -> None:
-            printed = typeset_quotes(final) if final else final
-            self.decisions.append(
-                CheckDecision(
-                    section, position, proposal.text, shown, outcome, "; ".join(reasons), printed
-                )
-            )
-
-        reasons = list(proposal.problems)
-        if not proposal.text:
-            decide("dropped", [*reasons, "no text"], None)
-            return None
-        if normalise_for_matching(proposal.text) in self.used:
-            decide("dropped", [*reasons, "repeats an earlier sentence"], None)
-            return None
-        unfit = _unfit(proposal.text, first=position == 0)
-        if unfit:
-            reasons.append(unfit)
-            return self._stand_in(decide, reasons, facts, section)
-        if not SENTENCE_END.search(proposal.text):
-            # Every word may be in the sources and the sentence still say less, or the opposite,
-            # of what they say ("..., which will supply battery packs for its home and").
-            reasons.append("does not end as a sentence does (cut off?)")
-            return self._stand_in(decide, reasons, facts, section)
-        supported = []
-        for source in proposal.sources:
-            verdict = self._verdict(proposal.text, source)
-            if verdict.supported:
-                supported.append(source)
-            else:
-                reasons.append(f"[{source + 1}] removed: {verdict.reason}")
-        if not proposal.sources:
-            reasons.append("cites no source")
-        if (
-            supported
-            and section == "body"
-            and facts
-            and all(id(f) in self.summarised for f in facts)
-        ):
-            decide("dropped", [*reasons, "repeats the summary"], None)
-            return None
-        if supported:
-            for source in dict.fromkeys(s for fact in facts for s in fact.supporters):
-                if source not in supported and self._verdict(proposal.text, source).supported:
-                    supported.append(source)
-                    reasons.append(f"[{source + 1}] added: it reports the fact too")
-            self.used.add(normalise_for_matching(proposal.text))
-            outcome = "corrected" if reasons else "kept"
-            decide(outcome, reasons or ["every cited source supports it"], proposal.text)
-            return proposal.text, supported, facts
-        return self._stand_in(decide, reasons, facts, section)
-
-    def _stand_in(
-        self,
-        decide: Callable[[str, list[str], str | None], None],
-        reasons: list[str],
-        facts: list[Fact],
-        section: str,
-    ) -> tuple[str, list[int], list[Fact]] | None:
-        """The source sentence of the first of `facts` not yet printed (in the body, nor told by
-        the summary), in place of a sentence that failed the check; or nothing."""
-        for fact in facts:
-            if section == "body" and id(fact) in self.summarised:
-                continue
-            original = fact.sentence.text
-            if normalise_for_matching(original) not in self.used:
-                self.used.add(normalise_for_matching(original))
-                decide("replaced", [*reasons, "the fact's source sentence stands in"], original)
-                return original, fact.supporters, [fact]
-        decide("dropped", [*reasons, "no source sentence to stand in"], None)
-        return None
-
-    def default_summary(self) -> list[CitedSentence]:
-        self.summarised |= {id(f) for f in self.plan.summary}
-        for fact in self.plan.summary:
-            self.used.add(normalise_for_matching(fact.sentence.text))
-        return [
-            CitedSentence(typeset_quotes(f.sentence.text), self.refs.cite(f.supporters), 0)
-            for f in self.plan.summary
-        ]
-
-    def summary_disagreements(self) -> list[CitedSentence]:
-        """Where a figure the summary states is disputed, the body opens with each side."""
-        found = []
-        for fact in self.plan.chosen:
-            summarised = id(fact) in self.summarised and id(fact) not in self.given_facts
-            if summarised and fact.disagreement:
-                self.given_facts.add(id(fact))
-                found.append(
-                    disagreement_sentence(fact.disagreement, self.refs, 0, self.plan.material)
-                )
-        return found
-
-    def quote(self, proposed: Any) -> Quote | None:
-        """The model's quote if a source carries it word for word with that speaker."""
-        if not isinstance(proposed, dict) or not str(proposed.get("text") or "").strip():
-            return pick_quote(self.plan.quotes, self.refs)
-        text = str(proposed.get("text")).strip()
-        speaker = str(proposed.get("speaker") or "").strip()
-        shown = tuple(_ints(proposed.get("source")))
-        key = quote_key(text)
-        matches = [(i, q) for i, q in self.plan.quotes if quote_key(q.text) == key]
-        same_speaker = [(i, q) for i, q in matches if _same_person(speaker, q.speaker)]
-        if same_speaker:
-            preferred = [m for m in same_speaker if m[0] + 1 in shown] or same_speaker
-            index, found = preferred[0]
-            reasons = ["word for word in the source, with that speaker"]
-            if index + 1 not in shown:
-                reasons.append(f"source corrected to [{index + 1}]")
-            outcome = "kept" if len(reasons) == 1 else "corrected"
-            self.decisions.append(
-                CheckDecision("quote", 0, text, shown, outcome, "; ".join(reasons), found.text)
-            )
-            return Quote(found.text, found.speaker, self.refs.cite([index])[0])
-        reason = (
-            f"the sources attribute it to {matches[0][1].speaker}, not {speaker or 'nobody'}"
-            if matches
-            else "not a quotation of any source word for word"
-        )
-        fallback = pick_quote(self.plan.quotes, self.refs)
-        self.decisions.append(
-            CheckDecision(
-                "quote",
-                0,
-                text,
-                shown,
-                "replaced" if fallback else "dropped",
-                reason,
-                fallback.text if fallback else None,
-            )
-        )
-        return fallback
-
-    def headline(self, proposed: Any) -> str:
-        text = MARKERS.sub("", str(proposed or "")).strip().strip('"')
-        problem = self._headline_problem(text)
-        if problem is None:
-            self.decisions.append(CheckDecision("headline", 0, text, (), "kept", "grounded", text))
-            return text
-        chosen = pick_headline(self.plan.material, self.plan.chosen)
-        self.decisions.append(CheckDecision("headline", 0, text, (), "replaced", problem, chosen))
-        return chosen
-
-    def _headline_problem(self, text: str) -> str | None:
-        words = len(text.split())
-        if not HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1]:
-            return f"{words} words; a headline has {HEADLINE_WORDS[0]} to {HEADLINE_WORDS[1]}"
-        claims = claims_of(text)
-        sources = self.plan.material.facts_by_source
-        figures = set().union(*(s.figure_values for s in sources))
-        names = set().union(*(s.words for s in sources))
-        turning = set().union(*(s.polarity for s in sources))
-        for label, missing in (
-            ("figure", claims.figure_values - figures),
-            ("name", claims.names - names),
-            ("word", claims.polarity - turning),
-        ):
-            if missing:
-                return f"{label} {', '.join(sorted(missing))} in no source"
-        return None
-
-
-def _same_person(proposed: str, found: str) -> bool:
-    """ "Varga" and "Anna Varga" are one speaker; "Varga" and "Sandoval" are not."""
-    mine = set(re.findall(r"\w+", proposed.casefold()))
-    theirs = set(re.findall(r"\w+", found.casefold()))
-    return bool(mine) and (mine <= theirs or theirs <= mine)

@@ -23,6 +23,7 @@ from gazette.db.models import utcnow
 from gazette.embedding import DIMENSIONS, Embedder, from_bytes, to_bytes
 from gazette.sentences import split_sentences, splits
 from gazette.write.facts import claims_of, read_source
+from gazette.write.quotes import find_quotes
 
 SPLIT_KIND = "sentences:pysbd"
 # Memos older than this are deleted by the write stage: a story is rarely rewritten after its
@@ -89,11 +90,12 @@ def keep_splits(session: Session, texts: list[str]) -> None:
 
 
 def forget_in_process() -> None:
-    """Empty this process's memories of what texts say (splits, claims, source readings), as a
-    new process starts: for measuring, and for tests of what is stored."""
+    """Empty this process's memories of what texts say (splits, claims, source readings,
+    quotes), as a new process starts: for measuring, and for tests of what is stored."""
     splits.clear()
     claims_of.cache_clear()
     read_source.cache_clear()
+    find_quotes.cache_clear()
 
 
 def forget_old(session: Session) -> int:

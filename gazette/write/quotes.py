@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gazette.sentences import split_sentences
 from gazette.text import normalise_for_matching
@@ -83,11 +84,11 @@ def _speaker_after(after: str) -> str | None:
     return None
 
 
-def _full_name(name: str, context: str) -> str:
+def _full_name(name: str, names_in_text: list[str]) -> str:
     """Expand a surname to the longest name in the text that ends with it."""
     if " " in name:
         return name
-    candidates = [n for n in _names(context) if n.endswith(" " + name)]
+    candidates = [n for n in names_in_text if n.endswith(" " + name)]
     return max(candidates, key=len) if candidates else name
 
 
@@ -107,10 +108,13 @@ def _resolve_pronoun(previous: list[str]) -> str | None:
     return None
 
 
-def find_quotes(text: str) -> list[FoundQuote]:
-    """Every attributed direct quote in a text, in order."""
+@lru_cache(maxsize=2048)
+def find_quotes(text: str) -> tuple[FoundQuote, ...]:
+    """Every attributed direct quote in a text, in order (read once per text: a story's
+    sources are read for their sentences and for their quotes, at every version)."""
     found: list[FoundQuote] = []
     sentences = split_sentences(text)
+    names_in_text: list[str] | None = None
     for index, sentence in enumerate(sentences):
         if not QUOTE_MARK.search(sentence):
             continue
@@ -127,8 +131,10 @@ def find_quotes(text: str) -> list[FoundQuote]:
                 if speaker in PRONOUNS:
                     speaker = _resolve_pronoun(sentences[:index])
                 if speaker:
-                    found.append(FoundQuote(quote, _full_name(speaker, text)))
-    return _unique(found)
+                    if names_in_text is None:
+                        names_in_text = _names(text)
+                    found.append(FoundQuote(quote, _full_name(speaker, names_in_text)))
+    return tuple(_unique(found))
 
 
 def _unique(quotes: list[FoundQuote]) -> list[FoundQuote]:

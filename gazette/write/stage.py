@@ -179,6 +179,7 @@ def _store(
         quote_reference=written.quote.citation if written.quote else None,
         writer=written.writer,
         word_count=written.word_count,
+        brief=written.brief,
         change_note=_change_note(session, story, previous) if previous else None,
         created_at=utcnow(),
     )

@@ -14,6 +14,7 @@ closed by "she said". Printed elsewhere it points at nothing. Each such sentence
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gazette.write.clean import outside_quotations
@@ -70,7 +71,7 @@ def has_speakerless_quote(sentence: str) -> bool:
     return bool(quoted) and not SAYING.search(outside_quotations(sentence))
 
 
-def stand_alone(sentence: str, previous: list[str], quotes: list[FoundQuote]) -> Reading:
+def stand_alone(sentence: str, previous: list[str], quotes: Sequence[FoundQuote]) -> Reading:
     """The sentence as it can be printed on its own, given the source sentences before it and
     the source's attributed quotations (whose speakers are already resolved)."""
     if has_speakerless_quote(sentence):
@@ -87,7 +88,7 @@ def stand_alone(sentence: str, previous: list[str], quotes: list[FoundQuote]) ->
     return Reading(text, needs_previous=bool(pointing))
 
 
-def _name_the_speaker(sentence: str, quotes: list[FoundQuote]) -> str:
+def _name_the_speaker(sentence: str, quotes: Sequence[FoundQuote]) -> str:
     """'"...," she said.' with the speaker the source's quotation was attributed to."""
     said = PRONOUN_SAYS.search(sentence)
     if said is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-# The support check's outcomes, in the order the desk lists them (gazette/write/llm_writer.py).
+# The support check's outcomes, in the order the desk lists them (gazette/write/llm_check.py).
 CHECK_OUTCOMES = ("kept", "corrected", "replaced", "dropped")
 
 

@@ -430,6 +430,7 @@ def story_view(session: Session, story_id: int) -> StoryView | None:
         ],
         quote=quote,
         coverage=_coverage(story, documents),
+        brief=article.brief,
         related=related_stories(session, story.id, besides=[card.id for card in thread]),
         earlier=[c for c in thread if c.published_at < story.first_report_at],
         later=[c for c in thread if c.published_at >= story.first_report_at],

@@ -100,6 +100,8 @@ class StoryView:
     references: list[ReferenceView]
     quote: QuoteView | None
     coverage: Coverage
+    # Written from thin sources (titles and cut-off standfirsts): the page says it is brief.
+    brief: bool = False
     related: list[StoryCard] = field(default_factory=list)
     # Stories of the same thread (separate events of one ongoing subject), oldest first.
     earlier: list[StoryCard] = field(default_factory=list)

@@ -2,7 +2,7 @@
 a podcast or a newsletter (those are set aside, never sources of fact)
 
 Revision ID: 0022
-Revises: 0018
+Revises: 0020
 Create Date: 2026-12-06 15:40:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0022"
-down_revision: str | None = "0018"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
