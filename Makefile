@@ -14,7 +14,11 @@ BIN := $(VENV)/bin
 demo: $(VENV)/.installed
 	$(BIN)/gazette demo
 
-test: $(VENV)/.installed
+# axe-core, the accessibility engine the browser tests run in each page, from the npm registry
+# (skipped, with the tests that need it, where npm is missing; CI has it).
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+
+test: $(VENV)/.installed $(AXE)
 	$(BIN)/ruff check gazette tests bench demo
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -m "not disruptive"
@@ -22,6 +26,9 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/demo_pipeline.py
+
+$(AXE):
+	-npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4.14.1
 
 screenshots: $(VENV)/.installed
 	$(BIN)/python tests/screenshots.py
