@@ -50,7 +50,7 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # A story's headline linked from a list of stories (home, tag, search), and a tag's link.
 STORY_LINK = "main article :is(h1, h2, h3) a[href^='/story/']"
-TAG_LINK = "main a[rel=tag]"
+TAG_LINK = "a[rel=tag]"
 # The story page's versions page and its citation markers that keep to their word came
 # together; tests of them run where the site has the versions page.
 HAS_VERSIONS_PAGE = any(
