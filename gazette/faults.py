@@ -100,11 +100,20 @@ def story_failed(report: Reporting, story: Story, now: datetime, exc: Exception)
 
 
 @contextmanager
-def isolated(session: Session, on_failure: Callable[[Exception], None]) -> Iterator[None]:
+def isolated(
+    session: Session, on_failure: Callable[[Exception], None], savepoint: bool = True
+) -> Iterator[None]:
     """Run one item's work in a savepoint. If it raises anything but a database failure, its
-    writes are rolled back and `on_failure` is called with the error instead of raising."""
+    writes are rolled back and `on_failure` is called with the error instead of raising.
+
+    `savepoint=False` is for work that writes nothing before the last thing that can fail (it
+    computes, then assigns): there is nothing to roll back, and a savepoint per item (a flush,
+    two statements) would cost more than a light item's work."""
     try:
-        with session.begin_nested():
+        if savepoint:
+            with session.begin_nested():
+                yield
+        else:
             yield
     except DATABASE_FAILURES:
         raise

@@ -39,6 +39,11 @@ Row = TypeVar("Row")
 # another worker waits at most about that long.
 BATCH_ITEMS = 50
 BATCH_SECONDS = 2.0
+# A batch claims at once the rows it works through in about this long, at the pace of its rows
+# so far (one to start with, at most MAX_CLAIM): light items are not each paid for with a query,
+# and slow ones (a story to write) are still claimed one by one.
+CLAIM_SECONDS = 0.1
+MAX_CLAIM = 25
 # How long a lease on an item being fetched lasts: longer than the slowest fetch can take with
 # its retries (fetch.total_timeout_seconds and the backoff between attempts).
 LEASE = timedelta(minutes=10)
@@ -69,10 +74,11 @@ class StageContext:
 
 
 class Batch(Generic[Row]):
-    """The rows a step works on, claimed one at a time while the step has time left (at most
+    """The rows a step works on, claimed a few at a time while the step has time left (at most
     `limit`, and none after BATCH_SECONDS unless it has none yet): rows claimed all at once
     would stay locked while the step works through the first ones, and other workers would
-    have to pass them by. `more` says whether any are (or may be) left waiting."""
+    have to pass them by; claimed one by one, light items cost more in claiming than in work
+    (see CLAIM_SECONDS). `more` says whether any are (or may be) left waiting."""
 
     def __init__(
         self,
@@ -86,7 +92,8 @@ class Batch(Generic[Row]):
         self.exhausted = False
 
     def __iter__(self) -> Iterator[Row]:
-        deadline = time.monotonic() + self.seconds
+        started = time.monotonic()
+        deadline = started + self.seconds
         while len(self.taken) < self.limit:
             if self.taken and time.monotonic() > deadline:
                 return
@@ -94,12 +101,20 @@ class Batch(Generic[Row]):
             if self.taken:
                 model = self.query.column_descriptions[0]["entity"]
                 query = query.where(model.id.not_in([row.id for row in self.taken]))
-            found = claim(self.session, query, 1)
-            if not found:
+            wanted = min(self._pace(started), self.limit - len(self.taken))
+            found = claim(self.session, query, wanted)
+            self.taken += found
+            yield from found
+            if len(found) < wanted:
                 self.exhausted = True
                 return
-            self.taken.append(found[0])
-            yield found[0]
+
+    def _pace(self, started: float) -> int:
+        """How many rows to claim next: as many as the rows so far took CLAIM_SECONDS on."""
+        if not self.taken:
+            return 1
+        each = (time.monotonic() - started) / len(self.taken)
+        return max(1, min(MAX_CLAIM, int(CLAIM_SECONDS / max(each, 1e-6))))
 
     @property
     def more(self) -> bool:

@@ -3,9 +3,11 @@ broker and no server.
 
 It goes round the stages for as long as it runs: every source is read when its interval comes
 round, and each new item moves through every stage as soon as it arrives, a batch at a time, so
-that a story is updated within seconds of its new report. When no stage has anything to do it
-sleeps a little. It calls the same steps as `gazette run` and the Celery tasks; several workers
-(on PostgreSQL, on several machines) share the work through the database's claims.
+that a story is updated within seconds of its new report. A stage with more waiting is stepped
+again for up to STAGE_SECONDS in a round, so that cheap stages keep pace with expensive ones.
+When no stage has anything to do it sleeps a little. It calls the same steps as `gazette run`
+and the Celery tasks; several workers (on PostgreSQL, on several machines) share the work
+through the database's claims.
 
 Stopping: the first SIGTERM or SIGINT lets the step in flight finish and commit, then the worker
 exits; a second one stops it at once, and the step in flight hands its items back (its leases
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from types import FrameType
@@ -31,6 +34,9 @@ from gazette.work import StageContext, StepReport, worker_name
 
 # How long an idle worker sleeps before it looks for work again.
 IDLE_SECONDS = 1.0
+# How long a round keeps stepping one stage that has more waiting: cheap steps (a batch of
+# pages to extract) are not held to one per round by the expensive ones (embedding, writing).
+STAGE_SECONDS = 2.0
 
 Progress = Callable[[Stage, StepReport], None]
 
@@ -83,16 +89,19 @@ class Worker:
             self.last_beat = now
 
     def round(self) -> bool:
-        """One step of every stage, in order; whether any of them found work."""
+        """Every stage in order, each stepped while it has more waiting, for up to
+        STAGE_SECONDS (at least one step); whether any of them found work."""
         busy = False
         for stage in STAGES:
-            if self.stopping.is_set():
-                break
-            report = run_step(stage, self.context)
-            if report.did_something():
-                busy, self.steps = True, self.steps + 1
-                if self.progress is not None:
-                    self.progress(stage, report)
+            deadline = time.monotonic() + STAGE_SECONDS
+            while not self.stopping.is_set():
+                report = run_step(stage, self.context)
+                if report.did_something():
+                    busy, self.steps = True, self.steps + 1
+                    if self.progress is not None:
+                        self.progress(stage, report)
+                if not (report.more and report.did_something()) or time.monotonic() > deadline:
+                    break
         return busy
 
     def stop(self) -> None:

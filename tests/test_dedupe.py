@@ -81,3 +81,43 @@ def test_stage_marks_duplicates_and_links_copies_to_the_earliest_report(sqlite_u
         assert verbatim_elsewhere.status == DocumentStatus.READY
         assert verbatim_elsewhere.copy_of_id == original.id
         assert session.get(Document, same_site_again.id).status == DocumentStatus.DUPLICATE
+
+
+def test_a_worker_keeps_its_index_only_while_it_is_the_databases(sqlite_url: str) -> None:
+    """A worker keeps the index of ready reports between steps; another worker's step, or a
+    report that leaves the ready state (its page arrives), makes it look at the database again."""
+    database = Database(sqlite_url)
+    database.migrate()
+    first = StageContext(database, Settings(), LazyEmbedder())
+    second = StageContext(database, Settings(), LazyEmbedder())
+    with database.transaction() as session:
+        other = add(session, "https://c.example/1", INDEPENDENT, 8)
+    assert dedupe_step(first).ready == 1
+    # another worker classifies the wire report (while the first's report is read again, so
+    # that the number of ready reports is the one the first worker holds): the first sees it
+    with database.transaction() as session:
+        session.get(Document, other.id).status = DocumentStatus.FETCHED
+        wire = add(session, "https://a.example/1", WIRE, 9)
+    assert dedupe_step(second).ready == 1
+    with database.transaction() as session:
+        copy = add(session, "https://b.example/1", EDITED_COPY, 10)
+    assert dedupe_step(first).copies == 1
+    with database.session() as session:
+        assert session.get(Document, copy.id).copy_of_id == wire.id
+    # the wire report leaves the ready state (its page is being read again): the first worker
+    # no longer links new copies to it, as a worker that reads the database would not
+    with database.transaction() as session:
+        session.get(Document, wire.id).status = DocumentStatus.FETCHED
+        session.get(Document, copy.id).status = DocumentStatus.FETCHED
+        later = add(session, "https://d.example/1", WIRE + " Officials said more later.", 11)
+    report = dedupe_step(first)
+    assert (report.ready, report.copies) == (1, 0)
+    with database.session() as session:
+        assert session.get(Document, later.id).copy_of_id is None
+    # back to ready through the stage: its kept signature is replaced, not duplicated
+    with database.transaction() as session:
+        session.get(Document, wire.id).status = DocumentStatus.EXTRACTED
+    report = dedupe_step(first)
+    assert (report.ready, report.copies) == (1, 1)
+    with database.session() as session:
+        assert session.get(Document, wire.id).copy_of_id == later.id

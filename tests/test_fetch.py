@@ -18,7 +18,7 @@ from gazette.errors import (
     FetchTooLarge,
     RedirectLimitExceeded,
 )
-from gazette.http import FetchOutcome, FetchRequest, fetch_all
+from gazette.http import FetchOutcome, FetchRequest, fetch_all, kept_fetcher
 from gazette.times import parse_retry_after
 
 PAGE = b"<html><body><p>fine</p></body></html>"
@@ -328,3 +328,53 @@ def test_the_mirror_serves_a_directory_tree_offline(tmp_path: Path) -> None:
     )
     assert mirrored.page.body == b"<p>mirrored</p>"  # type: ignore[union-attr]
     assert isinstance(escaped.error, BadHTTPStatus) and escaped.error.status == 404
+
+
+def test_a_kept_fetcher_reuses_its_connections_from_one_batch_to_the_next() -> None:
+    ports: list[int] = []
+
+    def page(handler) -> None:  # type: ignore[no-untyped-def]
+        ports.append(handler.client_address[1])
+        send(handler, 200, PAGE, Content_Type="text/html")
+
+    kept: dict[str, object] = {}
+    quiet = settings(respect_robots_txt=False)  # only the page's requests
+    with serve({"/a": page}) as (base, _):
+        fetcher = kept_fetcher(kept, quiet)
+        for _ in range(3):  # three steps, one page each
+            outcome = fetcher.fetch_all([FetchRequest(f"{base}/a")])[0]
+            assert outcome.page is not None and outcome.page.body == PAGE
+        assert kept_fetcher(kept, quiet) is fetcher
+        assert len(set(ports)) == 1  # one connection, kept open between the steps
+        fetcher.close()
+        with pytest.raises(RuntimeError):
+            fetcher.fetch_all([FetchRequest(f"{base}/a")])
+        again = kept_fetcher(kept, quiet)  # a closed one is replaced
+        assert again is not fetcher and again.fetch_all([FetchRequest(f"{base}/a")])[0].page
+        again.close()
+        fetch_all(quiet, [FetchRequest(f"{base}/a")])
+        assert len(set(ports)) == 3  # a new fetcher, and a one-off batch, connect anew
+
+
+def test_a_not_modified_answer_leaves_its_connection_open_for_the_next_request() -> None:
+    ports: list[int] = []
+
+    def feed(handler) -> None:  # type: ignore[no-untyped-def]
+        ports.append(handler.client_address[1])
+        if handler.headers.get("If-None-Match") == '"v1"':
+            send(handler, 304, ETag='"v1"')
+        else:
+            send(handler, 200, b"<rss/>", ETag='"v1"', Content_Type="application/rss+xml")
+
+    with serve({"/feed": feed, "/missing": lambda h: send(h, 404, b"gone")}) as (base, _):
+        fetcher = kept_fetcher({}, settings(respect_robots_txt=False))
+        first = fetcher.fetch_all([FetchRequest(f"{base}/feed")])[0]
+        assert first.page is not None and first.page.etag == '"v1"'
+        for _ in range(2):
+            again = fetcher.fetch_all([FetchRequest(f"{base}/feed", etag='"v1"')])[0]
+            assert again.not_modified
+            assert isinstance(
+                fetcher.fetch_all([FetchRequest(f"{base}/missing")])[0].error, BadHTTPStatus
+            )
+        fetcher.close()
+    assert len(set(ports)) == 1

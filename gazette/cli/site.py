@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from pydantic import SecretStr
 
 from gazette.cli.base import (
     app,
@@ -21,13 +24,25 @@ from gazette.errors import InputError
 from gazette.settings_reference import default_config_text
 
 if TYPE_CHECKING:
-    pass
+    from fastapi import FastAPI
 
 DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "demo"
 
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        help="Worker processes serving the site (default: one per core, 2 to 8, in production "
+        "mode; 1 in development mode).",
+        min=1,
+        max=64,
+    ),
+]
+# The environment variable that carries the settings to uvicorn's worker processes. It does not
+# start with GAZETTE_, which would make it a setting of its own.
+SERVED_SETTINGS = "_GAZETTE_SERVED_SETTINGS"
 
 
 @app.command()
@@ -47,13 +62,57 @@ def init(
     out.print(f"database ready: {database.url}")
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+def default_workers(settings: Settings) -> int:
+    """Worker processes when `--workers` is not given: one per core (two at least, eight at
+    most) in production, where one Python process cannot use more than one core; one in
+    development, where a single process is simpler to follow."""
+    if settings.site.mode == "development":
+        return 1
+    return max(2, min(8, os.cpu_count() or 1))
+
+
+def served_app() -> FastAPI:
+    """The app of one worker process, built from the settings its parent serialised (uvicorn
+    starts workers by importing a factory: they cannot be handed an app object)."""
+    from gazette.web import create_app
+
+    return create_app(Settings.model_validate_json(os.environ[SERVED_SETTINGS]))
+
+
+def settings_json(settings: Settings) -> str:
+    """`settings` as JSON that `Settings.model_validate_json` turns back into the same settings,
+    secrets included (pydantic writes a secret as asterisks)."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, SecretStr):
+            return value.get_secret_value()
+        return str(value)  # paths
+
+    return json.dumps(settings.model_dump(), default=plain)
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int | None = None) -> None:
     import uvicorn
 
     from gazette.web import create_app
 
-    out.print(f"serving {settings.site.title} on http://{host}:{port}/  (Ctrl+C to stop)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    workers = workers or default_workers(settings)
+    out.print(
+        f"serving {settings.site.title} on http://{host}:{port}/ with {workers} worker "
+        f"process{'es' if workers > 1 else ''}  (Ctrl+C to stop)"
+    )
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        return
+    os.environ[SERVED_SETTINGS] = settings_json(settings)
+    uvicorn.run(
+        f"{__name__}:served_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 @app.command()
@@ -62,11 +121,12 @@ def serve(
     ctx: typer.Context,
     host: Host = "127.0.0.1",
     port: Port = 8000,
+    workers: Workers = None,
 ) -> None:
     """Serve the website: home, stories, tags, RSS feed, comments."""
     state = state_of(ctx)
     state.database()
-    _serve(state.settings(), host, port)
+    _serve(state.settings(), host, port, workers)
 
 
 @app.command()
@@ -82,6 +142,7 @@ def demo(
         ".demo"
     ),
     corpus: Annotated[Path, typer.Option(help="The demo corpus folder.")] = DEMO_DIR,
+    workers: Workers = None,
 ) -> None:
     """Run the whole pipeline on the bundled demo corpus (offline), then serve the site."""
     from gazette.pipeline import run_pipeline
@@ -105,4 +166,4 @@ def demo(
         report = run_pipeline(database, settings, progress=progress)
     print_run(report)
     if serve_site:
-        _serve(settings, host, port)
+        _serve(settings, host, port, workers)

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from gazette.db import site_generation
 from gazette.errors import ConfigError, DatabaseLocked, DatabaseUnavailable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -127,6 +128,8 @@ class Database:
         self._writing = sessionmaker(
             self.engine.execution_options(**{WRITES: True}), expire_on_commit=False
         )
+        for sessions in (self._sessions, self._writing):
+            site_generation.watch(sessions)  # cached pages go stale when what they show changes
 
     def unusable(self, exc: DBAPIError) -> DatabaseUnavailable | None:
         """The operator's side of a failure of this database (see `unusable_database`)."""

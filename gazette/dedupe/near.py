@@ -33,8 +33,15 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+# datasketch draws a MinHash's permutations from a fixed seed each time one is made, which cost
+# more than hashing a page's shingles: they are drawn once and shared (read-only) instead.
+PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+
+
 def signature(text: str) -> MinHash:
-    minhash = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, scheme=SCHEME)
+    minhash = MinHash(
+        num_perm=NUM_PERM, hashfunc=zlib.crc32, scheme=SCHEME, permutations=PERMUTATIONS
+    )
     minhash.update_batch([s.encode("utf-8") for s in shingles(text)])
     return minhash
 
@@ -45,7 +52,7 @@ def to_bytes(minhash: MinHash) -> bytes:
 
 def from_bytes(blob: bytes) -> MinHash:
     values = np.frombuffer(blob, dtype=np.uint64)
-    return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
+    return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME, permutations=PERMUTATIONS)
 
 
 class NearDuplicateIndex:
@@ -59,11 +66,18 @@ class NearDuplicateIndex:
     def __contains__(self, key: str) -> bool:
         return key in self._signatures
 
+    def __len__(self) -> int:
+        return len(self._signatures)
+
     def add(self, key: str, minhash: MinHash) -> None:
         if key in self._signatures:
             return
         self._signatures[key] = minhash
         self._lsh.insert(key, minhash)
+
+    def remove(self, key: str) -> None:
+        if self._signatures.pop(key, None) is not None:
+            self._lsh.remove(key)
 
     def find(self, minhash: MinHash) -> list[tuple[str, float]]:
         """Matching keys with their estimated similarity, most similar first."""

@@ -1,14 +1,24 @@
-"""The dedupe stage: mark exact duplicates, link syndicated copies to the report they copy."""
+"""The dedupe stage: mark exact duplicates, link syndicated copies to the report they copy.
+
+A worker keeps the near-duplicate index of recent ready reports between its steps
+(`StageContext.kept`) rather than reading it from the database at every step, which cost more
+than the classifying itself once the window held thousands of reports. The kept index is used
+only while it is known to be the database's: no other worker has deduped since (the stage's
+generation, gazette/work.py), and no report has left the ready state behind its back (the
+number of ready reports in its window is the one it holds; a summary-only report whose page
+arrives is classified again). Otherwise it is brought up to date, or read again.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import partial
 from typing import ClassVar
 
-from sqlalchemy import Select, select
+from datasketch import MinHash
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from gazette.db.models import Document, DocumentStatus, utcnow
@@ -16,14 +26,18 @@ from gazette.dedupe.near import NearDuplicateIndex, from_bytes, signature, to_by
 from gazette.faults import clear_failure, document_failed, due, isolated
 from gazette.report_kinds import ReportKind
 from gazette.text import content_hash
-from gazette.work import StageContext, StepReport, claim, serialized
+from gazette.work import StageContext, StepReport, claim, generation, serialized, stepped
 
 # Copies of a wire story appear within days of each other; older documents are not compared.
 COPY_WINDOW = timedelta(days=7)
 # Bound for the number of values in one SQL IN (...) list.
 IN_CHUNK = 500
-# Documents classified in one step (each step reads the recent ready ones again).
+# Documents classified in one step.
 BATCH = 500
+# The key of the index a worker keeps between steps (StageContext.kept), and how far its window
+# may trail the current one before the reports that fell out of it are dropped.
+KEPT = "dedupe"
+PRUNE_AFTER = timedelta(days=1)
 
 
 @dataclass
@@ -42,6 +56,50 @@ class DedupeReport(StepReport):
         )
 
 
+@dataclass(frozen=True)
+class _Ready:
+    """What classifying needs of a ready report: its age, and the report it copies."""
+
+    id: int
+    published_at: datetime | None
+    copy_of_id: int | None
+
+    def order(self) -> tuple:
+        return (self.published_at, self.id)
+
+
+@dataclass
+class _Memory:
+    """The near-duplicate index of the ready reports published since `since`, as the stage's
+    `generation` left them."""
+
+    generation: int
+    since: datetime
+    index: NearDuplicateIndex = field(default_factory=NearDuplicateIndex)
+    ready: dict[str, _Ready] = field(default_factory=dict)
+
+    def add(self, report: _Ready, minhash: MinHash) -> None:
+        self.index.add(str(report.id), minhash)
+        self.ready[str(report.id)] = report
+
+    def forget(self, keys: Iterable[str]) -> None:
+        for key in list(keys):
+            self.index.remove(key)
+            self.ready.pop(key, None)
+
+    def load(self, session: Session, since: datetime, until: datetime | None = None) -> None:
+        """Add the ready reports published from `since` (until `until`)."""
+        window = _in_window(since, until)
+        # Signatures are stored at classification; a report stored before they were kept
+        # gets its signature now.
+        for document in session.scalars(_ready().where(window, Document.minhash.is_(None))):
+            document.minhash = to_bytes(signature(document.text or ""))
+        columns = select(Document.id, Document.published_at, Document.copy_of_id, Document.minhash)
+        for row in session.execute(columns.where(_is_ready(), window)):
+            self.add(_Ready(row.id, row.published_at, row.copy_of_id), from_bytes(row.minhash))
+        self.since = min(self.since, since)
+
+
 def dedupe_step(context: StageContext) -> DedupeReport:
     """Classify a batch of extracted documents, oldest first, against each other and recent
     ready ones. One worker at a time (the first of several copies is the original):
@@ -54,43 +112,103 @@ def dedupe_step(context: StageContext) -> DedupeReport:
     """
     report = DedupeReport()
     now = utcnow()
+    # Taken out while the step runs: a step that fails leaves no half-updated index behind.
+    memory: _Memory | None = context.kept.pop(KEPT, None)
     with context.database.transaction() as session:
         serialized(session, "dedupe")
+        current = generation(session, "dedupe")
         waiting = select(Document).where(
             Document.status == DocumentStatus.EXTRACTED, due(Document.retry_at, now)
         )
         pending = claim(session, waiting.order_by(Document.published_at, Document.id), BATCH)
         if not pending:
+            if memory is not None:
+                context.kept[KEPT] = memory
             return report
         for document in pending:
             document.content_hash = content_hash(document.text or "")
+        dates = [d.published_at for d in pending if d.published_at]
+        since = min(dates, default=now) - COPY_WINDOW
+        memory = _recall(session, memory, current, since)
+        memory.forget(key for d in pending if (key := str(d.id)) in memory.ready)
         by_url, by_text = _ready_twins(session, pending)
-        index, known = _recent_copies_index(session, pending)
+        step = _Step(memory, since, by_url, by_text)
         for document in pending:
-            with isolated(session, partial(document_failed, report, document, now)):
-                _classify(document, by_url, by_text, index, known, report)
+            # Nothing is written before the last thing that can fail: no savepoint needed.
+            on_failure = partial(document_failed, report, document, now)
+            with isolated(session, on_failure, savepoint=False):
+                _classify(document, step, report)
+        next_generation = stepped(session, "dedupe")
+    memory.generation = next_generation
+    _prune(memory, since)
+    context.kept[KEPT] = memory
     report.more = len(pending) == BATCH
     return report
 
 
-def _classify(
-    document: Document,
-    by_url: dict[str | None, Document],
-    by_text: dict[tuple[str | None, str | None], Document],
-    index: NearDuplicateIndex,
-    known: dict[str, Document],
-    report: DedupeReport,
-) -> None:
-    """One document against the ready ones and those classified before it in this pass; the
-    lookups learn it only once it is classified, so a failure leaves them as they were.
-    Opinion and other pieces that are not news reports are set aside before any comparison:
-    they are never the original a news report is counted as a copy of."""
+def _recall(session: Session, memory: _Memory | None, current: int, since: datetime) -> _Memory:
+    """The kept index, brought up to date for a step whose window starts at `since`; read from
+    the database if another worker has deduped since it was kept, or if it holds a report that
+    is no longer ready."""
+    if memory is None or memory.generation != current:
+        memory = _Memory(current, since)
+        memory.load(session, since)
+        return memory
+    if since < memory.since:  # a report published earlier than any before: widen the window
+        memory.load(session, since, until=memory.since)
+    in_window = (_is_ready(), _in_window(memory.since))
+    count = session.scalar(select(func.count(Document.id)).where(*in_window))
+    if count != len(memory.ready):
+        still = {str(i) for i in session.scalars(select(Document.id).where(*in_window))}
+        if not still <= memory.ready.keys():
+            memory = _Memory(current, since)
+            memory.load(session, since)
+            return memory
+        memory.forget(key for key in memory.ready if key not in still)
+    return memory
+
+
+def _prune(memory: _Memory, since: datetime) -> None:
+    """Drop the reports that no later step compares with: older than the window once it has
+    moved on by PRUNE_AFTER, and those with no date (only ever compared within their step)."""
+    old = [k for k, r in memory.ready.items() if r.published_at is None]
+    if since - memory.since > PRUNE_AFTER:
+        old += [k for k, r in memory.ready.items() if r.published_at and r.published_at < since]
+        memory.since = since
+    memory.forget(old)
+
+
+@dataclass
+class _Step:
+    """What one step classifies against: the kept index (of which only the reports in this
+    step's window count, and those classified in this step) and the exact twins."""
+
+    memory: _Memory
+    since: datetime
+    by_url: dict[str | None, _Ready]
+    by_text: dict[tuple[str | None, str | None], _Ready]
+    classified: set[str] = field(default_factory=set)
+
+    def originals(self, minhash: MinHash) -> list[_Ready]:
+        found = []
+        for key, _ in self.memory.index.find(minhash):
+            ready = self.memory.ready[key]
+            if key in self.classified or (ready.published_at and ready.published_at >= self.since):
+                found.append(ready)
+        return found
+
+
+def _classify(document: Document, step: _Step, report: DedupeReport) -> None:
+    """One document against the ready ones and those classified before it in this step. All
+    that can fail comes first; then the document and the lookups learn the outcome. Opinion and
+    other pieces that are not news reports are set aside before any comparison: they are never
+    the original a news report is counted as a copy of."""
     if document.kind != ReportKind.NEWS:
         document.status = DocumentStatus.ASIDE
         report.aside += 1
         clear_failure(document)
         return
-    original = by_url.get(document.canonical_url) or by_text.get(
+    original = step.by_url.get(document.canonical_url) or step.by_text.get(
         (document.content_hash, document.domain)
     )
     if original is not None:
@@ -99,19 +217,22 @@ def _classify(
         report.duplicates += 1
         return
     minhash = signature(document.text or "")
-    document.minhash = to_bytes(minhash)
-    matches = index.find(minhash)
+    stored = to_bytes(minhash)
+    matches = step.originals(minhash)
+    copy_of = None
     if matches:
-        earliest = min((known[key] for key, _ in matches), key=_age_order)
-        document.copy_of_id = earliest.copy_of_id or earliest.id
-        report.copies += 1
+        earliest = min(matches, key=_Ready.order)
+        copy_of = earliest.copy_of_id or earliest.id
+    ready = _Ready(document.id, document.published_at, copy_of)
+    step.memory.add(ready, minhash)
+    document.minhash, document.copy_of_id = stored, copy_of
     document.status = DocumentStatus.READY
-    index.add(str(document.id), minhash)
-    known[str(document.id)] = document
-    by_url.setdefault(document.canonical_url, document)
-    by_text.setdefault((document.content_hash, document.domain), document)
-    report.ready += 1
     clear_failure(document)
+    step.classified.add(str(document.id))
+    step.by_url.setdefault(document.canonical_url, ready)
+    step.by_text.setdefault((document.content_hash, document.domain), ready)
+    report.ready += 1
+    report.copies += copy_of is not None
 
 
 def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
@@ -122,7 +243,7 @@ def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
 
 def _ready_twins(
     session: Session, pending: list[Document]
-) -> tuple[dict[str | None, Document], dict[tuple[str | None, str | None], Document]]:
+) -> tuple[dict[str | None, _Ready], dict[tuple[str | None, str | None], _Ready]]:
     """Ready documents sharing a canonical URL or a text hash with a pending one, by both keys."""
     found: dict[int, Document] = {}
     urls = (d.canonical_url for d in pending if d.canonical_url)
@@ -132,32 +253,23 @@ def _ready_twins(
     for chunk in _chunks(d.content_hash for d in pending if d.content_hash):
         for doc in session.scalars(_ready().where(Document.content_hash.in_(chunk))):
             found[doc.id] = doc
-    by_url: dict[str | None, Document] = {}
-    by_text: dict[tuple[str | None, str | None], Document] = {}
-    for doc in sorted(found.values(), key=_age_order):
-        by_url.setdefault(doc.canonical_url, doc)
-        by_text.setdefault((doc.content_hash, doc.domain), doc)
+    by_url: dict[str | None, _Ready] = {}
+    by_text: dict[tuple[str | None, str | None], _Ready] = {}
+    for doc in sorted(found.values(), key=lambda d: (d.published_at, d.id)):
+        ready = _Ready(doc.id, doc.published_at, doc.copy_of_id)
+        by_url.setdefault(doc.canonical_url, ready)
+        by_text.setdefault((doc.content_hash, doc.domain), ready)
     return by_url, by_text
 
 
-def _recent_copies_index(
-    session: Session, pending: list[Document]
-) -> tuple[NearDuplicateIndex, dict[str, Document]]:
-    """The near-duplicate index of ready documents published within the window."""
-    since = min(d.published_at for d in pending if d.published_at) - COPY_WINDOW
-    index = NearDuplicateIndex()
-    known: dict[str, Document] = {}
-    for document in session.scalars(_ready().where(Document.published_at >= since)):
-        if document.minhash is None:  # stored before signatures were kept
-            document.minhash = to_bytes(signature(document.text or ""))
-        index.add(str(document.id), from_bytes(document.minhash))
-        known[str(document.id)] = document
-    return index, known
+def _is_ready() -> ColumnElement[bool]:
+    return Document.status == DocumentStatus.READY
+
+
+def _in_window(since: datetime, until: datetime | None = None) -> ColumnElement[bool]:
+    published = Document.published_at >= since
+    return published if until is None else published & (Document.published_at < until)
 
 
 def _ready() -> Select[tuple[Document]]:
-    return select(Document).where(Document.status == DocumentStatus.READY)
-
-
-def _age_order(document: Document) -> tuple:
-    return (document.published_at, document.id)
+    return select(Document).where(_is_ready())

@@ -36,8 +36,9 @@ log = logging.getLogger("gazette")
 # How long a step holds its pages and hosts without renewing them, and how often it renews.
 LEASE = timedelta(seconds=60)
 RENEW_SECONDS = 15.0
-# Pages of one host taken in one step: enough to keep its connections busy for a few seconds,
-# few enough that another worker takes the host's next pages.
+# Pages of one host taken in one step, when the host has a pause between requests: enough to
+# keep the step busy for a few seconds (ten at the default pause of one second), few enough
+# that another worker takes the host's next pages.
 HOST_BATCH = 10
 # A host whose next request may not start within this long is left for a later step, rather
 # than held by a step that would only wait for it.
@@ -46,10 +47,22 @@ HOST_WAIT = timedelta(seconds=5)
 ROBOTS_TTL = timedelta(hours=24)
 
 
+def host_batch(settings: FetchSettings, limit: int) -> int:
+    """How many pages of one host a step takes: HOST_BATCH; with no pause between requests
+    (a mirror, a host of one's own), as many as the step takes, since only the per-host
+    connections hold them back and ten pages would leave them idle between steps."""
+    return limit if settings.per_host_delay_seconds <= 0 else min(HOST_BATCH, limit)
+
+
 def claim_by_host(
-    session: Session, waiting: Select[tuple[Document]], now: datetime, holder: str, limit: int
+    session: Session,
+    waiting: Select[tuple[Document]],
+    now: datetime,
+    holder: str,
+    limit: int,
+    per_host: int,
 ) -> tuple[list[Document], list[str], bool]:
-    """Up to `limit` documents of `waiting`, at most HOST_BATCH of each host, from hosts this
+    """Up to `limit` documents of `waiting`, at most `per_host` of each host, from hosts this
     step now leases; the documents, the hosts, and whether a host had more pages waiting than
     it took. Hosts held by other workers, or not to be asked again yet, are passed over, so
     their pages do not stop other hosts' pages."""
@@ -61,13 +74,13 @@ def claim_by_host(
     ranked = free.with_only_columns(Document.id, Document.host, rank.label("rank")).subquery()
     picked = session.execute(
         select(ranked.c.id, ranked.c.host, ranked.c.rank)
-        .where(ranked.c.rank <= HOST_BATCH + 1)
+        .where(ranked.c.rank <= per_host + 1)
         .order_by(ranked.c.id)
         .limit(limit)
     ).all()
     hosts = _lease_hosts(session, {host for _, host, _ in picked if host}, now, holder)
-    ids = [id_ for id_, host, rank in picked if rank <= HOST_BATCH and (not host or host in hosts)]
-    left = any(rank > HOST_BATCH and host in hosts for _, host, rank in picked)
+    ids = [id_ for id_, host, rank in picked if rank <= per_host and (not host or host in hosts)]
+    left = any(rank > per_host and host in hosts for _, host, rank in picked)
     documents = claim(session, waiting.where(Document.id.in_(ids)).order_by(Document.id), limit)
     return documents, sorted(hosts), left
 

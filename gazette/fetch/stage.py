@@ -16,12 +16,13 @@ from gazette.faults import clear_failure, due, isolated
 from gazette.fetch.hosts import (
     LEASE,
     claim_by_host,
+    host_batch,
     leases_renewed,
     load_shared,
     return_hosts,
     store_shared,
 )
-from gazette.http import FetchOutcome, FetchRequest, SharedPoliteness, fetch_all
+from gazette.http import FetchOutcome, FetchRequest, SharedPoliteness, kept_fetcher
 from gazette.records import FetchedPage
 from gazette.summary_reports import page_unavailable
 from gazette.urls import local_root
@@ -74,7 +75,8 @@ def fetch_step(context: StageContext) -> FetchReport:
         thin = Document.summary_only & (Document.page_retry_at <= now)
         waiting = select(Document).where(or_(new, thin), unleased(Document.lease_until, now))
         if polite:
-            claimed = claim_by_host(session, waiting, now, worker_name(), FETCH_BATCH)
+            per_host = host_batch(settings, FETCH_BATCH)
+            claimed = claim_by_host(session, waiting, now, worker_name(), FETCH_BATCH, per_host)
             documents, hosts, left = claimed
         else:
             documents = claim(session, waiting.order_by(Document.id), FETCH_BATCH)
@@ -88,7 +90,8 @@ def fetch_step(context: StageContext) -> FetchReport:
             shared = load_shared(session, settings, hosts, urls, now)
     try:
         with leases_renewed(context.database, list(requests), hosts):
-            outcomes = fetch_all(settings, list(requests.values()), shared=shared)
+            fetcher = kept_fetcher(context.kept, settings)
+            outcomes = fetcher.fetch_all(list(requests.values()), shared=shared)
     except BaseException:  # stopped mid-fetch: the pages go back to whoever steps next
         return_leases(context.database, Document, list(requests))
         return_hosts(context.database, hosts)
@@ -102,7 +105,9 @@ def fetch_step(context: StageContext) -> FetchReport:
             document = session.get(Document, document_id)
             if document is None or not _still_wanted(document):
                 continue  # removed, or stored by a worker whose lease had run out meanwhile
-            with isolated(session, partial(page_unavailable, report, document, now)):
+            # _store_page checks the page before it writes: no savepoint needed.
+            failed = partial(page_unavailable, report, document, now)
+            with isolated(session, failed, savepoint=False):
                 _store_page(document, outcome, now)
                 report.fetched += 1
             document.lease_until = None
@@ -120,7 +125,8 @@ def _store_page(document: Document, outcome: FetchOutcome, now: datetime) -> Non
         raise outcome.error
     assert outcome.page is not None  # pages are fetched without validators
     check_web_page(outcome.page)
-    document.raw_html = gzip.compress(outcome.page.body)
+    body = gzip.compress(outcome.page.body)
+    document.raw_html = body
     document.content_type = outcome.page.content_type[:255] or None
     document.fetched_at = now
     document.status = DocumentStatus.FETCHED  # a summary-only report's page: to be read too

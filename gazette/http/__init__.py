@@ -7,7 +7,22 @@ connection is opened, `politeness` the per-host limits and robots.txt, `mirror` 
 transport that answers from a local folder.
 """
 
-from gazette.http.client import AsyncFetcher, FetchOutcome, FetchRequest, fetch_all
+from gazette.http.client import (
+    AsyncFetcher,
+    Fetcher,
+    FetchOutcome,
+    FetchRequest,
+    fetch_all,
+    kept_fetcher,
+)
 from gazette.http.politeness import SharedPoliteness
 
-__all__ = ["AsyncFetcher", "FetchOutcome", "FetchRequest", "SharedPoliteness", "fetch_all"]
+__all__ = [
+    "AsyncFetcher",
+    "FetchOutcome",
+    "FetchRequest",
+    "Fetcher",
+    "SharedPoliteness",
+    "fetch_all",
+    "kept_fetcher",
+]

@@ -68,33 +68,39 @@ class FetchOutcome:
     error: FetchError | None = None
 
 
+def make_client(settings: FetchSettings, resolver: Resolver = system_resolver) -> httpx.AsyncClient:
+    """The HTTP client: its connection pool checks every address it connects to (or, with a
+    mirror, answers from the folder). Made inside the event loop that will use it."""
+    if settings.mirror_dir is not None:
+        transport: httpx.AsyncBaseTransport = DirectoryTransport(settings.mirror_dir)
+    else:
+        backend = GuardedBackend(AddressPolicy(settings.allow_networks), resolver)
+        transport = GuardedTransport(backend, settings.max_connections)
+    return httpx.AsyncClient(
+        transport=transport,
+        follow_redirects=False,
+        timeout=httpx.Timeout(settings.timeout_seconds, connect=settings.connect_timeout_seconds),
+        headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+    )
+
+
 class AsyncFetcher:
+    """One batch of requests: its limits, its politeness, its robots.txt answers. The client
+    is its own unless it is given one, which it leaves open (`Fetcher`)."""
+
     def __init__(
         self,
         settings: FetchSettings,
         resolver: Resolver = system_resolver,
         shared: SharedPoliteness | None = None,
+        client: httpx.AsyncClient | None = None,
     ) -> None:
         self.settings = settings
         self.backoff = Backoff(
             settings.retries, settings.retry_backoff_seconds, settings.max_retry_delay_seconds
         )
-        if settings.mirror_dir is not None:
-            transport: httpx.AsyncBaseTransport = DirectoryTransport(settings.mirror_dir)
-        else:
-            backend = GuardedBackend(AddressPolicy(settings.allow_networks), resolver)
-            transport = GuardedTransport(backend, settings.max_connections)
-        self.client = httpx.AsyncClient(
-            transport=transport,
-            follow_redirects=False,
-            timeout=httpx.Timeout(
-                settings.timeout_seconds, connect=settings.connect_timeout_seconds
-            ),
-            headers={
-                "User-Agent": settings.user_agent,
-                "Accept-Encoding": "gzip, deflate",
-            },
-        )
+        self.own_client = client is None
+        self.client = make_client(settings, resolver) if client is None else client
         self.slots = asyncio.Semaphore(settings.max_connections)
         # a mirror is a local folder: politeness protects remote servers, not the disk
         delay = 0.0 if settings.mirror_dir is not None else settings.per_host_delay_seconds
@@ -111,7 +117,8 @@ class AsyncFetcher:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self.client.aclose()
+        if self.own_client:
+            await self.client.aclose()
 
     async def fetch_all(self, requests: list[FetchRequest]) -> list[FetchOutcome]:
         return list(await asyncio.gather(*(self.fetch(r) for r in requests)))
@@ -177,9 +184,11 @@ class AsyncFetcher:
                     location = response.headers.get("location")
                     if not location:
                         raise FetchError(f"{url}: redirect without a Location header")
+                    await _finish_short(response)
                     return _Response(status, location=location)
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
                 if status >= 300:
+                    await _finish_short(response)
                     return _Response(status, retry_after=retry_after)
                 body = await self._read_body(url, response)
                 page = FetchedPage(
@@ -237,6 +246,19 @@ class AsyncFetcher:
             raise FetchTooLarge(f"{url}: file exceeds fetch.max_bytes")
         kind = "application/xml" if path.suffix in (".xml", ".rss", ".atom") else "text/html"
         return FetchedPage(url, url, 200, kind, path.read_bytes())
+
+
+# A response whose body is not wanted (a 304, a redirect, an error page) is read to its end when
+# it is at most this long, so that its connection serves the next request (a feed polled with
+# a conditional request mostly gets a 304); a longer one is dropped with its connection.
+SHORT_BYTES = 64 * 1024
+
+
+async def _finish_short(response: httpx.Response) -> None:
+    length = response.headers.get("content-length", "")
+    if response.status_code in (204, 304) or (length.isdigit() and int(length) <= SHORT_BYTES):
+        async for _ in response.aiter_raw():  # raw: nothing is decompressed
+            pass
 
 
 @dataclass(frozen=True)
@@ -313,7 +335,8 @@ def fetch_all(
     shared: SharedPoliteness | None = None,
 ) -> list[FetchOutcome]:
     """Fetch a batch of requests concurrently, from synchronous code; outcomes in order.
-    `shared` carries the per-host limits and robots.txt answers in and out (politeness.py)."""
+    `shared` carries the per-host limits and robots.txt answers in and out (politeness.py).
+    A client is made for the batch; steps that fetch batch after batch keep a `Fetcher`."""
     if not requests:
         return []
 
@@ -322,3 +345,63 @@ def fetch_all(
             return await fetcher.fetch_all(requests)
 
     return asyncio.run(run())
+
+
+class Fetcher:
+    """One HTTP client, and the event loop it lives in, for batch after batch: a worker keeps
+    one for its life and a pass for its length (`kept_fetcher`), so that the client, its TLS
+    context and its pool are made once and connections stay open from one batch to the next.
+    Politeness is still each batch's own, as `shared` brings it from the database."""
+
+    def __init__(self, settings: FetchSettings, resolver: Resolver = system_resolver) -> None:
+        self.settings, self.resolver = settings, resolver
+        self.closed = False
+        self._runner = asyncio.Runner()
+        self._client: httpx.AsyncClient | None = None
+
+    def fetch_all(
+        self, requests: list[FetchRequest], shared: SharedPoliteness | None = None
+    ) -> list[FetchOutcome]:
+        """As the module's `fetch_all`, with the kept client."""
+        if self.closed:
+            raise RuntimeError("this Fetcher is closed")
+        if not requests:
+            return []
+
+        async def run() -> list[FetchOutcome]:
+            if self._client is None:
+                self._client = make_client(self.settings, self.resolver)
+            fetcher = AsyncFetcher(self.settings, self.resolver, shared, self._client)
+            return await fetcher.fetch_all(requests)
+
+        try:
+            return self._runner.run(run())
+        except BaseException:
+            # Stopped half-way (a signal): the batch's tasks are cancelled with the loop, and
+            # the next batch gets a new client.
+            self._client = None
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            if self._client is not None:
+                self._runner.run(self._client.aclose())
+        except Exception:  # closing connections that are already broken
+            pass
+        finally:
+            self._runner.close()
+
+
+KEPT = "http"  # the key of a step's Fetcher in StageContext.kept
+
+
+def kept_fetcher(kept: dict[str, Any], settings: FetchSettings) -> Fetcher:
+    """The Fetcher kept in `kept` (a StageContext's), made on first use or after a failure."""
+    fetcher = kept.get(KEPT)
+    if not isinstance(fetcher, Fetcher) or fetcher.closed:
+        fetcher = kept[KEPT] = Fetcher(settings)
+    return fetcher

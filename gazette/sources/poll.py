@@ -15,7 +15,7 @@ from gazette.config import FetchSettings
 from gazette.db.models import Document, HttpValidator, Source, utcnow
 from gazette.errors import FeedParseError, SourceError, describe
 from gazette.faults import isolated
-from gazette.http import FetchOutcome, FetchRequest, fetch_all
+from gazette.http import FetchOutcome, FetchRequest, kept_fetcher
 from gazette.records import FeedEntry, ParsedFeed
 from gazette.report_kinds import report_kind
 from gazette.sources.feeds import read_listing
@@ -70,7 +70,7 @@ def poll_step(context: StageContext) -> PollReport:
             claimed.append(_Claimed(source.id, source.kind, _request(session, source)))
     listings = [c for c in claimed if c.kind != "page"]
     try:
-        outcomes = fetch_all(settings, [c.request for c in listings])
+        outcomes = kept_fetcher(context.kept, settings).fetch_all([c.request for c in listings])
         parsed = [_parse(outcome) for outcome in outcomes]
         children = _read_sitemap_indexes(context, listings, parsed)
     except BaseException:  # stopped mid-fetch: the sources go back to whoever steps next
@@ -190,7 +190,7 @@ def _read_sitemap_indexes(
         return {}
     with context.database.session() as session:
         requests = [_conditional(session, url, None) for _, url in wanted]
-    fetched = fetch_all(context.settings.fetch, requests)
+    fetched = kept_fetcher(context.kept, context.settings.fetch).fetch_all(requests)
     children: dict[int, list[tuple[str, FetchOutcome]]] = {}
     for (source_id, url), outcome in zip(wanted, fetched, strict=True):
         children.setdefault(source_id, []).append((url, outcome))

@@ -15,6 +15,7 @@ dependencies.py the request's one database session, the settings
 templating.py   the Jinja environment: url_for, static_url, the `when` and `cited` filters
 security.py     the security headers every response carries
 http_caching.py HEAD, ETags and 304 answers, Cache-Control for every route
+page_cache.py   rendered reader pages kept in memory until the site's generation moves
 request_guard.py  bodies too large and NUL characters, refused before any route
 auth.py         the staff's logins, and the one place that decides who may see a desk page
 login_limits.py limits on failed logins, per account and per address

@@ -27,6 +27,7 @@ import threading
 
 from fastapi import Request
 from sqlalchemy.exc import IntegrityError
+from starlette.datastructures import State
 
 from gazette.db import Database
 from gazette.db.models import SiteKey
@@ -53,7 +54,14 @@ def _stored_key(database: Database) -> str:
 
 def site_key(request: Request) -> bytes:
     """The key that signs this site's cookies."""
-    state = request.app.state
+    return app_key(request.app.state)
+
+
+def app_key(state: State) -> bytes:
+    """The key, read from the settings or the database the first time and kept in the app's
+    `state`. A server reads it when it starts (gazette/web/app.py): read by the first requests
+    instead, each holding its own session while waiting for the one that reads it, they could
+    take every connection of the pool and leave none for that read."""
     key = getattr(state, "signing_key", None)
     if key is None:
         with _lock:

@@ -26,6 +26,8 @@ from gazette.web.static_files import HashedStaticFiles
 
 SHARED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 MARKER = re.compile(r"\[(\d+)\]")
+MARKERS = re.compile(r"(?:\[\d+\])+")  # a group of markers, as a disagreement writes them
+WORD_JOINER = "\u2060"
 
 
 def format_time(moment: datetime | None) -> str:
@@ -36,15 +38,35 @@ def _citation_link(number: str | int) -> str:
     return f'<sup><a class="cite" href="#ref-{number}" title="Source {number}">[{number}]</a></sup>'
 
 
-def cited(sentence: Any) -> Markup:
+def _citation_text(number: str | int) -> str:
+    return f"<sup>[{number}]</sup>"
+
+
+def _keep_together(markers: str) -> str:
+    """Markers that never break from the word before them: a word joiner (U+2060, no line
+    break on either side) between that word and the markers, and the markers in a span that
+    never breaks between them (`.cited` is `white-space: nowrap`). The sentence's own text
+    stays as it was, for reading, copying and finding."""
+    return f'{WORD_JOINER}<span class="cited">{markers}</span>'
+
+
+def cited(sentence: Any, linked: bool = True) -> Markup:
     """A sentence record (`text`, `citations`, `kind`), escaped, with its citation markers as
-    links to the reference list; an editor's note marked as such."""
+    links to the reference list (as plain numbers when not `linked`), each group of markers
+    held to the word before it; an editor's note marked as such."""
+    marker = _citation_link if linked else _citation_text
     text = str(escape(sentence.text))
     if sentence.kind == "note":  # an editor's, which no source supports: marked, no markers
         return Markup(f'<span class="editor-note"><strong>Editor’s note:</strong> {text}</span>')
     if sentence.kind == "disagreement":  # markers are inline, after each side
-        return Markup(MARKER.sub(lambda m: _citation_link(m.group(1)), text))
-    return Markup(text + "".join(_citation_link(n) for n in sentence.citations))
+        return Markup(
+            MARKERS.sub(
+                lambda m: _keep_together(MARKER.sub(lambda n: marker(n.group(1)), m.group(0))),
+                text,
+            )
+        )
+    markers = "".join(marker(n) for n in sentence.citations)
+    return Markup(text + _keep_together(markers) if markers else text)
 
 
 def path_for(request: Request, name: str, **params: object) -> str:

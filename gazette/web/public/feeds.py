@@ -87,7 +87,7 @@ def _tag_feed(
     found = queries.tag_stories(session, slug, FEED_LENGTH) if names_a_tag(slug) else None
     if found is None:
         raise HTTPException(404, f"There is no tag {slug!r}.")
-    tag, cards = found
+    tag, cards, _total = found
     feed = Feed(
         title=f"{tag.name} · {settings.site.title}",
         home_url=absolute_url(request, settings, "tag", slug=tag.slug),

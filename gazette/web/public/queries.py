@@ -10,8 +10,11 @@ counts in one.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
+from datetime import timedelta
+from difflib import SequenceMatcher
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -32,13 +35,23 @@ from gazette.web.public.views import (
     Coverage,
     QuoteView,
     ReferenceView,
+    ReportLink,
+    SentenceChange,
     SentenceView,
     StoryCard,
     StoryView,
     TagLink,
+    VersionsView,
+    VersionView,
+    WireGroup,
 )
 
 MERGE_HOPS = 32  # a merged story's address follows at most this many merges
+LEAD_WINDOW = timedelta(hours=48)  # the home page's lead is among the stories of these hours
+SECTIONS = 7  # topics in the header
+RELATED_KINDS = ("person", "organisation")
+DEFAULT_LANGUAGE = "en"
+SAME_EVENT = timedelta(hours=72)  # stories in two languages this close are one event's
 
 
 def _visible_cards() -> Select:
@@ -106,54 +119,125 @@ def _cards(session: Session, query: Select) -> list[StoryCard]:
     ]
 
 
-def latest_stories(session: Session, limit: int, offset: int = 0) -> list[StoryCard]:
+def latest_stories(
+    session: Session, limit: int, offset: int = 0, besides: Collection[int] = ()
+) -> list[StoryCard]:
+    """The stories with the latest reports, newest first, but those of `besides`."""
     return _cards(
         session,
         _visible_cards()
+        .where(Story.id.not_in(besides))
         .order_by(Story.last_report_at.desc(), Story.id.desc())
         .limit(limit)
         .offset(offset),
     )
 
 
-def tag_stories(session: Session, slug: str, limit: int) -> tuple[TagLink, list[StoryCard]] | None:
+def lead_story(session: Session) -> StoryCard | None:
+    """The home page's lead: of the stories reported in the `LEAD_WINDOW` before the latest
+    report, the one the most independent sources cover (the newest of equals). The window
+    counts back from the latest report, not from now, so that a quiet day still has a lead."""
+    visible = (
+        Story.published_article_id.is_not(None),
+        Story.merged_into_id.is_(None),
+    )
+    newest = session.scalar(select(func.max(Story.last_report_at)).where(*visible))
+    if newest is None:
+        return None
+    independent = (
+        select(func.count())
+        .select_from(StoryMember)
+        .join(Document, Document.id == StoryMember.document_id)
+        .where(StoryMember.story_id == Story.id, Document.copy_of_id.is_(None))
+        .correlate(Story)
+        .scalar_subquery()
+    )
+    best = session.scalar(
+        select(Story.id)
+        .where(*visible, Story.last_report_at >= newest - LEAD_WINDOW)
+        .order_by(independent.desc(), Story.last_report_at.desc(), Story.id.desc())
+        .limit(1)
+    )
+    return _cards(session, _visible_cards().where(Story.id == best))[0]
+
+
+def tag_stories(
+    session: Session, slug: str, limit: int, offset: int = 0
+) -> tuple[TagLink, list[StoryCard], int] | None:
+    """The tag, one page of its visible stories (latest reports first), and how many it has."""
     tag = session.execute(select(Tag.id, Tag.name, Tag.slug, Tag.kind).where(Tag.slug == slug))
     found = tag.first()
     if found is None:
         return None
-    cards = _cards(
-        session,
+    tagged = (
         _visible_cards()
         .join(StoryTag, StoryTag.story_id == Story.id)
         .where(StoryTag.tag_id == found.id)
-        .order_by(Story.last_report_at.desc(), Story.id.desc())
-        .limit(limit),
     )
-    return TagLink(found.name, found.slug, found.kind), cards
+    total = session.scalar(select(func.count()).select_from(tagged.subquery())) or 0
+    cards = _cards(
+        session,
+        tagged.order_by(Story.last_report_at.desc(), Story.id.desc()).limit(limit).offset(offset),
+    )
+    return TagLink(found.name, found.slug, found.kind), cards, total
 
 
-def _thread_cards(session: Session, story: Story) -> list[StoryCard]:
-    """The other visible stories of this story's thread, oldest first."""
+def topic_sections(session: Session, limit: int = SECTIONS) -> list[TagLink]:
+    """The topics with the most visible stories, for the header's sections, in name order."""
+    stories = func.count(StoryTag.story_id).label("stories")
+    rows = session.execute(
+        select(Tag.name, Tag.slug, Tag.kind, stories)
+        .join(StoryTag, StoryTag.tag_id == Tag.id)
+        .join(Story, Story.id == StoryTag.story_id)
+        .where(
+            Tag.kind == "topic",
+            Story.published_article_id.is_not(None),
+            Story.merged_into_id.is_(None),
+        )
+        .group_by(Tag.id, Tag.name, Tag.slug, Tag.kind)
+        .order_by(stories.desc(), Tag.name)
+        .limit(limit)
+    ).all()
+    return sorted((TagLink(r.name, r.slug, r.kind) for r in rows), key=lambda t: t.name)
+
+
+def _thread_root(session: Session, story: Story) -> int:
     root = story.thread_id or story.id
     if root != story.id:  # a thread's first story may since have joined an older thread
         root = session.scalar(select(Story.thread_id).where(Story.id == root)) or root
+    return root
+
+
+def _thread_cards(session: Session, story: Story, besides: int | None = None) -> list[StoryCard]:
+    """The visible stories of this story's thread (but `besides`), oldest first."""
+    root = _thread_root(session, story)
     return _cards(
         session,
         _visible_cards()
-        .where(or_(Story.thread_id == root, Story.id == root), Story.id != story.id)
+        .where(or_(Story.thread_id == root, Story.id == root), Story.id != besides)
         .order_by(Story.first_report_at, Story.id),
     )
+
+
+def thread_stories(session: Session, story_id: int) -> list[StoryCard] | None:
+    """Every visible story of the thread of `story_id` (following merges), oldest first: the
+    "All coverage" timeline. None when that story is not visible."""
+    story = session.get(Story, surviving_story_id(session, story_id))
+    if story is None or story.published_article_id is None or story.merged_into_id is not None:
+        return None
+    return _thread_cards(session, story)
 
 
 def related_stories(
     session: Session, story_id: int, limit: int = 5, besides: Collection[int] = ()
 ) -> list[StoryCard]:
-    """Visible stories sharing the most people, organisations and places with this one (other
-    than `besides`, shown elsewhere on the page), most shared first."""
+    """Visible stories sharing the most people and organisations with this one (other than
+    `besides`, shown elsewhere on the page), most shared first. Places and topics are left out:
+    two events in one city, or two political stories, are not related for that."""
     entity_tags = (
         select(StoryTag.tag_id)
         .join(Tag, Tag.id == StoryTag.tag_id)
-        .where(StoryTag.story_id == story_id, Tag.kind != "topic")
+        .where(StoryTag.story_id == story_id, Tag.kind.in_(RELATED_KINDS))
     )
     shared = func.count(StoryTag.tag_id).label("shared")
     ranked = (
@@ -179,13 +263,66 @@ def related_stories(
     )
 
 
-def _coverage(session: Session, story: Story) -> Coverage:
-    documents = session.execute(
-        select(Document.outlet, Document.domain, Document.copy_of_id)
+def _report_link(document: Any) -> ReportLink:
+    return ReportLink(
+        document.outlet or document.domain or "",
+        document.title or document.feed_title or "",
+        document.canonical_url or document.url,
+    )
+
+
+def _wire_name(documents: Sequence[Any]) -> str:
+    """The byline every report of a group of copies carries (the wire service they credit);
+    empty when they share none."""
+    bylines = [{str(a).strip() for a in (d.authors or []) if str(a).strip()} for d in documents]
+    common = set.intersection(*bylines) if bylines else set()
+    return sorted(common)[0] if common else ""
+
+
+def _wire_groups(documents: Sequence[Any]) -> tuple[WireGroup, ...]:
+    """The story's reports that copy another (syndication found by dedupe), grouped under the
+    report they copy. The original may belong to another story: it is read then."""
+    by_id = {d.id: d for d in documents}
+    copies: dict[int, list[Any]] = defaultdict(list)
+    for document in documents:
+        if document.copy_of_id is not None:
+            copies[document.copy_of_id].append(document)
+    groups = []
+    for original_id, group in copies.items():
+        original = by_id.get(original_id)
+        if original is None:
+            continue  # the copied report is not among this story's reports
+        groups.append(
+            WireGroup(
+                wire=_wire_name([original, *group]),
+                original=_report_link(original),
+                copies=tuple(_report_link(d) for d in group),
+            )
+        )
+    return tuple(groups)
+
+
+def _story_documents(session: Session, story_id: int) -> Sequence[Any]:
+    return session.execute(
+        select(
+            Document.id,
+            Document.outlet,
+            Document.domain,
+            Document.copy_of_id,
+            Document.title,
+            Document.feed_title,
+            Document.url,
+            Document.canonical_url,
+            Document.authors,
+            Document.language,
+        )
         .join(StoryMember, StoryMember.document_id == Document.id)
-        .where(StoryMember.story_id == story.id)
-        .order_by(Document.published_at)
+        .where(StoryMember.story_id == story_id)
+        .order_by(Document.published_at, Document.id)
     ).all()
+
+
+def _coverage(story: Story, documents: Sequence[Any]) -> Coverage:
     outlets = list(dict.fromkeys((d.outlet or d.domain or "", d.domain or "") for d in documents))
     return Coverage(
         independent_sources=sum(1 for d in documents if d.copy_of_id is None),
@@ -193,7 +330,43 @@ def _coverage(session: Session, story: Story) -> Coverage:
         outlets=outlets,
         first_report=story.first_report_at,
         latest_report=story.last_report_at,
+        wire_groups=_wire_groups(documents),
     )
+
+
+def _language(documents: Sequence[Any]) -> str:
+    """The story's language: that of most of its reports (a story never mixes languages)."""
+    counts = Counter(d.language for d in documents if d.language)
+    return counts.most_common(1)[0][0] if counts else DEFAULT_LANGUAGE
+
+
+def _languages(session: Session, story_ids: list[int]) -> dict[int, str]:
+    rows = session.execute(
+        select(StoryMember.story_id, Document.language, func.count())
+        .join(Document, Document.id == StoryMember.document_id)
+        .where(StoryMember.story_id.in_(story_ids), Document.language.is_not(None))
+        .group_by(StoryMember.story_id, Document.language)
+        .order_by(func.count().desc())
+    )
+    languages: dict[int, str] = {}
+    for story_id, language, _count in rows:
+        languages.setdefault(story_id, language)
+    return languages
+
+
+def _translations(
+    session: Session, story: Story, language: str, thread: list[StoryCard]
+) -> list[tuple[str, StoryCard]]:
+    """The same event in other languages: stories of the thread in another language whose
+    reports began within `SAME_EVENT` of this one's, the closest per language."""
+    near = [c for c in thread if abs(c.published_at - story.first_report_at) <= SAME_EVENT]
+    languages = _languages(session, [c.id for c in near])
+    found: dict[str, StoryCard] = {}
+    for card in sorted(near, key=lambda c: abs(c.published_at - story.first_report_at)):
+        other = languages.get(card.id, DEFAULT_LANGUAGE)
+        if other != language:
+            found.setdefault(other, card)
+    return sorted(found.items())
 
 
 def surviving_story_id(session: Session, story_id: int) -> int:
@@ -242,7 +415,9 @@ def story_view(session: Session, story_id: int) -> StoryView | None:
     quote = None
     if article.quote_text and article.quote_speaker and article.quote_reference:
         quote = QuoteView(article.quote_text, article.quote_speaker, article.quote_reference)
-    thread = _thread_cards(session, story)
+    thread = _thread_cards(session, story, besides=story.id)
+    documents = _story_documents(session, story.id)
+    language = _language(documents)
     return StoryView(
         card=card,
         version=article.version,
@@ -254,11 +429,97 @@ def story_view(session: Session, story_id: int) -> StoryView | None:
             for r in article.references
         ],
         quote=quote,
-        coverage=_coverage(session, story),
+        coverage=_coverage(story, documents),
         related=related_stories(session, story.id, besides=[card.id for card in thread]),
         earlier=[c for c in thread if c.published_at < story.first_report_at],
         later=[c for c in thread if c.published_at >= story.first_report_at],
+        language=language,
+        translations=_translations(session, story, language, thread),
+        versions=_published_versions(session, story.id, article.version),
     )
+
+
+def _published_versions(session: Session, story_id: int, up_to: int) -> int:
+    """How many versions up to `up_to` (the one readers see) were ever published."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Article)
+            .where(
+                Article.story_id == story_id,
+                Article.version <= up_to,
+                Article.published_at.is_not(None),
+            )
+        )
+        or 1
+    )
+
+
+def _sentence_views(article: Article) -> list[SentenceView]:
+    return [
+        SentenceView(s.text, tuple(c.reference_number for c in s.citations), s.kind)
+        for s in article.sentences
+    ]
+
+
+def _changes(before: list[str], after: list[str]) -> list[SentenceChange]:
+    """`after` sentence by sentence, with the sentences of `before` it dropped in their place."""
+    changes: list[SentenceChange] = []
+    matcher = SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            changes += [SentenceChange(text, "kept") for text in after[b1:b2]]
+            continue
+        changes += [SentenceChange(text, "removed") for text in before[a1:a2]]
+        changes += [SentenceChange(text, "added") for text in after[b1:b2]]
+    return changes
+
+
+def versions_view(session: Session, story_id: int) -> VersionsView | None:
+    """The versions of a story readers have seen, newest first, each with its text and the
+    sentences it added and removed. Versions never published (drafts an editor held back, or
+    newer than the one shown) are not part of the story's public history."""
+    view_story = session.execute(
+        select(Story.id, Article.version)
+        .join_from(Story, Article, Article.id == Story.published_article_id)
+        .where(Story.id == surviving_story_id(session, story_id), Story.merged_into_id.is_(None))
+    ).first()
+    if view_story is None:
+        return None
+    articles = session.scalars(
+        select(Article)
+        .where(
+            Article.story_id == view_story.id,
+            Article.version <= view_story.version,
+            Article.published_at.is_not(None),
+        )
+        .order_by(Article.version)
+        .options(selectinload(Article.sentences).selectinload(Sentence.citations))
+    ).all()
+    versions: list[VersionView] = []
+    before: Article | None = None
+    for article in articles:
+        sentences = _sentence_views(article)
+        changes = []
+        if before is not None:
+            changes = _changes([s.text for s in before.sentences], [s.text for s in sentences])
+        headline_before = None
+        if before is not None and before.headline != article.headline:
+            headline_before = before.headline
+        versions.append(
+            VersionView(
+                number=article.version,
+                published_at=article.published_at or article.created_at,
+                headline=article.headline,
+                change_note=article.change_note if before is not None else None,
+                sentences=sentences,
+                changes=changes,
+                headline_before=headline_before,
+            )
+        )
+        before = article
+    card = _cards(session, _visible_cards().where(Story.id == view_story.id))[0]
+    return VersionsView(card=card, versions=versions[::-1])
 
 
 def ad_slots(session: Session) -> dict[str, Sequence[AdView]]:

@@ -64,12 +64,30 @@ class QuoteView:
 
 
 @dataclass(frozen=True)
+class ReportLink:
+    outlet: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class WireGroup:
+    """Reports that are copies of one wire story: they count as one source. `wire` is the
+    service the copies credit (their common byline), empty when they name none."""
+
+    wire: str
+    original: ReportLink
+    copies: tuple[ReportLink, ...]
+
+
+@dataclass(frozen=True)
 class Coverage:
     independent_sources: int
     reports: int
     outlets: list[tuple[str, str]]  # (name, domain)
     first_report: datetime
     latest_report: datetime
+    wire_groups: tuple[WireGroup, ...] = ()
 
 
 @dataclass
@@ -86,6 +104,49 @@ class StoryView:
     # Stories of the same thread (separate events of one ongoing subject), oldest first.
     earlier: list[StoryCard] = field(default_factory=list)
     later: list[StoryCard] = field(default_factory=list)
+    language: str = "en"
+    # The same event told in other languages: (language code, card), for `hreflang`.
+    translations: list[tuple[str, StoryCard]] = field(default_factory=list)
+    versions: int = 1  # how many versions readers have seen (a link to their history past 1)
+
+    @property
+    def thread_size(self) -> int:
+        return 1 + len(self.earlier) + len(self.later)
+
+
+@dataclass(frozen=True)
+class SentenceChange:
+    """One sentence of a version compared with the version before it."""
+
+    text: str
+    change: str  # "kept" | "added" | "removed"
+
+
+@dataclass(frozen=True)
+class VersionView:
+    """One published version of a story's article and what changed from the one before."""
+
+    number: int
+    published_at: datetime | None
+    headline: str
+    change_note: str | None
+    sentences: list[SentenceView]
+    changes: list[SentenceChange]  # empty for the first version
+    headline_before: str | None  # the previous headline, when this version changed it
+
+    @property
+    def added(self) -> int:
+        return sum(1 for c in self.changes if c.change == "added")
+
+    @property
+    def removed(self) -> int:
+        return sum(1 for c in self.changes if c.change == "removed")
+
+
+@dataclass
+class VersionsView:
+    card: StoryCard
+    versions: list[VersionView]  # newest first
 
 
 @dataclass(frozen=True)
