@@ -41,6 +41,7 @@ from gazette import accounts
 from gazette.config import Settings
 from gazette.db import Database
 from gazette.web import create_app
+from gazette.web.public import routes as public_routes
 
 CHROMIUM = Path(os.environ.get("GAZETTE_TEST_CHROMIUM", "/usr/bin/chromium"))
 # Installed from the npm registry by `make test` (the Makefile pins its version).
@@ -49,7 +50,13 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # A story's headline linked from a list of stories (home, tag, search), and a tag's link.
 STORY_LINK = "main article :is(h1, h2, h3) a[href^='/story/']"
-TAG_LINK = "main a[rel=tag]"
+TAG_LINK = "a[rel=tag]"
+# The story page's versions page and its citation markers that keep to their word came
+# together; tests of them run where the site has the versions page.
+HAS_VERSIONS_PAGE = any(
+    getattr(route, "name", "") == "story_versions" for route in public_routes.router.routes
+)
+COMES_WITH_SITE_STORY = "no versions page (/story/N/versions) in this version of the site"
 # Waits are bounds for hangs, not speed targets: stretched on a loaded machine, as the
 # deployment tests' are (tests/deployment.py).
 PATIENCE = float(os.environ.get("GAZETTE_TEST_PATIENCE", "3"))

@@ -133,9 +133,8 @@ def test_the_honeypot_is_out_of_a_persons_way(reader: Any, live_site: LiveSite) 
     with reader.expect_navigation() as sent:
         reader.get_by_role("button", name="Post comment").click()
     assert sent.value.status == 400
-    expect(reader.get_by_role("alert")).to_contain_text(
-        "which only programs fill in, was filled in"
-    )
+    expect(reader.get_by_role("alert")).to_contain_text("Your comment was not posted")
+    expect(reader.get_by_label("Comment")).to_have_value(words)  # offered back, to send again
     expect(reader.locator(".comment", has_text=words)).to_have_count(0)
 
 

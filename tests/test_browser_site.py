@@ -9,7 +9,17 @@ import uuid
 from typing import Any
 
 import pytest
-from browser import PHONE, STORY_LINK, TAG_LINK, LiveSite, axe_violations, describe
+from browser import (
+    COMES_WITH_SITE_STORY,
+    DESKTOP,
+    HAS_VERSIONS_PAGE,
+    PHONE,
+    STORY_LINK,
+    TAG_LINK,
+    LiveSite,
+    axe_violations,
+    describe,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -40,11 +50,12 @@ def test_the_home_page_lists_stories_that_lead_to_their_pages(
 ) -> None:
     reader.goto(live_site.at("/"))
     expect(reader.get_by_role("heading", level=1)).to_have_text("Latest stories")
-    cards = reader.locator("article.card")
+    expect(reader.locator("main article.lead .kicker")).to_have_text("Most covered")
+    cards = reader.locator("main article:has(:is(h1, h2, h3) a[href^='/story/'])")
     assert cards.count() >= 10  # the demo publishes 15 stories
     for index in range(3):
         expect(cards.nth(index).locator(".meta")).to_contain_text("independent source")
-        assert cards.nth(index).locator("ul.tags li").count() >= 1
+        assert cards.nth(index).locator(TAG_LINK).count() >= 1
     headline = open_first_story(reader, live_site)
     expect(reader.get_by_role("heading", level=1)).to_have_text(headline)
     expect(reader).to_have_title(re.compile(re.escape(headline)))
@@ -60,7 +71,7 @@ def test_every_sentence_of_a_story_cites_a_reference_that_exists(
     references = {
         element.get_attribute("id") for element in reader.locator("ol.references li").all()
     }
-    sentences = reader.locator(".summary, .body p").all()
+    sentences = reader.locator(".summary, .body > p").all()
     assert sentences
     for block in sentences:
         targets = {link.get_attribute("href") for link in block.locator("a.cite").all()}
@@ -138,3 +149,51 @@ def test_no_serious_accessibility_problem_on_the_readers_pages(
     violations = axe_violations(page)
     assert not violations, f"{page_name} at {width} width:\n{describe(violations)}"
     assert page.log.errors == []  # nothing refused by the Content-Security-Policy either
+
+
+# For each citation marker of a story, whether it sits on the line of the character before it:
+# the text's last visible character before the marker, and the marker, measured on the page.
+MARKERS_AWAY_FROM_THEIR_WORD = """() => {
+    const away = [];
+    for (const block of document.querySelectorAll(".summary, .body > p")) {
+        const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+        let last = null;  // [node, offset] of the last visible character so far
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const link = node.parentElement.closest("a.cite");
+            if (link && node === link.firstChild && last) {
+                const range = document.createRange();
+                range.setStart(last[0], last[1]);
+                range.setEnd(last[0], last[1] + 1);
+                const before = range.getBoundingClientRect();
+                const marker = link.getBoundingClientRect();
+                if (Math.abs(marker.bottom - before.bottom) > before.height * 0.75) {
+                    const words = last[0].textContent.slice(Math.max(0, last[1] - 20), last[1] + 1);
+                    away.push(`${link.textContent} after «${words}»`);
+                }
+            }
+            const text = node.textContent;
+            for (let i = text.length - 1; i >= 0; i--) {
+                if (text[i].trim()) { last = [node, i]; break; }
+            }
+        }
+    }
+    return away;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP])
+@pytest.mark.skipif(not HAS_VERSIONS_PAGE, reason=COMES_WITH_SITE_STORY)
+def test_citation_markers_stay_on_the_line_of_their_sentence(
+    new_page: Any, live_site: LiveSite, viewport: dict[str, int]
+) -> None:
+    page = new_page(viewport=viewport)
+    page.goto(live_site.at("/"))
+    links = [link.get_attribute("href") for link in page.locator(STORY_LINK).all()]
+    assert len(links) >= 10
+    for href in links:
+        page.goto(live_site.at(href))
+        assert page.locator(".body a.cite").count() > 0
+        away = page.evaluate(MARKERS_AWAY_FROM_THEIR_WORD)
+        assert away == [], (
+            f"{href} at {viewport['width']} px: markers on a line of their own: {away}"
+        )
