@@ -29,13 +29,17 @@ again in the same process (a report joined: everything remembered), then as a ne
 from __future__ import annotations
 
 import argparse
+import cProfile
+import dataclasses
 import json
+import pstats
 import re
 import statistics
 import tempfile
 import time
 import tomllib
 from collections.abc import Callable
+from pathlib import Path
 
 import storyset
 from common import ECBPLUS, NEUS, ROOT, save_results
@@ -49,15 +53,16 @@ from sumy.utils import get_stop_words
 from gazette.batch import SummarizeInput, story_sources
 from gazette.db import Database
 from gazette.embedding import Embedder, MiniLMEmbedder, default_embedder
-from gazette.records import SourceArticle
+from gazette.records import SourceArticle, WrittenArticle
 from gazette.sentences import split_sentences
 from gazette.write import write_article
-from gazette.write.memory import StoredEmbedder, forget_in_process, stored_splits
+from gazette.write.memory import StoredEmbedder, forget_in_process, stored_readings
 
 DEMO = ROOT / "demo"
 SENTENCES = 3
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 METRICS = ("rouge1", "rouge2", "rougeL")
+PHASES = ("first", "rewrite", "new_process")
 
 
 class WordTokenizer:
@@ -184,24 +189,40 @@ def ten_source_stories() -> list[list[SourceArticle]]:
     return [reports[:10] for reports in by_event.values() if len(reports) >= 10]
 
 
-def speed(stories: list[list[SourceArticle]], embedder: MiniLMEmbedder) -> dict[str, float]:
+def speed(
+    stories: list[list[SourceArticle]],
+    embedder: MiniLMEmbedder,
+    articles: list[str] | None = None,
+    profile: cProfile.Profile | None = None,
+) -> dict[str, float]:
     """Each story written three times, as the write stage writes it, into a SQLite file:
     - first: nothing known, every report split and every sentence embedded (and stored);
     - rewrite: again in the same process, everything remembered in memory (a report joined);
     - new process: every in-process memory emptied, the reports' sentences and vectors read
-      from the database, where the first write stored them (a later run or another worker)."""
+      from the database, where the first write stored them (a later run or another worker).
+    Wall seconds and CPU seconds (`time.process_time`, which other work on a shared machine
+    moves far less) are both counted. `articles` collects every article written, as JSON, to
+    check that two versions of the code write the same ones; `profile` profiles the new-process
+    writes."""
     write_article(stories[0], embedder)  # the model's first call is slower: not timed
-    times = {"first": 0.0, "rewrite": 0.0, "new_process": 0.0}
+    wall = dict.fromkeys(PHASES, 0.0)
+    cpu = dict.fromkeys(PHASES, 0.0)
     with tempfile.TemporaryDirectory() as folder:
         database = Database(f"sqlite:///{folder}/memos.db")
         database.migrate()
 
-        def write(sources: list[SourceArticle], label: str) -> None:
-            started = time.perf_counter()
-            texts = [source.text for source in sources]
-            with database.transaction() as session, stored_splits(session, texts):
-                write_article(sources, StoredEmbedder(session, embedder))
-            times[label] += time.perf_counter() - started
+        def write(sources: list[SourceArticle], phase: str) -> None:
+            if profile is not None and phase == "new_process":
+                profile.enable()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            with database.transaction() as session, stored_readings(session, sources):
+                article = write_article(sources, StoredEmbedder(session, embedder))
+            wall[phase] += time.perf_counter() - started
+            cpu[phase] += time.process_time() - started_cpu
+            if profile is not None:
+                profile.disable()
+            if articles is not None:
+                articles.append(article_json(article))
 
         for sources in stories:
             embedder.forget()
@@ -212,32 +233,79 @@ def speed(stories: list[list[SourceArticle]], embedder: MiniLMEmbedder) -> dict[
             forget_in_process()
             write(sources, "new_process")
         database.engine.dispose()
+    n = len(stories)
     return {
-        "stories": len(stories),
-        "stories_per_second": round(len(stories) / times["first"], 2),
-        "rewrites_per_second": round(len(stories) / times["rewrite"], 2),
-        "new_process_stories_per_second": round(len(stories) / times["new_process"], 2),
+        "stories": n,
+        "stories_per_second": round(n / wall["first"], 2),
+        "rewrites_per_second": round(n / wall["rewrite"], 2),
+        "new_process_stories_per_second": round(n / wall["new_process"], 2),
+        "cpu_seconds_per_story": {phase: round(cpu[phase] / n, 4) for phase in PHASES},
     }
+
+
+def article_json(article: WrittenArticle) -> str:
+    """An article as one line of JSON, every field included, for comparing two runs."""
+    return json.dumps(dataclasses.asdict(article), default=str, ensure_ascii=False)
+
+
+def demo_articles(embedder: Embedder) -> list[str]:
+    """The demo's articles, written from nothing, from memory and from stored readings."""
+    articles: list[str] = []
+    speed([sources_of(story) for story in demo_stories()], embedder, articles)
+    return articles
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, help="score only the first N stories")
     parser.add_argument("--words", type=int, default=65, help="length every summary is cut to")
+    parser.add_argument("--speed-only", action="store_true", help="skip ROUGE: speed alone")
+    parser.add_argument(
+        "--articles",
+        type=Path,
+        help="write every article of the speed runs (demo, ECB+) to this JSON Lines file",
+    )
+    parser.add_argument(
+        "--same-as",
+        type=Path,
+        help="exit 1 unless the articles are byte-identical to this file's (from --articles)",
+    )
+    parser.add_argument(
+        "--profile", type=int, metavar="N", help="profile the new-process writes of N ECB+ stories"
+    )
     args = parser.parse_args()
     embedder = default_embedder()
+    if args.profile:
+        profile = cProfile.Profile()
+        print(speed(ecbplus_stories()[: args.profile], embedder, profile=profile))
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+        return
+    if args.articles or args.same_as:
+        articles = demo_articles(embedder)
+        if ECBPLUS.is_file():
+            speed(ecbplus_stories(), embedder, articles)
+        text = "".join(line + "\n" for line in articles)
+        if args.articles:
+            args.articles.write_text(text)
+        if args.same_as:
+            same = args.same_as.read_text() == text
+            print(f"{len(articles)} articles, {'identical' if same else 'DIFFERENT'}")
+            raise SystemExit(0 if same else 1)
+        return
     figures: dict = {}
-    if NEUS.is_file():
+    if NEUS.is_file() and not args.speed_only:
         stories = [json.loads(line) for line in NEUS.read_text().splitlines() if line.strip()]
         stories = stories[: args.limit] if args.limit else stories
         figures["neus_val"] = {
             "stories": len(stories),
             "rouge_f1": rouge(stories, embedder, args.words),
         }
-    else:
+    elif not args.speed_only:
         print(f"skipping neus-val: {NEUS} not found")
-    demo = demo_stories()
-    figures["demo"] = {"stories": len(demo), "rouge_f1": rouge(demo, embedder, args.words)}
+    if not args.speed_only:
+        demo = demo_stories()
+        figures["demo"] = {"stories": len(demo), "rouge_f1": rouge(demo, embedder, args.words)}
     figures["speed_storyset_ten_sources"] = speed(ten_source_stories(), embedder)
     if ECBPLUS.is_file():
         figures["speed_ecbplus_ten_sources"] = speed(ecbplus_stories(), embedder)

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from gazette.remember import remembered
 from gazette.text import mostly_latin
 
 # Fewer words than this are mostly names: too few to tell a language by.
@@ -45,7 +46,18 @@ def normalise_code(declared: str | None) -> str | None:
 
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the text's language, or None when the text cannot tell."""
-    sample = text[:READ_CHARS]
+    return detected(text[:READ_CHARS])
+
+
+def remember_detected(text: str, code: str | None) -> None:
+    """Tell `detect_language` its answer for `text`, worked out before (stored by the writer)."""
+    detected.add(text[:READ_CHARS], code)
+
+
+# A report's language is asked for at every version of its story: its lead's answer is kept.
+@remembered(size=4096)
+def detected(sample: str) -> str | None:
+    """The language of a sample of at most READ_CHARS characters (see `detect_language`)."""
     other_script = not mostly_latin(sample)
     if len(sample.split()) < MIN_WORDS and not other_script:
         return None

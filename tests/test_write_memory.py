@@ -3,7 +3,11 @@ reports from the database (sentences and vectors) instead of splitting and embed
 
 from __future__ import annotations
 
+import tomllib
+from contextlib import suppress
+from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,17 +19,27 @@ from gazette.db.memo import keep, recall, text_key
 from gazette.db.models import Memo, Story, utcnow
 from gazette.db.states import StoryState, move
 from gazette.embedding import MiniLMEmbedder
+from gazette.records import SourceArticle
 from gazette.sentences import split_sentences, splits
 from gazette.work import StageContext
+from gazette.write.compose import printable_sentences, write_article
+from gazette.write.facts import claims_of, read_source
 from gazette.write.memory import (
     KEEP_DAYS,
+    READING_KIND,
     StoredEmbedder,
     forget_in_process,
     forget_old,
+    keep_readings,
     keep_splits,
+    recall_readings,
     recall_splits,
+    stored_readings,
 )
+from gazette.write.quotes import find_quotes
 from gazette.write.stage import article_version, write_step
+
+DEMO_EVENTS = Path(__file__).parent.parent / "demo" / "events"
 
 
 class CountingEmbedder:
@@ -139,3 +153,82 @@ def test_old_memos_are_deleted_and_recent_ones_kept(database: Database) -> None:
         assert forget_old(session) == 1
     with database.session() as session:
         assert recall(session, "test", ["old", "new"]) == {"new": b"2"}
+
+
+def _event_sources(name: str) -> list[SourceArticle]:
+    """The reports of one demo event, as the writer reads them."""
+    event = tomllib.loads((DEMO_EVENTS / name).read_text())
+    return [
+        SourceArticle(key=str(i), title=a["title"], text=a["body"], outlet=a["outlet"])
+        for i, a in enumerate(event["articles"])
+    ]
+
+
+def _reading_memos(database: Database) -> int:
+    with database.session() as session:
+        return session.scalar(
+            select(func.count()).select_from(Memo).where(Memo.kind == READING_KIND)
+        )
+
+
+def test_a_report_s_reading_read_back_is_the_reading_worked_out(
+    any_database: Database, embedder: MiniLMEmbedder
+) -> None:
+    sources = _event_sources("05-ravel-floods.toml")
+    forget_in_process()
+    with any_database.transaction() as session, stored_readings(session, sources):
+        fresh = write_article(sources, StoredEmbedder(session, embedder))
+    assert _reading_memos(any_database) == len(sources)
+
+    forget_in_process()  # as in a new process
+    with any_database.transaction() as session:
+        assert recall_splits(session, [s.text for s in sources]) == []
+        assert recall_readings(session, sources) == []
+    # what was handed back is what reading the report again gives, part by part
+    for source in sources:
+        assert read_source.known(source.text) == read_source.function(source.text)
+        assert find_quotes.known(source.text) == find_quotes.function(source.text)
+        key = (source.title, source.text, False)
+        assert printable_sentences.known(key) == printable_sentences.function(*key)
+        for _, text, _ in printable_sentences.function(*key):
+            assert claims_of.known(text) == claims_of.function(text)
+    with any_database.transaction() as session, stored_readings(session, sources):
+        again = write_article(sources, StoredEmbedder(session, embedder))
+    assert again == fresh
+    assert _reading_memos(any_database) == len(sources)
+
+
+def test_a_report_whose_text_changed_is_read_again(database: Database) -> None:
+    sources = _event_sources("03-northgate-bridge.toml")[:2]
+    with database.transaction() as session:
+        keep_readings(session, sources)
+    changed = replace(sources[1], text=sources[1].text.replace("bridge", "tunnel", 1))
+    assert changed.text != sources[1].text
+    forget_in_process()
+    with database.transaction() as session:
+        assert recall_readings(session, [sources[0], changed]) == [changed]
+    assert read_source.known(changed.text) is None
+    assert read_source.known(sources[0].text) is not None
+
+
+def test_a_write_that_fails_stores_no_reading(database: Database) -> None:
+    sources = _event_sources("03-northgate-bridge.toml")
+    with (
+        database.transaction() as session,
+        suppress(RuntimeError),
+        stored_readings(session, sources),
+    ):
+        raise RuntimeError("the write failed half-way")
+    assert _reading_memos(database) == 0
+
+
+def test_readings_of_other_code_are_not_read(database: Database) -> None:
+    """A reading stored by another version of the reading code has another kind: not used."""
+    sources = _event_sources("03-northgate-bridge.toml")[:1]
+    assert READING_KIND.startswith("reading:") and len(READING_KIND) > len("reading:")
+    with database.transaction() as session:
+        key = text_key(sources[0].title + "\0" + sources[0].text)
+        keep(session, "reading:0000000000000000", {key: b"{}"})
+        keep_readings(session, sources)
+        forget_in_process()
+        assert recall_readings(session, sources) == []

@@ -25,10 +25,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gazette.embedding import Embedder
+from gazette.embedding import Embedder, small_matrices
 from gazette.errors import InputError
 from gazette.language import language_of
 from gazette.records import SourceArticle, WrittenArticle, independent_sources
+from gazette.remember import remembered
 from gazette.sentences import MAX_WORDS, is_usable, split_sentences, trim_sentence
 from gazette.write.article import print_article
 from gazette.write.choose import (
@@ -94,6 +95,14 @@ def source_sentences(source: SourceArticle, brief: bool = False) -> list[tuple[i
 
     `brief`: for thin sources, every complete sentence of a few words and, when there is none,
     the title as a sentence."""
+    return list(printable_sentences(source.title, source.text, brief))
+
+
+# Read once per report (and stored with its memos, gazette/write/memory.py): a story is written
+# again at every report that joins it.
+@remembered(size=4096)
+def printable_sentences(title: str, text: str, brief: bool) -> tuple[tuple[int, str, bool], ...]:
+    source = SourceArticle(key="", title=title, text=text, url="")
     split = split_sentences(source.text)
     quotes = find_quotes(source.text)
     found = []
@@ -113,7 +122,7 @@ def source_sentences(source: SourceArticle, brief: bool = False) -> list[tuple[i
         whole = not title.endswith(("?", "...", "…")) and not has_speakerless_quote(title)
         if len(title.split()) >= BRIEF_MIN_WORDS and is_clean(title) and whole:
             found.append((-1, title.rstrip(".!") + ".", False))
-    return found
+    return tuple(found)
 
 
 def _read(originals: list[SourceArticle], brief: bool) -> tuple[list[SourceSentence], list]:
@@ -251,4 +260,5 @@ def write_article(
     sources: list[SourceArticle], embedder: Embedder, max_words: int = 250
 ) -> WrittenArticle:
     """One grounded article from a story's sources (see the module docstring)."""
-    return extractive_article(plan_article(sources, embedder, max_words))
+    with small_matrices():
+        return extractive_article(plan_article(sources, embedder, max_words))

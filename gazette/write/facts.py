@@ -24,11 +24,11 @@ import dataclasses
 import itertools
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
 from gazette.figures import Figure, figures
+from gazette.remember import remembered
 from gazette.sentences import (
     POLARITY,
     content_words,
@@ -116,21 +116,39 @@ def describe_source(index: int, rows: list[int], text: str) -> SourceFacts:
     return dataclasses.replace(read_source(text), index=index, rows=rows)
 
 
-@lru_cache(maxsize=2048)
+@remembered(size=2048)
 def read_source(text: str) -> SourceFacts:
     normalised = normalise_for_matching(text)
     # a source's sentences are mostly the article's candidates too: what they claim is read once
-    claims = [claims_of(s) for s in split_sentences(text)]
+    return assemble_source(
+        text,
+        [claims_of(s) for s in split_sentences(text)],
+        figure_values={f.value for f in figures(normalised)},
+        words=_words(normalised),
+        polarity=polarity_words(normalised),
+    )
+
+
+def assemble_source(
+    text: str,
+    claims: list[Claims],
+    figure_values: set[str],
+    words: set[str],
+    polarity: frozenset[str],
+) -> SourceFacts:
+    """A source's facts from what its sentences claim and what the whole text holds: the parts
+    `read_source` works out, and that a new process reads back from the database instead
+    (`gazette.write.memory`)."""
     own = [set(c.words) for c in claims]
     turning = [c.polarity for c in claims]
     turns = [list(c.turns) for c in claims]
     return SourceFacts(
         index=0,
         rows=[],
-        figure_values={f.value for f in figures(normalised)},
-        words=_words(normalised),
-        text=normalised.casefold(),
-        polarity=polarity_words(normalised),
+        figure_values=figure_values,
+        words=words,
+        text=normalise_for_matching(text).casefold(),
+        polarity=polarity,
         passages=[*own, *(a | b for a, b in itertools.pairwise(own))],
         # two sentences together turn a claim around only if both do: a "not" in the sentence
         # next door does not deny what this one says
@@ -164,6 +182,20 @@ def coverage(claims: Claims, source: SourceFacts, turning: bool = True) -> float
             continue
         shares.append(len(words & passage) / len(words))
     return max(shares, default=0.0)
+
+
+def is_covered(claims: Claims, source: SourceFacts) -> bool:
+    """Whether `coverage(claims, source) >= COVERAGE`: the cheap count of shared words first,
+    and whether a passage says it the same way round only for the passages that share enough."""
+    words = claims.words
+    if not words:
+        return True
+    return any(
+        len(words & passage) / len(words) >= COVERAGE and _same_way_round(claims, polarity, turns)
+        for passage, polarity, turns in zip(
+            source.passages, source.passage_polarity, source.passage_turns, strict=True
+        )
+    )
 
 
 def _same_way_round(claims: Claims, polarity: frozenset[str], turns: list[Clause]) -> bool:
@@ -201,7 +233,7 @@ class Claims:
     words: frozenset[str]  # content words
 
 
-@lru_cache(maxsize=65536)
+@remembered(size=65536)
 def claims_of(text: str) -> Claims:
     """What a sentence claims (remembered: a story's sentences are read again at each version)."""
     polarity = polarity_words(text)
@@ -224,34 +256,50 @@ def is_supported_by(
 ) -> bool:
     if sentence.source == source.index:
         return True
-    if not source.rows or float(similarity[sentence.row, source.rows].max()) < SUPPORT:
+    if not source.rows:
         return False
+    closest = float(similarity[sentence.row, source.rows].max())
+    return closest >= SUPPORT and _lexically_supported(claims, source)
+
+
+def _lexically_supported(claims: Claims, source: SourceFacts) -> bool:
     return (
         claims.figure_values <= source.figure_values
         and claims.names <= source.words
         and all(quotation in source.text for quotation in claims.quotations)
         and claims.polarity <= source.polarity
-        and coverage(claims, source) >= COVERAGE
+        and is_covered(claims, source)
     )
 
 
 def build_facts(
     sentences: list[SourceSentence], sources: list[SourceFacts], similarity: np.ndarray
 ) -> list[Fact]:
+    """Every sentence as a fact, with the sources that support it (see the module docstring).
+    Each source's closest sentence to every sentence is found once, for all of them."""
+    closest = {s.index: _closest_rows(s, similarity) for s in sources if s.rows}
     facts = []
     for sentence in sentences:
         claims = claims_of(sentence.text)
         supporters = [sentence.source] + [
             s.index
             for s in sources
-            if s.index != sentence.source and is_supported_by(sentence, claims, s, similarity)
+            if s.index != sentence.source
+            and s.index in closest
+            and float(similarity[sentence.row, closest[s.index][sentence.row]]) >= SUPPORT
+            and _lexically_supported(claims, s)
         ]
         positions = [sentence.relative_position] + [
-            _closest(sentence, sources[i], similarity, sentences).relative_position
-            for i in supporters[1:]
+            sentences[closest[i][sentence.row]].relative_position for i in supporters[1:]
         ]
         facts.append(Fact(sentence, supporters, float(np.mean(positions))))
     return facts
+
+
+def _closest_rows(source: SourceFacts, similarity: np.ndarray) -> np.ndarray:
+    """For every row, the source's row closest to it (the first of equals, as `max` gives)."""
+    rows = np.asarray(source.rows)
+    return rows[np.argmax(similarity[:, rows], axis=1)]
 
 
 def _closest(
@@ -275,6 +323,8 @@ def find_disagreement(
     The first side is the fact's own value with the sources that give it; each other side is a
     different value of the same kind of figure, from sources that do not mention the fact's value.
     """
+    if not claims_of(fact.sentence.text).figure_values:
+        return []  # no figure at all (known without reading the sentence again)
     own = {f.unit: f for f in figures(fact.sentence.text) if f.unit}
     if not own:
         return []

@@ -1,4 +1,5 @@
-"""What the write stage keeps between runs: each report's sentences and each sentence's vector.
+"""What the write stage keeps between runs: each report's sentences, each sentence's vector, and
+what the writer read in each report.
 
 Reading a report (splitting it into sentences, embedding every sentence) costs far more than
 writing the article: about 0.15 s for a full-length report, against under 0.1 s for writing a
@@ -6,26 +7,60 @@ whole ten-source story from reports already read. A report is read once, when it
 story, and what was read is stored as memos (`gazette.db.memo`), so every later version of the
 story, in this process or another, starts from it. Vectors are stored exactly as the model gave
 them, so an article written from stored vectors is the article written from fresh ones.
+
+The writer's reading of a report (its printable sentences, what each sentence claims, the
+figures, names and turning words of the whole text, its attributed quotations, its language) is
+stored the same way, as one memo per report. Its kind names a digest of the code that does the
+reading (`READING_VERSION`): a change to that code or to the splitter's or language model's
+version starts new memos instead of reading stale ones, and a changed text has another key.
+Values are JSON, never pickles: a memo is data.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy.orm import Session
 
+import gazette
+from gazette import language
 from gazette.db import memo
 from gazette.db.models import utcnow
 from gazette.embedding import DIMENSIONS, Embedder, from_bytes, to_bytes
+from gazette.records import SourceArticle
 from gazette.sentences import split_sentences, splits
-from gazette.write.facts import claims_of, read_source
-from gazette.write.quotes import find_quotes
+from gazette.write import choose
+from gazette.write.compose import printable_sentences
+from gazette.write.facts import Claims, Clause, assemble_source, claims_of, read_source
+from gazette.write.quotes import FoundQuote, find_quotes
 
 SPLIT_KIND = "sentences:pysbd"
+
+
+def _reading_version() -> str:
+    """A digest of the code that reads a report: the writer's modules, the shared text helpers,
+    and the versions of the splitter and the language model."""
+    package = Path(gazette.__file__).parent
+    files = sorted((package / "write").glob("*.py")) + [
+        package / name for name in ("sentences.py", "text.py", "figures.py", "language.py")
+    ]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for library in ("pysbd", "py3langid"):
+        digest.update(f"{library}=={metadata.version(library)}".encode())
+    return digest.hexdigest()[:16]
+
+
+READING_VERSION = _reading_version()
+READING_KIND = f"reading:{READING_VERSION}"
 # Memos older than this are deleted by the write stage: a story is rarely rewritten after its
 # reports have left the clustering window, and one that is simply reads them again.
 KEEP_DAYS = 14
@@ -70,6 +105,112 @@ def stored_splits(session: Session, texts: list[str]) -> Iterator[None]:
         keep_splits(session, unsplit)
 
 
+@contextmanager
+def stored_readings(session: Session, sources: list[SourceArticle]) -> Iterator[None]:
+    """Within the block the writer knows the stored sentences and readings of `sources`; after
+    it, those it had to work out itself are stored (in the caller's transaction: a write that
+    fails stores nothing, and a memo already stored is left as it is)."""
+    texts = [source.text for source in sources]
+    unsplit = recall_splits(session, texts)
+    unread = recall_readings(session, sources)
+    yield
+    keep_splits(session, unsplit)
+    keep_readings(session, unread)
+
+
+def _reading_key(source: SourceArticle) -> str:
+    return memo.text_key(source.title + "\0" + source.text)
+
+
+def recall_readings(session: Session, sources: list[SourceArticle]) -> list[SourceArticle]:
+    """Hand the writer the stored readings of these sources; returns the sources with none."""
+    keys = {_reading_key(source): source for source in sources}
+    stored = memo.recall(session, READING_KIND, keys)
+    for key, source in keys.items():
+        if key in stored:
+            _remember(source, json.loads(stored[key]))
+    return [source for key, source in keys.items() if key not in stored]
+
+
+def keep_readings(session: Session, sources: list[SourceArticle]) -> None:
+    """Store the readings of these sources (reading them if that has not been done yet)."""
+    memo.keep(
+        session,
+        READING_KIND,
+        {
+            _reading_key(source): json.dumps(_reading(source), separators=(",", ":")).encode()
+            for source in sources
+        },
+    )
+
+
+def _sample(source: SourceArticle) -> str:
+    return f"{source.title}. {source.text}".strip(" .")
+
+
+def _reading(source: SourceArticle) -> dict:
+    """What the writer reads in a report, as JSON (sets as sorted lists)."""
+    facts = read_source(source.text)
+    printable = printable_sentences(source.title, source.text, False)
+    texts = dict.fromkeys([*split_sentences(source.text), *(text for _, text, _ in printable)])
+    return {
+        "sentences": [list(item) for item in printable],
+        "claims": {text: _claims_json(claims_of(text)) for text in texts},
+        "figures": sorted(facts.figure_values),
+        "words": sorted(facts.words),
+        "polarity": sorted(facts.polarity),
+        "quotes": [[q.text, q.speaker] for q in find_quotes(source.text)],
+        "language": language.detect_language(_sample(source)),
+    }
+
+
+def _remember(source: SourceArticle, reading: dict) -> None:
+    """Put a stored reading back where the writer looks for it."""
+    claims = {text: _claims_from(value) for text, value in reading["claims"].items()}
+    for text, value in claims.items():
+        claims_of.add(text, value)
+    split = split_sentences(source.text)
+    read_source.add(
+        source.text,
+        assemble_source(
+            source.text,
+            [claims[text] for text in split],
+            figure_values=set(reading["figures"]),
+            words=set(reading["words"]),
+            polarity=frozenset(reading["polarity"]),
+        ),
+    )
+    printable_sentences.add(
+        (source.title, source.text, False),
+        tuple((index, text, needs) for index, text, needs in reading["sentences"]),
+    )
+    find_quotes.add(source.text, tuple(FoundQuote(text, who) for text, who in reading["quotes"]))
+    language.remember_detected(_sample(source), reading["language"])
+
+
+def _claims_json(claims: Claims) -> list:
+    return [
+        sorted(claims.figure_values),
+        sorted(claims.names),
+        list(claims.quotations),
+        sorted(claims.polarity),
+        [[sorted(c.words), sorted(c.polarity)] for c in claims.turns],
+        sorted(claims.words),
+    ]
+
+
+def _claims_from(value: list) -> Claims:
+    figure_values, names, quotations, polarity, turns, words = value
+    return Claims(
+        figure_values=frozenset(figure_values),
+        names=frozenset(names),
+        quotations=tuple(quotations),
+        polarity=frozenset(polarity),
+        turns=tuple(Clause(frozenset(w), frozenset(p)) for w, p in turns),
+        words=frozenset(words),
+    )
+
+
 def recall_splits(session: Session, texts: list[str]) -> list[str]:
     """Hand the splitter the stored sentences of these texts; returns the texts with none stored."""
     keys = {text: memo.text_key(text) for text in texts}
@@ -91,11 +232,21 @@ def keep_splits(session: Session, texts: list[str]) -> None:
 
 def forget_in_process() -> None:
     """Empty this process's memories of what texts say (splits, claims, source readings,
-    quotes), as a new process starts: for measuring, and for tests of what is stored."""
+    quotes, printable sentences, languages, the chooser's word lists), as a new process starts:
+    for measuring, and for tests of what is stored."""
     splits.clear()
-    claims_of.cache_clear()
-    read_source.cache_clear()
-    find_quotes.cache_clear()
+    for memory in (
+        claims_of,
+        read_source,
+        find_quotes,
+        printable_sentences,
+        language.detected,
+        choose.content_words,
+        choose.proper_names,
+        choose._figure_values,
+        choose._quoted_words,
+    ):
+        memory.cache_clear()
 
 
 def forget_old(session: Session) -> int:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
+from gazette.remember import remembered
 from gazette.sentences import split_sentences
 from gazette.text import normalise_for_matching
 
@@ -108,7 +108,7 @@ def _resolve_pronoun(previous: list[str]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=2048)
+@remembered(size=2048)
 def find_quotes(text: str) -> tuple[FoundQuote, ...]:
     """Every attributed direct quote in a text, in order (read once per text: a story's
     sources are read for their sentences and for their quotes, at every version)."""

@@ -31,10 +31,10 @@ from gazette.records import CitedSentence, SourceArticle, WrittenArticle, slugif
 from gazette.work import Batch, StageContext, StepReport
 from gazette.write.compose import write_article
 from gazette.write.llm_writer import write_with_llm
-from gazette.write.memory import StoredEmbedder, forget_old, stored_splits
+from gazette.write.memory import StoredEmbedder, forget_old, stored_readings
 
-# Memos (stored sentence splits and vectors) older than their keep time are deleted at most
-# this often, by whichever worker writes first after it.
+# Memos (stored sentence splits, vectors and readings) older than their keep time are deleted
+# at most this often, by whichever worker writes first after it.
 FORGET_EVERY = timedelta(hours=1)
 
 
@@ -128,7 +128,7 @@ def _forget_old_memos(context: StageContext, session: Session, now: datetime) ->
 
 def _write_story(session: Session, writer: StoryWriter, story: Story, report: WriteReport) -> None:
     sources = story_sources(session, story.id)
-    with stored_splits(session, [source.text for source in sources]):
+    with stored_readings(session, sources):
         written = writer.write(sources)
     previous = latest_article(session, story.id)
     if previous is not None and _same_content(previous, written):
