@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import pysbd
 
+from gazette.remember import remembered
 from gazette.text import collapse_spaces, normalise_for_matching, strip_dateline
 
 MIN_WORDS, MAX_WORDS = 5, 70
@@ -232,11 +233,14 @@ def _expand_negations(text: str) -> str:
     return re.sub(r"n[’']t\b", " not", text)
 
 
-def content_words(sentence: str) -> set[str]:
+# Both are asked of a story's sentences many times, at every version (the writer hands in what it
+# stored for its reports: gazette/write/memory.py).
+@remembered(size=65536)
+def content_words(sentence: str) -> frozenset[str]:
     """Lower-case words that carry meaning (no function words), numbers without separators."""
     text = _expand_negations(normalise_for_matching(sentence).casefold())
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
-    return {w.removesuffix("s") for w in re.findall(r"\w+", text) if w not in STOPWORDS}
+    return frozenset(w.removesuffix("s") for w in re.findall(r"\w+", text) if w not in STOPWORDS)
 
 
 # Words that turn a statement around: "the council rejected the budget" shares every other word
@@ -262,8 +266,9 @@ def polarity_words(text: str) -> frozenset[str]:
     return frozenset(POLARITY[w] for w in re.findall(r"\w+", text) if w in POLARITY)
 
 
-def proper_names(sentence: str) -> set[str]:
+@remembered(size=65536)
+def proper_names(sentence: str) -> frozenset[str]:
     """Capitalised words not at the start of the sentence: names a supporting source must share."""
     words = NAME_WORD.findall(normalise_for_matching(sentence))
     first = sentence.split()[0].strip("\"'“‘") if sentence.split() else ""
-    return {w.rstrip(".") for w in words if w != first} - {"I"}
+    return frozenset(w.rstrip(".") for w in words if w != first) - {"I"}

@@ -292,7 +292,9 @@ def build_facts(
         positions = [sentence.relative_position] + [
             sentences[closest[i][sentence.row]].relative_position for i in supporters[1:]
         ]
-        facts.append(Fact(sentence, supporters, float(np.mean(positions))))
+        # np.mean's own sum and division, without its checks (1,500 small means a story)
+        mean = np.add.reduce(np.array(positions)) / len(positions)
+        facts.append(Fact(sentence, supporters, float(mean)))
     return facts
 
 

@@ -35,7 +35,7 @@ from gazette.db import memo
 from gazette.db.models import utcnow
 from gazette.embedding import DIMENSIONS, Embedder, from_bytes, to_bytes
 from gazette.records import SourceArticle
-from gazette.sentences import split_sentences, splits
+from gazette.sentences import content_words, proper_names, split_sentences, splits
 from gazette.write import choose
 from gazette.write.compose import printable_sentences
 from gazette.write.facts import Claims, Clause, assemble_source, claims_of, read_source
@@ -110,9 +110,8 @@ def stored_readings(session: Session, sources: list[SourceArticle]) -> Iterator[
     """Within the block the writer knows the stored sentences and readings of `sources`; after
     it, those it had to work out itself are stored (in the caller's transaction: a write that
     fails stores nothing, and a memo already stored is left as it is)."""
-    texts = [source.text for source in sources]
-    unsplit = recall_splits(session, texts)
-    unread = recall_readings(session, sources)
+    unread = recall_readings(session, sources)  # a reading holds its report's sentences
+    unsplit = recall_splits(session, [source.text for source in unread])
     yield
     keep_splits(session, unsplit)
     keep_readings(session, unread)
@@ -154,6 +153,7 @@ def _reading(source: SourceArticle) -> dict:
     printable = printable_sentences(source.title, source.text, False)
     texts = dict.fromkeys([*split_sentences(source.text), *(text for _, text, _ in printable)])
     return {
+        "split": split_sentences(source.text),
         "sentences": [list(item) for item in printable],
         "claims": {text: _claims_json(claims_of(text)) for text in texts},
         "figures": sorted(facts.figure_values),
@@ -166,10 +166,14 @@ def _reading(source: SourceArticle) -> dict:
 
 def _remember(source: SourceArticle, reading: dict) -> None:
     """Put a stored reading back where the writer looks for it."""
+    split = tuple(reading["split"])
+    if splits.get(source.text) is None:
+        splits.add(source.text, split)
     claims = {text: _claims_from(value) for text, value in reading["claims"].items()}
     for text, value in claims.items():
         claims_of.add(text, value)
-    split = split_sentences(source.text)
+        content_words.add(text, value.words)
+        proper_names.add(text, value.names)
     read_source.add(
         source.text,
         assemble_source(
@@ -241,6 +245,8 @@ def forget_in_process() -> None:
         find_quotes,
         printable_sentences,
         language.detected,
+        content_words,
+        proper_names,
         choose.content_words,
         choose.proper_names,
         choose._figure_values,
