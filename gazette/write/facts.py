@@ -314,6 +314,13 @@ def _closest(
     return sentences[best_row]
 
 
+@remembered(size=65536)
+def figures_of(text: str) -> tuple[Figure, ...]:
+    """The figures of a sentence (remembered: each fact's closest sentences are read again for
+    every fact the chooser looks at)."""
+    return tuple(figures(text))
+
+
 def find_disagreement(
     fact: Fact,
     sources: list[SourceFacts],
@@ -327,7 +334,7 @@ def find_disagreement(
     """
     if not claims_of(fact.sentence.text).figure_values:
         return []  # no figure at all (known without reading the sentence again)
-    own = {f.unit: f for f in figures(fact.sentence.text) if f.unit}
+    own = {f.unit: f for f in figures_of(fact.sentence.text) if f.unit}
     if not own:
         return []
     disputed: Figure | None = None
@@ -338,7 +345,7 @@ def find_disagreement(
         closest = _closest(fact.sentence, source, similarity, sentences)
         if similarity[fact.sentence.row, closest.row] < DISAGREE:
             continue
-        for theirs in figures(closest.text):
+        for theirs in figures_of(closest.text):
             mine = own.get(theirs.unit)
             if mine is None or mine.value == theirs.value or mine.value in source.figure_values:
                 continue

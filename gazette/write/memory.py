@@ -38,7 +38,14 @@ from gazette.records import SourceArticle
 from gazette.sentences import content_words, proper_names, split_sentences, splits
 from gazette.write import choose
 from gazette.write.compose import printable_sentences
-from gazette.write.facts import Claims, Clause, assemble_source, claims_of, read_source
+from gazette.write.facts import (
+    Claims,
+    Clause,
+    assemble_source,
+    claims_of,
+    figures_of,
+    read_source,
+)
 from gazette.write.quotes import FoundQuote, find_quotes
 
 SPLIT_KIND = "sentences:pysbd"
@@ -241,6 +248,7 @@ def forget_in_process() -> None:
     splits.clear()
     for memory in (
         claims_of,
+        figures_of,
         read_source,
         find_quotes,
         printable_sentences,
