@@ -111,3 +111,50 @@ def test_topics_need_half_of_the_sources() -> None:
     assert detect_topics(
         ["The strike by the union over wages.", "Workers walked out.", "Rain fell."]
     ) == ["Labour"]
+
+
+def test_the_gazetteer_settles_places_the_recogniser_misreads_or_misses() -> None:
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                ("Pilgrims gather in Mashhad for the holy day", ""),
+                ("More than 40 dead after a ferry capsizes on Zimbabwe's Lake Kariba", ""),
+                ("Major grain terminals hit in Ukraine Black Sea port attack", ""),
+            ]
+        )
+    }
+    assert found["Mashhad"] == "place"  # the recogniser alone calls it a person
+    assert found["Zimbabwe"] == "place"
+    assert found["Ukraine"] == "place" and found["Black Sea"] == "place"
+    assert "Ukraine Black Sea" not in found
+
+
+def test_common_words_things_and_events_are_never_tags() -> None:
+    found = {
+        e.name
+        for e in report_entities(
+            [
+                ('"Uncle, teach us," a girl of 15 takes on the system', ""),
+                ("FCRA Bill sent to committee as India rejects the claims", ""),
+                ("Nasa's Nancy Grace Telescope takes another step closer to launch", ""),
+                ("Who were the officers behind Operation Safed Sagar?", ""),
+                ("If you weren't worried about A.I., you should be now", ""),
+                ("Putin visits disputed islands, drawing protest from Japan", ""),
+            ]
+        )
+    }
+    assert not {"Uncle", "Bill", "Nancy Grace Telescope", "Operation Safed Sagar", "A.I"} & found
+    assert {"Nasa", "Putin", "India", "Japan"} <= found  # names that open a headline stay
+
+
+def test_a_common_word_is_told_from_a_name() -> None:
+    from gazette.tag.entities import Mention, a_common_word
+
+    opening = [Mention("Rejoin", "place", initial=True)]
+    assert a_common_word("Focus", "place", [Mention("Focus", "place")])
+    assert a_common_word("Rejoin", "place", opening)
+    assert not a_common_word("Rejoin", "place", [Mention("Rejoin", "place")])
+    assert not a_common_word("Google", "organisation", [Mention("Google", "organisation")])
+    assert not a_common_word("WHO", "organisation", [Mention("WHO", "organisation")])
+    assert not a_common_word("India", "place", [Mention("India", "place", initial=True)])

@@ -28,7 +28,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from wordfreq import zipf_frequency
+
 from gazette.sentences import STOPWORDS
+from gazette.tag.gazetteer import findable, known_place
 from gazette.text import strip_dateline
 
 # The recogniser's labels that are tags, and the tag kind of each.
@@ -126,8 +129,20 @@ PERSON_TITLES = {
 NON_NAMES = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "today", "yesterday", "tomorrow",
+    "october", "november", "december", "today", "yesterday", "tomorrow", "ai", "a.i",
 }  # fmt: skip
+# Head nouns of things that are not tags (works, laws, instruments, missions) and first words of
+# events ("Operation Safed Sagar"): a name ending or starting so is none of the three kinds.
+THING_HEADS = {
+    "telescope", "mission", "satellite", "rocket", "spacecraft", "bill", "act", "law", "app",
+    "award", "prize", "index", "summit", "games", "cup", "election",
+}  # fmt: skip
+EVENT_WORDS = {"operation", "battle", "war", "summit"}
+# Zipf frequency (4 = once per 100,000 words) from which a lone word is a common English word:
+# "Focus", "Least", "Fun", "Bill", "Uncle" are capitalised by a headline, not names.
+COMMON_WORD = 4.4
+# Below that, a lone word that only ever starts a sentence ("Rejoin", "Operate") still is one.
+RARE_WORD = 3.0
 # Known names in every spelling (looked up lower-case, without dots), with their kind.
 ALIASES = {
     "us": ("United States", "place"),
@@ -163,6 +178,8 @@ class Mention:
     # person's title or role ("Mayor Ilse Varga", "chief executive Erik Sandoval").
     cue: str | None = None
     vote: str | None = None  # context_vote
+    initial: bool = False  # the first word of a line or sentence, capitalised by position
+    known: bool = False  # a place in the gazetteer
 
 
 @cache
@@ -214,21 +231,72 @@ def usable(name: str) -> bool:
 
 
 def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
-    """The names each text mentions, in order, with the kind the recogniser gave each."""
+    """The names each text mentions, in order, with the kind the recogniser gave each, and the
+    gazetteer's places the recogniser passed over."""
     found = []
     for document in recogniser().pipe(text[:MAX_CHARS] for text in texts):
         mentions = []
         for span in document.ents:
             kind = KINDS.get(span.label_)
-            name = clean_name(span.text, kind) if kind else ""
-            if kind and usable(name):
-                before = document[span.start - 1].lower_ if span.start else ""
-                cue, vote = kind_cue(name, before), context_vote(name, before)
-                mentions.append(Mention(name, kind, cue, vote))
-        mentions += _titled_names(
-            document.text, [(e.start_char, e.end_char) for e in document.ents]
-        )
+            if not kind:
+                continue
+            before = document[span.start - 1].lower_ if span.start else ""
+            initial = starts_sentence(document.text, span.start_char)
+            for name in split_places(clean_name(span.text, kind), kind):
+                if usable(name) and not a_thing(name):
+                    cue, vote = kind_cue(name, before), context_vote(name, before)
+                    known = known_place(name) is not None
+                    mentions.append(Mention(name, kind, cue, vote, initial, known))
+        taken = [(e.start_char, e.end_char) for e in document.ents]
+        mentions += _gazetteer_places(document, taken)
+        mentions += _titled_names(document.text, taken)
         found.append(mentions)
+    return found
+
+
+def starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens a line or a sentence, where any word has a capital."""
+    before = text[:start].rstrip(" \t\"“‘'(")
+    return not before or before[-1] in ".!?:\n"
+
+
+def split_places(name: str, kind: str) -> list[str]:
+    """A run the recogniser took for one place that starts with a country's name ("Ukraine Black
+    Sea") is two places when the rest says it is a place; otherwise the run is the country and a
+    name the recogniser ran into it ("Africa Roberto Mosquera"), which is left out."""
+    words = name.split()
+    if kind == "place" and len(words) >= 2 and known_place(name) is None:
+        for cut in (1, 2):
+            head, rest = " ".join(words[:cut]), " ".join(words[cut:])
+            if rest and findable(head):
+                return [head, rest] if kind_cue(rest, "") == "place" else [head]
+    return [name]
+
+
+def a_thing(name: str) -> bool:
+    """Whether a name says it is a work, a law, an instrument or an event, not a tag."""
+    words = name.casefold().split()
+    return words[-1] in THING_HEADS or (len(words) > 1 and words[0] in EVENT_WORDS)
+
+
+def _gazetteer_places(document, taken: list[tuple[int, int]]) -> list[Mention]:  # type: ignore[no-untyped-def]
+    """Known places of one to three capitalised words that the recogniser did not mark."""
+    found, index = [], 0
+    while index < len(document):
+        for size in (3, 2, 1):
+            span = document[index : index + size]
+            start, end = span.start_char, span.end_char
+            if (
+                len(span) == size
+                and span.text[:1].isupper()
+                and findable(span.text)
+                and not any(start < b and a < end for a, b in taken)
+            ):
+                name = known_place(span.text) or span.text
+                found.append(Mention(name, "place", "place", known=True))
+                index += size - 1
+                break
+        index += 1
     return found
 
 
@@ -268,6 +336,8 @@ def kind_cue(name: str, word_before: str) -> str | None:
     words = [w.lower().strip(".,'’") for w in name.split()]
     if word_before.rstrip(".") in PERSON_TITLES and len(words) <= 3:
         return "person"  # first: "chief executive Jen Park" is not a park
+    if known_place(name):
+        return "place"  # "Mashhad", "Tangier": the recogniser's guess on a bare name is weak
     head = words[words.index("of") - 1] if "of" in words[1:] else words[-1]
     if head in ORG_HEADS:
         return "organisation"
@@ -299,7 +369,9 @@ def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
     found = read[: len(reports)]
     for index, mentions in enumerate(read[len(reports) :]):
         body = bodies[index].casefold()
-        found[index] += [m for m in mentions if m.name.isupper() or m.name.casefold() in body]
+        found[index] += [
+            m for m in mentions if m.name.isupper() or m.known or m.name.casefold() in body
+        ]
     return found
 
 
@@ -337,8 +409,24 @@ def entities_from(mentions_by_text: list[list[Mention]]) -> list[Entity]:
         forms = Counter(m.name for m in mentions)
         full = Counter({n: c for n, c in forms.items() if " " in n}) or forms
         name = full.most_common(1)[0][0]
+        if not cues and a_common_word(name, kind, mentions):
+            continue
         entities.append(Entity(name, kind, {i for i, _ in group}, len(mentions)))
     return sorted(entities, key=lambda e: (-len(e.sources), -e.mentions, e.name))
+
+
+def a_common_word(name: str, kind: str, mentions: list[Mention]) -> bool:
+    """Whether a lone capitalised word is an English word, not a name: a common one taken for a
+    person or a place ("Bill", "Uncle", "Focus", "Least"), or a rarer one taken for a place and
+    only ever seen opening a sentence ("Rejoin"; names of people and organisations open
+    headlines too: "Putin visits...", "Nasa's telescope..."). Words in capitals (WHO, ICE) and
+    known places are names."""
+    if " " in name or name.isupper() or ALIASES.get(name.lower()) or known_place(name):
+        return False
+    frequency = zipf_frequency(name, "en")
+    if kind != "organisation" and frequency >= COMMON_WORD:
+        return True
+    return kind == "place" and frequency >= RARE_WORD and all(m.initial for m in mentions)
 
 
 def _fold_partial_names(by_key: dict[str, list[tuple[int, Mention]]]) -> None:
