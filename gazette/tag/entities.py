@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -242,7 +242,7 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
                 continue
             before = document[span.start - 1].lower_ if span.start else ""
             initial = starts_sentence(document.text, span.start_char)
-            for name in split_places(clean_name(span.text, kind), kind):
+            for name in split_names(span.text, kind):
                 if usable(name) and not a_thing(name):
                     cue, vote = kind_cue(name, before), context_vote(name, before)
                     known = known_place(name) is not None
@@ -258,6 +258,22 @@ def starts_sentence(text: str, start: int) -> bool:
     """Whether the word at `start` opens a line or a sentence, where any word has a capital."""
     before = text[:start].rstrip(" \t\"“‘'(")
     return not before or before[-1] in ".!?:\n"
+
+
+def split_names(text: str, kind: str) -> list[str]:
+    """The names in a span the recogniser took for one: a possessor is a name of its own
+    ("Trump's Press Secretary" -> "Trump"; "Zimbabwe's Lake Kariba" -> "Zimbabwe", "Lake
+    Kariba"), what it owns only when its words say what it is; and a run that starts with a
+    country ("Ukraine Black Sea") is split by `split_places`."""
+    parts = re.split(r"['’]s\s+", text, maxsplit=1)
+    if len(parts) < 2:
+        return split_places(clean_name(text, kind), kind)
+    owner, rest = parts
+    names = split_places(clean_name(owner, kind), kind)
+    rest = clean_name(rest, kind)
+    if " " in rest and kind_cue(rest, "") not in (None, "person"):
+        names.append(rest)
+    return names
 
 
 def split_places(name: str, kind: str) -> list[str]:
@@ -379,9 +395,22 @@ def _letters(text: str) -> str:
     return "".join(c for c in text.casefold() if c.isalpha())
 
 
-def report_entities(reports: list[tuple[str, str]]) -> list[Entity]:
-    """Entities across several reports (title, text), one per independent source."""
-    return entities_from(report_mentions(reports))
+def report_entities(
+    reports: list[tuple[str, str]], people: Mapping[str, str] | None = None
+) -> list[Entity]:
+    """Entities across several reports (title, text), one per independent source; `people`
+    (see `known_people`) names the people other stories know by their full names."""
+    return entities_from(report_mentions(reports), people)
+
+
+def known_people(names: Iterable[str]) -> dict[str, str]:
+    """People's full names ("Donald Trump", tagged in earlier stories), by the surname a story
+    may use alone, lower-case ("trump"); a surname two known people share is left out."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        if " " in name:
+            owners[name.split()[-1].casefold()].add(name)
+    return {surname: next(iter(full)) for surname, full in owners.items() if len(full) == 1}
 
 
 def extract_entities(texts: list[str]) -> list[Entity]:
@@ -389,12 +418,15 @@ def extract_entities(texts: list[str]) -> list[Entity]:
     return entities_from(mentions_in_texts(texts))
 
 
-def entities_from(mentions_by_text: list[list[Mention]]) -> list[Entity]:
+def entities_from(
+    mentions_by_text: list[list[Mention]], people: Mapping[str, str] | None = None
+) -> list[Entity]:
     by_key: dict[str, list[tuple[int, Mention]]] = defaultdict(list)
     for index, mentions in enumerate(mentions_by_text):
         for mention in mentions:
             by_key[mention.name.casefold()].append((index, mention))
     _fold_partial_names(by_key)
+    _fold_known_people(by_key, people or {})
     entities = []
     for group in by_key.values():
         mentions = [m for _, m in group]
@@ -427,6 +459,21 @@ def a_common_word(name: str, kind: str, mentions: list[Mention]) -> bool:
     if kind != "organisation" and frequency >= COMMON_WORD:
         return True
     return kind == "place" and frequency >= RARE_WORD and all(m.initial for m in mentions)
+
+
+def _fold_known_people(
+    by_key: dict[str, list[tuple[int, Mention]]], people: Mapping[str, str]
+) -> None:
+    """A lone surname that no full name in the story owns is the person other stories know by
+    it ("Trump" -> "Donald Trump", whatever kind the recogniser guessed from a headline); not a
+    known place ("Jordan"), nor a name seen after "in" ("in Washington")."""
+    for key in [k for k in by_key if " " not in k and k in people]:
+        mentions = by_key[key]
+        if known_place(key) or any(m.vote or m.cue not in (None, "person") for _, m in mentions):
+            continue
+        full = people[key]
+        person = [(i, Mention(full, "person", "person")) for i, _ in by_key.pop(key)]
+        by_key[full.casefold()].extend(person)
 
 
 def _fold_partial_names(by_key: dict[str, list[tuple[int, Mention]]]) -> None:
