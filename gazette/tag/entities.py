@@ -107,6 +107,7 @@ ORG_HEADS = {
     "group", "holdings", "hospital", "institute", "labs", "league", "magazine", "ministry",
     "motors", "navy", "network", "observatory", "office", "organisation", "organization",
     "parliament", "partners", "party", "police", "press", "robotics", "school", "senate",
+    "forge", "foundry", "fc", "united", "rovers", "wanderers", "athletic",
     "service", "society", "systems", "technologies", "times", "trust", "trusts", "union",
     "university",
 }  # fmt: skip
@@ -138,10 +139,26 @@ THING_HEADS = {
     "award", "prize", "index", "summit", "games", "cup", "election",
 }  # fmt: skip
 EVENT_WORDS = {"operation", "battle", "war", "summit"}
+# Words after a name that say it names a facility or a landmark, a place: "the Grauberg power
+# station", "the former Kessler steelworks", "the Calder estuary".
+FACILITIES = dict.fromkeys(
+    ["power", "station", "plant", "steelworks", "works", "factory", "mine", "mill", "refinery",
+     "estuary", "river", "airport", "stadium", "harbour", "valley", "coast"],
+    "place",
+)  # fmt: skip
+FACILITIES.update(dict.fromkeys(["council", "city", "police", "government", "mayor"], "place"))
+# Nouns before "of" that make what follows a place: "the suburb of Elmstead".
+PLACE_NOUNS = {"city", "town", "village", "suburb", "region", "province", "district", "island"}
+# Endings of demonyms ("Vestrian", "Iranian", "Chinese"): the country they name is a place.
+DEMONYM_ENDINGS = ("an", "ans", "ese", "i", "is", "ish")
+PORTFOLIO_TITLES = {"minister", "ministry", "secretary", "commissioner"}
 # Zipf frequency (4 = once per 100,000 words) from which a lone word is a common English word:
 # "Focus", "Least", "Fun", "Bill", "Uncle" are capitalised by a headline, not names.
 COMMON_WORD = 4.4
-# Below that, a lone word that only ever starts a sentence ("Rejoin", "Operate") still is one.
+# From this frequency a name seen once is one the recogniser has learnt ("Putin" 4.1, "Nato"
+# 3.9), below it a guess ("Xavi" 2.8, "Clacton" 2.0, "Fahrenheit" 3.2).
+KNOWN_NAME = 3.5
+# Below COMMON_WORD, a lone word that only ever opens a sentence is one too ("Rejoin").
 RARE_WORD = 3.0
 # Known names in every spelling (looked up lower-case, without dots), with their kind.
 ALIASES = {
@@ -180,6 +197,7 @@ class Mention:
     vote: str | None = None  # context_vote
     initial: bool = False  # the first word of a line or sentence, capitalised by position
     known: bool = False  # a place in the gazetteer
+    common: bool = False  # one word that the same text also writes in lower case ("trams")
 
 
 @cache
@@ -236,22 +254,59 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
     found = []
     for document in recogniser().pipe(text[:MAX_CHARS] for text in texts):
         mentions = []
+        lower_words = {t.text for t in document if t.is_lower}
+        lower_words |= {w.removesuffix("s") for w in lower_words}
         for span in document.ents:
             kind = KINDS.get(span.label_)
+            if span.label_ == "NORP" and span.text.endswith(DEMONYM_ENDINGS):
+                mentions.append(Mention(span.text, "demonym"))  # a hint, never a tag
             if not kind:
                 continue
             before = document[span.start - 1].lower_ if span.start else ""
+            after = document[span.end].text if span.end < len(document) else ""
+            text, tail = _lower_case_tail(span.text, after)
             initial = starts_sentence(document.text, span.start_char)
-            for name in split_names(span.text, kind):
-                if usable(name) and not a_thing(name):
-                    cue, vote = kind_cue(name, before), context_vote(name, before)
-                    known = known_place(name) is not None
-                    mentions.append(Mention(name, kind, cue, vote, initial, known))
+            prize = _won(document, span.start)
+            for name in split_names(text, kind):
+                if not usable(name) or a_thing(name) or a_portfolio(name, after):
+                    continue
+                if prize and not known_place(name):
+                    continue  # "won the Golden Lantern": a prize
+                cue = kind_cue(name, before) or FACILITIES.get(tail)
+                if (
+                    before == "of"
+                    and span.start >= 2
+                    and document[span.start - 2].lower_ in PLACE_NOUNS
+                ):
+                    cue = "place"  # "the northern suburb of Elmstead"
+                vote = context_vote(name, before)
+                known = known_place(name) is not None
+                common = " " not in name and name.casefold() in lower_words
+                mentions.append(Mention(name, kind, cue, vote, initial, known, common))
         taken = [(e.start_char, e.end_char) for e in document.ents]
         mentions += _gazetteer_places(document, taken)
         mentions += _titled_names(document.text, taken)
         found.append(mentions)
     return found
+
+
+def _won(document, start: int) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the name at token `start` is what someone won ("wins the Golden Lantern"): a
+    prize, not a tag."""
+    words = [t.lower_ for t in document[max(0, start - 2) : start]]
+    if words and words[-1] == "the":
+        words = words[:-1]
+    return bool(words) and words[-1] in {"win", "wins", "won", "winning"}
+
+
+def _lower_case_tail(text: str, word_after: str) -> tuple[str, str]:
+    """A span without the lower-case words the recogniser ran into it ("Lindqvist city
+    council", "Vestrian Union party"), and the word that follows the name ("council"; else the
+    next word when it is in lower case: "Grauberg power station")."""
+    match = re.search(r"(?:\s+[a-z]+)+$", text)
+    if match and match.start() > 0:
+        return text[: match.start()], text.split()[-1]
+    return text, word_after if word_after.islower() else ""
 
 
 def starts_sentence(text: str, start: int) -> bool:
@@ -261,9 +316,15 @@ def starts_sentence(text: str, start: int) -> bool:
 
 
 def split_names(text: str, kind: str) -> list[str]:
+    """The names in a span the recogniser took for one, line by line (a headline's last name
+    and the text's first are two: "Elmstead" and "Port Calder"); see `split_possessor`."""
+    return [name for line in text.splitlines() for name in split_possessor(line, kind)]
+
+
+def split_possessor(text: str, kind: str) -> list[str]:
     """The names in a span the recogniser took for one: a possessor is a name of its own
     ("Trump's Press Secretary" -> "Trump"; "Zimbabwe's Lake Kariba" -> "Zimbabwe", "Lake
-    Kariba"), what it owns only when its words say what it is; and a run that starts with a
+    Kariba"), what it owns only when its words say what it is; a run that starts with a
     country ("Ukraine Black Sea") is split by `split_places`."""
     parts = re.split(r"['’]s\s+", text, maxsplit=1)
     if len(parts) < 2:
@@ -287,6 +348,12 @@ def split_places(name: str, kind: str) -> list[str]:
             if rest and findable(head):
                 return [head, rest] if kind_cue(rest, "") == "place" else [head]
     return [name]
+
+
+def a_portfolio(name: str, word_after: str) -> bool:
+    """Whether a one-word name is a minister's portfolio ("Energy minister Sofia Lindahl"), not
+    an organisation; a country's minister keeps the country ("Iran minister")."""
+    return word_after in PORTFOLIO_TITLES and " " not in name and not known_place(name)
 
 
 def a_thing(name: str) -> bool:
@@ -352,8 +419,8 @@ def kind_cue(name: str, word_before: str) -> str | None:
     words = [w.lower().strip(".,'’") for w in name.split()]
     if word_before.rstrip(".") in PERSON_TITLES and len(words) <= 3:
         return "person"  # first: "chief executive Jen Park" is not a park
-    if known_place(name):
-        return "place"  # "Mashhad", "Tangier": the recogniser's guess on a bare name is weak
+    if known_place(name) or word_before in PLACE_PREFIXES:
+        return "place"  # "Mashhad", "river Ostra": the recogniser's guess on a bare name is weak
     head = words[words.index("of") - 1] if "of" in words[1:] else words[-1]
     if head in ORG_HEADS:
         return "organisation"
@@ -422,29 +489,72 @@ def entities_from(
     mentions_by_text: list[list[Mention]], people: Mapping[str, str] | None = None
 ) -> list[Entity]:
     by_key: dict[str, list[tuple[int, Mention]]] = defaultdict(list)
+    demonyms: Counter = Counter()  # "Vestrian", alone or opening a name ("Vestrian Union")
     for index, mentions in enumerate(mentions_by_text):
         for mention in mentions:
-            by_key[mention.name.casefold()].append((index, mention))
+            first = mention.name.split()[0].casefold()
+            if mention.kind == "demonym" or (first.endswith(("an", "ese")) and " " in mention.name):
+                demonyms[first] += 1
+            if mention.kind != "demonym":
+                by_key[mention.name.casefold()].append((index, mention))
     _fold_partial_names(by_key)
     _fold_known_people(by_key, people or {})
+    owned = Counter(  # "Bank of Vestria": Vestria is a place
+        key.split(" of ")[-1] for key, g in by_key.items() if " of " in key and g[0][1].cue
+    )
     entities = []
-    for group in by_key.values():
+    for key, group in by_key.items():
         mentions = [m for _, m in group]
         cues = Counter(m.cue for m in mentions if m.cue)
-        # A preposition before a name is seen in the text; the recogniser's label on a name it
-        # does not know is a guess: the first counts twice.
+        # A preposition before a name, an institution "of" it, a demonym made from it are seen
+        # in the text; the recogniser's label on a name it does not know is a guess: the first
+        # count twice.
         votes = Counter(m.kind for m in mentions)
         votes.update(
             {kind: 2 * n for kind, n in Counter(m.vote for m in mentions if m.vote).items()}
+        )
+        votes["place"] += 2 * (
+            owned[key] + sum(n for d, n in demonyms.items() if _demonym_of(key, d))
         )
         kind = (cues or votes).most_common(1)[0][0]
         forms = Counter(m.name for m in mentions)
         full = Counter({n: c for n, c in forms.items() if " " in n}) or forms
         name = full.most_common(1)[0][0]
-        if not cues and a_common_word(name, kind, mentions):
+        if a_lower_case_word(name, mentions) or (not cues and a_common_word(name, kind, mentions)):
+            continue
+        if not (cues or votes["place"] > len(mentions)) and len(mentions) < 2 and a_guess(name):
             continue
         entities.append(Entity(name, kind, {i for i, _ in group}, len(mentions)))
     return sorted(entities, key=lambda e: (-len(e.sources), -e.mentions, e.name))
+
+
+def _demonym_of(name: str, demonym: str) -> bool:
+    """Whether a demonym is made from a one-word name: "Vestrian" from Vestria, "Chinese" from
+    China, "Italian" from Italy (both lower-case)."""
+    if " " in name or len(name) < 4:
+        return False
+    stem = name[:-1] if name[-1] in "aeyo" else name
+    return demonym.startswith(stem) and demonym != name
+
+
+def a_lower_case_word(name: str, mentions: list[Mention]) -> bool:
+    """Whether a one-word name is a word the story also writes in lower case ("Tram and bus
+    drivers..." beside "trams"; "Parliament votes..." beside "parliament approved"): a capital
+    given by position, not a name; words in capitals and known places are names."""
+    special = name.isupper() or ALIASES.get(name.lower()) or known_place(name)
+    return not special and any(m.common for m in mentions)
+
+
+def a_guess(name: str) -> bool:
+    """Whether the recogniser's reading of a name seen once is a guess: one word, written with
+    an initial capital only, and rare in English ("Qusra", "Xavi", "Clacton"). On such a name
+    the small model's kind is near chance; a name English uses often ("Google", "Putin", "Nato")
+    is one it has learnt. Capitals inside a word ("ICE", "LeT") mark a name, not a position."""
+    return (
+        " " not in name
+        and not any(c.isupper() for c in name[1:])
+        and zipf_frequency(name, "en") < KNOWN_NAME
+    )
 
 
 def a_common_word(name: str, kind: str, mentions: list[Mention]) -> bool:
