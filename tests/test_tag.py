@@ -158,3 +158,65 @@ def test_a_common_word_is_told_from_a_name() -> None:
     assert not a_common_word("Google", "organisation", [Mention("Google", "organisation")])
     assert not a_common_word("WHO", "organisation", [Mention("WHO", "organisation")])
     assert not a_common_word("India", "place", [Mention("India", "place", initial=True)])
+
+
+def test_known_people_fold_a_lone_surname_into_the_full_name_of_earlier_stories() -> None:
+    from gazette.tag.entities import known_people
+
+    people = known_people(["Donald Trump", "Ilse Varga", "Anna Berg", "Hanna Berg", "Iran"])
+    assert people == {"trump": "Donald Trump", "varga": "Ilse Varga"}  # "Berg" is ambiguous
+    reports = [("He was deported to Eswatini. He may never go free.", "Trump's officials agreed.")]
+    found = {e.name: e.kind for e in report_entities(reports, people)}
+    assert found.get("Donald Trump") == "person" and "Trump" not in found
+    assert "Donald Trump" not in {e.name for e in report_entities(reports)}  # learnt, not known
+
+
+def test_a_possessor_and_a_run_into_the_next_line_are_names_of_their_own() -> None:
+    from gazette.tag.entities import split_names
+
+    assert split_names("Trump's Press Secretary", "organisation") == ["Trump"]
+    assert split_names("Zimbabwe's Lake Kariba", "place") == ["Zimbabwe", "Lake Kariba"]
+    assert split_names("Elmstead\nPort Calder", "place") == ["Elmstead", "Port Calder"]
+    assert split_names("Africa Roberto Mosquera", "place") == ["Africa"]
+
+
+def test_story_context_settles_kinds_of_invented_names() -> None:
+    sources = [
+        SourceArticle(
+            "1",
+            "Coal exit law passes",
+            "Vestria will stop burning coal by 2035, said Energy minister Sofia Lindahl. The "
+            "Grauberg power station near Lindqvist will close. The Vestrian Union party objected.",
+        ),
+        SourceArticle(
+            "2",
+            "Parliament votes to close coal plants",
+            "Vestria's parliament voted on Friday. Energy minister Sofia Lindahl said the "
+            "Grauberg power station near Lindqvist will close by 2031.",
+        ),
+    ]
+    tags = {t.name: t.kind for t in tag_story(sources)}
+    assert tags["Vestria"] == "place"  # a demonym is made from it
+    assert tags["Grauberg"] == "place"  # "power station" follows it: a facility
+    assert tags["Lindqvist"] == "place"
+    assert tags["Sofia Lindahl"] == "person"
+    assert not {"Energy", "Coal", "Parliament"} & set(tags)  # a portfolio, lower-case words
+
+
+def test_lower_case_words_after_a_name_say_what_it_names() -> None:
+    from gazette.tag.entities import FACILITIES, _lower_case_tail
+
+    assert _lower_case_tail("Lindqvist city council", "welcomed") == ("Lindqvist", "council")
+    assert _lower_case_tail("Grauberg", "power") == ("Grauberg", "power")
+    assert _lower_case_tail("Port Calder", "Mariners") == ("Port Calder", "")
+    assert FACILITIES["council"] == FACILITIES["power"] == "place"
+
+
+def test_a_name_seen_once_needs_support_unless_english_knows_it() -> None:
+    from gazette.tag.entities import a_guess
+
+    assert a_guess("Qusra") and a_guess("Xavi")
+    assert not a_guess("Putin") and not a_guess("Google")
+    assert not a_guess("LeT") and not a_guess("Port Calder")
+    found = {e.name for e in report_entities([("Messi's team won the Golden Lantern", "")])}
+    assert "Golden Lantern" not in found  # what is won is a prize

@@ -237,14 +237,19 @@ def clean_name(text: str, kind: str) -> str:
 
 
 def usable(name: str) -> bool:
+    """Whether a name can be a tag: a few words with a capital and no digit, not a weekday, a
+    word such as "the", or a place noun alone ("Strait", "Lake"); an acronym that spells a word
+    is still a name ("WHO")."""
     words = name.split()
+    lower = name.lower()
     return (
         1 <= len(words) <= MAX_WORDS
         and len(name) >= 2
         and any(c.isupper() for c in name)
         and not any(c.isdigit() for c in name)
-        and name.lower() not in NON_NAMES
-        and name.lower() not in STOPWORDS
+        and lower not in NON_NAMES
+        and (lower not in STOPWORDS or (name.isupper() and len(name) >= 3))
+        and lower not in PLACE_HEADS | PLACE_PREFIXES
     )
 
 
@@ -509,14 +514,12 @@ def entities_from(
         # A preposition before a name, an institution "of" it, a demonym made from it are seen
         # in the text; the recogniser's label on a name it does not know is a guess: the first
         # count twice.
-        votes = Counter(m.kind for m in mentions)
-        votes.update(
-            {kind: 2 * n for kind, n in Counter(m.vote for m in mentions if m.vote).items()}
-        )
-        votes["place"] += 2 * (
-            owned[key] + sum(n for d, n in demonyms.items() if _demonym_of(key, d))
-        )
-        kind = (cues or votes).most_common(1)[0][0]
+        seen = Counter(m.vote for m in mentions if m.vote)
+        seen["place"] += owned[key] + sum(n for d, n in demonyms.items() if _demonym_of(key, d))
+        votes = Counter(m.kind for m in mentions) + Counter({k: 2 * n for k, n in seen.items()})
+        # A tie goes to what the text shows, then to the order of first mention.
+        ranked = cues or votes
+        kind = max(ranked, key=lambda k: (ranked[k], seen[k]))
         forms = Counter(m.name for m in mentions)
         full = Counter({n: c for n, c in forms.items() if " " in n}) or forms
         name = full.most_common(1)[0][0]
