@@ -220,3 +220,35 @@ def test_a_name_seen_once_needs_support_unless_english_knows_it() -> None:
     assert not a_guess("LeT") and not a_guess("Port Calder")
     found = {e.name for e in report_entities([("Messi's team won the Golden Lantern", "")])}
     assert "Golden Lantern" not in found  # what is won is a prize
+
+
+def test_a_known_place_inside_a_persons_name_is_neither_folded_nor_found() -> None:
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                (
+                    "Israel vows to keep troops in Lebanon",
+                    "Israeli defence minister Israel Katz said Israel would not withdraw.",
+                ),
+                ("How Nigel Farage Ended Up Running in Clacton", "Nigel Farage forced a vote."),
+                ("This Toyota Hilux rival will make its debut tomorrow", ""),
+            ]
+        )
+    }
+    assert found["Israel Katz"] == "person" and found["Israel"] == "place"
+    assert found["Nigel Farage"] == "person" and "Nigel" not in found  # a town in South Africa
+    assert found.get("Toyota") != "place"  # a city of 400,000 does not settle a kind
+
+
+def test_a_name_that_opens_a_sentence_taken_up_by_a_pronoun_is_a_person() -> None:
+    texts = [
+        "Ines Calloway won best actress for her role as the eldest sister.",
+        "Ines Calloway won best actress for her role in the film.",
+    ]
+    found = {e.name: e.kind for e in extract_entities(texts)}
+    assert found.get("Ines Calloway") == "person"
+    reports = [("Lindqvist Forge lose the final", "Port Calder Mariners won the cup.")]
+    assert "Port Calder Mariners" not in {
+        e.name for e in report_entities(reports) if e.kind == "person"
+    }

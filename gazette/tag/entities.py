@@ -35,7 +35,7 @@ from functools import cache
 from wordfreq import zipf_frequency
 
 from gazette.sentences import STOPWORDS
-from gazette.tag.gazetteer import findable, known_place
+from gazette.tag.gazetteer import findable, known_place, town_names
 from gazette.text import strip_dateline
 
 # The recogniser's labels that are tags, and the tag kind of each.
@@ -288,12 +288,15 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
                     and document[span.start - 2].lower_ in PLACE_NOUNS
                 ):
                     cue = "place"  # "the northern suburb of Elmstead"
-                vote = context_vote(name, before)
+                vote = context_vote(name, before) or (
+                    "person" if initial and _pronoun_follows(document, span) else None
+                )
                 known = known_place(name) is not None
                 common = " " not in name and name.casefold() in lower_words
                 mentions.append(Mention(name, kind, cue, vote, initial, known, common))
         taken = [(e.start_char, e.end_char) for e in document.ents]
         mentions += _gazetteer_places(document, taken)
+        mentions += _pronoun_people(document, taken)
         mentions += _titled_names(document.text, taken)
         found.append(mentions)
     return found
@@ -306,6 +309,54 @@ def _won(document, start: int) -> bool:  # type: ignore[no-untyped-def]
     if words and words[-1] == "the":
         words = words[:-1]
     return bool(words) and words[-1] in {"win", "wins", "won", "winning"}
+
+
+PRONOUNS = {"he", "she", "his", "her", "him"}
+
+
+def _pronoun_follows(document, span) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a name that opens a sentence is taken up by "he", "she", "his" or "her" later in
+    the sentence, before any other name ("Ines Calloway won best actress for her role"): people
+    are, places and organisations are not."""
+    for token in document[span.end : span.end + 15]:
+        if token.text in ".!?\n" or token.ent_type_:
+            return False
+        if token.lower_ in PRONOUNS:
+            return True
+    return False
+
+
+def _pronoun_people(document, taken: list[tuple[int, int]]) -> list[Mention]:  # type: ignore[no-untyped-def]
+    """Two or three capitalised words the recogniser passed over that open a sentence and are
+    taken up by a pronoun ("Ines Calloway won best actress for her role"): a person."""
+    found = []
+    for sentence_start in [0, *(t.i + 1 for t in document if t.text in {".", "!", "?", "\n"})]:
+        words = document[sentence_start : sentence_start + 3]
+        size = 0
+        while size < len(words) and words[size].is_title and words[size].is_alpha:
+            size += 1
+        span = document[sentence_start : sentence_start + size]
+        if not 2 <= size <= 3 or any(span.start_char < b and a < span.end_char for a, b in taken):
+            continue
+        name = clean_name(span.text, "person")
+        if len(name.split()) >= 2 and usable(name) and _pronoun_follows(document, span):
+            found.append(Mention(name, "person", vote="person", initial=True))
+    return found
+
+
+def _in_a_longer_name(document, span) -> bool:  # type: ignore[no-untyped-def]
+    """Whether capitalised words touch a span ("Nigel" in "Nigel Farage"), other than a
+    sentence's first word before it."""
+    after = document[span.end] if span.end < len(document) else None
+    before = document[span.start - 1] if span.start else None
+    return bool(
+        (after is not None and after.is_title)
+        or (
+            before is not None
+            and before.is_title
+            and not starts_sentence(document.text, before.idx)
+        )
+    )
 
 
 def _lower_case_tail(text: str, word_after: str) -> tuple[str, str]:
@@ -383,6 +434,7 @@ def _gazetteer_places(document, taken: list[tuple[int, int]]) -> list[Mention]: 
                 and span.text[:1].isupper()
                 and findable(span.text)
                 and not any(start < b and a < end for a, b in taken)
+                and not _in_a_longer_name(document, span)
             ):
                 name = known_place(span.text) or span.text
                 found.append(Mention(name, "place", "place", known=True))
@@ -529,7 +581,8 @@ def entities_from(
         name = full.most_common(1)[0][0]
         if a_lower_case_word(name, mentions) or (not cues and a_common_word(name, kind, mentions)):
             continue
-        if not (cues or votes["place"] > len(mentions)) and len(mentions) < 2 and a_guess(name):
+        town = kind == "place" and name.casefold() in town_names()
+        if not (cues or town or seen["place"]) and len(mentions) < 2 and a_guess(name):
             continue
         entities.append(Entity(name, kind, {i for i, _ in group}, len(mentions)))
     return sorted(entities, key=lambda e: (-len(e.sources), -e.mentions, e.name))
@@ -586,7 +639,7 @@ def _fold_known_people(
     known place ("Jordan"), nor a name seen after "in" ("in Washington")."""
     for key in [k for k in by_key if " " not in k and k in people]:
         mentions = by_key[key]
-        if known_place(key) or any(m.vote or m.cue not in (None, "person") for _, m in mentions):
+        if known_place(key) or any({m.vote, m.cue} - {None, "person"} for _, m in mentions):
             continue
         full = people[key]
         person = [(i, Mention(full, "person", "person")) for i, _ in by_key.pop(key)]
@@ -596,7 +649,7 @@ def _fold_known_people(
 def _fold_partial_names(by_key: dict[str, list[tuple[int, Mention]]]) -> None:
     """Fold a one-word name into the one multi-word name it starts or ends, if unambiguous."""
     long_names = [k for k in by_key if " " in k]
-    for key in [k for k in by_key if " " not in k]:
+    for key in [k for k in by_key if " " not in k and not known_place(k)]:  # not "Israel" Katz
         owners = [n for n in long_names if n.split()[-1] == key or n.split()[0] == key]
         if len(owners) == 1:
             by_key[owners[0]].extend(by_key.pop(key))
