@@ -252,3 +252,13 @@ def test_a_name_that_opens_a_sentence_taken_up_by_a_pronoun_is_a_person() -> Non
     assert "Port Calder Mariners" not in {
         e.name for e in report_entities(reports) if e.kind == "person"
     }
+
+
+def test_a_name_with_kin_is_a_person() -> None:
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [("Something was not right: Sushant Singh Rajput's sister repeats her claim", "")]
+        )
+    }
+    assert found.get("Sushant Singh Rajput") == "person"  # the recogniser alone: organisation

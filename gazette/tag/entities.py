@@ -282,6 +282,8 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
                 if prize and not known_place(name):
                     continue  # "won the Golden Lantern": a prize
                 cue = kind_cue(name, before) or FACILITIES.get(tail)
+                if KIN.match(document.text, span.start_char + span.text.find(name) + len(name)):
+                    cue = "person"  # "Sushant Singh Rajput's sister": only people have kin
                 if (
                     before == "of"
                     and span.start >= 2
@@ -312,6 +314,10 @@ def _won(document, start: int) -> bool:  # type: ignore[no-untyped-def]
 
 
 PRONOUNS = {"he", "she", "his", "her", "him"}
+KIN = re.compile(
+    r"['’]s\s+(?:sister|brother|wife|husband|son|daughter|mother|father|nephew|niece|widow|"
+    r"parents|cousin|uncle|aunt|grandson|granddaughter|fiancée?|girlfriend|boyfriend)\b"
+)
 
 
 def _pronoun_follows(document, span) -> bool:  # type: ignore[no-untyped-def]
