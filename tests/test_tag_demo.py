@@ -21,6 +21,7 @@ def test_demo_tags_have_the_kinds_their_stories_give_them(demo: DemoRun) -> None
         "Elmstead": "place",
         "Port Calder": "place",
         "Ilse Varga": "person",
+        "Ines Calloway": "person",  # "won best actress for her role"
         "Halvorsen Robotics": "organisation",
         "Bank of Vestria": "organisation",
     }
