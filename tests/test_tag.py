@@ -262,3 +262,19 @@ def test_a_name_with_kin_is_a_person() -> None:
         )
     }
     assert found.get("Sushant Singh Rajput") == "person"  # the recogniser alone: organisation
+
+
+def test_the_tag_stage_learns_full_names_from_the_tags_it_stored(database) -> None:  # type: ignore[no-untyped-def]
+    from gazette.db.models import Tag as TagRow
+    from gazette.tag.stage import _known_people
+
+    with database.session() as session:
+        for name, kind in [
+            ("Donald Trump", "person"),
+            ("Trump", "place"),  # a one-word tag an earlier version got wrong teaches nothing
+            ("Bank of Vestria", "organisation"),
+            ("Ilse Varga", "person"),
+        ]:
+            session.add(TagRow(slug=name.lower().replace(" ", "-"), name=name, kind=kind))
+        session.flush()
+        assert _known_people(session) == {"trump": "Donald Trump", "varga": "Ilse Varga"}
