@@ -278,3 +278,10 @@ def test_the_tag_stage_learns_full_names_from_the_tags_it_stored(database) -> No
             session.add(TagRow(slug=name.lower().replace(" ", "-"), name=name, kind=kind))
         session.flush()
         assert _known_people(session) == {"trump": "Donald Trump", "varga": "Ilse Varga"}
+
+
+def test_a_title_before_one_rare_word_makes_a_person() -> None:
+    found = {e.name: e.kind for e in report_entities([("Iran is strong: FM Araghchi", "")])}
+    assert found.get("Araghchi") == "person"  # the recogniser alone passes it over
+    found = {e.name for e in report_entities([("Minister Says Rates Will Rise", "")])}
+    assert "Says" not in found

@@ -95,6 +95,11 @@ TITLES = {
     "foreign",
     "interior",
     "environment",
+    "pm",
+    "cm",
+    "fm",
+    "mp",
+    "mla",
 }
 # A name before a verb of saying, after a quotation or a comma: '"...," Holt said'.
 SPEAKER = re.compile(
@@ -130,6 +135,7 @@ PERSON_TITLES = {
     "spokesperson", "secretary", "senator", "judge", "coach", "captain", "director", "leader",
     "officer", "councillor", "actor", "actress", "star", "striker", "goalkeeper", "manager",
     "founder", "astronomer", "scientist", "singer", "author", "writer", "economist", "analyst",
+    "pm", "cm", "fm", "mp", "mla", "count",
 }  # fmt: skip
 NON_NAMES = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -469,11 +475,15 @@ def _titled_names(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
             continue
         words = match.group(0).split()
         before = text[:start].split()[-1:] or [""]
-        if words[0].lower().rstrip(".") in PERSON_TITLES and 3 <= len(words) <= 4:
+        titled = words[0].lower().rstrip(".") in PERSON_TITLES
+        if titled and 2 <= len(words) <= 4:
             before, words = [words[0]], words[1:]  # "Governor Tomas Reinholt" at a sentence start
         cue = kind_cue(" ".join(words), before[0].lower())
         name = clean_name(" ".join(words), cue or "")
-        if cue and len(name.split()) >= 2 and usable(name):
+        surname = (  # "FM Araghchi", "President Macron": a title and one rare word
+            titled and cue == "person" and " " not in name and zipf_frequency(name, "en") < 4
+        )
+        if cue and (len(name.split()) >= 2 or surname) and usable(name):
             found.append(Mention(name, cue, cue))
     return found
 
