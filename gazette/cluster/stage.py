@@ -21,6 +21,7 @@ from gazette.db.models import (
     Document,
     DocumentStatus,
     Story,
+    StoryAside,
     StoryMember,
     StorySeparation,
     utcnow,
@@ -34,6 +35,8 @@ from gazette.work import StageContext, StepReport, claim, generation, serialized
 # Reports given their vectors in one step, and reports assigned in one step.
 EMBED_BATCH = 64
 ASSIGN_BATCH = 500
+# Pieces that are not news reports (opinion, analysis...) placed beside their stories in one step.
+ASIDE_BATCH = 64
 # How long a report still on its way (being fetched, extracted...) holds back the clustering of
 # reports published after it; past that, it joins in the order it arrives.
 SETTLE = timedelta(seconds=30)
@@ -45,10 +48,12 @@ class ClusterReport(StepReport):
     embedded: int = 0
     assigned: int = 0
     new_stories: int = 0
+    asides: int = 0  # opinion and other pieces placed beside a story (or beside none)
     NOT_ITEMS: ClassVar[tuple[str, ...]] = ("new_stories",)
 
     def summary(self) -> str:
-        return f"{self.assigned} assigned, {self.new_stories} new stories"
+        asides = f", {self.asides} asides placed" if self.asides else ""
+        return f"{self.assigned} assigned, {self.new_stories} new stories{asides}"
 
 
 @dataclass
@@ -68,7 +73,8 @@ def cluster_step(context: StageContext) -> ClusterReport:
     now = utcnow()
     report.embedded = _embed_step(context, report, now)
     _assign_step(context, report, now)
-    report.more = report.more or report.embedded == EMBED_BATCH
+    report.asides = _asides_step(context, report, now)
+    report.more = report.more or report.embedded == EMBED_BATCH or report.asides == ASIDE_BATCH
     return report
 
 
@@ -183,6 +189,65 @@ def _assign_step(context: StageContext, report: ClusterReport, now: datetime) ->
         context.kept[KEPT] = _Memory(next_generation, clusterer)
 
 
+def _asides_step(context: StageContext, report: ClusterReport, now: datetime) -> int:
+    """Place a batch of pieces that are not news reports (status ASIDE: opinion, analysis, a
+    review...) beside the story each is about, for the story page's "Opinion on this story".
+    They are never a story's reports: `IncrementalClusterer.story_about` scores them against the
+    active stories and adds them to none. A piece waits until the reports published before it
+    are in their stories (the story it comments on is then there to be found); each is placed
+    once, beside a story or beside none (`StoryAside`)."""
+    settings = context.settings.cluster
+    with context.database.session() as session:
+        horizon = session.scalar(
+            _unclustered(now).with_only_columns(func.min(Document.published_at))
+        )
+        waiting = select(Document).where(
+            Document.status == DocumentStatus.ASIDE,
+            Document.id.not_in(select(StoryAside.document_id)),
+            Document.published_at.is_not(None),
+            due(Document.retry_at, now),
+        )
+        if horizon is not None:
+            waiting = waiting.where(Document.published_at < horizon)
+        rows = session.scalars(
+            waiting.order_by(Document.published_at, Document.id).limit(ASIDE_BATCH)
+        ).all()
+        texts = [embedding_text(d.title or "", d.text or "", settings.lead_words) for d in rows]
+    if not rows:
+        return 0
+    vectors = _vectors(context.embedder, texts)
+    with context.database.transaction() as session:
+        serialized(session, "cluster")  # the stories stay as they are while pieces are placed
+        window = timedelta(hours=settings.window_hours)
+        clusterer = IncrementalClusterer(window, settings.join_threshold, int)
+        _load_active_stories(session, clusterer, rows[0].published_at - window, settings.language)
+        for row, vector in zip(rows, vectors, strict=True):
+            document = session.get(Document, row.id)
+            if document is None or session.get(StoryAside, row.id) is not None:
+                continue
+            if isinstance(vector, Exception):
+                document_failed(report, document, now, vector)
+                continue
+            item = with_language(
+                ClusterItem(
+                    id=str(document.id),
+                    title=document.title or "",
+                    text=document.text or "",
+                    published=document.published_at,
+                    language=document.language,
+                ),
+                settings.language,
+            )
+            story_id, score, reason = clusterer.story_about(
+                item, vector, profile(item.title, item.text, item.language or settings.language)
+            )
+            session.add(
+                StoryAside(document_id=document.id, story_id=story_id, score=score, reason=reason)
+            )
+            clear_failure(document)
+    return len(rows)
+
+
 def _settled_before(session: Session, now: datetime) -> datetime | None:
     """The publication time of the earliest report still on its way to being clustered
     (discovered, fetched, extracted, or ready without its vector) that was found less than
@@ -269,12 +334,16 @@ def merge_story(
     session: Session, absorbed_id: int, survivor_id: int, reason: str, note: str
 ) -> None:
     """Fold story `absorbed_id` into `survivor_id`: its reports move, each reason ending with
-    `note`; it redirects to the survivor, which takes its place in threads and the stories an
-    editor keeps apart from it; the survivor is written again."""
+    `note`, and the opinion pieces listed beside it go along; it redirects to the survivor, which
+    takes its place in threads and the stories an editor keeps apart from it; the survivor is
+    written again."""
     session.execute(
         update(StoryMember)
         .where(StoryMember.story_id == absorbed_id)
         .values(story_id=survivor_id, reason=StoryMember.reason + note)
+    )
+    session.execute(
+        update(StoryAside).where(StoryAside.story_id == absorbed_id).values(story_id=survivor_id)
     )
     absorbed, survivor = session.get(Story, absorbed_id), session.get(Story, survivor_id)
     move(absorbed, StoryState.MERGED)
