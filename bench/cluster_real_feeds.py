@@ -9,9 +9,10 @@ URL), and its kind is read as at discovery (`gazette/report_kinds.py`). News rep
 clustered by exactly the algorithm of `gazette cluster`, in publication order; every other piece
 (opinion, analysis, live blogs...) is placed beside the story it is about as the cluster stage
 does it (`IncrementalClusterer.story_about`, once the reports published before it are in their
-stories), never in it. Printed: every story with reports from two or more outlets (the ones to
-read by hand for unrelated merges: the review is bench/labels/feeds-real-review.md), then those
-with several reports of one outlet, then where each aside went. `cluster_quality.py` scores the
+stories, and once more after the following hours' reports if it found none), never in it.
+Printed: every story with reports from two or more outlets (the ones to read by hand for
+unrelated merges: the review is bench/labels/feeds-real-review.md), then those with several
+reports of one outlet, then where each aside went. `cluster_quality.py` scores the
 snapshots of 2026-08-13 against the events labelled by hand (bench/labels/), all items clustered.
 """
 
@@ -21,13 +22,15 @@ import argparse
 import itertools
 import json
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 from common import SHARED_DATA, save_results
 
 from gazette.cluster.incremental import IncrementalClusterer
-from gazette.cluster.signals import profile
+from gazette.cluster.signals import Profile, profile
+from gazette.cluster.stage import ASIDE_SECOND_LOOK
 from gazette.cluster.stream import embedding_text, with_language
 from gazette.config import ClusterSettings
 from gazette.embedding import default_embedder
@@ -89,14 +92,30 @@ def stream(
     )
     news: list[ClusterItem] = []
     asides: list[tuple[ClusterItem, ReportKind, int | None, str]] = []
+    # Pieces placed beside no story, waiting for their second look (as in the cluster stage).
+    waiting: list[tuple[int, np.ndarray, Profile]] = []
+
+    def look_again(before: datetime | None) -> None:
+        for entry in list(waiting):
+            index, vector, item_profile = entry
+            item, kind, _, first = asides[index]
+            if before is None or item.published + ASIDE_SECOND_LOOK < before:
+                story_id, _score, reason = clusterer.story_about(item, vector, item_profile)
+                asides[index] = (item, kind, story_id, f"{first}; looked at again: {reason}")
+                waiting.remove(entry)
+
     for (item, kind), vector in zip(ordered, vectors, strict=True):
         item_profile = profile(item.title, item.text, item.language or settings.language)
+        look_again(item.published)
         if kind == ReportKind.NEWS:
             clusterer.assign(item, vector, item_profile)
             news.append(item)
         else:
             story_id, _score, reason = clusterer.story_about(item, vector, item_profile)
+            if story_id is None:
+                waiting.append((len(asides), vector, item_profile))
             asides.append((item, kind, story_id, reason))
+    look_again(None)
     stories: dict[int, list[ClusterItem]] = defaultdict(list)
     for item in news:
         stories[clusterer.story_of_item[item.id]].append(item)

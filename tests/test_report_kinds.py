@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from fight import FIGHT, START
-from sqlalchemy import select
+from sqlalchemy import select, update
 from webserver import send, serve
 
 from gazette.config import load_settings
@@ -21,6 +21,7 @@ from gazette.db.models import (
     ArticleReference,
     Document,
     DocumentStatus,
+    Source,
     StoryAside,
     StoryMember,
 )
@@ -200,6 +201,12 @@ FIGHT_COLUMN = (
     "heavyweight title. In my view the champion was graceless afterwards. Pell deserved a "
     "rematch, and Marek should offer him one before anyone else.",
 )
+# A live page opened before the first report of the fight: no story to place it beside yet.
+FIGHT_LIVE = (
+    "Live: Marek against Pell for the heavyweight title in Brennick",
+    "Ivo Marek defends his heavyweight title against Dario Pell in Brennick tonight. Follow the "
+    "fight round by round: Marek is the favourite, Pell the challenger.",
+)
 GARDEN_COLUMN = (
     "Opinion | Why every balcony needs a tomato plant",
     "A tomato plant on a balcony teaches patience. Water it each evening, pinch out the side "
@@ -211,12 +218,16 @@ def test_opinion_is_listed_beside_its_story_never_cited(
     tmp_path: Path, embedder: MiniLMEmbedder
 ) -> None:
     """An opinion on an event is listed on that event's page, by its writer and outlet, and
-    never cited or counted as a source; an opinion on nothing current is listed nowhere."""
+    never cited or counted as a source; an opinion on nothing current is listed nowhere; a live
+    page opened before the event's first report finds its story at its second look."""
+
+    later: list[tuple[str, str, int]] = []  # what the feed adds for the second run
 
     def feed(handler) -> None:  # type: ignore[no-untyped-def]
-        items = [(f"{base}/news/{n}", FIGHT[n][0], n) for n in range(3)] + [
-            (f"{base}/views/fight", FIGHT_COLUMN[0], 4),
+        items = [
+            (f"{base}/views/live", FIGHT_LIVE[0], -2),
             (f"{base}/views/garden", GARDEN_COLUMN[0], 5),
+            *later,
         ]
         body = "".join(
             f"<item><title>{title}</title><link>{link}</link>"
@@ -232,6 +243,7 @@ def test_opinion_is_listed_beside_its_story_never_cited(
     for n in range(3):
         routes[f"/news/{n}"] = partial(html_page, body=page(*FIGHT[n]))
     routes["/views/fight"] = partial(html_page, body=page(*FIGHT_COLUMN, writer))
+    routes["/views/live"] = partial(html_page, body=page(*FIGHT_LIVE))
     routes["/views/garden"] = partial(html_page, body=page(*GARDEN_COLUMN, writer))
     config = tmp_path / "gazette.toml"
     config.write_text(
@@ -244,19 +256,29 @@ def test_opinion_is_listed_beside_its_story_never_cited(
     with serve(routes) as (base, _log):
         with database.transaction() as session:
             add_source(session, f"{base}/feed.xml")
+        first = run_pipeline(database, settings, embedder)
+        later += [(f"{base}/news/{n}", FIGHT[n][0], n) for n in range(3)]
+        later.append((f"{base}/views/fight", FIGHT_COLUMN[0], 4))
+        with database.transaction() as session:  # the feed is due again at once
+            session.execute(update(Source).values(next_poll_at=None))
         report = run_pipeline(database, settings, embedder)
-    assert report.errors() == {}
+    assert first.errors() == {} and report.errors() == {}
     with database.session() as session:
         documents = {d.url.rsplit("/", 1)[-1]: d for d in session.scalars(select(Document))}
         key_of = {d.id: key for key, d in documents.items()}
-        placed = {key_of[a.document_id]: a.story_id for a in session.scalars(select(StoryAside))}
+        asides = {key_of[a.document_id]: a for a in session.scalars(select(StoryAside))}
+        placed = {key: aside.story_id for key, aside in asides.items()}
+        # The live page came first: beside no story at its first look, beside the fight's at
+        # its second; the garden column stays beside none after both.
+        assert "about no story" in asides["live"].reason.split("; looked at again")[0]
+        assert all(aside.final for aside in asides.values())
         fight_story = session.scalar(
             select(StoryMember.story_id).where(StoryMember.document_id == documents["0"].id)
         )
         members = set(session.scalars(select(StoryMember.document_id)))
         cited = set(session.scalars(select(ArticleReference.document_id)))
-    assert placed == {"fight": fight_story, "garden": None}
-    columns = {documents["fight"].id, documents["garden"].id}
+    assert placed == {"fight": fight_story, "live": fight_story, "garden": None}
+    columns = {documents[key].id for key in placed}
     assert not columns & members and not columns & cited
 
     story_page = TestClient(create_app(settings, database)).get(f"/story/{fight_story}")
@@ -265,6 +287,7 @@ def test_opinion_is_listed_beside_its_story_never_cited(
     assert listed, "the story page lists no opinion"
     assert "Nora Quill" in listed.group(1) and f"{base}/views/fight" in listed.group(1)
     assert "Marek should have given Pell more respect" in listed.group(1)
+    assert "Live blog" in listed.group(1) and f"{base}/views/live" in listed.group(1)
     assert "tomato" not in html
     references = re.search(r'<ol class="references">(.*?)</ol>', html, re.S)
     assert references and "/views/" not in references.group(1)

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("score", sa.Float(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("decided_at", sa.DateTime(), nullable=False),
+        sa.Column("final", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.ForeignKeyConstraint(["document_id"], ["documents.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["story_id"], ["stories.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("document_id"),
