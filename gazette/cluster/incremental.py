@@ -208,6 +208,9 @@ class IncrementalClusterer:
         self._one_event: set[tuple[bool, tuple[str, ...]]] = set()
         # The stories an editor keeps apart from each story (both ways), see `keep_apart`.
         self._apart: dict[int, set[int]] = {}
+        # From when on it holds every story active at a moment (None: from the first story it
+        # was given): whoever loads stories sets it, `forget_before` moves it on.
+        self.covers_from: datetime | None = None
 
     def typical_cohesion(self) -> float:
         """The median cohesion of the active stories with several reports: how close reports of
@@ -643,6 +646,7 @@ class IncrementalClusterer:
         older than the window before `moment`, and before the window of the first report of every
         story still active (a story looks for the thread it continues from its first report)."""
         self._one_event.clear()
+        self.covers_from = max(moment, self.covers_from or moment)
         active_since = moment - self.window
         firsts = [s.first_report for s in self.stories.values() if s.last_report >= active_since]
         horizon = min([active_since, *(first - self.window for first in firsts)])

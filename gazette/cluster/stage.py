@@ -170,6 +170,7 @@ def _assign_step(context: StageContext, report: ClusterReport, now: datetime) ->
             memory = _Memory(current, IncrementalClusterer(window, settings.join_threshold, int))
             since = pending[0].published_at - window
             _load_active_stories(session, memory.clusterer, since, settings.language)
+            memory.clusterer.covers_from = pending[0].published_at
         clusterer = memory.clusterer
         clusterer.new_story_id = _story_factory(session)
 
@@ -243,10 +244,7 @@ def _asides_step(context: StageContext, report: ClusterReport, now: datetime) ->
     vectors = [from_bytes(d.embedding) if d.embedding else next(computed) for d in rows]
     with context.database.transaction() as session:
         serialized(session, "cluster")  # the stories stay as they are while pieces are placed
-        window = timedelta(hours=settings.window_hours)
-        clusterer = IncrementalClusterer(window, settings.join_threshold, int)
-        since = min(row.published_at for row in rows) - window
-        _load_active_stories(session, clusterer, since, settings.language)
+        clusterer = _active_stories_at(context, session, min(row.published_at for row in rows))
         for row, vector in zip(rows, vectors, strict=True):
             document = session.get(Document, row.id)
             if document is None:
@@ -258,6 +256,25 @@ def _asides_step(context: StageContext, report: ClusterReport, now: datetime) ->
             _place_aside(session, clusterer, document, vector, settings.language, now)
             clear_failure(document)
     return len(rows)
+
+
+def _active_stories_at(
+    context: StageContext, session: Session, earliest: datetime
+) -> IncrementalClusterer:
+    """A clusterer holding the stories active at `earliest` and since, to read, not to change:
+    the one the worker keeps when it is current (no other worker has clustered since) and holds
+    every story active that early, else one loaded from the database (the work of loading and
+    profiling every active report, saved on most steps)."""
+    settings = context.settings.cluster
+    window = timedelta(hours=settings.window_hours)
+    memory: _Memory | None = context.kept.get(KEPT)
+    if memory is not None and memory.generation == generation(session, "cluster"):
+        covers_from = memory.clusterer.covers_from
+        if covers_from is not None and covers_from <= earliest:
+            return memory.clusterer
+    clusterer = IncrementalClusterer(window, settings.join_threshold, int)
+    _load_active_stories(session, clusterer, earliest - window, settings.language)
+    return clusterer
 
 
 def _place_aside(
