@@ -19,13 +19,13 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from gazette.db.asides import story_asides
 from gazette.db.models import (
     AdSlot,
     Article,
     Document,
     Sentence,
     Story,
-    StoryAside,
     StoryMember,
     StoryTag,
     Tag,
@@ -444,35 +444,17 @@ def story_view(session: Session, story_id: int) -> StoryView | None:
 
 
 def _opinions(session: Session, story_id: int) -> list[OpinionLink]:
-    """The pieces placed beside the story that are not news reports, in one query."""
-    rows = session.execute(
-        select(
-            Document.kind,
-            Document.authors,
-            Document.outlet,
-            Document.domain,
-            Document.title,
-            Document.feed_title,
-            Document.canonical_url,
-            Document.url,
-            Document.published_at,
-        )
-        .join(StoryAside, StoryAside.document_id == Document.id)
-        .where(StoryAside.story_id == story_id)
-        .order_by(Document.published_at, Document.id)
-    )
+    """The pieces placed beside the story that are not news reports (gazette/db/asides.py)."""
     return [
         OpinionLink(
-            kind=row.kind,
-            writers=tuple(
-                dict.fromkeys(a for a in map(str.strip, map(str, row.authors or [])) if a)
-            ),
-            outlet=row.outlet or row.domain or "",
-            title=row.title or row.feed_title or "",
-            url=row.canonical_url or row.url,
-            published_at=row.published_at,
+            kind=piece.kind,
+            writers=piece.writers,
+            outlet=piece.outlet,
+            title=piece.title,
+            url=piece.url,
+            published_at=piece.published_at,
         )
-        for row in rows
+        for piece in story_asides(session, story_id)
     ]
 
 
