@@ -1,6 +1,7 @@
 """The story page's "Opinion on this story" in headless Chromium (tests/browser.py): listed
 below the references and apart from them, at desktop and phone widths, with nothing wider than
-the screen, and no serious accessibility problem by axe-core."""
+the screen, and no serious accessibility problem by axe-core; the same list on the desk's review
+page, apart from the sources."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import DESKTOP, PHONE, STORY_LINK, axe_violations, describe
+from browser import (
+    DESKTOP,
+    EDITOR,
+    PASSWORD,
+    PHONE,
+    STORY_LINK,
+    axe_violations,
+    describe,
+    log_in,
+)
 from newsroom import START, Aside, add_asides
 from playwright.sync_api import expect
 
@@ -76,3 +86,30 @@ def test_the_story_page_lists_its_opinion_apart_from_the_references(
     assert page.log.errors == []
     heading.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / f"opinion-{viewport['width']}.png"))
+
+
+def test_the_review_page_lists_the_opinion_apart_from_the_sources(
+    new_page: Any, own_site: Any, tmp_path: Path
+) -> None:
+    site = own_site()
+    editor = new_page(viewport=PHONE)
+    log_in(editor, site, EDITOR, PASSWORD)
+    editor.locator("#published + table tbody tr").first.get_by_role("link").click()
+    editor.wait_for_url(re.compile(r"/desk/story/\d+$"))
+    story_id = int(editor.url.rsplit("/", 1)[-1])
+    with site.database.transaction() as session:
+        add_asides(session, session.get(Story, story_id), PIECES)
+    editor.reload()
+
+    listed = editor.get_by_role("region", name="Opinion on this story")
+    expect(listed.locator("li")).to_have_count(3)
+    expect(listed).to_contain_text("never cited")
+    expect(listed.locator("li").first).to_contain_text("live blog Coast Radio")
+    sources = editor.get_by_role("region", name="Sources")
+    assert sources.locator("text=Harbour Times").count() == 0
+    assert editor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    violations = axe_violations(editor)
+    assert not violations, f"review page with opinion:\n{describe(violations)}"
+    assert editor.log.errors == []
+    listed.scroll_into_view_if_needed()
+    editor.screenshot(path=str(tmp_path / "review-opinion-390.png"))
