@@ -1,6 +1,7 @@
 """Benchmark: story clustering quality (BCubed, ARI), speed and memory on labelled sets.
 
 Usage: python bench/cluster_quality.py [--sweep] [--orders N] [--first-order K] [--quality-only]
+                                      [--sets demo,storyset,feeds-real,ecbplus,neus,uci]
 
 Runs exactly the algorithm of `gazette cluster` (gazette.cluster.cluster_items), streaming in
 publication order, on every labelled set of bench/README.md:
@@ -13,7 +14,12 @@ publication order, on every labelled set of bench/README.md:
   story), as a feed carries them, and reduced to a title and one sentence;
 - feeds-real: the real feed snapshots of one day (six outlets' titles and descriptions, as their
   feeds carry them), in their real publication order, with the gold events labelled by hand for
-  this project (bench/labels/, see bench/README.md).
+  this project (bench/labels/, see bench/README.md);
+- uci, uci-even, uci-odd: the UCI headline stream (real titles only, 43 Google News stories), in
+  publication order, whole and each half of its gold stories alone (the coverage rules were
+  chosen on the even half; the odd one is held out).
+Every set is scored at the story level and at the coverage level (an item's thread, else its
+story: the developing topic, as Google News groups).
 ECB+ and NeuS have no dates and ECB+ lists its articles grouped by topic, so their items are
 streamed in a shuffled order (one per seed: `--orders` of them from seed `--first-order`), all
 inside one time window: harder than a live stream. The scores move by about 0.01 from one order
