@@ -35,10 +35,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
-from gazette.cluster.signals import add_into, dot, rarity
+from gazette.cluster.signals import dot, rarity
 from gazette.cluster.story import ActiveStory
 
 # The constants were chosen on the even half of the UCI headline stream's gold stories and
@@ -73,35 +74,33 @@ def key_terms(salient: Iterable[str], words: Iterable[str], language: str) -> fr
 
 @dataclass
 class Coverage:
-    """The active stories of one thread, as one group of reports."""
+    """The active stories of one thread, as one group of reports. Its figures are computed
+    once: a coverage is asked about while no report arrives, and made anew when it changes."""
 
     root: int
     stories: list[ActiveStory] = field(default_factory=list)
 
-    @property
+    @cached_property
     def size(self) -> int:
         return sum(story.size for story in self.stories)
 
+    @cached_property
     def vector_sum(self) -> np.ndarray:
         return sum((story.vector_sum for story in self.stories), start=np.zeros(1))
 
-    def word_sum(self) -> dict[str, float]:
-        total: dict[str, float] = {}
-        for story in self.stories:
-            add_into(total, story.word_sum)
-        return total
-
-    def named(self) -> bool:
-        """Whether most of its reports have salient names (full text, or a headline written
-        like a sentence), rather than a title-case headline alone."""
-        with_names = sum(bool(m.profile.salient) for s in self.stories for m in s.members)
-        return with_names * 2 >= self.size
-
+    @cached_property
     def term_counts(self) -> Counter[str]:
         counts: Counter[str] = Counter()
         for story in self.stories:
             counts.update(story_terms(story))
         return counts
+
+    @cached_property
+    def named(self) -> bool:
+        """Whether most of its reports have salient names (full text, or a headline written
+        like a sentence), rather than a title-case headline alone."""
+        with_names = sum(bool(m.profile.salient) for s in self.stories for m in s.members)
+        return with_names * 2 >= self.size
 
 
 def story_terms(story: ActiveStory) -> Counter[str]:
@@ -148,17 +147,22 @@ def match(mine: Coverage, other: Coverage, typical: float = 0.0) -> CoverageMatc
     """How well coverage `mine` fits `other`: the mean cosine over every pair of their reports,
     the key terms that half of `mine`'s reports and KEY_SHARE of `other`'s use, and where
     `mine`'s reports have names, their "what" against WHAT_RATIO times `typical` (the stream's
-    typical cohesion)."""
+    typical cohesion). Each test is made only if the ones before it pass (the clusterer asks
+    often): a match that fails one has nothing after it."""
     size, other_size = mine.size, other.size
-    similarity = float(mine.vector_sum() @ other.vector_sum()) / (size * other_size)
-    own, theirs = mine.term_counts(), other.term_counts()
+    pairs = size * other_size
+    similarity = float(mine.vector_sum @ other.vector_sum) / pairs
+    if similarity < COVERAGE_SIMILARITY:
+        return CoverageMatch(other.root, similarity, ())
+    own, theirs = mine.term_counts, other.term_counts
     needed, other_needed = max(1, (size + 1) // 2), KEY_SHARE * other_size
     shared = sorted(t for t, n in own.items() if n >= needed and theirs[t] >= other_needed)
-    what, what_needed = 1.0, 0.0
-    if mine.named():
-        words = dot(mine.word_sum(), other.word_sum()) / (size * other_size)
-        what, what_needed = 0.5 * similarity + 0.5 * words, WHAT_RATIO * typical
-    return CoverageMatch(other.root, similarity, tuple(shared[:5]), what, what_needed)
+    if not shared or not mine.named:
+        return CoverageMatch(other.root, similarity, tuple(shared[:5]))
+    # The words' part of "what", story by story: no coverage-wide sum of words is built.
+    words = sum(dot(a.word_sum, b.word_sum) for a in mine.stories for b in other.stories)
+    what = 0.5 * similarity + 0.5 * words / pairs
+    return CoverageMatch(other.root, similarity, tuple(shared[:5]), what, WHAT_RATIO * typical)
 
 
 def best_coverage(

@@ -211,6 +211,8 @@ class IncrementalClusterer:
         self._assigned_since_typical = 0
         self._assigned_since_forget = 0
         self._assigned_since_coverages = 0
+        # The stories that took a report since the coverages were last all asked.
+        self._grown: set[int] = set()
         # The survivor of every merge (a map: `merges` grows long over a long stream), and the
         # threads of the stories let go.
         self._survivor_of: dict[int, int] = {}
@@ -357,6 +359,7 @@ class IncrementalClusterer:
         story.add(member)
         self._keep(story)
         self.story_of_item[item.id] = story.story_id
+        self._grown.add(story.story_id)
         assignment = Assignment(item.id, story.story_id, score, created, reason)
         if created:
             self._continue_thread(story)
@@ -403,7 +406,7 @@ class IncrementalClusterer:
             own = story.thread or story.story_id
             mine = groups[own]
             nearby = self._closest(
-                mine.vector_sum() / mine.size,
+                mine.vector_sum / mine.size,
                 story.first_report,
                 story.language,
                 COVERAGE_SHORTLIST,
@@ -417,15 +420,17 @@ class IncrementalClusterer:
             first, later = sorted((own, found.root))
             reason = f"continues story {first}: {found.describe()}"
             moved = groups.pop(later)
-            groups[first].stories += moved.stories
+            groups[first] = Coverage(first, groups[first].stories + moved.stories)
             self._move_coverage(moved.stories, later, first, reason)
 
     def _review_coverages(self) -> None:
-        """Ask every active coverage again whether it belongs with a neighbour: both change as
-        reports come, and a story is asked only when it starts and at its reviews."""
+        """Ask every active coverage that took reports since the last time again whether it
+        belongs with a neighbour: both change as reports come, and a story is asked only when
+        it starts and at its reviews. (One that took none would give the same answer.)"""
         groups = coverages_of(self.stories.values())
+        grown, self._grown = self._grown, set()
         for root in sorted(groups):
-            if root in groups:
+            if root in groups and any(story.story_id in grown for story in groups[root].stories):
                 largest = max(groups[root].stories, key=lambda story: story.size)
                 self._find_thread(largest, groups)
 
