@@ -18,6 +18,7 @@ from gazette.db.models import (
     Document,
     Sentence,
     Story,
+    StoryAside,
     StoryMember,
     StoryTag,
     Tag,
@@ -126,6 +127,51 @@ def add_story(
         session.add(StoryTag(story_id=story.id, tag_id=_tag(session, name, kind).id, rank=rank))
     session.flush()
     return story
+
+
+@dataclass(frozen=True)
+class Aside:
+    """A piece about a story that is not a news report, as a test places it."""
+
+    kind: str
+    title: str
+    outlet: str
+    writers: tuple[str, ...]
+    published_at: datetime | None
+
+
+def add_asides(session: Session, story: Story, asides: list[Aside]) -> list[int]:
+    """Place each piece beside `story` as the cluster stage does (a document set aside, its
+    kind and a StoryAside row); returns the documents' ids in the order given."""
+    ids = []
+    for index, aside in enumerate(asides):
+        domain = aside.outlet.lower().replace(" ", "") + ".example"
+        url = f"https://{domain}/{aside.kind}/{story.slug}-{index}"
+        document = Document(
+            url=url,
+            canonical_url=url,
+            status="aside",
+            kind=aside.kind,
+            title=aside.title,
+            authors=list(aside.writers),
+            outlet=aside.outlet,
+            domain=domain,
+            published_at=aside.published_at,
+        )
+        session.add(document)
+        session.flush()
+        session.add(
+            StoryAside(
+                document_id=document.id,
+                story_id=story.id,
+                score=0.8,
+                reason=f"about story {story.id} (test)",
+                final=True,
+            )
+        )
+        ids.append(document.id)
+    session.flush()
+    return ids
 
 
 def add_published_stories(database: Database, count: int, thread: bool = True) -> list[int]:

@@ -12,7 +12,7 @@ from conftest import DemoRun, demo_settings
 from fastapi.testclient import TestClient
 from fresh import fresh_database
 from helpers import latest_articles
-from newsroom import START, Version, add_published_stories, add_story
+from newsroom import START, Aside, Version, add_asides, add_published_stories, add_story
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 from sqlalchemy import update
@@ -99,6 +99,52 @@ def test_one_story_whole(client: TestClient, database: Database) -> None:
     assert numbers == {1, 2}
     assert all(set(s["citations"]) <= numbers and s["citations"] for s in answer["sentences"])
     assert [t["name"] for t in answer["tags"]] == ["Port Calder", "Ilse Varga"]
+
+
+def test_a_story_lists_its_opinion_apart_from_its_sources(
+    client: TestClient, database: Database
+) -> None:
+    """Pieces about the story come in their own field, oldest first, and are never among its
+    references, counted sources or citations; a story without any has an empty list."""
+    with database.transaction() as session:
+        story = add_story(session, "views", [Version("Port vote", START + timedelta(hours=2))])
+        plain = add_story(session, "plain", [Version("Other news", START + timedelta(hours=3))])
+        add_asides(
+            session,
+            story,
+            [
+                Aside("review", "The ferry opera, reviewed", "Stage Weekly", (), None),
+                Aside(
+                    "opinion",
+                    "The port vote was a mistake",
+                    "Harbour Times",
+                    ("Nora Quill", "Ivo Lind"),
+                    START + timedelta(hours=4),
+                ),
+                Aside("live", "Live: the vote", "Harbour Times", (), START + timedelta(hours=1)),
+            ],
+        )
+        story_id, plain_id = story.id, plain.id
+    answer = client.get(f"/api/stories/{story_id}").json()
+    check(client, answer, "Story")
+    assert [(a["kind"], a["title"]) for a in answer["asides"]] == [
+        ("live", "Live: the vote"),
+        ("opinion", "The port vote was a mistake"),
+        ("review", "The ferry opera, reviewed"),  # undated: last
+    ]
+    opinion = answer["asides"][1]
+    assert opinion == {
+        "kind": "opinion",
+        "title": "The port vote was a mistake",
+        "outlet": "Harbour Times",
+        "writers": ["Nora Quill", "Ivo Lind"],
+        "url": "https://harbourtimes.example/opinion/story-views-1",
+        "published_at": "2026-03-02T12:00:00Z",
+    }
+    aside_urls = {a["url"] for a in answer["asides"]}
+    assert not aside_urls & {r["url"] for r in answer["references"]}
+    assert answer["independent_sources"] == 1 and len(answer["references"]) == 2
+    assert client.get(f"/api/stories/{plain_id}").json()["asides"] == []
 
 
 def test_the_demo_story_with_its_quote_matches_the_page(demo: DemoRun) -> None:

@@ -75,13 +75,16 @@ def story(
     number: Annotated[int, typer.Argument(help="The story's number, as in /story/NUMBER/.")],
 ) -> None:
     """Show how a story was formed: each report with why it joined (or started) the story and
-    any move since, the stories merged into it, and the thread it continues."""
+    any move since, the stories merged into it, the thread it continues, and apart from its
+    reports the opinion and other pieces placed beside it (never its sources)."""
     from gazette.cluster.history import story_history
+    from gazette.db.asides import story_asides
 
     if not fits_in_id(number):  # as for any number with no story
         raise NotFound(f"there is no story {number}")
     with state_of(ctx).database().session() as session:
         history = story_history(session, number)
+        asides = story_asides(session, history.story_id)
     for absorbed, survivor, reason in history.redirects:
         out.print(
             f"story {absorbed} was merged into story {survivor}: {reason}",
@@ -120,6 +123,21 @@ def story(
     for absorbed in history.absorbed:
         out.print(
             f"\nstory {absorbed.story_id} merged into it: {absorbed.reason}",
+            soft_wrap=True,
+            markup=False,
+        )
+    if asides:
+        out.print(
+            f"\nOpinion on this story ({len(asides)}, listed apart, never cited or counted):",
+            soft_wrap=True,
+            markup=False,
+        )
+    for piece in asides:
+        when = f"{piece.published_at:%Y-%m-%d %H:%M}" if piece.published_at else "undated"
+        writers = f"{', '.join(piece.writers)} in " if piece.writers else ""
+        out.print(
+            f"\n{when}  {piece.kind} {piece.document_id}  {writers}{piece.outlet}: {piece.title}"
+            f"\n  {piece.url}\n  why: {piece.reason}",
             soft_wrap=True,
             markup=False,
         )

@@ -50,6 +50,20 @@ class Reference(BaseModel):
     published_at: datetime | None
 
 
+class Aside(BaseModel):
+    """A piece about the story that is not a news report: never a source of its facts."""
+
+    kind: str = Field(
+        description="What the piece is: `opinion`, `analysis`, `review`, `live` (a live blog), "
+        "`podcast` or `newsletter`."
+    )
+    title: str
+    outlet: str
+    writers: list[str] = Field(description="Its writers as the page names them; may be empty.")
+    url: str
+    published_at: datetime | None
+
+
 class Quote(BaseModel):
     text: str = Field(description="Verbatim from the cited report.")
     speaker: str
@@ -71,6 +85,10 @@ class Story(StorySummary):
     references: list[Reference]
     quote: Quote | None
     versions: list[Version] = Field(description="Every published version, oldest first.")
+    asides: list[Aside] = Field(
+        description="Opinion, analysis, reviews and other pieces about the story, oldest first: "
+        "listed for reading, never cited and never counted among its sources."
+    )
 
 
 class Page(BaseModel):

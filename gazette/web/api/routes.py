@@ -1,7 +1,8 @@
 """The JSON API, read-only: stories (a page at a time, by tag and date), one story whole with
-its cited sentences, references, quote, tags and versions, tags, search, and the sources'
-health. Errors are JSON too (gazette/web/error_pages.py); bad parameters are a 400 that names
-each one. The OpenAPI document is built from these routes and their models (`openapi.py`)."""
+its cited sentences, references, quote, tags and versions (and apart, the opinion and other
+pieces about it), tags, search, and the sources' health. Errors are JSON too
+(gazette/web/error_pages.py); bad parameters are a 400 that names each one. The OpenAPI
+document is built from these routes and their models (`openapi.py`)."""
 
 from __future__ import annotations
 
@@ -143,7 +144,8 @@ def story(
     story_id: Annotated[int, Path(description="The story's id.")],
 ) -> object:
     """One published story whole: its sentences with their citations, references, quote, tags
-    and published versions. A story merged into another redirects to that one."""
+    and published versions, and apart from them the opinion and other pieces about it (never
+    its sources). A story merged into another redirects to that one."""
     view = queries.story_view(session, story_id) if fits_in_id(story_id) else None
     if view is None:
         raise HTTPException(404, f"There is no published story {story_id}.")
@@ -173,6 +175,17 @@ def story(
         "versions": [
             models.Version(**vars(row), current=row.version == view.version)
             for row in api_queries.versions(session, view.card.id)
+        ],
+        "asides": [
+            models.Aside(
+                kind=piece.kind,
+                title=piece.title,
+                outlet=piece.outlet,
+                writers=list(piece.writers),
+                url=piece.url,
+                published_at=piece.published_at,
+            )
+            for piece in view.opinions
         ],
     }
 

@@ -1,6 +1,7 @@
 """What the review page shows (/desk/story/{id}): one version of a story's article beside its
 sources, each sentence with the passages it cites and the support check's decision, the
-story's versions and corrections. Read here as plain records; nothing here writes."""
+story's versions and corrections, and the opinion placed beside it. Read here as plain
+records; nothing here writes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gazette import editing
+from gazette.db.asides import AsidePiece, story_asides
 from gazette.db.models import Article, Correction, Story, WriteCheck
 from gazette.db.states import StoryState
 
@@ -114,6 +116,9 @@ class ReviewPage:
     other_decisions: list[Decision]  # the headline's, the quote's, and sentences left out
     versions: list[VersionRow]
     corrections: list[CorrectionRow] = field(default_factory=list)
+    # Opinion and other pieces placed beside the story: shown so the editor knows they exist,
+    # never among the sources a sentence may cite.
+    asides: list[AsidePiece] = field(default_factory=list)
 
     @property
     def is_newest(self) -> bool:
@@ -255,4 +260,5 @@ def review_page(session: Session, story_id: int, version: int | None) -> ReviewP
         corrections=[
             CorrectionRow(c.created_at, c.created_by, c.text, number) for c, number in corrections
         ],
+        asides=story_asides(session, story_id),
     )

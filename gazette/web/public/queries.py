@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from gazette.db.asides import story_asides
 from gazette.db.models import (
     AdSlot,
     Article,
@@ -33,6 +34,7 @@ from gazette.web.public.ads import sanitise_ad
 from gazette.web.public.views import (
     AdView,
     Coverage,
+    OpinionLink,
     QuoteView,
     ReferenceView,
     ReportLink,
@@ -437,7 +439,23 @@ def story_view(session: Session, story_id: int) -> StoryView | None:
         language=language,
         translations=_translations(session, story, language, thread),
         versions=_published_versions(session, story.id, article.version),
+        opinions=_opinions(session, story.id),
     )
+
+
+def _opinions(session: Session, story_id: int) -> list[OpinionLink]:
+    """The pieces placed beside the story that are not news reports (gazette/db/asides.py)."""
+    return [
+        OpinionLink(
+            kind=piece.kind,
+            writers=piece.writers,
+            outlet=piece.outlet,
+            title=piece.title,
+            url=piece.url,
+            published_at=piece.published_at,
+        )
+        for piece in story_asides(session, story_id)
+    ]
 
 
 def _published_versions(session: Session, story_id: int, up_to: int) -> int:
