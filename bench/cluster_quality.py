@@ -1,6 +1,7 @@
 """Benchmark: story clustering quality (BCubed, ARI), speed and memory on labelled sets.
 
 Usage: python bench/cluster_quality.py [--sweep] [--orders N] [--first-order K] [--quality-only]
+                                      [--sets demo,storyset,feeds-real,ecbplus,neus,uci]
 
 Runs exactly the algorithm of `gazette cluster` (gazette.cluster.cluster_items), streaming in
 publication order, on every labelled set of bench/README.md:
@@ -13,7 +14,12 @@ publication order, on every labelled set of bench/README.md:
   story), as a feed carries them, and reduced to a title and one sentence;
 - feeds-real: the real feed snapshots of one day (six outlets' titles and descriptions, as their
   feeds carry them), in their real publication order, with the gold events labelled by hand for
-  this project (bench/labels/, see bench/README.md).
+  this project (bench/labels/, see bench/README.md);
+- uci, uci-even, uci-odd: the UCI headline stream (real titles only, 43 Google News stories), in
+  publication order, whole and each half of its gold stories alone (the coverage rules were
+  chosen on the even half; the odd one is held out).
+Every set is scored at the story level and at the coverage level (an item's thread, else its
+story: the developing topic, as Google News groups).
 ECB+ and NeuS have no dates and ECB+ lists its articles grouped by topic, so their items are
 streamed in a shuffled order (one per seed: `--orders` of them from seed `--first-order`), all
 inside one time window: harder than a live stream. The scores move by about 0.01 from one order
@@ -50,7 +56,7 @@ from datetime import UTC, datetime
 import cluster_real_feeds
 import numpy as np
 import storyset
-from common import ECBPLUS, NEUS, ROOT, save_results
+from common import ECBPLUS, NEUS, ROOT, SHARED_DATA, save_results
 from sklearn.metrics import adjusted_rand_score
 
 from gazette.cluster import cluster_items, embedding_text
@@ -64,6 +70,10 @@ from gazette.sentences import split_sentences
 
 CACHE = ROOT / "bench" / "results" / "embeddings"
 FEEDS_REAL_LABELS = ROOT / "bench" / "labels" / "feeds-real-2026-08-13.json"
+UCI = SHARED_DATA / "clustering-dev" / "uci-headlines-dev.jsonl"
+# Further jitter of the UCI headlines' times in orders other than 0 (hours either way): other
+# interleavings of the same stories, as another day's stream would bring them.
+UCI_JITTER_HOURS = 2.0
 # Clustering runs timed per set, the fastest counted: on a shared host the speed of one order moves
 # by half within minutes (2026-12-03, AMD EPYC: ECB+ order 0, 1,520 to 3,012 per second).
 TIMED_RUNS = 5
@@ -227,6 +237,35 @@ def feeds_real_set() -> list[tuple[str, list[ClusterItem], dict[str, str]]]:
     return [("feeds-real", items, {item.id: event_of.get(item.id, item.id) for item in items})]
 
 
+def uci_sets(seed: int) -> list[tuple[str, list[ClusterItem], dict[str, str]]]:
+    """The UCI headline stream: titles only, in publication order (order 0: the times as the set
+    gives them; another order moves each time by up to UCI_JITTER_HOURS more, with that seed).
+    Google News grouped it by developing topic, so it is scored at the coverage level too. Its
+    gold stories are cut in two halves by a hash of their ids: "uci-even", on which the coverage
+    rules were chosen, and "uci-odd", held out; each half is streamed alone."""
+    if not UCI.is_file():
+        print(f"skipping UCI headlines: {UCI} not found")
+        return []
+    rows = [json.loads(line) for line in UCI.read_text().splitlines() if line.strip()]
+    rng = random.Random(seed)
+    items = []
+    for row in rows:
+        shift = rng.uniform(-UCI_JITTER_HOURS, UCI_JITTER_HOURS) * 3_600_000 if seed else 0.0
+        moment = datetime.fromtimestamp((row["published"] + shift) / 1000, tz=UTC)
+        items.append(ClusterItem(row["id"], row["title"], "", moment))
+    gold = {row["id"]: row["story"] for row in rows}
+    sets = [("uci", items, gold)]
+    for half in ("even", "odd"):
+        kept = [item for item in items if _half_of(gold[item.id]) == half]
+        sets.append((f"uci-{half}", kept, {item.id: gold[item.id] for item in kept}))
+    return sets
+
+
+def _half_of(story: str) -> str:
+    """The half a gold story is in: fixed by its id, whatever the order of the set."""
+    return "even" if hashlib.sha1(story.encode()).digest()[0] % 2 == 0 else "odd"
+
+
 def storyset_sets() -> list[tuple[str, list[ClusterItem], dict[str, str], dict[str, str]]]:
     items, gold, threads = storyset.generate_with_threads()
     return [
@@ -317,13 +356,17 @@ def measure(
         clustering_seconds = min(clustering_seconds, time.perf_counter() - started)
 
     predicted = {a.item_id: a.story_id for a in assignments}
+    # The coverage level: an item's thread (the developing topic), else its story.
+    covered = {a.item_id: a.thread if a.thread is not None else a.story_id for a in assignments}
     keys = list(gold)
     result = {
         "set": name,
         "items": len(items),
         "gold_stories": len(set(gold.values())),
         "predicted_stories": len(set(predicted.values())),
+        "predicted_coverages": len(set(covered.values())),
         "bcubed": bcubed(gold, predicted),
+        "coverage_bcubed": bcubed(gold, covered),
         "ari": round(adjusted_rand_score([gold[k] for k in keys], [predicted[k] for k in keys]), 4),
         "largest_losses": largest_losses(gold, predicted),
     }
@@ -365,22 +408,34 @@ def main() -> None:
     parser.add_argument(
         "--quality-only", action="store_true", help="cluster once per set, without timings"
     )
+    parser.add_argument(
+        "--sets",
+        default="demo,storyset,feeds-real,ecbplus,neus,uci",
+        help="the families of sets to run, comma-separated (default: all)",
+    )
     args = parser.parse_args()
+    wanted = set(args.sets.split(","))
     thresholds = [round(t, 2) for t in np.arange(0.4, 0.81, 0.05)] if args.sweep else []
     embedder = CachedEmbedder()
     timed = not args.quality_only
 
-    results = [measure("demo", *demo_set(), embedder, thresholds, timed=timed)]
-    results += [
-        measure(name, items, gold, embedder, thresholds, threads, timed)
-        for name, items, gold, threads in storyset_sets()
-    ]
-    results += [
-        measure(name, items, gold, embedder, thresholds, timed=timed)
-        for name, items, gold in feeds_real_set()
-    ]
+    results = []
+    if "demo" in wanted:
+        results.append(measure("demo", *demo_set(), embedder, thresholds, timed=timed))
+    if "storyset" in wanted:
+        results += [
+            measure(name, items, gold, embedder, thresholds, threads, timed)
+            for name, items, gold, threads in storyset_sets()
+        ]
+    if "feeds-real" in wanted:
+        results += [
+            measure(name, items, gold, embedder, thresholds, timed=timed)
+            for name, items, gold in feeds_real_set()
+        ]
+    families = {"ecbplus": ecbplus_sets, "neus": neus_sets, "uci": uci_sets}
     for seed in range(args.first_order, args.first_order + args.orders):
-        for name, items, gold in ecbplus_sets(seed) + neus_sets(seed):
+        streamed = [s for family, sets in families.items() if family in wanted for s in sets(seed)]
+        for name, items, gold in streamed:
             label = f"{name} (order {seed})"
             results.append(measure(label, items, gold, embedder, thresholds, timed=timed))
     settings = ClusterSettings()
@@ -406,8 +461,12 @@ def _summary(results: list[dict]) -> dict:
     for name, runs in by_set.items():
         entry = {
             "bcubed_f1": round(float(np.mean([r["bcubed"]["f1"] for r in runs])), 4),
+            "coverage_f1": round(float(np.mean([r["coverage_bcubed"]["f1"] for r in runs])), 4),
             "ari": round(float(np.mean([r["ari"] for r in runs])), 4),
         }
+        if "threads" in runs[0]:
+            for key in ("precision", "recall"):
+                entry[f"threads_{key}"] = runs[0]["threads"][key]
         speeds = [r.get("assignments_per_second_without_embedding") for r in runs]
         if None not in speeds:
             entry["assignments_per_second"] = round(float(np.mean(speeds)))

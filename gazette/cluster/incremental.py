@@ -35,12 +35,14 @@ every second report of a story of up to SPLIT_EVERY_UP_TO reports:
 - at DEPARTURE_SIZES (from four reports on), a report that no longer fits the rest leaves it
   and starts a story of its own.
 
-Threads link separate stories of one ongoing subject ("recall widened a day later"). A new story
+Threads link separate stories at two levels. A follow-up ("recall widened a day later")
 continues the active story that started before it and fits it best, if that one scores at least
 THREAD_RATIO times the stream's typical cohesion (time aside: a follow-up comes days later, when
 the story's evidence has faded), its "what" alone too (the same kind of happening: a company's
-fine does not continue its takeover bid), and shares a core name with it. The thread is named by
-its first story. A story without a thread is asked again at its reviews, as its picture fills in.
+fine does not continue its takeover bid), and shares a core name with it. And a thread is the
+story's coverage, its developing topic (a game's launch, reviews and patch): coverages that read
+alike and share a key term are joined (see `coverage`), when a story starts or is reviewed and
+every COVERAGE_EVERY reports. The thread is named by its first story.
 
 Editors have the last word (gazette/regroup.py). A report an editor placed (`Member.pinned`)
 never leaves its story: it is no outlier, a split that would take it away does not happen, and
@@ -59,6 +61,14 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from gazette.cluster.communities import Bipartition
+from gazette.cluster.coverage import (
+    COVERAGE_EVERY,
+    COVERAGE_JOINS,
+    COVERAGE_SHORTLIST,
+    Coverage,
+    best_coverage,
+    coverages_of,
+)
 from gazette.cluster.evidence import TIME_GRACE_HOURS, Evidence
 from gazette.cluster.signals import Profile
 from gazette.cluster.story import SPLIT_FROM, ActiveStory, Member, events_in, two_events
@@ -200,6 +210,9 @@ class IncrementalClusterer:
         self._typical: float | None = None
         self._assigned_since_typical = 0
         self._assigned_since_forget = 0
+        self._assigned_since_coverages = 0
+        # The stories that took a report since the coverages were last all asked.
+        self._grown: set[int] = set()
         # The survivor of every merge (a map: `merges` grows long over a long stream), and the
         # threads of the stories let go.
         self._survivor_of: dict[int, int] = {}
@@ -305,6 +318,10 @@ class IncrementalClusterer:
         if self._assigned_since_forget >= FORGET_EVERY:
             self.forget_before(item.published)
             self._assigned_since_forget = 0
+        self._assigned_since_coverages += 1
+        if self._assigned_since_coverages >= COVERAGE_EVERY:
+            self._review_coverages()
+            self._assigned_since_coverages = 0
         member = Member(item.id, vector, profile, item.published, item.language or "en")
         if item.copy_of is not None and item.copy_of in self.story_of_item:
             story_id = self.story_of_item[item.copy_of]
@@ -339,15 +356,18 @@ class IncrementalClusterer:
         story.add(member)
         self._keep(story)
         self.story_of_item[item.id] = story.story_id
+        self._grown.add(story.story_id)
         assignment = Assignment(item.id, story.story_id, score, created, reason)
         if created:
+            self._continue_thread(story)
             self._find_thread(story)
         elif story.size in REVIEW_SIZES:
             survivor = self._split_if_two_events(self._merge_or_regroup(story))
             if survivor.size in DEPARTURE_SIZES:
                 self._release_outliers(survivor)
             if survivor.thread is None:
-                self._find_thread(survivor)
+                self._continue_thread(survivor)
+            self._find_thread(survivor)
         elif story.size <= SPLIT_EVERY_UP_TO and story.size % SPLIT_EVERY == 0:
             self._split_if_two_events(self._merge_or_regroup(story))
         return assignment
@@ -394,8 +414,11 @@ class IncrementalClusterer:
         )
         return None, evidence.score, reason
 
-    def _find_thread(self, story: ActiveStory) -> None:
-        """Link `story` to the thread of the earlier active story it continues, if any."""
+    def _continue_thread(self, story: ActiveStory) -> None:
+        """Link `story` to the thread of the earlier active story it continues, if any: the
+        same kind of happening (its "what") with the same core names, as a follow-up is."""
+        if story.thread is not None:
+            return
         earlier = self._neighbours(story, story.first_report, started_before=story.first_report)
         best = self._best_match(story, [s for s in earlier if s.thread != story.story_id])
         if best is None:
@@ -407,6 +430,60 @@ class IncrementalClusterer:
             return
         reason = f"continues story {parent.story_id}: {evidence.describe()} (needed {needed:.2f})"
         self._join_thread(story, parent.thread or parent.story_id, reason)
+
+    def _find_thread(self, story: ActiveStory, groups: dict[int, Coverage] | None = None) -> None:
+        """Join the coverage `story` is in (its thread, or the stories that continue it) with
+        the nearby coverage it belongs to, if any (see `coverage`), and the joined coverage with
+        the next, up to COVERAGE_JOINS times: the later-rooted of two moves into the earlier, so
+        a thread is always named by its first story. `groups` are the active coverages, if
+        known (`coverage.coverages_of`); they are kept current."""
+        if not story.latin:
+            return  # the embedding does not read the script: no measure of the coverage
+        if groups is None:
+            groups = coverages_of(self.stories.values())
+        for _ in range(COVERAGE_JOINS):
+            own = story.thread or story.story_id
+            mine = groups[own]
+            nearby = self._closest(
+                mine.vector_sum / mine.size,
+                story.first_report,
+                story.language,
+                COVERAGE_SHORTLIST,
+                exclude=story.story_id,
+            )
+            roots = {other.thread or other.story_id for other in nearby} - {own}
+            others = [groups[root] for root in roots if root in groups]
+            found = best_coverage(mine, others, self.typical_cohesion())
+            if found is None:
+                return
+            first, later = sorted((own, found.root))
+            reason = f"continues story {first}: {found.describe()}"
+            moved = groups.pop(later)
+            groups[first] = Coverage(first, groups[first].stories + moved.stories)
+            self._move_coverage(moved.stories, later, first, reason)
+
+    def _review_coverages(self) -> None:
+        """Ask every active coverage that took reports since the last time again whether it
+        belongs with a neighbour: both change as reports come, and a story is asked only when
+        it starts and at its reviews. (One that took none would give the same answer.)"""
+        groups = coverages_of(self.stories.values())
+        grown, self._grown = self._grown, set()
+        for root in sorted(groups):
+            if root in groups and any(story.story_id in grown for story in groups[root].stories):
+                largest = max(groups[root].stories, key=lambda story: story.size)
+                self._find_thread(largest, groups)
+
+    def _move_coverage(
+        self, stories: list[ActiveStory], root: int, new_root: int, reason: str
+    ) -> None:
+        """Put the stories of the thread `root` started (`stories`, the active ones) in the
+        thread `new_root` started; `root` itself too, even if it was let go."""
+        for other in stories:
+            other.thread = new_root
+            self.threads.append(ThreadLink(other.story_id, new_root, reason))
+        if root not in self.stories:
+            self._forgotten_threads[root] = new_root
+            self.threads.append(ThreadLink(root, new_root, reason))
 
     def _join_thread(self, story: ActiveStory, root: int | None, reason: str) -> None:
         """Put `story` in the thread `root` started (None: in no thread), with the stories that

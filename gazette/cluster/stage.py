@@ -392,6 +392,14 @@ def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
         if story.merged_into_id is None:
             story.thread_id = link.root
             story.thread_reason = link.reason if link.root else None
+        if link.root is not None:
+            # A thread joined to an earlier one (one coverage): its stories the clusterer no
+            # longer holds follow, so that every story of a thread names its first story.
+            session.execute(
+                update(Story)
+                .where(Story.thread_id == link.story, Story.id != link.root)
+                .values(thread_id=link.root)
+            )
     session.flush()
 
 
