@@ -2,7 +2,8 @@
 
 Usage: python bench/citation_quality.py [--limit N]
 
-Writes every story of the demo (15) and of neus-val (307, three outlets each) with
+Writes every story of the demo (15), of neus-val (307, three outlets each) and of the ECB+ dev
+events (42, all their full-text articles, as bench/readability.py reads them) with
 `gazette.write.write_article`, then judges every body and summary sentence with the support
 check of gazette/write/verify.py, which is lexical and does not use the sentence model the writer
 chooses its citations with:
@@ -21,7 +22,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from common import save_results
+from common import ECBPLUS, save_results
+from readability import ecbplus_stories
 from summary_quality import NEUS, demo_stories, sources_of
 
 from gazette.embedding import Embedder, default_embedder
@@ -67,13 +69,16 @@ def judge(stories: list[dict], embedder: Embedder) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--limit", type=int, help="judge only the first N neus-val stories")
+    parser.add_argument("--limit", type=int, help="judge only the first N stories of each real set")
     args = parser.parse_args()
     embedder = default_embedder()
     figures = {"demo": judge(demo_stories(), embedder)}
     if NEUS.is_file():
         stories = [json.loads(line) for line in NEUS.read_text().splitlines() if line.strip()]
         figures["neus_val"] = judge(stories[: args.limit] if args.limit else stories, embedder)
+    if ECBPLUS.is_file():
+        stories = ecbplus_stories()
+        figures["ecbplus"] = judge(stories[: args.limit] if args.limit else stories, embedder)
     save_results("citation_quality", figures)
 
 
