@@ -200,6 +200,10 @@ def test_source_junk_never_reaches_the_reader(embedder) -> None:
         ('"We will not stop, she said and left', False),  # a quotation left open
         ("Owners should stop charging their robots immediately.", True),
         ('"You can count on us," the mayor said.', True),  # "you" inside a quotation
+        ("On behalf of Newman, Anzalone & Newman, LLP.", False),  # a law firm's blog stamp
+        ("Published 12: 17 am, Monday, September 16, 2013 A man has been charged.", False),
+        ("SATURDAY, SEPTEMBER 14, 2013, 9: 29 PM A grandmother was hit by a car.", False),
+        ("The bill was published in 2013 after a long debate.", True),
     ],
 )
 def test_what_is_not_clean(sentence: str, clean: bool) -> None:

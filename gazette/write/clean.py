@@ -24,7 +24,12 @@ FURNITURE = re.compile(
     r"\badvertisement\b|\bplaceholder\b|\bsubscribe\b|\bnewsletter\b|\bsign up\b|"
     r"\bread more\b|\bclick here\b|\bshare (?:this|on)\b|\bfollow us\b|\(photo\b|\bphoto:|"
     r"\bphotograph:|\bgetty images\b|\bAP Photo\b|\ball rights reserved\b|©|\bcopyright\b|"
-    r"\bcookies?\b.*\baccept\b|^by [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*\s*(?:[|,]|$)",
+    r"\bcookies?\b.*\baccept\b|^by [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*\s*(?:[|,]|$)|"
+    # a blog's or a page's stamp: "On behalf of Newman, LLP.", "Published 12:17 am, Monday,
+    # September 16, 2013 A man...", "SATURDAY, SEPTEMBER 14, 2013, 9:29 PM A grandmother..."
+    r"^on behalf of\b|\bposted in\b.*\b(?:19|20)\d\d\b|"
+    r"^(?:published|updated|posted)\b.*\b(?:19|20)\d\d\b|"
+    r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,\s+[a-z]+\s+\d{1,2},\s+(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
