@@ -1,6 +1,6 @@
 """Benchmark: are the default writer's citations right, and complete?
 
-Usage: python bench/citation_quality.py [--limit N]
+Usage: python bench/citation_quality.py [--limit N] [--sets demo,neus,ecbplus]
 
 Writes every story of the demo (15), of neus-val (307, three outlets each) and of the ECB+ dev
 events (42, all their full-text articles, as bench/readability.py reads them) with
@@ -14,7 +14,7 @@ chooses its citations with:
 Disagreement sentences ("A put the figure at 12 [1], while B reported 10 [2]") are built from each
 source's own value and are left out here. The check refuses faithful paraphrases in other words,
 so precision is if anything understated, and recall counts only sources that share the wording.
-Unsupported pairs are listed in bench/results/citation_quality.json for reading.
+Unsupported pairs are listed in bench/results/citation_quality-<sets>.json for reading.
 """
 
 from __future__ import annotations
@@ -70,16 +70,18 @@ def judge(stories: list[dict], embedder: Embedder) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, help="judge only the first N stories of each real set")
+    parser.add_argument("--sets", default="demo,neus,ecbplus")
     args = parser.parse_args()
+    wanted = args.sets.split(",")
     embedder = default_embedder()
-    figures = {"demo": judge(demo_stories(), embedder)}
-    if NEUS.is_file():
+    figures = {"demo": judge(demo_stories(), embedder)} if "demo" in wanted else {}
+    if "neus" in wanted and NEUS.is_file():
         stories = [json.loads(line) for line in NEUS.read_text().splitlines() if line.strip()]
         figures["neus_val"] = judge(stories[: args.limit] if args.limit else stories, embedder)
-    if ECBPLUS.is_file():
+    if "ecbplus" in wanted and ECBPLUS.is_file():
         stories = ecbplus_stories()
         figures["ecbplus"] = judge(stories[: args.limit] if args.limit else stories, embedder)
-    save_results("citation_quality", figures)
+    save_results(f"citation_quality-{'-'.join(wanted)}", figures)
 
 
 if __name__ == "__main__":
