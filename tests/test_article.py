@@ -334,6 +334,9 @@ def test_sentences_the_splitter_broke_are_not_printed(embedder) -> None:
     # a sentence that opens with a number or a name in small letters is whole
     fine = ("15 governors have let their orders expire.", "iPhone sales rose in May.")
     assert not any(is_fragment(fine, i) for i in range(2))
+    # the rest of a sentence the splitter cut at "7 p. m.", opening with its comma
+    cut = ("At approximately 7 p.", "m.", ", the woman was walking near the crossing.")
+    assert is_fragment(cut, 2)
     article = write_article(
         [source("b1", "Valley Post", "Hotel fire in Palmer", BROKEN), *STRIKE[:2]], embedder
     )

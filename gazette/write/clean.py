@@ -61,6 +61,8 @@ def is_fragment(pieces: tuple[str, ...] | list[str], index: int) -> bool:
     first = piece.lstrip("\"“‘'").split(" ", 1)[0]
     if first[:1].islower() and first.islower():
         return True
+    if piece[:1] in ",;:":  # the rest of a sentence cut before ("7 p. m., the woman was...")
+        return True
     previous = pieces[index - 1].strip() if index > 0 else ""
     cut_before = CUT_AFTER_NUMBER.search(previous) or CUT_AFTER_LETTER.search(previous)
     return first[:1].isdigit() and bool(cut_before)
