@@ -1,8 +1,9 @@
 """Benchmark: are the default writer's citations right, and complete?
 
-Usage: python bench/citation_quality.py [--limit N]
+Usage: python bench/citation_quality.py [--limit N] [--sets demo,neus,ecbplus]
 
-Writes every story of the demo (15) and of neus-val (307, three outlets each) with
+Writes every story of the demo (15), of neus-val (307, three outlets each) and of the ECB+ dev
+events (42, all their full-text articles, as bench/readability.py reads them) with
 `gazette.write.write_article`, then judges every body and summary sentence with the support
 check of gazette/write/verify.py, which is lexical and does not use the sentence model the writer
 chooses its citations with:
@@ -13,7 +14,7 @@ chooses its citations with:
 Disagreement sentences ("A put the figure at 12 [1], while B reported 10 [2]") are built from each
 source's own value and are left out here. The check refuses faithful paraphrases in other words,
 so precision is if anything understated, and recall counts only sources that share the wording.
-Unsupported pairs are listed in bench/results/citation_quality.json for reading.
+Unsupported pairs are listed in bench/results/citation_quality-<sets>.json for reading.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from common import save_results
+from common import ECBPLUS, save_results
+from readability import ecbplus_stories
 from summary_quality import NEUS, demo_stories, sources_of
 
 from gazette.embedding import Embedder, default_embedder
@@ -67,14 +69,19 @@ def judge(stories: list[dict], embedder: Embedder) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--limit", type=int, help="judge only the first N neus-val stories")
+    parser.add_argument("--limit", type=int, help="judge only the first N stories of each real set")
+    parser.add_argument("--sets", default="demo,neus,ecbplus")
     args = parser.parse_args()
+    wanted = args.sets.split(",")
     embedder = default_embedder()
-    figures = {"demo": judge(demo_stories(), embedder)}
-    if NEUS.is_file():
+    figures = {"demo": judge(demo_stories(), embedder)} if "demo" in wanted else {}
+    if "neus" in wanted and NEUS.is_file():
         stories = [json.loads(line) for line in NEUS.read_text().splitlines() if line.strip()]
         figures["neus_val"] = judge(stories[: args.limit] if args.limit else stories, embedder)
-    save_results("citation_quality", figures)
+    if "ecbplus" in wanted and ECBPLUS.is_file():
+        stories = ecbplus_stories()
+        figures["ecbplus"] = judge(stories[: args.limit] if args.limit else stories, embedder)
+    save_results(f"citation_quality-{'-'.join(wanted)}", figures)
 
 
 if __name__ == "__main__":

@@ -109,6 +109,12 @@ CUT_END = re.compile(
     re.IGNORECASE,
 )
 RESULTS = ROOT / "bench" / "results"
+# The near-duplicate rule (see same_thing), set against the hand labels.
+SAME_NAMES = 0.5
+CLAIM_SHARED = 0.3
+SAME_SHARED = 0.35
+CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
+OPENING = re.compile(r"(?:^|[.!?:]\s+|[\"“‘(]\s*)$")
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 
 DEFECTS = (
@@ -141,18 +147,60 @@ def contained(a: set[str], b: set[str]) -> float:
     return len(small & large) / len(small) if small else 0.0
 
 
+def _stem(word: str) -> str:
+    """A crude stem, so that "charged" and "charges", "blocking" and "blocked" meet."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def stems_of(text: str) -> set[str]:
+    words = WORD.findall(normalise_for_matching(text).casefold())
+    return {_stem(w.strip("'’-")) for w in words if w.strip("'’-") not in STOP} - {""}
+
+
+def names_of(text: str, known: set[str] = frozenset()) -> set[str]:
+    """Stems of the capitalised words: the names a sentence is about. A capitalised word that
+    opens the sentence (or a quotation) counts only when it is in `known` (the other
+    sentence's names): "Lohan has spent..." beside "Lindsay Lohan", not "Passwords were...".
+    """
+    found = set()
+    for match in CAPITALISED.finditer(text):
+        word = _stem(match.group().casefold().removesuffix("’s").removesuffix("'s").strip("'’-"))
+        opening = bool(OPENING.search(text[: match.start()]))
+        if not opening or word in known:
+            found.add(word)
+    return found
+
+
 def same_thing(first: str, second: str) -> bool:
-    a, b = words_of(first), words_of(second)
-    if min(len(a), len(b)) >= 3 and contained(a, b) >= 0.6:
-        return True
-    shared_figures = figures_of(first) and figures_of(first) == figures_of(second)
-    if shared_figures and contained(a, b) >= 0.4:
-        return True
-    for quoting, other in ((first, second), (second, first)):
+    """Whether two sentences make the same claim (hand-labelled pairs in
+    bench/labels/near-duplicate-pairs.jsonl; bench/README.md): of the sentence with fewer
+    content words, every figure is in the other (no figure of one contradicts the other), at
+    least half its names are in the other (the same people, places, organisations), at least
+    CLAIM_SHARED of what it says of them (its content words less names and figures: the verb
+    and its objects) and SAME_SHARED of all its content words are in the other. Sharing a
+    subject is not enough ("Lohan has spent time at Betty Ford before" beside "Lohan has checked
+    into the Betty Ford Center"), nor are shared words about other people ("Peter Capaldi is to
+    be the new star" beside a sentence on Peter Davison, the studio's star guest). A quotation and
+    a sentence that says most of its words in other marks are one fact too."""
+    a, b = stems_of(first), stems_of(second)
+    short, long_ = (first, second) if len(a) <= len(b) else (second, first)
+    said, other = (a, b) if short is first else (b, a)
+    if len(said) >= 3 and figures_of(short) <= figures_of(long_):
+        names = names_of(short, names_of(long_)) & said
+        values = {_stem(v) for v in figures_of(short)}
+        claim = said - names - values
+        named = not names or len(names & other) / len(names) >= SAME_NAMES
+        told = bool(claim) and len(claim & other) / len(claim) >= CLAIM_SHARED
+        if named and told and len(said & other) / len(said) >= SAME_SHARED:
+            return True
+    for quoting, restating in ((first, second), (second, first)):
         for quotation in QUOTATION.findall(quoting):
-            said = words_of(quotation)
-            restated = len(said) >= 4 and contained(said, words_of(other)) >= 0.6
-            if restated and quotation not in other:
+            quoted = words_of(quotation)
+            restated = len(quoted) >= 4 and contained(quoted, words_of(restating)) >= 0.6
+            if restated and quotation not in restating:
                 return True
     return False
 
@@ -202,6 +250,16 @@ def headline_defects(headline: str) -> Counter:
     return found
 
 
+def near_duplicates(printed: list[str]) -> list[tuple[str, str]]:
+    """The pairs of different printed sentences that say the same thing (a sentence printed
+    twice word for word is counted as a repeated summary sentence instead)."""
+    return [
+        (first, second)
+        for first, second in combinations(printed, 2)
+        if first != second and same_thing(first, second)
+    ]
+
+
 def count_defects(article: WrittenArticle, sources: list[SourceArticle]) -> Counter:
     found: Counter = headline_defects(article.headline)
     summary = [s.text for s in article.summary]
@@ -212,12 +270,7 @@ def count_defects(article: WrittenArticle, sources: list[SourceArticle]) -> Coun
         key = normalise_for_matching(sentence).casefold()
         if key in body_keys or any(contained(words_of(sentence), words_of(b)) >= 0.8 for b in body):
             found["repeated_summary"] += 1
-    repeated = {normalise_for_matching(s).casefold() for s in summary} & body_keys
-    for first, second in combinations(printed, 2):
-        if normalise_for_matching(first).casefold() in repeated and first == second:
-            continue
-        if first != second and same_thing(first, second):
-            found["near_duplicate_pairs"] += 1
+    found["near_duplicate_pairs"] += len(near_duplicates(printed))
     context = Context(sources)
     order = [(s, None if i == 0 else summary[i - 1]) for i, s in enumerate(summary)]
     order += [(s, None if i == 0 else body[i - 1]) for i, s in enumerate(body)]
@@ -324,6 +377,9 @@ def _record(name, story, article, sources, found) -> dict:
         else None,
         "tags": [t.name for t in article.tags],
         "references": [f"[{r.number}] {r.outlet}: {r.title}" for r in article.references],
+        "near_duplicates": near_duplicates(
+            [s.text for s in article.summary] + [s.text for s in article.body if s.kind == "fact"]
+        ),
         "sources": [{"title": s.title, "outlet": s.outlet, "text": s.text} for s in sources],
     }
 

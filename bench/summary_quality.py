@@ -1,6 +1,6 @@
 """Benchmark: the default writer's summaries against human references, and its speed.
 
-Usage: python bench/summary_quality.py [--limit N] [--words N]
+Usage: python bench/summary_quality.py [--limit N] [--words N] [--quality-only]
 
 Quality: ROUGE-1, ROUGE-2 and ROUGE-L F1 (the rouge-score package, Porter stemming) of each
 system's summary against the human-written neutral summary of every story of
@@ -259,6 +259,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, help="score only the first N stories")
     parser.add_argument("--words", type=int, default=65, help="length every summary is cut to")
+    parser.add_argument(
+        "--quality-only", action="store_true", help="score the summaries, leave speed out"
+    )
     parser.add_argument("--speed-only", action="store_true", help="skip ROUGE: speed alone")
     parser.add_argument(
         "--articles",
@@ -306,6 +309,9 @@ def main() -> None:
     if not args.speed_only:
         demo = demo_stories()
         figures["demo"] = {"stories": len(demo), "rouge_f1": rouge(demo, embedder, args.words)}
+    if args.quality_only:
+        save_results("summary_quality", figures)
+        return
     figures["speed_storyset_ten_sources"] = speed(ten_source_stories(), embedder)
     if ECBPLUS.is_file():
         figures["speed_ecbplus_ten_sources"] = speed(ecbplus_stories(), embedder)

@@ -200,6 +200,10 @@ def test_source_junk_never_reaches_the_reader(embedder) -> None:
         ('"We will not stop, she said and left', False),  # a quotation left open
         ("Owners should stop charging their robots immediately.", True),
         ('"You can count on us," the mayor said.', True),  # "you" inside a quotation
+        ("On behalf of Newman, Anzalone & Newman, LLP.", False),  # a law firm's blog stamp
+        ("Published 12: 17 am, Monday, September 16, 2013 A man has been charged.", False),
+        ("SATURDAY, SEPTEMBER 14, 2013, 9: 29 PM A grandmother was hit by a car.", False),
+        ("The bill was published in 2013 after a long debate.", True),
     ],
 )
 def test_what_is_not_clean(sentence: str, clean: bool) -> None:
@@ -330,6 +334,9 @@ def test_sentences_the_splitter_broke_are_not_printed(embedder) -> None:
     # a sentence that opens with a number or a name in small letters is whole
     fine = ("15 governors have let their orders expire.", "iPhone sales rose in May.")
     assert not any(is_fragment(fine, i) for i in range(2))
+    # the rest of a sentence the splitter cut at "7 p. m.", opening with its comma
+    cut = ("At approximately 7 p.", "m.", ", the woman was walking near the crossing.")
+    assert is_fragment(cut, 2)
     article = write_article(
         [source("b1", "Valley Post", "Hotel fire in Palmer", BROKEN), *STRIKE[:2]], embedder
     )

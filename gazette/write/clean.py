@@ -24,7 +24,12 @@ FURNITURE = re.compile(
     r"\badvertisement\b|\bplaceholder\b|\bsubscribe\b|\bnewsletter\b|\bsign up\b|"
     r"\bread more\b|\bclick here\b|\bshare (?:this|on)\b|\bfollow us\b|\(photo\b|\bphoto:|"
     r"\bphotograph:|\bgetty images\b|\bAP Photo\b|\ball rights reserved\b|©|\bcopyright\b|"
-    r"\bcookies?\b.*\baccept\b|^by [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*\s*(?:[|,]|$)",
+    r"\bcookies?\b.*\baccept\b|^by [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*\s*(?:[|,]|$)|"
+    # a blog's or a page's stamp: "On behalf of Newman, LLP.", "Published 12:17 am, Monday,
+    # September 16, 2013 A man...", "SATURDAY, SEPTEMBER 14, 2013, 9:29 PM A grandmother..."
+    r"^on behalf of\b|\bposted in\b.*\b(?:19|20)\d\d\b|"
+    r"^(?:published|updated|posted)\b.*\b(?:19|20)\d\d\b|"
+    r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,\s+[a-z]+\s+\d{1,2},\s+(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
@@ -55,6 +60,8 @@ def is_fragment(pieces: tuple[str, ...] | list[str], index: int) -> bool:
         return True
     first = piece.lstrip("\"“‘'").split(" ", 1)[0]
     if first[:1].islower() and first.islower():
+        return True
+    if piece[:1] in ",;:":  # the rest of a sentence cut before ("7 p. m., the woman was...")
         return True
     previous = pieces[index - 1].strip() if index > 0 else ""
     cut_before = CUT_AFTER_NUMBER.search(previous) or CUT_AFTER_LETTER.search(previous)

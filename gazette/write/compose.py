@@ -48,6 +48,7 @@ from gazette.write.facts import (
     build_facts,
     describe_source,
     find_disagreement,
+    states,
 )
 from gazette.write.order import body_order, latest_year, summary_order
 from gazette.write.quotes import FoundQuote, find_quotes
@@ -226,6 +227,7 @@ def plan_article(sources: list[SourceArticle], embedder: Embedder, max_words: in
         lambda fact: find_disagreement(
             fact, material.facts_by_source, material.similarity, material.sentences
         ),
+        lambda fact, source: states(fact.sentence.text, material.facts_by_source[source]),
     )
     # a story of three sentences or more keeps one for the body: no standfirst without a story
     available = len(material.sentences)

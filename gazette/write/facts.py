@@ -358,3 +358,18 @@ def find_disagreement(
         return []
     agreeing = [s for s in fact.supporters if disputed.value in sources[s].figure_values]
     return [Side(disputed, agreeing), *other_sides.values()]
+
+
+def states(text: str, source: SourceFacts) -> bool:
+    """Whether the source states the sentence by the lexical checks alone (figures, names,
+    quotations, turning words, one passage with COVERAGE of its words): how an outlet whose own
+    sentence was left out as a repeat is cited for the sentence kept in its place, without the
+    embedding closeness `is_supported_by` also asks for."""
+    claims = claims_of(text)
+    return (
+        claims.figure_values <= source.figure_values
+        and claims.names <= source.words
+        and all(quotation in source.text for quotation in claims.quotations)
+        and claims.polarity <= source.polarity
+        and coverage(claims, source) >= COVERAGE
+    )
