@@ -9,14 +9,13 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import ClassVar
 
-import numpy as np
 from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from gazette.cluster.incremental import IncrementalClusterer
 from gazette.cluster.signals import profile
 from gazette.cluster.story import Member
-from gazette.cluster.stream import embedding_text, with_language
+from gazette.cluster.stream import with_language
 from gazette.db.models import (
     Document,
     DocumentStatus,
@@ -26,13 +25,12 @@ from gazette.db.models import (
     utcnow,
 )
 from gazette.db.states import StoryState, move
-from gazette.embedding import Embedder, from_bytes, to_bytes
+from gazette.embedding import from_bytes
 from gazette.faults import clear_failure, document_failed, due, isolated
 from gazette.records import ClusterItem
 from gazette.work import StageContext, StepReport, claim, generation, serialized, stepped
 
-# Reports given their vectors in one step, and reports assigned in one step.
-EMBED_BATCH = 64
+# Reports assigned in one step (their vectors come from the embed stage, gazette/cluster/embed.py).
 ASSIGN_BATCH = 500
 # How long a report still on its way (being fetched, extracted...) holds back the clustering of
 # reports published after it; past that, it joins in the order it arrives.
@@ -42,7 +40,6 @@ KEPT = "cluster"  # the key of the clusterer a worker keeps between steps (Stage
 
 @dataclass
 class ClusterReport(StepReport):
-    embedded: int = 0
     assigned: int = 0
     new_stories: int = 0
     NOT_ITEMS: ClassVar[tuple[str, ...]] = ("new_stories",)
@@ -61,14 +58,12 @@ class _Memory:
 
 
 def cluster_step(context: StageContext) -> ClusterReport:
-    """Give a batch of ready reports their vectors, then assign a batch, in publication order,
-    to stories. Reports still on their way that were published earlier are waited for (for at
-    most SETTLE), so that stories form in publication order however the work is shared out."""
+    """Assign a batch of ready reports that have their vectors, in publication order, to
+    stories. Reports still on their way that were published earlier (being fetched, extracted,
+    or embedded) are waited for (for at most SETTLE), so that stories form in publication order
+    however the work is shared out."""
     report = ClusterReport()
-    now = utcnow()
-    report.embedded = _embed_step(context, report, now)
-    _assign_step(context, report, now)
-    report.more = report.more or report.embedded == EMBED_BATCH
+    _assign_step(context, report, utcnow())
     return report
 
 
@@ -79,59 +74,6 @@ def _unclustered(now: datetime) -> Select[tuple[Document]]:
         Document.id.not_in(clustered),
         due(Document.retry_at, now),
     )
-
-
-def _embed_step(context: StageContext, report: ClusterReport, now: datetime) -> int:
-    """Vectors for a batch of ready reports, computed with no transaction open (the model is
-    slow); stored unless another worker stored them first. A report already in a story whose
-    text changed (its page replaced the feed's summary) gets its vector again, and its story is
-    written again."""
-    settings = context.settings.cluster
-    with context.database.session() as session:
-        waiting = select(Document).where(
-            Document.status == DocumentStatus.READY,
-            Document.embedding.is_(None),
-            due(Document.retry_at, now),
-        )
-        rows = session.scalars(
-            waiting.order_by(Document.published_at, Document.id).limit(EMBED_BATCH)
-        ).all()
-        texts = [embedding_text(d.title or "", d.text or "", settings.lead_words) for d in rows]
-    if not rows:
-        return 0
-    vectors = _vectors(context.embedder, texts)
-    with context.database.transaction() as session:
-        rewritten = set()
-        for row, vector in zip(rows, vectors, strict=True):
-            document = session.get(Document, row.id)
-            if document is None or document.embedding is not None:
-                continue
-            if isinstance(vector, Exception):
-                document_failed(report, document, now, vector)
-                continue
-            document.embedding = to_bytes(vector)
-            member = session.get(StoryMember, document.id)
-            if member is not None:
-                rewritten.add(member.story_id)
-        if rewritten:
-            refresh_stories(session, rewritten)
-            context.kept.pop(KEPT, None)  # its memory holds the reports' old vectors
-    return len(rows)
-
-
-def _vectors(embedder: Embedder, texts: list[str]) -> list[np.ndarray | Exception]:
-    """One vector per text, in one batch; if the batch fails, one by one, so that a text the
-    model fails on is that report's failure alone."""
-    try:
-        return list(embedder.encode(texts))
-    except Exception:
-        found: list[np.ndarray | Exception] = []
-        for text in texts:
-            try:
-                found.append(embedder.encode([text])[0])
-            except Exception as exc:
-                found.append(exc)
-        return found
 
 
 def _assign_step(context: StageContext, report: ClusterReport, now: datetime) -> None:
