@@ -64,6 +64,7 @@ def poll_step(context: StageContext) -> PollReport:
             unleased(Source.lease_until, now),
         )
         sources = claim(session, due.order_by(Source.next_poll_at, Source.id), POLL_BATCH)
+        _load_validators(session, [source.url for source in sources])
         claimed = []
         for source in sources:
             source.lease_until = now + LEASE
@@ -79,12 +80,17 @@ def poll_step(context: StageContext) -> PollReport:
 
     report = PollReport(sources=len(claimed), more=len(claimed) == POLL_BATCH)
     with context.database.transaction() as session:
+        # The batch's rows in two queries, not a few for each source.
+        list(session.scalars(select(Source).where(Source.id.in_([c.id for c in claimed]))))
+        _load_validators(session, [o.request.url for o in outcomes if o.page is not None])
         for item, outcome, listing in zip(listings, outcomes, parsed, strict=True):
             source = _polled(session, item, settings, now)
             if isinstance(listing, SourceError):
                 _failed(report, source, now, listing)
                 continue
-            with isolated(session, partial(_failed, report, source, now)):
+            # A feed that has not changed (most polls) writes nothing that can fail half-way.
+            savepoint = listing is not None or bool(children.get(source.id))
+            with isolated(session, partial(_failed, report, source, now), savepoint=savepoint):
                 sitemaps = children.get(source.id, [])
                 _take_listing(session, settings, source, outcome, listing, sitemaps, now, report)
         for item in (c for c in claimed if c.kind == "page"):
@@ -144,6 +150,13 @@ def _conditional(session: Session, url: str, root: Path | None) -> FetchRequest:
     if known is None:
         return FetchRequest(url, file_root=root)
     return FetchRequest(url, known.etag, known.last_modified, file_root=root)
+
+
+def _load_validators(session: Session, urls: list[str]) -> None:
+    """Bring the validators of these URLs into the session at once (one query), so that
+    looking each one up afterwards costs no query."""
+    if urls:
+        list(session.scalars(select(HttpValidator).where(HttpValidator.url.in_(urls))))
 
 
 def _remember_validators(session: Session, outcome: FetchOutcome) -> None:
@@ -244,6 +257,8 @@ def _succeeded(
 def _record_entries(session: Session, source: Source, entries: list[FeedEntry]) -> int:
     """Insert documents for URLs not seen before; returns how many were new."""
     by_url = {canonical_url(entry.url): entry for entry in entries}
+    if not by_url:
+        return 0
     known = set(session.scalars(select(Document.url).where(Document.url.in_(list(by_url)))))
     new = 0
     for url, entry in by_url.items():
