@@ -64,11 +64,12 @@ def poll_step(context: StageContext) -> PollReport:
             unleased(Source.lease_until, now),
         )
         sources = claim(session, due.order_by(Source.next_poll_at, Source.id), POLL_BATCH)
-        _load_validators(session, [source.url for source in sources])
+        validators = _load_validators(session, [source.url for source in sources])
         claimed = []
         for source in sources:
             source.lease_until = now + LEASE
             claimed.append(_Claimed(source.id, source.kind, _request(session, source)))
+        del validators
     listings = [c for c in claimed if c.kind != "page"]
     try:
         outcomes = kept_fetcher(context.kept, settings).fetch_all([c.request for c in listings])
@@ -80,11 +81,13 @@ def poll_step(context: StageContext) -> PollReport:
 
     report = PollReport(sources=len(claimed), more=len(claimed) == POLL_BATCH)
     with context.database.transaction() as session:
-        # The batch's rows in two queries, not a few for each source.
-        list(session.scalars(select(Source).where(Source.id.in_([c.id for c in claimed]))))
-        _load_validators(session, [o.request.url for o in outcomes if o.page is not None])
+        # The batch's rows in two queries, not a few for each source (held here: the session
+        # keeps only weak references to rows it has not changed).
+        rows = session.scalars(select(Source).where(Source.id.in_([c.id for c in claimed])))
+        sources = {source.id: source for source in rows}
+        validators = _load_validators(session, [o.request.url for o in outcomes if o.page])
         for item, outcome, listing in zip(listings, outcomes, parsed, strict=True):
-            source = _polled(session, item, settings, now)
+            source = _polled(sources[item.id], settings, now)
             if isinstance(listing, SourceError):
                 _failed(report, source, now, listing)
                 continue
@@ -94,15 +97,15 @@ def poll_step(context: StageContext) -> PollReport:
                 sitemaps = children.get(source.id, [])
                 _take_listing(session, settings, source, outcome, listing, sitemaps, now, report)
         for item in (c for c in claimed if c.kind == "page"):
-            source = _polled(session, item, settings, now)
+            source = _polled(sources[item.id], settings, now)
             _succeeded(source, None, 1, now, report)
             report.new_documents += _record_entries(session, source, [FeedEntry(url=source.url)])
+        del validators
     return report
 
 
-def _polled(session: Session, item: _Claimed, settings: FetchSettings, now: datetime) -> Source:
+def _polled(source: Source, settings: FetchSettings, now: datetime) -> Source:
     """The source, its lease returned and its next poll set one interval from now."""
-    source = session.get_one(Source, item.id)
     source.last_fetched_at, source.lease_until = now, None
     source.next_poll_at = now + poll_interval(source, settings.default_interval_minutes)
     return source
@@ -152,11 +155,12 @@ def _conditional(session: Session, url: str, root: Path | None) -> FetchRequest:
     return FetchRequest(url, known.etag, known.last_modified, file_root=root)
 
 
-def _load_validators(session: Session, urls: list[str]) -> None:
-    """Bring the validators of these URLs into the session at once (one query), so that
-    looking each one up afterwards costs no query."""
-    if urls:
-        list(session.scalars(select(HttpValidator).where(HttpValidator.url.in_(urls))))
+def _load_validators(session: Session, urls: list[str]) -> list[HttpValidator]:
+    """The validators of these URLs, in one query: while the caller holds them, looking each
+    one up in the session costs no query."""
+    if not urls:
+        return []
+    return list(session.scalars(select(HttpValidator).where(HttpValidator.url.in_(urls))))
 
 
 def _remember_validators(session: Session, outcome: FetchOutcome) -> None:
