@@ -64,12 +64,12 @@ def poll_step(context: StageContext) -> PollReport:
             unleased(Source.lease_until, now),
         )
         sources = claim(session, due.order_by(Source.next_poll_at, Source.id), POLL_BATCH)
-        validators = _load_validators(session, [source.url for source in sources])
+        known = {v.url: v for v in _load_validators(session, [source.url for source in sources])}
         claimed = []
         for source in sources:
             source.lease_until = now + LEASE
-            claimed.append(_Claimed(source.id, source.kind, _request(session, source)))
-        del validators
+            request = _with_validator(source.url, local_root(source.url), known.get(source.url))
+            claimed.append(_Claimed(source.id, source.kind, request))
     listings = [c for c in claimed if c.kind != "page"]
     try:
         outcomes = kept_fetcher(context.kept, settings).fetch_all([c.request for c in listings])
@@ -143,13 +143,12 @@ def _take_listing(
     report.new_documents += _record_entries(session, source, entries)
 
 
-def _request(session: Session, source: Source) -> FetchRequest:
-    return _conditional(session, source.url, local_root(source.url))
-
-
 def _conditional(session: Session, url: str, root: Path | None) -> FetchRequest:
     """A request that asks only for a change since the last answer (ETag, Last-Modified)."""
-    known = session.get(HttpValidator, url)
+    return _with_validator(url, root, session.get(HttpValidator, url))
+
+
+def _with_validator(url: str, root: Path | None, known: HttpValidator | None) -> FetchRequest:
     if known is None:
         return FetchRequest(url, file_root=root)
     return FetchRequest(url, known.etag, known.last_modified, file_root=root)
