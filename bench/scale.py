@@ -215,7 +215,7 @@ def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
             os.killpg(process.pid, signal.SIGTERM)
     for process in processes:
         try:
-            process.wait(timeout=60)
+            process.wait(timeout=20)  # the step in flight may finish; the run is over anyway
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
