@@ -21,12 +21,14 @@ from typer.testing import CliRunner
 
 from gazette.cli import app
 from gazette.cluster import embedding_text
+from gazette.cluster.stage import cluster_step
 from gazette.db import Database
-from gazette.db.models import Story, StoryMember
+from gazette.db.models import DocumentStatus, Story, StoryAside, StoryMember
 from gazette.db.states import StoryState
 from gazette.embedding import MiniLMEmbedder, to_bytes
 from gazette.pipeline import run_pipeline
 from gazette.web import create_app
+from gazette.work import StageContext
 
 
 def test_two_stories_of_one_event_merge_and_the_old_page_redirects(
@@ -248,3 +250,39 @@ def test_a_follow_up_is_its_own_story_and_the_pages_link_the_thread(
     assert f'href="/story/{first}/' in earlier_section
     later_section = first_page.split("Later in this story", 1)[1].split("</section>", 1)[0]
     assert f'href="/story/{later}/' in later_section
+
+
+def test_an_opinion_is_placed_with_the_worker_s_stories_as_with_the_database_s(
+    database: Database, embedder: MiniLMEmbedder
+) -> None:
+    """A worker that keeps the clusterer between steps places a piece set aside by the stories
+    it keeps; a fresh one by the stories it reads: the same story either way, and the piece is
+    never among the story's reports."""
+    with database.transaction() as session:
+        fight = [add_ready(session, k, *FIGHT[i], i) for i, k in enumerate("abc")]
+        add_ready(session, "d", *BANK, 1)
+    worker = StageContext(database, settings_for(database.url), embedder)
+    cluster_step(worker)
+    assert "cluster" in worker.kept  # the worker keeps its clusterer for the next step
+
+    placed = {}
+    fresh = StageContext(database, worker.settings, embedder)  # a new worker: nothing kept
+    for key, context in (("kept", worker), ("fresh", fresh)):
+        with database.transaction() as session:
+            column = add_ready(session, f"op-{key}", *OPINION, 5)
+            column.status, column.kind = DocumentStatus.ASIDE, "opinion"
+        report = cluster_step(context)
+        assert report.asides == 1 and report.errors == {}
+        with database.session() as session:
+            placed[key] = session.get(StoryAside, column.id).story_id
+            assert session.get(StoryMember, column.id) is None
+    with database.session() as session:
+        fight_story = session.get(StoryMember, fight[0].id).story_id
+    assert placed == {"kept": fight_story, "fresh": fight_story}
+
+
+OPINION = (
+    "Opinion | Pell deserved better from the Brennick referee",
+    "Ivo Marek kept his heavyweight title against Dario Pell in Brennick, but in my view the "
+    "referee stopped the seventh round too early. Pell should get his rematch with Marek.",
+)

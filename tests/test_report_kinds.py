@@ -3,24 +3,35 @@ and kept out of stories: an opinion is never published as a cited fact."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from email.utils import format_datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from fight import FIGHT, START
-from sqlalchemy import select
+from sqlalchemy import select, update
 from webserver import send, serve
 
 from gazette.config import load_settings
 from gazette.db import Database
-from gazette.db.models import ArticleReference, Document, DocumentStatus, StoryMember
+from gazette.db.models import (
+    ArticleReference,
+    Document,
+    DocumentStatus,
+    Source,
+    StoryAside,
+    StoryMember,
+)
 from gazette.embedding import MiniLMEmbedder
 from gazette.extract.article import extract_article
 from gazette.pipeline import run_pipeline
 from gazette.report_kinds import ReportKind, report_kind
 from gazette.sources import add_source
 from gazette.sources.feeds import read_listing
+from gazette.web import create_app
 
 
 @pytest.mark.parametrize(
@@ -181,3 +192,103 @@ def test_opinion_is_set_aside_and_never_cited(tmp_path: Path, embedder: MiniLMEm
         cited = set(session.scalars(select(ArticleReference.document_id)))
     news = {documents["news0"].id, documents["news1"].id}
     assert members == news and cited == news
+
+
+# An opinion about the fight, by a named writer, and one about nothing in the news of its time.
+FIGHT_COLUMN = (
+    "Opinion | Marek should have given Pell more respect in Brennick",
+    "Ivo Marek stopped Dario Pell in the seventh round in Brennick on Saturday and kept his "
+    "heavyweight title. In my view the champion was graceless afterwards. Pell deserved a "
+    "rematch, and Marek should offer him one before anyone else.",
+)
+# A live page opened before the first report of the fight: no story to place it beside yet.
+FIGHT_LIVE = (
+    "Live: Marek against Pell for the heavyweight title in Brennick",
+    "Ivo Marek defends his heavyweight title against Dario Pell in Brennick tonight. Follow the "
+    "fight round by round: Marek is the favourite, Pell the challenger.",
+)
+GARDEN_COLUMN = (
+    "Opinion | Why every balcony needs a tomato plant",
+    "A tomato plant on a balcony teaches patience. Water it each evening, pinch out the side "
+    "shoots and wait for August. Nothing bought in a shop tastes as good as the first fruit.",
+)
+
+
+def test_opinion_is_listed_beside_its_story_never_cited(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """An opinion on an event is listed on that event's page, by its writer and outlet, and
+    never cited or counted as a source; an opinion on nothing current is listed nowhere; a live
+    page opened before the event's first report finds its story at its second look."""
+
+    later: list[tuple[str, str, int]] = []  # what the feed adds for the second run
+
+    def feed(handler) -> None:  # type: ignore[no-untyped-def]
+        items = [
+            (f"{base}/views/live", FIGHT_LIVE[0], -2),
+            (f"{base}/views/garden", GARDEN_COLUMN[0], 5),
+            *later,
+        ]
+        body = "".join(
+            f"<item><title>{title}</title><link>{link}</link>"
+            f"<pubDate>{format_datetime(START + timedelta(hours=hour))}</pubDate></item>"
+            for link, title, hour in items
+        )
+        rss = f'<?xml version="1.0"?><rss version="2.0"><channel>{body}</channel></rss>'
+        send(handler, 200, rss.encode(), Content_Type="application/rss+xml")
+
+    writer = '<meta name="author" content="Nora Quill">'
+    html_page = partial(send, status=200, Content_Type="text/html")
+    routes = {"/feed.xml": feed}
+    for n in range(3):
+        routes[f"/news/{n}"] = partial(html_page, body=page(*FIGHT[n]))
+    routes["/views/fight"] = partial(html_page, body=page(*FIGHT_COLUMN, writer))
+    routes["/views/live"] = partial(html_page, body=page(*FIGHT_LIVE))
+    routes["/views/garden"] = partial(html_page, body=page(*GARDEN_COLUMN, writer))
+    config = tmp_path / "gazette.toml"
+    config.write_text(
+        f'database_url = "sqlite:///{tmp_path / "gazette.db"}"\n'
+        '[fetch]\nallow_networks = ["127.0.0.0/8"]\nper_host_delay_seconds = 0\nretries = 0\n'
+    )
+    settings = load_settings(config)
+    database = Database(settings.database_url)
+    database.migrate()
+    with serve(routes) as (base, _log):
+        with database.transaction() as session:
+            add_source(session, f"{base}/feed.xml")
+        first = run_pipeline(database, settings, embedder)
+        later += [(f"{base}/news/{n}", FIGHT[n][0], n) for n in range(3)]
+        later.append((f"{base}/views/fight", FIGHT_COLUMN[0], 4))
+        with database.transaction() as session:  # the feed is due again at once
+            session.execute(update(Source).values(next_poll_at=None))
+        report = run_pipeline(database, settings, embedder)
+    assert first.errors() == {} and report.errors() == {}
+    with database.session() as session:
+        documents = {d.url.rsplit("/", 1)[-1]: d for d in session.scalars(select(Document))}
+        key_of = {d.id: key for key, d in documents.items()}
+        asides = {key_of[a.document_id]: a for a in session.scalars(select(StoryAside))}
+        placed = {key: aside.story_id for key, aside in asides.items()}
+        # The live page came first: beside no story at its first look, beside the fight's at
+        # its second; the garden column stays beside none after both.
+        assert "about no story" in asides["live"].reason.split("; looked at again")[0]
+        assert all(aside.final for aside in asides.values())
+        fight_story = session.scalar(
+            select(StoryMember.story_id).where(StoryMember.document_id == documents["0"].id)
+        )
+        members = set(session.scalars(select(StoryMember.document_id)))
+        cited = set(session.scalars(select(ArticleReference.document_id)))
+    assert placed == {"fight": fight_story, "live": fight_story, "garden": None}
+    columns = {documents[key].id for key in placed}
+    assert not columns & members and not columns & cited
+
+    story_page = TestClient(create_app(settings, database)).get(f"/story/{fight_story}")
+    html = story_page.text
+    listed = re.search(r'<h2 id="opinion">Opinion on this story</h2>(.*?)</ul>', html, re.S)
+    assert listed, "the story page lists no opinion"
+    assert "Nora Quill" in listed.group(1) and f"{base}/views/fight" in listed.group(1)
+    assert "Marek should have given Pell more respect" in listed.group(1)
+    assert "Live blog" in listed.group(1) and f"{base}/views/live" in listed.group(1)
+    assert "tomato" not in html
+    references = re.search(r'<ol class="references">(.*?)</ol>', html, re.S)
+    assert references and "/views/" not in references.group(1)
+    assert "1 independent source" not in html and "3 independent sources" in html

@@ -111,3 +111,177 @@ def test_topics_need_half_of_the_sources() -> None:
     assert detect_topics(
         ["The strike by the union over wages.", "Workers walked out.", "Rain fell."]
     ) == ["Labour"]
+
+
+def test_the_gazetteer_settles_places_the_recogniser_misreads_or_misses() -> None:
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                ("Pilgrims gather in Mashhad for the holy day", ""),
+                ("More than 40 dead after a ferry capsizes on Zimbabwe's Lake Kariba", ""),
+                ("Major grain terminals hit in Ukraine Black Sea port attack", ""),
+            ]
+        )
+    }
+    assert found["Mashhad"] == "place"  # the recogniser alone calls it a person
+    assert found["Zimbabwe"] == "place"
+    assert found["Ukraine"] == "place" and found["Black Sea"] == "place"
+    assert "Ukraine Black Sea" not in found
+
+
+def test_common_words_things_and_events_are_never_tags() -> None:
+    found = {
+        e.name
+        for e in report_entities(
+            [
+                ('"Uncle, teach us," a girl of 15 takes on the system', ""),
+                ("FCRA Bill sent to committee as India rejects the claims", ""),
+                ("Nasa's Nancy Grace Telescope takes another step closer to launch", ""),
+                ("Who were the officers behind Operation Safed Sagar?", ""),
+                ("If you weren't worried about A.I., you should be now", ""),
+                ("Putin visits disputed islands, drawing protest from Japan", ""),
+            ]
+        )
+    }
+    assert not {"Uncle", "Bill", "Nancy Grace Telescope", "Operation Safed Sagar", "A.I"} & found
+    assert {"Nasa", "Putin", "India", "Japan"} <= found  # names that open a headline stay
+
+
+def test_a_common_word_is_told_from_a_name() -> None:
+    from gazette.tag.entities import Mention, a_common_word
+
+    opening = [Mention("Rejoin", "place", initial=True)]
+    assert a_common_word("Focus", "place", [Mention("Focus", "place")])
+    assert a_common_word("Rejoin", "place", opening)
+    assert not a_common_word("Rejoin", "place", [Mention("Rejoin", "place")])
+    assert not a_common_word("Google", "organisation", [Mention("Google", "organisation")])
+    assert not a_common_word("WHO", "organisation", [Mention("WHO", "organisation")])
+    assert not a_common_word("India", "place", [Mention("India", "place", initial=True)])
+
+
+def test_known_people_fold_a_lone_surname_into_the_full_name_of_earlier_stories() -> None:
+    from gazette.tag.entities import known_people
+
+    people = known_people(["Donald Trump", "Ilse Varga", "Anna Berg", "Hanna Berg", "Iran"])
+    assert people == {"trump": "Donald Trump", "varga": "Ilse Varga"}  # "Berg" is ambiguous
+    reports = [("He was deported to Eswatini. He may never go free.", "Trump's officials agreed.")]
+    found = {e.name: e.kind for e in report_entities(reports, people)}
+    assert found.get("Donald Trump") == "person" and "Trump" not in found
+    assert "Donald Trump" not in {e.name for e in report_entities(reports)}  # learnt, not known
+
+
+def test_a_possessor_and_a_run_into_the_next_line_are_names_of_their_own() -> None:
+    from gazette.tag.entities import split_names
+
+    assert split_names("Trump's Press Secretary", "organisation") == ["Trump"]
+    assert split_names("Zimbabwe's Lake Kariba", "place") == ["Zimbabwe", "Lake Kariba"]
+    assert split_names("Elmstead\nPort Calder", "place") == ["Elmstead", "Port Calder"]
+    assert split_names("Africa Roberto Mosquera", "place") == ["Africa"]
+
+
+def test_story_context_settles_kinds_of_invented_names() -> None:
+    sources = [
+        SourceArticle(
+            "1",
+            "Coal exit law passes",
+            "Vestria will stop burning coal by 2035, said Energy minister Sofia Lindahl. The "
+            "Grauberg power station near Lindqvist will close. The Vestrian Union party objected.",
+        ),
+        SourceArticle(
+            "2",
+            "Parliament votes to close coal plants",
+            "Vestria's parliament voted on Friday. Energy minister Sofia Lindahl said the "
+            "Grauberg power station near Lindqvist will close by 2031.",
+        ),
+    ]
+    tags = {t.name: t.kind for t in tag_story(sources)}
+    assert tags["Vestria"] == "place"  # a demonym is made from it
+    assert tags["Grauberg"] == "place"  # "power station" follows it: a facility
+    assert tags["Lindqvist"] == "place"
+    assert tags["Sofia Lindahl"] == "person"
+    assert not {"Energy", "Coal", "Parliament"} & set(tags)  # a portfolio, lower-case words
+
+
+def test_lower_case_words_after_a_name_say_what_it_names() -> None:
+    from gazette.tag.entities import FACILITIES, _lower_case_tail
+
+    assert _lower_case_tail("Lindqvist city council", "welcomed") == ("Lindqvist", "council")
+    assert _lower_case_tail("Grauberg", "power") == ("Grauberg", "power")
+    assert _lower_case_tail("Port Calder", "Mariners") == ("Port Calder", "")
+    assert FACILITIES["council"] == FACILITIES["power"] == "place"
+
+
+def test_a_name_seen_once_needs_support_unless_english_knows_it() -> None:
+    from gazette.tag.entities import a_guess
+
+    assert a_guess("Qusra") and a_guess("Xavi")
+    assert not a_guess("Putin") and not a_guess("Google")
+    assert not a_guess("LeT") and not a_guess("Port Calder")
+    found = {e.name for e in report_entities([("Messi's team won the Golden Lantern", "")])}
+    assert "Golden Lantern" not in found  # what is won is a prize
+
+
+def test_a_known_place_inside_a_persons_name_is_neither_folded_nor_found() -> None:
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                (
+                    "Israel vows to keep troops in Lebanon",
+                    "Israeli defence minister Israel Katz said Israel would not withdraw.",
+                ),
+                ("How Nigel Farage Ended Up Running in Clacton", "Nigel Farage forced a vote."),
+                ("This Toyota Hilux rival will make its debut tomorrow", ""),
+            ]
+        )
+    }
+    assert found["Israel Katz"] == "person" and found["Israel"] == "place"
+    assert found["Nigel Farage"] == "person" and "Nigel" not in found  # a town in South Africa
+    assert found.get("Toyota") != "place"  # a city of 400,000 does not settle a kind
+
+
+def test_a_name_that_opens_a_sentence_taken_up_by_a_pronoun_is_a_person() -> None:
+    texts = [
+        "Ines Calloway won best actress for her role as the eldest sister.",
+        "Ines Calloway won best actress for her role in the film.",
+    ]
+    found = {e.name: e.kind for e in extract_entities(texts)}
+    assert found.get("Ines Calloway") == "person"
+    reports = [("Lindqvist Forge lose the final", "Port Calder Mariners won the cup.")]
+    assert "Port Calder Mariners" not in {
+        e.name for e in report_entities(reports) if e.kind == "person"
+    }
+
+
+def test_a_name_with_kin_is_a_person() -> None:
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [("Something was not right: Sushant Singh Rajput's sister repeats her claim", "")]
+        )
+    }
+    assert found.get("Sushant Singh Rajput") == "person"  # the recogniser alone: organisation
+
+
+def test_the_tag_stage_learns_full_names_from_the_tags_it_stored(database) -> None:  # type: ignore[no-untyped-def]
+    from gazette.db.models import Tag as TagRow
+    from gazette.tag.stage import _known_people
+
+    with database.session() as session:
+        for name, kind in [
+            ("Donald Trump", "person"),
+            ("Trump", "place"),  # a one-word tag an earlier version got wrong teaches nothing
+            ("Bank of Vestria", "organisation"),
+            ("Ilse Varga", "person"),
+        ]:
+            session.add(TagRow(slug=name.lower().replace(" ", "-"), name=name, kind=kind))
+        session.flush()
+        assert _known_people(session) == {"trump": "Donald Trump", "varga": "Ilse Varga"}
+
+
+def test_a_title_before_one_rare_word_makes_a_person() -> None:
+    found = {e.name: e.kind for e in report_entities([("Iran is strong: FM Araghchi", "")])}
+    assert found.get("Araghchi") == "person"  # the recogniser alone passes it over
+    found = {e.name for e in report_entities([("Minister Says Rates Will Rise", "")])}
+    assert "Says" not in found

@@ -29,11 +29,11 @@ import numpy as np
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from gazette.cluster.stage import KEPT, refresh_stories
+from gazette.cluster.stage import KEPT, refresh_stories, vectors_of
 from gazette.cluster.stream import embedding_text
 from gazette.db import Database
 from gazette.db.models import Document, DocumentStatus, StoryMember, utcnow
-from gazette.embedding import Embedder, to_bytes
+from gazette.embedding import to_bytes
 from gazette.faults import document_failed, due
 from gazette.work import StageContext, StepReport, claim, generation, serialized, stepped
 
@@ -70,13 +70,13 @@ def embed_step(context: StageContext) -> EmbedReport:
     if _holds_claims(database):
         with database.transaction() as session:
             rows = claim(session, waiting_for_vectors(now), EMBED_BATCH)
-            vectors = _vectors(context.embedder, _texts(context, rows))
+            vectors = vectors_of(context.embedder, _texts(context, rows))
             _store(context, session, rows, vectors, report, now)
     else:
         with database.session() as session:
             rows = list(session.scalars(waiting_for_vectors(now).limit(EMBED_BATCH)))
             texts = _texts(context, rows)
-        vectors = _vectors(context.embedder, texts)
+        vectors = vectors_of(context.embedder, texts)
         with database.transaction() as session:
             fresh = [session.get(Document, row.id) for row in rows]
             _store(context, session, fresh, vectors, report, now)
@@ -124,20 +124,3 @@ def _store(
         refresh_stories(session, rewritten)
         stepped(session, "cluster")
         context.kept.pop(KEPT, None)
-
-
-def _vectors(embedder: Embedder, texts: list[str]) -> list[np.ndarray | Exception]:
-    """One vector per text, in one batch; if the batch fails, one by one, so that a text the
-    model fails on is that report's failure alone."""
-    if not texts:
-        return []
-    try:
-        return list(embedder.encode(texts))
-    except Exception:
-        found: list[np.ndarray | Exception] = []
-        for text in texts:
-            try:
-                found.append(embedder.encode([text])[0])
-            except Exception as exc:
-                found.append(exc)
-        return found

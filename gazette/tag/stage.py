@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -14,7 +15,7 @@ from gazette.db.reports import story_sources
 from gazette.db.states import StoryState, move
 from gazette.faults import clear_failure, due, isolated, story_failed
 from gazette.records import SourceArticle, Tag, independent_sources
-from gazette.tag.entities import report_entities
+from gazette.tag.entities import known_people, report_entities
 from gazette.tag.topics import detect_topics
 from gazette.work import Batch, StageContext, StepReport
 
@@ -23,14 +24,15 @@ MAX_ENTITY_TAGS = 8
 MAX_TAGGED_SOURCES = 20
 
 
-def tag_story(sources: list[SourceArticle]) -> list[Tag]:
+def tag_story(sources: list[SourceArticle], people: Mapping[str, str] | None = None) -> list[Tag]:
     """Ranked tags: entities in at least two independent sources (one for a single-source story),
-    most widely reported first, then up to two topics."""
+    most widely reported first, then up to two topics. `people` maps a surname to the one full
+    name earlier stories were tagged with (`known_people`)."""
     originals = independent_sources(sources)[:MAX_TAGGED_SOURCES]
     texts = [f"{s.title}\n{s.text}" for s in originals]
     needed = min(2, len(originals))
     reports = [(s.title, s.text) for s in originals]
-    entities = [e for e in report_entities(reports) if len(e.sources) >= needed]
+    entities = [e for e in report_entities(reports, people) if len(e.sources) >= needed]
     tags = [Tag(e.name, e.kind) for e in entities[:MAX_ENTITY_TAGS]]
     tags += [Tag(topic, "topic") for topic in detect_topics(texts)]
     unique: dict[str, Tag] = {}
@@ -54,16 +56,24 @@ def tag_step(context: StageContext) -> TagReport:
     with context.database.transaction() as session:
         waiting = select(Story).where(Story.state == StoryState.WRITTEN, due(Story.retry_at, now))
         batch = Batch(session, waiting.order_by(Story.id))
+        people = _known_people(session)
         for story in batch:
             with isolated(session, partial(story_failed, report, story, now)):
-                _tag(session, story)
+                _tag(session, story, people)
                 report.tagged += 1
     report.more = batch.more
     return report
 
 
-def _tag(session: Session, story: Story) -> None:
-    tags = tag_story(story_sources(session, story.id))
+def _known_people(session: Session) -> dict[str, str]:
+    """The full names of the people earlier stories were tagged with, by surname: read once per
+    batch, so a name's kind is learnt across stories ("Trump" is Donald Trump everywhere)."""
+    query = select(TagRow.name).where(TagRow.kind == "person", TagRow.name.contains(" "))
+    return known_people(session.scalars(query))
+
+
+def _tag(session: Session, story: Story, people: Mapping[str, str]) -> None:
+    tags = tag_story(story_sources(session, story.id), people)
     session.execute(delete(StoryTag).where(StoryTag.story_id == story.id))
     for rank, tag in enumerate(tags):
         session.add(StoryTag(story_id=story.id, tag_id=_tag_row(session, tag).id, rank=rank))

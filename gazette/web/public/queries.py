@@ -25,6 +25,7 @@ from gazette.db.models import (
     Document,
     Sentence,
     Story,
+    StoryAside,
     StoryMember,
     StoryTag,
     Tag,
@@ -33,6 +34,7 @@ from gazette.web.public.ads import sanitise_ad
 from gazette.web.public.views import (
     AdView,
     Coverage,
+    OpinionLink,
     QuoteView,
     ReferenceView,
     ReportLink,
@@ -437,7 +439,41 @@ def story_view(session: Session, story_id: int) -> StoryView | None:
         language=language,
         translations=_translations(session, story, language, thread),
         versions=_published_versions(session, story.id, article.version),
+        opinions=_opinions(session, story.id),
     )
+
+
+def _opinions(session: Session, story_id: int) -> list[OpinionLink]:
+    """The pieces placed beside the story that are not news reports, in one query."""
+    rows = session.execute(
+        select(
+            Document.kind,
+            Document.authors,
+            Document.outlet,
+            Document.domain,
+            Document.title,
+            Document.feed_title,
+            Document.canonical_url,
+            Document.url,
+            Document.published_at,
+        )
+        .join(StoryAside, StoryAside.document_id == Document.id)
+        .where(StoryAside.story_id == story_id)
+        .order_by(Document.published_at, Document.id)
+    )
+    return [
+        OpinionLink(
+            kind=row.kind,
+            writers=tuple(
+                dict.fromkeys(a for a in map(str.strip, map(str, row.authors or [])) if a)
+            ),
+            outlet=row.outlet or row.domain or "",
+            title=row.title or row.feed_title or "",
+            url=row.canonical_url or row.url,
+            published_at=row.published_at,
+        )
+        for row in rows
+    ]
 
 
 def _published_versions(session: Session, story_id: int, up_to: int) -> int:

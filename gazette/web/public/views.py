@@ -71,6 +71,26 @@ class ReportLink:
 
 
 @dataclass(frozen=True)
+class OpinionLink:
+    """A piece about the story that is not a news report (opinion, analysis, a review...):
+    listed apart from the article, as its writer's view in its outlet, never as a fact."""
+
+    kind: str  # gazette/report_kinds.py: "opinion", "analysis", "review"...
+    writers: tuple[str, ...]
+    outlet: str
+    title: str
+    url: str
+    published_at: datetime | None
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind.capitalize())
+
+
+KIND_LABELS = {"live": "Live blog"}
+
+
+@dataclass(frozen=True)
 class WireGroup:
     """Reports that are copies of one wire story: they count as one source. `wire` is the
     service the copies credit (their common byline), empty when they name none."""
@@ -110,6 +130,8 @@ class StoryView:
     # The same event told in other languages: (language code, card), for `hreflang`.
     translations: list[tuple[str, StoryCard]] = field(default_factory=list)
     versions: int = 1  # how many versions readers have seen (a link to their history past 1)
+    # Opinion and other pieces about the story, listed apart from its facts, oldest first.
+    opinions: list[OpinionLink] = field(default_factory=list)
 
     @property
     def thread_size(self) -> int:
