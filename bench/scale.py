@@ -1,7 +1,8 @@
 """Benchmark: Gazette at scale, from 2,000 feeds on loopback to published stories.
 
-Usage: python bench/scale.py [--small] [--modes sqlite,pg1,pg2,pg4,celery2] [--seconds 150]
-       [--backlog 5] [--live-seconds 120] [--live-rate 2] [--profile]
+Usage: python bench/scale.py [--small] [--modes sqlite,pg1,pg2,pg4,pg-ingest2,celery2]
+       [--seconds 150] [--backlog 5] [--poll-seconds 15] [--live-seconds 120] [--live-rate 2]
+       [--profile]
 
 --small (about a minute and a half): 200 feeds, one SQLite worker, short phases.
 
@@ -13,6 +14,10 @@ a syndicated copy of it, four independent reports), so that dedupe and clusterin
 Each mode runs `gazette worker` processes, exactly as an operator would, on a fresh
 database: `sqlite` one worker on a SQLite file; `pgN` N workers sharing a PostgreSQL schema
 (the machine's server, database `test`, a schema of the run's own, dropped afterwards);
+`pg-ingestN` N workers given the ingestion stages (`--stages sources,fetch,extract`, and dedupe
+in the first of them) and one given the rest (embed to publish), its model held to one thread
+(OMP_NUM_THREADS=1) and run at the lowest priority (nice 19), so that ingestion comes first and
+the model takes the CPU left over, as docs/deploy.md lays it out for one machine;
 `celeryN` the Celery engine as docs/deploy.md lays it out (a worker of N task processes on the
 io and cpu queues, one on the serial queue, and `gazette scheduler`; the machine's Redis).
 Two phases:
@@ -23,11 +28,15 @@ Two phases:
    is the slope once warm (from the first published story, when every stage has run and the
    model is loaded), over at most --seconds.
 2. Latency: new items then appear at --live-rate a second for --live-seconds; sources are
-   polled every 15 seconds. For each new item: seconds from its appearance in its feed to its
-   story's first published version that includes it (and from its discovery by the poller).
+   polled every 15 seconds (--poll-seconds, in both phases). For each new item: seconds from
+   its appearance in its feed to its story's first published version that includes it (and
+   from its discovery by the poller).
    Measured only where the backlog was worked off; otherwise new items wait behind it.
 
 Memory: the largest resident set of each worker (with its child processes) seen during the run.
+CPU: the seconds each worker, the feed server and PostgreSQL's processes used during the run
+(where the time goes; PostgreSQL's count is the whole server's, so it is only this benchmark's
+on an otherwise quiet machine).
 --profile runs one more in-process pass of the ingestion stages under cProfile (CPU time).
 The politeness pause is off and four connections per host are allowed (twenty outlets stand in
 for the hundreds of hosts 2,000 real feeds come from). Writes bench/results/scale.json.
@@ -64,7 +73,6 @@ POSTGRES_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("GAZETTE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 HOSTS = 20
-POLL_MINUTES = 0.25
 SAMPLE_SECONDS = 2.0
 
 DONE = "('ready', 'duplicate', 'failed')"
@@ -130,15 +138,30 @@ def rss_kib(pid: int) -> int:
     return total
 
 
-def start_processes(mode: str, folder: Path, prefix: str) -> list[subprocess.Popen[bytes]]:
+INGESTION = "sources,fetch,extract"
+THE_REST = "embed,cluster,write,tag,publish"
+
+
+def start_processes(
+    mode: str, folder: Path, prefix: str, profiles: Path | None = None
+) -> list[subprocess.Popen[bytes]]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
 
-    def start(name: str, *args: str) -> subprocess.Popen[bytes]:
+    def start(
+        name: str, *args: str, threads: int | None = None, nice: int = 0
+    ) -> subprocess.Popen[bytes]:
         log = (folder / f"{name}.log").open("wb")
+        env = dict(environment)
+        if threads is not None:  # torch reads it when it loads
+            env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(threads)
+        python = [sys.executable]
+        if profiles is not None:  # cProfile writes its file when the worker exits
+            python += ["-m", "cProfile", "-o", str(profiles / f"{name}.prof")]
         return subprocess.Popen(
-            [sys.executable, "-m", "gazette", *args],
+            [*python, "-m", "gazette", *args],
             cwd=folder,
-            env=environment,
+            env=env,
+            preexec_fn=(lambda: os.nice(nice)) if nice else None,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -153,8 +176,37 @@ def start_processes(mode: str, folder: Path, prefix: str) -> list[subprocess.Pop
             start("serial", *celery, "--queues=serial", "--concurrency=1"),
             start("scheduler", "scheduler", f"--schedule={schedule}"),
         ]
+    if mode.startswith("pg-ingest"):
+        count = int(mode.removeprefix("pg-ingest"))
+        # Dedupe in the first only: a worker keeps its index while no other dedupes between its
+        # steps (gazette/dedupe/stage.py), and takes its turn under a lock anyway.
+        ingestion = [
+            start(f"ingest{i}", "worker", "--stages", INGESTION + (",dedupe" if i == 0 else ""))
+            for i in range(count)
+        ]
+        return [*ingestion, start("rest", "worker", "--stages", THE_REST, threads=1, nice=19)]
     count = 1 if mode == "sqlite" else int(mode.removeprefix("pg"))
     return [start(f"worker{i}", "worker") for i in range(count)]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of a process so far (0 once it is gone)."""
+    with suppress(OSError, IndexError, ValueError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return 0.0
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU seconds of every PostgreSQL server process alive now (the machine's, so others'
+    work too: read it on a quiet machine). Backends that ended are not counted."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with suppress(OSError):
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    total += cpu_seconds(int(entry.name))
+    return total
 
 
 def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -163,7 +215,7 @@ def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
             os.killpg(process.pid, signal.SIGTERM)
     for process in processes:
         try:
-            process.wait(timeout=60)
+            process.wait(timeout=20)  # the step in flight may finish; the run is over anyway
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
@@ -172,10 +224,16 @@ def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
 class Sampler:
     """Counts over time, and the largest memory of each process, every SAMPLE_SECONDS."""
 
-    def __init__(self, database: Database, processes: list[subprocess.Popen[bytes]]) -> None:
-        self.database, self.processes = database, processes
+    def __init__(
+        self, database: Database, processes: list[subprocess.Popen[bytes]], server: int
+    ) -> None:
+        self.database, self.processes, self.server = database, processes, server
         self.samples: list[tuple[float, int, int]] = []  # (time, done, in published story)
         self.peak = [0] * len(processes)
+        self.cpu_started = [cpu_seconds(p.pid) for p in processes] + [cpu_seconds(server)]
+        self.cpu = [0.0] * (len(processes) + 1)
+        self.postgres_started = postgres_cpu_seconds()
+        self.postgres = 0.0
 
     def sample(self) -> tuple[int, int]:
         with self.database.engine.connect() as connection:
@@ -188,6 +246,9 @@ class Sampler:
         self.samples.append((time.time(), done, shown))
         for i, process in enumerate(self.processes):
             self.peak[i] = max(self.peak[i], rss_kib(process.pid))
+        for i, pid in enumerate([p.pid for p in self.processes] + [self.server]):
+            self.cpu[i] = max(self.cpu[i], cpu_seconds(pid) - self.cpu_started[i])
+        self.postgres = max(self.postgres, postgres_cpu_seconds() - self.postgres_started)
         return done, shown
 
     def until(self, condition: Any, seconds: float) -> bool:
@@ -203,9 +264,13 @@ class Sampler:
 
 
 def rate(samples: list[tuple[float, int, int]], column: int) -> float:
-    """Items per second once warm: from the first sample with a published story (every
-    stage has run, the model is loaded) to the first that reached the column's final count."""
-    warm = [sample for sample in samples if sample[2] > 0]
+    """Items per second once warm, to the first sample that reached the column's final count.
+    Warm: for the published items, from the first sample with a published story (every stage
+    has run, the model is loaded); for the deduplicated items, from the first sample with any
+    (the workers have started and read their first feeds), so that ingestion that runs apart
+    from the model is not timed from before it started nor only after the model's first story."""
+    started = 1 if column == 1 else 2
+    warm = [sample for sample in samples if sample[started] > 0]
     if len(warm) < 2 or warm[0][column] == warm[-1][column]:  # not warm in time: from the start
         warm = samples
     if len(warm) < 2:
@@ -267,7 +332,9 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def run_mode(mode: str, args: argparse.Namespace, port: int, live: Any) -> dict[str, Any]:
+def run_mode(
+    mode: str, args: argparse.Namespace, port: int, live: Any, server: int
+) -> dict[str, Any]:
     feeds = args.feeds
     backlog = feeds * args.backlog
     with tempfile.TemporaryDirectory() as name, database_for(mode, Path(name)) as url:
@@ -285,10 +352,12 @@ def run_mode(mode: str, args: argparse.Namespace, port: int, live: Any) -> dict[
             for feed in range(feeds):
                 host = f"127.0.0.{feed % HOSTS + 1}"
                 add_source(
-                    session, f"http://{host}:{port}/feed/{feed}.xml", interval_minutes=POLL_MINUTES
+                    session,
+                    f"http://{host}:{port}/feed/{feed}.xml",
+                    interval_minutes=args.poll_seconds / 60,
                 )
-        processes = start_processes(mode, folder, prefix)
-        sampler = Sampler(database, processes)
+        processes = start_processes(mode, folder, prefix, args.profile_workers)
+        sampler = Sampler(database, processes, server)
         try:
             started = time.time()
             drained = sampler.until(lambda done, shown: shown >= backlog, args.seconds)
@@ -315,6 +384,9 @@ def run_mode(mode: str, args: argparse.Namespace, port: int, live: Any) -> dict[
                 result["live_rate"] = args.live_rate
                 result.update(latencies(database, live_started))
             result["rss_mib_per_process"] = [round(k / 1024) for k in sampler.peak]
+            result["cpu_seconds_per_process"] = [round(c, 1) for c in sampler.cpu[:-1]]
+            result["cpu_seconds_feed_server"] = round(sampler.cpu[-1], 1)
+            result["cpu_seconds_postgres"] = round(sampler.postgres, 1)
         finally:
             stop_processes(processes)
             database.dispose()
@@ -385,7 +457,13 @@ def main() -> None:
     parser.add_argument("--live-seconds", type=float, default=None)
     parser.add_argument("--live-rate", type=float, default=2.0, help="new items per second")
     parser.add_argument("--backlog", type=int, default=None, help="items per feed at the start")
+    parser.add_argument(
+        "--poll-seconds", type=float, default=15.0, help="how often each feed is read again"
+    )
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--profile-workers", type=Path, help="write each worker's cProfile statistics here"
+    )
     args = parser.parse_args()
     args.feeds = 200 if args.small else 2000
     args.modes = args.modes or ("sqlite" if args.small else "sqlite,pg1,pg2,pg4")
@@ -410,7 +488,7 @@ def main() -> None:
     results = []
     try:
         for mode in args.modes.split(","):
-            results.append(run_mode(mode.strip(), args, port, live))
+            results.append(run_mode(mode.strip(), args, port, live, server.pid))
         hot_spots = profile_ingestion(min(args.feeds, 100), port) if args.profile else []
     finally:
         server.terminate()

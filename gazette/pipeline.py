@@ -1,6 +1,6 @@
 """The whole pipeline, one pass, on one screen.
 
-    sources -> fetch -> extract -> dedupe -> cluster -> write -> tag -> publish
+    sources -> fetch -> extract -> dedupe -> embed -> cluster -> write -> tag -> publish
 
 Each stage is a step function: it takes one batch of the work waiting for it in the database,
 does it, and commits (gazette/work.py). A pass (`gazette run`) drains the stages in order; the
@@ -15,7 +15,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gazette.cluster import cluster_step
+from gazette.cluster import cluster_step, embed_step
+from gazette.cluster.embed import EmbedReport
 from gazette.cluster.stage import ClusterReport
 from gazette.config import Settings
 from gazette.db import Database
@@ -50,6 +51,7 @@ STAGES = (
     Stage("fetch", fetch_step, FetchReport),
     Stage("extract", extract_step, ExtractReport),
     Stage("dedupe", dedupe_step, DedupeReport),
+    Stage("embed", embed_step, EmbedReport),
     Stage("cluster", cluster_step, ClusterReport),
     Stage("write", write_step, WriteReport),
     Stage("tag", tag_step, TagReport),
@@ -63,6 +65,7 @@ class RunReport:
     fetch: FetchReport
     extract: ExtractReport
     dedupe: DedupeReport
+    embed: EmbedReport
     cluster: ClusterReport
     write: WriteReport
     tag: TagReport

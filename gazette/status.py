@@ -120,6 +120,7 @@ def _backlog(session: Session, now: datetime) -> list[StageBacklog]:
         "fetch": Document.status == DocumentStatus.DISCOVERED,
         "extract": Document.status == DocumentStatus.FETCHED,
         "dedupe": Document.status == DocumentStatus.EXTRACTED,
+        "embed": and_(Document.status == DocumentStatus.READY, Document.embedding.is_(None)),
         "cluster": and_(
             Document.status == DocumentStatus.READY,
             Document.id.not_in(select(StoryMember.document_id)),

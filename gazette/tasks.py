@@ -11,7 +11,7 @@ workers at once, does no item twice. A task is acknowledged only once its step h
 Queues, one per kind of work (each named `<celery.queue_prefix>.<kind>`):
 - io: reading sources and fetching pages, which wait on the network (a fetch step downloads a
   batch concurrently, and holds the hosts it fetches from: gazette/fetch/hosts.py);
-- cpu: extraction, writing, tagging, publishing;
+- cpu: extraction, embedding, writing, tagging, publishing;
 - serial: dedupe and clustering, which see their items one at a time in order. Give this queue
   one consumer (`--queues serial --concurrency 1`, on one machine); they also run under a
   database lock (`serialized`), so that N workers form the same stories as one.
@@ -60,6 +60,7 @@ QUEUE_OF_STAGE = {
     "fetch": "io",
     "extract": "cpu",
     "dedupe": "serial",
+    "embed": "cpu",
     "cluster": "serial",
     "write": "cpu",
     "tag": "cpu",

@@ -9,6 +9,10 @@ When no stage has anything to do it sleeps a little. It calls the same steps as 
 and the Celery tasks; several workers (on PostgreSQL, on several machines) share the work
 through the database's claims.
 
+A worker may be given some of the stages only (`gazette worker --stages ...`): ingestion
+(sources to dedupe) in processes of its own, say, beside one worker that embeds, clusters and
+writes, so that the model's work does not hold up the reading of feeds.
+
 Stopping: the first SIGTERM or SIGINT lets the step in flight finish and commit, then the worker
 exits; a second one stops it at once, and the step in flight hands its items back (its leases
 are returned, its transaction rolled back).
@@ -19,7 +23,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import FrameType
 
@@ -27,6 +31,7 @@ from gazette.config import Settings
 from gazette.db import Database
 from gazette.db.models import utcnow
 from gazette.embedding import Embedder, LazyEmbedder
+from gazette.errors import InputError
 from gazette.pipeline import STAGES, Stage, run_step
 from gazette.publish import sync_ad_slots
 from gazette.status import BEAT_EVERY, beat, farewell
@@ -54,7 +59,9 @@ class Worker:
         embedder: Embedder | None = None,
         progress: Progress | None = None,
         idle_seconds: float = IDLE_SECONDS,
+        stages: Sequence[Stage] | None = None,
     ) -> None:
+        self.stages = tuple(STAGES if stages is None else stages)
         self.context = StageContext(database, settings, embedder or LazyEmbedder())
         self.progress = progress
         self.idle_seconds = idle_seconds
@@ -89,10 +96,10 @@ class Worker:
             self.last_beat = now
 
     def round(self) -> bool:
-        """Every stage in order, each stepped while it has more waiting, for up to
+        """Each of the worker's stages in order, each stepped while it has more waiting, for up to
         STAGE_SECONDS (at least one step); whether any of them found work."""
         busy = False
-        for stage in STAGES:
+        for stage in self.stages:
             deadline = time.monotonic() + STAGE_SECONDS
             while not self.stopping.is_set():
                 report = run_step(stage, self.context)
@@ -117,6 +124,18 @@ class Worker:
 
         for number in (signal.SIGTERM, signal.SIGINT):
             signal.signal(number, on_signal)
+
+
+def stages_named(names: str) -> list[Stage]:
+    """The stages named in `names` (separated by commas), in the pipeline's order; InputError
+    for a name that is not a stage, or for none at all."""
+    wanted = [name.strip() for name in names.split(",") if name.strip()]
+    known = [stage.name for stage in STAGES]
+    unknown = [name for name in wanted if name not in known]
+    if not wanted or unknown:
+        got = f"unknown: {', '.join(unknown)}" if unknown else "none given"
+        raise InputError(f"--stages takes names of {', '.join(known)}, separated by commas ({got})")
+    return [stage for stage in STAGES if stage.name in wanted]
 
 
 def progress_line(stage: Stage, report: StepReport) -> str:

@@ -124,6 +124,7 @@ def test_each_stage_has_its_queue_and_every_stage_is_swept() -> None:
         "gazette.fetch": "gazette.io",
         "gazette.extract": "gazette.cpu",
         "gazette.dedupe": "gazette.serial",
+        "gazette.embed": "gazette.cpu",
         "gazette.cluster": "gazette.serial",
         "gazette.write": "gazette.cpu",
         "gazette.tag": "gazette.cpu",

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from gazette.cli import app
-from gazette.cluster import embedding_text
+from gazette.cluster import embed_step, embedding_text
 from gazette.cluster.stage import cluster_step
 from gazette.db import Database
 from gazette.db.models import DocumentStatus, Story, StoryAside, StoryMember
@@ -262,6 +262,7 @@ def test_an_opinion_is_placed_with_the_worker_s_stories_as_with_the_database_s(
         fight = [add_ready(session, k, *FIGHT[i], i) for i, k in enumerate("abc")]
         add_ready(session, "d", *BANK, 1)
     worker = StageContext(database, settings_for(database.url), embedder)
+    embed_step(worker)
     cluster_step(worker)
     assert "cluster" in worker.kept  # the worker keeps its clusterer for the next step
 

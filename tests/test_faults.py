@@ -108,9 +108,9 @@ def test_a_report_the_model_fails_on_is_recorded_and_the_others_go_on(
         bank = add_ready(session, "q", *BANK, 3)
     report = run_pipeline(database, settings_for(database.url), FailsOnBank(embedder))
     assert report.cluster.assigned == 2 and report.publish.published == 1
-    assert list(report.errors()) == [f"cluster {bank.url}"]
-    error = report.errors()[f"cluster {bank.url}"]
-    assert error.startswith("unexpected RuntimeError at gazette/cluster/stage.py:")
+    assert list(report.errors()) == [f"embed {bank.url}"]
+    error = report.errors()[f"embed {bank.url}"]
+    assert error.startswith("unexpected RuntimeError at gazette/cluster/")
     assert error.endswith(": the model failed on this text")
     with database.session() as session:
         assert session.get(Document, bank.id).attempts == 1

@@ -118,7 +118,7 @@ def test_pages_that_cannot_be_had_make_reports_from_the_feed_until_they_arrive(
         report = run_pipeline(database, settings, embedder)
     assert report.fetch.fetched == 1 and report.extract.extracted == 1
     # The report gets its vector again, and its story is written again from the full text.
-    assert report.cluster.embedded == 1 and report.cluster.assigned == 0
+    assert report.embed.embedded == 1 and report.cluster.assigned == 0
     assert report.write.written + report.write.unchanged == 1
     with database.session() as session:
         full = session.get(Document, locked.id)

@@ -37,10 +37,10 @@ def run(
         bool, typer.Option("--all-sources", help="Read every source now, due or not.")
     ] = False,
 ) -> None:
-    """Run one pass of the whole pipeline: sources, fetch, extract, dedupe, cluster, write, tag,
-    publish. Exits with 1 if a source, page or story failed that had not failed before (the
-    rest is still stored); items that keep failing are listed as "still failing" and by
-    `gazette status`, and do not change the exit code."""
+    """Run one pass of the whole pipeline: sources, fetch, extract, dedupe, embed, cluster,
+    write, tag, publish. Exits with 1 if a source, page or story failed that had not failed
+    before (the rest is still stored); items that keep failing are listed as "still failing"
+    and by `gazette status`, and do not change the exit code."""
     from gazette.pipeline import run_pipeline
 
     state = state_of(ctx)
@@ -76,7 +76,7 @@ def worker(
         str,
         typer.Option(
             help="With --engine celery: the queues to take tasks from, of io (sources, fetch), "
-            "cpu (extract, write, tag, publish) and serial (dedupe, cluster: give it one "
+            "cpu (extract, embed, write, tag, publish) and serial (dedupe, cluster: give it one "
             "worker with --concurrency 1)."
         ),
     ] = "io,cpu,serial",
@@ -86,6 +86,15 @@ def worker(
             min=1, help="With --engine celery: tasks run at once (default: the CPU count)."
         ),
     ] = None,
+    stages: Annotated[
+        str | None,
+        typer.Option(
+            help="With the local engine: only these stages, separated by commas, of sources, "
+            "fetch, extract, dedupe, embed, cluster, write, tag and publish (default: all). "
+            "For example `--stages sources,fetch,extract,dedupe` in processes of their own, "
+            "beside one worker with the rest."
+        ),
+    ] = None,
 ) -> None:
     """Keep the site up to date: read each source when its interval comes round and move new
     items through every stage as they arrive, until stopped (SIGTERM or Ctrl+C: the step in
@@ -93,19 +102,26 @@ def worker(
     something, unless --quiet."""
     state = state_of(ctx)
     if engine is Engine.celery:
+        if stages is not None:
+            raise InputError("--stages is for the local engine; with Celery, choose --queues")
         _celery_worker(state, queues, concurrency, quiet)
         return
-    from gazette.worker import Worker, progress_line
+    from gazette.worker import Worker, progress_line, stages_named
+
+    chosen = stages_named(stages) if stages is not None else None
 
     def show(stage: Stage, report: StepReport) -> None:
         out.print(progress_line(stage, report), soft_wrap=True, markup=False, highlight=False)
         for key, message in report.errors.items():
             err.print(f"{stage.name} {key}: {message}", soft_wrap=True, markup=False)
 
-    running = Worker(state.database(), state.settings(), progress=None if quiet else show)
+    running = Worker(
+        state.database(), state.settings(), progress=None if quiet else show, stages=chosen
+    )
     running.handle_signals()
     if not quiet:
-        out.print("worker started; Ctrl+C stops it after the step in flight")
+        which = "" if chosen is None else f" ({', '.join(s.name for s in chosen)})"
+        out.print(f"worker started{which}; Ctrl+C stops it after the step in flight")
     if not running.run():
         out.print("worker stopped at once; the step in flight was handed back")
     elif not quiet:

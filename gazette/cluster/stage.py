@@ -33,8 +33,7 @@ from gazette.faults import clear_failure, document_failed, due, isolated
 from gazette.records import ClusterItem
 from gazette.work import StageContext, StepReport, claim, generation, serialized, stepped
 
-# Reports given their vectors in one step, and reports assigned in one step.
-EMBED_BATCH = 64
+# Reports assigned in one step (their vectors come from the embed stage, gazette/cluster/embed.py).
 ASSIGN_BATCH = 500
 # Pieces that are not news reports (opinion, analysis...) placed beside their stories in one step,
 # and when one placed beside no story is looked at again: once the reports of the burst that
@@ -49,7 +48,6 @@ KEPT = "cluster"  # the key of the clusterer a worker keeps between steps (Stage
 
 @dataclass
 class ClusterReport(StepReport):
-    embedded: int = 0
     assigned: int = 0
     new_stories: int = 0
     asides: int = 0  # opinion and other pieces placed beside a story (or beside none)
@@ -70,15 +68,15 @@ class _Memory:
 
 
 def cluster_step(context: StageContext) -> ClusterReport:
-    """Give a batch of ready reports their vectors, then assign a batch, in publication order,
-    to stories. Reports still on their way that were published earlier are waited for (for at
-    most SETTLE), so that stories form in publication order however the work is shared out."""
+    """Assign a batch of ready reports that have their vectors, in publication order, to
+    stories, then place a batch of asides. Reports still on their way that were published
+    earlier (being fetched, extracted, or embedded) are waited for (for at most SETTLE), so that
+    stories form in publication order however the work is shared out."""
     report = ClusterReport()
     now = utcnow()
-    report.embedded = _embed_step(context, report, now)
     _assign_step(context, report, now)
     report.asides = _asides_step(context, report, now)
-    report.more = report.more or report.embedded == EMBED_BATCH or report.asides == ASIDE_BATCH
+    report.more = report.more or report.asides == ASIDE_BATCH
     return report
 
 
@@ -91,45 +89,7 @@ def _unclustered(now: datetime) -> Select[tuple[Document]]:
     )
 
 
-def _embed_step(context: StageContext, report: ClusterReport, now: datetime) -> int:
-    """Vectors for a batch of ready reports, computed with no transaction open (the model is
-    slow); stored unless another worker stored them first. A report already in a story whose
-    text changed (its page replaced the feed's summary) gets its vector again, and its story is
-    written again."""
-    settings = context.settings.cluster
-    with context.database.session() as session:
-        waiting = select(Document).where(
-            Document.status == DocumentStatus.READY,
-            Document.embedding.is_(None),
-            due(Document.retry_at, now),
-        )
-        rows = session.scalars(
-            waiting.order_by(Document.published_at, Document.id).limit(EMBED_BATCH)
-        ).all()
-        texts = [embedding_text(d.title or "", d.text or "", settings.lead_words) for d in rows]
-    if not rows:
-        return 0
-    vectors = _vectors(context.embedder, texts)
-    with context.database.transaction() as session:
-        rewritten = set()
-        for row, vector in zip(rows, vectors, strict=True):
-            document = session.get(Document, row.id)
-            if document is None or document.embedding is not None:
-                continue
-            if isinstance(vector, Exception):
-                document_failed(report, document, now, vector)
-                continue
-            document.embedding = to_bytes(vector)
-            member = session.get(StoryMember, document.id)
-            if member is not None:
-                rewritten.add(member.story_id)
-        if rewritten:
-            refresh_stories(session, rewritten)
-            context.kept.pop(KEPT, None)  # its memory holds the reports' old vectors
-    return len(rows)
-
-
-def _vectors(embedder: Embedder, texts: list[str]) -> list[np.ndarray | Exception]:
+def vectors_of(embedder: Embedder, texts: list[str]) -> list[np.ndarray | Exception]:
     """One vector per text, in one batch; if the batch fails, one by one, so that a text the
     model fails on is that report's failure alone."""
     try:
@@ -240,7 +200,7 @@ def _asides_step(context: StageContext, report: ClusterReport, now: datetime) ->
         ]
     if not rows:
         return 0
-    computed = iter(_vectors(context.embedder, texts) if texts else [])
+    computed = iter(vectors_of(context.embedder, texts) if texts else [])
     vectors = [from_bytes(d.embedding) if d.embedding else next(computed) for d in rows]
     with context.database.transaction() as session:
         serialized(session, "cluster")  # the stories stay as they are while pieces are placed

@@ -43,7 +43,8 @@ def extract_step(context: StageContext) -> ExtractReport:
         )
         batch = Batch(session, waiting.order_by(Document.id))
         for document in batch:
-            with isolated(session, partial(_failed, report, document, now)):
+            # _extract computes before it writes: no savepoint needed.
+            with isolated(session, partial(_failed, report, document, now), savepoint=False):
                 _extract(document)
                 report.extracted += 1
     report.more = batch.more
@@ -60,23 +61,26 @@ def _failed(report: ExtractReport, document: Document, now: datetime, exc: Excep
 
 
 def _extract(document: Document) -> None:
+    """Everything that can fail comes first (decoding, extraction, the time); only then does
+    the document learn the outcome, so a failure leaves nothing to roll back (no savepoint)."""
     body = gzip.decompress(document.raw_html or b"")
     page = decode_document(body, document.content_type or "")
     article = extract_article(page, document.url)
+    now = utcnow()
+    published = trusted_time(document.published_at, article.published, document.discovered_at, now)
+    outlet = article.site_name or document.outlet or domain_of(document.url)
+    domain = domain_of(article.canonical_url)
     document.title = article.title or document.feed_title or ""
     document.text = article.text
     document.canonical_url = article.canonical_url
     document.authors = list(article.authors) or document.authors
-    document.published_at = trusted_time(
-        document.published_at, article.published, document.discovered_at, utcnow()
-    )
+    document.published_at = published
     document.language = article.language or document.language  # else the source's hint
     document.image_url = article.image
-    document.outlet = article.site_name or document.outlet or domain_of(document.url)
-    document.domain = domain_of(article.canonical_url)
+    document.outlet, document.domain = outlet, domain
     if document.kind == ReportKind.NEWS:  # what the feed said stands; the page may say more
         document.kind = article.kind
-    document.extracted_at = utcnow()
+    document.extracted_at = now
     document.status = DocumentStatus.EXTRACTED
     if document.summary_only:  # the page replaces the feed's summary; the vector is redone
         document.summary_only, document.embedding = False, None

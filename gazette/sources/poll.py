@@ -64,10 +64,12 @@ def poll_step(context: StageContext) -> PollReport:
             unleased(Source.lease_until, now),
         )
         sources = claim(session, due.order_by(Source.next_poll_at, Source.id), POLL_BATCH)
+        known = {v.url: v for v in _load_validators(session, [source.url for source in sources])}
         claimed = []
         for source in sources:
             source.lease_until = now + LEASE
-            claimed.append(_Claimed(source.id, source.kind, _request(session, source)))
+            request = _with_validator(source.url, local_root(source.url), known.get(source.url))
+            claimed.append(_Claimed(source.id, source.kind, request))
     listings = [c for c in claimed if c.kind != "page"]
     try:
         outcomes = kept_fetcher(context.kept, settings).fetch_all([c.request for c in listings])
@@ -79,24 +81,31 @@ def poll_step(context: StageContext) -> PollReport:
 
     report = PollReport(sources=len(claimed), more=len(claimed) == POLL_BATCH)
     with context.database.transaction() as session:
+        # The batch's rows in two queries, not a few for each source (held here: the session
+        # keeps only weak references to rows it has not changed).
+        rows = session.scalars(select(Source).where(Source.id.in_([c.id for c in claimed])))
+        sources = {source.id: source for source in rows}
+        validators = _load_validators(session, [o.request.url for o in outcomes if o.page])
         for item, outcome, listing in zip(listings, outcomes, parsed, strict=True):
-            source = _polled(session, item, settings, now)
+            source = _polled(sources[item.id], settings, now)
             if isinstance(listing, SourceError):
                 _failed(report, source, now, listing)
                 continue
-            with isolated(session, partial(_failed, report, source, now)):
+            # A feed that has not changed (most polls) writes nothing that can fail half-way.
+            savepoint = listing is not None or bool(children.get(source.id))
+            with isolated(session, partial(_failed, report, source, now), savepoint=savepoint):
                 sitemaps = children.get(source.id, [])
                 _take_listing(session, settings, source, outcome, listing, sitemaps, now, report)
         for item in (c for c in claimed if c.kind == "page"):
-            source = _polled(session, item, settings, now)
+            source = _polled(sources[item.id], settings, now)
             _succeeded(source, None, 1, now, report)
             report.new_documents += _record_entries(session, source, [FeedEntry(url=source.url)])
+        del validators
     return report
 
 
-def _polled(session: Session, item: _Claimed, settings: FetchSettings, now: datetime) -> Source:
+def _polled(source: Source, settings: FetchSettings, now: datetime) -> Source:
     """The source, its lease returned and its next poll set one interval from now."""
-    source = session.get_one(Source, item.id)
     source.last_fetched_at, source.lease_until = now, None
     source.next_poll_at = now + poll_interval(source, settings.default_interval_minutes)
     return source
@@ -134,16 +143,23 @@ def _take_listing(
     report.new_documents += _record_entries(session, source, entries)
 
 
-def _request(session: Session, source: Source) -> FetchRequest:
-    return _conditional(session, source.url, local_root(source.url))
-
-
 def _conditional(session: Session, url: str, root: Path | None) -> FetchRequest:
     """A request that asks only for a change since the last answer (ETag, Last-Modified)."""
-    known = session.get(HttpValidator, url)
+    return _with_validator(url, root, session.get(HttpValidator, url))
+
+
+def _with_validator(url: str, root: Path | None, known: HttpValidator | None) -> FetchRequest:
     if known is None:
         return FetchRequest(url, file_root=root)
     return FetchRequest(url, known.etag, known.last_modified, file_root=root)
+
+
+def _load_validators(session: Session, urls: list[str]) -> list[HttpValidator]:
+    """The validators of these URLs, in one query: while the caller holds them, looking each
+    one up in the session costs no query."""
+    if not urls:
+        return []
+    return list(session.scalars(select(HttpValidator).where(HttpValidator.url.in_(urls))))
 
 
 def _remember_validators(session: Session, outcome: FetchOutcome) -> None:
@@ -244,6 +260,8 @@ def _succeeded(
 def _record_entries(session: Session, source: Source, entries: list[FeedEntry]) -> int:
     """Insert documents for URLs not seen before; returns how many were new."""
     by_url = {canonical_url(entry.url): entry for entry in entries}
+    if not by_url:
+        return 0
     known = set(session.scalars(select(Document.url).where(Document.url.in_(list(by_url)))))
     new = 0
     for url, entry in by_url.items():
