@@ -20,7 +20,7 @@ import sys
 import time
 from contextlib import AbstractContextManager
 
-from common import ECBPLUS
+from common import ECBPLUS, ecbplus_stories
 from sqlalchemy.orm import Session
 
 from gazette.db import Database
@@ -28,23 +28,6 @@ from gazette.embedding import default_embedder
 from gazette.records import SourceArticle
 from gazette.write import choose, memory, write_article
 from gazette.write.memory import StoredEmbedder, forget_in_process
-
-
-def ecbplus_stories() -> list[list[SourceArticle]]:
-    """The ECB+ events with ten articles or more, ten of each (as bench/summary_quality.py)."""
-    rows = [json.loads(line) for line in ECBPLUS.read_text().splitlines() if line.strip()]
-    by_event: dict[str, list[SourceArticle]] = {}
-    for row in rows:
-        by_event.setdefault(row["cluster"], []).append(
-            SourceArticle(
-                key=row["id"],
-                title=row["title"],
-                text=row["text"],
-                url=f"https://ecbplus.example/{row['id']}",
-                outlet=row.get("source") or f"Outlet {row['id']}",
-            )
-        )
-    return [articles[:10] for articles in by_event.values() if len(articles) >= 10]
 
 
 def stored(session: Session, sources: list[SourceArticle]) -> AbstractContextManager[None]:

@@ -42,7 +42,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import storyset
-from common import ECBPLUS, NEUS, ROOT, save_results
+from common import ECBPLUS, NEUS, ROOT, ecbplus_stories, save_results
 from rouge_score import rouge_scorer
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.nlp.stemmers import Stemmer
@@ -154,22 +154,6 @@ def rouge(stories: list[dict], embedder: Embedder, words: int) -> dict[str, dict
         name: {metric: round(statistics.mean(values), 4) for metric, values in by_metric.items()}
         for name, by_metric in scores.items()
     }
-
-
-def ecbplus_stories() -> list[list[SourceArticle]]:
-    rows = [json.loads(line) for line in ECBPLUS.read_text().splitlines() if line.strip()]
-    by_event: dict[str, list[SourceArticle]] = {}
-    for row in rows:
-        by_event.setdefault(row["cluster"], []).append(
-            SourceArticle(
-                key=row["id"],
-                title=row["title"],
-                text=row["text"],
-                url=f"https://ecbplus.example/{row['id']}",
-                outlet=row.get("source") or f"Outlet {row['id']}",
-            )
-        )
-    return [articles[:10] for articles in by_event.values() if len(articles) >= 10]
 
 
 def ten_source_stories() -> list[list[SourceArticle]]:
