@@ -15,7 +15,7 @@ from fight import FIGHT, START
 from sqlalchemy import select, update
 from webserver import send, serve
 
-from gazette.config import load_settings
+from gazette.config import Settings, load_settings
 from gazette.db import Database
 from gazette.db.models import (
     ArticleReference,
@@ -164,14 +164,7 @@ def test_opinion_is_set_aside_and_never_cited(tmp_path: Path, embedder: MiniLMEm
             h, 200, page("Pell", OPINION_TEXT, declared), Content_Type="text/html"
         ),
     }
-    config = tmp_path / "gazette.toml"
-    config.write_text(
-        f'database_url = "sqlite:///{tmp_path / "gazette.db"}"\n'
-        '[fetch]\nallow_networks = ["127.0.0.0/8"]\nper_host_delay_seconds = 0\nretries = 0\n'
-    )
-    settings = load_settings(config)
-    database = Database(settings.database_url)
-    database.migrate()
+    settings, database = _loopback_pipeline(tmp_path)
     with serve(routes) as (base, _log):
         with database.transaction() as session:
             add_source(session, f"{base}/feed.xml")
@@ -245,14 +238,7 @@ def test_opinion_is_listed_beside_its_story_never_cited(
     routes["/views/fight"] = partial(html_page, body=page(*FIGHT_COLUMN, writer))
     routes["/views/live"] = partial(html_page, body=page(*FIGHT_LIVE))
     routes["/views/garden"] = partial(html_page, body=page(*GARDEN_COLUMN, writer))
-    config = tmp_path / "gazette.toml"
-    config.write_text(
-        f'database_url = "sqlite:///{tmp_path / "gazette.db"}"\n'
-        '[fetch]\nallow_networks = ["127.0.0.0/8"]\nper_host_delay_seconds = 0\nretries = 0\n'
-    )
-    settings = load_settings(config)
-    database = Database(settings.database_url)
-    database.migrate()
+    settings, database = _loopback_pipeline(tmp_path)
     with serve(routes) as (base, _log):
         with database.transaction() as session:
             add_source(session, f"{base}/feed.xml")
@@ -292,3 +278,17 @@ def test_opinion_is_listed_beside_its_story_never_cited(
     references = re.search(r'<ol class="references">(.*?)</ol>', html, re.S)
     assert references and "/views/" not in references.group(1)
     assert "1 independent source" not in html and "3 independent sources" in html
+
+
+def _loopback_pipeline(tmp_path: Path) -> tuple[Settings, Database]:
+    """Settings and a migrated SQLite database for a pipeline that reads a feed served on
+    127.0.0.1 (allowed, no politeness pause, no retries)."""
+    config = tmp_path / "gazette.toml"
+    config.write_text(
+        f'database_url = "sqlite:///{tmp_path / "gazette.db"}"\n'
+        '[fetch]\nallow_networks = ["127.0.0.0/8"]\nper_host_delay_seconds = 0\nretries = 0\n'
+    )
+    settings = load_settings(config)
+    database = Database(settings.database_url)
+    database.migrate()
+    return settings, database
