@@ -3,7 +3,9 @@
 The articles are written once, as text, in the event files. This script turns them into what a
 crawler would meet on the web: RSS 2.0 and Atom feeds whose links carry tracking parameters, and
 full HTML pages with navigation, newsletter boxes, related links and footers around the article.
-It also writes the expected story grouping (`expected.json`) that the tests check the pipeline
+An article may be an opinion column (`kind = "opinion"`): its page and feed entry say so, as
+real outlets do. It also writes the expected story grouping (`expected.json`, the columns apart
+as each story's asides) that the tests check the pipeline
 against, and the list of feed URLs the demo subscribes to (`sources.txt`).
 
 Run it after editing an event file: `python demo/build_corpus.py`. The output is committed, and a
@@ -51,10 +53,17 @@ class DemoArticle:
     description: str
     paragraphs: tuple[str, ...]
     wire: str | None
+    # "news", or "opinion" for a column: its page declares it (schema.org type, /opinion/ path,
+    # feed category), and the pipeline keeps it out of its story's facts.
+    kind: str = "news"
+
+    @property
+    def section(self) -> str:
+        return "opinion" if self.kind == "opinion" else "news"
 
     @property
     def path(self) -> str:
-        return f"/news/{self.published:%Y/%m/%d}/{self.slug}"
+        return f"/{self.section}/{self.published:%Y/%m/%d}/{self.slug}"
 
     @property
     def url(self) -> str:
@@ -90,6 +99,7 @@ def load_events(outlets: dict[str, Outlet]) -> tuple[list[dict], list[DemoArticl
                     description=item["description"],
                     paragraphs=paragraphs,
                     wire=item.get("wire"),
+                    kind=item.get("kind", "news"),
                 )
             )
     return events, articles
@@ -103,7 +113,7 @@ def render_page(article: DemoArticle, related: list[DemoArticle]) -> str:
     human = f"{article.published:%d %B %Y, %H:%M} UTC"
     ld = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": "OpinionNewsArticle" if article.kind == "opinion" else "NewsArticle",
         "headline": article.title,
         "datePublished": iso,
         "author": {"@type": "Person", "name": article.author},
@@ -192,7 +202,7 @@ href="/{outlet.feed_path}" title="{esc(outlet.name)}">
 <section class="post-content">
 {body}
 </section>
-<p class="tags">Filed under: <a href="/news">News</a></p>
+<p class="tags">Filed under: <a href="/{article.section}">{article.section.title()}</a></p>
 </section>
 <section class="read-next"><h2>Read next</h2><ul>{related_items}</ul></section>
 """
@@ -217,6 +227,7 @@ def rss_feed(outlet: Outlet, articles: list[DemoArticle]) -> bytes:
         ET.SubElement(item, "title").text = article.title
         ET.SubElement(item, "link").text = article.feed_link
         ET.SubElement(item, "description").text = article.description
+        ET.SubElement(item, "category").text = article.section.title()
         ET.SubElement(item, "author").text = f"news@{outlet.domain} ({article.author})"
         ET.SubElement(item, "pubDate").text = article.published.strftime(
             "%a, %d %b %Y %H:%M:%S +0000"
@@ -251,6 +262,7 @@ def atom_feed(outlet: Outlet, articles: list[DemoArticle]) -> bytes:
         sub(entry, "updated", stamp)
         author = sub(entry, "author")
         sub(author, "name", article.author)
+        sub(entry, "category", term=article.section.title())
         sub(entry, "summary", article.description)
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
@@ -258,8 +270,12 @@ def atom_feed(outlet: Outlet, articles: list[DemoArticle]) -> bytes:
 
 def expected_grouping(events: list[dict], articles: list[DemoArticle]) -> dict:
     stories: dict[str, list[str]] = {}
+    asides: dict[str, list[str]] = {}
     wires: dict[str, list[str]] = {}
     for article in articles:
+        if article.kind != "news":
+            asides.setdefault(article.event, []).append(article.url)
+            continue
         stories.setdefault(article.event, []).append(article.url)
         if article.wire:
             wires.setdefault(article.wire, []).append(article.url)
@@ -267,6 +283,7 @@ def expected_grouping(events: list[dict], articles: list[DemoArticle]) -> dict:
         "articles": len(articles),
         "outlets": len({a.outlet.key for a in articles}),
         "stories": stories,
+        "asides": asides,
         "separate": [[e["event"], other] for e in events for other in e.get("separate_from", [])],
         "wire_groups": wires,
         "disagreements": {e["event"]: e["disagreement"] for e in events if "disagreement" in e},

@@ -51,6 +51,20 @@ def test_look_alike_events_stay_separate_stories(demo: DemoRun, pair_index: int)
     assert first_stories != second_stories
 
 
+def test_the_opinion_column_is_listed_beside_its_story_and_never_a_source(demo: DemoRun) -> None:
+    """The demo's one column (a /opinion/ page of type OpinionNewsArticle) is no report of the
+    coal law: it is placed beside that story, and the article never cites it."""
+    ((event, urls),) = demo.expected["asides"].items()
+    with demo.database.session() as session:
+        assert all(story_of(session, url) is None for url in urls)
+        view = story_view(session, story_of(session, demo.expected["stories"][event][0]))
+        assert view is not None
+        assert [(o.kind, o.url, o.writers) for o in view.opinions] == [
+            ("opinion", urls[0], ("Mikael Dahl",))
+        ]
+        assert urls[0] not in {reference.url for reference in view.references}
+
+
 def test_wire_copies_count_as_one_independent_source(demo: DemoRun) -> None:
     wire_urls = demo.expected["wire_groups"]["cws-rate-rise"]
     story_urls = demo.expected["stories"]["rate-rise"]
