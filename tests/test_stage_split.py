@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ from gazette.cluster.embed import EmbedReport, embed_step, waiting_for_vectors
 from gazette.cluster.stage import cluster_step
 from gazette.db import Database
 from gazette.db.models import Document, DocumentStatus, StoryMember, utcnow
-from gazette.embedding import MiniLMEmbedder, from_bytes
+from gazette.embedding import MiniLMEmbedder, from_bytes, to_bytes
 from gazette.pipeline import STAGES
 from gazette.work import StageContext, claim
 from gazette.worker import Worker, stages_named
@@ -132,6 +133,30 @@ def test_clustering_assigns_only_reports_that_have_their_vectors(
     assert cluster_step(context).assigned == 3
     with database.session() as session:
         assert len(set(session.scalars(select(StoryMember.story_id)))) == 1
+
+
+def test_an_earlier_report_waiting_for_its_vector_holds_back_later_ones(
+    database: Database, embedder: MiniLMEmbedder
+) -> None:
+    """Under load a report may wait minutes for the model; clustering the later reports without
+    it would form stories in another order than one pass does (two events of one company made
+    one). A report held in our own workers that long is waited for; a page that a remote server
+    has not given for as long is not."""
+    earliest, *later = three_ready(database)
+    with database.transaction() as session:
+        for document in session.scalars(select(Document).where(Document.id.in_(later))):
+            document.embedding = to_bytes(embedder.encode([document.title])[0])
+        waiting = session.get(Document, earliest)
+        waiting.discovered_at = utcnow() - timedelta(minutes=3)
+        waiting.extracted_at = utcnow() - timedelta(minutes=2)
+    context = StageContext(database, settings_for(database.url), embedder)
+    assert cluster_step(context).assigned == 0
+
+    with database.transaction() as session:
+        waiting = session.get(Document, earliest)
+        waiting.status, waiting.extracted_at = DocumentStatus.DISCOVERED, None
+        waiting.discovered_at = utcnow() - timedelta(minutes=2)
+    assert cluster_step(context).assigned == 2
 
 
 def test_a_worker_given_the_ingestion_stages_runs_those_alone(

@@ -40,9 +40,14 @@ ASSIGN_BATCH = 500
 # follows it are in (evidence.TIME_GRACE_HOURS, the hours in which one event's reports come).
 ASIDE_BATCH = 64
 ASIDE_SECOND_LOOK = timedelta(hours=TIME_GRACE_HOURS)
-# How long a report still on its way (being fetched, extracted...) holds back the clustering of
-# reports published after it; past that, it joins in the order it arrives.
+# How long a report still on its way holds back the clustering of reports published after it,
+# counted from the last step it made; past that, it joins in the order it arrives. A page not
+# yet fetched waits on a remote server, which may hang (SETTLE). A report fetched, extracted or
+# waiting for its vector waits only on our own workers, which either finish it or record its
+# failure, but slowly under load (the model loading in a new worker, a backlog of embedding):
+# stories would form in another order than one pass forms them if it were given up on sooner.
 SETTLE = timedelta(seconds=30)
+SETTLE_LOCAL = timedelta(minutes=5)
 KEPT = "cluster"  # the key of the clusterer a worker keeps between steps (StageContext.kept)
 
 
@@ -70,8 +75,8 @@ class _Memory:
 def cluster_step(context: StageContext) -> ClusterReport:
     """Assign a batch of ready reports that have their vectors, in publication order, to
     stories, then place a batch of asides. Reports still on their way that were published
-    earlier (being fetched, extracted, or embedded) are waited for (for at most SETTLE), so that
-    stories form in publication order however the work is shared out."""
+    earlier (being fetched, extracted, or embedded) are waited for (for at most SETTLE or
+    SETTLE_LOCAL), so that stories form in publication order however the work is shared out."""
     report = ClusterReport()
     now = utcnow()
     _assign_step(context, report, now)
@@ -274,21 +279,26 @@ def _place_aside(
 
 
 def _settled_before(session: Session, now: datetime) -> datetime | None:
-    """The publication time of the earliest report still on its way to being clustered
-    (discovered, fetched, extracted, or ready without its vector) that was found less than
-    SETTLE ago and is not waiting for a retry: reports published after it wait for it."""
-    on_the_way = and_(
+    """The publication time of the earliest report still on its way to being clustered that
+    made its last step less than SETTLE (not yet fetched) or SETTLE_LOCAL (fetched, extracted,
+    ready without its vector) ago and is not waiting for a retry: reports published after it
+    wait for it."""
+    not_fetched = and_(
+        Document.status == DocumentStatus.DISCOVERED, Document.discovered_at >= now - SETTLE
+    )
+    last_step = func.coalesce(Document.extracted_at, Document.fetched_at, Document.discovered_at)
+    in_our_hands = and_(
         or_(
-            Document.status.in_(
-                [DocumentStatus.DISCOVERED, DocumentStatus.FETCHED, DocumentStatus.EXTRACTED]
-            ),
+            Document.status.in_([DocumentStatus.FETCHED, DocumentStatus.EXTRACTED]),
             (Document.status == DocumentStatus.READY) & Document.embedding.is_(None),
         ),
-        Document.id.not_in(select(StoryMember.document_id)),  # not a report already placed
+        last_step >= now - SETTLE_LOCAL,
     )
     return session.scalar(
         select(func.min(func.coalesce(Document.published_at, Document.discovered_at))).where(
-            on_the_way, Document.discovered_at >= now - SETTLE, due(Document.retry_at, now)
+            or_(not_fetched, in_our_hands),
+            Document.id.not_in(select(StoryMember.document_id)),  # not a report already placed
+            due(Document.retry_at, now),
         )
     )
 

@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from gazette.db.models import Memo, utcnow
+from gazette.db.upsert import insert_for
 
 # Keys per query: well under SQLite's limit on bound parameters.
 CHUNK = 500
@@ -44,11 +44,10 @@ def keep(session: Session, kind: str, values: dict[str, bytes]) -> None:
     """Store memos; a key already stored (by this run or a concurrent one) is left as it is."""
     if not values:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     now = utcnow()
     rows = [{"kind": kind, "key": k, "value": v, "created_at": now} for k, v in values.items()]
     for start in range(0, len(rows), CHUNK):
-        statement = dialect.insert(Memo).values(rows[start : start + CHUNK])
+        statement = insert_for(session.get_bind(), Memo).values(rows[start : start + CHUNK])
         session.execute(statement.on_conflict_do_nothing(index_elements=["kind", "key"]))
 
 

@@ -17,10 +17,10 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from gazette.db.models import StageState, utcnow
+from gazette.db.upsert import insert_for
 
 STAGE = "site"
 # The tables the public pages are rendered from. Documents are left out: fetching and
@@ -85,8 +85,9 @@ def watch(sessions: sessionmaker[Session]) -> None:
 def bump(connection: Connection) -> None:
     """Add one to the generation (creating the row the first time), in the caller's transaction.
     One statement, so that two processes bumping at once both count."""
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(StageState).values(stage=STAGE, generation=1, updated_at=utcnow())
+    statement = insert_for(connection, StageState).values(
+        stage=STAGE, generation=1, updated_at=utcnow()
+    )
     connection.execute(
         statement.on_conflict_do_update(
             index_elements=[StageState.stage],

@@ -13,6 +13,7 @@ from gazette.db.models import Story, StoryTag, utcnow
 from gazette.db.models import Tag as TagRow
 from gazette.db.reports import story_sources
 from gazette.db.states import StoryState, move
+from gazette.db.upsert import insert_for
 from gazette.faults import clear_failure, due, isolated, story_failed
 from gazette.records import SourceArticle, Tag, independent_sources
 from gazette.tag.entities import known_people, report_entities
@@ -76,15 +77,15 @@ def _tag(session: Session, story: Story, people: Mapping[str, str]) -> None:
     tags = tag_story(story_sources(session, story.id), people)
     session.execute(delete(StoryTag).where(StoryTag.story_id == story.id))
     for rank, tag in enumerate(tags):
-        session.add(StoryTag(story_id=story.id, tag_id=_tag_row(session, tag).id, rank=rank))
+        session.add(StoryTag(story_id=story.id, tag_id=_tag_id(session, tag), rank=rank))
     move(story, StoryState.TAGGED)
     clear_failure(story)
 
 
-def _tag_row(session: Session, tag: Tag) -> TagRow:
-    row = session.scalar(select(TagRow).where(TagRow.slug == tag.slug))
-    if row is None:
-        row = TagRow(slug=tag.slug, name=tag.name, kind=tag.kind)
-        session.add(row)
-        session.flush()
-    return row
+def _tag_id(session: Session, tag: Tag) -> int:
+    """The tag's row, made if it is new. Two workers may tag two stories naming one new person at
+    once: the second insert waits for the first and is then ignored, instead of failing its
+    story."""
+    new = insert_for(session.get_bind(), TagRow).values(slug=tag.slug, name=tag.name, kind=tag.kind)
+    session.execute(new.on_conflict_do_nothing(index_elements=[TagRow.slug]))
+    return session.scalars(select(TagRow.id).where(TagRow.slug == tag.slug)).one()
