@@ -131,7 +131,7 @@ PLACE_HEADS = {
     "harbour", "harbor", "heights", "hills", "island", "islands", "lake", "mosque",
     "mountains", "ocean", "palace", "park", "peninsula", "plateau", "province", "region",
     "river", "sea", "shrine", "square", "stadium", "state", "station", "strait", "street",
-    "strip", "temple", "valley",
+    "strip", "temple", "tower", "valley",
 }  # fmt: skip
 # Words that make a part of a place: "Southern Africa", "North Kivu".
 COMPASS = {
