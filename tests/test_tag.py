@@ -130,6 +130,24 @@ def test_the_gazetteer_settles_places_the_recogniser_misreads_or_misses() -> Non
     assert "Ukraine Black Sea" not in found
 
 
+def test_states_and_provinces_of_every_country_are_places() -> None:
+    from gazette.tag.gazetteer import known_place, town_names
+
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                ("For every Rs 100 an average Indian gets in taxes, Tamil Nadu gets Rs 67", ""),
+                ("The chief minister of Andhra Pradesh is building a new capital", ""),
+            ]
+        )
+    }
+    assert found.get("Tamil Nadu") == "place"  # the recogniser alone calls it a person
+    assert found.get("Andhra Pradesh") == "place"  # and this an organisation
+    assert known_place("Karnataka") is None and "karnataka" in town_names()  # one word: confirms
+    assert known_place("Tata") is None  # a Moroccan province, and a company: never settles
+
+
 def test_common_words_things_and_events_are_never_tags() -> None:
     found = {
         e.name
