@@ -337,3 +337,38 @@ def test_head_nouns_say_an_institution_or_a_landmark() -> None:
     assert kind_cue("East Java", "") is None  # not a known place: no compass cue
     assert kind_cue("Western Europe", "") == "place"
     assert kind_cue("Karoline Leavitt", "") is None
+
+
+def test_a_headline_full_of_names_is_not_in_title_case() -> None:
+    assert not title_case("If Messi can do it, why can't Kohli, Rohit? Harbhajan backs duo")
+    assert not title_case("Watch: Why was Trump smuggled out of Air Force One in a catering truck?")
+    assert title_case("Trump Declares That Airspace Around Venezuela Should Be Considered Closed")
+
+
+def test_a_role_before_a_name_makes_a_person_and_after_it_no_name() -> None:
+    found = names(
+        [
+            "A deleted video of Tamil star Vikram cuddling an endangered gibbon has triggered an "
+            "inquiry into how the animal entered India.",
+            "Activist Mahto seeks return to Jharkhand stir.",
+            "Who is Joshua Kushner, the New Lakers Co-Owner?",
+        ]
+    )
+    assert found.get("Vikram") == "person"  # the recogniser alone: "Tamil star Vikram", ORG
+    assert found.get("Mahto") == "person" and "Activist Mahto" not in found
+    assert not any(name.endswith("Co-Owner") for name in found)
+
+
+def test_a_name_in_capitals_is_never_a_person() -> None:
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                (
+                    "Iran may keep war going until Trump's term ends, says IRGC adviser",
+                    "Iran may keep war going until Trumps term ends says IRGC adviser",
+                )
+            ]
+        )
+    }
+    assert found.get("IRGC") == "organisation"  # the recogniser alone: a person
