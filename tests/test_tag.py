@@ -372,3 +372,14 @@ def test_a_name_in_capitals_is_never_a_person() -> None:
         )
     }
     assert found.get("IRGC") == "organisation"  # the recogniser alone: a person
+
+
+def test_a_title_case_headline_does_not_hide_a_known_place_between_common_words() -> None:
+    found = names(["The Man on a Mission to Build India's Most Livable City"])
+    assert found.get("India") == "place"  # "Build" and "Most" are capitalised by title case
+    assert "Nigel" not in names(["Nigel Farage wins the seat"])  # a rare word touches it
+
+
+def test_a_place_noun_of_a_name_is_one_place() -> None:
+    found = names(["Monsoon gets new life: Bay of Bengal system moves in, rain deficit stays"])
+    assert found.get("Bay of Bengal") == "place" and "Bengal" not in found

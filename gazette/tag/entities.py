@@ -173,6 +173,9 @@ FACILITIES = dict.fromkeys(
     "place",
 )  # fmt: skip
 FACILITIES.update(dict.fromkeys(["council", "city", "police", "government", "mayor"], "place"))
+# Capitalised nouns before "of" that make one place's name with what follows: "Bay of Bengal",
+# "Strait of Hormuz", "Isle of Man".
+PLACE_NAME_NOUNS = {"bay", "gulf", "strait", "straits", "isle", "sea", "cape", "lake", "mount"}
 # Nouns before "of" that make what follows a place: "the suburb of Elmstead".
 PLACE_NOUNS = {"city", "town", "village", "suburb", "region", "province", "district", "island"}
 # Endings of demonyms ("Vestrian", "Iranian", "Chinese"): the country they name is a place.
@@ -325,6 +328,9 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
                     and document[span.start - 2].lower_ in PLACE_NOUNS
                 ):
                     cue = "place"  # "the northern suburb of Elmstead"
+                noun = document[span.start - 2] if before == "of" and span.start >= 2 else None
+                if noun is not None and noun.is_title and noun.lower_ in PLACE_NAME_NOUNS:
+                    name, cue = f"{noun.text} of {name}", "place"  # "Bay of Bengal"
                 vote = context_vote(name, before) or (
                     "person" if initial and _pronoun_follows(document, span) else None
                 )
@@ -389,14 +395,23 @@ def _pronoun_people(document, taken: list[tuple[int, int]]) -> list[Mention]:  #
 
 def _in_a_longer_name(document, span) -> bool:  # type: ignore[no-untyped-def]
     """Whether capitalised words touch a span ("Nigel" in "Nigel Farage"), other than a
-    sentence's first word before it."""
+    sentence's first word before it, or, in a line in title case, a common word that title case
+    capitalised ("Build India's Most Livable City")."""
+    start = document.text.rfind("\n", 0, span.start_char) + 1
+    end = document.text.find("\n", span.end_char)
+    headline = title_case(document.text[start : end if end >= 0 else None])
+
+    def name_like(token) -> bool:  # type: ignore[no-untyped-def]
+        common = zipf_frequency(token.lower_, "en") >= TITLE_CASE_WORD
+        return token.is_title and not (headline and common)
+
     after = document[span.end] if span.end < len(document) else None
     before = document[span.start - 1] if span.start else None
     return bool(
-        (after is not None and after.is_title)
+        (after is not None and name_like(after))
         or (
             before is not None
-            and before.is_title
+            and name_like(before)
             and not starts_sentence(document.text, before.idx)
         )
     )
