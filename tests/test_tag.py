@@ -357,6 +357,9 @@ def test_a_role_before_a_name_makes_a_person_and_after_it_no_name() -> None:
     assert found.get("Vikram") == "person"  # the recogniser alone: "Tamil star Vikram", ORG
     assert found.get("Mahto") == "person" and "Activist Mahto" not in found
     assert not any(name.endswith("Co-Owner") for name in found)
+    from gazette.tag.entities import a_role
+
+    assert a_role("Uttarakhand CM") and not a_role("Toronto Star")
 
 
 def test_a_name_in_capitals_is_never_a_person() -> None:

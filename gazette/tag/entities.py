@@ -489,11 +489,15 @@ def _after_a_role(text: str) -> tuple[str, bool]:
     return text, False
 
 
+# Roles that also end names of newspapers and bands ("Toronto Star", "Body Count").
+NAME_ENDINGS = {"star", "count"}
+
+
 def a_role(name: str) -> bool:
     """Whether a name of several words ends in a person's title or role, a description rather
     than a name ("the New Lakers Co-Owner", "Tesla Founder")."""
     words = name.casefold().split()
-    return len(words) > 1 and words[-1].split("-")[-1] in PERSON_TITLES
+    return len(words) > 1 and words[-1].split("-")[-1] in PERSON_TITLES - NAME_ENDINGS
 
 
 def _gazetteer_places(document, taken: list[tuple[int, int]]) -> list[Mention]:  # type: ignore[no-untyped-def]
