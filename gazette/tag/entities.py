@@ -310,7 +310,8 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
             text, tail = _lower_case_tail(span.text, after)
             text, role = _after_a_role(text)
             # A role inside the span ("Tamil star Vikram") or opening it ("Activist Mahto").
-            role = role or (kind == "person" and text.split()[0].lower() in PERSON_TITLES)
+            opening = text.split()[0].lower() if text.strip() else ""
+            role = role or (kind == "person" and opening in PERSON_TITLES)
             kind = "person" if role else kind
             initial = starts_sentence(document.text, span.start_char)
             prize = _won(document, span.start)
