@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 
@@ -16,7 +17,7 @@ _SPACES = re.compile(r"\s+")
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'’-]{1,40}?"
     r"(?:,\s*[A-Za-z0-9 .,]{1,30}?(?:\s*\([A-Za-z .]+\))?|\s*\([A-Za-z .]+\))"
-    r"\s*[-–—]+\s+"
+    r"\s*(?:[-–—]+\s+|[–—]\s*)"  # an en or em dash may touch the first word: "(MNA) –Iranian"
 )
 # When a page says it was posted, before its first sentence: "Posted Oct 26, 2011 8:57 AM CDT",
 # "Updated: Wednesday, 05 January 2011", "11/30/09 05:40 PM ET". Separators may stand apart
@@ -60,9 +61,10 @@ def mostly_latin(text: str) -> bool:
 
 
 def html_to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment (feed summaries often carry markup)."""
+    """Plain text of an HTML fragment (feed summaries often carry markup). Character references
+    are decoded with or without markup: a summary without tags is HTML too ("Yemen&#039;s")."""
     if "<" not in fragment:
-        return collapse_spaces(fragment)
+        return collapse_spaces(html.unescape(fragment))
     try:
         return collapse_spaces(lxml.html.fromstring(fragment).text_content())
     except (lxml.etree.ParserError, ValueError):

@@ -130,6 +130,24 @@ def test_the_gazetteer_settles_places_the_recogniser_misreads_or_misses() -> Non
     assert "Ukraine Black Sea" not in found
 
 
+def test_states_and_provinces_of_every_country_are_places() -> None:
+    from gazette.tag.gazetteer import known_place, town_names
+
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                ("For every Rs 100 an average Indian gets in taxes, Tamil Nadu gets Rs 67", ""),
+                ("The chief minister of Andhra Pradesh is building a new capital", ""),
+            ]
+        )
+    }
+    assert found.get("Tamil Nadu") == "place"  # the recogniser alone calls it a person
+    assert found.get("Andhra Pradesh") == "place"  # and this an organisation
+    assert known_place("Karnataka") is None and "karnataka" in town_names()  # one word: confirms
+    assert known_place("Tata") is None  # a Moroccan province, and a company: never settles
+
+
 def test_common_words_things_and_events_are_never_tags() -> None:
     found = {
         e.name
@@ -285,3 +303,86 @@ def test_a_title_before_one_rare_word_makes_a_person() -> None:
     assert found.get("Araghchi") == "person"  # the recogniser alone passes it over
     found = {e.name for e in report_entities([("Minister Says Rates Will Rise", "")])}
     assert "Says" not in found
+
+
+def test_a_title_case_headline_keeps_names_whose_words_say_what_they_are() -> None:
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                (
+                    "More Than 40 Dead After a Ferry Capsizes on Zimbabwe's Lake Kariba",
+                    "The vessel was crowded far beyond capacity, the police said.",
+                ),
+                (
+                    "He Was Deported to Eswatini in Southern Africa. He May Never Go Free.",
+                    "Some find themselves imprisoned with no way out.",
+                ),
+            ]
+        )
+    }
+    assert found.get("Lake Kariba") == "place"  # a place noun before it, not in the text
+    assert found.get("Southern Africa") == "place"  # a part of a known place
+    assert "Dead" not in found and "Ferry" not in found and "Free" not in found
+
+
+def test_head_nouns_say_an_institution_or_a_landmark() -> None:
+    from gazette.tag.entities import kind_cue
+
+    assert kind_cue("Polisario Front", "") == "organisation"
+    assert kind_cue("Tata Sons", "") == "organisation"
+    assert kind_cue("Border Security Directorate", "") == "organisation"
+    assert kind_cue("Golan Heights", "") == "place"
+    assert kind_cue("Gaza Strip", "") == "place"
+    assert kind_cue("East Java", "") is None  # not a known place: no compass cue
+    assert kind_cue("Western Europe", "") == "place"
+    assert kind_cue("Karoline Leavitt", "") is None
+
+
+def test_a_headline_full_of_names_is_not_in_title_case() -> None:
+    assert not title_case("If Messi can do it, why can't Kohli, Rohit? Harbhajan backs duo")
+    assert not title_case("Watch: Why was Trump smuggled out of Air Force One in a catering truck?")
+    assert title_case("Trump Declares That Airspace Around Venezuela Should Be Considered Closed")
+
+
+def test_a_role_before_a_name_makes_a_person_and_after_it_no_name() -> None:
+    found = names(
+        [
+            "A deleted video of Tamil star Vikram cuddling an endangered gibbon has triggered an "
+            "inquiry into how the animal entered India.",
+            "Activist Mahto seeks return to Jharkhand stir.",
+            "Who is Joshua Kushner, the New Lakers Co-Owner?",
+        ]
+    )
+    assert found.get("Vikram") == "person"  # the recogniser alone: "Tamil star Vikram", ORG
+    assert found.get("Mahto") == "person" and "Activist Mahto" not in found
+    assert not any(name.endswith("Co-Owner") for name in found)
+    from gazette.tag.entities import a_role
+
+    assert a_role("Uttarakhand CM") and not a_role("Toronto Star")
+
+
+def test_a_name_in_capitals_is_never_a_person() -> None:
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                (
+                    "Iran may keep war going until Trump's term ends, says IRGC adviser",
+                    "Iran may keep war going until Trumps term ends says IRGC adviser",
+                )
+            ]
+        )
+    }
+    assert found.get("IRGC") == "organisation"  # the recogniser alone: a person
+
+
+def test_a_title_case_headline_does_not_hide_a_known_place_between_common_words() -> None:
+    found = names(["The Man on a Mission to Build India's Most Livable City"])
+    assert found.get("India") == "place"  # "Build" and "Most" are capitalised by title case
+    assert "Nigel" not in names(["Nigel Farage wins the seat"])  # a rare word touches it
+
+
+def test_a_place_noun_of_a_name_is_one_place() -> None:
+    found = names(["Monsoon gets new life: Bay of Bengal system moves in, rain deficit stays"])
+    assert found.get("Bay of Bengal") == "place" and "Bengal" not in found

