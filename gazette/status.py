@@ -22,6 +22,7 @@ from gazette.db.models import (
 )
 from gazette.db.models import utcnow as now_utc
 from gazette.db.states import StoryState
+from gazette.db.upsert import insert_for
 from gazette.work import StepReport
 
 # A worker not heard from for this long is taken for dead.
@@ -188,16 +189,23 @@ def farewell(session: Session, name: str) -> None:
 
 
 def record_step(session: Session, stage: str, report: StepReport, seconds: float) -> None:
-    """Add a step that found work to its stage's running totals (the metrics)."""
-    row = session.get(StageStat, stage)
-    if row is None:
-        row = StageStat(stage=stage, steps=0, items=0, errors=0, seconds=0.0)
-        session.add(row)
-    row.steps += 1
-    row.items += report.processed()
-    row.errors += len(report.errors)
-    row.seconds += seconds
-    row.updated_at = now_utc()
+    """Add a step that found work to its stage's running totals (the metrics). One statement,
+    so that two workers counting their first steps at once both count."""
+    step = {"steps": 1, "items": report.processed(), "errors": len(report.errors)}
+    new = insert_for(session.get_bind(), StageStat).values(
+        stage=stage, **step, seconds=seconds, updated_at=now_utc()
+    )
+    added = {name: getattr(StageStat, name) + new.excluded[name] for name in step}
+    session.execute(
+        new.on_conflict_do_update(
+            index_elements=[StageStat.stage],
+            set_={
+                **added,
+                "seconds": StageStat.seconds + new.excluded.seconds,
+                "updated_at": new.excluded.updated_at,
+            },
+        )
+    )
 
 
 def stage_totals(session: Session) -> list[StageStat]:

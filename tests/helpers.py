@@ -7,11 +7,13 @@ under test to judge it could not fail.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from gazette.db import Database
 from gazette.db.models import Article, Document, Story, StoryMember
 
 
@@ -112,3 +114,19 @@ def assert_one_line_error(result, *words: str) -> None:  # type: ignore[no-untyp
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     for word in words:
         assert word in lines[0], (word, lines[0])
+
+
+def waits_for_a_lock(database: Database, seconds: float) -> bool:
+    """Whether some other connection of the database comes to wait for a row lock."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+        "AND datname = current_database()"
+    )
+    deadline = time.monotonic() + seconds
+    with database.engine.connect() as connection:
+        while time.monotonic() < deadline:
+            if connection.execute(waiting).scalar():
+                return True
+            connection.rollback()
+            time.sleep(0.1)
+    return False

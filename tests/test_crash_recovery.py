@@ -70,5 +70,8 @@ def test_passes_killed_at_random_moments_end_in_the_state_of_a_clean_run(
         }
         after, expected = pipeline_counts(session), pipeline_counts(clean)
     after.pop("workers"), expected.pop("workers")
+    # The metrics' running totals: a step killed after committing its work and before adding
+    # itself to them is not counted, and a clean pass counts steps its own way.
+    after.pop("stage_stats"), expected.pop("stage_stats")
     assert after == expected  # nothing missing, nothing twice (versions, references, tags...)
     database.dispose()

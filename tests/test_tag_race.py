@@ -5,12 +5,12 @@ back-off of minutes before it is published)."""
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
 from fight import START
-from sqlalchemy import select, text
+from helpers import waits_for_a_lock
+from sqlalchemy import select
 
 from gazette.config import Settings
 from gazette.db import Database
@@ -57,22 +57,6 @@ def written_story(session, reports: list[tuple[str, str]]) -> Story:  # type: ig
             StoryMember(document_id=document.id, story_id=story.id, similarity=1, reason="")
         )
     return story
-
-
-def waits_for_a_lock(database: Database, seconds: float) -> bool:
-    """Whether some other connection of the database comes to wait for a row lock."""
-    waiting = text(
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-        "AND datname = current_database()"
-    )
-    deadline = time.monotonic() + seconds
-    with database.engine.connect() as connection:
-        while time.monotonic() < deadline:
-            if connection.execute(waiting).scalar():
-                return True
-            connection.rollback()
-            time.sleep(0.1)
-    return False
 
 
 def test_a_tag_made_by_another_worker_meanwhile_is_used_not_made_again(

@@ -12,7 +12,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from gazette.config import FetchSettings
-from gazette.db.models import Document, HttpValidator, Source, utcnow
+from gazette.db.models import Document, HttpValidator, Source, url_host, utcnow
+from gazette.db.upsert import insert_for
 from gazette.errors import FeedParseError, SourceError, describe
 from gazette.faults import isolated
 from gazette.http import FetchOutcome, FetchRequest, kept_fetcher
@@ -258,28 +259,30 @@ def _succeeded(
 
 
 def _record_entries(session: Session, source: Source, entries: list[FeedEntry]) -> int:
-    """Insert documents for URLs not seen before; returns how many were new."""
+    """Insert documents for URLs not seen before; returns how many were new. Another worker
+    may be recording the same URL from another feed at this moment: the insert then waits for
+    it and leaves its row be, rather than failing this source's whole listing."""
     by_url = {canonical_url(entry.url): entry for entry in entries}
     if not by_url:
         return 0
-    known = set(session.scalars(select(Document.url).where(Document.url.in_(list(by_url)))))
-    new = 0
-    for url, entry in by_url.items():
-        if url in known:
-            continue
-        session.add(
-            Document(
-                source_id=source.id,
-                url=url,
-                guid=entry.guid,
-                feed_title=entry.title or None,
-                feed_summary=html_to_text(entry.summary) or None,
-                authors=list(entry.authors),
-                published_at=entry.published,
-                outlet=source.name,
-                language=source.language,
-                kind=report_kind(url, entry.title, entry.categories),
-            )
-        )
-        new += 1
-    return new
+    rows = [
+        {
+            "source_id": source.id,
+            "url": url,
+            "host": url_host(url),  # a column default that reads the row cannot run per row here
+            "guid": entry.guid,
+            "feed_title": entry.title or None,
+            "feed_summary": html_to_text(entry.summary) or None,
+            "authors": list(entry.authors),
+            "published_at": entry.published,
+            "outlet": source.name,
+            "language": source.language,
+            "kind": report_kind(url, entry.title, entry.categories),
+        }
+        for url, entry in by_url.items()
+    ]
+    new = insert_for(session.get_bind(), Document).values(rows)
+    inserted = session.scalars(
+        new.on_conflict_do_nothing(index_elements=[Document.url]).returning(Document.id)
+    )
+    return len(inserted.all())
