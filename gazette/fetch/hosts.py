@@ -29,6 +29,7 @@ from gazette.config import FetchSettings
 from gazette.db import Database
 from gazette.db.models import Document, Host, RobotsFile
 from gazette.http import SharedPoliteness
+from gazette.http.politeness import ROBOTS_TTL
 from gazette.work import claim, unleased
 
 log = logging.getLogger("gazette")
@@ -43,8 +44,6 @@ HOST_BATCH = 10
 # A host whose next request may not start within this long is left for a later step, rather
 # than held by a step that would only wait for it.
 HOST_WAIT = timedelta(seconds=5)
-# How long a robots.txt read by any worker is trusted.
-ROBOTS_TTL = timedelta(hours=24)
 
 
 def host_batch(settings: FetchSettings, limit: int) -> int:
