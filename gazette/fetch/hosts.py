@@ -126,13 +126,13 @@ def store_shared(
     session: Session, shared: SharedPoliteness, hosts: list[str], now: datetime
 ) -> None:
     """Leave the hosts, with the time their next request may start; keep robots.txt read."""
-    for name in hosts:
-        host = session.get(Host, name)
-        if host is None:
-            continue
+    # The hosts' rows in one query, not one each.
+    rows = session.scalars(select(Host).where(Host.name.in_(hosts))) if hosts else []
+    for host in rows:
         host.lease_until, host.holder = None, None
-        if name in shared.next_request_at:
-            host.next_request_at = datetime.fromtimestamp(shared.next_request_at[name], UTC)
+        if host.name in shared.next_request_at:
+            next_at = shared.next_request_at[host.name]
+            host.next_request_at = datetime.fromtimestamp(next_at, UTC)
     for origin in sorted(shared.robots_read):
         status, body = shared.robots[origin]
         session.merge(RobotsFile(origin=origin, status=status, body=body, fetched_at=now))
