@@ -37,7 +37,8 @@ Memory: the largest resident set of each worker (with its child processes) seen 
 CPU: the seconds each worker, the feed server and PostgreSQL's processes used during the run
 (where the time goes; PostgreSQL's count is the whole server's, so it is only this benchmark's
 on an otherwise quiet machine).
---profile runs one more in-process pass of the ingestion stages under cProfile (CPU time).
+--profile runs one more in-process pass of the ingestion stages under cProfile (CPU time);
+--profile-workers DIR runs every worker under cProfile (CPU time) and writes DIR/NAME.prof.
 The politeness pause is off and four connections per host are allowed (twenty outlets stand in
 for the hundreds of hosts 2,000 real feeds come from). Writes bench/results/scale.json.
 """
@@ -138,6 +139,20 @@ def rss_kib(pid: int) -> int:
     return total
 
 
+# `python -m gazette ...` under cProfile with the process's CPU clock (`python -m cProfile` has
+# only the wall clock, which on a shared machine counts the time other processes ran).
+PROFILED = """
+import cProfile, runpy, sys, time
+out = sys.argv.pop(1)
+profiler = cProfile.Profile(time.process_time)
+profiler.enable()
+try:
+    runpy.run_module("gazette", run_name="__main__", alter_sys=True)
+finally:
+    profiler.disable()
+    profiler.dump_stats(out)
+"""
+
 INGESTION = "sources,fetch,extract"
 THE_REST = "embed,cluster,write,tag,publish"
 
@@ -155,10 +170,11 @@ def start_processes(
         if threads is not None:  # torch reads it when it loads
             env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(threads)
         python = [sys.executable]
-        if profiles is not None:  # cProfile writes its file when the worker exits
-            python += ["-m", "cProfile", "-o", str(profiles / f"{name}.prof")]
+        if profiles is not None:  # the statistics are written when the worker exits
+            python += ["-c", PROFILED, str(profiles / f"{name}.prof")]
+        module = [] if profiles is not None else ["-m", "gazette"]
         return subprocess.Popen(
-            [*python, "-m", "gazette", *args],
+            [*python, *module, *args],
             cwd=folder,
             env=env,
             preexec_fn=(lambda: os.nice(nice)) if nice else None,

@@ -121,3 +121,31 @@ def test_a_worker_keeps_its_index_only_while_it_is_the_databases(sqlite_url: str
     assert (report.ready, report.copies) == (1, 1)
     with database.session() as session:
         assert session.get(Document, wire.id).copy_of_id == later.id
+
+
+def test_a_report_another_worker_classified_again_is_compared_by_its_new_text(
+    sqlite_url: str,
+) -> None:
+    """A summary-only report's page arrives and another worker classifies it again, all between
+    two steps of the first worker (which holds the signature of its summary): the first worker
+    compares later reports with the page's text, not the summary's."""
+    database = Database(sqlite_url)
+    database.migrate()
+    first = StageContext(database, Settings(), LazyEmbedder())
+    second = StageContext(database, Settings(), LazyEmbedder())
+    with database.transaction() as session:
+        report = add(session, "https://a.example/1", INDEPENDENT, 8)
+        report.extracted_at = datetime(2026, 11, 16, 8, tzinfo=UTC)
+    assert dedupe_step(first).ready == 1
+    with database.transaction() as session:  # the page came: the wire text, read again
+        stored = session.get(Document, report.id)
+        stored.text, stored.status = WIRE, DocumentStatus.EXTRACTED
+        stored.extracted_at = datetime(2026, 11, 16, 9, tzinfo=UTC)
+    assert dedupe_step(second).ready == 1
+    with database.transaction() as session:
+        copy = add(session, "https://b.example/1", EDITED_COPY, 10)
+        rewritten = add(session, "https://c.example/1", INDEPENDENT + " More later.", 11)
+    assert dedupe_step(first).copies == 1
+    with database.session() as session:
+        assert session.get(Document, copy.id).copy_of_id == report.id
+        assert session.get(Document, rewritten.id).copy_of_id is None

@@ -2,11 +2,12 @@
 
 A worker keeps the near-duplicate index of recent ready reports between its steps
 (`StageContext.kept`) rather than reading it from the database at every step, which cost more
-than the classifying itself once the window held thousands of reports. The kept index is used
-only while it is known to be the database's: no other worker has deduped since (the stage's
-generation, gazette/work.py), and no report has left the ready state behind its back (the
-number of ready reports in its window is the one it holds; a summary-only report whose page
-arrives is classified again). Otherwise it is brought up to date, or read again.
+than the classifying itself once the window held thousands of reports. Before each step the
+kept index is checked against the database: when another worker has deduped since (the stage's
+generation, gazette/work.py), or the number of ready reports in its window is not the one it
+holds (a summary-only report whose page arrives leaves the ready state, to be classified again),
+it is brought up to date from a scan of the window's ready reports and what changed in each
+(`_Ready`): only the reports it lacks, or that were classified again, are read whole.
 """
 
 from __future__ import annotations
@@ -58,11 +59,13 @@ class DedupeReport(StepReport):
 
 @dataclass(frozen=True)
 class _Ready:
-    """What classifying needs of a ready report: its age, and the report it copies."""
+    """What classifying needs of a ready report: its age, and the report it copies; and when
+    its text was extracted, which changes when it is classified again with a new text."""
 
     id: int
     published_at: datetime | None
     copy_of_id: int | None
+    extracted_at: datetime | None = None
 
     def order(self) -> tuple:
         return (self.published_at, self.id)
@@ -89,15 +92,35 @@ class _Memory:
 
     def load(self, session: Session, since: datetime, until: datetime | None = None) -> None:
         """Add the ready reports published from `since` (until `until`)."""
-        window = _in_window(since, until)
+        self._read(session, _in_window(since, until))
+        self.since = min(self.since, since)
+
+    def refresh(self, session: Session) -> None:
+        """Bring the index up to date with the database's ready reports in its window: forget
+        those that left the ready state or changed, read those it lacks."""
+        columns = (Document.id, Document.published_at, Document.copy_of_id, Document.extracted_at)
+        rows = session.execute(select(*columns).where(_is_ready(), _in_window(self.since)))
+        current = {str(row.id): _Ready(*row) for row in rows}
+        self.forget(key for key, ready in self.ready.items() if current.get(key) != ready)
+        for chunk in _chunks(key for key in current if key not in self.ready):
+            self._read(session, Document.id.in_([int(key) for key in chunk]))
+
+    def _read(self, session: Session, where: ColumnElement[bool]) -> None:
+        """Add the ready reports that match `where`."""
         # Signatures are stored at classification; a report stored before they were kept
         # gets its signature now.
-        for document in session.scalars(_ready().where(window, Document.minhash.is_(None))):
+        for document in session.scalars(_ready().where(where, Document.minhash.is_(None))):
             document.minhash = to_bytes(signature(document.text or ""))
-        columns = select(Document.id, Document.published_at, Document.copy_of_id, Document.minhash)
-        for row in session.execute(columns.where(_is_ready(), window)):
-            self.add(_Ready(row.id, row.published_at, row.copy_of_id), from_bytes(row.minhash))
-        self.since = min(self.since, since)
+        columns = select(
+            Document.id,
+            Document.published_at,
+            Document.copy_of_id,
+            Document.extracted_at,
+            Document.minhash,
+        )
+        for row in session.execute(columns.where(_is_ready(), where)):
+            ready = _Ready(row.id, row.published_at, row.copy_of_id, row.extracted_at)
+            self.add(ready, from_bytes(row.minhash))
 
 
 def dedupe_step(context: StageContext) -> DedupeReport:
@@ -147,24 +170,23 @@ def dedupe_step(context: StageContext) -> DedupeReport:
 
 
 def _recall(session: Session, memory: _Memory | None, current: int, since: datetime) -> _Memory:
-    """The kept index, brought up to date for a step whose window starts at `since`; read from
-    the database if another worker has deduped since it was kept, or if it holds a report that
-    is no longer ready."""
-    if memory is None or memory.generation != current:
+    """The kept index, brought up to date for a step whose window starts at `since`: read
+    whole the first time; afterwards refreshed when another worker has deduped since it was
+    kept, or when it holds a report that is no longer ready."""
+    if memory is None:
         memory = _Memory(current, since)
         memory.load(session, since)
         return memory
     if since < memory.since:  # a report published earlier than any before: widen the window
         memory.load(session, since, until=memory.since)
-    in_window = (_is_ready(), _in_window(memory.since))
-    count = session.scalar(select(func.count(Document.id)).where(*in_window))
-    if count != len(memory.ready):
-        still = {str(i) for i in session.scalars(select(Document.id).where(*in_window))}
-        if not still <= memory.ready.keys():
-            memory = _Memory(current, since)
-            memory.load(session, since)
-            return memory
-        memory.forget(key for key in memory.ready if key not in still)
+    if memory.generation != current:
+        memory.refresh(session)
+    else:
+        in_window = (_is_ready(), _in_window(memory.since))
+        count = session.scalar(select(func.count(Document.id)).where(*in_window))
+        if count != len(memory.ready):
+            memory.refresh(session)
+    memory.generation = current
     return memory
 
 
@@ -223,7 +245,7 @@ def _classify(document: Document, step: _Step, report: DedupeReport) -> None:
     if matches:
         earliest = min(matches, key=_Ready.order)
         copy_of = earliest.copy_of_id or earliest.id
-    ready = _Ready(document.id, document.published_at, copy_of)
+    ready = _Ready(document.id, document.published_at, copy_of, document.extracted_at)
     step.memory.add(ready, minhash)
     document.minhash, document.copy_of_id = stored, copy_of
     document.status = DocumentStatus.READY
@@ -256,7 +278,7 @@ def _ready_twins(
     by_url: dict[str | None, _Ready] = {}
     by_text: dict[tuple[str | None, str | None], _Ready] = {}
     for doc in sorted(found.values(), key=lambda d: (d.published_at, d.id)):
-        ready = _Ready(doc.id, doc.published_at, doc.copy_of_id)
+        ready = _Ready(doc.id, doc.published_at, doc.copy_of_id, doc.extracted_at)
         by_url.setdefault(doc.canonical_url, ready)
         by_text.setdefault((doc.content_hash, doc.domain), ready)
     return by_url, by_text

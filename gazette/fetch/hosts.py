@@ -29,6 +29,7 @@ from gazette.config import FetchSettings
 from gazette.db import Database
 from gazette.db.models import Document, Host, RobotsFile
 from gazette.http import SharedPoliteness
+from gazette.http.politeness import ROBOTS_TTL
 from gazette.work import claim, unleased
 
 log = logging.getLogger("gazette")
@@ -43,8 +44,6 @@ HOST_BATCH = 10
 # A host whose next request may not start within this long is left for a later step, rather
 # than held by a step that would only wait for it.
 HOST_WAIT = timedelta(seconds=5)
-# How long a robots.txt read by any worker is trusted.
-ROBOTS_TTL = timedelta(hours=24)
 
 
 def host_batch(settings: FetchSettings, limit: int) -> int:
@@ -127,13 +126,13 @@ def store_shared(
     session: Session, shared: SharedPoliteness, hosts: list[str], now: datetime
 ) -> None:
     """Leave the hosts, with the time their next request may start; keep robots.txt read."""
-    for name in hosts:
-        host = session.get(Host, name)
-        if host is None:
-            continue
+    # The hosts' rows in one query, not one each.
+    rows = session.scalars(select(Host).where(Host.name.in_(hosts))) if hosts else []
+    for host in rows:
         host.lease_until, host.holder = None, None
-        if name in shared.next_request_at:
-            host.next_request_at = datetime.fromtimestamp(shared.next_request_at[name], UTC)
+        if host.name in shared.next_request_at:
+            next_at = shared.next_request_at[host.name]
+            host.next_request_at = datetime.fromtimestamp(next_at, UTC)
     for origin in sorted(shared.robots_read):
         status, body = shared.robots[origin]
         session.merge(RobotsFile(origin=origin, status=status, body=body, fetched_at=now))

@@ -9,8 +9,9 @@ from datetime import datetime
 from functools import partial
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
-from gazette.db.models import Document, DocumentStatus, utcnow
+from gazette.db.models import Document, DocumentStatus, Source, utcnow
 from gazette.errors import FetchError
 from gazette.faults import clear_failure, due, isolated
 from gazette.fetch.hosts import (
@@ -87,9 +88,10 @@ def fetch_step(context: StageContext) -> FetchReport:
         else:
             documents = claim(session, waiting.order_by(Document.id), FETCH_BATCH)
         requests = {}
+        sources = _source_urls(session, documents)
         for document in documents:
             document.lease_until = now + LEASE
-            root = local_root(document.source.url) if document.source else None
+            root = local_root(sources.get(document.source_id) or "")
             requests[document.id] = FetchRequest(document.url, file_root=root)
         if polite:
             urls = [request.url for request in requests.values()]
@@ -121,6 +123,16 @@ def fetch_step(context: StageContext) -> FetchReport:
                 report.fetched += 1
             document.lease_until = None
     return report
+
+
+def _source_urls(session: Session, documents: list[Document]) -> dict[int, str]:
+    """The URL of each document's source, in one query (each document's `source` would be one
+    query per source)."""
+    ids = sorted({d.source_id for d in documents if d.source_id is not None})
+    if not ids:
+        return {}
+    rows = session.execute(select(Source.id, Source.url).where(Source.id.in_(ids)))
+    return {source_id: url for source_id, url in rows}
 
 
 def _still_wanted(document: Document) -> bool:

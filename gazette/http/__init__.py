@@ -3,8 +3,8 @@ limits. The sources stage reads feeds with it, the fetch stage pages, the CLI an
 commands single URLs.
 
 `client` holds the client itself, `safety` and `network` the address checks made where a
-connection is opened, `politeness` the per-host limits and robots.txt, `mirror` the offline
-transport that answers from a local folder.
+connection is opened, `pool` the connections kept open, `politeness` the per-host limits and
+robots.txt, `mirror` the offline transport that answers from a local folder.
 """
 
 from gazette.http.client import (

@@ -1,6 +1,7 @@
 """Being a good guest: per-host limits and pauses, and robots.txt (protego).
 
-robots.txt is read once per host and run. As search engines do: a missing file (4xx) allows
+robots.txt is read once per host and run, and a `Fetcher` that lives for many runs (a worker's)
+keeps the answers it read for ROBOTS_TTL. As search engines do: a missing file (4xx) allows
 everything; a server error or an unreachable file (5xx, network) disallows the host for this
 run, since the site may be in trouble (429 counts as such); a Crawl-delay lengthens the pause
 between requests, up to a configured ceiling.
@@ -19,11 +20,15 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from protego import Protego
 
 from gazette.errors import FetchBlocked, FetchError
+
+# How long a robots.txt answer is trusted, by every worker (in the database) and by a kept client.
+ROBOTS_TTL = timedelta(hours=24)
 
 # (status, body) of a robots.txt request; raises FetchError when it could not be made.
 RobotsDownload = Callable[[str], Awaitable[tuple[int, bytes]]]

@@ -2,10 +2,12 @@
 
 A feed is untrusted input: a link to http://127.0.0.1:6379/ or to a cloud metadata address
 (169.254.169.254) must not make Gazette talk to machines it was never meant to reach. The check
-happens where the connection is made (`network.GuardedBackend`): the host is resolved once,
-every address is checked, and the connection goes to a checked address. A redirect is a new
+happens where the connection is made (`network.GuardedBackend`): the host is resolved, every
+address is checked, and the connection goes to a checked address. A redirect is a new
 connection and is checked again; a DNS answer that changes between a check and a connection
-cannot slip through, because there is no second lookup.
+cannot slip through, because there is no second lookup. A client keeps a host's answer for a
+minute, for its next connections there; each of them checks the addresses again before it
+connects.
 """
 
 from __future__ import annotations
