@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The clustering's instruction count on ECB+ full text (see cluster_instructions.py): valgrind's
-# count of a run that clusters, less that of a run that only prepares the inputs. Needs valgrind
-# and the benchmark's embedding cache (run cluster_quality.py once first). About eight minutes on
-# the 2-core machine, most of it valgrind preparing the inputs twice.
+# The clustering's instruction count on ECB+ full text, or with --headlines on its headlines (see
+# cluster_instructions.py): valgrind's count of a run that clusters, less that of a run that only
+# prepares the inputs. Needs valgrind and the benchmark's embedding cache (run cluster_quality.py
+# once first). About eight minutes on the 2-core machine, most of it valgrind preparing the
+# inputs twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-.venv/bin/python}
@@ -17,4 +18,6 @@ count() {
 
 prepared=$(count --no-clustering "$@")
 clustered=$(count "$@")
-echo "clustering ECB+ full text: $(( (clustered - prepared) / 1000000 )) million instructions"
+what="ECB+ full text"
+if [[ " $* " == *" --headlines "* ]]; then what="ECB+ headlines"; fi
+echo "clustering $what: $(( (clustered - prepared) / 1000000 )) million instructions"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
+
 from gazette.cluster.coverage import (
     COVERAGE_SIMILARITY,
     Coverage,
@@ -186,3 +188,56 @@ def test_a_coverage_is_its_stories_together(embedder: MiniLMEmbedder) -> None:
     assert [s.story_id for s in coverages[1].stories] == [1, 2]
     assert coverages[1].size == 5
     assert [s.story_id for s in coverages[3].stories] == [3]
+
+
+def headline_story(story_id: int, titles: list[str], vectors: list[np.ndarray]) -> ActiveStory:
+    """A story of title-case headlines with the given embeddings (no model needed)."""
+    members = [
+        Member(f"{story_id}-{n}", vector, profile(title, ""), START + timedelta(minutes=n))
+        for n, (title, vector) in enumerate(zip(titles, vectors, strict=True))
+    ]
+    return ActiveStory.of(story_id, members)
+
+
+def assert_as_if_computed_anew(coverage: Coverage) -> None:
+    """The figures a coverage hands out are those of its stories as they are now."""
+    fresh = Coverage(coverage.root, list(coverage.stories))
+    assert coverage.size == fresh.size
+    assert np.array_equal(coverage.vector_sum, fresh.vector_sum)
+    assert coverage.term_counts == fresh.term_counts
+    assert coverage.named == fresh.named
+
+
+def test_kept_coverage_figures_follow_reports_threads_and_merges() -> None:
+    """The clusterer keeps each coverage's figures between questions (`known`): they must be
+    computed anew when a report joins one of its stories, when a story joins its thread, and
+    when a merge, split or regroup rebuilds one of its stories under the same id."""
+    axis = np.eye(4, dtype=np.float32)
+    launch = headline_story(1, LAUNCH[:2], [axis[0], axis[0]])
+    reviews = headline_story(2, REVIEWS, [axis[1], axis[1]])
+    known: dict = {}
+    first = coverages_of([launch, reviews], known)
+    figures = first[1].figures
+    assert first[1].size == 2 and first[1].term_counts["quasarfall"] == 2
+    # Nothing changed: the figures computed before are handed back.
+    assert coverages_of([launch, reviews], known)[1].figures is figures
+
+    launch.add(Member("1-2", axis[2], profile(LAUNCH[2], ""), START + timedelta(hours=1)))
+    grown = coverages_of([launch, reviews], known)
+    assert grown[1].figures is not figures
+    assert grown[1].size == 3 and grown[1].term_counts["quasarfall"] == 3
+    assert_as_if_computed_anew(grown[1])
+    assert grown[2].figures is first[2].figures  # the reviews did not change
+
+    reviews.thread = 1
+    joined = coverages_of([launch, reviews], known)
+    assert set(joined) == {1} and joined[1].size == 5
+    assert joined[1].term_counts["quasarfall"] == 5
+    assert_as_if_computed_anew(joined[1])
+
+    # A merge, split or regroup makes a new story object under the same id.
+    rebuilt = ActiveStory.of(1, launch.members[:2])
+    after = coverages_of([rebuilt, reviews], known)
+    assert after[1].size == 4
+    assert_as_if_computed_anew(after[1])
+    assert np.array_equal(after[1].vector_sum, 2 * axis[0] + 2 * axis[1])

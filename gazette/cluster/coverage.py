@@ -35,7 +35,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 
@@ -72,48 +71,114 @@ def key_terms(salient: Iterable[str], words: Iterable[str], language: str) -> fr
     return frozenset(word for word in words if rarity(word, language) >= KEY_RARITY)
 
 
+class CoverageFigures:
+    """What `match` reads of a coverage, computed from its stories in their order: kept by the
+    clusterer while none of them changes (`versions`), since a coverage is asked about many
+    times between two of its changes. Key terms and names are counted on demand."""
+
+    __slots__ = ("_common", "_named", "_term_counts", "size", "stories", "vector_sum", "versions")
+
+    def __init__(self, stories: list[ActiveStory], versions: tuple[int, ...]) -> None:
+        self.stories = stories
+        self.versions = versions
+        self.size = sum(story.size for story in stories)
+        self.vector_sum: np.ndarray = sum(
+            (story.vector_sum for story in stories), start=np.zeros(1)
+        )
+        self._term_counts: Counter[str] | None = None
+        self._common: list[str] | None = None
+        self._named: bool | None = None
+
+    def term_counts(self) -> Counter[str]:
+        if self._term_counts is None:
+            self._term_counts = Counter()
+            for story in self.stories:
+                self._term_counts.update(story_terms(story).terms)
+        return self._term_counts
+
+    def common_terms(self) -> list[str]:
+        """The key terms that at least half of its reports use, in alphabetical order: those it
+        can share with another coverage."""
+        if self._common is None:
+            needed = max(1, (self.size + 1) // 2)
+            self._common = sorted(t for t, n in self.term_counts().items() if n >= needed)
+        return self._common
+
+    def named(self) -> bool:
+        if self._named is None:
+            with_salient = sum(story_terms(story).with_salient for story in self.stories)
+            self._named = with_salient * 2 >= self.size
+        return self._named
+
+
+# The figures of the coverages asked about, by root, as a clusterer keeps them.
+KnownFigures = dict[int, CoverageFigures]
+
+
 @dataclass
 class Coverage:
     """The active stories of one thread, as one group of reports. Its figures are computed
-    once: a coverage is asked about while no report arrives, and made anew when it changes."""
+    once, on demand, or taken from `known` (the clusterer's) if its stories are the same
+    stories in the same state as when they were computed there."""
 
     root: int
     stories: list[ActiveStory] = field(default_factory=list)
+    known: KnownFigures | None = field(default=None, repr=False, compare=False)
+    _figures: CoverageFigures | None = field(default=None, init=False, repr=False, compare=False)
 
-    @cached_property
+    @property
+    def figures(self) -> CoverageFigures:
+        if self._figures is None:
+            versions = tuple(story.version for story in self.stories)
+            known = self.known.get(self.root) if self.known is not None else None
+            if known is None or known.versions != versions:
+                known = CoverageFigures(self.stories, versions)
+                if self.known is not None:
+                    self.known[self.root] = known
+            self._figures = known
+        return self._figures
+
+    @property
     def size(self) -> int:
-        return sum(story.size for story in self.stories)
+        return self.figures.size
 
-    @cached_property
+    @property
     def vector_sum(self) -> np.ndarray:
-        return sum((story.vector_sum for story in self.stories), start=np.zeros(1))
+        return self.figures.vector_sum
 
-    @cached_property
+    @property
     def term_counts(self) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for story in self.stories:
-            counts.update(story_terms(story))
-        return counts
+        return self.figures.term_counts()
 
-    @cached_property
+    @property
     def named(self) -> bool:
         """Whether most of its reports have salient names (full text, or a headline written
         like a sentence), rather than a title-case headline alone."""
-        with_names = sum(bool(m.profile.salient) for s in self.stories for m in s.members)
-        return with_names * 2 >= self.size
+        return self.figures.named()
 
 
-def story_terms(story: ActiveStory) -> Counter[str]:
-    """How many of the story's reports use each key term (kept with the story's other figures
-    computed on demand, which it forgets when it changes)."""
-    cached = story._cached.get("key_terms")
-    if cached is None:
-        cached = Counter()
-        for member in story.members:
-            profile = member.profile
-            cached.update(key_terms(profile.salient, profile.words, member.language))
-        story._cached["key_terms"] = cached
-    return cached  # type: ignore[return-value]
+@dataclass
+class StoryTerms:
+    """How many of a story's first `counted` reports use each key term, and have salient names."""
+
+    counted: int = 0
+    terms: Counter[str] = field(default_factory=Counter)
+    with_salient: int = 0
+
+
+def story_terms(story: ActiveStory) -> StoryTerms:
+    """The key-term counts of all the story's reports, kept with the story and extended by the
+    reports added since they were last asked for (a report's key terms cost a word-frequency
+    look-up per word)."""
+    tally = story.tallies.get("key_terms")
+    if not isinstance(tally, StoryTerms):
+        tally = story.tallies["key_terms"] = StoryTerms()
+    for member in story.members[tally.counted :]:
+        profile = member.profile
+        tally.terms.update(key_terms(profile.salient, profile.words, member.language))
+        tally.with_salient += bool(profile.salient)
+    tally.counted = story.size
+    return tally
 
 
 @dataclass(frozen=True)
@@ -149,15 +214,15 @@ def match(mine: Coverage, other: Coverage, typical: float = 0.0) -> CoverageMatc
     `mine`'s reports have names, their "what" against WHAT_RATIO times `typical` (the stream's
     typical cohesion). Each test is made only if the ones before it pass (the clusterer asks
     often): a match that fails one has nothing after it."""
-    size, other_size = mine.size, other.size
+    figures, other_figures = mine.figures, other.figures
+    size, other_size = figures.size, other_figures.size
     pairs = size * other_size
-    similarity = float(mine.vector_sum @ other.vector_sum) / pairs
+    similarity = float(figures.vector_sum @ other_figures.vector_sum) / pairs
     if similarity < COVERAGE_SIMILARITY:
         return CoverageMatch(other.root, similarity, ())
-    own, theirs = mine.term_counts, other.term_counts
-    needed, other_needed = max(1, (size + 1) // 2), KEY_SHARE * other_size
-    shared = sorted(t for t, n in own.items() if n >= needed and theirs[t] >= other_needed)
-    if not shared or not mine.named:
+    theirs, other_needed = other_figures.term_counts(), KEY_SHARE * other_size
+    shared = [term for term in figures.common_terms() if theirs[term] >= other_needed]
+    if not shared or not figures.named():
         return CoverageMatch(other.root, similarity, tuple(shared[:5]))
     # The words' part of "what", story by story: no coverage-wide sum of words is built.
     words = sum(dot(a.word_sum, b.word_sum) for a in mine.stories for b in other.stories)
@@ -173,10 +238,16 @@ def best_coverage(
     return max(found, key=lambda m: m.similarity, default=None)
 
 
-def coverages_of(stories: Iterable[ActiveStory]) -> dict[int, Coverage]:
-    """The coverages of the active `stories`, by the story that started each (its root)."""
-    groups: dict[int, Coverage] = {}
+def coverages_of(
+    stories: Iterable[ActiveStory], known: KnownFigures | None = None
+) -> dict[int, Coverage]:
+    """The coverages of the active `stories`, by the story that started each (its root), their
+    figures taken from `known` where their stories have not changed since (see `Coverage`)."""
+    grouped: dict[int, list[ActiveStory]] = {}
     for story in stories:
         root = story.thread or story.story_id
-        groups.setdefault(root, Coverage(root)).stories.append(story)
-    return groups
+        if root in grouped:
+            grouped[root].append(story)
+        else:
+            grouped[root] = [story]
+    return {root: Coverage(root, members, known) for root, members in grouped.items()}

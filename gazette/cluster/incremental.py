@@ -66,6 +66,7 @@ from gazette.cluster.coverage import (
     COVERAGE_JOINS,
     COVERAGE_SHORTLIST,
     Coverage,
+    KnownFigures,
     best_coverage,
     coverages_of,
 )
@@ -213,6 +214,8 @@ class IncrementalClusterer:
         self._assigned_since_coverages = 0
         # The stories that took a report since the coverages were last all asked.
         self._grown: set[int] = set()
+        # The figures of the coverages asked about, by root (see `coverage.Coverage`).
+        self._coverage_figures: KnownFigures = {}
         # The survivor of every merge (a map: `merges` grows long over a long stream), and the
         # threads of the stories let go.
         self._survivor_of: dict[int, int] = {}
@@ -440,7 +443,7 @@ class IncrementalClusterer:
         if not story.latin:
             return  # the embedding does not read the script: no measure of the coverage
         if groups is None:
-            groups = coverages_of(self.stories.values())
+            groups = self._current_coverages()
         for _ in range(COVERAGE_JOINS):
             own = story.thread or story.story_id
             mine = groups[own]
@@ -459,19 +462,25 @@ class IncrementalClusterer:
             first, later = sorted((own, found.root))
             reason = f"continues story {first}: {found.describe()}"
             moved = groups.pop(later)
-            groups[first] = Coverage(first, groups[first].stories + moved.stories)
+            stories = groups[first].stories + moved.stories
+            groups[first] = Coverage(first, stories, self._coverage_figures)
             self._move_coverage(moved.stories, later, first, reason)
 
     def _review_coverages(self) -> None:
         """Ask every active coverage that took reports since the last time again whether it
         belongs with a neighbour: both change as reports come, and a story is asked only when
         it starts and at its reviews. (One that took none would give the same answer.)"""
-        groups = coverages_of(self.stories.values())
+        groups = self._current_coverages()
         grown, self._grown = self._grown, set()
         for root in sorted(groups):
             if root in groups and any(story.story_id in grown for story in groups[root].stories):
                 largest = max(groups[root].stories, key=lambda story: story.size)
                 self._find_thread(largest, groups)
+
+    def _current_coverages(self) -> dict[int, Coverage]:
+        """The active coverages (`coverage.coverages_of`), with the figures of those unchanged
+        since they were last asked about."""
+        return coverages_of(self.stories.values(), self._coverage_figures)
 
     def _move_coverage(
         self, stories: list[ActiveStory], root: int, new_root: int, reason: str
@@ -732,3 +741,6 @@ class IncrementalClusterer:
                 self._forgotten_threads[story.story_id] = story.thread
             self._apart.pop(story.story_id, None)
             self._drop(story.story_id)
+        roots = {story.thread or story.story_id for story in self.stories.values()}
+        known = self._coverage_figures
+        self._coverage_figures = {root: known[root] for root in roots & known.keys()}

@@ -8,6 +8,7 @@ own reports fit together (its cohesion) cost one dot product each, however many 
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -40,6 +41,9 @@ SPLIT_NAMES_WEIGHT = 0.5
 # one clinic, then at another) keeps its names on both sides (median 0.36), however far apart
 # its reports' neighbourhoods fall; so does one event told in two ways by two sets of outlets.
 SPLIT_NAMES_SHARED = 0.3
+
+# Every change to any story takes the next number: see `ActiveStory.version`.
+_versions = itertools.count()
 
 
 @dataclass
@@ -78,6 +82,13 @@ class ActiveStory:
     pinned: int = 0
     # Cohesion and core names of the whole story, computed on demand and forgotten on `add`.
     _cached: dict[str, object] = field(default_factory=dict, repr=False)
+    # Counts over its reports that other modules keep (see `coverage.story_terms`): `add` only
+    # appends a report, so such a count is extended from the reports it has not yet counted
+    # rather than forgotten; a story rebuilt from reports is a new object with none.
+    tallies: dict[str, object] = field(default_factory=dict, repr=False)
+    # A number no other state of any story has had: what is computed from a story's reports
+    # (its coverage's figures, see `coverage`) can be kept as long as it stays the same.
+    version: int = field(default_factory=_versions.__next__, repr=False)
 
     @property
     def size(self) -> int:
@@ -97,6 +108,7 @@ class ActiveStory:
                 self.squares[k] += 2 * linked[k] + own[k]
             self.vector_sum = self.vector_sum + member.vector
         self._cached.clear()  # after `_links`, which may hand back what scoring the report found
+        self.version = next(_versions)
         self.with_words += bool(profile.words)
         self.with_names += bool(profile.names)
         self.pinned += member.pinned
