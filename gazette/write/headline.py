@@ -80,6 +80,63 @@ def is_usable_headline(headline: str) -> bool:
     return MIN_WORDS <= words <= MAX_WORDS and not cut and not shouted
 
 
+# A word as the sources write it; the part before it tells whether it opens a sentence there.
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'”’)]?\s+|[\"“‘(]\s*|\n\s*)$")
+POSSESSIVE = re.compile(r"(?P<base>.+?)(?P<suffix>['’]s)$", re.IGNORECASE)
+
+
+def written_forms(texts: list[str], always: bool = False) -> dict[str, str]:
+    """How the sources write each word inside a sentence, where they write it with a capital
+    more often than without ("palin" -> "Palin", "iphone" -> "iPhone"); with `always`, only the
+    words they never write in small letters there. A word that opens a sentence or a quotation
+    is not counted: its capital says nothing."""
+    counts: dict[str, dict[str, int]] = {}
+    for text in texts:
+        for match in WORD.finditer(text):
+            if SENTENCE_START.search(text[max(0, match.start() - 4) : match.start()]):
+                continue
+            word = match.group()
+            forms = counts.setdefault(word.casefold(), {})
+            forms[word] = forms.get(word, 0) + 1
+    known = {}
+    for key, forms in counts.items():
+        form = max(forms, key=lambda f: forms[f])
+        small = forms.get(key, 0)
+        capitalised = sum(forms.values()) - small
+        if form != key and capitalised > small and not (always and small):
+            known[key] = form
+    return known
+
+
+def case_headline(headline: str, texts: list[str]) -> str:
+    """A headline cased as a headline. A title written all in small letters ("sarah palin's
+    dairy burns") gets the sources' own casing for every word they mostly capitalise ("Sarah
+    Palin's dairy burns"); in any other title, a word in small letters that the sources always
+    capitalise is a name and is written so ("Alaska Gov. sarah palin's home church" -> "...
+    Sarah Palin's..."). The first word gets a capital unless the sources write it otherwise
+    ("iPhone"). Words with capitals already are left as the outlet wrote them."""
+    if not headline:
+        return headline
+    known = written_forms(texts, always=any(c.isupper() for c in headline))
+
+    def recase(match: re.Match[str]) -> str:
+        word = match.group()
+        if word != word.lower():
+            return word
+        possessive = POSSESSIVE.fullmatch(word)
+        base, suffix = (possessive["base"], possessive["suffix"]) if possessive else (word, "")
+        if word in known:
+            return known[word]
+        return known[base] + suffix if base in known else word
+
+    cased = WORD.sub(recase, headline)
+    first = WORD.search(cased)
+    if first and first.group()[0].islower() and first.group() not in known.values():
+        cased = cased[: first.start()] + cased[first.start()].upper() + cased[first.start() + 1 :]
+    return cased
+
+
 def headline_from_sentence(sentence: str) -> str:
     """A headline written from the lead fact's sentence, for a story whose sources have no
     usable title: the sentence without its attribution tail, cut at clause boundaries until it
