@@ -40,7 +40,33 @@ TITLES = {
     "Captain",
     "General",
     "Director",
+    "Rev",
+    "Reverend",
+    "Father",
+    "Bishop",
+    "Sheriff",
+    "Officer",
+    "Sergeant",
+    "Sgt",
+    "Lieutenant",
+    "Lt",
+    "Detective",
+    "Inspector",
+    "Commissioner",
+    "Superintendent",
+    "Secretary",
+    "Chairman",
+    "Chairwoman",
+    "Spokesman",
+    "Spokeswoman",
+    "Editor",
+    "Executive",
+    "Attorney",
+    "Deputy",
 }
+# Where a speaker's name ends and what they speak for begins: "the Rev. Larry Kroon of the
+# Wasilla Bible Church", "Jon Owen, the city's safety director".
+AFFILIATION = re.compile(r",|\s(?:of|from|at|for|with)\s")
 PRONOUNS = {"he", "she", "they"}
 
 QUOTE_THEN_SPEAKER = re.compile(QUOTE + r",?\s+(?P<after>[^\"“”]{0,120})")
@@ -58,29 +84,39 @@ class FoundQuote:
 
 
 def _names(phrase: str) -> list[str]:
-    """Runs of capitalised words in a phrase, with leading titles removed."""
+    """Runs of capitalised words in a phrase, each without the titles and what precedes them:
+    "Palmer Public Safety Director Jon Owen" is Jon Owen."""
     runs = []
     for match in re.finditer(NAME, phrase):
         words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()]
+        titled = [i for i, w in enumerate(words) if w.rstrip(".") in TITLES]
+        if titled and titled[-1] < len(words) - 1:
+            words = words[titled[-1] + 1 :]
         words = [w for w in words if w.rstrip(".") not in TITLES]
         if words:
             runs.append(" ".join(words))
     return runs
 
 
+def _speaker_in(phrase: str) -> str | None:
+    """The speaker a phrase names: the last name before what they speak for ("the Rev. Larry
+    Kroon of the Wasilla Bible Church" is Larry Kroon, not the church), else its last name."""
+    head = AFFILIATION.split(phrase, maxsplit=1)[0]
+    names = _names(head) or _names(phrase)
+    return names[-1] if names else None
+
+
 def _speaker_after(after: str) -> str | None:
     after = after.split(",")[0] if re.match(SAY + r"\s", after) else after
     said_first = re.match(SAY + r"\s+(?P<who>.+)", after)
     if said_first:
-        names = _names(said_first.group("who").split(",")[0])
-        return names[-1] if names else None
+        return _speaker_in(said_first.group("who").split(",")[0])
     before_said = re.match(r"(?P<who>.{1,80}?)\s+" + SAY + r"\b", after)
     if before_said:
         who = before_said.group("who").strip()
         if who.lower() in PRONOUNS:
             return who.lower()
-        names = _names(who)
-        return names[-1] if names else None
+        return _speaker_in(who)
     return None
 
 
@@ -126,8 +162,7 @@ def find_quotes(text: str) -> tuple[FoundQuote, ...]:
                 if pattern is QUOTE_THEN_SPEAKER:
                     speaker = _speaker_after(match.group("after"))
                 else:
-                    names = _names(match.group("before"))
-                    speaker = names[-1] if names else None
+                    speaker = _speaker_in(match.group("before"))
                 if speaker in PRONOUNS:
                     speaker = _resolve_pronoun(sentences[:index])
                 if speaker:
