@@ -15,6 +15,11 @@ summary or itself. A candidate repeats a chosen fact when
   wanted both sides back at the table by Friday" beside the quotation itself: of the shorter
   of the two, less the speaker's name, QUOTE_RESTATED of the words are shared). The quotation
   is kept: it takes the paraphrase's place in the body when it fits.
+- or it counts the same thing with the same number as a chosen fact, whatever else it says:
+  "600 jobs" in "The factory will produce battery packs..., and it is expected to create 600
+  jobs" after "Halvorsen Robotics will build a battery plant..., creating 600 jobs" (a number
+  with the noun it counts; not a year, nor a number inside a name such as "Covid-19"). A
+  figure is told once; the sentence next in rank takes the place.
 - or it makes the same claim as a chosen fact in other words: their embeddings are close
   (SAME_CLAIM_SIMILARITY) and SAME_CLAIM_WORDS of the content words of the one with fewer are
   in the other ("Kofi Mensah had cancelled out Emil Strand's first-half goal for Forge" after
@@ -39,6 +44,7 @@ import numpy as np
 from gazette.figures import figures
 from gazette.sentences import content_words as _content_words
 from gazette.sentences import proper_names as _proper_names
+from gazette.text import normalise_for_matching
 from gazette.write.facts import Fact
 from gazette.write.standalone import QUOTATION
 
@@ -81,6 +87,21 @@ def _figure_values(text: str) -> frozenset[str]:
     return frozenset(f.value for f in figures(text) if not YEAR.match(f.value))
 
 
+@lru_cache(maxsize=65536)
+def counts(text: str) -> frozenset[tuple[str, str]]:
+    """The things the sentence counts, as (number, noun): "creating 600 jobs" -> (600, job).
+    Years, numbers without a noun and numbers inside a name ("Covid-19 cases") are left out."""
+    written = normalise_for_matching(text)
+    return frozenset(
+        (f.value, f.unit)
+        for f in figures(text)
+        if len(f.unit) > 2
+        and content_words(f.unit)
+        and not YEAR.match(f.value)
+        and re.search(r"(?<![\w.-])(?<!\d, )" + re.escape(f.phrase), written)
+    )
+
+
 def _disputed(fact: Fact) -> frozenset[str]:
     """The values of a figure the sources dispute, which the disagreement sentence gives."""
     return frozenset(side.figure.value for side in fact.disagreement)
@@ -99,7 +120,8 @@ def _share(small: set[str], large: set[str]) -> float:
 
 
 def same_fact(first: str, second: str) -> bool:
-    """Whether two sentences state one fact by figures or by quotation (see the docstring)."""
+    """Whether two sentences state one fact by figures, names or quotation, or count the same
+    thing (see the docstring)."""
     a, b = content_words(first), content_words(second)
     shared = _figure_values(first) & _figure_values(second)
     if shared and _share(a, b) >= SAME_FACT_WORDS:
@@ -111,6 +133,8 @@ def same_fact(first: str, second: str) -> bool:
     # what they say of those names: the names themselves are not shared content
     named = {n.casefold() for n in names | other_names}
     if same_names and _share(a - named, b - named) >= SAME_FACT_WORDS:
+        return True
+    if counts(first) & counts(second):
         return True
     return quote_restated(first, second) or quote_restated(second, first)
 
