@@ -1,13 +1,13 @@
-"""A number that counts something is told once, in the summary as in the body: a sentence that
-gives the same count as one already chosen gives way to the next in rank
-(gazette/write/choose.py, `counts`)."""
+"""A number that counts something is told once, in the summary as in the body, and a detail told
+in the very same words once in the body: a sentence that repeats one already chosen gives way
+to the next in rank (gazette/write/choose.py, `counts` and `same_passage`)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from gazette.write.choose import SUMMARY_REDUNDANT, Chooser, counts, same_fact
+from gazette.write.choose import SUMMARY_REDUNDANT, Chooser, counts, same_fact, same_passage
 from gazette.write.facts import Fact, SourceSentence
 
 PLANT = (
@@ -50,3 +50,30 @@ def test_what_counts_the_same_thing(first: str, second: str, same: bool) -> None
     assert bool(counts(first) & counts(second)) is same
     if same:
         assert same_fact(first, second)
+
+
+STEELWORKS = (
+    "The plant will be built on the site of the former Kessler steelworks and will make battery "
+    "packs for the company's robots."
+)
+STEELWORKS_AGAIN = (
+    "The factory will rise on the site of the former Kessler steelworks on the east bank of the "
+    "river Ostra, which has stood empty since 2011."
+)
+
+
+def test_the_body_tells_a_detail_in_the_same_words_once() -> None:
+    # close in meaning (0.55, as the sentence model has them), a third of the words shared:
+    # only the passage makes them one
+    similarity = np.array([[1.0, 0.55], [0.55, 1.0]], dtype=np.float32)
+    facts = [fact(0, STEELWORKS), fact(1, STEELWORKS_AGAIN)]
+    assert Chooser(similarity, lambda _: []).section(facts, words=200, most=5) == facts[:1]
+    # far in meaning, the same words are not enough
+    similarity = np.array([[1.0, 0.3], [0.3, 1.0]], dtype=np.float32)
+    facts = [fact(0, STEELWORKS), fact(1, STEELWORKS_AGAIN)]
+    assert Chooser(similarity, lambda _: []).section(facts, words=200, most=5) == facts
+    # two outlets' leads share "to avoid a government shutdown" and are two facts
+    assert not same_passage(
+        "The House passed a bill to avoid a government shutdown on Friday.",
+        "The Senate will vote to avoid a government shutdown next week.",
+    )
