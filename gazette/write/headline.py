@@ -86,14 +86,19 @@ SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'”’)]?\s+|[\"“‘(]\s*|\n\s*)$
 POSSESSIVE = re.compile(r"(?P<base>.+?)(?P<suffix>['’]s)$", re.IGNORECASE)
 
 
-def written_forms(texts: list[str], always: bool = False) -> dict[str, str]:
-    """How the sources write each word inside a sentence, where they write it with a capital
-    more often than without ("palin" -> "Palin", "iphone" -> "iPhone"); with `always`, only the
-    words they never write in small letters there. A word that opens a sentence or a quotation
-    is not counted: its capital says nothing."""
+def written_forms(texts: list[str], words: set[str], always: bool = False) -> dict[str, str]:
+    """How the sources write each of `words` (in small letters) inside a sentence, where they
+    write it with a capital more often than without ("palin" -> "Palin", "iphone" ->
+    "iPhone"); with `always`, only the words they never write in small letters there. A word
+    that opens a sentence or a quotation is not counted: its capital says nothing. Only the
+    headline's words are looked for, so a long story costs one pass of a regular expression."""
+    if not words:
+        return {}
+    wanted = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w'’])(?:{wanted})(?![\w'’-])", re.IGNORECASE)
     counts: dict[str, dict[str, int]] = {}
     for text in texts:
-        for match in WORD.finditer(text):
+        for match in pattern.finditer(text):
             if SENTENCE_START.search(text[max(0, match.start() - 4) : match.start()]):
                 continue
             word = match.group()
@@ -118,7 +123,9 @@ def case_headline(headline: str, texts: list[str]) -> str:
     ("iPhone"). Words with capitals already are left as the outlet wrote them."""
     if not headline:
         return headline
-    known = written_forms(texts, always=any(c.isupper() for c in headline))
+    words = {w.casefold() for w in WORD.findall(headline)}
+    words |= {p["base"].casefold() for w in words if (p := POSSESSIVE.fullmatch(w))}
+    known = written_forms(texts, words, always=any(c.isupper() for c in headline))
 
     def recase(match: re.Match[str]) -> str:
         word = match.group()
