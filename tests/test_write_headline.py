@@ -15,6 +15,7 @@ TEXTS = [
     "Apple said the new iPhone would go on sale in Palmer next week, and that the iPhone "
     "line sold well in Alaska.",
     "Palin worships at the Wasilla Bible Church; the church is in Wasilla.",
+    "Officials met in the Mat Maid hall.",
 ]
 
 
@@ -36,6 +37,11 @@ TEXTS = [
         ),
         # but not a word the sources also write in small letters ("the church")
         ("Palin's church in Wasilla burns", "Palin's church in Wasilla burns"),
+        # one word alone in a cased title is not taken for a name; a number opens it as it is
+        (
+            "3 dairy fires in Palmer Tuesday, says mat official",
+            "3 dairy fires in Palmer Tuesday, says mat official",
+        ),
         # a cased headline is left as its outlet wrote it
         ("Dairy Fire Destroys Palin-Era Landmark", "Dairy Fire Destroys Palin-Era Landmark"),
     ],

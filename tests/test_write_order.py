@@ -86,3 +86,20 @@ def test_the_summary_names_the_bridge_before_describing_it(embedder) -> None:
     printed = [s.text for s in [*article.summary, *article.body] if s.kind == "fact"]
     assert DESCRIBED in printed and NAMED in printed, printed
     assert printed.index(NAMED) < printed.index(DESCRIBED), printed
+
+
+def test_a_description_that_says_which_one_it_is_stays() -> None:
+    """'The son of Judge Esther Salas', 'The government's lending program' and 'The second
+    trial of former President Hale' say which one they mean; a possessive ('Hale's second
+    trial') introduces nothing."""
+    for described in (
+        "The son of Judge Esther Salas was fatally shot on Sunday.",
+        "The government’s lending program for small businesses is on hold.",
+        "The second impeachment trial of former President Hale begins on Tuesday.",
+    ):
+        assert described_nouns(described) == []
+    facts = [
+        fact(0, "The second impeachment trial begins on Tuesday."),
+        fact(1, "Hale’s second impeachment trial is expected to last a week."),
+    ]
+    assert introduced_first(facts) == facts

@@ -30,6 +30,11 @@ from gazette.write.standalone import is_attribution_only, stand_alone
             'closed until the storm has passed."',
             "Lena Holt",
         ),
+        (
+            '"Demand for workers is surging as the economy emerges from the pandemic," said '
+            "Indeed Hiring Lab director of research Nick Bunker.",
+            "Nick Bunker",
+        ),
         # an organisation that speaks for itself is the speaker
         (
             '"We will appeal this ruling in the higher court," Halvorsen Robotics said.',

@@ -117,30 +117,53 @@ def written_forms(texts: list[str], words: set[str], always: bool = False) -> di
 def case_headline(headline: str, texts: list[str]) -> str:
     """A headline cased as a headline. A title written all in small letters ("sarah palin's
     dairy burns") gets the sources' own casing for every word they mostly capitalise ("Sarah
-    Palin's dairy burns"); in any other title, a word in small letters that the sources always
-    capitalise is a name and is written so ("Alaska Gov. sarah palin's home church" -> "...
-    Sarah Palin's..."). The first word gets a capital unless the sources write it otherwise
-    ("iPhone"). Words with capitals already are left as the outlet wrote them."""
+    Palin's dairy burns"); in any other title, two or more words in a row in small letters that
+    the sources always capitalise are a name and are written so ("Alaska Gov. sarah palin's
+    home church" -> "... Sarah Palin's..."; a single word, "last" or "whistleblower", is left
+    alone). A title opening with a small letter gets a capital unless the sources write its
+    first word otherwise ("iPhone"). Words with capitals already stay as the outlet wrote them."""
     if not headline:
         return headline
+    cased_title = any(c.isupper() for c in headline)
     words = {w.casefold() for w in WORD.findall(headline)}
     words |= {p["base"].casefold() for w in words if (p := POSSESSIVE.fullmatch(w))}
-    known = written_forms(texts, words, always=any(c.isupper() for c in headline))
+    known = written_forms(texts, words, always=cased_title)
 
-    def recase(match: re.Match[str]) -> str:
-        word = match.group()
+    def form_of(word: str) -> str | None:
         if word != word.lower():
-            return word
+            return None
         possessive = POSSESSIVE.fullmatch(word)
-        base, suffix = (possessive["base"], possessive["suffix"]) if possessive else (word, "")
         if word in known:
             return known[word]
-        return known[base] + suffix if base in known else word
+        if possessive and possessive["base"] in known:
+            return known[possessive["base"]] + possessive["suffix"]
+        return None
 
-    cased = WORD.sub(recase, headline)
-    first = WORD.search(cased)
-    if first and first.group()[0].islower() and first.group() not in known.values():
-        cased = cased[: first.start()] + cased[first.start()].upper() + cased[first.start() + 1 :]
+    tokens = list(WORD.finditer(headline))
+    forms = [form_of(t.group()) for t in tokens]
+    if cased_title:  # only names of two words or more, next to each other in the headline
+        for index, form in enumerate(forms):
+            joined = [
+                j
+                for j in (index - 1, index + 1)
+                if 0 <= j < len(tokens)
+                and forms[j]
+                and headline[
+                    min(tokens[j].end(), tokens[index].end()) : max(
+                        tokens[j].start(), tokens[index].start()
+                    )
+                ].strip()
+                == ""
+            ]
+            if form and not joined:
+                forms[index] = None
+    cased = headline
+    for token, form in reversed(list(zip(tokens, forms, strict=True))):
+        if form:
+            cased = cased[: token.start()] + form + cased[token.end() :]
+    first = WORD.match(cased)
+    if cased[0].islower() and not (first and first.group() in known.values()):
+        cased = cased[0].upper() + cased[1:]
     return cased
 
 

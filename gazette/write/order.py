@@ -49,29 +49,42 @@ ENDS_PHRASE = frozenset(
 )
 
 
+SPECIFIED_BY = frozenset(re.findall(r"\w+", "of for in on at from with who which that whose"))
+
+
 def described_nouns(sentence: str) -> list[str]:
-    """The words that may be the head of a definite description opening the sentence ("The
-    1.2 kilometre bridge, opened by..." -> kilometre, bridge); none for a name ("The Northgate
-    Bridge")."""
+    """The words that may be the head of a bare definite description opening the sentence
+    ("The 1.2 kilometre bridge, opened by..." -> kilometre, bridge); none for a name ("The
+    Northgate Bridge") or a description that says which one it is ("The son of Judge Esther
+    Salas", "The government's lending program")."""
     found = DESCRIPTION.match(sentence)
     if not found:
         return []
     nouns = []
     for word in found.group("words").split():
         bare = word.rstrip(",")
+        if bare in SPECIFIED_BY or re.search(r"['’]s$", bare):
+            return []
         if bare in ENDS_PHRASE:
             break
         if bare.isalpha() and len(bare) > 2:
             nouns.append(bare)
         if word.endswith(","):
             break
+    else:
+        following = sentence[found.end() :].split(" ", 1)[0].strip(",").lower()
+        if following in SPECIFIED_BY:
+            return []
     return nouns
 
 
 def _introduces(sentence: str, noun: str) -> bool:
     """Whether the sentence names the thing ("the Northgate Bridge") or introduces it ("a
     1.2 kilometre crossing")."""
-    named = rf"\b(?!(?:The|This|That|These|Those|Its|His|Her|Their)\b)[A-Z][\w’'-]*\s+(?i:{noun})\b"
+    named = (
+        r"\b(?!(?:The|This|That|These|Those|Its|His|Her|Their)\b)[A-Z][\w’'-]*(?<!['’]s)"
+        rf"\s+(?i:{noun})\b"
+    )
     introduced = rf"\b[Aa]n?\s+(?:[\w.,’'-]+\s+){{0,3}}?(?i:{noun})\b"
     return bool(re.search(named, sentence) or re.search(introduced, sentence))
 

@@ -67,6 +67,16 @@ TITLES = {
 # Where a speaker's name ends and what they speak for begins: "the Rev. Larry Kroon of the
 # Wasilla Bible Church", "Jon Owen, the city's safety director".
 AFFILIATION = re.compile(r",|\s(?:of|from|at|for|with)\s")
+# The last word of a name that is an organisation's, not a person's.
+ORGANISATION = frozenset(
+    re.findall(
+        r"\w+",
+        "Lab Labs Church Department Council Agency University College School Company Inc Corp "
+        "Corporation Group Bank Police Office Committee Court Association Institute Commission "
+        "Ministry Party Network Times News Post Journal Service Services Foundation Center "
+        "Centre Board Authority Union House Administration",
+    )
+)
 PRONOUNS = {"he", "she", "they"}
 
 QUOTE_THEN_SPEAKER = re.compile(QUOTE + r",?\s+(?P<after>[^\"“”]{0,120})")
@@ -100,8 +110,14 @@ def _names(phrase: str) -> list[str]:
 
 def _speaker_in(phrase: str) -> str | None:
     """The speaker a phrase names: the last name before what they speak for ("the Rev. Larry
-    Kroon of the Wasilla Bible Church" is Larry Kroon, not the church), else its last name."""
+    Kroon of the Wasilla Bible Church" is Larry Kroon, not the church), else its last name; a
+    person's name before an organisation's ("said Indeed Hiring Lab director of research Nick
+    Bunker" is Nick Bunker)."""
     head = AFFILIATION.split(phrase, maxsplit=1)[0]
+    for names in (_names(head), _names(phrase)):
+        people = [n for n in names if n.split()[-1] not in ORGANISATION]
+        if people:
+            return people[-1]
     names = _names(head) or _names(phrase)
     return names[-1] if names else None
 
