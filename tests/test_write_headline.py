@@ -35,7 +35,7 @@ TEXTS = [
             "Alaska Gov. sarah palin's home church burns",
             "Alaska Gov. Sarah Palin's home church burns",
         ),
-        # but not a word the sources also write in small letters ("the church")
+        # but not a word the sources mostly write in small letters ("the church")
         ("Palin's church in Wasilla burns", "Palin's church in Wasilla burns"),
         # one word alone in a cased title is not taken for a name; a number opens it as it is
         (
@@ -76,3 +76,17 @@ def test_an_article_from_a_title_in_small_letters_has_a_cased_headline(embedder)
     ]
     article = write_article(sources, embedder)
     assert article.headline == "Fire destroys Sarah Palin's old Mat Maid dairy in Palmer"
+
+
+def test_a_headline_written_from_a_sentence_is_cased_too(embedder) -> None:
+    """A source without a title: the headline comes from its lead sentence, which has the name
+    in small letters; the rest of its text writes it as a name."""
+    text = (
+        "Alaska Gov. sarah palin's home church was badly damaged by an arson fire on Friday. "
+        "Nobody was hurt in the fire at the church, officials said. Investigators said Sarah "
+        "Palin was not at the church that night. Sarah Palin apologised if the fire was linked "
+        "to her campaign."
+    )
+    sources = [SourceArticle(key="a", title="", text=text, url="https://a.example/1", outlet="A")]
+    article = write_article(sources, embedder)
+    assert article.headline.startswith("Alaska Gov. Sarah Palin's home church"), article.headline

@@ -165,10 +165,10 @@ def pick_headline(material: _Material, chosen: list[Fact]) -> str:
         if is_usable_headline(headline):
             candidates.append(headline)
     news_style = [h for h in candidates if is_news_headline(h)]
+    texts = [source.text for source in material.originals]
     if news_style or candidates:
-        texts = [source.text for source in material.originals]
         return typeset_quotes(case_headline((news_style or candidates)[0], texts))
-    return typeset_quotes(headline_from_sentence(chosen[0].sentence.text))
+    return typeset_quotes(case_headline(headline_from_sentence(chosen[0].sentence.text), texts))
 
 
 def print_article(plan: Plan) -> WrittenArticle:

@@ -86,12 +86,12 @@ SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'”’)]?\s+|[\"“‘(]\s*|\n\s*)$
 POSSESSIVE = re.compile(r"(?P<base>.+?)(?P<suffix>['’]s)$", re.IGNORECASE)
 
 
-def written_forms(texts: list[str], words: set[str], always: bool = False) -> dict[str, str]:
+def written_forms(texts: list[str], words: set[str]) -> dict[str, str]:
     """How the sources write each of `words` (in small letters) inside a sentence, where they
     write it with a capital more often than without ("palin" -> "Palin", "iphone" ->
-    "iPhone"); with `always`, only the words they never write in small letters there. A word
-    that opens a sentence or a quotation is not counted: its capital says nothing. Only the
-    headline's words are looked for, so a long story costs one pass of a regular expression."""
+    "iPhone"). A word that opens a sentence or a quotation is not counted: its capital says
+    nothing. Only the headline's words are looked for, so a long story costs one pass of a
+    regular expression."""
     if not words:
         return {}
     wanted = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
@@ -109,7 +109,7 @@ def written_forms(texts: list[str], words: set[str], always: bool = False) -> di
         form = max(forms, key=lambda f: forms[f])
         small = forms.get(key, 0)
         capitalised = sum(forms.values()) - small
-        if form != key and capitalised > small and not (always and small):
+        if form != key and capitalised > small:
             known[key] = form
     return known
 
@@ -118,7 +118,7 @@ def case_headline(headline: str, texts: list[str]) -> str:
     """A headline cased as a headline. A title written all in small letters ("sarah palin's
     dairy burns") gets the sources' own casing for every word they mostly capitalise ("Sarah
     Palin's dairy burns"); in any other title, two or more words in a row in small letters that
-    the sources always capitalise are a name and are written so ("Alaska Gov. sarah palin's
+    the sources mostly capitalise are a name and are written so ("Alaska Gov. sarah palin's
     home church" -> "... Sarah Palin's..."; a single word, "last" or "whistleblower", is left
     alone). A title opening with a small letter gets a capital unless the sources write its
     first word otherwise ("iPhone"). Words with capitals already stay as the outlet wrote them."""
@@ -127,7 +127,7 @@ def case_headline(headline: str, texts: list[str]) -> str:
     cased_title = any(c.isupper() for c in headline)
     words = {w.casefold() for w in WORD.findall(headline)}
     words |= {p["base"].casefold() for w in words if (p := POSSESSIVE.fullmatch(w))}
-    known = written_forms(texts, words, always=cased_title)
+    known = written_forms(texts, words)
 
     def form_of(word: str) -> str | None:
         if word != word.lower():
