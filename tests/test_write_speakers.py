@@ -35,6 +35,15 @@ from gazette.write.standalone import is_attribution_only, stand_alone
             "Indeed Hiring Lab director of research Nick Bunker.",
             "Nick Bunker",
         ),
+        (
+            '"I attach hopes for the better to these elections," said Valentina Redzhepova, a '
+            "resident of Ashgabat.",
+            "Valentina Redzhepova",
+        ),
+        (
+            '"He fled on foot, so that is in question now," Described as tall, Lyons warned.',
+            "Lyons",
+        ),
         # an organisation that speaks for itself is the speaker
         (
             '"We will appeal this ruling in the higher court," Halvorsen Robotics said.',

@@ -64,9 +64,9 @@ TITLES = {
     "Attorney",
     "Deputy",
 }
-# Where a speaker's name ends and what they speak for begins: "the Rev. Larry Kroon of the
-# Wasilla Bible Church", "Jon Owen, the city's safety director".
-AFFILIATION = re.compile(r",|\s(?:of|from|at|for|with)\s")
+# A name right after these is what the speaker speaks for: "the Rev. Larry Kroon of the
+# Wasilla Bible Church", "Lena Holt, a spokeswoman for the Orrin Port Authority".
+AFFILIATED = re.compile(r"\b(?:of|from|at|for|with)(?:\s+the)?\s+$")
 # The last word of a name that is an organisation's, not a person's.
 ORGANISATION = frozenset(
     re.findall(
@@ -93,9 +93,9 @@ class FoundQuote:
     speaker: str
 
 
-def _names(phrase: str) -> list[str]:
-    """Runs of capitalised words in a phrase, each without the titles and what precedes them:
-    "Palmer Public Safety Director Jon Owen" is Jon Owen."""
+def _name_runs(phrase: str) -> list[tuple[int, str]]:
+    """Runs of capitalised words in a phrase with where they start, each without the titles and
+    what precedes them: "Palmer Public Safety Director Jon Owen" is Jon Owen."""
     runs = []
     for match in re.finditer(NAME, phrase):
         words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()]
@@ -104,22 +104,28 @@ def _names(phrase: str) -> list[str]:
             words = words[titled[-1] + 1 :]
         words = [w for w in words if w.rstrip(".") not in TITLES]
         if words:
-            runs.append(" ".join(words))
+            runs.append((match.start(), " ".join(words)))
     return runs
 
 
+def _names(phrase: str) -> list[str]:
+    return [name for _, name in _name_runs(phrase)]
+
+
 def _speaker_in(phrase: str) -> str | None:
-    """The speaker a phrase names: the last name before what they speak for ("the Rev. Larry
-    Kroon of the Wasilla Bible Church" is Larry Kroon, not the church), else its last name; a
-    person's name before an organisation's ("said Indeed Hiring Lab director of research Nick
-    Bunker" is Nick Bunker)."""
-    head = AFFILIATION.split(phrase, maxsplit=1)[0]
-    for names in (_names(head), _names(phrase)):
-        people = [n for n in names if n.split()[-1] not in ORGANISATION]
-        if people:
-            return people[-1]
-    names = _names(head) or _names(phrase)
-    return names[-1] if names else None
+    """The speaker a phrase names: its last name that is not what the speaker speaks for, that
+    is neither after "of", "for", "at"... ("the Rev. Larry Kroon of the Wasilla Bible Church" is
+    Larry Kroon) nor an organisation's ("said Indeed Hiring Lab director of research Nick
+    Bunker" is Nick Bunker); else its last name."""
+    runs = _name_runs(phrase)
+    people = [
+        name
+        for start, name in runs
+        if not AFFILIATED.search(phrase[:start]) and name.split()[-1] not in ORGANISATION
+    ]
+    if people:
+        return people[-1]
+    return runs[-1][1] if runs else None
 
 
 def _speaker_after(after: str) -> str | None:
