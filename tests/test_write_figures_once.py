@@ -42,6 +42,12 @@ def test_the_summary_tells_a_count_once_and_takes_the_next_fact_instead() -> Non
         (NEXT, "The plant will be the largest in the region by 2028.", False),
         # a number inside a name is not a count
         ("Covid-19 cases rose in Lindqvist.", "Covid-19 cases fell in Orrin hospitals.", False),
+        # an age is not a count
+        (
+            "Jurors heard the trial of the teen accused of killing 10-year-old Kathina Thomas.",
+            "A stray bullet killed 10-year-old Kathina Thomas on the steps of her home.",
+            False,
+        ),
         # the same number of other things
         ("The storm killed 12 people.", "The storm destroyed 12 houses near the coast.", False),
     ],

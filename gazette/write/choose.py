@@ -97,7 +97,8 @@ def _figure_values(text: str) -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def counts(text: str) -> frozenset[tuple[str, str]]:
     """The things the sentence counts, as (number, noun): "creating 600 jobs" -> (600, job).
-    Years, numbers without a noun and numbers inside a name ("Covid-19 cases") are left out."""
+    Years, ages ("10-year-old"), numbers without a noun and numbers inside a name ("Covid-19
+    cases") are left out."""
     written = normalise_for_matching(text)
     return frozenset(
         (f.value, f.unit)
@@ -105,7 +106,7 @@ def counts(text: str) -> frozenset[tuple[str, str]]:
         if len(f.unit) > 2
         and content_words(f.unit)
         and not YEAR.match(f.value)
-        and re.search(r"(?<![\w.-])(?<!\d, )" + re.escape(f.phrase), written)
+        and re.search(r"(?<![\w.-])(?<!\d, )" + re.escape(f.phrase) + r"(?![-\s]old\b)", written)
     )
 
 
