@@ -21,6 +21,7 @@ from gazette.write.attribution import in_running_text, side_attribution
 from gazette.write.clean import typeset_quotes
 from gazette.write.facts import Fact, Side
 from gazette.write.headline import (
+    case_headline,
     clean_headline,
     headline_from_sentence,
     is_news_headline,
@@ -152,7 +153,8 @@ def _holds(fact: Fact, quotation: str) -> bool:
 
 def pick_headline(material: _Material, chosen: list[Fact]) -> str:
     """The source title closest to the story's lead facts (news-style titles first), cleaned of
-    outlet names; written from the lead fact when no source has a usable title."""
+    outlet names and cased as a headline; written from the lead fact when no source has a usable
+    title."""
     main = chosen[:3] or chosen
     focus = material.vectors[[fact.sentence.row for fact in main]].mean(axis=0)
     scores = material.title_vectors @ focus
@@ -163,9 +165,10 @@ def pick_headline(material: _Material, chosen: list[Fact]) -> str:
         if is_usable_headline(headline):
             candidates.append(headline)
     news_style = [h for h in candidates if is_news_headline(h)]
+    texts = [source.text for source in material.originals]
     if news_style or candidates:
-        return typeset_quotes((news_style or candidates)[0])
-    return typeset_quotes(headline_from_sentence(chosen[0].sentence.text))
+        return typeset_quotes(case_headline((news_style or candidates)[0], texts))
+    return typeset_quotes(case_headline(headline_from_sentence(chosen[0].sentence.text), texts))
 
 
 def print_article(plan: Plan) -> WrittenArticle:

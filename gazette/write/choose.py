@@ -15,6 +15,11 @@ summary or itself. A candidate repeats a chosen fact when
   wanted both sides back at the table by Friday" beside the quotation itself: of the shorter
   of the two, less the speaker's name, QUOTE_RESTATED of the words are shared). The quotation
   is kept: it takes the paraphrase's place in the body when it fits.
+- or it counts the same thing with the same number as a chosen fact, whatever else it says:
+  "600 jobs" in "The factory will produce battery packs..., and it is expected to create 600
+  jobs" after "Halvorsen Robotics will build a battery plant..., creating 600 jobs" (a number
+  with the noun it counts; not a year, nor a number inside a name such as "Covid-19"). A
+  figure is told once; the sentence next in rank takes the place.
 - or it makes the same claim as a chosen fact in other words: their embeddings are close
   (SAME_CLAIM_SIMILARITY) and SAME_CLAIM_WORDS of the content words of the one with fewer are
   in the other ("Kofi Mensah had cancelled out Emil Strand's first-half goal for Forge" after
@@ -24,6 +29,10 @@ summary or itself. A candidate repeats a chosen fact when
   sentences: there, as with SUMMARY_REDUNDANT, outlets' leads that share much of their meaning
   each add their own angle, and the editors' summaries keep them (applied there too, it cost
   0.3 points of ROUGE-2 on neus-val, leaving less than the 1 point asked over the baselines).
+  Close in meaning, they are one claim too when they tell a detail in the very same words: a
+  run of SAME_PASSAGE words, SAME_PASSAGE_CONTENT of them content words, in both ("The plant
+  will be built on the site of the former Kessler steelworks" and "The factory will rise on
+  the site of the former Kessler steelworks on the east bank", similarity 0.55).
 A sentence that points back to the one before it in its source is taken only with that one, in
 the same section.
 """
@@ -39,6 +48,7 @@ import numpy as np
 from gazette.figures import figures
 from gazette.sentences import content_words as _content_words
 from gazette.sentences import proper_names as _proper_names
+from gazette.text import normalise_for_matching
 from gazette.write.facts import Fact
 from gazette.write.standalone import QUOTATION
 
@@ -58,6 +68,9 @@ QUOTE_RESTATED = 0.6
 # the others (docs/writing.md).
 SAME_CLAIM_SIMILARITY = 0.5
 SAME_CLAIM_WORDS = 0.45
+SAME_PASSAGE = 6
+SAME_PASSAGE_CONTENT = 4
+TOKEN = re.compile(r"[\w’'-]+")
 SUMMARY_MIN_SENTENCES = 2
 SUMMARY_MAX_SENTENCES = 3
 SUMMARY_MAX_WORDS = 85
@@ -81,6 +94,22 @@ def _figure_values(text: str) -> frozenset[str]:
     return frozenset(f.value for f in figures(text) if not YEAR.match(f.value))
 
 
+@lru_cache(maxsize=65536)
+def counts(text: str) -> frozenset[tuple[str, str]]:
+    """The things the sentence counts, as (number, noun): "creating 600 jobs" -> (600, job).
+    Years, ages ("10-year-old"), numbers without a noun and numbers inside a name ("Covid-19
+    cases") are left out."""
+    written = normalise_for_matching(text)
+    return frozenset(
+        (f.value, f.unit)
+        for f in figures(text)
+        if len(f.unit) > 2
+        and content_words(f.unit)
+        and not YEAR.match(f.value)
+        and re.search(r"(?<![\w.-])(?<!\d, )" + re.escape(f.phrase) + r"(?![-\s]old\b)", written)
+    )
+
+
 def _disputed(fact: Fact) -> frozenset[str]:
     """The values of a figure the sources dispute, which the disagreement sentence gives."""
     return frozenset(side.figure.value for side in fact.disagreement)
@@ -99,7 +128,8 @@ def _share(small: set[str], large: set[str]) -> float:
 
 
 def same_fact(first: str, second: str) -> bool:
-    """Whether two sentences state one fact by figures or by quotation (see the docstring)."""
+    """Whether two sentences state one fact by figures, names or quotation, or count the same
+    thing (see the docstring)."""
     a, b = content_words(first), content_words(second)
     shared = _figure_values(first) & _figure_values(second)
     if shared and _share(a, b) >= SAME_FACT_WORDS:
@@ -112,7 +142,26 @@ def same_fact(first: str, second: str) -> bool:
     named = {n.casefold() for n in names | other_names}
     if same_names and _share(a - named, b - named) >= SAME_FACT_WORDS:
         return True
+    if counts(first) & counts(second):
+        return True
     return quote_restated(first, second) or quote_restated(second, first)
+
+
+@lru_cache(maxsize=65536)
+def _passages(text: str) -> frozenset[tuple[str, ...]]:
+    """The sentence's runs of SAME_PASSAGE words that hold SAME_PASSAGE_CONTENT content words."""
+    words = [w.casefold() for w in TOKEN.findall(normalise_for_matching(text))]
+    return frozenset(
+        run
+        for run in (tuple(words[i : i + SAME_PASSAGE]) for i in range(len(words)))
+        if len(run) == SAME_PASSAGE
+        and sum(bool(content_words(w)) for w in run) >= SAME_PASSAGE_CONTENT
+    )
+
+
+def same_passage(first: str, second: str) -> bool:
+    """Whether the two sentences tell a detail in the very same words (see the docstring)."""
+    return bool(_passages(first) & _passages(second))
 
 
 def quote_restated(quoting: str, other: str) -> bool:
@@ -173,6 +222,8 @@ class Chooser:
         """Whether the two sentences make one claim in other words (see the docstring)."""
         if float(self.similarity[fact.sentence.row, chosen.sentence.row]) < SAME_CLAIM_SIMILARITY:
             return False
+        if same_passage(fact.sentence.text, chosen.sentence.text):
+            return True
         a, b = content_words(fact.sentence.text), content_words(chosen.sentence.text)
         return min(len(a), len(b)) >= 3 and _share(a, b) >= SAME_CLAIM_WORDS
 

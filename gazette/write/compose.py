@@ -50,7 +50,7 @@ from gazette.write.facts import (
     find_disagreement,
     states,
 )
-from gazette.write.order import body_order, latest_year, summary_order
+from gazette.write.order import body_order, introduced_first, latest_year, summary_order
 from gazette.write.quotes import FoundQuote, find_quotes
 from gazette.write.standalone import has_speakerless_quote, stand_alone
 
@@ -248,8 +248,11 @@ def plan_article(sources: list[SourceArticle], embedder: Embedder, max_words: in
         if not any(f.sentence.after == weakest.sentence.row for f in summary):
             summary.remove(weakest)
             body = [weakest]
-    summary = summary_order(summary)
-    body = body_order(body, latest_year([*summary, *body]))
+    summary = introduced_first(summary_order(summary))
+    body = introduced_first(
+        body_order(body, latest_year([*summary, *body])),
+        before=" ".join(fact.sentence.text for fact in summary),
+    )
     quotes = [(i, q) for i, s in enumerate(material.originals) for q in find_quotes(s.text)]
     return Plan(material, summary, body, quotes)
 

@@ -80,6 +80,93 @@ def is_usable_headline(headline: str) -> bool:
     return MIN_WORDS <= words <= MAX_WORDS and not cut and not shouted
 
 
+# A word as the sources write it; the part before it tells whether it opens a sentence there.
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'”’)]?\s+|[\"“‘(]\s*|\n\s*)$")
+POSSESSIVE = re.compile(r"(?P<base>.+?)(?P<suffix>['’]s)$", re.IGNORECASE)
+
+
+def written_forms(texts: list[str], words: set[str]) -> dict[str, str]:
+    """How the sources write each of `words` (in small letters) inside a sentence, where they
+    write it with a capital more often than without ("palin" -> "Palin", "iphone" ->
+    "iPhone"). A word that opens a sentence or a quotation is not counted: its capital says
+    nothing. Only the headline's words are looked for, so a long story costs one pass of a
+    regular expression."""
+    if not words:
+        return {}
+    wanted = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w'’])(?:{wanted})(?![\w'’-])", re.IGNORECASE)
+    counts: dict[str, dict[str, int]] = {}
+    for text in texts:
+        for match in pattern.finditer(text):
+            if SENTENCE_START.search(text[max(0, match.start() - 4) : match.start()]):
+                continue
+            word = match.group()
+            forms = counts.setdefault(word.casefold(), {})
+            forms[word] = forms.get(word, 0) + 1
+    known = {}
+    for key, forms in counts.items():
+        form = max(forms, key=lambda f: forms[f])
+        small = forms.get(key, 0)
+        capitalised = sum(forms.values()) - small
+        if form != key and capitalised > small:
+            known[key] = form
+    return known
+
+
+def case_headline(headline: str, texts: list[str]) -> str:
+    """A headline cased as a headline. A title written all in small letters ("sarah palin's
+    dairy burns") gets the sources' own casing for every word they mostly capitalise ("Sarah
+    Palin's dairy burns"); in any other title, two or more words in a row in small letters that
+    the sources mostly capitalise are a name and are written so ("Alaska Gov. sarah palin's
+    home church" -> "... Sarah Palin's..."; a single word, "last" or "whistleblower", is left
+    alone). A title opening with a small letter gets a capital unless the sources write its
+    first word otherwise ("iPhone"). Words with capitals already stay as the outlet wrote them."""
+    if not headline:
+        return headline
+    cased_title = any(c.isupper() for c in headline)
+    words = {w.casefold() for w in WORD.findall(headline)}
+    words |= {p["base"].casefold() for w in words if (p := POSSESSIVE.fullmatch(w))}
+    known = written_forms(texts, words)
+
+    def form_of(word: str) -> str | None:
+        if word != word.lower():
+            return None
+        possessive = POSSESSIVE.fullmatch(word)
+        if word in known:
+            return known[word]
+        if possessive and possessive["base"] in known:
+            return known[possessive["base"]] + possessive["suffix"]
+        return None
+
+    tokens = list(WORD.finditer(headline))
+    forms = [form_of(t.group()) for t in tokens]
+    if cased_title:  # only names of two words or more, next to each other in the headline
+        for index, form in enumerate(forms):
+            joined = [
+                j
+                for j in (index - 1, index + 1)
+                if 0 <= j < len(tokens)
+                and forms[j]
+                and headline[
+                    min(tokens[j].end(), tokens[index].end()) : max(
+                        tokens[j].start(), tokens[index].start()
+                    )
+                ].strip()
+                == ""
+            ]
+            if form and not joined:
+                forms[index] = None
+    cased = headline
+    for token, form in reversed(list(zip(tokens, forms, strict=True))):
+        if form:
+            cased = cased[: token.start()] + form + cased[token.end() :]
+    first = WORD.match(cased)
+    if cased[0].islower() and not (first and first.group() in known.values()):
+        cased = cased[0].upper() + cased[1:]
+    return cased
+
+
 def headline_from_sentence(sentence: str) -> str:
     """A headline written from the lead fact's sentence, for a story whose sources have no
     usable title: the sentence without its attribution tail, cut at clause boundaries until it

@@ -40,7 +40,43 @@ TITLES = {
     "Captain",
     "General",
     "Director",
+    "Rev",
+    "Reverend",
+    "Father",
+    "Bishop",
+    "Sheriff",
+    "Officer",
+    "Sergeant",
+    "Sgt",
+    "Lieutenant",
+    "Lt",
+    "Detective",
+    "Inspector",
+    "Commissioner",
+    "Superintendent",
+    "Secretary",
+    "Chairman",
+    "Chairwoman",
+    "Spokesman",
+    "Spokeswoman",
+    "Editor",
+    "Executive",
+    "Attorney",
+    "Deputy",
 }
+# A name right after these is what the speaker speaks for: "the Rev. Larry Kroon of the
+# Wasilla Bible Church", "Lena Holt, a spokeswoman for the Orrin Port Authority".
+AFFILIATED = re.compile(r"\b(?:of|from|at|for|with)(?:\s+the)?\s+$")
+# The last word of a name that is an organisation's, not a person's.
+ORGANISATION = frozenset(
+    re.findall(
+        r"\w+",
+        "Lab Labs Church Department Council Agency University College School Company Inc Corp "
+        "Corporation Group Bank Police Office Committee Court Association Institute Commission "
+        "Ministry Party Network Times News Post Journal Service Services Foundation Center "
+        "Centre Board Authority Union House Administration",
+    )
+)
 PRONOUNS = {"he", "she", "they"}
 
 QUOTE_THEN_SPEAKER = re.compile(QUOTE + r",?\s+(?P<after>[^\"“”]{0,120})")
@@ -57,30 +93,52 @@ class FoundQuote:
     speaker: str
 
 
-def _names(phrase: str) -> list[str]:
-    """Runs of capitalised words in a phrase, with leading titles removed."""
+def _name_runs(phrase: str) -> list[tuple[int, str]]:
+    """Runs of capitalised words in a phrase with where they start, each without the titles and
+    what precedes them: "Palmer Public Safety Director Jon Owen" is Jon Owen."""
     runs = []
     for match in re.finditer(NAME, phrase):
         words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()]
+        titled = [i for i, w in enumerate(words) if w.rstrip(".") in TITLES]
+        if titled and titled[-1] < len(words) - 1:
+            words = words[titled[-1] + 1 :]
         words = [w for w in words if w.rstrip(".") not in TITLES]
         if words:
-            runs.append(" ".join(words))
+            runs.append((match.start(), " ".join(words)))
     return runs
+
+
+def _names(phrase: str) -> list[str]:
+    return [name for _, name in _name_runs(phrase)]
+
+
+def _speaker_in(phrase: str) -> str | None:
+    """The speaker a phrase names: its last name that is not what the speaker speaks for, that
+    is neither after "of", "for", "at"... ("the Rev. Larry Kroon of the Wasilla Bible Church" is
+    Larry Kroon) nor an organisation's ("said Indeed Hiring Lab director of research Nick
+    Bunker" is Nick Bunker); else its last name."""
+    runs = _name_runs(phrase)
+    people = [
+        name
+        for start, name in runs
+        if not AFFILIATED.search(phrase[:start]) and name.split()[-1] not in ORGANISATION
+    ]
+    if people:
+        return people[-1]
+    return runs[-1][1] if runs else None
 
 
 def _speaker_after(after: str) -> str | None:
     after = after.split(",")[0] if re.match(SAY + r"\s", after) else after
     said_first = re.match(SAY + r"\s+(?P<who>.+)", after)
     if said_first:
-        names = _names(said_first.group("who").split(",")[0])
-        return names[-1] if names else None
+        return _speaker_in(said_first.group("who").split(",")[0])
     before_said = re.match(r"(?P<who>.{1,80}?)\s+" + SAY + r"\b", after)
     if before_said:
         who = before_said.group("who").strip()
         if who.lower() in PRONOUNS:
             return who.lower()
-        names = _names(who)
-        return names[-1] if names else None
+        return _speaker_in(who)
     return None
 
 
@@ -126,8 +184,7 @@ def find_quotes(text: str) -> tuple[FoundQuote, ...]:
                 if pattern is QUOTE_THEN_SPEAKER:
                     speaker = _speaker_after(match.group("after"))
                 else:
-                    names = _names(match.group("before"))
-                    speaker = names[-1] if names else None
+                    speaker = _speaker_in(match.group("before"))
                 if speaker in PRONOUNS:
                     speaker = _resolve_pronoun(sentences[:index])
                 if speaker:

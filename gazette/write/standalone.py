@@ -8,7 +8,9 @@ closed by "she said". Printed elsewhere it points at nothing. Each such sentence
   highlighted" -> "Erik Sandoval highlighted"; '"...," she said' -> '"...," Anneli Brask said');
   the rewrite holds only words of the source, and the support check still judges it;
 - or kept only right after the sentence it follows in its source (`Reading.after`);
-- and a quotation with no speaker at all ('"We are not done yet."') is not used.
+- and a quotation with no speaker at all ('"We are not done yet."') is not used, nor a sentence
+  that is only an attribution ("Brown said in a prepared statement."), what was said being in
+  another sentence (a splitter's cut after a quotation, or a quotation over several sentences).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gazette.sentences import content_words, proper_names
 from gazette.write.clean import outside_quotations
 from gazette.write.quotes import FoundQuote, person_named_in
 
@@ -52,6 +55,20 @@ PRONOUN_SAYS = re.compile(
     r"warned|insisted|admitted|wrote)\b"
 )
 MIN_QUOTED_WORDS = 4
+# What an attribution says besides who said it: the words of saying and of where, when and how.
+ATTRIBUTION_WORDS = frozenset(
+    word.removesuffix("s")  # as content_words gives them
+    for word in re.findall(
+        r"\w+",
+        "said say says told tell tells added adds explained stated wrote writes statement "
+        "prepared written released release interview conference news press briefing email mail "
+        "phone telephone reporters journalists later earlier also today yesterday tonight "
+        "morning afternoon evening night week weekend monday tuesday wednesday thursday friday "
+        "saturday sunday spokesman spokeswoman spokesperson official officials post message "
+        "tweet twitter facebook video televised radio television tv so police authorities "
+        "company mayor governor",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -71,10 +88,21 @@ def has_speakerless_quote(sentence: str) -> bool:
     return bool(quoted) and not SAYING.search(outside_quotations(sentence))
 
 
+def is_attribution_only(sentence: str) -> bool:
+    """Whether the sentence says only that someone said something, not what: "Brown said in a
+    prepared statement.", "She told reporters on Tuesday." (no quotation, no claim)."""
+    if QUOTATION.search(sentence) or not SAYING.search(sentence):
+        return False
+    names = {name.casefold().removesuffix("s") for name in proper_names(sentence)}
+    first = sentence.split()[0].strip("\"'“‘").casefold().removesuffix("s") if sentence else ""
+    said = {w for w in content_words(sentence) if w not in names and w != first}
+    return said <= ATTRIBUTION_WORDS
+
+
 def stand_alone(sentence: str, previous: list[str], quotes: Sequence[FoundQuote]) -> Reading:
     """The sentence as it can be printed on its own, given the source sentences before it and
     the source's attributed quotations (whose speakers are already resolved)."""
-    if has_speakerless_quote(sentence):
+    if has_speakerless_quote(sentence) or is_attribution_only(sentence):
         return Reading(sentence, needs_previous=False, usable=False)
     text = _name_the_speaker(sentence, quotes)
     opener = SUBJECT_PRONOUN.match(text)

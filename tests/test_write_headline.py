@@ -1,0 +1,92 @@
+"""A headline is cased as a headline, whatever case the source's title came in
+(gazette/write/headline.py, `case_headline`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazette.records import SourceArticle
+from gazette.write import write_article
+from gazette.write.headline import case_headline
+
+TEXTS = [
+    "Former governor Sarah Palin toured the Mat Maid dairy in Palmer on Tuesday. Firefighters "
+    "said the building, which Palin tried to save in 2007, was a total loss.",
+    "Apple said the new iPhone would go on sale in Palmer next week, and that the iPhone "
+    "line sold well in Alaska.",
+    "Palin worships at the Wasilla Bible Church; the church is in Wasilla.",
+    "Officials met in the Mat Maid hall.",
+]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # all in small letters: names as the sources write them, the first word capitalised
+        ("sarah palin's old dairy in palmer burns", "Sarah Palin's old dairy in Palmer burns"),
+        ("fire destroys mat maid dairy", "Fire destroys Mat Maid dairy"),
+        # a first word the sources write with a small letter inside a name keeps it
+        ("iPhone goes on sale in Alaska", "iPhone goes on sale in Alaska"),
+        ("iphone goes on sale in alaska", "iPhone goes on sale in Alaska"),
+        # only the first letter is wrong: nothing else is touched
+        ("dairy fire in Palmer", "Dairy fire in Palmer"),
+        # in a cased title, a name in small letters is written as the sources always write it
+        (
+            "Alaska Gov. sarah palin's home church burns",
+            "Alaska Gov. Sarah Palin's home church burns",
+        ),
+        # but not a word the sources mostly write in small letters ("the church")
+        ("Palin's church in Wasilla burns", "Palin's church in Wasilla burns"),
+        # one word alone in a cased title is not taken for a name; a number opens it as it is
+        (
+            "3 dairy fires in Palmer Tuesday, says mat official",
+            "3 dairy fires in Palmer Tuesday, says mat official",
+        ),
+        # a cased headline is left as its outlet wrote it
+        ("Dairy Fire Destroys Palin-Era Landmark", "Dairy Fire Destroys Palin-Era Landmark"),
+    ],
+)
+def test_a_headline_is_cased_as_a_headline(title: str, expected: str) -> None:
+    assert case_headline(title, TEXTS) == expected
+
+
+def test_a_word_that_only_opens_sentences_is_not_taken_for_a_name() -> None:
+    """ "Firefighters" opens a sentence in the text: its capital says nothing."""
+    assert case_headline("firefighters save the dairy", TEXTS) == "Firefighters save the dairy"
+    assert case_headline("building saved by firefighters", TEXTS) == (
+        "Building saved by firefighters"
+    )
+
+
+def test_an_article_from_a_title_in_small_letters_has_a_cased_headline(embedder) -> None:
+    text = (
+        "Fire destroyed the old Mat Maid dairy building in Palmer early on Tuesday, officials "
+        "said. Former governor Sarah Palin had tried to keep the dairy open in 2007. "
+        "Firefighters from Palmer and Wasilla fought the blaze for six hours. "
+        "Nobody was hurt, the fire chief said."
+    )
+    sources = [
+        SourceArticle(
+            key="a",
+            title="fire destroys sarah palin's old mat maid dairy in palmer",
+            text=text,
+            url="https://a.example/1",
+            outlet="Valley Frontiersman",
+        )
+    ]
+    article = write_article(sources, embedder)
+    assert article.headline == "Fire destroys Sarah Palin's old Mat Maid dairy in Palmer"
+
+
+def test_a_headline_written_from_a_sentence_is_cased_too(embedder) -> None:
+    """A source without a title: the headline comes from its lead sentence, which has the name
+    in small letters; the rest of its text writes it as a name."""
+    text = (
+        "Alaska Gov. sarah palin's home church was badly damaged by an arson fire on Friday. "
+        "Nobody was hurt in the fire at the church, officials said. Investigators said Sarah "
+        "Palin was not at the church that night. Sarah Palin apologised if the fire was linked "
+        "to her campaign."
+    )
+    sources = [SourceArticle(key="a", title="", text=text, url="https://a.example/1", outlet="A")]
+    article = write_article(sources, embedder)
+    assert article.headline.startswith("Alaska Gov. Sarah Palin's home church"), article.headline

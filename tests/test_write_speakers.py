@@ -1,0 +1,108 @@
+"""Who said it: a quotation's speaker is the person named, not what they speak for, and a
+sentence that only says someone said something is never printed alone
+(gazette/write/quotes.py, gazette/write/standalone.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazette.records import SourceArticle
+from gazette.write import write_article
+from gazette.write.quotes import find_quotes
+from gazette.write.standalone import is_attribution_only, stand_alone
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            '"We have no idea what caused it," the Rev. Larry Kroon of the Wasilla Bible Church '
+            "said on Saturday.",
+            "Larry Kroon",
+        ),
+        (
+            "“And it is, of course, as you can see, a total loss,” Palmer Public Safety Director "
+            "Jon Owen said at the site.",
+            "Jon Owen",
+        ),
+        (
+            'Lena Holt, a spokeswoman for the Orrin Port Authority, said: "The harbour will stay '
+            'closed until the storm has passed."',
+            "Lena Holt",
+        ),
+        (
+            '"Demand for workers is surging as the economy emerges from the pandemic," said '
+            "Indeed Hiring Lab director of research Nick Bunker.",
+            "Nick Bunker",
+        ),
+        (
+            '"I attach hopes for the better to these elections," said Valentina Redzhepova, a '
+            "resident of Ashgabat.",
+            "Valentina Redzhepova",
+        ),
+        (
+            '"He fled on foot, so that is in question now," Described as tall, Lyons warned.',
+            "Lyons",
+        ),
+        # an organisation that speaks for itself is the speaker
+        (
+            '"We will appeal this ruling in the higher court," Halvorsen Robotics said.',
+            "Halvorsen Robotics",
+        ),
+    ],
+)
+def test_the_speaker_is_the_person_not_what_they_speak_for(text: str, speaker: str) -> None:
+    assert [q.speaker for q in find_quotes(text)] == [speaker]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Brown said in a prepared statement.",
+        "She told reporters on Tuesday.",
+        "Queens District Attorney Richard Brown said in a statement.",
+        "Police said.",
+    ],
+)
+def test_a_sentence_that_is_only_an_attribution_is_not_used(sentence: str) -> None:
+    assert is_attribution_only(sentence)
+    assert not stand_alone(sentence, [], []).usable
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Police said the driver fled.",
+        "The company said in a statement that it would appeal.",
+        "Brown said the driver had drunk half a litre of vodka.",
+        "Governor Anneli Brask has declared a state of emergency for the region.",
+    ],
+)
+def test_a_sentence_that_says_what_was_said_is_used(sentence: str) -> None:
+    assert not is_attribution_only(sentence)
+    assert stand_alone(sentence, [], []).usable
+
+
+def test_an_attribution_cut_from_its_quotation_is_never_printed(embedder) -> None:
+    """The splitter cuts a quotation in spaced marks from its attribution: the quotation has no
+    speaker and the attribution says nothing; neither is printed."""
+    text = (
+        "Queens District Attorney Richard Brown charged the driver with manslaughter on "
+        "Saturday. “ Drinking and driving is a deadly combination – one that can turn a car "
+        "into a weapon, ” Brown said in a prepared statement. The driver, Vishwanand Subryan, "
+        "was held without bail at a hearing in Queens on Sunday. Raj Chohan, 59, was struck by "
+        "a grey car on 117th Street on Friday night and died at Jamaica Hospital."
+    )
+    sources = [
+        SourceArticle(
+            key="a",
+            title="Driver charged in fatal Queens hit and run",
+            text=text,
+            url="https://a.example/1",
+            outlet="Queens Ledger",
+        )
+    ]
+    article = write_article(sources, embedder)
+    printed = [s.text for s in [*article.summary, *article.body]]
+    assert len(printed) >= 3
+    assert not any(s.startswith("Brown said") for s in printed), printed
