@@ -87,6 +87,36 @@ def test_two_stories_of_one_event_merge_and_the_old_page_redirects(
         assert members(session, older) == {first[0].id, first[1].id, third.id}
 
 
+def test_a_worker_that_keeps_its_clusterer_stores_each_merge_once(
+    database: Database, embedder: MiniLMEmbedder
+) -> None:
+    """A long-running worker keeps its clusterer between steps: the revisions of one step are
+    stored by that step alone, not again by the next (which found the absorbed story merged
+    already and stopped the worker)."""
+    with database.transaction() as session:
+        first = [add_ready(session, k, *FIGHT[i], i) for i, k in enumerate("ab")]
+    run_pipeline(database, settings_for(database.url, join_threshold=1.9), embedder)
+    context = StageContext(database, settings_for(database.url), embedder)
+    with database.transaction() as session:
+        add_ready(session, "c", *FIGHT[2], 2)
+    embed_step(context)
+    assert cluster_step(context).assigned == 1
+    with database.session() as session:
+        (merged,) = session.scalars(select(Story).where(Story.state == StoryState.MERGED))
+        reasons_after_merge = sorted(session.scalars(select(StoryMember.reason)))
+
+    with database.transaction() as session:
+        add_ready(session, "d", *BANK, 3)
+    embed_step(context)
+    later = cluster_step(context)
+    assert later.assigned == 1 and not later.errors
+    with database.session() as session:
+        assert session.get(Story, merged.id).merged_into_id == merged.merged_into_id
+        reasons = sorted(session.scalars(select(StoryMember.reason)))
+    assert len(reasons) == len(first) + 2
+    assert set(reasons_after_merge) <= set(reasons)  # no reason told a second time
+
+
 def test_a_report_that_no_longer_fits_moves_to_a_story_of_its_own(
     database: Database, embedder: MiniLMEmbedder
 ) -> None:

@@ -347,7 +347,9 @@ def _forget_decisions_since(clusterer: IncrementalClusterer, mark: tuple[int, in
 def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
     """Store the clusterer's merges (the absorbed story redirects to the survivor), departures
     (the report moves to its new story) and thread links, each with its reason. A report's
-    reason grows with every move, so that it tells how the report came to be where it is."""
+    reason grows with every move, so that it tells how the report came to be where it is.
+    Stored, they are forgotten: a worker keeps its clusterer for the next step, which must not
+    store them again (a step whose transaction fails drops the clusterer altogether)."""
     for departure in clusterer.departures:
         member = session.get(StoryMember, int(departure.item_id))
         member.story_id = departure.new_story
@@ -371,6 +373,7 @@ def _apply_revisions(session: Session, clusterer: IncrementalClusterer) -> None:
                 .values(thread_id=link.root)
             )
     session.flush()
+    _forget_decisions_since(clusterer, (0, 0, 0))
 
 
 def merge_story(
