@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
@@ -26,6 +26,7 @@ from fastapi.testclient import TestClient
 from forms import token_in
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 from readers import post_comment, published_story, reader
 from sqlalchemy import func, select
 from staff import add_user, browser, log_in
@@ -190,12 +191,19 @@ def bodies(
     return {"Content-Type": "application/x-www-form-urlencoded"}, raw
 
 
-def _check(response, what: str) -> None:  # type: ignore[no-untyped-def]
+def _check(response, what: str, echoed: Iterable[str] = ()) -> None:  # type: ignore[no-untyped-def]
+    """No 500, and an error page that tells nothing of the machinery. `echoed`: what the reader
+    sent, which a form's error page gives back to be corrected (Hypothesis may send
+    "EXCEPTION", drawn from the code's own constants), left out of that search."""
     event(f"HTTP {response.status_code}")
     assert response.status_code < 500, f"{what}: {response.status_code}"
     if response.status_code >= 400 and "text/html" in response.headers.get("content-type", ""):
         assert "<html" in response.text, what
-        assert not OPERATOR_TEXT.search(response.text), f"{what}: operator text"
+        page = response.text
+        for value in sorted(echoed, key=len, reverse=True):
+            if value:
+                page = page.replace(str(escape(value)), "")
+        assert not OPERATOR_TEXT.search(page), f"{what}: operator text"
 
 
 @FUZZ
@@ -250,7 +258,7 @@ def test_a_comment_form_of_any_shape_is_taken_or_refused(site: Site, data: st.Da
     fields = data.draw(st.dictionaries(st.sampled_from(["name", "body", "website"]), VALUES))
     action = site.story.rsplit("/", 1)[0] + "/comments"
     response = site.reader.post(action, data={**fields, "csrf_token": site.reader_token})
-    _check(response, f"comment {list(fields)}")
+    _check(response, f"comment {list(fields)}", echoed=[str(v) for v in fields.values()])
     assert response.status_code in (303, 400, 429)
 
 
