@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from helpers import normalise
+from reports import source
 from typer.testing import CliRunner
 
 from gazette.cli import app
@@ -28,20 +28,6 @@ from gazette.write.headline import MAX_WORDS, headline_from_sentence
 from gazette.write.quotes import find_quotes
 from gazette.write.standalone import stand_alone
 from gazette.write.verify import check_support
-
-T0 = datetime(2026, 11, 18, 6, 0, tzinfo=UTC)
-
-
-def source(key: str, outlet: str, title: str, *paragraphs: str, hours: int = 0) -> SourceArticle:
-    return SourceArticle(
-        key=key,
-        outlet=outlet,
-        url=f"https://{outlet.lower().replace(' ', '')}.example/{key}",
-        published=T0 + timedelta(hours=hours),
-        title=title,
-        text="\n".join(paragraphs),
-    )
-
 
 STRIKE = [
     source(

@@ -83,13 +83,17 @@ def test_stage_marks_duplicates_and_links_copies_to_the_earliest_report(sqlite_u
         assert session.get(Document, same_site_again.id).status == DocumentStatus.DUPLICATE
 
 
+def two_workers(sqlite_url: str) -> tuple[Database, StageContext, StageContext]:
+    """A migrated database and two workers' contexts, each keeping its own index."""
+    database = Database(sqlite_url)
+    database.migrate()
+    return database, *(StageContext(database, Settings(), LazyEmbedder()) for _ in range(2))
+
+
 def test_a_worker_keeps_its_index_only_while_it_is_the_databases(sqlite_url: str) -> None:
     """A worker keeps the index of ready reports between steps; another worker's step, or a
     report that leaves the ready state (its page arrives), makes it look at the database again."""
-    database = Database(sqlite_url)
-    database.migrate()
-    first = StageContext(database, Settings(), LazyEmbedder())
-    second = StageContext(database, Settings(), LazyEmbedder())
+    database, first, second = two_workers(sqlite_url)
     with database.transaction() as session:
         other = add(session, "https://c.example/1", INDEPENDENT, 8)
     assert dedupe_step(first).ready == 1
@@ -129,10 +133,7 @@ def test_a_report_another_worker_classified_again_is_compared_by_its_new_text(
     """A summary-only report's page arrives and another worker classifies it again, all between
     two steps of the first worker (which holds the signature of its summary): the first worker
     compares later reports with the page's text, not the summary's."""
-    database = Database(sqlite_url)
-    database.migrate()
-    first = StageContext(database, Settings(), LazyEmbedder())
-    second = StageContext(database, Settings(), LazyEmbedder())
+    database, first, second = two_workers(sqlite_url)
     with database.transaction() as session:
         report = add(session, "https://a.example/1", INDEPENDENT, 8)
         report.extracted_at = datetime(2026, 11, 16, 8, tzinfo=UTC)

@@ -5,16 +5,15 @@ back-off of minutes before it is published)."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 import pytest
-from fight import START
+from fight import START, add_ready
 from helpers import waits_for_a_lock
 from sqlalchemy import select
 
 from gazette.config import Settings
 from gazette.db import Database
-from gazette.db.models import Document, DocumentStatus, Story, StoryMember, StoryTag, Tag
+from gazette.db.models import Story, StoryMember, StoryTag, Tag
 from gazette.db.states import StoryState
 from gazette.tag.stage import TagReport, tag_step
 from gazette.work import StageContext
@@ -40,19 +39,7 @@ def written_story(session, reports: list[tuple[str, str]]) -> Story:  # type: ig
     session.add(story)
     session.flush()
     for number, (title, body) in enumerate(reports):
-        document = Document(
-            url=f"https://outlet-{number}.example/bridge",
-            canonical_url=f"https://outlet-{number}.example/bridge",
-            status=DocumentStatus.READY,
-            title=title,
-            text=body,
-            outlet=f"Outlet {number}",
-            domain=f"outlet-{number}.example",
-            published_at=START + timedelta(hours=number),
-            language="en",
-        )
-        session.add(document)
-        session.flush()
+        document = add_ready(session, str(number), title, body, number)
         session.add(
             StoryMember(document_id=document.id, story_id=story.id, similarity=1, reason="")
         )

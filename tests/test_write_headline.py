@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from reports import source
 
-from gazette.records import SourceArticle
 from gazette.write import write_article
 from gazette.write.headline import case_headline
 
@@ -66,12 +66,11 @@ def test_an_article_from_a_title_in_small_letters_has_a_cased_headline(embedder)
         "Nobody was hurt, the fire chief said."
     )
     sources = [
-        SourceArticle(
-            key="a",
-            title="fire destroys sarah palin's old mat maid dairy in palmer",
-            text=text,
-            url="https://a.example/1",
-            outlet="Valley Frontiersman",
+        source(
+            "a",
+            "Valley Frontiersman",
+            "fire destroys sarah palin's old mat maid dairy in palmer",
+            text,
         )
     ]
     article = write_article(sources, embedder)
@@ -87,6 +86,6 @@ def test_a_headline_written_from_a_sentence_is_cased_too(embedder) -> None:
         "Palin was not at the church that night. Sarah Palin apologised if the fire was linked "
         "to her campaign."
     )
-    sources = [SourceArticle(key="a", title="", text=text, url="https://a.example/1", outlet="A")]
+    sources = [source("a", "A", "", text)]
     article = write_article(sources, embedder)
     assert article.headline.startswith("Alaska Gov. Sarah Palin's home church"), article.headline

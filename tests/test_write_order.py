@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from gazette.records import SourceArticle
+from reports import source
+
 from gazette.write import write_article
 from gazette.write.facts import Fact, SourceSentence
 from gazette.write.order import described_nouns, introduced_first
@@ -53,13 +54,7 @@ def test_what_a_definite_description_is() -> None:
 
 def test_the_summary_names_the_bridge_before_describing_it(embedder) -> None:
     sources = [
-        SourceArticle(
-            key=key,
-            title=title,
-            text=text,
-            url=f"https://{key}.example/bridge",
-            outlet=outlet,
-        )
+        source(key, outlet, title, text)
         for key, outlet, title, text in [
             (
                 "a",

@@ -5,8 +5,8 @@ sentence that only says someone said something is never printed alone
 from __future__ import annotations
 
 import pytest
+from reports import source
 
-from gazette.records import SourceArticle
 from gazette.write import write_article
 from gazette.write.quotes import find_quotes
 from gazette.write.standalone import is_attribution_only, stand_alone
@@ -93,15 +93,7 @@ def test_an_attribution_cut_from_its_quotation_is_never_printed(embedder) -> Non
         "was held without bail at a hearing in Queens on Sunday. Raj Chohan, 59, was struck by "
         "a grey car on 117th Street on Friday night and died at Jamaica Hospital."
     )
-    sources = [
-        SourceArticle(
-            key="a",
-            title="Driver charged in fatal Queens hit and run",
-            text=text,
-            url="https://a.example/1",
-            outlet="Queens Ledger",
-        )
-    ]
+    sources = [source("a", "Queens Ledger", "Driver charged in fatal Queens hit and run", text)]
     article = write_article(sources, embedder)
     printed = [s.text for s in [*article.summary, *article.body]]
     assert len(printed) >= 3
