@@ -1,9 +1,9 @@
 """INSERT ... ON CONFLICT for the database in use.
 
-Rows that several workers may create at once (a tag, a host, a memo, a stage's counter) are
-inserted with ON CONFLICT, so that the second insert is ignored or updates instead of failing its
-worker's whole batch. PostgreSQL and SQLite both have the clause, each through its own dialect's
-`insert`.
+Rows that several workers may create at once (a tag, a host, a feed's new URL, a memo, a
+stage's counter) are inserted with ON CONFLICT, so that the second insert is ignored or updates
+instead of failing its worker's whole batch. PostgreSQL and SQLite both have the clause, each
+through its own dialect's `insert`.
 """
 
 from __future__ import annotations

@@ -21,13 +21,12 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import Select, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from gazette.config import FetchSettings
 from gazette.db import Database
 from gazette.db.models import Document, Host, RobotsFile
+from gazette.db.upsert import insert_for
 from gazette.http import SharedPoliteness
 from gazette.http.politeness import ROBOTS_TTL
 from gazette.work import claim, unleased
@@ -89,8 +88,8 @@ def _lease_hosts(session: Session, names: set[str], now: datetime, holder: str) 
     if not names:
         return set()
     ordered = sorted(names)  # one order for every worker: concurrent inserts never deadlock
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(Host).values([{"name": n} for n in ordered]).on_conflict_do_nothing())
+    new = insert_for(session.get_bind(), Host).values([{"name": n} for n in ordered])
+    session.execute(new.on_conflict_do_nothing())
     free = select(Host).where(Host.name.in_(ordered), unleased(Host.lease_until, now))
     hosts = claim(session, free.order_by(Host.name), len(ordered))
     for host in hosts:
