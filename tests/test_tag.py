@@ -386,3 +386,36 @@ def test_a_title_case_headline_does_not_hide_a_known_place_between_common_words(
 def test_a_place_noun_of_a_name_is_one_place() -> None:
     found = names(["Monsoon gets new life: Bay of Bengal system moves in, rain deficit stays"])
     assert found.get("Bay of Bengal") == "place" and "Bengal" not in found
+
+
+def test_names_of_no_one_body_and_nationalities_are_not_tags() -> None:
+    from gazette.tag.names import a_demonym, a_generic_institution
+
+    assert a_generic_institution("Parliament") and a_generic_institution("Foreign Ministry")
+    assert a_generic_institution("Department of Environment")
+    assert not a_generic_institution("White House") and not a_generic_institution("Congress")
+    assert not a_generic_institution("Bank of Vestria")
+    assert a_demonym("Ukrainian") and a_demonym("Pakistani") and a_demonym("Chinese")
+    assert not a_demonym("Adani") and not a_demonym("Brian") and not a_demonym("Iran")
+    reports = [
+        ("Zelensky discusses drone deal", "The Ukrainian leader met Saudi Arabia's MBS."),
+        ("Parliament erupts over rally", "Opposition members walked out of Parliament on Friday."),
+    ]
+    found = {e.name for e in report_entities(reports)}
+    assert not {"Ukrainian", "Parliament"} & found
+
+
+def test_a_surname_two_people_of_the_story_share_is_not_a_tag() -> None:
+    reports = [
+        (
+            "How Raúl Castro's grandson became a power broker",
+            "Raúl G. Rodríguez Castro is close to Raúl Castro. Castro has not spoken.",
+        )
+    ]
+    found = {e.name for e in report_entities(reports)}
+    assert "Castro" not in found and "Raúl Castro" in found
+
+
+def test_a_name_that_opens_the_name_of_a_law_is_not_a_tag() -> None:
+    found = {e.name for e in report_entities([("FCRA Bill sent to a committee", "")])}
+    assert "FCRA" not in found and "FCRA Bill" not in found

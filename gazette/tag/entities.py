@@ -42,6 +42,7 @@ from wordfreq import zipf_frequency
 
 from gazette.sentences import STOPWORDS
 from gazette.tag.gazetteer import findable, known_place, town_names
+from gazette.tag.names import a_demonym, a_generic_institution
 from gazette.text import strip_dateline
 
 # The recogniser's labels that are tags, and the tag kind of each.
@@ -315,6 +316,8 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
             kind = "person" if role else kind
             initial = starts_sentence(document.text, span.start_char)
             prize = _won(document, span.start)
+            if kind != "place" and after[:1].isupper() and after.casefold() in THING_HEADS:
+                continue  # "FCRA Bill": the name of a law, of which "FCRA" is a part
             for name in split_names(text, kind):
                 if not usable(name) or a_thing(name) or a_role(name) or a_portfolio(name, after):
                     continue
@@ -672,6 +675,8 @@ def entities_from(
         name = full.most_common(1)[0][0]
         if a_lower_case_word(name, mentions) or (not cues and a_common_word(name, kind, mentions)):
             continue
+        if a_generic_institution(name) or a_demonym(name):
+            continue  # names of no one body ("Parliament"), nationalities ("Ukrainian")
         town = kind == "place" and name.casefold() in town_names()
         if not (cues or town or seen["place"]) and len(mentions) < 2 and a_guess(name):
             continue
@@ -744,3 +749,5 @@ def _fold_partial_names(by_key: dict[str, list[tuple[int, Mention]]]) -> None:
         owners = [n for n in long_names if n.split()[-1] == key or n.split()[0] == key]
         if len(owners) == 1:
             by_key[owners[0]].extend(by_key.pop(key))
+        elif sum(n.split()[-1] == key for n in owners) >= 2:
+            del by_key[key]  # "Castro" beside "Raúl Castro" and "Raúl G. Rodríguez Castro"
