@@ -419,3 +419,21 @@ def test_a_surname_two_people_of_the_story_share_is_not_a_tag() -> None:
 def test_a_name_that_opens_the_name_of_a_law_is_not_a_tag() -> None:
     found = {e.name for e in report_entities([("FCRA Bill sent to a committee", "")])}
     assert "FCRA" not in found and "FCRA Bill" not in found
+
+
+def test_clauses_and_portfolios_in_capitals_are_not_tags() -> None:
+    from gazette.tag.names import a_clause
+
+    assert a_clause("Israeli Settlers Are Out of Control") and a_clause("DOESN'T")
+    assert not a_clause("Save the Children") and not a_clause("Will Smith")
+    assert not a_clause("Council on Foreign Relations") and not a_clause("US Army")
+    reports = [
+        (
+            "Pakistani delegation in Tehran",
+            "The delegation was headed by Interior Minister Mohsin Naqvi. Defense Secretary Pete "
+            "Hegseth spoke later. Karoline Leavitt quits as Trump's Press Secretary.",
+        )
+    ]
+    found = {e.name for e in report_entities(reports)}
+    assert not {"Interior", "Defense"} & found
+    assert "Trump" in found  # a possessor before a title in capitals is still a name

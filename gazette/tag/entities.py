@@ -42,7 +42,7 @@ from wordfreq import zipf_frequency
 
 from gazette.sentences import STOPWORDS
 from gazette.tag.gazetteer import findable, known_place, town_names
-from gazette.tag.names import a_demonym, a_generic_institution
+from gazette.tag.names import a_clause, a_demonym, a_generic_institution
 from gazette.text import strip_dateline
 
 # The recogniser's labels that are tags, and the tag kind of each.
@@ -319,7 +319,8 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
             if kind != "place" and after[:1].isupper() and after.casefold() in THING_HEADS:
                 continue  # "FCRA Bill": the name of a law, of which "FCRA" is a part
             for name in split_names(text, kind):
-                if not usable(name) or a_thing(name) or a_role(name) or a_portfolio(name, after):
+                portfolio = a_portfolio(name, after if name == text else "")  # not "Trump's"
+                if not usable(name) or a_thing(name) or a_role(name) or portfolio:
                     continue
                 if prize and not known_place(name):
                     continue  # "won the Golden Lantern": a prize
@@ -475,7 +476,8 @@ def split_places(name: str, kind: str) -> list[str]:
 def a_portfolio(name: str, word_after: str) -> bool:
     """Whether a one-word name is a minister's portfolio ("Energy minister Sofia Lindahl"), not
     an organisation; a country's minister keeps the country ("Iran minister")."""
-    return word_after in PORTFOLIO_TITLES and " " not in name and not known_place(name)
+    portfolio = word_after.casefold() in PORTFOLIO_TITLES  # "Interior Minister" too
+    return portfolio and " " not in name and not known_place(name)
 
 
 def a_thing(name: str) -> bool:
@@ -675,8 +677,8 @@ def entities_from(
         name = full.most_common(1)[0][0]
         if a_lower_case_word(name, mentions) or (not cues and a_common_word(name, kind, mentions)):
             continue
-        if a_generic_institution(name) or a_demonym(name):
-            continue  # names of no one body ("Parliament"), nationalities ("Ukrainian")
+        if a_generic_institution(name) or a_demonym(name) or a_clause(name):
+            continue  # names of no one body ("Parliament"), nationalities, clauses
         town = kind == "place" and name.casefold() in town_names()
         if not (cues or town or seen["place"]) and len(mentions) < 2 and a_guess(name):
             continue

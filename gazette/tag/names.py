@@ -5,11 +5,13 @@ recogniser marks do not pick out one: an institution named by its common nouns a
 ("Parliament", "Foreign Ministry", "Supreme Court": every country has one), a nationality
 ("Ukrainian", which the small model sometimes labels a person), a surname that two people in the
 same story share ("Castro" beside "Raúl Castro" and "Raúl G. Rodríguez Castro"), or a word that
-only modifies the name of a law or a work after it ("FCRA" in "FCRA Bill").
+only modifies the name of a law or a work after it ("FCRA" in "FCRA Bill"); nor is a clause
+that the recogniser took whole from a headline ("Israeli Settlers Are Out of Control").
 """
 
 from __future__ import annotations
 
+from gazette.sentences import STOPWORDS
 from gazette.tag.gazetteer import known_place, nations
 
 # Nouns that name a kind of institution every country has, and the words that narrow one down
@@ -61,3 +63,19 @@ def a_demonym(name: str) -> bool:
             if any(stem + tail in nations() for tail in tails):
                 return True
     return False
+
+
+# Function words that join the words of a name ("Bank of America", "Save the Children",
+# "Council on Foreign Relations"); other function words are a sentence's.
+CONNECTORS = {"of", "the", "and", "for", "on", "at", "in"}
+
+
+def a_clause(name: str) -> bool:
+    """Whether a name is part of a sentence: a function word such as "Are", "Will", "That"
+    capitalised after its first word ("Israeli Settlers Are Out of Control", "Trump Declares
+    That..."; a first word may be a given name: "Will Smith"), or a contraction ("DOESN'T")."""
+    words = name.split()
+    return any(
+        w[:1].isupper() and not w.isupper() and w.casefold() in STOPWORDS - CONNECTORS
+        for w in words[1:]
+    ) or any(c in name.casefold() for c in ("n't", "n’t"))
