@@ -437,3 +437,15 @@ def test_clauses_and_portfolios_in_capitals_are_not_tags() -> None:
     found = {e.name for e in report_entities(reports)}
     assert not {"Interior", "Defense"} & found
     assert "Trump" in found  # a possessor before a title in capitals is still a name
+
+
+def test_a_persons_forms_across_a_story_are_one_tag() -> None:
+    sources = [
+        SourceArticle("1", "Donald Trump signs order on tariffs", "Signed on Monday.", outlet="A"),
+        SourceArticle("2", "Trump signs tariff order", "President Trump spoke.", outlet="B"),
+        SourceArticle("3", "President Trump orders tariffs", "Trump spoke there.", outlet="C"),
+    ]
+    people = [t.name for t in tag_story(sources) if t.kind == "person"]
+    assert people == ["Donald Trump"]
+    alone = [t.name for t in tag_story(sources[1:], {"trump": "Donald Trump"})]
+    assert "Donald Trump" in alone and "Trump" not in alone and "President Trump" not in alone
