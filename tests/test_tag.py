@@ -449,3 +449,10 @@ def test_a_persons_forms_across_a_story_are_one_tag() -> None:
     assert people == ["Donald Trump"]
     alone = [t.name for t in tag_story(sources[1:], {"trump": "Donald Trump"})]
     assert "Donald Trump" in alone and "Trump" not in alone and "President Trump" not in alone
+
+
+def test_a_name_before_a_model_number_or_a_year_is_a_product_or_a_work() -> None:
+    found = {e.name for e in report_entities([("Google Pixel 10 available on Amazon", "")])}
+    assert "Pixel" not in found and "Amazon" in found
+    found = {e.name for e in report_entities([("Batwara 1947 vs Awarapan 2: Shabana Azmi", "")])}
+    assert "Batwara" not in found

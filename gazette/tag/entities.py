@@ -318,6 +318,8 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
             prize = _won(document, span.start)
             if kind != "place" and after[:1].isupper() and after.casefold() in THING_HEADS:
                 continue  # "FCRA Bill": the name of a law, of which "FCRA" is a part
+            if kind != "place" and after[:1].isdigit():
+                continue  # "Pixel 10", "Batwara 1947": a product's model, a work's year
             for name in split_names(text, kind):
                 portfolio = a_portfolio(name, after if name == text else "")  # not "Trump's"
                 if not usable(name) or a_thing(name) or a_role(name) or portfolio:
