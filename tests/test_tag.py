@@ -456,3 +456,14 @@ def test_a_name_before_a_model_number_or_a_year_is_a_product_or_a_work() -> None
     assert "Pixel" not in found and "Amazon" in found
     found = {e.name for e in report_entities([("Batwara 1947 vs Awarapan 2: Shabana Azmi", "")])}
     assert "Batwara" not in found
+
+
+def test_lines_in_another_script_and_a_head_noun_alone_give_no_tags() -> None:
+    reports = [
+        ("एक OTP से जानिए पूरी कॉल हिस्ट्री, बस करना होगा ये काम", "OTP"),
+        ("राफेल के डर से PAK ने छुपा ली थी पूरी F-16 की फ्लीट", "PAK F"),
+        ("Thailand Halts New Gun Permits After Mass Shooting at a School", ""),
+    ]
+    found = {e.name for e in report_entities(reports)}
+    assert not {"OTP", "OTP से", "PAK", "School"} & found
+    assert "Thailand" in found

@@ -130,6 +130,8 @@ ORG_HEADS = {
     "service", "society", "systems", "technologies", "times", "trust", "trusts", "union",
     "university",
 }  # fmt: skip
+# Head nouns that also name one body on their own ("Congress" in India and the US, "Times").
+NAME_HEADS = {"congress", "times", "united", "rovers", "wanderers", "athletic", "forge", "fc"}
 PLACE_HEADS = {
     "airport", "basin", "bay", "beach", "bridge", "canal", "castle", "cathedral", "coast",
     "county", "delta", "desert", "district", "falls", "garden", "gardens", "glacier", "gulf",
@@ -277,8 +279,8 @@ def clean_name(text: str, kind: str) -> str:
 
 def usable(name: str) -> bool:
     """Whether a name can be a tag: a few words with a capital and no digit, not a weekday, a
-    word such as "the", or a place noun alone ("Strait", "Lake"); an acronym that spells a word
-    is still a name ("WHO")."""
+    word such as "the", or a place's or an institution's head noun alone ("Strait", "Lake",
+    "School"); an acronym that spells a word is still a name ("WHO")."""
     words = name.split()
     lower = name.lower()
     return (
@@ -288,7 +290,7 @@ def usable(name: str) -> bool:
         and not any(c.isdigit() for c in name)
         and lower not in NON_NAMES
         and (lower not in STOPWORDS or (name.isupper() and len(name) >= 3))
-        and lower not in PLACE_HEADS | PLACE_PREFIXES
+        and lower not in PLACE_HEADS | PLACE_PREFIXES | ORG_HEADS - NAME_HEADS
     )
 
 
@@ -597,7 +599,8 @@ def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
     bodies = []
     for title, text in reports:
         body = strip_dateline(text)
-        bodies.append("" if _letters(body) in _letters(title) else body)
+        bodies.append("" if _repeats(body, title) else _latin_lines(body))
+    reports = [(_latin_lines(title), text) for title, text in reports]
     sentence_case = [
         f"{t}\n{b}" if not title_case(t) else b for (t, _), b in zip(reports, bodies, strict=True)
     ]
@@ -615,6 +618,27 @@ def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
             or m.cue in ("place", "organisation")
         ]
     return found
+
+
+def _latin_lines(text: str) -> str:
+    """The lines of a text written mostly in the Latin alphabet: in a line mostly in another
+    script (Devanagari, Arabic), the few Latin words are loanwords and initials ("OTP", "ICU",
+    "Fold") that the English recogniser reads as names, and the line's own names are not in
+    capitals for it to find."""
+    lines = []
+    for line in text.splitlines():
+        letters = [c for c in line if c.isalpha()]
+        latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
+        lines.append(line if latin >= 0.5 * len(letters) else "")
+    return "\n".join(lines)
+
+
+def _repeats(body: str, title: str) -> bool:
+    """Whether a feed's description only repeats its title: the same letters ("Why Air India
+    PhuketDelhi flight probe wont stop"), or only words of the title ("PAK F" under a headline
+    in Hindi that holds "PAK" and "F-16")."""
+    words = set(re.findall(r"\w+", title.casefold()))
+    return _letters(body) in _letters(title) or set(re.findall(r"\w+", body.casefold())) <= words
 
 
 def _letters(text: str) -> str:
