@@ -462,7 +462,7 @@ def test_lines_in_another_script_and_a_head_noun_alone_give_no_tags() -> None:
     reports = [
         ("एक OTP से जानिए पूरी कॉल हिस्ट्री, बस करना होगा ये काम", "OTP"),
         ("राफेल के डर से PAK ने छुपा ली थी पूरी F-16 की फ्लीट", "PAK F"),
-        ("Thailand Halts New Gun Permits After Mass Shooting at a School", ""),
+        ("Thailand Halts New Gun Permits After Mass Shooting at a School", "In Thailand, ..."),
     ]
     found = {e.name for e in report_entities(reports)}
     assert not {"OTP", "OTP से", "PAK", "School"} & found
