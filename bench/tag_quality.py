@@ -153,6 +153,8 @@ def main() -> None:
         "development half": score(rows[0::2], items, arguments.show == "development", people),
         "held-out half": score(rows[1::2], items, arguments.show == "held-out", people),
         "all": score(rows, items, False, people),
+        "all, strict names": score(rows, items, False, people, strict=True),
+        "all alone": score(rows, items, False),
         "development half alone": score(rows[0::2], items, False),
         "held-out half alone": score(rows[1::2], items, False),
         "development half, strict names": score(rows[0::2], items, False, people, strict=True),
