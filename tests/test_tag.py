@@ -467,3 +467,9 @@ def test_lines_in_another_script_and_a_head_noun_alone_give_no_tags() -> None:
     found = {e.name for e in report_entities(reports)}
     assert not {"OTP", "OTP से", "PAK", "School"} & found
     assert "Thailand" in found
+
+
+def test_a_name_after_a_vessel_noun_is_a_ships() -> None:
+    text = "The museum's centrepiece is the restored trawler Marta Lund, said director Hanna Berg."
+    found = {e.name: e.kind for e in report_entities([("Museum reopens", text)])}
+    assert "Marta Lund" not in found and found.get("Hanna Berg") == "person"

@@ -72,6 +72,7 @@ from gazette.tag.vocabulary import (
     THING_HEADS,
     TITLE_CASE_WORD,
     TITLES,
+    VESSELS,
 )
 from gazette.text import strip_dateline
 
@@ -186,6 +187,8 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
                 continue  # "FCRA Bill": the name of a law, of which "FCRA" is a part
             if kind != "place" and after[:1].isdigit():
                 continue  # "Pixel 10", "Batwara 1947": a product's model, a work's year
+            if before in VESSELS:
+                continue  # "the trawler Marta Lund": a ship's name
             for name in split_names(text, kind):
                 portfolio = a_portfolio(name, after if name == text else "")  # not "Trump's"
                 if not usable(name) or a_thing(name) or a_role(name) or portfolio:

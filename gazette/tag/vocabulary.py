@@ -172,3 +172,9 @@ ALIASES = {
     "united nations": ("United Nations", "organisation"),
 }
 CORPORATE_SUFFIXES = re.compile(r"\s+(?:Corp\.?|Corporation|Inc\.?|Ltd\.?|plc|PLC|LLC|AG|SA|NV)$")
+# Nouns of vessels and craft: a name just after one is a ship's or an aircraft's ("the restored
+# trawler Marta Lund", "aircraft carrier USS Abraham Lincoln"), not a person's or a place's.
+VESSELS = {
+    "ship", "vessel", "tanker", "trawler", "ferry", "yacht", "carrier", "submarine", "frigate",
+    "destroyer", "warship", "boat", "freighter", "liner", "cruiser", "aircraft", "jet",
+}  # fmt: skip
