@@ -1,7 +1,7 @@
 """Entity tags against tags labelled by hand: precision and recall for people, organisations and
 places.
 
-Usage: python bench/tag_quality.py [--show [development|held-out]]
+Usage: python bench/tag_quality.py [--show [development|held-out]] [--passes N]
 (--show prints every miss and every wrong tag of the development half, or of the half named;
 both halves' errors have been read, so both are development data now)
 
@@ -181,6 +181,12 @@ def main() -> None:
         choices=("development", "held-out"),
         help="print every miss and wrong tag of that half (development when not named)",
     )
+    parser.add_argument(
+        "--passes",
+        type=int,
+        default=1,
+        help="tag all items this many times and report the fastest pass's CPU seconds",
+    )
     arguments = parser.parse_args()
     if not SNAPSHOTS.is_dir():
         raise SystemExit(f"skipped: {SNAPSHOTS} is not there (see ../shared/data/README.md)")
@@ -190,6 +196,8 @@ def main() -> None:
     started = time.perf_counter()
     tag_story([SourceArticle("1", "Warm-up in Paris", "Loads the recogniser and the gazetteer.")])
     people, cpu_seconds = learnt_people(items)
+    for _ in range(arguments.passes - 1):
+        cpu_seconds = min(cpu_seconds, learnt_people(items)[1])
     figures = {
         "fresh (held out)": score(fresh, items, False, people),
         "development half": score(rows[0::2], items, arguments.show == "development", people),
