@@ -386,3 +386,90 @@ def test_a_title_case_headline_does_not_hide_a_known_place_between_common_words(
 def test_a_place_noun_of_a_name_is_one_place() -> None:
     found = names(["Monsoon gets new life: Bay of Bengal system moves in, rain deficit stays"])
     assert found.get("Bay of Bengal") == "place" and "Bengal" not in found
+
+
+def test_names_of_no_one_body_and_nationalities_are_not_tags() -> None:
+    from gazette.tag.names import a_demonym, a_generic_institution
+
+    assert a_generic_institution("Parliament") and a_generic_institution("Foreign Ministry")
+    assert a_generic_institution("Department of Environment")
+    assert not a_generic_institution("White House") and not a_generic_institution("Congress")
+    assert not a_generic_institution("Bank of Vestria")
+    assert a_demonym("Ukrainian") and a_demonym("Pakistani") and a_demonym("Chinese")
+    assert not a_demonym("Adani") and not a_demonym("Brian") and not a_demonym("Iran")
+    reports = [
+        ("Zelensky discusses drone deal", "The Ukrainian leader met Saudi Arabia's MBS."),
+        ("Parliament erupts over rally", "Opposition members walked out of Parliament on Friday."),
+    ]
+    found = {e.name for e in report_entities(reports)}
+    assert not {"Ukrainian", "Parliament"} & found
+
+
+def test_a_surname_two_people_of_the_story_share_is_not_a_tag() -> None:
+    reports = [
+        (
+            "How Raúl Castro's grandson became a power broker",
+            "Raúl G. Rodríguez Castro is close to Raúl Castro. Castro has not spoken.",
+        )
+    ]
+    found = {e.name for e in report_entities(reports)}
+    assert "Castro" not in found and "Raúl Castro" in found
+
+
+def test_a_name_that_opens_the_name_of_a_law_is_not_a_tag() -> None:
+    found = {e.name for e in report_entities([("FCRA Bill sent to a committee", "")])}
+    assert "FCRA" not in found and "FCRA Bill" not in found
+
+
+def test_clauses_and_portfolios_in_capitals_are_not_tags() -> None:
+    from gazette.tag.names import a_clause
+
+    assert a_clause("Israeli Settlers Are Out of Control") and a_clause("DOESN'T")
+    assert not a_clause("Save the Children") and not a_clause("Will Smith")
+    assert not a_clause("Council on Foreign Relations") and not a_clause("US Army")
+    reports = [
+        (
+            "Pakistani delegation in Tehran",
+            "The delegation was headed by Interior Minister Mohsin Naqvi. Defense Secretary Pete "
+            "Hegseth spoke later. Karoline Leavitt quits as Trump's Press Secretary.",
+        )
+    ]
+    found = {e.name for e in report_entities(reports)}
+    assert not {"Interior", "Defense"} & found
+    assert "Trump" in found  # a possessor before a title in capitals is still a name
+
+
+def test_a_persons_forms_across_a_story_are_one_tag() -> None:
+    sources = [
+        SourceArticle("1", "Donald Trump signs order on tariffs", "Signed on Monday.", outlet="A"),
+        SourceArticle("2", "Trump signs tariff order", "President Trump spoke.", outlet="B"),
+        SourceArticle("3", "President Trump orders tariffs", "Trump spoke there.", outlet="C"),
+    ]
+    people = [t.name for t in tag_story(sources) if t.kind == "person"]
+    assert people == ["Donald Trump"]
+    alone = [t.name for t in tag_story(sources[1:], {"trump": "Donald Trump"})]
+    assert "Donald Trump" in alone and "Trump" not in alone and "President Trump" not in alone
+
+
+def test_a_name_before_a_model_number_or_a_year_is_a_product_or_a_work() -> None:
+    found = {e.name for e in report_entities([("Google Pixel 10 available on Amazon", "")])}
+    assert "Pixel" not in found and "Amazon" in found
+    found = {e.name for e in report_entities([("Batwara 1947 vs Awarapan 2: Shabana Azmi", "")])}
+    assert "Batwara" not in found
+
+
+def test_lines_in_another_script_and_a_head_noun_alone_give_no_tags() -> None:
+    reports = [
+        ("एक OTP से जानिए पूरी कॉल हिस्ट्री, बस करना होगा ये काम", "OTP"),
+        ("राफेल के डर से PAK ने छुपा ली थी पूरी F-16 की फ्लीट", "PAK F"),
+        ("Thailand Halts New Gun Permits After Mass Shooting at a School", "In Thailand, ..."),
+    ]
+    found = {e.name for e in report_entities(reports)}
+    assert not {"OTP", "OTP से", "PAK", "School"} & found
+    assert "Thailand" in found
+
+
+def test_a_name_after_a_vessel_noun_is_a_ships() -> None:
+    text = "The museum's centrepiece is the restored trawler Marta Lund, said director Hanna Berg."
+    found = {e.name: e.kind for e in report_entities([("Museum reopens", text)])}
+    assert "Marta Lund" not in found and found.get("Hanna Berg") == "person"

