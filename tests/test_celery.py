@@ -138,7 +138,7 @@ def test_each_stage_has_its_queue_and_every_stage_is_swept() -> None:
 POLITE = (
     "[fetch]\n"
     'allow_networks = ["127.0.0.0/8"]\n'
-    "per_host_connections = 2\nper_host_delay_seconds = 0.25\n"
+    "per_host_connections = 2\nper_host_delay_seconds = 0.5\n"
     "timeout_seconds = 5\nconnect_timeout_seconds = 2\nretries = 0\n"
 )
 
@@ -173,9 +173,10 @@ def test_two_fetching_processes_keep_the_per_host_limits_between_them(tmp_path: 
     starts = sorted(at for path, at in seen["arrivals"] if path.startswith("/p"))
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     # Arrival times at the server carry the scheduling jitter of a loaded machine (a request
-    # started on time may be read late, the next one early); unlimited fetching would show
-    # gaps near zero throughout.
-    assert len(starts) == pages and min(gaps) >= 0.05, gaps
-    assert statistics.median(gaps) >= 0.22, gaps
+    # started on time may be read late, the next one early, by a few tenths of a second at a
+    # load of ten on two cores); the pause of half a second leaves room for it, while two
+    # requests let through together would still show a gap near zero.
+    assert len(starts) == pages and min(gaps) >= 0.1, gaps
+    assert statistics.median(gaps) >= 0.45, gaps
     assert seen["most"] <= 2
     assert [path for path, _ in seen["arrivals"]].count("/robots.txt") == 1
