@@ -139,7 +139,9 @@ def _listing(
     entries, capped = _newest(entries, settings.max_items_per_feed)
     warning = "; ".join(w for w in (warning, capped) if w) or None
     # A source with no name yet takes its feed's title, which its documents name as outlet.
-    name = source.name or (listing.title if listing is not None else "") or None
+    name = source.name
+    if listing is not None and listing.title and not name:
+        name = listing.title
 
     def succeed() -> None:
         source.name = name
