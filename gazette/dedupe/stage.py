@@ -16,15 +16,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from datasketch import MinHash
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import Session
 
 from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.dedupe.near import NearDuplicateIndex, from_bytes, signature, to_bytes
-from gazette.faults import clear_failure, document_failed, due, isolated
+from gazette.faults import document_failed, due, isolated
 from gazette.report_kinds import ReportKind
 from gazette.text import content_hash
 from gazette.work import StageContext, StepReport, claim, generation, serialized, stepped
@@ -148,19 +148,23 @@ def dedupe_step(context: StageContext) -> DedupeReport:
             if memory is not None:
                 context.kept[KEPT] = memory
             return report
-        for document in pending:
-            document.content_hash = content_hash(document.text or "")
+        # What each document becomes is collected by column and written by primary key in
+        # one statement executed many times: the unit of work's flush of each changed row
+        # cost more CPU than the statement itself.
+        changes = {d.id: {"id": d.id, "content_hash": content_hash(d.text or "")} for d in pending}
         dates = [d.published_at for d in pending if d.published_at]
         since = min(dates, default=now) - COPY_WINDOW
         memory = _recall(session, memory, current, since)
         memory.forget(key for d in pending if (key := str(d.id)) in memory.ready)
-        by_url, by_text = _ready_twins(session, pending)
+        by_url, by_text = _ready_twins(session, pending, changes)
         step = _Step(memory, since, by_url, by_text)
         for document in pending:
             # Nothing is written before the last thing that can fail: no savepoint needed.
             on_failure = partial(document_failed, report, document, now)
             with isolated(session, on_failure, savepoint=False):
-                _classify(document, step, report)
+                changes[document.id] |= _classify(document, changes[document.id], step, report)
+        # Rows that set the same columns go together: one executemany each (rows are locked).
+        session.execute(update(Document), sorted(changes.values(), key=sorted))
         next_generation = stepped(session, "dedupe")
     memory.generation = next_generation
     _prune(memory, since)
@@ -220,24 +224,23 @@ class _Step:
         return found
 
 
-def _classify(document: Document, step: _Step, report: DedupeReport) -> None:
-    """One document against the ready ones and those classified before it in this step. All
-    that can fail comes first; then the document and the lookups learn the outcome. Opinion and
-    other pieces that are not news reports are set aside before any comparison: they are never
-    the original a news report is counted as a copy of."""
+def _classify(
+    document: Document, known: dict[str, Any], step: _Step, report: DedupeReport
+) -> dict[str, Any]:
+    """One document against the ready ones and those classified before it in this step: its
+    new values by column (`known` holds its content hash). All that can fail comes first; then
+    the lookups learn the outcome. Opinion and other pieces that are not news reports are set
+    aside before any comparison: they are never the original a news report is counted as a
+    copy of."""
+    cleared = {"error": None, "attempts": 0, "retry_at": None}  # clear_failure's
     if document.kind != ReportKind.NEWS:
-        document.status = DocumentStatus.ASIDE
         report.aside += 1
-        clear_failure(document)
-        return
-    original = step.by_url.get(document.canonical_url) or step.by_text.get(
-        (document.content_hash, document.domain)
-    )
+        return {"status": DocumentStatus.ASIDE} | cleared
+    hash_ = known["content_hash"]
+    original = step.by_url.get(document.canonical_url) or step.by_text.get((hash_, document.domain))
     if original is not None:
-        document.status = DocumentStatus.DUPLICATE
-        document.duplicate_of_id = original.id
         report.duplicates += 1
-        return
+        return {"status": DocumentStatus.DUPLICATE, "duplicate_of_id": original.id}
     minhash = signature(document.text or "")
     stored = to_bytes(minhash)
     matches = step.originals(minhash)
@@ -247,14 +250,12 @@ def _classify(document: Document, step: _Step, report: DedupeReport) -> None:
         copy_of = earliest.copy_of_id or earliest.id
     ready = _Ready(document.id, document.published_at, copy_of, document.extracted_at)
     step.memory.add(ready, minhash)
-    document.minhash, document.copy_of_id = stored, copy_of
-    document.status = DocumentStatus.READY
-    clear_failure(document)
     step.classified.add(str(document.id))
     step.by_url.setdefault(document.canonical_url, ready)
-    step.by_text.setdefault((document.content_hash, document.domain), ready)
+    step.by_text.setdefault((hash_, document.domain), ready)
     report.ready += 1
     report.copies += copy_of is not None
+    return {"status": DocumentStatus.READY, "minhash": stored, "copy_of_id": copy_of} | cleared
 
 
 def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
@@ -264,15 +265,16 @@ def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
 
 
 def _ready_twins(
-    session: Session, pending: list[Document]
+    session: Session, pending: list[Document], changes: dict[int, dict[str, Any]]
 ) -> tuple[dict[str | None, _Ready], dict[tuple[str | None, str | None], _Ready]]:
-    """Ready documents sharing a canonical URL or a text hash with a pending one, by both keys."""
+    """Ready documents sharing a canonical URL or a text hash (in `changes`) with a pending
+    one, by both keys."""
     found: dict[int, Document] = {}
     urls = (d.canonical_url for d in pending if d.canonical_url)
     for chunk in _chunks(urls):
         for doc in session.scalars(_ready().where(Document.canonical_url.in_(chunk))):
             found[doc.id] = doc
-    for chunk in _chunks(d.content_hash for d in pending if d.content_hash):
+    for chunk in _chunks(changes[d.id]["content_hash"] for d in pending):
         for doc in session.scalars(_ready().where(Document.content_hash.in_(chunk))):
             found[doc.id] = doc
     by_url: dict[str | None, _Ready] = {}

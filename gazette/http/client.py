@@ -2,7 +2,7 @@
 
 `fetch_all(settings, requests)` is the entry point for the (synchronous) stages: it runs one
 asyncio loop for the batch and returns one `FetchOutcome` per request, in order; a request
-never raises. Per request:
+never raises (`kept.py` keeps a client and its loop for batch after batch). Per request:
 
 - http(s) only (file:// only below the folder of a local source); robots.txt obeyed;
 - at most `max_connections` requests in flight, `per_host_connections` per host, and
@@ -19,12 +19,8 @@ never raises. Per request:
 from __future__ import annotations
 
 import asyncio
-import time
-import zlib
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -32,17 +28,18 @@ from gazette.config import FetchSettings
 from gazette.errors import (
     BadHTTPStatus,
     ConnectionFailed,
-    FetchBlocked,
     FetchError,
     FetchTimedOut,
-    FetchTooLarge,
     RedirectLimitExceeded,
     TransientHTTPStatus,
     describe,
 )
+from gazette.http.body import finish_short, read_body
+from gazette.http.local import read_local_file
+from gazette.http.messages import FetchOutcome, FetchRequest
 from gazette.http.mirror import DirectoryTransport
 from gazette.http.network import GuardedBackend, GuardedTransport, Resolver, system_resolver
-from gazette.http.politeness import ROBOTS_TTL, HostGates, RobotsRules, SharedPoliteness
+from gazette.http.politeness import HostGates, RobotsRules, SharedPoliteness
 from gazette.http.safety import AddressPolicy, check_scheme
 from gazette.records import FetchedPage
 from gazette.retry import Backoff, retry_async
@@ -52,21 +49,32 @@ REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
-@dataclass(frozen=True)
-class FetchRequest:
-    url: str
-    etag: str | None = None
-    last_modified: str | None = None
-    # For local (file://) sources: the folder their files may be read from.
-    file_root: Path | None = None
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing and sends nothing."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        pass
+
+    def set_cookie_header(self, request: httpx.Request) -> None:
+        pass
 
 
-@dataclass(frozen=True)
-class FetchOutcome:
-    request: FetchRequest
-    page: FetchedPage | None = None
-    not_modified: bool = False
-    error: FetchError | None = None
+class CookielessClient(httpx.AsyncClient):
+    """An httpx client without cookies. Gazette reads public feeds and pages, and nothing in it
+    logs in or needs a cookie; httpx would still read every response's Set-Cookie headers into
+    its jar (a tenth of the client's CPU time on a page) and send them back on every later
+    request to the site, for the worker's whole life: a session kept by the reader."""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return _NO_COOKIES
+
+    @cookies.setter
+    def cookies(self, cookies: object) -> None:
+        pass  # nothing is kept
+
+
+_NO_COOKIES = _NoCookies()
 
 
 def make_client(settings: FetchSettings, resolver: Resolver = system_resolver) -> httpx.AsyncClient:
@@ -77,7 +85,7 @@ def make_client(settings: FetchSettings, resolver: Resolver = system_resolver) -
     else:
         backend = GuardedBackend(AddressPolicy(settings.allow_networks), resolver)
         transport = GuardedTransport(backend, settings.max_connections)
-    return httpx.AsyncClient(
+    return CookielessClient(
         transport=transport,
         follow_redirects=False,
         timeout=httpx.Timeout(settings.timeout_seconds, connect=settings.connect_timeout_seconds),
@@ -129,7 +137,7 @@ class AsyncFetcher:
         way nobody foresaw is that request's failure, not the whole batch's."""
         try:
             if urlsplit(request.url).scheme == "file":
-                return FetchOutcome(request, page=self._read_file(request))
+                return FetchOutcome(request, page=read_local_file(request, self.settings.max_bytes))
             return await self._fetch_with_retries(request)
         except FetchError as exc:
             return FetchOutcome(request, error=exc)
@@ -185,13 +193,13 @@ class AsyncFetcher:
                     location = response.headers.get("location")
                     if not location:
                         raise FetchError(f"{url}: redirect without a Location header")
-                    await _finish_short(response)
+                    await finish_short(response)
                     return _Response(status, location=location)
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
                 if status >= 300:
-                    await _finish_short(response)
+                    await finish_short(response)
                     return _Response(status, retry_after=retry_after)
-                body = await self._read_body(url, response)
+                body = await read_body(url, response, self.settings.max_bytes)
                 page = FetchedPage(
                     requested_url=url,
                     url=url,
@@ -209,17 +217,6 @@ class AsyncFetcher:
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
 
-    async def _read_body(self, url: str, response: httpx.Response) -> bytes:
-        limit = self.settings.max_bytes
-        declared = response.headers.get("content-length", "")
-        encoding = response.headers.get("content-encoding", "identity").strip().lower()
-        if encoding == "identity" and declared.isdigit() and int(declared) > limit:
-            raise FetchTooLarge(f"{url}: body of {declared} bytes exceeds fetch.max_bytes")
-        decoder = _Decoder(url, encoding, limit)
-        async for chunk in response.aiter_raw():
-            decoder.feed(chunk)
-        return decoder.finish()
-
     async def _download_robots(self, url: str) -> tuple[int, bytes]:
         host = urlsplit(url).hostname or ""
         for _ in range(self.settings.max_redirects + 1):
@@ -236,31 +233,6 @@ class AsyncFetcher:
             url = urljoin(url, response.location)
         raise RedirectLimitExceeded(f"{url}: too many redirects")
 
-    def _read_file(self, request: FetchRequest) -> FetchedPage:
-        url, root = request.url, request.file_root
-        path = Path(unquote(urlsplit(url).path)).resolve()
-        if root is None or not path.is_relative_to(root.resolve()):
-            raise FetchBlocked(f"{url}: local files are only read for sources added as files")
-        if not path.is_file():
-            raise FetchError(f"{url}: no such file")
-        if path.stat().st_size > self.settings.max_bytes:
-            raise FetchTooLarge(f"{url}: file exceeds fetch.max_bytes")
-        kind = "application/xml" if path.suffix in (".xml", ".rss", ".atom") else "text/html"
-        return FetchedPage(url, url, 200, kind, path.read_bytes())
-
-
-# A response whose body is not wanted (a 304, a redirect, an error page) is read to its end when
-# it is at most this long, so that its connection serves the next request (a feed polled with
-# a conditional request mostly gets a 304); a longer one is dropped with its connection.
-SHORT_BYTES = 64 * 1024
-
-
-async def _finish_short(response: httpx.Response) -> None:
-    length = response.headers.get("content-length", "")
-    if response.status_code in (204, 304) or (length.isdigit() and int(length) <= SHORT_BYTES):
-        async for _ in response.aiter_raw():  # raw: nothing is decompressed
-            pass
-
 
 @dataclass(frozen=True)
 class _Response:
@@ -268,49 +240,6 @@ class _Response:
     page: FetchedPage | None = None
     location: str | None = None
     retry_after: float | None = None
-
-
-class _Decoder:
-    """Content-Encoding undone chunk by chunk, never producing more than `limit` bytes."""
-
-    def __init__(self, url: str, encoding: str, limit: int) -> None:
-        self.url, self.limit = url, limit
-        if encoding in ("gzip", "x-gzip"):
-            self.inflate: Any = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            self.inflate = zlib.decompressobj()
-        elif encoding in ("identity", ""):
-            self.inflate = None
-        else:
-            raise FetchError(f"{url}: unsupported content encoding {encoding!r}")
-        self.parts: list[bytes] = []
-        self.size = 0
-
-    def _keep(self, data: bytes) -> None:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise FetchTooLarge(f"{self.url}: body exceeds fetch.max_bytes ({self.limit} bytes)")
-        self.parts.append(data)
-
-    def feed(self, chunk: bytes) -> None:
-        if self.inflate is None:
-            self._keep(chunk)
-            return
-        try:
-            data = self.inflate.decompress(chunk, self.limit - self.size + 1)
-            self._keep(data)
-            while self.inflate.unconsumed_tail:
-                data = self.inflate.decompress(
-                    self.inflate.unconsumed_tail, self.limit - self.size + 1
-                )
-                self._keep(data)
-        except zlib.error as exc:
-            raise FetchError(f"{self.url}: corrupt compressed body: {exc}") from exc
-
-    def finish(self) -> bytes:
-        if self.inflate is not None:
-            self._keep(self.inflate.flush())
-        return b"".join(self.parts)
 
 
 def _with_attempts(
@@ -346,78 +275,3 @@ def fetch_all(
             return await fetcher.fetch_all(requests)
 
     return asyncio.run(run())
-
-
-class Fetcher:
-    """One HTTP client, and the event loop it lives in, for batch after batch: a worker keeps
-    one for its life and a pass for its length (`kept_fetcher`), so that the client, its TLS
-    context and its pool are made once and connections stay open from one batch to the next.
-    Politeness is still each batch's own, as `shared` brings it from the database; a batch
-    without it (the sources stage's) starts from the robots.txt answers this Fetcher read in
-    the last ROBOTS_TTL, rather than reading each host's again."""
-
-    def __init__(self, settings: FetchSettings, resolver: Resolver = system_resolver) -> None:
-        self.settings, self.resolver = settings, resolver
-        self.closed = False
-        self._runner = asyncio.Runner()
-        self._client: httpx.AsyncClient | None = None
-        # origin -> (when it was read, on the monotonic clock; status; body)
-        self._robots: dict[str, tuple[float, int, bytes]] = {}
-
-    def fetch_all(
-        self, requests: list[FetchRequest], shared: SharedPoliteness | None = None
-    ) -> list[FetchOutcome]:
-        """As the module's `fetch_all`, with the kept client."""
-        if self.closed:
-            raise RuntimeError("this Fetcher is closed")
-        if not requests:
-            return []
-        polite = shared if shared is not None else SharedPoliteness(robots=self._known_robots())
-
-        async def run() -> list[FetchOutcome]:
-            if self._client is None:
-                self._client = make_client(self.settings, self.resolver)
-            fetcher = AsyncFetcher(self.settings, self.resolver, polite, self._client)
-            return await fetcher.fetch_all(requests)
-
-        try:
-            outcomes = self._runner.run(run())
-        except BaseException:
-            # Stopped half-way (a signal): the batch's tasks are cancelled with the loop, and
-            # the next batch gets a new client.
-            self._client = None
-            self.close()
-            raise
-        read_at = time.monotonic()
-        for origin in polite.robots_read:
-            self._robots[origin] = (read_at, *polite.robots[origin])
-        return outcomes
-
-    def _known_robots(self) -> dict[str, tuple[int, bytes]]:
-        """The robots.txt answers this Fetcher read within ROBOTS_TTL (older ones forgotten)."""
-        oldest = time.monotonic() - ROBOTS_TTL.total_seconds()
-        self._robots = {o: known for o, known in self._robots.items() if known[0] >= oldest}
-        return {origin: (status, body) for origin, (_, status, body) in self._robots.items()}
-
-    def close(self) -> None:
-        if self.closed:
-            return
-        self.closed = True
-        try:
-            if self._client is not None:
-                self._runner.run(self._client.aclose())
-        except Exception:  # closing connections that are already broken
-            pass
-        finally:
-            self._runner.close()
-
-
-KEPT = "http"  # the key of a step's Fetcher in StageContext.kept
-
-
-def kept_fetcher(kept: dict[str, Any], settings: FetchSettings) -> Fetcher:
-    """The Fetcher kept in `kept` (a StageContext's), made on first use or after a failure."""
-    fetcher = kept.get(KEPT)
-    if not isinstance(fetcher, Fetcher) or fetcher.closed:
-        fetcher = kept[KEPT] = Fetcher(settings)
-    return fetcher

@@ -12,17 +12,15 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from gazette.config import FetchSettings
-from gazette.db.models import Document, HttpValidator, Source, url_host, utcnow
-from gazette.db.upsert import insert_for
+from gazette.db.models import HttpValidator, Source, utcnow
 from gazette.errors import FeedParseError, SourceError, describe
 from gazette.faults import isolated
 from gazette.http import FetchOutcome, FetchRequest, kept_fetcher
 from gazette.records import FeedEntry, ParsedFeed
-from gazette.report_kinds import report_kind
 from gazette.sources.feeds import read_listing
+from gazette.sources.record import Listing, document_rows, record, validator_rows
 from gazette.sources.registry import usable_interval
-from gazette.text import html_to_text
-from gazette.urls import canonical_url, local_root
+from gazette.urls import local_root
 from gazette.work import LEASE, StageContext, StepReport, claim, return_leases, unleased
 
 # How many sitemaps of a sitemap index are read per poll (the most recently changed first).
@@ -71,37 +69,39 @@ def poll_step(context: StageContext) -> PollReport:
             source.lease_until = now + LEASE
             request = _with_validator(source.url, local_root(source.url), known.get(source.url))
             claimed.append(_Claimed(source.id, source.kind, request))
-    listings = [c for c in claimed if c.kind != "page"]
+    listings_claimed = [c for c in claimed if c.kind != "page"]
     try:
-        outcomes = kept_fetcher(context.kept, settings).fetch_all([c.request for c in listings])
+        requests = [c.request for c in listings_claimed]
+        outcomes = kept_fetcher(context.kept, settings).fetch_all(requests)
         parsed = [_parse(outcome) for outcome in outcomes]
-        children = _read_sitemap_indexes(context, listings, parsed)
+        children = _read_sitemap_indexes(context, listings_claimed, parsed)
     except BaseException:  # stopped mid-fetch: the sources go back to whoever steps next
         return_leases(context.database, Source, [c.id for c in claimed])
         raise
 
     report = PollReport(sources=len(claimed), more=len(claimed) == POLL_BATCH)
     with context.database.transaction() as session:
-        # The batch's rows in two queries, not a few for each source (held here: the session
-        # keeps only weak references to rows it has not changed).
+        # The batch's rows in one query, not a few for each source.
         rows = session.scalars(select(Source).where(Source.id.in_([c.id for c in claimed])))
         sources = {source.id: source for source in rows}
-        validators = _load_validators(session, [o.request.url for o in outcomes if o.page])
-        for item, outcome, listing in zip(listings, outcomes, parsed, strict=True):
+        listings: list[Listing] = []
+        for item, outcome, answer in zip(listings_claimed, outcomes, parsed, strict=True):
             source = _polled(sources[item.id], settings, now)
-            if isinstance(listing, SourceError):
-                _failed(report, source, now, listing)
+            if isinstance(answer, SourceError):
+                _failed(report, source, now, answer)
                 continue
-            # A feed that has not changed (most polls) writes nothing that can fail half-way.
-            savepoint = listing is not None or bool(children.get(source.id))
-            with isolated(session, partial(_failed, report, source, now), savepoint=savepoint):
+            # What the listing holds is worked out first (no write can fail half-way), and
+            # written with the rest of the batch's (gazette/sources/record.py).
+            with isolated(session, partial(_failed, report, source, now), savepoint=False):
                 sitemaps = children.get(source.id, [])
-                _take_listing(session, settings, source, outcome, listing, sitemaps, now, report)
+                listings.append(_listing(settings, source, outcome, answer, sitemaps, now, report))
         for item in (c for c in claimed if c.kind == "page"):
             source = _polled(sources[item.id], settings, now)
-            _succeeded(source, None, 1, now, report)
-            report.new_documents += _record_entries(session, source, [FeedEntry(url=source.url)])
-        del validators
+            page = document_rows(source, [FeedEntry(url=source.url)], source.name)
+            succeed = partial(_succeeded, source, None, 1, now, report)
+            fail = partial(_failed, report, source, now)
+            listings.append(Listing(source, page, succeed=succeed, fail=fail))
+        report.new_documents += record(session, listings)
     return report
 
 
@@ -122,8 +122,7 @@ def mark_all_due(session: Session, now: datetime) -> None:
     session.execute(update(Source).where(Source.enabled).values(next_poll_at=now))
 
 
-def _take_listing(
-    session: Session,
+def _listing(
     settings: FetchSettings,
     source: Source,
     outcome: FetchOutcome,
@@ -131,17 +130,26 @@ def _take_listing(
     sitemaps: list[tuple[str, FetchOutcome]],
     now: datetime,
     report: PollReport,
-) -> None:
-    """Record the new items of a source's feed or sitemap (and of the sitemaps it lists)."""
-    entries, warning = _entries(source, listing, sitemaps)
-    for answer in (outcome, *(child for _, child in sitemaps)):
-        _remember_validators(session, answer)
+) -> Listing:
+    """What a source's feed or sitemap (and the sitemaps it lists) gives to write: the rows of
+    its items and of its validators, and the source's success once they are written."""
+    entries, warning = _entries(listing, sitemaps)
     if outcome.not_modified:
         report.not_modified += 1
     entries, capped = _newest(entries, settings.max_items_per_feed)
     warning = "; ".join(w for w in (warning, capped) if w) or None
-    _succeeded(source, warning, len(entries), now, report)
-    report.new_documents += _record_entries(session, source, entries)
+    # A source with no name yet takes its feed's title, which its documents name as outlet.
+    name = source.name
+    if listing is not None and listing.title and not name:
+        name = listing.title
+
+    def succeed() -> None:
+        source.name = name
+        _succeeded(source, warning, len(entries), now, report)
+
+    validators = validator_rows([outcome, *(child for _, child in sitemaps)])
+    fail = partial(_failed, report, source, now)
+    return Listing(source, document_rows(source, entries, name), validators, succeed, fail)
 
 
 def _conditional(session: Session, url: str, root: Path | None) -> FetchRequest:
@@ -161,20 +169,6 @@ def _load_validators(session: Session, urls: list[str]) -> list[HttpValidator]:
     if not urls:
         return []
     return list(session.scalars(select(HttpValidator).where(HttpValidator.url.in_(urls))))
-
-
-def _remember_validators(session: Session, outcome: FetchOutcome) -> None:
-    page = outcome.page
-    if page is None or not (page.etag or page.last_modified):
-        return
-    session.merge(
-        HttpValidator(
-            url=outcome.request.url,
-            etag=page.etag[:512] if page.etag else None,
-            last_modified=page.last_modified[:64] if page.last_modified else None,
-            updated_at=utcnow(),
-        )
-    )
 
 
 def _parse(outcome: FetchOutcome) -> ParsedFeed | SourceError | None:
@@ -215,12 +209,10 @@ def _read_sitemap_indexes(
 
 
 def _entries(
-    source: Source, listing: ParsedFeed | None, children: list[tuple[str, FetchOutcome]]
+    listing: ParsedFeed | None, children: list[tuple[str, FetchOutcome]]
 ) -> tuple[list[FeedEntry], str | None]:
     if listing is None:
         return [], None
-    if listing.title and not source.name:
-        source.name = listing.title
     entries, problems = list(listing.entries), []
     for url, child in children:
         parsed = _parse(child)
@@ -256,33 +248,3 @@ def _succeeded(
     source.items_seen += items
     if warning:
         report.warnings[source.url] = warning
-
-
-def _record_entries(session: Session, source: Source, entries: list[FeedEntry]) -> int:
-    """Insert documents for URLs not seen before; returns how many were new. Another worker
-    may be recording the same URL from another feed at this moment: the insert then waits for
-    it and leaves its row be, rather than failing this source's whole listing."""
-    by_url = {canonical_url(entry.url): entry for entry in entries}
-    if not by_url:
-        return 0
-    rows = [
-        {
-            "source_id": source.id,
-            "url": url,
-            "host": url_host(url),  # a column default that reads the row cannot run per row here
-            "guid": entry.guid,
-            "feed_title": entry.title or None,
-            "feed_summary": html_to_text(entry.summary) or None,
-            "authors": list(entry.authors),
-            "published_at": entry.published,
-            "outlet": source.name,
-            "language": source.language,
-            "kind": report_kind(url, entry.title, entry.categories),
-        }
-        for url, entry in by_url.items()
-    ]
-    new = insert_for(session.get_bind(), Document).values(rows)
-    inserted = session.scalars(
-        new.on_conflict_do_nothing(index_elements=[Document.url]).returning(Document.id)
-    )
-    return len(inserted.all())
