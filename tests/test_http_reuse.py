@@ -177,21 +177,3 @@ def test_a_robots_txt_that_could_not_be_read_is_asked_for_again_in_the_next_batc
             assert isinstance(outcome.error, FetchBlocked)
         fetcher.close()
     assert log.count("/robots.txt") == 2 and log.count("/page") == 0
-
-
-def test_cookies_a_site_sets_are_not_sent_back() -> None:
-    """Nothing in Gazette needs a cookie: the client keeps none, so a kept client does not
-    carry a site's session from one request to the next."""
-    routes = {
-        "/robots.txt": lambda h: send(h, 404),
-        "/first": lambda h: send(h, 200, PAGE, Content_Type="text/html", Set_Cookie="id=reader-1"),
-        "/second": lambda h: send(h, 200, PAGE, Content_Type="text/html"),
-    }
-    with serve(routes) as (base, log):
-        fetcher = kept_fetcher({}, settings())
-        for path in ("/first", "/second"):
-            (outcome,) = fetcher.fetch_all([FetchRequest(f"{base}{path}")])
-            assert outcome.page is not None and outcome.page.body == PAGE
-        fetcher.close()
-    (second,) = [hit for hit in log.hits if hit.path == "/second"]
-    assert not {name.lower() for name in second.headers} & {"cookie"}

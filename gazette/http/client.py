@@ -49,34 +49,6 @@ REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
-class _NoCookies(httpx.Cookies):
-    """A cookie jar that keeps nothing and sends nothing."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        pass
-
-    def set_cookie_header(self, request: httpx.Request) -> None:
-        pass
-
-
-class CookielessClient(httpx.AsyncClient):
-    """An httpx client without cookies. Gazette reads public feeds and pages, and nothing in it
-    logs in or needs a cookie; httpx would still read every response's Set-Cookie headers into
-    its jar (a tenth of the client's CPU time on a page) and send them back on every later
-    request to the site, for the worker's whole life: a session kept by the reader."""
-
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return _NO_COOKIES
-
-    @cookies.setter
-    def cookies(self, cookies: object) -> None:
-        pass  # nothing is kept
-
-
-_NO_COOKIES = _NoCookies()
-
-
 def make_client(settings: FetchSettings, resolver: Resolver = system_resolver) -> httpx.AsyncClient:
     """The HTTP client: its connection pool checks every address it connects to (or, with a
     mirror, answers from the folder). Made inside the event loop that will use it."""
@@ -85,7 +57,7 @@ def make_client(settings: FetchSettings, resolver: Resolver = system_resolver) -
     else:
         backend = GuardedBackend(AddressPolicy(settings.allow_networks), resolver)
         transport = GuardedTransport(backend, settings.max_connections)
-    return CookielessClient(
+    return httpx.AsyncClient(
         transport=transport,
         follow_redirects=False,
         timeout=httpx.Timeout(settings.timeout_seconds, connect=settings.connect_timeout_seconds),
