@@ -106,8 +106,8 @@ class CoverageFigures:
 
     def named(self) -> bool:
         if self._named is None:
-            with_salient = sum(story_terms(story).with_salient for story in self.stories)
-            self._named = with_salient * 2 >= self.size
+            named = sum(story_terms(story).named for story in self.stories)
+            self._named = named * 2 >= self.size
         return self._named
 
 
@@ -152,18 +152,19 @@ class Coverage:
 
     @property
     def named(self) -> bool:
-        """Whether most of its reports have salient names (full text, or a headline written
-        like a sentence), rather than a title-case headline alone."""
+        """Whether most of its reports have salient names and text beyond their title (a
+        standfirst, a lead, a body), rather than a headline alone."""
         return self.figures.named()
 
 
 @dataclass
 class StoryTerms:
-    """How many of a story's first `counted` reports use each key term, and have salient names."""
+    """How many of a story's first `counted` reports use each key term, and have salient names
+    and text beyond their title (`Coverage.named`)."""
 
     counted: int = 0
     terms: Counter[str] = field(default_factory=Counter)
-    with_salient: int = 0
+    named: int = 0
 
 
 def story_terms(story: ActiveStory) -> StoryTerms:
@@ -176,7 +177,7 @@ def story_terms(story: ActiveStory) -> StoryTerms:
     for member in story.members[tally.counted :]:
         profile = member.profile
         tally.terms.update(key_terms(profile.salient, profile.words, member.language))
-        tally.with_salient += bool(profile.salient)
+        tally.named += bool(profile.salient) and profile.has_text
     tally.counted = story.size
     return tally
 
@@ -220,14 +221,24 @@ def match(mine: Coverage, other: Coverage, typical: float = 0.0) -> CoverageMatc
     similarity = float(figures.vector_sum @ other_figures.vector_sum) / pairs
     if similarity < COVERAGE_SIMILARITY:
         return CoverageMatch(other.root, similarity, ())
-    theirs, other_needed = other_figures.term_counts(), KEY_SHARE * other_size
-    shared = [term for term in figures.common_terms() if theirs[term] >= other_needed]
+    shared = shared_terms(figures, other_figures)
     if not shared or not figures.named():
         return CoverageMatch(other.root, similarity, tuple(shared[:5]))
     # The words' part of "what", story by story: no coverage-wide sum of words is built.
     words = sum(dot(a.word_sum, b.word_sum) for a in mine.stories for b in other.stories)
     what = 0.5 * similarity + 0.5 * words / pairs
     return CoverageMatch(other.root, similarity, tuple(shared[:5]), what, WHAT_RATIO * typical)
+
+
+def shared_terms(figures: CoverageFigures, other: CoverageFigures) -> list[str]:
+    """The key terms that half of one side's reports use and KEY_SHARE of the other's, in
+    alphabetical order. Either side may hold the half: a broad coverage (a crisis with its gas
+    supplies, its markets and its diplomacy) names its topic in fewer than half of its reports,
+    and a narrow one within it (the gas supplies) in all of them."""
+    mine, theirs = figures.term_counts(), other.term_counts()
+    found = {term for term in figures.common_terms() if theirs[term] >= KEY_SHARE * other.size}
+    found.update(term for term in other.common_terms() if mine[term] >= KEY_SHARE * figures.size)
+    return sorted(found)
 
 
 def best_coverage(
