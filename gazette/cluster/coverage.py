@@ -11,23 +11,25 @@ Two coverages (a story alone is one) are one when:
   (COVERAGE_SIMILARITY). Over the whole coverage rather than its closest story: one review of
   a game is far from its patch notes, while the coverage as a whole is close to both;
 - they share a key term: one that at least half of one side's reports use and KEY_SHARE of the
-  other's. A report's key terms are its salient names; a headline written in title case has no
-  names to trust (see `signals.profile`), so there its rare words stand in for them
-  ("Titanfall", "Sbarro", "Spritz"). Two topics of one field (two games' review roundups, a
-  carmaker's recall and another's) read alike to the embedding but name different things;
-- where the reports do have names (full text, a standfirst, a headline written like a
-  sentence), the two also tell the same kind of happening as closely as two reports of one
-  story do (their "what", embedding and words, at least the stream's typical cohesion times
-  WHAT_RATIO). A shared name there says only that the same company or person is involved, and a
+  other's, whichever side holds the half. A report's key terms are its salient names; a
+  headline written in title case has no names to trust (see `signals.profile`), so there its
+  rare words stand in for them ("Titanfall", "Sbarro", "Spritz"). Two topics of one field (two
+  games' review roundups, a carmaker's recall and another's) read alike to the embedding but
+  name different things;
+- where the reports have names and text beyond the title (full text, a standfirst), the two
+  also tell the same kind of happening as closely as two reports of one story do (their
+  "what", embedding and words, at least the stream's typical cohesion times WHAT_RATIO). A
+  shared name there says only that the same company or person is involved, and a
   company's fine does not continue its takeover bid, nor its data breach a warehouse fire
-  (the storyset's labelled follow-ups); a title-case headline gives nothing to tell those
-  apart, and there the key term and the embedding decide alone.
+  (the storyset's labelled follow-ups); a headline alone says too little of the kind of
+  happening to tell those apart (on the UCI stream its "what" scores pairs of one topic and of
+  two the same), and there the key term and the embedding decide alone.
 
 A coverage is asked when one of its stories starts or is reviewed, and every COVERAGE_EVERY
-reports all active coverages are asked again, since both sides of a pair change as reports come.
-The later-rooted of two joined coverages moves into the earlier, so that a thread is named by
-its first story. These are pure functions of the active stories; `incremental` calls them and
-records the links.
+reports all active coverages that took reports since are asked again (and at the end of a
+batch), since both sides of a pair change as reports come. The later-rooted of two joined
+coverages moves into the earlier, so that a thread is named by its first story. These are pure
+functions of the active stories; `incremental` calls them and records the links.
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ KEY_RARITY = 2.5
 # Where the reports have names, the "what" two coverages must share, as a share of the stream's
 # typical cohesion (what two reports of one story score).
 WHAT_RATIO = 1.0
-# The stories nearest by embedding to a coverage whose coverages are compared in full.
+# The stories nearest by embedding to a coverage, outside it, whose coverages are compared in
+# full (a coverage of many stories is nearest to its own).
 COVERAGE_SHORTLIST = 8
 # A coverage joined with another is compared again with its neighbours, at most this many times.
 COVERAGE_JOINS = 3
@@ -211,10 +214,10 @@ class CoverageMatch:
 
 def match(mine: Coverage, other: Coverage, typical: float = 0.0) -> CoverageMatch:
     """How well coverage `mine` fits `other`: the mean cosine over every pair of their reports,
-    the key terms that half of `mine`'s reports and KEY_SHARE of `other`'s use, and where
-    `mine`'s reports have names, their "what" against WHAT_RATIO times `typical` (the stream's
-    typical cohesion). Each test is made only if the ones before it pass (the clusterer asks
-    often): a match that fails one has nothing after it."""
+    the key terms that half of one's reports and KEY_SHARE of the other's use, and where
+    `mine`'s reports have names and text, their "what" against WHAT_RATIO times `typical` (the
+    stream's typical cohesion). Each test is made only if the ones before it pass (the
+    clusterer asks often): a match that fails one has nothing after it."""
     figures, other_figures = mine.figures, other.figures
     size, other_size = figures.size, other_figures.size
     pairs = size * other_size
