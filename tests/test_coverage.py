@@ -272,3 +272,28 @@ def test_the_what_test_needs_text_beyond_a_headline(embedder: MiniLMEmbedder) ->
     assert fine.named
     found = match(fine, one(story(1, RECALL, embedder)), PRIOR_COHESION)
     assert found.what_needed > 0.0 and not found.linked
+
+
+def test_a_lone_headline_joins_the_topic_it_reads_like(embedder: MiniLMEmbedder) -> None:
+    """One headline with no text shares no key term with its topic when its few words name
+    nothing of it; it joins a coverage whose reports it reads as close to as a story's own
+    reports read to each other (the stream's typical cohesion), and only a lone headline does."""
+    elephants = [
+        "Elephants Can Tell Human Languages Apart, Study Finds",
+        "Study: Elephants Distinguish Human Voices By Language",
+        "Elephants Judge Human Threats By Listening To Voices",
+    ]
+    topic = one(story(1, elephants, embedder))
+    title = "Giant Mammals Know Which People To Fear"
+    lone = one(story(2, [title], embedder, hours=2))
+    found = match(lone, topic, typical=0.35)
+    assert not found.shared and 0.35 <= found.similarity < 0.5
+    assert found.lone and found.linked and "lone headline" in found.describe()
+    assert match(topic, lone, typical=0.35).linked  # whichever side is asked
+    # Read less closely than a story's own reports (a typical cohesion of 0.5), or with the
+    # stream's cohesion unknown (0): no link without a key term.
+    assert not match(lone, topic, typical=0.5).linked
+    assert not match(lone, topic).linked
+    # The same words with a line of text are no lone headline.
+    with_text = one(story(2, [(title, "A study of herds in Kenya.")], embedder))
+    assert not match(with_text, topic, typical=0.35).lone

@@ -15,7 +15,10 @@ Two coverages (a story alone is one) are one when:
   headline written in title case has no names to trust (see `signals.profile`), so there its
   rare words stand in for them ("Titanfall", "Sbarro", "Spritz"). Two topics of one field (two
   games' review roundups, a carmaker's recall and another's) read alike to the embedding but
-  name different things;
+  name different things. A lone headline (one report, no text) needs no shared key term where
+  it reads as close to the other's reports as two reports of one story do (the stream's
+  typical cohesion), both in the Latin alphabet that the embedding reads: its few words often
+  name nothing of its topic;
 - where the reports have names and text beyond the title (full text, a standfirst), the two
   also tell the same kind of happening as closely as two reports of one story do (their
   "what", embedding and words, at least the stream's typical cohesion times WHAT_RATIO). A
@@ -194,17 +197,19 @@ class CoverageMatch:
     shared: tuple[str, ...]
     what: float = 1.0
     what_needed: float = 0.0
+    # One side is a lone headline that reads like the other's reports (see `match`).
+    lone: bool = False
 
     @property
     def linked(self) -> bool:
         return (
             self.similarity >= COVERAGE_SIMILARITY
-            and bool(self.shared)
+            and (bool(self.shared) or self.lone)
             and self.what >= self.what_needed
         )
 
     def describe(self) -> str:
-        shared = ", ".join(self.shared) or "none"
+        shared = ", ".join(self.shared) or ("none; a lone headline" if self.lone else "none")
         what = f", what {self.what:.2f} (needed {self.what_needed:.2f})" if self.what_needed else ""
         return (
             f"coverage similarity {self.similarity:.2f} (needed {COVERAGE_SIMILARITY:.2f})"
@@ -225,7 +230,14 @@ def match(mine: Coverage, other: Coverage, typical: float = 0.0) -> CoverageMatc
     if similarity < COVERAGE_SIMILARITY:
         return CoverageMatch(other.root, similarity, ())
     shared = shared_terms(figures, other_figures)
-    if not shared or not figures.named():
+    if not shared:
+        lone = (
+            0.0 < typical <= similarity
+            and (_lone_headline(mine) or _lone_headline(other))
+            and all(story.latin for story in mine.stories + other.stories)
+        )
+        return CoverageMatch(other.root, similarity, (), lone=lone)
+    if not figures.named():
         return CoverageMatch(other.root, similarity, tuple(shared[:5]))
     # The words' part of "what", story by story: no coverage-wide sum of words is built.
     words = sum(dot(a.word_sum, b.word_sum) for a in mine.stories for b in other.stories)
@@ -242,6 +254,15 @@ def shared_terms(figures: CoverageFigures, other: CoverageFigures) -> list[str]:
     found = {term for term in figures.common_terms() if theirs[term] >= KEY_SHARE * other.size}
     found.update(term for term in other.common_terms() if mine[term] >= KEY_SHARE * figures.size)
     return sorted(found)
+
+
+def _lone_headline(coverage: Coverage) -> bool:
+    """Whether the coverage is one report with no text beyond its title: a few words, which
+    often name nothing of its topic ("Elephants can tell who is a threat"), so that it can share
+    no key term with the topic's other reports however closely it reads like them."""
+    if coverage.size != 1:
+        return False
+    return not coverage.stories[0].members[0].profile.has_text
 
 
 def best_coverage(
