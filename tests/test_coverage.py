@@ -241,3 +241,59 @@ def test_kept_coverage_figures_follow_reports_threads_and_merges() -> None:
     assert after[1].size == 4
     assert_as_if_computed_anew(after[1])
     assert np.array_equal(after[1].vector_sum, 2 * axis[0] + 2 * axis[1])
+
+
+def test_a_shared_key_term_may_be_held_by_half_of_either_side() -> None:
+    """A broad coverage names its topic in under half of its reports; a narrow one within it
+    names it in all of them. The two share the term whichever of them is asked about."""
+    axis = np.eye(2, dtype=np.float32)
+    broad_titles = [
+        "Quasarfall Launch Day Brings Long Queues",
+        "Mech Shooters Dominate The Spring Charts",
+        "Critics Weigh The Season Of Big Shooters",
+    ]
+    broad = headline_story(1, broad_titles, [axis[0]] * 3)
+    narrow = headline_story(2, REVIEWS, [axis[0]] * 2)
+    assert broad.size == 3 and sum("Quasarfall" in t for t in broad_titles) == 1
+    for mine, other in ((one(broad), one(narrow)), (one(narrow), one(broad))):
+        found = match(mine, other)
+        assert "quasarfall" in found.shared
+        assert found.linked
+
+
+def test_the_what_test_needs_text_beyond_a_headline(embedder: MiniLMEmbedder) -> None:
+    """A headline alone, even one written like a sentence with names in it, says too little of
+    the kind of happening for the "what" test (on the UCI headline stream it scores pairs of
+    one topic and of two alike); with a line of text it is made."""
+    fine_titles = [title for title, _ in VALMONT_FINE]
+    assert all(profile(title, "").salient for title in fine_titles)
+    assert not one(story(2, fine_titles, embedder, 24)).named
+    fine = one(story(2, VALMONT_FINE, embedder, 24))
+    assert fine.named
+    found = match(fine, one(story(1, RECALL, embedder)), PRIOR_COHESION)
+    assert found.what_needed > 0.0 and not found.linked
+
+
+def test_a_lone_headline_joins_the_topic_it_reads_like(embedder: MiniLMEmbedder) -> None:
+    """One headline with no text shares no key term with its topic when its few words name
+    nothing of it; it joins a coverage whose reports it reads as close to as a story's own
+    reports read to each other (the stream's typical cohesion), and only a lone headline does."""
+    elephants = [
+        "Elephants Can Tell Human Languages Apart, Study Finds",
+        "Study: Elephants Distinguish Human Voices By Language",
+        "Elephants Judge Human Threats By Listening To Voices",
+    ]
+    topic = one(story(1, elephants, embedder))
+    title = "Giant Mammals Know Which People To Fear"
+    lone = one(story(2, [title], embedder, hours=2))
+    found = match(lone, topic, typical=0.35)
+    assert not found.shared and 0.35 <= found.similarity < 0.5
+    assert found.lone and found.linked and "lone headline" in found.describe()
+    assert match(topic, lone, typical=0.35).linked  # whichever side is asked
+    # Read less closely than a story's own reports (a typical cohesion of 0.5), or with the
+    # stream's cohesion unknown (0): no link without a key term.
+    assert not match(lone, topic, typical=0.5).linked
+    assert not match(lone, topic).linked
+    # The same words with a line of text are no lone headline.
+    with_text = one(story(2, [(title, "A study of herds in Kenya.")], embedder))
+    assert not match(with_text, topic, typical=0.35).lone

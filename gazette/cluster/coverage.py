@@ -11,23 +11,28 @@ Two coverages (a story alone is one) are one when:
   (COVERAGE_SIMILARITY). Over the whole coverage rather than its closest story: one review of
   a game is far from its patch notes, while the coverage as a whole is close to both;
 - they share a key term: one that at least half of one side's reports use and KEY_SHARE of the
-  other's. A report's key terms are its salient names; a headline written in title case has no
-  names to trust (see `signals.profile`), so there its rare words stand in for them
-  ("Titanfall", "Sbarro", "Spritz"). Two topics of one field (two games' review roundups, a
-  carmaker's recall and another's) read alike to the embedding but name different things;
-- where the reports do have names (full text, a standfirst, a headline written like a
-  sentence), the two also tell the same kind of happening as closely as two reports of one
-  story do (their "what", embedding and words, at least the stream's typical cohesion times
-  WHAT_RATIO). A shared name there says only that the same company or person is involved, and a
+  other's, whichever side holds the half. A report's key terms are its salient names; a
+  headline written in title case has no names to trust (see `signals.profile`), so there its
+  rare words stand in for them ("Titanfall", "Sbarro", "Spritz"). Two topics of one field (two
+  games' review roundups, a carmaker's recall and another's) read alike to the embedding but
+  name different things. A lone headline (one report, no text) needs no shared key term where
+  it reads as close to the other's reports as two reports of one story do (the stream's
+  typical cohesion), both in the Latin alphabet that the embedding reads: its few words often
+  name nothing of its topic;
+- where the reports have names and text beyond the title (full text, a standfirst), the two
+  also tell the same kind of happening as closely as two reports of one story do (their
+  "what", embedding and words, at least the stream's typical cohesion times WHAT_RATIO). A
+  shared name there says only that the same company or person is involved, and a
   company's fine does not continue its takeover bid, nor its data breach a warehouse fire
-  (the storyset's labelled follow-ups); a title-case headline gives nothing to tell those
-  apart, and there the key term and the embedding decide alone.
+  (the storyset's labelled follow-ups); a headline alone says too little of the kind of
+  happening to tell those apart (on the UCI stream its "what" scores pairs of one topic and of
+  two the same), and there the key term and the embedding decide alone.
 
 A coverage is asked when one of its stories starts or is reviewed, and every COVERAGE_EVERY
-reports all active coverages are asked again, since both sides of a pair change as reports come.
-The later-rooted of two joined coverages moves into the earlier, so that a thread is named by
-its first story. These are pure functions of the active stories; `incremental` calls them and
-records the links.
+reports all active coverages that took reports since are asked again (and at the end of a
+batch), since both sides of a pair change as reports come. The later-rooted of two joined
+coverages moves into the earlier, so that a thread is named by its first story. These are pure
+functions of the active stories; `incremental` calls them and records the links.
 """
 
 from __future__ import annotations
@@ -55,7 +60,8 @@ KEY_RARITY = 2.5
 # Where the reports have names, the "what" two coverages must share, as a share of the stream's
 # typical cohesion (what two reports of one story score).
 WHAT_RATIO = 1.0
-# The stories nearest by embedding to a coverage whose coverages are compared in full.
+# The stories nearest by embedding to a coverage, outside it, whose coverages are compared in
+# full (a coverage of many stories is nearest to its own).
 COVERAGE_SHORTLIST = 8
 # A coverage joined with another is compared again with its neighbours, at most this many times.
 COVERAGE_JOINS = 3
@@ -106,8 +112,8 @@ class CoverageFigures:
 
     def named(self) -> bool:
         if self._named is None:
-            with_salient = sum(story_terms(story).with_salient for story in self.stories)
-            self._named = with_salient * 2 >= self.size
+            named = sum(story_terms(story).named for story in self.stories)
+            self._named = named * 2 >= self.size
         return self._named
 
 
@@ -152,18 +158,19 @@ class Coverage:
 
     @property
     def named(self) -> bool:
-        """Whether most of its reports have salient names (full text, or a headline written
-        like a sentence), rather than a title-case headline alone."""
+        """Whether most of its reports have salient names and text beyond their title (a
+        standfirst, a lead, a body), rather than a headline alone."""
         return self.figures.named()
 
 
 @dataclass
 class StoryTerms:
-    """How many of a story's first `counted` reports use each key term, and have salient names."""
+    """How many of a story's first `counted` reports use each key term, and have salient names
+    and text beyond their title (`Coverage.named`)."""
 
     counted: int = 0
     terms: Counter[str] = field(default_factory=Counter)
-    with_salient: int = 0
+    named: int = 0
 
 
 def story_terms(story: ActiveStory) -> StoryTerms:
@@ -176,7 +183,7 @@ def story_terms(story: ActiveStory) -> StoryTerms:
     for member in story.members[tally.counted :]:
         profile = member.profile
         tally.terms.update(key_terms(profile.salient, profile.words, member.language))
-        tally.with_salient += bool(profile.salient)
+        tally.named += bool(profile.salient) and profile.has_text
     tally.counted = story.size
     return tally
 
@@ -190,17 +197,19 @@ class CoverageMatch:
     shared: tuple[str, ...]
     what: float = 1.0
     what_needed: float = 0.0
+    # One side is a lone headline that reads like the other's reports (see `match`).
+    lone: bool = False
 
     @property
     def linked(self) -> bool:
         return (
             self.similarity >= COVERAGE_SIMILARITY
-            and bool(self.shared)
+            and (bool(self.shared) or self.lone)
             and self.what >= self.what_needed
         )
 
     def describe(self) -> str:
-        shared = ", ".join(self.shared) or "none"
+        shared = ", ".join(self.shared) or ("none; a lone headline" if self.lone else "none")
         what = f", what {self.what:.2f} (needed {self.what_needed:.2f})" if self.what_needed else ""
         return (
             f"coverage similarity {self.similarity:.2f} (needed {COVERAGE_SIMILARITY:.2f})"
@@ -210,24 +219,50 @@ class CoverageMatch:
 
 def match(mine: Coverage, other: Coverage, typical: float = 0.0) -> CoverageMatch:
     """How well coverage `mine` fits `other`: the mean cosine over every pair of their reports,
-    the key terms that half of `mine`'s reports and KEY_SHARE of `other`'s use, and where
-    `mine`'s reports have names, their "what" against WHAT_RATIO times `typical` (the stream's
-    typical cohesion). Each test is made only if the ones before it pass (the clusterer asks
-    often): a match that fails one has nothing after it."""
+    the key terms that half of one's reports and KEY_SHARE of the other's use, and where
+    `mine`'s reports have names and text, their "what" against WHAT_RATIO times `typical` (the
+    stream's typical cohesion). Each test is made only if the ones before it pass (the
+    clusterer asks often): a match that fails one has nothing after it."""
     figures, other_figures = mine.figures, other.figures
     size, other_size = figures.size, other_figures.size
     pairs = size * other_size
     similarity = float(figures.vector_sum @ other_figures.vector_sum) / pairs
     if similarity < COVERAGE_SIMILARITY:
         return CoverageMatch(other.root, similarity, ())
-    theirs, other_needed = other_figures.term_counts(), KEY_SHARE * other_size
-    shared = [term for term in figures.common_terms() if theirs[term] >= other_needed]
-    if not shared or not figures.named():
+    shared = shared_terms(figures, other_figures)
+    if not shared:
+        lone = (
+            0.0 < typical <= similarity
+            and (_lone_headline(mine) or _lone_headline(other))
+            and all(story.latin for story in mine.stories + other.stories)
+        )
+        return CoverageMatch(other.root, similarity, (), lone=lone)
+    if not figures.named():
         return CoverageMatch(other.root, similarity, tuple(shared[:5]))
     # The words' part of "what", story by story: no coverage-wide sum of words is built.
     words = sum(dot(a.word_sum, b.word_sum) for a in mine.stories for b in other.stories)
     what = 0.5 * similarity + 0.5 * words / pairs
     return CoverageMatch(other.root, similarity, tuple(shared[:5]), what, WHAT_RATIO * typical)
+
+
+def shared_terms(figures: CoverageFigures, other: CoverageFigures) -> list[str]:
+    """The key terms that half of one side's reports use and KEY_SHARE of the other's, in
+    alphabetical order. Either side may hold the half: a broad coverage (a crisis with its gas
+    supplies, its markets and its diplomacy) names its topic in fewer than half of its reports,
+    and a narrow one within it (the gas supplies) in all of them."""
+    mine, theirs = figures.term_counts(), other.term_counts()
+    found = {term for term in figures.common_terms() if theirs[term] >= KEY_SHARE * other.size}
+    found.update(term for term in other.common_terms() if mine[term] >= KEY_SHARE * figures.size)
+    return sorted(found)
+
+
+def _lone_headline(coverage: Coverage) -> bool:
+    """Whether the coverage is one report with no text beyond its title: a few words, which
+    often name nothing of its topic ("Elephants can tell who is a threat"), so that it can share
+    no key term with the topic's other reports however closely it reads like them."""
+    if coverage.size != 1:
+        return False
+    return not coverage.stories[0].members[0].profile.has_text
 
 
 def best_coverage(

@@ -54,7 +54,7 @@ together, and the story either of them is merged into keeps the other apart in i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -300,7 +300,7 @@ class IncrementalClusterer:
         moment: datetime,
         language: str | None,
         count: int,
-        exclude: int | None = None,
+        exclude: Iterable[int] = (),
         started_before: datetime | None = None,
     ) -> list[ActiveStory]:
         """The `count` active stories closest to `vector` by embedding, of those in `language`
@@ -311,7 +311,7 @@ class IncrementalClusterer:
             self.window.total_seconds(),
             language,
             count,
-            exclude=() if exclude is None else (exclude,),
+            exclude=exclude,
             started_before=started_before,
         )
         return [self.stories[story_id] for story_id in ids]
@@ -323,7 +323,7 @@ class IncrementalClusterer:
             self._assigned_since_forget = 0
         self._assigned_since_coverages += 1
         if self._assigned_since_coverages >= COVERAGE_EVERY:
-            self._review_coverages()
+            self.review_coverages()
             self._assigned_since_coverages = 0
         member = Member(item.id, vector, profile, item.published, item.language or "en")
         if item.copy_of is not None and item.copy_of in self.story_of_item:
@@ -452,7 +452,7 @@ class IncrementalClusterer:
                 story.first_report,
                 story.language,
                 COVERAGE_SHORTLIST,
-                exclude=story.story_id,
+                exclude=[other.story_id for other in mine.stories],
             )
             roots = {other.thread or other.story_id for other in nearby} - {own}
             others = [groups[root] for root in roots if root in groups]
@@ -466,7 +466,7 @@ class IncrementalClusterer:
             groups[first] = Coverage(first, stories, self._coverage_figures)
             self._move_coverage(moved.stories, later, first, reason)
 
-    def _review_coverages(self) -> None:
+    def review_coverages(self) -> None:
         """Ask every active coverage that took reports since the last time again whether it
         belongs with a neighbour: both change as reports come, and a story is asked only when
         it starts and at its reviews. (One that took none would give the same answer.)"""
@@ -513,7 +513,7 @@ class IncrementalClusterer:
             moment,
             story.language,
             MERGE_SHORTLIST if story.latin else WIDE_SHORTLIST,
-            exclude=story.story_id,
+            exclude=(story.story_id,),
             started_before=started_before,
         )
 

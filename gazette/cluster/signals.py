@@ -95,6 +95,8 @@ class Profile:
     vocabulary: frozenset[str]
     # Most of its letters are Latin: the only script the embedding model reads (see incremental).
     latin: bool = True
+    # It has text beyond its title (a standfirst, a lead, a body), not a headline alone.
+    has_text: bool = True
 
 
 def _unit(counts: Counter[str], language: str, keep: int | None = None) -> dict[str, float]:
@@ -183,6 +185,7 @@ def profile(title: str, text: str, language: str = "en") -> Profile:
         salient=frozenset(n for n in salient if rarity(n, language) > 0),
         vocabulary=frozenset(all_tokens),
         latin=mostly_latin(title + " " + " ".join(body_tokens[:40])),
+        has_text=bool(body_tokens),
     )
 
 

@@ -72,6 +72,9 @@ def assign_stream(
         decisions.append(clusterer.assign(item, vector, item_profile))
         if progress is not None:
             progress()
+    # The coverages that took reports since they were last asked are asked once more, as the
+    # next report of a live stream would have them asked.
+    clusterer.review_coverages()
     roots = clusterer.thread_roots()
     return [_final(clusterer, decision, roots) for decision in decisions]
 
