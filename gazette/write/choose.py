@@ -49,6 +49,7 @@ from gazette.figures import figures
 from gazette.sentences import content_words as _content_words
 from gazette.sentences import proper_names as _proper_names
 from gazette.text import normalise_for_matching
+from gazette.write.claim import same_claim
 from gazette.write.facts import Fact
 from gazette.write.standalone import QUOTATION
 
@@ -215,6 +216,7 @@ class Chooser:
             if figures_given & _disputed(chosen)
             or float(self.similarity[row, chosen.sentence.row]) >= redundant
             or same_fact(fact.sentence.text, chosen.sentence.text)
+            or same_claim(fact.sentence.text, chosen.sentence.text)
             or (redundant < SUMMARY_REDUNDANT and self.same_claim(fact, chosen))
         ]
 
