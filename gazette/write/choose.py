@@ -33,6 +33,10 @@ summary or itself. A candidate repeats a chosen fact when
   run of SAME_PASSAGE words, SAME_PASSAGE_CONTENT of them content words, in both ("The plant
   will be built on the site of the former Kessler steelworks" and "The factory will rise on
   the site of the former Kessler steelworks on the east bank", similarity 0.55).
+- or, in the summary as in the body, it makes the same claim by what the two sentences say:
+  the same numbers, the same names and mostly the same words of what is said of them
+  (`gazette.write.claim.same_claim`), however far apart their embeddings ("Construction will
+  be spread over four years" after "...cycle lanes, to be built over the next four years").
 A sentence that points back to the one before it in its source is taken only with that one, in
 the same section.
 """
