@@ -11,7 +11,8 @@ reads only what the two sentences say, from the side of either one:
   one: "construction will start in the spring of 2027" and "work on the site starts in spring
   2027 and production is planned for 2028" tell one start);
 - at least NAMES_SHARED of the names it is about (capitalised words not opening it, and an
-  opening one the other sentence names inside it) are in the other;
+  opening one the other sentence names inside it; not a name in the possessive, which places
+  or owns what is told: "tsunamis into Japan's southeastern coast") are in the other;
 - at least CLAIM_SHARED of what it says of them (its words less names and numbers: the verb and
   its objects) and ALL_SHARED of all its words are in the other.
 
@@ -81,7 +82,10 @@ def _reading(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str],
             continue
         stemmed = stem(token)
         words.add(stemmed)
-        if token[0].isupper():
+        # a name in the possessive places what the claim is about ("Japan's coast") rather
+        # than naming who it is about
+        possessive = token.endswith(("'s", "’s"))
+        if token[0].isupper() and not possessive:
             (openers if OPENS.search(written[: match.start()]) else names).add(stemmed)
     numbers = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(written)}
     numbers = {n for n in numbers if not YEAR.match(n)}
