@@ -93,7 +93,9 @@ PRONOUN_ATTRIBUTION = re.compile(
 JUNK = re.compile(
     r"\[\d+\]|\badvertisement\b|\bplaceholder\b|\bsubscribe\b|\bnewsletter\b|\bsign up\b|"
     r"\bread more\b|\bclick here\b|\bshare (?:this|on)\b|\bfollow us\b|\(photo\b|\bphoto:|"
-    r"\bgetty images\b|\bAP Photo\b|\ball rights reserved\b|©|\bcopyright\b|^by [A-Z][a-z]+ ",
+    r"\bgetty images\b|\bAP Photo\b|\ball rights reserved\b|©|\bcopyright\b|"
+    # a byline: "By" and a capitalised name, not "By the end..."
+    r"(?-i:^[Bb]y [A-Z][a-z]+ )",
     re.IGNORECASE,
 )
 # A dateline: a place in capitals, then a date or an agency and a dash, or a long dash alone

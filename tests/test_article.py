@@ -376,3 +376,10 @@ def test_ad_placeholders_and_run_together_tag_lists_are_left_out_at_extraction()
     assert "The iPhone maker and YouTube" in article.text  # a sentence with such names stays
     story = SourceArticle(key="1", title=article.title, text=article.text)
     assert all("ConferenceAI" not in tag.name for tag in tag_story([story]))
+
+
+def test_spaced_straight_quotation_marks_open_and_close_in_turn() -> None:
+    assert (
+        typeset_quotes('"You know when the Doctor is in the room, " said Moffat.')
+        == "“You know when the Doctor is in the room, ” said Moffat."
+    )

@@ -65,3 +65,10 @@ def test_the_counter_agrees_with_the_labels() -> None:
 def test_same_claim(first: str, second: str, same: bool) -> None:
     assert readability.same_thing(first, second) is same
     assert readability.same_thing(second, first) is same
+
+
+def test_a_byline_is_junk_and_a_sentence_opening_with_by_is_not() -> None:
+    assert readability.is_junk("By Anna Holt Staff writer")
+    assert not readability.is_junk(
+        "By the end an officer's face had been hit with bricks, and 46 people had been arrested."
+    )

@@ -54,12 +54,21 @@ def test_close_in_meaning_but_other_words_is_another_fact() -> None:
     assert kept.supporters == [0]
 
 
-def test_many_shared_words_far_in_meaning_are_two_facts() -> None:
+def test_many_shared_words_about_other_names_are_two_facts() -> None:
+    kept = fact(0, 0, KEPT)
+    other = fact(
+        1, 1, "The Brask council will vote on Monday on a plan to close the Westgate pool."
+    )
+    assert chooser(similarity=0.3).section([kept, other], words=200, most=5) == [kept, other]
+
+
+def test_the_same_claim_far_in_meaning_by_embedding_is_still_one_fact() -> None:
+    """What the two sentences say decides (gazette/write/claim.py): the same names and mostly the
+    same words of them are one claim even where the embeddings are far apart."""
     kept, restated = fact(0, 0, KEPT), fact(1, 1, RESTATED)
-    assert chooser(similarity=0.3).section([kept, restated], words=200, most=5) == [
-        kept,
-        restated,
-    ]
+    choosing = chooser(similarity=0.3)
+    assert choosing.section([kept, restated], words=200, most=5) == [kept]
+    assert kept.supporters == [0, 1]
 
 
 def test_an_outlet_is_cited_for_the_kept_sentence_only_where_its_text_states_it() -> None:

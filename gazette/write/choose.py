@@ -33,6 +33,10 @@ summary or itself. A candidate repeats a chosen fact when
   run of SAME_PASSAGE words, SAME_PASSAGE_CONTENT of them content words, in both ("The plant
   will be built on the site of the former Kessler steelworks" and "The factory will rise on
   the site of the former Kessler steelworks on the east bank", similarity 0.55).
+- or, in the summary as in the body, it makes the same claim by what the two sentences say:
+  the same numbers, the same names and mostly the same words of what is said of them
+  (`gazette.write.claim.same_claim`), however far apart their embeddings ("Construction will
+  be spread over four years" after "...cycle lanes, to be built over the next four years").
 A sentence that points back to the one before it in its source is taken only with that one, in
 the same section.
 """
@@ -49,6 +53,7 @@ from gazette.figures import figures
 from gazette.sentences import content_words as _content_words
 from gazette.sentences import proper_names as _proper_names
 from gazette.text import normalise_for_matching
+from gazette.write.claim import same_claim
 from gazette.write.facts import Fact
 from gazette.write.standalone import QUOTATION
 
@@ -215,6 +220,7 @@ class Chooser:
             if figures_given & _disputed(chosen)
             or float(self.similarity[row, chosen.sentence.row]) >= redundant
             or same_fact(fact.sentence.text, chosen.sentence.text)
+            or same_claim(fact.sentence.text, chosen.sentence.text)
             or (redundant < SUMMARY_REDUNDANT and self.same_claim(fact, chosen))
         ]
 

@@ -94,8 +94,13 @@ def quotation_marks_pair(sentence: str) -> bool:
 
 
 def typeset_quotes(text: str) -> str:
-    """Straight double quotation marks as typographic ones: opening after a space or bracket (or
-    at the start), closing elsewhere."""
+    """Straight double quotation marks as typographic ones. Where they pair up, they open and
+    close in turn: a source that spaces its marks ("the room, " said Moffat) closes one after a
+    space. Otherwise a mark opens after a space or bracket (or at the start) and closes
+    elsewhere."""
+    if text.count('"') % 2 == 0:
+        marks = iter("“”" * (text.count('"') // 2))
+        return re.sub('"', lambda _: next(marks), text)
     return re.sub(
         r'(^|[\s(\[—–-])"|"',
         lambda m: f"{m.group(1)}“" if m.group(1) is not None else "”",
