@@ -83,6 +83,23 @@ def test_a_sentence_that_says_what_was_said_is_used(sentence: str) -> None:
     assert stand_alone(sentence, [], []).usable
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Of the alleged gunman, she said, “He's a menace to society.”",
+        'Asked about the delay, they told reporters: "We will open the bridge in May."',
+    ],
+)
+def test_a_quotation_a_pronoun_introduces_is_printed_only_after_who_it_is(sentence: str) -> None:
+    reading = stand_alone(sentence, ["The hearing resumed on Monday."], [])
+    assert reading.usable and reading.needs_previous
+
+
+def test_a_quotation_a_name_introduces_stands_alone() -> None:
+    sentence = "Of the alleged gunman, Judge Mara Olsen said, “He's a menace to society.”"
+    assert not stand_alone(sentence, [], []).needs_previous
+
+
 def test_an_attribution_cut_from_its_quotation_is_never_printed(embedder) -> None:
     """The splitter cuts a quotation in spaced marks from its attribution: the quotation has no
     speaker and the attribution says nothing; neither is printed."""

@@ -54,6 +54,12 @@ PRONOUN_SAYS = re.compile(
     r"(?P<before>[,!?]?[\"”]\s*)(?P<pronoun>he|she)\s+(?P<verb>said|says|added|told|explained|"
     r"warned|insisted|admitted|wrote)\b"
 )
+# "Of the gunman, she said, “He's a menace.”": a pronoun that introduces the quotation it speaks,
+# which says who spoke only beside the sentence that names her.
+PRONOUN_INTRODUCES = re.compile(
+    r"\b(?:[Hh]e|[Ss]he|[Tt]hey)\s+(?:said|says|added|told\s+\w+|explained|warned|insisted|"
+    r"admitted|wrote)[,:]?\s*[\"“]"
+)
 MIN_QUOTED_WORDS = 4
 # What an attribution says besides who said it: the words of saying and of where, when and how.
 ATTRIBUTION_WORDS = frozenset(
@@ -110,7 +116,7 @@ def stand_alone(sentence: str, previous: list[str], quotes: Sequence[FoundQuote]
         person = person_named_in(previous[-1:])
         if person:
             text = person + " " + text[opener.end() :]
-    if PRONOUN_SAYS.search(text):
+    if PRONOUN_SAYS.search(text) or PRONOUN_INTRODUCES.search(text):
         return Reading(text, needs_previous=True)
     pointing = REFERENCE_OPENER.match(text) or POINTING_BACK.search(outside_quotations(text))
     return Reading(text, needs_previous=bool(pointing))
