@@ -150,6 +150,10 @@ def _assign_step(context: StageContext, report: ClusterReport, now: datetime) ->
                 # decided while on it too (see the docstring).
                 _forget_decisions_since(clusterer, decided)
                 break
+        # The coverages that took reports in this step are asked again, as the next reports of
+        # the stream would have them asked: a step's last stories join their topic now, not
+        # some reports later.
+        clusterer.review_coverages()
         session.flush()
         _apply_revisions(session, clusterer)
         refresh_stories(session, {clusterer.story_of_item[str(d.id)] for d in assigned})
