@@ -30,7 +30,7 @@ GENERIC_QUALIFIERS = {
 }  # fmt: skip
 # Endings of demonyms, and what may be added to the stem to get the place: "Ukrainian" - "ian"
 # + "e", "Chinese" - "ese" + "a", "Pakistani" - "i" (nothing added: "Adani" is no "Adana"'s).
-DEMONYM_ENDINGS = {
+DEMONYM_PLACE_TAILS = {
     "ian": ("", "a", "e", "ia", "y"),
     "ean": ("", "a", "e"),
     "ese": ("", "a", "on"),
@@ -57,7 +57,7 @@ def a_demonym(name: str) -> bool:
     if " " in name or known_place(name):
         return False
     lower = name.casefold()
-    for ending, tails in DEMONYM_ENDINGS.items():
+    for ending, tails in DEMONYM_PLACE_TAILS.items():
         if lower.endswith(ending) and len(lower) > len(ending) + 2:
             stem = lower[: -len(ending)]
             if any(stem + tail in nations() for tail in tails):
