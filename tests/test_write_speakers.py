@@ -95,6 +95,21 @@ def test_a_quotation_a_pronoun_introduces_is_printed_only_after_who_it_is(senten
     assert reading.usable and reading.needs_previous
 
 
+@pytest.mark.parametrize(
+    ("sentence", "points_back"),
+    [
+        ("There’s no evidence of that.", True),
+        ("Officials said they were aware of this.", True),
+        ("There is no evidence of fraud.", False),
+        ("The mayor spoke about this week’s storm.", False),
+    ],
+)
+def test_a_sentence_about_a_bare_this_or_that_is_kept_with_what_it_means(
+    sentence: str, points_back: bool
+) -> None:
+    assert stand_alone(sentence, [], []).needs_previous is points_back
+
+
 def test_a_quotation_a_name_introduces_stands_alone() -> None:
     sentence = "Of the alleged gunman, Judge Mara Olsen said, “He's a menace to society.”"
     assert not stand_alone(sentence, [], []).needs_previous

@@ -39,7 +39,9 @@ POINTING_BACK = re.compile(
     r"(?:promise|pledge|decision|plan|move|statement|claim|deal|case|issue|news|announcement|"
     r"incident|attack|proposal|measure|bill|law|policy|step|idea|report|letter)\b|"
     r"\bthat\s+(?:promise|pledge|decision|plan|move|statement|claim|deal|case|issue|"
-    r"announcement|incident|attack|proposal|measure|bill|policy|step|idea|report|letter)\b"
+    r"announcement|incident|attack|proposal|measure|bill|policy|step|idea|report|letter)\b|"
+    # a demonstrative that ends the sentence as what it is about: "There's no evidence of that."
+    r"\b(?:of|about|for|with|on|from|like|against|by)\s+(?:that|this|these|those)\s*[.!?]*[\"”]?$"
 )
 SUBJECT_PRONOUN = re.compile(r"^(?P<pronoun>He|She)\s+(?=[a-z])")
 QUOTATION = re.compile(r"[\"“]([^\"“”]+)[\"”]")
