@@ -36,7 +36,6 @@ from gazette.db.models import utcnow
 from gazette.dedupe.stage import DedupeReport
 from gazette.embedding import LazyEmbedder
 from gazette.pipeline import STAGES
-from gazette.sources import add_source
 from gazette.sources.poll import mark_all_due, poll_step
 from gazette.work import StageContext
 
@@ -105,10 +104,7 @@ def main() -> None:
         with scale.database_for("pg", Path(".")) as url:
             database = Database(url)
             database.migrate()
-            with database.transaction() as session:
-                for feed in range(args.feeds):
-                    host = f"127.0.0.{feed % scale.HOSTS + 1}"
-                    add_source(session, f"http://{host}:{port}/feed/{feed}.xml")
+            scale.add_newsroom_sources(database, args.feeds, port)
             worker = StageContext(database, settings(url), LazyEmbedder())
             if profiler is not None:
                 profiler.enable()

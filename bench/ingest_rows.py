@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session
 from gazette.db import Database
 from gazette.db.models import Document, HttpValidator, Source, utcnow
 from gazette.embedding import LazyEmbedder
-from gazette.sources import add_source
 from gazette.sources.poll import mark_all_due, poll_step
 from gazette.work import StageContext
 
@@ -91,10 +90,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, scale.database_for(args.mode, Path(tmp)) as url:
         database = Database(url)
         database.migrate()
-        with database.transaction() as session:
-            for feed in range(args.feeds):
-                host = f"127.0.0.{feed % scale.HOSTS + 1}"
-                add_source(session, f"http://{host}:{port}/feed/{feed}.xml")
+        scale.add_newsroom_sources(database, args.feeds, port)
         context = StageContext(database, settings(url), LazyEmbedder())
         backlog(context, args.feeds * 5, 600)
         with database.transaction() as session:

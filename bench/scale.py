@@ -99,6 +99,17 @@ def newsroom_process(
         time.sleep(0.05)
 
 
+def add_newsroom_sources(
+    database: Database, feeds: int, port: int, interval_minutes: float | None = None
+) -> None:
+    """The newsroom's feeds as sources, spread over its HOSTS loopback addresses."""
+    extra = {} if interval_minutes is None else {"interval_minutes": interval_minutes}
+    with database.transaction() as session:
+        for feed in range(feeds):
+            host = f"127.0.0.{feed % HOSTS + 1}"
+            add_source(session, f"http://{host}:{port}/feed/{feed}.xml", **extra)
+
+
 def free_port() -> int:
     import socket
 
@@ -364,14 +375,7 @@ def run_mode(
         )
         database = Database(url)
         database.migrate()
-        with database.transaction() as session:
-            for feed in range(feeds):
-                host = f"127.0.0.{feed % HOSTS + 1}"
-                add_source(
-                    session,
-                    f"http://{host}:{port}/feed/{feed}.xml",
-                    interval_minutes=args.poll_seconds / 60,
-                )
+        add_newsroom_sources(database, feeds, port, interval_minutes=args.poll_seconds / 60)
         processes = start_processes(mode, folder, prefix, args.profile_workers)
         sampler = Sampler(database, processes, server)
         try:
@@ -437,9 +441,7 @@ def profile_ingestion(feeds: int, port: int) -> list[str]:
     with tempfile.TemporaryDirectory() as name:
         database = Database(f"sqlite:///{Path(name) / 'gazette.db'}")
         database.migrate()
-        with database.transaction() as session:
-            for feed in range(feeds):
-                add_source(session, f"http://127.0.0.{feed % HOSTS + 1}:{port}/feed/{feed}.xml")
+        add_newsroom_sources(database, feeds, port)
         context = StageContext(
             database, Settings(database_url=database.url, fetch=fetch), LazyEmbedder()
         )
