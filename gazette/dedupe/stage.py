@@ -19,8 +19,8 @@ from functools import partial
 from typing import Any, ClassVar
 
 from datasketch import MinHash
-from sqlalchemy import ColumnElement, Select, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Row, Select, func, select, update
+from sqlalchemy.orm import Session, defer
 
 from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.dedupe.near import NearDuplicateIndex, from_bytes, signature, to_bytes
@@ -143,6 +143,9 @@ def dedupe_step(context: StageContext) -> DedupeReport:
         waiting = select(Document).where(
             Document.status == DocumentStatus.EXTRACTED, due(Document.retry_at, now)
         )
+        # The stored page (tens of kilobytes gzipped on a real news page) and the vector are
+        # never read here: left in the database rather than sent for every claimed row.
+        waiting = waiting.options(defer(Document.raw_html), defer(Document.embedding))
         pending = claim(session, waiting.order_by(Document.published_at, Document.id), BATCH)
         if not pending:
             if memory is not None:
@@ -268,21 +271,30 @@ def _ready_twins(
     session: Session, pending: list[Document], changes: dict[int, dict[str, Any]]
 ) -> tuple[dict[str | None, _Ready], dict[tuple[str | None, str | None], _Ready]]:
     """Ready documents sharing a canonical URL or a text hash (in `changes`) with a pending
-    one, by both keys."""
-    found: dict[int, Document] = {}
+    one, by both keys. Only the columns these need are read, not whole documents."""
+    columns = select(
+        Document.id,
+        Document.published_at,
+        Document.copy_of_id,
+        Document.extracted_at,
+        Document.canonical_url,
+        Document.content_hash,
+        Document.domain,
+    ).where(_is_ready())
+    found: dict[int, Row[Any]] = {}
     urls = (d.canonical_url for d in pending if d.canonical_url)
     for chunk in _chunks(urls):
-        for doc in session.scalars(_ready().where(Document.canonical_url.in_(chunk))):
-            found[doc.id] = doc
+        for row in session.execute(columns.where(Document.canonical_url.in_(chunk))):
+            found[row.id] = row
     for chunk in _chunks(changes[d.id]["content_hash"] for d in pending):
-        for doc in session.scalars(_ready().where(Document.content_hash.in_(chunk))):
-            found[doc.id] = doc
+        for row in session.execute(columns.where(Document.content_hash.in_(chunk))):
+            found[row.id] = row
     by_url: dict[str | None, _Ready] = {}
     by_text: dict[tuple[str | None, str | None], _Ready] = {}
-    for doc in sorted(found.values(), key=lambda d: (d.published_at, d.id)):
-        ready = _Ready(doc.id, doc.published_at, doc.copy_of_id, doc.extracted_at)
-        by_url.setdefault(doc.canonical_url, ready)
-        by_text.setdefault((doc.content_hash, doc.domain), ready)
+    for row in sorted(found.values(), key=lambda r: (r.published_at, r.id)):
+        ready = _Ready(row.id, row.published_at, row.copy_of_id, row.extracted_at)
+        by_url.setdefault(row.canonical_url, ready)
+        by_text.setdefault((row.content_hash, row.domain), ready)
     return by_url, by_text
 
 
