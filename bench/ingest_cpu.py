@@ -37,7 +37,7 @@ from gazette.dedupe.stage import DedupeReport
 from gazette.embedding import LazyEmbedder
 from gazette.pipeline import STAGES
 from gazette.sources.poll import mark_all_due, poll_step
-from gazette.work import StageContext
+from gazette.work import StageContext, settle_process
 
 INGESTION = STAGES[:4]  # sources, fetch, extract, dedupe
 
@@ -106,6 +106,7 @@ def main() -> None:
             database.migrate()
             scale.add_newsroom_sources(database, args.feeds, port)
             worker = StageContext(database, settings(url), LazyEmbedder())
+            settle_process()  # as `gazette worker` does before its first step
             if profiler is not None:
                 profiler.enable()
             cpu = backlog(worker, args.feeds * 5, args.timeout)
