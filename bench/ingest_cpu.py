@@ -4,7 +4,8 @@ Usage: python bench/ingest_cpu.py [--feeds 400] [--profile F]
 
 The newsroom of bench/scale.py (FEEDS feeds of five items on 20 loopback hosts) and one
 in-process worker that steps sources, fetch, extract and dedupe in turn, as `gazette worker
---stages sources,fetch,extract,dedupe` does, on a schema of its own in the machine's PostgreSQL.
+--stages sources,fetch,extract,dedupe` does (its startup objects frozen first, `settle_process`),
+on a schema of its own in the machine's PostgreSQL.
 Politeness as in bench/scale.py (four connections a host, no pause). Two phases, each the same
 work for any code:
 
