@@ -4,7 +4,8 @@ Usage: python bench/ingest_cpu.py [--feeds 400] [--profile F]
 
 The newsroom of bench/scale.py (FEEDS feeds of five items on 20 loopback hosts) and one
 in-process worker that steps sources, fetch, extract and dedupe in turn, as `gazette worker
---stages sources,fetch,extract,dedupe` does, on a schema of its own in the machine's PostgreSQL.
+--stages sources,fetch,extract,dedupe` does (its startup objects frozen first, `settle_process`),
+on a schema of its own in the machine's PostgreSQL.
 Politeness as in bench/scale.py (four connections a host, no pause). Two phases, each the same
 work for any code:
 
@@ -37,7 +38,7 @@ from gazette.dedupe.stage import DedupeReport
 from gazette.embedding import LazyEmbedder
 from gazette.pipeline import STAGES
 from gazette.sources.poll import mark_all_due, poll_step
-from gazette.work import StageContext
+from gazette.work import StageContext, settle_process
 
 INGESTION = STAGES[:4]  # sources, fetch, extract, dedupe
 
@@ -106,6 +107,7 @@ def main() -> None:
             database.migrate()
             scale.add_newsroom_sources(database, args.feeds, port)
             worker = StageContext(database, settings(url), LazyEmbedder())
+            settle_process()  # as `gazette worker` does before its first step
             if profiler is not None:
                 profiler.enable()
             cpu = backlog(worker, args.feeds * 5, args.timeout)

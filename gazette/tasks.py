@@ -51,7 +51,7 @@ from gazette.faults import retry_delay
 from gazette.pipeline import STAGES, Stage, run_step
 from gazette.publish import sync_ad_slots
 from gazette.status import BEAT_EVERY, beat, farewell
-from gazette.work import StageContext, StepReport, worker_name
+from gazette.work import StageContext, StepReport, settle_process, worker_name
 
 log = logging.getLogger("gazette")
 
@@ -145,6 +145,7 @@ def process_context() -> StageContext:
         with database.transaction() as session:  # as every run and worker does at its start
             sync_ad_slots(session, current.ads)
         _context = (os.getpid(), StageContext(database, current, LazyEmbedder()))
+        settle_process()
     return _context[1]
 
 

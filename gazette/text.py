@@ -89,7 +89,17 @@ def decode_document(body: bytes, content_type: str = "") -> str | bytes:
     return body
 
 
+def matching_words(text: str) -> list[str]:
+    """The text's words as texts are compared (normalise_for_matching, case-folded): what
+    content_hash hashes and dedupe's shingles are made of, so a step reads them once."""
+    return re.findall(r"\w+", normalise_for_matching(text).casefold())
+
+
 def content_hash(text: str) -> str:
     """Hash of the text as words, case-folded: equal for the same article in any layout."""
-    words = re.findall(r"\w+", normalise_for_matching(text).casefold())
+    return words_hash(matching_words(text))
+
+
+def words_hash(words: list[str]) -> str:
+    """The content_hash of a text whose matching_words are `words`."""
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()

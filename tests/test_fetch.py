@@ -378,3 +378,26 @@ def test_a_not_modified_answer_leaves_its_connection_open_for_the_next_request()
             )
         fetcher.close()
     assert len(set(ports)) == 1
+
+
+def test_a_cookie_set_on_the_way_is_sent_back() -> None:
+    """A front door that sets a cookie and redirects to itself to check it (consent pages,
+    paywalls) lets the client in on its second visit; a later answer that sets no cookie leaves
+    the kept one in place."""
+
+    def front_door(handler) -> None:  # type: ignore[no-untyped-def]
+        if "visited=yes" in handler.headers.get("Cookie", ""):
+            send(handler, 200, PAGE, Content_Type="text/html")
+        else:
+            send(handler, 302, Location="/door", Set_Cookie="visited=yes; Path=/")
+
+    routes = {"/door": front_door, "/plain": lambda h: send(h, 200, PAGE, Content_Type="text/html")}
+    fetcher = kept_fetcher({}, settings(max_redirects=3))
+    with serve(routes) as (base, log):
+        first = fetcher.fetch_all([FetchRequest(f"{base}/door")])[0]
+        fetcher.fetch_all([FetchRequest(f"{base}/plain")])
+        again = fetcher.fetch_all([FetchRequest(f"{base}/door")])[0]
+    fetcher.close()
+    assert first.page is not None and first.page.body == PAGE
+    assert again.page is not None and again.page.body == PAGE
+    assert log.count("/door") == 3  # the redirect, then the page twice

@@ -42,9 +42,11 @@ def run(
     before (the rest is still stored); items that keep failing are listed as "still failing"
     and by `gazette status`, and do not change the exit code."""
     from gazette.pipeline import run_pipeline
+    from gazette.work import settle_process
 
     state = state_of(ctx)
     database, settings = state.database(), state.settings()
+    settle_process()
     with stage_progress() as progress:
         report = run_pipeline(database, settings, all_sources=all_sources, progress=progress)
     print_run(report)
@@ -106,6 +108,7 @@ def worker(
             raise InputError("--stages is for the local engine; with Celery, choose --queues")
         _celery_worker(state, queues, concurrency, quiet)
         return
+    from gazette.work import settle_process
     from gazette.worker import Worker, progress_line, stages_named
 
     chosen = stages_named(stages) if stages is not None else None
@@ -118,6 +121,7 @@ def worker(
     running = Worker(
         state.database(), state.settings(), progress=None if quiet else show, stages=chosen
     )
+    settle_process()
     running.handle_signals()
     if not quiet:
         which = "" if chosen is None else f" ({', '.join(s.name for s in chosen)})"

@@ -12,13 +12,12 @@ A signature is computed once per document and stored with it (`to_bytes`/`from_b
 
 from __future__ import annotations
 
-import re
 import zlib
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from gazette.text import normalise_for_matching
+from gazette.text import matching_words
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
@@ -27,7 +26,11 @@ DEFAULT_THRESHOLD = 0.6
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
-    words = re.findall(r"\w+", normalise_for_matching(text).casefold())
+    return word_shingles(matching_words(text), size)
+
+
+def word_shingles(words: list[str], size: int = SHINGLE_WORDS) -> set[str]:
+    """The shingles of a text whose matching_words are `words`."""
     if len(words) <= size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
@@ -39,10 +42,15 @@ PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
 def signature(text: str) -> MinHash:
+    return words_signature(matching_words(text))
+
+
+def words_signature(words: list[str]) -> MinHash:
+    """The signature of a text whose matching_words are `words`."""
     minhash = MinHash(
         num_perm=NUM_PERM, hashfunc=zlib.crc32, scheme=SCHEME, permutations=PERMUTATIONS
     )
-    minhash.update_batch([s.encode("utf-8") for s in shingles(text)])
+    minhash.update_batch([s.encode("utf-8") for s in word_shingles(words)])
     return minhash
 
 

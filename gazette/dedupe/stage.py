@@ -19,14 +19,20 @@ from functools import partial
 from typing import Any, ClassVar
 
 from datasketch import MinHash
-from sqlalchemy import ColumnElement, Select, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Row, Select, func, select, update
+from sqlalchemy.orm import Session, defer
 
 from gazette.db.models import Document, DocumentStatus, utcnow
-from gazette.dedupe.near import NearDuplicateIndex, from_bytes, signature, to_bytes
+from gazette.dedupe.near import (
+    NearDuplicateIndex,
+    from_bytes,
+    signature,
+    to_bytes,
+    words_signature,
+)
 from gazette.faults import document_failed, due, isolated
 from gazette.report_kinds import ReportKind
-from gazette.text import content_hash
+from gazette.text import matching_words, words_hash
 from gazette.work import StageContext, StepReport, claim, generation, serialized, stepped
 
 # Copies of a wire story appear within days of each other; older documents are not compared.
@@ -143,6 +149,9 @@ def dedupe_step(context: StageContext) -> DedupeReport:
         waiting = select(Document).where(
             Document.status == DocumentStatus.EXTRACTED, due(Document.retry_at, now)
         )
+        # The stored page (tens of kilobytes gzipped on a real news page) and the vector are
+        # never read here: left in the database rather than sent for every claimed row.
+        waiting = waiting.options(defer(Document.raw_html), defer(Document.embedding))
         pending = claim(session, waiting.order_by(Document.published_at, Document.id), BATCH)
         if not pending:
             if memory is not None:
@@ -151,7 +160,9 @@ def dedupe_step(context: StageContext) -> DedupeReport:
         # What each document becomes is collected by column and written by primary key in
         # one statement executed many times: the unit of work's flush of each changed row
         # cost more CPU than the statement itself.
-        changes = {d.id: {"id": d.id, "content_hash": content_hash(d.text or "")} for d in pending}
+        # Each text's words, read once for its hash and its signature.
+        words = {d.id: matching_words(d.text or "") for d in pending}
+        changes = {d.id: {"id": d.id, "content_hash": words_hash(words[d.id])} for d in pending}
         dates = [d.published_at for d in pending if d.published_at]
         since = min(dates, default=now) - COPY_WINDOW
         memory = _recall(session, memory, current, since)
@@ -162,7 +173,8 @@ def dedupe_step(context: StageContext) -> DedupeReport:
             # Nothing is written before the last thing that can fail: no savepoint needed.
             on_failure = partial(document_failed, report, document, now)
             with isolated(session, on_failure, savepoint=False):
-                changes[document.id] |= _classify(document, changes[document.id], step, report)
+                known = changes[document.id]
+                known |= _classify(document, known, words[document.id], step, report)
         # Rows that set the same columns go together: one executemany each (rows are locked).
         session.execute(update(Document), sorted(changes.values(), key=sorted))
         next_generation = stepped(session, "dedupe")
@@ -225,13 +237,13 @@ class _Step:
 
 
 def _classify(
-    document: Document, known: dict[str, Any], step: _Step, report: DedupeReport
+    document: Document, known: dict[str, Any], words: list[str], step: _Step, report: DedupeReport
 ) -> dict[str, Any]:
     """One document against the ready ones and those classified before it in this step: its
-    new values by column (`known` holds its content hash). All that can fail comes first; then
-    the lookups learn the outcome. Opinion and other pieces that are not news reports are set
-    aside before any comparison: they are never the original a news report is counted as a
-    copy of."""
+    new values by column (`known` holds its content hash, `words` its text's matching_words).
+    All that can fail comes first; then the lookups learn the outcome. Opinion and other pieces
+    that are not news reports are set aside before any comparison: they are never the original
+    a news report is counted as a copy of."""
     cleared = {"error": None, "attempts": 0, "retry_at": None}  # clear_failure's
     if document.kind != ReportKind.NEWS:
         report.aside += 1
@@ -241,7 +253,7 @@ def _classify(
     if original is not None:
         report.duplicates += 1
         return {"status": DocumentStatus.DUPLICATE, "duplicate_of_id": original.id}
-    minhash = signature(document.text or "")
+    minhash = words_signature(words)
     stored = to_bytes(minhash)
     matches = step.originals(minhash)
     copy_of = None
@@ -268,21 +280,30 @@ def _ready_twins(
     session: Session, pending: list[Document], changes: dict[int, dict[str, Any]]
 ) -> tuple[dict[str | None, _Ready], dict[tuple[str | None, str | None], _Ready]]:
     """Ready documents sharing a canonical URL or a text hash (in `changes`) with a pending
-    one, by both keys."""
-    found: dict[int, Document] = {}
+    one, by both keys. Only the columns these need are read, not whole documents."""
+    columns = select(
+        Document.id,
+        Document.published_at,
+        Document.copy_of_id,
+        Document.extracted_at,
+        Document.canonical_url,
+        Document.content_hash,
+        Document.domain,
+    ).where(_is_ready())
+    found: dict[int, Row[Any]] = {}
     urls = (d.canonical_url for d in pending if d.canonical_url)
     for chunk in _chunks(urls):
-        for doc in session.scalars(_ready().where(Document.canonical_url.in_(chunk))):
-            found[doc.id] = doc
+        for row in session.execute(columns.where(Document.canonical_url.in_(chunk))):
+            found[row.id] = row
     for chunk in _chunks(changes[d.id]["content_hash"] for d in pending):
-        for doc in session.scalars(_ready().where(Document.content_hash.in_(chunk))):
-            found[doc.id] = doc
+        for row in session.execute(columns.where(Document.content_hash.in_(chunk))):
+            found[row.id] = row
     by_url: dict[str | None, _Ready] = {}
     by_text: dict[tuple[str | None, str | None], _Ready] = {}
-    for doc in sorted(found.values(), key=lambda d: (d.published_at, d.id)):
-        ready = _Ready(doc.id, doc.published_at, doc.copy_of_id, doc.extracted_at)
-        by_url.setdefault(doc.canonical_url, ready)
-        by_text.setdefault((doc.content_hash, doc.domain), ready)
+    for row in sorted(found.values(), key=lambda r: (r.published_at, r.id)):
+        ready = _Ready(row.id, row.published_at, row.copy_of_id, row.extracted_at)
+        by_url.setdefault(row.canonical_url, ready)
+        by_text.setdefault((row.content_hash, row.domain), ready)
     return by_url, by_text
 
 

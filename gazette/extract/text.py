@@ -15,10 +15,14 @@ Measured on the extraction-dev slice (bench/extraction_quality.py), three settin
 
 from __future__ import annotations
 
+import copy
 import re
+from datetime import datetime
+from functools import lru_cache
 
 import lxml.html
 import trafilatura
+from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
 from gazette.text import normalise_for_matching
@@ -51,7 +55,7 @@ TAG_LIST_MAX_WORDS = 25
 
 def main_text(html: bytes | str, tree: lxml.html.HtmlElement, url: str, title: str) -> str:
     """The article's text, one paragraph per line. Changes `tree` (trafilatura prunes it)."""
-    text = trafilatura.extract(tree, url=url, fast=True, **OPTIONS) or ""
+    text = trafilatura.extract(tree, options=_options(url, fast=True)) or ""
     words = len(text.split())
     if words < RESCUE_BELOW_WORDS:
         text = _rescue(html, url, words) or text
@@ -65,8 +69,30 @@ def _rescue(html: bytes | str, url: str, words: int) -> str | None:
     fresh = load_html(html)
     if fresh is None or len(fresh.text_content().split()) <= RESCUE_PAGE_RATIO * max(words, 1):
         return None
-    rescued = trafilatura.extract(fresh, url=url, fast=False, **OPTIONS) or ""
+    rescued = trafilatura.extract(fresh, options=_options(url, fast=False)) or ""
     return rescued if len(rescued.split()) > words else None
+
+
+def _options(url: str, fast: bool) -> Extractor:
+    """trafilatura's settings for one page: `OPTIONS`, as `trafilatura.extract` would make them
+    from its keywords. Making them reads a dozen values through configparser, which cost a
+    tenth of the extraction of a short page; so they are made once (a day: the day is one of
+    them) and copied, and only what belongs to the page, its URL, is set on the copy."""
+    options = copy.copy(_settings(fast, datetime.now().astimezone().date().isoformat()))
+    options.url = url
+    options.source = url.encode("utf-8", "replace").decode("utf-8")  # as trafilatura does
+    return options
+
+
+@lru_cache(maxsize=4)
+def _settings(fast: bool, _day: str) -> Extractor:
+    return Extractor(
+        fast=fast,
+        precision=OPTIONS["favor_precision"],
+        comments=OPTIONS["include_comments"],
+        tables=OPTIONS["include_tables"],
+        dedup=OPTIONS["deduplicate"],
+    )
 
 
 def clean_lines(text: str, title: str) -> str:

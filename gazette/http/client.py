@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -57,12 +58,40 @@ def make_client(settings: FetchSettings, resolver: Resolver = system_resolver) -
     else:
         backend = GuardedBackend(AddressPolicy(settings.allow_networks), resolver)
         transport = GuardedTransport(backend, settings.max_connections)
-    return httpx.AsyncClient(
+    return _CookieClient(
         transport=transport,
         follow_redirects=False,
         timeout=httpx.Timeout(settings.timeout_seconds, connect=settings.connect_timeout_seconds),
         headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
     )
+
+
+class _SetCookiesOnly(httpx.Cookies):
+    """httpx's cookies, read from a response only when it sets some. httpx hands every
+    response to the standard library's CookieJar through adapters it builds first (a urllib
+    Request of the request, an email Message of every header), about a tenth of the client's
+    CPU time for a page; for a response with no Set-Cookie header the jar would find nothing."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        if "set-cookie" in response.headers or "set-cookie2" in response.headers:
+            super().extract_cookies(response)
+
+
+class _CookieClient(httpx.AsyncClient):
+    """httpx's client, its cookies kept in `_SetCookiesOnly` (httpx reads and writes them only
+    through the `cookies` property)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._kept_cookies = _SetCookiesOnly(kwargs.pop("cookies", None))
+        super().__init__(**kwargs)
+
+    @property  # type: ignore[override]
+    def cookies(self) -> httpx.Cookies:
+        return self._kept_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        self._kept_cookies = _SetCookiesOnly(cookies)
 
 
 class AsyncFetcher:
@@ -136,9 +165,9 @@ class AsyncFetcher:
             host = urlsplit(url).hostname or ""
             async with self.slots, self.gates.for_host(host).turn():
                 try:
-                    response = await asyncio.wait_for(
-                        self._get(url, headers), self.settings.total_timeout_seconds
-                    )
+                    # a deadline on this task, not a task of its own as wait_for makes
+                    async with asyncio.timeout(self.settings.total_timeout_seconds):
+                        response = await self._get(url, headers)
                 except TimeoutError as exc:
                     limit = self.settings.total_timeout_seconds
                     raise FetchTimedOut(f"{url}: no complete response within {limit:g}s") from exc
@@ -195,9 +224,8 @@ class AsyncFetcher:
             check_scheme(url)
             async with self.slots, self.gates.for_host(host).turn():
                 try:
-                    response = await asyncio.wait_for(
-                        self._get(url, {}), self.settings.total_timeout_seconds
-                    )
+                    async with asyncio.timeout(self.settings.total_timeout_seconds):
+                        response = await self._get(url, {})
                 except TimeoutError as exc:
                     raise FetchTimedOut(f"{url}: timed out") from exc
             if response.location is None:

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from protego import Protego
@@ -29,6 +30,9 @@ from gazette.errors import FetchBlocked, FetchError
 
 # How long a robots.txt answer is trusted, by every worker (in the database) and by a kept client.
 ROBOTS_TTL = timedelta(hours=24)
+
+# How many robots.txt files are kept parsed, by their text (`_rules`).
+PARSED_ROBOTS = 1024
 
 # (status, body) of a robots.txt request; raises FetchError when it could not be made.
 RobotsDownload = Callable[[str], Awaitable[tuple[int, bytes]]]
@@ -159,7 +163,16 @@ class RobotsRules:
                 self.shared.robots[origin] = (status, body)
                 self.shared.robots_read.add(origin)
         if 400 <= status < 500 and status != 429:
-            return Protego.parse("")
+            return _rules(b"")
         if status >= 500 or status == 429:
             return f"robots.txt answered HTTP {status}; the host is skipped for this run"
-        return Protego.parse(body.decode("utf-8", errors="replace"))
+        return _rules(body)
+
+
+@lru_cache(maxsize=PARSED_ROBOTS)
+def _rules(body: bytes) -> Protego:
+    """The rules of a robots.txt file, parsed once for every fetch that meets the same text: a
+    worker's fetches start from the answers kept for a day (`SharedPoliteness.robots`), and
+    parsing a host's file again for each batch of a hundred requests cost more than checking
+    them. A Protego object is only read once parsed (it keeps which rules match an agent)."""
+    return Protego.parse(body.decode("utf-8", errors="replace"))
