@@ -102,7 +102,8 @@ def test_pages_that_cannot_be_had_make_reports_from_the_feed_until_they_arrive(
         report = run_pipeline(database, settings, embedder)
 
         with database.session() as session:
-            failed = {d.url: d.page_error for d in session.scalars(select(Document)) if d.page_error}
+            documents = session.scalars(select(Document))
+            failed = {d.url: d.page_error for d in documents if d.page_error}
         assert report.fetch.from_feed == 1 and report.extract.from_feed == 1, failed
         assert list(report.errors()) == [f"fetch {base}/locked/9"]  # only the untitled item
         with database.session() as session:
