@@ -52,6 +52,7 @@ from gazette.write.facts import (
 )
 from gazette.write.order import body_order, introduced_first, latest_year, summary_order
 from gazette.write.quotes import FoundQuote, find_quotes
+from gazette.write.stance import is_unattributed_judgement
 from gazette.write.standalone import has_speakerless_quote, stand_alone
 
 # Sentences read from all sources together, and the fewest read from each one.
@@ -115,13 +116,16 @@ def printable_sentences(title: str, text: str, brief: bool) -> tuple[tuple[int, 
             usable = is_usable(text, source.title)
         if not usable or not is_clean(text) or is_fragment(split, index):
             continue
+        if is_unattributed_judgement(text):  # the writer's verdict, not a fact: see `stance`
+            continue
         reading = stand_alone(text, split[:index], quotes)
         if reading.usable:
             found.append((index, reading.text, reading.needs_previous))
     if brief and not found:
         title = strip_source_markers(source.title).strip()
         whole = not title.endswith(("?", "...", "…")) and not has_speakerless_quote(title)
-        if len(title.split()) >= BRIEF_MIN_WORDS and is_clean(title) and whole:
+        judged = is_unattributed_judgement(title)
+        if len(title.split()) >= BRIEF_MIN_WORDS and is_clean(title) and whole and not judged:
             found.append((-1, title.rstrip(".!") + ".", False))
     return tuple(found)
 
