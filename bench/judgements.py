@@ -23,7 +23,7 @@ from summary_quality import sources_of
 
 from gazette.records import independent_sources
 from gazette.sentences import is_usable, split_sentences, trim_sentence
-from gazette.write.clean import is_clean, is_fragment, strip_source_markers
+from gazette.write.clean import is_clean, is_fragment, strip_signpost, strip_source_markers
 from gazette.write.stance import judgement_in
 
 
@@ -32,7 +32,7 @@ def candidates(title: str, text: str) -> list[str]:
     split = split_sentences(text)
     found = []
     for index, raw in enumerate(split):
-        sentence = trim_sentence(strip_source_markers(raw))
+        sentence = strip_signpost(trim_sentence(strip_source_markers(raw)))
         if is_usable(sentence, title) and is_clean(sentence) and not is_fragment(split, index):
             found.append(sentence)
     return found

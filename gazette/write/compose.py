@@ -40,7 +40,7 @@ from gazette.write.choose import (
     SUMMARY_REDUNDANT,
     Chooser,
 )
-from gazette.write.clean import is_clean, is_fragment, strip_source_markers
+from gazette.write.clean import is_clean, is_fragment, strip_signpost, strip_source_markers
 from gazette.write.facts import (
     Fact,
     SourceFacts,
@@ -109,7 +109,7 @@ def printable_sentences(title: str, text: str, brief: bool) -> tuple[tuple[int, 
     quotes = find_quotes(source.text)
     found = []
     for index, raw in enumerate(split):
-        text = trim_sentence(strip_source_markers(raw))
+        text = strip_signpost(trim_sentence(strip_source_markers(raw)))
         if brief:
             usable = BRIEF_MIN_WORDS <= len(text.split()) <= MAX_WORDS and bool(END.search(text))
         else:
