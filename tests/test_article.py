@@ -211,6 +211,7 @@ def test_what_is_not_clean(sentence: str, clean: bool) -> None:
         ("Officials said: The bridge is safe.", "Officials said: The bridge is safe."),
         ("Lena Holt: The vote is on Friday.", "Lena Holt: The vote is on Friday."),
         ("We found: The mayor gave the wrong figure.", "The mayor gave the wrong figure."),
+        ("Tolls won't rise: A rumour was denied.", "Tolls won't rise: A rumour was denied."),
     ],
 )
 def test_an_explainers_signpost_is_taken_out(sentence: str, printed: str) -> None:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from gazette.sentences import polarity_words
+
 # An outlet's own reference markers: "[1]", "[12]", "[citation needed]", "[a]".
 SOURCE_MARKERS = re.compile(r"\s*\[(?:\d{1,3}|[a-z]|citation needed|edit)\]", re.IGNORECASE)
 # Page furniture that text extraction can leave among the sentences.
@@ -45,7 +47,8 @@ CAPITALS_DATELINE = re.compile(r"^[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+)*\s+[�
 
 # An explainer's signpost before its sentence ("Why it matters: ", "The big picture: ", "The
 # numbers: ", a fact-checker's "We found: "): a capitalised word and up to three small ones, a
-# colon, then a capital. Not when it names a speaker's words ("He added: ", "Officials said: ").
+# colon, then a capital. Not when it names a speaker's words ("He added: ", "Officials said: ")
+# or turns a claim ("Dead people can't vote: "): what is taken out must say nothing.
 SIGNPOST = re.compile(r"^([A-Z][a-z'’]*(?: [a-z'’]+){0,3}):\s+(?=[A-Z\"“])")
 SIGNPOST_SAYING = re.compile(
     r"\b(?:said|says|say|told|tells|added|adds|wrote|writes|asked|asks|explained|warned|noted|"
@@ -58,6 +61,8 @@ def strip_signpost(sentence: str) -> str:
     "Polls show..."; what remains is a substring of the original."""
     found = SIGNPOST.match(sentence)
     if found is None or SIGNPOST_SAYING.search(found.group(1)):
+        return sentence
+    if polarity_words(found.group(1)):  # "Dead people can't vote: ..." says something itself
         return sentence
     return sentence[found.end() :]
 
