@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 
+from gazette.remember import remembered
 from gazette.sentences import split_sentences, trim_sentence
 from gazette.write.clean import outside_quotations, quotation_marks_pair, strip_source_markers
 
@@ -156,6 +157,8 @@ def _ends_attributed(own: str) -> bool:
     return short and bool(ATTRIBUTING.search(last)) and _first_person(last) is None
 
 
+# Asked of every report at every writing of its story (the headline's choice): read once.
+@remembered(size=4096)
 def judges_in_own_voice(title: str, text: str) -> bool:
     """Whether a report judges in its own voice somewhere (its title or a sentence): the mark of
     an opinion piece that no label gave away, whose title makes no news headline."""
