@@ -336,8 +336,10 @@ def count_defects(article: WrittenArticle, sources: list[SourceArticle]) -> Coun
 
 
 def demo_with_outlets() -> list[dict]:
-    """The demo's events with each article's outlet name, address and time, as the pipeline
-    reads them (the references' titles keep their outlet suffixes, as the feeds give them)."""
+    """The demo's news reports with each one's outlet name, address and time, as the pipeline
+    reads them (the references' titles keep their outlet suffixes, as the feeds give them); the
+    opinion column is left out, as the pipeline places it beside its story, never among its
+    sources."""
     outlets = tomllib.loads((ROOT / "demo" / "outlets.toml").read_text())["outlets"]
     stories = []
     for path in sorted((ROOT / "demo" / "events").glob("*.toml")):
@@ -351,6 +353,7 @@ def demo_with_outlets() -> list[dict]:
                 "published": a["published"],
             }
             for a in event["articles"]
+            if a.get("kind", "news") == "news"  # as the pipeline: opinion is never a source
         ]
         stories.append({"id": event["event"], "sources": sources})
     return stories

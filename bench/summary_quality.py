@@ -80,7 +80,12 @@ def demo_stories() -> list[dict]:
     stories = []
     for path in sorted((DEMO / "events").glob("*.toml")):
         event = tomllib.loads(path.read_text())
-        sources = [{"title": a["title"], "text": a["body"]} for a in event["articles"]]
+        # news reports only, as the pipeline: the opinion column is never one of its sources
+        sources = [
+            {"title": a["title"], "text": a["body"]}
+            for a in event["articles"]
+            if a.get("kind", "news") == "news"
+        ]
         stories.append(
             {"id": event["event"], "sources": sources, "summary": references[event["event"]]}
         )

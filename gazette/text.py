@@ -13,11 +13,13 @@ _SPACES = re.compile(r"\s+")
 # Where and when a report was filed, before its first sentence: "PORT CALDER (CWS) - ",
 # "TEHRAN, Aug. 11 (MNA) – ". Every report an agency files that day starts the same way.
 # A place in capitals, then a date or region after a comma and/or an agency in brackets, then a
-# dash: "NATO - Russia talks" has neither, and keeps its first word.
+# dash: "NATO - Russia talks" has neither, and keeps its first word. Or the agency alone, in
+# capitals in brackets, then a dash or the first word: "(CNN) - ", "(CNN)The".
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z .'’-]{1,40}?"
+    r"^(?:[A-Z][A-Z .'’-]{1,40}?"
     r"(?:,\s*[A-Za-z0-9 .,]{1,30}?(?:\s*\([A-Za-z .]+\))?|\s*\([A-Za-z .]+\))"
     r"\s*(?:[-–—]+\s+|[–—]\s*)"  # an en or em dash may touch the first word: "(MNA) –Iranian"
+    r"|\([A-Z]{2,10}\)\s*(?:[-–—]+\s+|(?=[A-Z][a-z])))"
 )
 # When a page says it was posted, before its first sentence: "Posted Oct 26, 2011 8:57 AM CDT",
 # "Updated: Wednesday, 05 January 2011", "11/30/09 05:40 PM ET". Separators may stand apart

@@ -23,7 +23,13 @@ from gazette.records import SourceArticle, WrittenArticle
 from gazette.sentences import split_sentences
 from gazette.write import write_article
 from gazette.write.choose import quote_restated, same_fact
-from gazette.write.clean import is_clean, is_fragment, strip_source_markers, typeset_quotes
+from gazette.write.clean import (
+    is_clean,
+    is_fragment,
+    strip_signpost,
+    strip_source_markers,
+    typeset_quotes,
+)
 from gazette.write.headline import MAX_WORDS, headline_from_sentence
 from gazette.write.quotes import find_quotes
 from gazette.write.standalone import stand_alone
@@ -194,6 +200,22 @@ def test_source_junk_never_reaches_the_reader(embedder) -> None:
 )
 def test_what_is_not_clean(sentence: str, clean: bool) -> None:
     assert is_clean(sentence) is clean
+
+
+@pytest.mark.parametrize(
+    ("sentence", "printed"),
+    [
+        ("Why it matters: Most polls show the mayor ahead.", "Most polls show the mayor ahead."),
+        ("The big picture: Rents rose by a fifth.", "Rents rose by a fifth."),
+        ('He added: "We will win."', 'He added: "We will win."'),
+        ("Officials said: The bridge is safe.", "Officials said: The bridge is safe."),
+        ("Lena Holt: The vote is on Friday.", "Lena Holt: The vote is on Friday."),
+        ("We found: The mayor gave the wrong figure.", "The mayor gave the wrong figure."),
+        ("Tolls won't rise: A rumour was denied.", "Tolls won't rise: A rumour was denied."),
+    ],
+)
+def test_an_explainers_signpost_is_taken_out(sentence: str, printed: str) -> None:
+    assert strip_signpost(sentence) == printed
 
 
 def test_source_markers_and_quotation_marks() -> None:

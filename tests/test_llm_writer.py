@@ -244,6 +244,16 @@ def test_an_unrelated_sentence_is_dropped(embedder) -> None:
     assert decision(article, unrelated["text"]).outcome == "dropped"
 
 
+def test_a_verdict_in_the_models_own_voice_is_not_published(embedder) -> None:
+    # the fire's fact, with a judgement no source is named as making
+    verdict = {**FIRE, "text": FIRE["text"].removesuffix(".") + ", a shameful failure."}
+    with scripted_llm([Reply(answer(verdict, RESUME))]) as (url, _):
+        article = write(url, embedder)
+    assert all("shameful" not in s.text for s in [*article.summary, *article.body])
+    checked = decision(article, verdict["text"])
+    assert checked.outcome in ("replaced", "dropped") and "judgement" in checked.reason
+
+
 def test_an_answer_mostly_wrong_gives_way_to_the_default_article(embedder) -> None:
     # Two of three sentences fail: the one that passes is not enough to trust the answer.
     unrelated = {"text": "A local startup raised new funding from investors.", "sources": [1]}

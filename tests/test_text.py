@@ -18,6 +18,8 @@ from gazette.text import strip_dateline
         ("Updated: Wednesday, 05 January 2011 The Saints lost.", "The Saints lost."),
         ("11/30/09 05:40 PM ET An inmate escaped.", "An inmate escaped."),
         ("12:52 p.m. EDT May 2, 2013 She checked in.", "She checked in."),
+        ("(CNN) - Turnout was higher than in 2016.", "Turnout was higher than in 2016."),
+        ("(CNN)The senator resigned on Friday.", "The senator resigned on Friday."),
     ],
 )
 def test_a_dateline_goes_and_the_sentence_stays(text: str, expected: str) -> None:
@@ -30,6 +32,8 @@ def test_a_dateline_goes_and_the_sentence_stays(text: str, expected: str) -> Non
         "NATO - Russia talks resumed on Monday.",
         "US - China trade talks stall.",
         "The AI race - what next",
+        "(Reuters was not able to confirm the report.)",
+        "(AP) photos of the flood were shared widely.",
     ],
 )
 def test_a_capitalised_word_before_a_dash_is_not_a_dateline(text: str) -> None:

@@ -29,6 +29,7 @@ from gazette.write.headline import (
 )
 from gazette.write.order import paragraph_numbers
 from gazette.write.quotes import FoundQuote, quote_key
+from gazette.write.stance import judges_in_own_voice
 
 if TYPE_CHECKING:
     from gazette.write.compose import Plan, _Material
@@ -152,19 +153,23 @@ def _holds(fact: Fact, quotation: str) -> bool:
 
 
 def pick_headline(material: _Material, chosen: list[Fact]) -> str:
-    """The source title closest to the story's lead facts (news-style titles first), cleaned of
-    outlet names and cased as a headline; written from the lead fact when no source has a usable
-    title."""
+    """The source title closest to the story's lead facts (news-style titles first, and a news
+    report's before that of a report that judges in its own voice), cleaned of outlet names and
+    cased as a headline; written from the lead fact when no source has a usable title."""
     main = chosen[:3] or chosen
     focus = material.vectors[[fact.sentence.row for fact in main]].mean(axis=0)
     scores = material.title_vectors @ focus
-    candidates = []
+    candidates, voiced = [], []
     for index in np.argsort(-scores):
         source = material.originals[int(index)]
         headline = clean_headline(source.title, source.outlet, domain_of(source.url))
         if is_usable_headline(headline):
             candidates.append(headline)
+            voiced.append(judges_in_own_voice(source.title, source.text))
+    # news-style titles first, and of those a news report's before an opinion piece's
     news_style = [h for h in candidates if is_news_headline(h)]
+    reported = [h for h, v in zip(candidates, voiced, strict=True) if is_news_headline(h) and not v]
+    news_style = reported or news_style
     texts = [source.text for source in material.originals]
     if news_style or candidates:
         return typeset_quotes(case_headline((news_style or candidates)[0], texts))

@@ -2,9 +2,10 @@
 
 A page's text carries more than the story: the outlet's own citation markers ("...capabilities
 [1].[2]"), advertisement placeholders, bylines, photo credits, newsletter and share prompts.
-Markers are taken out of a sentence (what remains is still the source's words); a sentence that
-is such furniture, that addresses the reader ("If you bought a Tidy 3, stop charging it"), or
-that holds only part of a quotation (its marks do not pair up) is not used at all.
+Markers and an explainer's signpost ("Why it matters: ") are taken out of a sentence (what
+remains is still the source's words); a sentence that is such furniture, that addresses the
+reader ("If you bought a Tidy 3, stop charging it"), or that holds only part of a quotation (its
+marks do not pair up) is not used at all.
 
 A sentence splitter also breaks sentences where a source's text is odd ("at 11 a. m. on Nov. 8",
 "a 6. 1 magnitude earthquake", text rebuilt from tokens): the pieces ("Sentencing is set for
@@ -16,6 +17,8 @@ Quotation marks are printed in one style, the typographic one, whatever the sour
 from __future__ import annotations
 
 import re
+
+from gazette.sentences import polarity_words
 
 # An outlet's own reference markers: "[1]", "[12]", "[citation needed]", "[a]".
 SOURCE_MARKERS = re.compile(r"\s*\[(?:\d{1,3}|[a-z]|citation needed|edit)\]", re.IGNORECASE)
@@ -40,6 +43,28 @@ DOUBLE_MARKS = re.compile(r"[\"“”]")
 # "WASHINGTON — ", "BEIJING – ": a place in capitals and a dash before the first sentence (the
 # dateline forms with a comma or an agency are trimmed by gazette.text.strip_dateline).
 CAPITALS_DATELINE = re.compile(r"^[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+)*\s+[—–]\s+(?=[A-Z\"“‘])")
+
+
+# An explainer's signpost before its sentence ("Why it matters: ", "The big picture: ", "The
+# numbers: ", a fact-checker's "We found: "): a capitalised word and up to three small ones, a
+# colon, then a capital. Not when it names a speaker's words ("He added: ", "Officials said: ")
+# or turns a claim ("Dead people can't vote: "): what is taken out must say nothing.
+SIGNPOST = re.compile(r"^([A-Z][a-z'’]*(?: [a-z'’]+){0,3}):\s+(?=[A-Z\"“])")
+SIGNPOST_SAYING = re.compile(
+    r"\b(?:said|says|say|told|tells|added|adds|wrote|writes|asked|asks|explained|warned|noted|"
+    r"stated|declared|insisted|tweeted|posted|replied|reported|reports|announced|read|reads)\b"
+)
+
+
+def strip_signpost(sentence: str) -> str:
+    """The sentence without an explainer's signpost: "Why it matters: Polls show..." ->
+    "Polls show..."; what remains is a substring of the original."""
+    found = SIGNPOST.match(sentence)
+    if found is None or SIGNPOST_SAYING.search(found.group(1)):
+        return sentence
+    if polarity_words(found.group(1)):  # "Dead people can't vote: ..." says something itself
+        return sentence
+    return sentence[found.end() :]
 
 
 # A piece cut after an abbreviation of one small letter ("11 a.", "7:01 p.") or after a number

@@ -40,7 +40,7 @@ from gazette.write.choose import (
     SUMMARY_REDUNDANT,
     Chooser,
 )
-from gazette.write.clean import is_clean, is_fragment, strip_source_markers
+from gazette.write.clean import is_clean, is_fragment, strip_signpost, strip_source_markers
 from gazette.write.facts import (
     Fact,
     SourceFacts,
@@ -52,6 +52,7 @@ from gazette.write.facts import (
 )
 from gazette.write.order import body_order, introduced_first, latest_year, summary_order
 from gazette.write.quotes import FoundQuote, find_quotes
+from gazette.write.stance import is_unattributed_judgement
 from gazette.write.standalone import has_speakerless_quote, stand_alone
 
 # Sentences read from all sources together, and the fewest read from each one.
@@ -108,12 +109,14 @@ def printable_sentences(title: str, text: str, brief: bool) -> tuple[tuple[int, 
     quotes = find_quotes(source.text)
     found = []
     for index, raw in enumerate(split):
-        text = trim_sentence(strip_source_markers(raw))
+        text = strip_signpost(trim_sentence(strip_source_markers(raw)))
         if brief:
             usable = BRIEF_MIN_WORDS <= len(text.split()) <= MAX_WORDS and bool(END.search(text))
         else:
             usable = is_usable(text, source.title)
         if not usable or not is_clean(text) or is_fragment(split, index):
+            continue
+        if is_unattributed_judgement(text):  # the writer's verdict, not a fact: see `stance`
             continue
         reading = stand_alone(text, split[:index], quotes)
         if reading.usable:
@@ -121,7 +124,8 @@ def printable_sentences(title: str, text: str, brief: bool) -> tuple[tuple[int, 
     if brief and not found:
         title = strip_source_markers(source.title).strip()
         whole = not title.endswith(("?", "...", "…")) and not has_speakerless_quote(title)
-        if len(title.split()) >= BRIEF_MIN_WORDS and is_clean(title) and whole:
+        judged = is_unattributed_judgement(title)
+        if len(title.split()) >= BRIEF_MIN_WORDS and is_clean(title) and whole and not judged:
             found.append((-1, title.rstrip(".!") + ".", False))
     return tuple(found)
 

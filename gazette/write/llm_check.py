@@ -3,7 +3,8 @@
 Each sentence is checked against every source it cites (`verify.check_support`); citations are
 corrected, unsupported sentences replaced by the default writer's sentence of the fact they name
 or dropped, and sentences that no source could make printable (page furniture, a quotation
-without its speaker, a section that opens by pointing back, a sentence cut off) are dropped
+without its speaker, a judgement that no one is named as making, a section that opens by
+pointing back, a sentence cut off) are dropped
 whatever their sources say. The quote and the headline are checked likewise. See
 `gazette.write.llm_writer` for the whole account.
 """
@@ -25,6 +26,7 @@ from gazette.write.clean import is_clean, typeset_quotes
 from gazette.write.compose import Plan
 from gazette.write.facts import Fact, claims_of
 from gazette.write.quotes import quote_key
+from gazette.write.stance import is_unattributed_judgement
 from gazette.write.standalone import REFERENCE_OPENER, has_speakerless_quote
 from gazette.write.verify import Verdict, check_support
 
@@ -54,6 +56,8 @@ def _unfit(text: str, first: bool) -> str | None:
         return "page furniture, a reader addressed as 'you', or an unclosed quotation"
     if has_speakerless_quote(text):
         return "a quotation without its speaker"
+    if is_unattributed_judgement(text):
+        return "a judgement in the writer's own voice, said by no one"
     if first and REFERENCE_OPENER.match(text):
         return "opens by pointing back to a sentence that is not there"
     return None

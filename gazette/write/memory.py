@@ -47,6 +47,7 @@ from gazette.write.facts import (
     read_source,
 )
 from gazette.write.quotes import FoundQuote, find_quotes
+from gazette.write.stance import judges_in_own_voice
 
 SPLIT_KIND = "sentences:pysbd"
 
@@ -243,8 +244,9 @@ def keep_splits(session: Session, texts: list[str]) -> None:
 
 def forget_in_process() -> None:
     """Empty this process's memories of what texts say (splits, claims, source readings,
-    quotes, printable sentences, languages, the chooser's word lists), as a new process starts:
-    for measuring, and for tests of what is stored."""
+    quotes, printable sentences, whether a report judges in its own voice, languages, the
+    chooser's word lists), as a new process starts: for measuring, and for tests of what is
+    stored."""
     splits.clear()
     for memory in (
         claims_of,
@@ -252,6 +254,7 @@ def forget_in_process() -> None:
         read_source,
         find_quotes,
         printable_sentences,
+        judges_in_own_voice,
         language.detected,
         content_words,
         proper_names,
