@@ -15,6 +15,7 @@ from gazette.db.models import AdSlot, Article, Story, utcnow
 from gazette.db.reports import latest_article
 from gazette.db.search import index_stories, stale_stories
 from gazette.db.states import StoryState, move
+from gazette.db.upsert import insert_for
 from gazette.work import Batch, StageContext, StepReport
 
 INDEX_BATCH = 200  # search entries written per step, at most
@@ -98,11 +99,12 @@ def publish(story: Story, article: Article, now: datetime) -> None:
 
 
 def sync_ad_slots(session: Session, slots: list[AdSlotSettings]) -> None:
-    """Create or update the slots the config names; slots made elsewhere are left alone."""
+    """Create or update the slots the config names; slots made elsewhere are left alone. Each
+    is one INSERT ... ON CONFLICT: workers that start at once on a new database all sync the
+    slots, and a plain insert by the second would fail its start."""
     for slot in slots:
-        row = session.scalar(select(AdSlot).where(AdSlot.name == slot.name))
-        if row is None:
-            session.add(AdSlot(name=slot.name, placement=slot.placement, html=slot.html))
-        else:
-            row.placement, row.html = slot.placement, slot.html
-    session.flush()
+        insert = insert_for(session.connection(), AdSlot).values(
+            name=slot.name, placement=slot.placement, html=slot.html
+        )
+        changed = {"placement": slot.placement, "html": slot.html}
+        session.execute(insert.on_conflict_do_update(index_elements=["name"], set_=changed))
