@@ -446,7 +446,9 @@ class IncrementalClusterer:
             groups = self._current_coverages()
         for _ in range(COVERAGE_JOINS):
             own = story.thread or story.story_id
-            mine = groups[own]
+            mine = groups.get(own)
+            if mine is None or all(other is not story for other in mine.stories):
+                return  # merged or let go on its review: no longer a coverage of its own
             nearby = self._closest(
                 mine.vector_sum / mine.size,
                 story.first_report,
