@@ -4,13 +4,14 @@ tests, embedded by the real model."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
 from gazette.cluster.coverage import (
     JOIN_PROBABILITY,
+    JOIN_WEIGHTS,
+    SIGNAL_NAMES,
     SIMILARITY_FLOOR,
     Coverage,
     PairSignals,
@@ -309,13 +310,14 @@ def test_the_join_probability_reads_likeness_shared_terms_and_time() -> None:
     terms they share, and less likely the longer the time between them: the fitted weights
     must keep those directions, whatever their sizes."""
     base = PairSignals(0.35, 0.5, 0.4, 1, False, (3, 2), 0.0)
-    assert replace(base, similarity=0.45, closest=0.5).probability() > base.probability()
+    assert len(base.vector()) == len(JOIN_WEIGHTS) == len(SIGNAL_NAMES)  # every signal weighed
+    assert base._replace(similarity=0.45, closest=0.5).probability() > base.probability()
     assert (
-        replace(base, shared=2).probability()
+        base._replace(shared=2).probability()
         > base.probability()
-        > replace(base, shared=0).probability()
+        > base._replace(shared=0).probability()
     )
-    assert replace(base, gap_hours=48.0).probability() < base.probability()
+    assert base._replace(gap_hours=48.0).probability() < base.probability()
     # Far apart in wording and time, with no key term, two coverages stay apart.
     apart = PairSignals(0.3, 0.5, 0.3, 0, False, (5, 5), 72.0)
     assert apart.probability() < JOIN_PROBABILITY

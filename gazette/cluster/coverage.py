@@ -48,6 +48,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import mul
+from typing import NamedTuple
 
 import numpy as np
 
@@ -252,9 +254,9 @@ class CoverageMatch:
         )
 
 
-@dataclass(frozen=True)
-class PairSignals:
-    """What `match` measures of two coverages, the inputs of the join probability."""
+class PairSignals(NamedTuple):
+    """What `match` measures of two coverages, the inputs of the join probability (a tuple:
+    one is made for every question over the floor)."""
 
     similarity: float
     typical: float
@@ -281,7 +283,7 @@ class PairSignals:
 
     def probability(self) -> float:
         """The logistic regression's probability that the two are one topic (`JOIN_WEIGHTS`)."""
-        score = JOIN_BIAS + sum(w * x for w, x in zip(JOIN_WEIGHTS, self.vector(), strict=True))
+        score = JOIN_BIAS + sum(map(mul, JOIN_WEIGHTS, self.vector()))
         return 1.0 / (1.0 + math.exp(-score))
 
 
