@@ -307,7 +307,7 @@ def match(mine: Coverage, other: Coverage, typical: float = 0.0) -> CoverageMatc
     their sizes and the time between them (`PairSignals`, `JOIN_WEIGHTS`); and where `mine`'s
     reports have names and text, their "what" against WHAT_RATIO times `typical` (the stream's
     typical cohesion). A pair below SIMILARITY_FLOOR is not measured further (the clusterer
-    asks often, and no such pair is one topic on the development stream)."""
+    asks often, and the weights were fitted on pairs above it)."""
     figures, other_figures = mine.figures, other.figures
     size, other_size = figures.size, other_figures.size
     pairs = size * other_size
