@@ -9,8 +9,12 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from gazette.cluster.coverage import (
-    COVERAGE_SIMILARITY,
+    JOIN_PROBABILITY,
+    JOIN_WEIGHTS,
+    SIGNAL_NAMES,
+    SIMILARITY_FLOOR,
     Coverage,
+    PairSignals,
     best_coverage,
     coverages_of,
     key_terms,
@@ -135,9 +139,9 @@ def test_reviews_of_a_game_join_the_coverage_of_its_launch(embedder: MiniLMEmbed
     launch = story(1, LAUNCH, embedder)
     reviews = story(2, REVIEWS, embedder, hours=3)
     found = match(one(reviews), one(launch))
-    assert found.similarity >= COVERAGE_SIMILARITY
+    assert found.similarity >= SIMILARITY_FLOOR
     assert "quasarfall" in found.shared
-    assert found.linked
+    assert found.probability >= JOIN_PROBABILITY and found.linked
     assert "quasarfall" in found.describe()
 
 
@@ -169,12 +173,14 @@ def test_a_companys_other_news_is_not_the_coverage_of_its_recall(
     embedder: MiniLMEmbedder,
 ) -> None:
     """With names to go by, a shared name says only that the company is involved: the fine
-    must also tell the same kind of happening as closely as a story's own reports do."""
+    must also tell the same kind of happening as closely as a story's own reports do. (Here
+    the fine comes within the hour: a day later the time between them alone keeps them apart.)"""
     recall = story(1, RECALL, embedder)
-    fine = story(2, VALMONT_FINE, embedder, hours=24)
+    fine = story(2, VALMONT_FINE, embedder, hours=1)
     typical = PRIOR_COHESION
     found = match(one(fine), one(recall), typical)
-    assert "valmont" in found.shared  # the names alone would link it
+    assert "valmont" in found.shared
+    assert found.probability >= JOIN_PROBABILITY  # the names and the wording alone would link it
     assert found.what < found.what_needed
     assert not found.linked
 
@@ -268,7 +274,7 @@ def test_the_what_test_needs_text_beyond_a_headline(embedder: MiniLMEmbedder) ->
     fine_titles = [title for title, _ in VALMONT_FINE]
     assert all(profile(title, "").salient for title in fine_titles)
     assert not one(story(2, fine_titles, embedder, 24)).named
-    fine = one(story(2, VALMONT_FINE, embedder, 24))
+    fine = one(story(2, VALMONT_FINE, embedder, 1))
     assert fine.named
     found = match(fine, one(story(1, RECALL, embedder)), PRIOR_COHESION)
     assert found.what_needed > 0.0 and not found.linked
@@ -297,3 +303,21 @@ def test_a_lone_headline_joins_the_topic_it_reads_like(embedder: MiniLMEmbedder)
     # The same words with a line of text are no lone headline.
     with_text = one(story(2, [(title, "A study of herds in Kenya.")], embedder))
     assert not match(with_text, topic, typical=0.35).lone
+
+
+def test_the_join_probability_reads_likeness_shared_terms_and_time() -> None:
+    """Two coverages are likelier one topic the closer their reports read and the more key
+    terms they share, and less likely the longer the time between them: the fitted weights
+    must keep those directions, whatever their sizes."""
+    base = PairSignals(0.35, 0.5, 0.4, 1, False, (3, 2), 0.0)
+    assert len(base.vector()) == len(JOIN_WEIGHTS) == len(SIGNAL_NAMES)  # every signal weighed
+    assert base._replace(similarity=0.45, closest=0.5).probability() > base.probability()
+    assert (
+        base._replace(shared=2).probability()
+        > base.probability()
+        > base._replace(shared=0).probability()
+    )
+    assert base._replace(gap_hours=48.0).probability() < base.probability()
+    # Far apart in wording and time, with no key term, two coverages stay apart.
+    apart = PairSignals(0.3, 0.5, 0.3, 0, False, (5, 5), 72.0)
+    assert apart.probability() < JOIN_PROBABILITY

@@ -5,28 +5,34 @@ the developing topic around it: a game's launch, its reviews, its patch and its 
 a bankruptcy filing and the reactions to it. Those are separate stories, and the thread that
 links them is their coverage ("All coverage" on the site, `stories.thread_id`).
 
-Two coverages (a story alone is one) are one when:
+Two coverages (a story alone is one) are one when the probability that they are one topic
+reaches JOIN_PROBABILITY. It is a logistic regression over what the coverage level measures of
+the pair (`PairSignals`), with weights fitted offline on labelled pairs and kept here as
+constants (`bench/coverage_weights.py` refits them), not at run time:
 
-- their reports read alike, by average linkage over every pair of their reports' embeddings
-  (COVERAGE_SIMILARITY). Over the whole coverage rather than its closest story: one review of
-  a game is far from its patch notes, while the coverage as a whole is close to both;
-- they share a key term: one that at least half of one side's reports use and KEY_SHARE of the
-  other's, whichever side holds the half. A report's key terms are its salient names; a
+- how alike their reports read: the mean cosine over every pair of their reports' embeddings
+  (over the whole coverage rather than its closest story: one review of a game is far from its
+  patch notes, while the coverage as a whole is close to both), and that mean less the
+  stream's typical cohesion; and their closest pair of stories. Below SIMILARITY_FLOOR nothing
+  more is measured;
+- the key terms they share: one that at least half of one side's reports use and KEY_SHARE of
+  the other's, whichever side holds the half. A report's key terms are its salient names; a
   headline written in title case has no names to trust (see `signals.profile`), so there its
-  rare words stand in for them ("Titanfall", "Sbarro", "Spritz"). Two topics of one field (two
-  games' review roundups, a carmaker's recall and another's) read alike to the embedding but
-  name different things. A lone headline (one report, no text) needs no shared key term where
-  it reads as close to the other's reports as two reports of one story do (the stream's
-  typical cohesion), both in the Latin alphabet that the embedding reads: its few words often
-  name nothing of its topic;
-- where the reports have names and text beyond the title (full text, a standfirst), the two
-  also tell the same kind of happening as closely as two reports of one story do (their
-  "what", embedding and words, at least the stream's typical cohesion times WHAT_RATIO). A
-  shared name there says only that the same company or person is involved, and a
-  company's fine does not continue its takeover bid, nor its data breach a warehouse fire
-  (the storyset's labelled follow-ups); a headline alone says too little of the kind of
-  happening to tell those apart (on the UCI stream its "what" scores pairs of one topic and of
-  two the same), and there the key term and the embedding decide alone.
+  rare words stand in for them ("Titanfall", "Sbarro", "Spritz");
+- whether one side is a lone headline (one report, no text) that reads as close to the other
+  as two reports of one story do (the stream's typical cohesion): its few words often name
+  nothing of its topic;
+- their sizes, and the hours between their spans of reports (a topic's stories come close
+  together; two of one field weeks apart are seldom one).
+
+Where the reports have names and text beyond the title (full text, a standfirst), the two must
+also tell the same kind of happening as closely as two reports of one story do (their "what",
+embedding and words, at least the stream's typical cohesion times WHAT_RATIO). A shared name
+there says only that the same company or person is involved, and a company's fine does not
+continue its takeover bid, nor its data breach a warehouse fire (the storyset's labelled
+follow-ups). The weights were fitted on headlines, which carry no such test; a headline alone
+says too little of the kind of happening to tell those apart (on the UCI stream its "what"
+scores pairs of one topic and of two the same).
 
 A coverage is asked when one of its stories starts or is reviewed, and every COVERAGE_EVERY
 reports all active coverages that took reports since are asked again (and at the end of a
@@ -37,9 +43,13 @@ functions of the active stories; `incremental` calls them and records the links.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from operator import mul
+from typing import NamedTuple
 
 import numpy as np
 
@@ -47,11 +57,19 @@ from gazette.cluster.signals import dot, rarity
 from gazette.cluster.story import ActiveStory
 
 # The constants were chosen on the even half of the UCI headline stream's gold stories and
-# checked on the odd half, with the storyset's labelled follow-ups (bench/cluster_quality.py,
-# docs/clustering.md "Threads: the coverage level").
-# Mean cosine over every pair of reports of two coverages (the embeddings of title and lead)
-# from which they may be one developing topic.
-COVERAGE_SIMILARITY = 0.3
+# checked on the odd half and on other orders, with the storyset's labelled follow-ups
+# (bench/cluster_quality.py, docs/clustering.md "Threads: the coverage level").
+# Below this mean cosine over every pair of their reports two coverages are not measured further:
+# the join probability was fitted on pairs above it (and the clusterer asks often).
+SIMILARITY_FLOOR = 0.3
+# The join probability: a logistic regression's weights over `PairSignals.vector` and its bias,
+# and the probability from which two coverages are one topic. Fitted on the questions asked on
+# the even half of the UCI headline stream's gold stories in orders 0 to 4, the probability
+# chosen there by coverage BCubed F1 (`python bench/coverage_weights.py`, 2026-12-07); the odd
+# half and orders 10 to 14 are held out.
+JOIN_WEIGHTS = (1.715, -0.663, 6.755, 0.554, 0.287, 0.319, -0.34, -0.018, -4.379)
+JOIN_BIAS = -2.247
+JOIN_PROBABILITY = 0.75
 # A key term is shared when half of one side's reports use it and this share of the other's.
 KEY_SHARE = 0.1
 # Where a report has no salient names, its words at least this rare (8 less the Zipf frequency:
@@ -82,7 +100,16 @@ class CoverageFigures:
     clusterer while none of them changes (`versions`), since a coverage is asked about many
     times between two of its changes. Key terms and names are counted on demand."""
 
-    __slots__ = ("_common", "_named", "_term_counts", "size", "stories", "vector_sum", "versions")
+    __slots__ = (
+        "_common",
+        "_named",
+        "_span",
+        "_term_counts",
+        "size",
+        "stories",
+        "vector_sum",
+        "versions",
+    )
 
     def __init__(self, stories: list[ActiveStory], versions: tuple[int, ...]) -> None:
         self.stories = stories
@@ -94,6 +121,16 @@ class CoverageFigures:
         self._term_counts: Counter[str] | None = None
         self._common: list[str] | None = None
         self._named: bool | None = None
+        self._span: tuple[datetime, datetime] | None = None
+
+    def span(self) -> tuple[datetime, datetime]:
+        """The time of its first report and of its last."""
+        if self._span is None:
+            self._span = (
+                min(s.first_report for s in self.stories if s.first_report is not None),
+                max(s.last_report for s in self.stories if s.last_report is not None),
+            )
+        return self._span
 
     def term_counts(self) -> Counter[str]:
         if self._term_counts is None:
@@ -199,50 +236,113 @@ class CoverageMatch:
     what_needed: float = 0.0
     # One side is a lone headline that reads like the other's reports (see `match`).
     lone: bool = False
+    # The signals of the pair (`PairSignals`), None where the similarity is below the floor,
+    # and how likely the two are one developing topic by them (0 below the floor).
+    signals: PairSignals | None = None
+    probability: float = 0.0
 
     @property
     def linked(self) -> bool:
-        return (
-            self.similarity >= COVERAGE_SIMILARITY
-            and (bool(self.shared) or self.lone)
-            and self.what >= self.what_needed
-        )
+        return self.probability >= JOIN_PROBABILITY and self.what >= self.what_needed
 
     def describe(self) -> str:
         shared = ", ".join(self.shared) or ("none; a lone headline" if self.lone else "none")
         what = f", what {self.what:.2f} (needed {self.what_needed:.2f})" if self.what_needed else ""
         return (
-            f"coverage similarity {self.similarity:.2f} (needed {COVERAGE_SIMILARITY:.2f})"
-            f"{what}; shared key terms: {shared}"
+            f"one topic with probability {self.probability:.2f} (needed {JOIN_PROBABILITY:.2f}):"
+            f" coverage similarity {self.similarity:.2f}{what}; shared key terms: {shared}"
         )
 
 
+class PairSignals(NamedTuple):
+    """What `match` measures of two coverages, the inputs of the join probability (a tuple:
+    one is made for every question over the floor)."""
+
+    similarity: float
+    typical: float
+    closest: float
+    shared: int
+    lone: bool
+    sizes: tuple[int, int]
+    gap_hours: float
+
+    def vector(self) -> tuple[float, ...]:
+        """The signals as the numbers `JOIN_WEIGHTS` weigh, in the order of `SIGNAL_NAMES`."""
+        small, large = sorted(self.sizes)
+        return (
+            self.similarity,
+            self.similarity - self.typical if self.typical > 0.0 else 0.0,
+            self.closest,
+            float(self.shared > 0),
+            float(min(self.shared, 3)),
+            float(self.lone),
+            math.log(small),
+            math.log(large),
+            math.log1p(self.gap_hours / 24.0),
+        )
+
+    def probability(self) -> float:
+        """The logistic regression's probability that the two are one topic (`JOIN_WEIGHTS`)."""
+        score = JOIN_BIAS + sum(map(mul, JOIN_WEIGHTS, self.vector()))
+        return 1.0 / (1.0 + math.exp(-score))
+
+
+SIGNAL_NAMES = (
+    "similarity",
+    "similarity above typical",
+    "closest stories",
+    "shares a key term",
+    "shared key terms (to 3)",
+    "lone headline",
+    "log smaller size",
+    "log larger size",
+    "log1p gap days",
+)
+
+
 def match(mine: Coverage, other: Coverage, typical: float = 0.0) -> CoverageMatch:
-    """How well coverage `mine` fits `other`: the mean cosine over every pair of their reports,
-    the key terms that half of one's reports and KEY_SHARE of the other's use, and where
-    `mine`'s reports have names and text, their "what" against WHAT_RATIO times `typical` (the
-    stream's typical cohesion). Each test is made only if the ones before it pass (the
-    clusterer asks often): a match that fails one has nothing after it."""
+    """How well coverage `mine` fits `other`: the probability that they are one topic, from
+    their mean cosine over every pair of reports, their closest pair of stories, the key terms
+    that half of one's reports and KEY_SHARE of the other's use, whether one is a lone headline,
+    their sizes and the time between them (`PairSignals`, `JOIN_WEIGHTS`); and where `mine`'s
+    reports have names and text, their "what" against WHAT_RATIO times `typical` (the stream's
+    typical cohesion). A pair below SIMILARITY_FLOOR is not measured further (the clusterer
+    asks often, and the weights were fitted on pairs above it)."""
     figures, other_figures = mine.figures, other.figures
     size, other_size = figures.size, other_figures.size
     pairs = size * other_size
     similarity = float(figures.vector_sum @ other_figures.vector_sum) / pairs
-    if similarity < COVERAGE_SIMILARITY:
+    if similarity < SIMILARITY_FLOOR:
         return CoverageMatch(other.root, similarity, ())
     shared = shared_terms(figures, other_figures)
-    if not shared:
-        lone = (
-            0.0 < typical <= similarity
-            and (_lone_headline(mine) or _lone_headline(other))
-            and all(story.latin for story in mine.stories + other.stories)
+    lone = (
+        0.0 < typical <= similarity
+        and (_lone_headline(mine) or _lone_headline(other))
+        and all(story.latin for story in mine.stories + other.stories)
+    )
+    if len(mine.stories) == 1 and len(other.stories) == 1:
+        closest = similarity  # most questions: two stories alone
+    else:
+        closest = max(
+            float(a.vector_sum @ b.vector_sum) / (a.size * b.size)
+            for a in mine.stories
+            for b in other.stories
         )
-        return CoverageMatch(other.root, similarity, (), lone=lone)
-    if not figures.named():
-        return CoverageMatch(other.root, similarity, tuple(shared[:5]))
-    # The words' part of "what", story by story: no coverage-wide sum of words is built.
-    words = sum(dot(a.word_sum, b.word_sum) for a in mine.stories for b in other.stories)
-    what = 0.5 * similarity + 0.5 * words / pairs
-    return CoverageMatch(other.root, similarity, tuple(shared[:5]), what, WHAT_RATIO * typical)
+    (first, last), (other_first, other_last) = figures.span(), other_figures.span()
+    gap = max((other_first - last).total_seconds(), (first - other_last).total_seconds(), 0.0)
+    signals = PairSignals(
+        similarity, typical, closest, len(shared), lone, (size, other_size), gap / 3600.0
+    )
+    probability = signals.probability()
+    what, what_needed = 1.0, 0.0
+    if figures.named() and probability >= JOIN_PROBABILITY:
+        # The words' part of "what", story by story: no coverage-wide sum of words is built.
+        words = sum(dot(a.word_sum, b.word_sum) for a in mine.stories for b in other.stories)
+        what, what_needed = 0.5 * similarity + 0.5 * words / pairs, WHAT_RATIO * typical
+    shown = tuple(shared[:5])
+    return CoverageMatch(
+        other.root, similarity, shown, what, what_needed, lone, signals, probability
+    )
 
 
 def shared_terms(figures: CoverageFigures, other: CoverageFigures) -> list[str]:

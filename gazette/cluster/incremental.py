@@ -40,9 +40,10 @@ continues the active story that started before it and fits it best, if that one 
 THREAD_RATIO times the stream's typical cohesion (time aside: a follow-up comes days later, when
 the story's evidence has faded), its "what" alone too (the same kind of happening: a company's
 fine does not continue its takeover bid), and shares a core name with it. And a thread is the
-story's coverage, its developing topic (a game's launch, reviews and patch): coverages that read
-alike and share a key term are joined (see `coverage`), when a story starts or is reviewed and
-every COVERAGE_EVERY reports. The thread is named by its first story.
+story's coverage, its developing topic (a game's launch, reviews and patch): coverages that a
+score fitted on labelled pairs (how alike they read, shared key terms, time between) finds one
+topic are joined (see `coverage`), when a story starts or is reviewed and every COVERAGE_EVERY
+reports. The thread is named by its first story.
 
 Editors have the last word (gazette/regroup.py). A report an editor placed (`Member.pinned`)
 never leaves its story: it is no outlier, a split that would take it away does not happen, and
@@ -446,7 +447,9 @@ class IncrementalClusterer:
             groups = self._current_coverages()
         for _ in range(COVERAGE_JOINS):
             own = story.thread or story.story_id
-            mine = groups[own]
+            mine = groups.get(own)
+            if mine is None or all(other is not story for other in mine.stories):
+                return  # merged or let go on its review: no longer a coverage of its own
             nearby = self._closest(
                 mine.vector_sum / mine.size,
                 story.first_report,
