@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from gazette.write.choose import Chooser
+from gazette.write.claim import same_claim
 from gazette.write.facts import Fact, SourceSentence, describe_source, states
 
 KEPT = "The Orrin council will vote on Thursday on a plan to close the Eastgate library."
@@ -75,3 +76,11 @@ def test_an_outlet_is_cited_for_the_kept_sentence_only_where_its_text_states_it(
     described = describe_source(2, [2], SOURCES[2])
     assert not states(KEPT, described)
     assert states(KEPT, describe_source(1, [1], SOURCES[1]))
+
+
+def test_a_short_sentence_is_one_claim_only_with_every_word_and_the_same_denial() -> None:
+    told = "Halvorsen said it had 14 reports of overheating and that nobody had been injured."
+    assert same_claim("No injuries have been reported.", told)
+    # a word the other lacks, or a denial against an assertion: another claim
+    assert not same_claim("No deaths have been reported.", told)
+    assert not same_claim("Injuries were reported.", told)

@@ -16,6 +16,11 @@ reads only what the two sentences say, from the side of either one:
 - at least CLAIM_SHARED of what it says of them (its words less names and numbers: the verb and
   its objects) and ALL_SHARED of all its words are in the other.
 
+A sentence of fewer than FEWEST_WORDS such words ("No injuries have been reported") is too
+short for shares: it is told in the other only when every word of it is there, figures too, and
+both deny or neither does ("nobody had been injured" tells it; "two people were injured" does
+not).
+
 Words are compared by crude stems ("charged" and "charges", "injured" and "injuries" meet);
 function words and words of saying do not count (FUNCTION_WORDS). A quotation and a sentence that
 says most of its words (QUOTE_RESTATED) are one claim too. The shares are set so that the test
@@ -49,6 +54,10 @@ FUNCTION_WORDS = frozenset(
     might also there here not no""",
     )
 )
+# Words that deny what the sentence says: a claim and its denial are two claims.
+NEGATIONS = frozenset(
+    ["no", "not", "never", "nobody", "none", "nothing", "neither", "nor", "without", "cannot"]
+)
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 NUMBER = re.compile(r"\d+(?:[,.]\d+)*")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -69,16 +78,23 @@ def stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith(("e", "y")) else word
 
 
+Reading = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], bool]
+
+
 @lru_cache(maxsize=65536)
-def _reading(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
-    """(all stems, stems of capitalised words, stems of opening capitalised words, numbers)."""
+def _reading(text: str) -> Reading:
+    """(all stems, stems of capitalised words, stems of opening capitalised words, numbers,
+    whether it denies)."""
     written = normalise_for_matching(text)
     words: set[str] = set()
     names: set[str] = set()
     openers: set[str] = set()
+    denies = False
     for match in TOKEN.finditer(written):
         token = match.group()
-        if token.casefold() in FUNCTION_WORDS:
+        lowered = token.casefold()
+        denies = denies or lowered in NEGATIONS or lowered.endswith(("n't", "n’t"))
+        if lowered in FUNCTION_WORDS:
             continue
         stemmed = stem(token)
         words.add(stemmed)
@@ -89,7 +105,7 @@ def _reading(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str],
             (openers if OPENS.search(written[: match.start()]) else names).add(stemmed)
     numbers = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(written)}
     numbers = {n for n in numbers if not YEAR.match(n)}
-    return frozenset(words), frozenset(names), frozenset(openers), frozenset(numbers)
+    return frozenset(words), frozenset(names), frozenset(openers), frozenset(numbers), denies
 
 
 def _share(part: frozenset[str], whole: frozenset[str]) -> float:
@@ -107,14 +123,14 @@ def same_claim(first: str, second: str) -> bool:
     )
 
 
-def _told_in(
-    reading: tuple[frozenset[str], ...], other_reading: tuple[frozenset[str], ...]
-) -> bool:
+def _told_in(reading: Reading, other_reading: Reading) -> bool:
     """Whether the claim of one sentence (read by `_reading`) is all told in the other."""
-    words, names, openers, numbers = reading
-    other, other_names, _, other_numbers = other_reading
-    if len(words) < FEWEST_WORDS or not numbers <= other_numbers:
+    words, names, openers, numbers, denies = reading
+    other, other_names, _, other_numbers, other_denies = other_reading
+    if not numbers <= other_numbers:
         return False
+    if len(words) < FEWEST_WORDS:  # too short for shares: every word, the same way round
+        return len(words) >= 2 and words <= other and denies == other_denies
     about = names | (openers & other_names)
     claim = words - about - numbers
     named = not about or _share(about, other) >= NAMES_SHARED
