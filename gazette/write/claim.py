@@ -18,8 +18,8 @@ reads only what the two sentences say, from the side of either one:
 
 A sentence of fewer than FEWEST_WORDS such words ("No injuries have been reported") is too
 short for shares: it is told in the other only when every word of it is there, figures too, and
-both deny or neither does ("nobody had been injured" tells it; "two people were injured" does
-not).
+both turn the same way (the same `polarity_words`: "nobody had been injured" tells it; "two
+people were injured" does not).
 
 Words are compared by crude stems ("charged" and "charges", "injured" and "injuries" meet);
 function words and words of saying do not count (FUNCTION_WORDS). A quotation and a sentence that
@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from gazette.sentences import polarity_words
 from gazette.text import normalise_for_matching
 
 NAMES_SHARED = 0.5
@@ -53,10 +54,6 @@ FUNCTION_WORDS = frozenset(
     whose what when where while said says say saying told tell tells will would can could may
     might also there here not no""",
     )
-)
-# Words that deny what the sentence says: a claim and its denial are two claims.
-NEGATIONS = frozenset(
-    ["no", "not", "never", "nobody", "none", "nothing", "neither", "nor", "without", "cannot"]
 )
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 NUMBER = re.compile(r"\d+(?:[,.]\d+)*")
@@ -78,23 +75,20 @@ def stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith(("e", "y")) else word
 
 
-Reading = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], bool]
+Reading = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
 
 
 @lru_cache(maxsize=65536)
 def _reading(text: str) -> Reading:
     """(all stems, stems of capitalised words, stems of opening capitalised words, numbers,
-    whether it denies)."""
+    the words that turn it around: `polarity_words`)."""
     written = normalise_for_matching(text)
     words: set[str] = set()
     names: set[str] = set()
     openers: set[str] = set()
-    denies = False
     for match in TOKEN.finditer(written):
         token = match.group()
-        lowered = token.casefold()
-        denies = denies or lowered in NEGATIONS or lowered.endswith(("n't", "n’t"))
-        if lowered in FUNCTION_WORDS:
+        if token.casefold() in FUNCTION_WORDS:
             continue
         stemmed = stem(token)
         words.add(stemmed)
@@ -105,7 +99,8 @@ def _reading(text: str) -> Reading:
             (openers if OPENS.search(written[: match.start()]) else names).add(stemmed)
     numbers = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(written)}
     numbers = {n for n in numbers if not YEAR.match(n)}
-    return frozenset(words), frozenset(names), frozenset(openers), frozenset(numbers), denies
+    turns = polarity_words(text)
+    return frozenset(words), frozenset(names), frozenset(openers), frozenset(numbers), turns
 
 
 def _share(part: frozenset[str], whole: frozenset[str]) -> float:
@@ -125,12 +120,12 @@ def same_claim(first: str, second: str) -> bool:
 
 def _told_in(reading: Reading, other_reading: Reading) -> bool:
     """Whether the claim of one sentence (read by `_reading`) is all told in the other."""
-    words, names, openers, numbers, denies = reading
-    other, other_names, _, other_numbers, other_denies = other_reading
+    words, names, openers, numbers, turns = reading
+    other, other_names, _, other_numbers, other_turns = other_reading
     if not numbers <= other_numbers:
         return False
     if len(words) < FEWEST_WORDS:  # too short for shares: every word, the same way round
-        return len(words) >= 2 and words <= other and denies == other_denies
+        return len(words) >= 2 and words <= other and turns == other_turns
     about = names | (openers & other_names)
     claim = words - about - numbers
     named = not about or _share(about, other) >= NAMES_SHARED
