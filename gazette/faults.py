@@ -78,6 +78,11 @@ def record_failure(item: Failing, exc: BaseException, now: datetime) -> str:
     return item.error
 
 
+# What `clear_failure` sets, by column: for the stages that write a batch's rows by primary key
+# in one statement rather than through each object.
+CLEARED = {"error": None, "attempts": 0, "retry_at": None}
+
+
 def clear_failure(item: Failing) -> None:
     item.error, item.attempts, item.retry_at = None, 0, None
 

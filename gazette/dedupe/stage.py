@@ -30,7 +30,7 @@ from gazette.dedupe.near import (
     to_bytes,
     words_signature,
 )
-from gazette.faults import document_failed, due, isolated
+from gazette.faults import CLEARED, document_failed, due, isolated
 from gazette.report_kinds import ReportKind
 from gazette.text import matching_words, words_hash
 from gazette.work import StageContext, StepReport, claim, generation, serialized, stepped
@@ -244,10 +244,9 @@ def _classify(
     All that can fail comes first; then the lookups learn the outcome. Opinion and other pieces
     that are not news reports are set aside before any comparison: they are never the original
     a news report is counted as a copy of."""
-    cleared = {"error": None, "attempts": 0, "retry_at": None}  # clear_failure's
     if document.kind != ReportKind.NEWS:
         report.aside += 1
-        return {"status": DocumentStatus.ASIDE} | cleared
+        return {"status": DocumentStatus.ASIDE} | CLEARED
     hash_ = known["content_hash"]
     original = step.by_url.get(document.canonical_url) or step.by_text.get((hash_, document.domain))
     if original is not None:
@@ -267,7 +266,7 @@ def _classify(
     step.by_text.setdefault((hash_, document.domain), ready)
     report.ready += 1
     report.copies += copy_of is not None
-    return {"status": DocumentStatus.READY, "minhash": stored, "copy_of_id": copy_of} | cleared
+    return {"status": DocumentStatus.READY, "minhash": stored, "copy_of_id": copy_of} | CLEARED
 
 
 def _chunks(values: Iterable[str]) -> Iterator[list[str]]:

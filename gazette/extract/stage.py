@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.errors import ExtractionEmpty
 from gazette.extract.article import extract_article
-from gazette.faults import document_failed, due, isolated
+from gazette.faults import CLEARED, document_failed, due, isolated
 from gazette.report_kinds import ReportKind
 from gazette.summary_reports import page_unavailable
 from gazette.text import decode_document
@@ -89,9 +89,7 @@ def _extract(document: Document) -> dict[str, Any]:
         "kind": article.kind if document.kind == ReportKind.NEWS else document.kind,
         "extracted_at": now,
         "status": DocumentStatus.EXTRACTED,
-        "error": None,  # clear_failure's
-        "attempts": 0,
-        "retry_at": None,
+        **CLEARED,
     }
     if document.summary_only:  # the page replaces the feed's summary; the vector is redone
         values |= {"summary_only": False, "embedding": None, "page_error": None}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from gazette.db.models import Document, DocumentStatus, Source, utcnow
 from gazette.errors import FetchError
-from gazette.faults import due, isolated
+from gazette.faults import CLEARED, due, isolated
 from gazette.fetch.hosts import (
     LEASE,
     claim_by_host,
@@ -172,8 +172,6 @@ def _page_values(document_id: int, outcome: FetchOutcome, now: datetime) -> dict
         "fetched_at": now,
         "status": DocumentStatus.FETCHED,
         "page_retry_at": None,
-        "error": None,  # clear_failure's
-        "attempts": 0,
-        "retry_at": None,
+        **CLEARED,
         "lease_until": None,
     }
