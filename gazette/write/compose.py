@@ -1,8 +1,9 @@
 """The default writer: an extractive, grounded article from a story's sources.
 
 Every printed sentence is a sentence of a source, cleaned of the outlet's own markers (`clean`),
-at most trimmed of a dateline or a connective, or with a pronoun replaced by the name the source
-gives for it (`standalone`); each is cited to every independent source that supports it (see
+at most trimmed of a dateline, a connective or a side clause that tells again what the article
+said before it (`trim`), or with a pronoun replaced by the name the source gives for it
+(`standalone`); each is cited to every independent source that supports it (see
 `facts`). Facts are ranked by how many sources report them, how early and how centrally; the
 summary takes the best two or three, the body the next ones without repeating the summary or
 itself (`choose`), in news order (`order`). Where sources give different figures, a sentence
@@ -19,6 +20,7 @@ article from their complete short sentences and titles.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -54,6 +56,7 @@ from gazette.write.order import body_order, introduced_first, latest_year, summa
 from gazette.write.quotes import FoundQuote, find_quotes
 from gazette.write.stance import is_unattributed_judgement
 from gazette.write.standalone import has_speakerless_quote, stand_alone
+from gazette.write.trim import without_told_clauses
 
 # Sentences read from all sources together, and the fewest read from each one.
 MAX_SENTENCES = 600
@@ -257,8 +260,31 @@ def plan_article(sources: list[SourceArticle], embedder: Embedder, max_words: in
         body_order(body, latest_year([*summary, *body])),
         before=" ".join(fact.sentence.text for fact in summary),
     )
+    _trim_told([*summary, *body], material.facts_by_source)
     quotes = [(i, q) for i, s in enumerate(material.originals) for q in find_quotes(s.text)]
     return Plan(material, summary, body, quotes)
+
+
+def _trim_told(chosen: list[Fact], facts_by_source: list[SourceFacts]) -> None:
+    """Cut from each chosen sentence, in the order printed, a side clause that tells again what
+    the ones before it told (`trim`). Not from a sentence another one points back to ("She
+    said..." needs the name it follows), nor from one that opens a disagreement.
+
+    The shorter sentence is cited to the sources that state it: the support check weighs the
+    share of a sentence's words in one passage of a source, and a cut can lower it for an outlet
+    that told the sentence in other words (that outlet is still cited where the clause was told
+    before)."""
+    anchors = {f.sentence.after for f in chosen if f.sentence.after is not None}
+    printed: list[str] = []
+    for fact in chosen:
+        if fact.sentence.row not in anchors and not fact.disagreement:
+            text = without_told_clauses(fact.sentence.text, printed)
+            if text != fact.sentence.text:
+                stating = [s for s in fact.supporters if states(text, facts_by_source[s])]
+                if fact.sentence.source in stating:
+                    fact.sentence = dataclasses.replace(fact.sentence, text=text)
+                    fact.supporters = stating
+        printed.append(fact.sentence.text)
 
 
 def extractive_article(plan: Plan) -> WrittenArticle:

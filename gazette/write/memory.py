@@ -36,7 +36,7 @@ from gazette.db.models import utcnow
 from gazette.embedding import DIMENSIONS, Embedder, from_bytes, to_bytes
 from gazette.records import SourceArticle
 from gazette.sentences import content_words, proper_names, split_sentences, splits
-from gazette.write import choose
+from gazette.write import choose, trim
 from gazette.write.compose import printable_sentences
 from gazette.write.facts import (
     Claims,
@@ -245,8 +245,8 @@ def keep_splits(session: Session, texts: list[str]) -> None:
 def forget_in_process() -> None:
     """Empty this process's memories of what texts say (splits, claims, source readings,
     quotes, printable sentences, whether a report judges in its own voice, languages, the
-    chooser's word lists), as a new process starts: for measuring, and for tests of what is
-    stored."""
+    chooser's word lists, the side clauses of chosen sentences), as a new process starts: for
+    measuring, and for tests of what is stored."""
     splits.clear()
     for memory in (
         claims_of,
@@ -262,6 +262,8 @@ def forget_in_process() -> None:
         choose.proper_names,
         choose._figure_values,
         choose._quoted_words,
+        trim.side_clauses,
+        trim._words,
     ):
         memory.cache_clear()
 
