@@ -473,3 +473,23 @@ def test_a_name_after_a_vessel_noun_is_a_ships() -> None:
     text = "The museum's centrepiece is the restored trawler Marta Lund, said director Hanna Berg."
     found = {e.name: e.kind for e in report_entities([("Museum reopens", text)])}
     assert "Marta Lund" not in found and found.get("Hanna Berg") == "person"
+
+
+def test_initials_the_recogniser_passed_over_are_an_institution() -> None:
+    found = names(["Students in Ranchi protest after JSSC postpones the recruitment exam again"])
+    assert found.get("JSSC") == "organisation"  # the recogniser marks only Ranchi
+    # Capitals that spell a word, a title or a unit are not initials of a body.
+    found = names(["The CM said the price of rice will NOT rise above 50 rupees a KG this year."])
+    assert not {"NOT", "CM"} & set(found)
+
+
+def test_initials_fold_into_the_name_they_abbreviate() -> None:
+    found = names(
+        [
+            "Vestria's Supreme Energy Regulation Council (SERC) met on Monday. "
+            "The SERC said tariffs would rise.",
+            "Tariffs will rise, the SERC said after the Supreme Energy Regulation Council met.",
+        ]
+    )
+    assert found.get("Supreme Energy Regulation Council") == "organisation"
+    assert "SERC" not in found

@@ -18,11 +18,15 @@ against its published meta.json). What Gazette adds (docs/clustering.md has the 
 - people: a role before a name, opening the recogniser's span or inside it in lower case
   ("Activist Mahto", "Tamil star Vikram"), makes the name after it a person; a name written in
   capitals only (IRGC) is an institution's initials, never a person;
+- initials the recogniser passed over ("JSSC": three to six capitals spelling no English word,
+  no title, no known place, in a line not written in capitals) are an institution's;
 - names: articles, possessives, a person's titles and corporate suffixes go; known aliases fold
-  into one name ("U.S." = "US" = "United States"); case is ignored when comparing; a lone
-  surname folds into the one full name used elsewhere in the same texts ("Varga" -> "Ilse
+  into one name ("U.S." = "US" = "United States"); initials fold into the one name of the story
+  they abbreviate ("SNSC", "Supreme National Security Council"); case is ignored when
+  comparing; a lone surname folds into the one full name used elsewhere in the same texts ("Varga" -> "Ilse
   Varga"), or else into the one full name earlier stories know (`known_people`);
-- never a tag: a name without a capital letter or with a digit, a weekday or month, a phrase of
+- never a tag: a title alone ("CM"), a name without a capital letter or with a digit, a weekday
+  or month, a phrase of
   more than six words, a work, law or event, a prize, a portfolio, a description ending in a
   role ("the New Lakers Co-Owner"), a word the story also writes in lower case or a common
   English word; and a rare one-word name seen once with nothing to
@@ -193,6 +197,8 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
                 portfolio = a_portfolio(name, after if name == text else "")  # not "Trump's"
                 if not usable(name) or a_thing(name) or a_role(name) or portfolio:
                     continue
+                if name.casefold() in PERSON_TITLES:  # "CM", "Governor": a title alone
+                    continue
                 if prize and not known_place(name):
                     continue  # "won the Golden Lantern": a prize
                 cue = "person" if role else kind_cue(name, before) or FACILITIES.get(tail)
@@ -219,7 +225,35 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
         mentions += _gazetteer_places(document, taken)
         mentions += _pronoun_people(document, taken)
         mentions += _titled_names(document.text, taken)
+        mentions += _initials(document, taken)
         found.append(mentions)
+    return found
+
+
+def _initials(document, taken: list[tuple[int, int]]) -> list[Mention]:  # type: ignore[no-untyped-def]
+    """Initials the recogniser passed over ("UPSC", "FSSAI"): three to six capitals that spell
+    no English word, no title ("CM") and no known place, in a line not written in capitals: an
+    institution's, as the recogniser reads most initials it marks."""
+    found = []
+    for token in document:
+        word = token.text
+        if not re.fullmatch(r"[A-Z]{3,6}", word):
+            continue
+        start, end = token.idx, token.idx + len(word)
+        if any(start < b and a < end for a, b in taken):
+            continue
+        line_start = document.text.rfind("\n", 0, start) + 1
+        line_end = document.text.find("\n", end)
+        line = document.text[line_start : line_end if line_end >= 0 else None]
+        letters = [c for c in line if c.isalpha()]
+        if sum(c.isupper() for c in letters) > 0.5 * len(letters):
+            continue  # a line in capitals: shouting, not initials
+        lower = word.lower()
+        if lower in TITLES | PERSON_TITLES or known_place(word) or ALIASES.get(lower):
+            continue
+        if zipf_frequency(lower, "en") >= RARE_WORD:
+            continue
+        found.append(Mention(word, "organisation"))
     return found
 
 
@@ -548,6 +582,7 @@ def entities_from(
             if mention.kind != "demonym":
                 by_key[mention.name.casefold()].append((index, mention))
     _fold_partial_names(by_key)
+    _fold_initials(by_key)
     _fold_known_people(by_key, people or {})
     owned = Counter(  # "Bank of Vestria": Vestria is a place
         key.split(" of ")[-1] for key, g in by_key.items() if " of " in key and g[0][1].cue
@@ -635,6 +670,23 @@ def _fold_known_people(
         full = people[key]
         person = [(i, Mention(full, "person", "person")) for i, _ in by_key.pop(key)]
         by_key[full.casefold()].extend(person)
+
+
+def _fold_initials(by_key: dict[str, list[tuple[int, Mention]]]) -> None:
+    """Fold initials into the one longer name of the story they abbreviate ("SNSC" into
+    "Supreme National Security Council", "UKMTO" into "United Kingdom Maritime Trade
+    Operation"): one body, one tag."""
+    long_names = {k: _initials_of(g[0][1].name) for k, g in by_key.items() if " " in k}
+    for key in [k for k, g in by_key.items() if " " not in k and g[0][1].name.isupper()]:
+        owners = [n for n, initials in long_names.items() if initials == key.upper()]
+        if len(owners) == 1:
+            by_key[owners[0]].extend(by_key.pop(key))
+
+
+def _initials_of(name: str) -> str:
+    """The capitals that open a name's words, other than its joining words ("Bank of England"
+    gives "BE"; "United Kingdom Maritime Trade Operation", "UKMTO")."""
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
 
 
 def _fold_partial_names(by_key: dict[str, list[tuple[int, Mention]]]) -> None:
