@@ -536,3 +536,20 @@ def test_a_title_case_headline_is_read_as_a_sentence_with_its_text() -> None:
         )
     }
     assert found.get("Nigel Farage") == "person" and "nigel Farage" not in found
+
+
+def test_a_headline_ends_before_the_text_begins() -> None:
+    # Without a full stop, the recogniser runs the headline's last name into the text's first
+    # word ("London\nAhead": one organisation, and "Ahead" a tag).
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                (
+                    "Frenzy for eclipse glasses takes over London",
+                    "Ahead of Wednesday's rare cosmic event, thousands are searching for eyewear.",
+                )
+            ]
+        )
+    }
+    assert found == {"London": "place"}

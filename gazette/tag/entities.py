@@ -527,7 +527,7 @@ def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
         body = strip_dateline(text)
         bodies.append("" if _repeats(body, title) else _latin_lines(body))
     reports = [(_latin_lines(title), text) for title, text in reports]
-    pairs = list(zip([t for t, _ in reports], bodies, strict=True))
+    pairs = list(zip([_ended(t) for t, _ in reports], bodies, strict=True))
     sentence_case = [f"{sentence_cased(t, b) if title_case(t) else t}\n{b}" for t, b in pairs]
     headlines = [t if title_case(t) else "" for t, _ in reports]
     read = mentions_in_texts([f"{t}\n{b}" for t, b in pairs] + headlines, sentence_case + headlines)
@@ -602,6 +602,14 @@ def _an_english_word(word: str) -> bool:
     word = word.lower()
     forms = {word, re.sub(r"(?:e?s|e?d|ing)$", "", word), re.sub(r"(?:s|d|ing)$", "", word)}
     return any(zipf_frequency(form, "en") >= RARE_WORD for form in forms if len(form) > 2)
+
+
+def _ended(title: str) -> str:
+    """A headline ended as a sentence, for the recogniser to read before the text: without a
+    full stop it runs a name on the headline's last line into the text's first word ("London"
+    / "Ahead of Wednesday's...": one organisation)."""
+    title = title.rstrip()
+    return title if not title or title[-1] in ".!?:'\"’”)" else f"{title}."
 
 
 def _latin_lines(text: str) -> str:
