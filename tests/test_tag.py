@@ -553,3 +553,14 @@ def test_a_headline_ends_before_the_text_begins() -> None:
         )
     }
     assert found == {"London": "place"}
+
+
+def test_a_persons_initials_fold_into_the_person() -> None:
+    found = names(
+        [
+            "Senator Marta Lund-Okafor (MLO) said on Monday she would run for governor.",
+            "MLO told reporters in Vestria that she would decide soon.",
+        ]
+    )
+    # Alone, a name in capitals is read as an institution's initials.
+    assert found.get("Marta Lund-Okafor") == "person" and "MLO" not in found

@@ -23,7 +23,8 @@ against its published meta.json). What Gazette adds (docs/clustering.md has the 
   no title, no known place, in a line not written in capitals) are an institution's;
 - names: articles, possessives, a person's titles and corporate suffixes go; known aliases fold
   into one name ("U.S." = "US" = "United States"); initials fold into the one name of the story
-  they abbreviate ("SNSC", "Supreme National Security Council"); case is ignored when
+  they abbreviate ("SNSC", "Supreme National Security Council"; "MBS", "Mohammed bin Salman",
+  a person whatever the capitals say); case is ignored when
   comparing; a lone surname folds into the one full name used elsewhere in the same texts
   ("Varga" -> "Ilse Varga"), or else into the one full name earlier stories know
   (`known_people`);
@@ -766,18 +767,27 @@ def _fold_known_people(
 def _fold_initials(by_key: dict[str, list[tuple[int, Mention]]]) -> None:
     """Fold initials into the one longer name of the story they abbreviate ("SNSC" into
     "Supreme National Security Council", "UKMTO" into "United Kingdom Maritime Trade
-    Operation"): one body, one tag."""
+    Operation"; "MBS" into "Mohammed bin Salman"): one body or person, one tag. The initials'
+    mentions count as the name's without a say in its kind: written in capitals, a person's
+    initials were read as an institution's."""
     long_names = {k: _initials_of(g[0][1].name) for k, g in by_key.items() if " " in k}
     for key in [k for k, g in by_key.items() if " " not in k and g[0][1].name.isupper()]:
-        owners = [n for n, initials in long_names.items() if initials == key.upper()]
+        owners = [n for n, initials in long_names.items() if key.upper() in initials]
         if len(owners) == 1:
-            by_key[owners[0]].extend(by_key.pop(key))
+            owner = by_key[owners[0]][0][1]
+            by_key[owners[0]] += [(i, Mention(owner.name, owner.kind)) for i, _ in by_key.pop(key)]
 
 
-def _initials_of(name: str) -> str:
-    """The capitals that open a name's words, other than its joining words ("Bank of England"
-    gives "BE"; "United Kingdom Maritime Trade Operation", "UKMTO")."""
-    return "".join(w[0] for w in name.split() if w[:1].isupper())
+def _initials_of(name: str) -> set[str]:
+    """The initials a name may go by: the capitals that open its words ("Bank of England" gives
+    "BE"; "United Kingdom Maritime Trade Operation", "UKMTO"), or every word's and every
+    hyphenated part's first letter ("Mohammed bin Salman", "MBS"; "Alexandria Ocasio-Cortez",
+    "AOC")."""
+    parts = name.replace("-", " ").split()
+    return {
+        "".join(w[0] for w in name.split() if w[:1].isupper()),
+        "".join(w[0] for w in parts).upper(),
+    }
 
 
 def _fold_partial_names(by_key: dict[str, list[tuple[int, Mention]]]) -> None:
