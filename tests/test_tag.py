@@ -564,3 +564,10 @@ def test_a_persons_initials_fold_into_the_person() -> None:
     )
     # Alone, a name in capitals is read as an institution's initials.
     assert found.get("Marta Lund-Okafor") == "person" and "MLO" not in found
+
+
+def test_the_sentence_reading_of_a_headline_keeps_its_offsets() -> None:
+    from gazette.tag.headlines import _lowered
+
+    assert _lowered("Hydrogen-Powered") == "hydrogen-powered"
+    assert _lowered("İnto") == "İnto"  # "İ".lower() is two characters: names would shift

@@ -76,7 +76,12 @@ def _place_words(headline: str, words: list[re.Match]) -> set[int]:  # type: ign
 
 
 def _lowered(word: str) -> str:
-    return "-".join(part[:1].lower() + part[1:] for part in word.split("-"))
+    """A word without its capitals at the start of each hyphenated part; a capital whose small
+    letter is longer ("İ") stays, so that the reading keeps the headline's offsets."""
+    return "-".join(
+        part[:1].lower() + part[1:] if len(part[:1].lower()) == 1 else part
+        for part in word.split("-")
+    )
 
 
 def _an_english_word(word: str) -> bool:
