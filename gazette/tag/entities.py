@@ -24,18 +24,16 @@ against its published meta.json). What Gazette adds (docs/clustering.md has the 
 - names: articles, possessives, a person's titles and corporate suffixes go; known aliases fold
   into one name ("U.S." = "US" = "United States"); initials fold into the one name of the story
   they abbreviate ("SNSC", "Supreme National Security Council"; "MBS", "Mohammed bin Salman",
-  a person whatever the capitals say); case is ignored when
-  comparing; a lone surname folds into the one full name used elsewhere in the same texts
-  ("Varga" -> "Ilse Varga"), or else into the one full name earlier stories know
-  (`known_people`);
-- never a tag: a title alone ("CM"), a name without a capital letter or with a digit, a weekday
-  or month, a phrase of
-  more than six words, a work, law or event, a prize, a portfolio, a description ending in a
-  role ("the New Lakers Co-Owner"), a word the story also writes in lower case or a common
-  English word; and a rare one-word name seen once with nothing to
-  say what it is, whose kind would be the small model's guess (precision first: a wrong tag is
-  on every page of the story); nor any name of no one entity (`names.py`: "Parliament",
-  "Ukrainian", a clause, a surname two people share, a product's "Pixel 10").
+  a person whatever the capitals say); case is ignored when comparing; a lone surname folds
+  into the one full name used elsewhere in the same texts ("Varga" -> "Ilse Varga"), or else
+  into the one full name earlier stories know (`known_people`);
+- never a tag: a title alone ("CM"), a name without a capital letter or with a digit, a weekday or
+  month, a phrase of more than six words, a work, law or event, a prize, a portfolio, a description
+  ending in a role ("the New Lakers Co-Owner"), a word the story also writes in lower case or a
+  common English word; and a rare one-word name seen once with nothing to say what it is, whose kind
+  would be the small model's guess (precision first: a wrong tag is on every page of the story); nor
+  any name of no one entity (`names.py`: "Parliament", "Ukrainian", a clause, a surname two people
+  share, a product's "Pixel 10").
 """
 
 from __future__ import annotations
