@@ -5,10 +5,12 @@ Usage: python bench/judgements.py [--sets demo,neus,ecbplus] [--half odd|even] [
 Reads every source of the demo (15 stories), neus-val (307) and the ECB+ dev events (42) as the
 default writer reads them (split, cleaned, complete sentences of usable length, not furniture
 nor fragments) and counts, per set, the sentences that `gazette.write.stance.judgement_in`
-refuses: a judging word no attribution claims, the writer's first-person stance, a question in
-the writer's voice. `--show` prints each with its story and why, for reading by hand (whether
-each is a judgement or a fact wrongly refused); `--half` takes neus-val's odd- or even-numbered
-stories only.
+refuses, by kind: a judging word no attribution claims, the writer's first-person stance, a
+question in the writer's voice, the writer's attitude ("Unfortunately, ...", "The good news
+is..."), a degree adverb that grades a judgement ("downright"), a copula's verdict ("is a victory
+for"). `--show` prints each with its story and why, for reading by hand (whether each is a
+judgement or a fact wrongly refused); `--half` takes neus-val's odd- or even-numbered stories
+only, to keep one half unread while a rule is made on the other.
 """
 
 from __future__ import annotations

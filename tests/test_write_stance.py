@@ -27,6 +27,19 @@ from gazette.write.stance import is_unattributed_judgement, judgement_in, judges
         "The agency has been criticised for its forecasts, and we asked its director why.",
         "Will the strike spread to the ferries?",
         "Nobody asked the residents, and why would they?",
+        # the writer's attitude to what the sentence tells, whatever it tells
+        "Unfortunately, the council never published the inspectors' report.",
+        "Predictably the ferry company blamed the weather.",
+        "But, ironically, the new bridge is narrower than the old one.",
+        "The mayor's plan — predictably — came to nothing.",
+        "The good news is that the harbour reopens on Friday.",
+        "It's no secret that the mayor wants the port sold.",
+        "Needless to say, the tolls were never lowered.",
+        # a degree that grades only a judgement, and a verdict given by a copula
+        "The minister was downright evasive in the debate.",
+        "The fire service was woefully unprepared for the floods.",
+        "The ruling is a victory for the freedom of the press.",
+        "The council's decision was another blow to the town's fishermen.",
     ],
 )
 def test_a_judgement_in_the_writers_voice_is_refused(sentence: str) -> None:
@@ -61,6 +74,22 @@ def test_a_judgement_in_the_writers_voice_is_refused(sentence: str) -> None:
         "'When my son and I hid on the floor, I saw her fall,' said Una Armstead, a nurse.",
         "Holt: Our harbour will be open again by Friday",  # a headline's speaker
         "Her book, Notes on the Future of Our Harbour, is out in May.",  # a title's "Our"
+        # the same words as a degree or a manner, not a stance on the whole sentence
+        "Remarkably few residents came to the meeting on Monday.",
+        "Happily married for 40 years, the couple ran the bakery together.",
+        "Worse weather is expected on Friday, forecasters said.",
+        "The storm was incredibly rare for the time of year.",
+        # the stance said by someone named
+        "The mayor said that, unfortunately, the money had run out.",
+        "Unfortunately, the money has run out, the mayor said.",
+        # winning and losing told as deeds or results, not given as a verdict
+        "The court dealt a blow to the harbour plan on Monday.",
+        "The vote handed the mayor a victory after a year of talks.",
+        "Saturday's match was a 3-1 win for Orrin, its tenth win for the season.",
+        "It was the first win for the club since 2019.",
+        # epistemic adverbs, as news uses them
+        "The bridge will, of course, stay open during the works.",
+        "The damage was clearly visible from the road.",
     ],
 )
 def test_a_fact_or_an_attributed_judgement_is_kept(sentence: str) -> None:
@@ -71,6 +100,9 @@ def test_what_makes_the_judgement_is_named() -> None:
     assert judgement_in("He is a liar.") == "judging word: liar"
     assert judgement_in("We must act.") == "first person: We"
     assert judgement_in("What happens now?") == "question"
+    assert judgement_in("Sadly, the vote failed.") == "attitude: Sadly"
+    assert judgement_in("He was downright rude.") == "intensifier: downright"
+    assert judgement_in("It is a win for the town.") == "verdict: is a win for"
 
 
 def _source(key: str, outlet: str, title: str, *sentences: str) -> SourceArticle:

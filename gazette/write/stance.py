@@ -21,19 +21,35 @@ quotation rules see that it has a speaker):
   ("I think", "we must", "in my view", "as we reported") or a speaker's words printed without
   marks, whom the sentence does not name. Named before it with a colon ("Kelly said in a
   briefing: We are pleased...") or after it, it is reported speech;
-- a question the sentence asks in its own voice (it ends in "?" outside a quotation).
+- a question the sentence asks in its own voice (it ends in "?" outside a quotation);
+- a word or phrase whose grammar is the writer's stance, whatever the sentence tells
+  (`ATTITUDE`, `INTENSIFYING`, `VERDICT`): an attitude adverbial, the class of adverbs by which a
+  writer says how they feel about what the sentence tells ("Unfortunately, that is not true",
+  "Predictably, ..."), and the frames that do the same ("The good news is...", "It's no secret
+  that...", "Needless to say"), set at the head of the sentence or between commas, where they
+  speak of the whole; a degree adverb that only ever grades a judgement ("downright low energy",
+  "woefully behind"); and a verdict of winning or losing given by a copula ("The decision is a
+  victory for the First Amendment"), where news tells who dealt or handed whom a blow ("The
+  court dealt a blow to the law"). Epistemic adverbs ("of course", "clearly", "probably") are
+  left out: they say how sure the writer is, as news also does, not how the writer judges.
 
 Second-person advice ("If you bought a Tidy 3, stop charging it") is refused earlier, by
 `gazette.write.clean.is_clean`.
 
-A judging word is attributed when a word of saying or judging comes before it in the sentence
-(reported speech: "Critics said the plan was absurd", "Trump called Biden a liar"); any of the
-three is when the sentence ends in a short attribution clause ("..., the union said.", "...,
-according to critics.").
+A judging word or a stance's words are attributed when a word of saying or judging comes before
+them in the sentence (reported speech: "Critics said the plan was absurd", "Trump called Biden a
+liar", "She said that, unfortunately, the money had run out"); any judgement is when the sentence
+ends in a short attribution clause ("..., the union said.", "..., according to critics.").
 
-Not caught: a judgement in words of plain sense ("The ruling is a victory for free speech"), and
-a prescription in the third person ("The government should bring the closure forward"), which
-reads like the expectation news states in the same words ("Production should begin in 2028").
+Not caught: a judgement in words of plain sense outside those forms ("Trump was forced to
+disband councils that were disintegrating around him", "a huge win for Republicans" in
+apposition), and a prescription in the third person ("The government should bring the closure
+forward"), which reads like the obligations and expectations news states in the same words
+("the government must consider each case", "Production should begin in 2028"). A subjectivity or
+sentiment lexicon does not tell them apart either: TextBlob's and VADER's lexicons score the words
+of plain disaster news ("deadly", "violent", "grim", "worst", "killed") as subjective or strongly
+felt, and on a hand-labelled sample of neus-val they refused more facts than judgements at every
+threshold (docs/writing.md, "Judgements").
 """
 
 from __future__ import annotations
@@ -60,6 +76,42 @@ JUDGING_WORDS = frozenset(
         "shamefully disgracefully outrageously absurdly ridiculously laughably pathetically",
     )
 )
+# The writer's attitude to what the sentence tells: attitude adverbials (Biber et al., Longman
+# Grammar of Spoken and Written English, 1999, "attitude stance adverbials") and the frames that do
+# their work. Set at the head of the sentence (after "And"/"But" too) or between commas or dashes,
+# where they speak of the whole sentence: "incredibly rare" is a degree, "Incredibly, ..." a stance.
+# At the head, the clause must follow (a comma, or the next word a subject's): "Remarkably few
+# people" grades a number. "Happily" is left out, a manner more often than a stance ("happily
+# married").
+ATTITUDE_WORDS = (
+    r"(?:un)?fortunately|sadly|thankfully|mercifully|(?:un)?luckily|regrettably|"
+    r"hopefully|ironically|predictably|tellingly|curiously|remarkably|astonishingly|amazingly|"
+    r"(?:un)?surprisingly|incredibly|alas|(?:even )?worse|better yet|needless to say|"
+    r"it goes without saying|make no mistake"
+)
+ATTITUDE = re.compile(
+    r"^\W*(?i:(?:(?:and|but|yet|so)\s+)?(?:" + ATTITUDE_WORDS + r"))(?=\s*[,—–]|\s+(?:(?i:the|a|"
+    r"an|this|that|these|those|it|he|she|they|we|there|his|her|its|their|some|many|most|no|"
+    r"for)\b|[A-Z]))"
+    r"|(?i:[,;:—–(]\s*(?:" + ATTITUDE_WORDS + r")(?=\s*[,;—–)]))"
+    r"|(?i:\bthe (?:good|bad|sad) (?:news|part|thing) (?:is|was)\b)"
+    r"|(?i:\bit(?:['’]s| is| was) no secret\b)"
+)
+# Degree adverbs that grade only a judgement: "downright low energy", "woefully behind".
+INTENSIFYING = re.compile(
+    r"\b(?:downright|oh-so|woefully|egregiously|blatantly|shamelessly)\b", re.IGNORECASE
+)
+# A verdict of winning or losing given by a copula: "The decision is a victory for the First
+# Amendment". News tells the same outcome as a deed ("The court dealt a blow to the law",
+# "handed Trump a win", "a win for the Bulldogs" after a score), which this leaves alone.
+VERDICT = re.compile(
+    r"\b(?:is|was|are|were|be|been|marks|marked|represents|represented)\s+"
+    # an indefinite verdict, graded by at most two words but not counted ("the 10th win for
+    # Indianapolis", "a 31-24 win for the Colts" are results)
+    r"(?:a|an|another)\s+(?:yet\s+)?(?:(?![\w-]*\d|first\b|second\b|third\b|\w+th\b)[\w-]+\s+){0,2}"
+    r"(?:victory|win|triumph|boon|blow|setback|defeat)\s+(?:for|to)\b",
+    re.IGNORECASE,
+)
 JUDGING = re.compile(r"\b(?:" + "|".join(sorted(JUDGING_WORDS)) + r")\b", re.IGNORECASE)
 # The first person outside quotation marks: the writer (or a speaker the sentence does not name)
 # speaking. "I" only as a pronoun: before a contraction or a word in small letters, and not after
@@ -70,6 +122,13 @@ FIRST_PERSON = re.compile(
 )
 CLAUSE_OPENS = re.compile(r"(?:^|[.!?:;—–(\"“‘'])\s*$")
 ROMAN_BEFORE = re.compile(r"\S\s+[A-Z][\w.-]*\s+$")  # a capitalised word, not the first
+# What judges, by kind, in the order judgement_in names them.
+STANCE = (
+    ("judging word", JUDGING),
+    ("attitude", ATTITUDE),
+    ("intensifier", INTENSIFYING),
+    ("verdict", VERDICT),
+)
 # Words that say whose words or judgement follow: reported speech and its verbs of judging.
 ATTRIBUTING = re.compile(
     r"\b(?:said|says|say|saying|told|tells|tell|added|adds|wrote|writes|write|explained|warned|"
@@ -103,8 +162,8 @@ TAIL_WORDS = 8
 
 def judgement_in(sentence: str) -> str | None:
     """What makes the sentence a judgement in its writer's own voice (see the module docstring):
-    "question", "first person" or "judging word", with the word; None when there is none, or
-    when the sentence says whose words or judgement it tells."""
+    "question", "first person", "judging word", "attitude", "intensifier" or "verdict", with the
+    words; None when there is none, or when the sentence says whose words or judgement it tells."""
     own = outside_quotations(sentence)
     if _ends_attributed(own):
         return None
@@ -113,10 +172,11 @@ def judgement_in(sentence: str) -> str | None:
     person = _first_person(own)
     if person is not None and not _reported(own, person):
         return f"first person: {person.group(0)}"
-    judging = JUDGING.search(own)
-    if judging is None or ATTRIBUTING.search(own[: judging.start()]):
-        return None
-    return f"judging word: {judging.group(0)}"
+    for kind, pattern in STANCE:
+        found = pattern.search(own)
+        if found is not None and not ATTRIBUTING.search(own[: found.start()]):
+            return f"{kind}: {found.group(0).strip(' ,;:—–()')}"
+    return None
 
 
 def _reported(own: str, person: re.Match[str]) -> bool:
