@@ -24,8 +24,9 @@ from readability import demo_with_outlets, ecbplus_stories
 from summary_quality import sources_of
 
 from gazette.records import independent_sources
-from gazette.sentences import is_usable, split_sentences, trim_sentence
-from gazette.write.clean import is_clean, is_fragment, strip_signpost, strip_source_markers
+from gazette.sentences import is_usable, split_sentences
+from gazette.write.clean import is_clean, is_fragment
+from gazette.write.compose import read_sentence
 from gazette.write.stance import judgement_in
 
 
@@ -34,7 +35,7 @@ def candidates(title: str, text: str) -> list[str]:
     split = split_sentences(text)
     found = []
     for index, raw in enumerate(split):
-        sentence = strip_signpost(trim_sentence(strip_source_markers(raw)))
+        sentence = read_sentence(raw)
         if is_usable(sentence, title) and is_clean(sentence) and not is_fragment(split, index):
             found.append(sentence)
     return found

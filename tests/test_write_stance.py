@@ -9,7 +9,13 @@ import pytest
 
 from gazette.records import SourceArticle
 from gazette.write import write_article
-from gazette.write.stance import is_unattributed_judgement, judgement_in, judges_in_own_voice
+from gazette.write.compose import printable_sentences
+from gazette.write.stance import (
+    is_unattributed_judgement,
+    judgement_in,
+    judges_in_own_voice,
+    without_attitude,
+)
 
 
 @pytest.mark.parametrize(
@@ -165,3 +171,43 @@ def test_a_report_that_judges_in_its_own_voice_is_told_apart() -> None:
     # a quotation over several sentences is its speaker's words, first person and all
     quoted = NEWS.text + " “It will not be easy for me. But it must be done,” the mayor said."
     assert not judges_in_own_voice(NEWS.title, quoted)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "told"),
+    [
+        (
+            "Sadly, the mother of two died in the crash on Friday.",
+            "The mother of two died in the crash on Friday.",
+        ),
+        ("The money, unfortunately, had run out by March.", "The money had run out by March."),
+        (
+            "The good news is that the injunction was lifted on Monday.",
+            "The injunction was lifted on Monday.",
+        ),
+        # a degree, not the writer's attitude: nothing to lift
+        ("Incredibly rare storms hit the coast on Sunday.", None),
+        # a hope: lifted off, it would tell a fact
+        ("Hopefully, the new coach will get the team back on track.", None),
+    ],
+)
+def test_the_writers_attitude_is_lifted_off_the_fact(sentence: str, told: str | None) -> None:
+    assert without_attitude(sentence) == (told or sentence)
+    if told:
+        assert not is_unattributed_judgement(told)
+
+
+def test_a_frame_that_carries_the_writers_view_is_not_lifted() -> None:
+    sentence = "It's no secret that the council's plan is a waste of everyone's time."
+    assert without_attitude(sentence) == sentence
+    assert is_unattributed_judgement(sentence)
+
+
+def test_a_fact_told_with_the_writers_attitude_is_printable_without_it() -> None:
+    text = (
+        "A car left the road near Tolvik on Friday. Sadly, the mother of two died at the scene "
+        "before help arrived. The road was closed for six hours."
+    )
+    printed = [sentence for _, sentence, _ in printable_sentences("Crash near Tolvik", text, False)]
+    assert "The mother of two died at the scene before help arrived." in printed
+    assert not any("Sadly" in sentence for sentence in printed)

@@ -1,13 +1,14 @@
 """The default writer: an extractive, grounded article from a story's sources.
 
 Every printed sentence is a sentence of a source, cleaned of the outlet's own markers (`clean`),
-at most trimmed of a dateline, a connective or a side clause that tells again what the article
-said before it (`trim`), or with a pronoun replaced by the name the source gives for it
-(`standalone`); each is cited to every independent source that supports it (see
-`facts`). Facts are ranked by how many sources report them, how early and how centrally; the
-summary takes the best two or three, the body the next ones without repeating the summary or
-itself (`choose`), in news order (`order`). Where sources give different figures, a sentence
-says so and names each side's authority where the sources give one (`attribution`).
+at most trimmed of a dateline, a connective, its writer's attitude ("Sadly, ...", `stance`) or a
+side clause that tells again what the article said before it (`trim`), or with a pronoun
+replaced by the name the source gives for it (`standalone`); each is cited to every independent
+source that supports it (see `facts`). Facts are ranked by how many sources report them, how
+early and how centrally; the summary takes the best two or three, the body the next ones without
+repeating the summary or itself (`choose`), in news order (`order`). Where sources give different
+figures, a sentence says so and names each side's authority where the sources give one
+(`attribution`).
 
 Inputs it does not take as they come: an article is written in one language, that of most of the
 story's independent sources (the sentence model and splitter are English-centred, and a sentence
@@ -54,7 +55,7 @@ from gazette.write.facts import (
 )
 from gazette.write.order import body_order, introduced_first, latest_year, summary_order
 from gazette.write.quotes import FoundQuote, find_quotes
-from gazette.write.stance import is_unattributed_judgement
+from gazette.write.stance import is_unattributed_judgement, without_attitude
 from gazette.write.standalone import has_speakerless_quote, stand_alone
 from gazette.write.trim import without_told_clauses
 
@@ -103,6 +104,12 @@ def source_sentences(source: SourceArticle, brief: bool = False) -> list[tuple[i
     return list(printable_sentences(source.title, source.text, brief))
 
 
+def read_sentence(raw: str) -> str:
+    """A source sentence as the writer reads it: without the outlet's citation markers, a
+    dateline or a leading connective, an explainer's signpost or its writer's attitude."""
+    return without_attitude(strip_signpost(trim_sentence(strip_source_markers(raw))))
+
+
 # Read once per report (and stored with its memos, gazette/write/memory.py): a story is written
 # again at every report that joins it.
 @remembered(size=4096)
@@ -112,7 +119,7 @@ def printable_sentences(title: str, text: str, brief: bool) -> tuple[tuple[int, 
     quotes = find_quotes(source.text)
     found = []
     for index, raw in enumerate(split):
-        text = strip_signpost(trim_sentence(strip_source_markers(raw)))
+        text = read_sentence(raw)
         if brief:
             usable = BRIEF_MIN_WORDS <= len(text.split()) <= MAX_WORDS and bool(END.search(text))
         else:

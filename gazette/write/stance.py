@@ -83,12 +83,15 @@ JUDGING_WORDS = frozenset(
 # At the head, the clause must follow (a comma, or the next word a subject's): "Remarkably few
 # people" grades a number. "Happily" is left out, a manner more often than a stance ("happily
 # married").
-ATTITUDE_WORDS = (
+# Of them, those that can be lifted off the sentence leaving what it tells true as told
+# (`without_attitude`); not "hopefully", whose sentence tells a hope, not a fact.
+LIFTABLE_ATTITUDE_WORDS = (
     r"(?:un)?fortunately|sadly|thankfully|mercifully|(?:un)?luckily|regrettably|"
-    r"hopefully|ironically|predictably|tellingly|curiously|remarkably|astonishingly|amazingly|"
+    r"ironically|predictably|tellingly|curiously|remarkably|astonishingly|amazingly|"
     r"(?:un)?surprisingly|incredibly|alas|(?:even )?worse|better yet|needless to say|"
     r"it goes without saying|make no mistake"
 )
+ATTITUDE_WORDS = LIFTABLE_ATTITUDE_WORDS + r"|hopefully"
 ATTITUDE = re.compile(
     r"^\W*(?i:(?:(?:and|but|yet|so)\s+)?(?:" + ATTITUDE_WORDS + r"))(?=\s*[,—–]|\s+(?:(?i:the|a|"
     r"an|this|that|these|those|it|he|she|they|we|there|his|her|its|their|some|many|most|no|"
@@ -97,6 +100,16 @@ ATTITUDE = re.compile(
     r"|(?i:\bthe (?:good|bad|sad) (?:news|part|thing) (?:is|was)\b)"
     r"|(?i:\bit(?:['’]s| is| was) no secret\b)"
 )
+# The writer's attitude where it can be lifted off what the sentence tells: at the head before a
+# comma ("Sadly, the mother of two died..."), between commas ("The money, unfortunately, had run
+# out"), or a frame at the head ("The good news is that ..."). Not "It's no secret that ...": what
+# it frames is mostly the writer's view ("Twitter is Trump's soap box du jour"), and the frame's
+# "no" would leave the support check reading a denial dropped.
+ATTITUDE_AT_HEAD = re.compile(
+    r"^(?i:(?:(?:and|but|yet|so)\s+)?(?:" + LIFTABLE_ATTITUDE_WORDS + r")\s*,\s+"
+    r"|the (?:good|bad|sad) (?:news|part|thing) (?:is|was)(?: that)?\s+)"
+)
+ATTITUDE_BETWEEN = re.compile(r"(?i:,\s*(?:" + LIFTABLE_ATTITUDE_WORDS + r")\s*,)")
 # Degree adverbs that grade only a judgement: "downright low energy", "woefully behind".
 INTENSIFYING = re.compile(
     r"\b(?:downright|oh-so|woefully|egregiously|blatantly|shamelessly)\b", re.IGNORECASE
@@ -197,6 +210,18 @@ def _first_person(own: str) -> re.Match[str] | None:
             continue
         return found
     return None
+
+
+def without_attitude(sentence: str) -> str:
+    """The sentence without its writer's attitude, where that is a word or frame set apart from
+    what it tells: "Sadly, the mother of two died in the crash." -> "The mother of two died in
+    the crash."; the fact is news, the sorrow the writer's. What remains is the source's words
+    (the rest of the rule still judges them)."""
+    head = ATTITUDE_AT_HEAD.match(sentence)
+    if head is not None:
+        rest = sentence[head.end() :]
+        sentence = rest[:1].upper() + rest[1:]
+    return ATTITUDE_BETWEEN.sub("", sentence)
 
 
 def is_unattributed_judgement(sentence: str) -> bool:
