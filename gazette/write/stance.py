@@ -33,6 +33,11 @@ quotation rules see that it has a speaker):
   court dealt a blow to the law"). Epistemic adverbs ("of course", "clearly", "probably") are
   left out: they say how sure the writer is, as news also does, not how the writer judges.
 
+An attitude set apart from what the sentence tells (at its head before a comma, between commas,
+or a frame at its head: "Sadly, the mother of two died...") is lifted off before the sentence is
+judged (`without_attitude`): the fact is news, the sorrow the writer's. Not a hope ("Hopefully,
+..."), which without the word would read as a fact.
+
 Second-person advice ("If you bought a Tidy 3, stop charging it") is refused earlier, by
 `gazette.write.clean.is_clean`.
 
