@@ -97,12 +97,14 @@ LIFTABLE_ATTITUDE_WORDS = (
     r"it goes without saying|make no mistake"
 )
 ATTITUDE_WORDS = LIFTABLE_ATTITUDE_WORDS + r"|hopefully"
+# The frame that gives the writer's view of the news it introduces: "The good news is (that)...".
+NEWS_FRAME = r"the (?:good|bad|sad) (?:news|part|thing) (?:is|was)"
 ATTITUDE = re.compile(
     r"^\W*(?i:(?:(?:and|but|yet|so)\s+)?(?:" + ATTITUDE_WORDS + r"))(?=\s*[,—–]|\s+(?:(?i:the|a|"
     r"an|this|that|these|those|it|he|she|they|we|there|his|her|its|their|some|many|most|no|"
     r"for)\b|[A-Z]))"
     r"|(?i:[,;:—–(]\s*(?:" + ATTITUDE_WORDS + r")(?=\s*[,;—–)]))"
-    r"|(?i:\bthe (?:good|bad|sad) (?:news|part|thing) (?:is|was)\b)"
+    r"|(?i:\b" + NEWS_FRAME + r"\b)"
     r"|(?i:\bit(?:['’]s| is| was) no secret\b)"
 )
 # The writer's attitude where it can be lifted off what the sentence tells: at the head before a
@@ -112,7 +114,7 @@ ATTITUDE = re.compile(
 # "no" would leave the support check reading a denial dropped.
 ATTITUDE_AT_HEAD = re.compile(
     r"^(?i:(?:(?:and|but|yet|so)\s+)?(?:" + LIFTABLE_ATTITUDE_WORDS + r")\s*,\s+"
-    r"|the (?:good|bad|sad) (?:news|part|thing) (?:is|was)(?: that)?\s+)"
+    r"|" + NEWS_FRAME + r"(?: that)?\s+)"
 )
 ATTITUDE_BETWEEN = re.compile(r"(?i:,\s*(?:" + LIFTABLE_ATTITUDE_WORDS + r")\s*,)")
 # Degree adverbs that grade only a judgement: "downright low energy", "woefully behind".

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from gazette.sentences import is_usable
-from gazette.write.claim import FUNCTION_WORDS, TOKEN, stem
+from gazette.write.claim import FUNCTION_WORDS, NUMBER, TOKEN, stem
 
 # Dependency labels of the side clauses that can go.
 SIDE_CLAUSES = frozenset({"advcl", "acl", "relcl", "appos"})
@@ -56,7 +56,6 @@ SET_APART = re.compile(r"[,—–]|\b(?:" + "|".join(sorted(TIME_AND_CAUSE)) + r
 # A name in a clause, and a word in the rest that may point back to it.
 NAME = re.compile(r"(?<!^)\b[A-Z][a-z]")
 REFERENCE = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", re.IGNORECASE)
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @cache
