@@ -162,15 +162,7 @@ class AsyncFetcher:
             check_scheme(url)
             if self.settings.respect_robots_txt and self.settings.mirror_dir is None:
                 await self.robots.check(url)
-            host = urlsplit(url).hostname or ""
-            async with self.slots, self.gates.for_host(host).turn():
-                try:
-                    # a deadline on this task, not a task of its own as wait_for makes
-                    async with asyncio.timeout(self.settings.total_timeout_seconds):
-                        response = await self._get(url, headers)
-                except TimeoutError as exc:
-                    limit = self.settings.total_timeout_seconds
-                    raise FetchTimedOut(f"{url}: no complete response within {limit:g}s") from exc
+            response = await self._get_in_turn(url, headers)
             if response.location is not None:
                 url = urljoin(url, response.location)
                 headers = {}  # validators belong to the first URL
@@ -218,16 +210,22 @@ class AsyncFetcher:
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
 
+    async def _get_in_turn(self, url: str, headers: dict[str, str]) -> _Response:
+        """One request, when a connection slot is free and its host's turn has come (the
+        politeness gates), with a deadline on the whole response however slowly it drips."""
+        async with self.slots, self.gates.for_host(urlsplit(url).hostname or "").turn():
+            try:
+                # a deadline on this task, not a task of its own as wait_for makes
+                async with asyncio.timeout(self.settings.total_timeout_seconds):
+                    return await self._get(url, headers)
+            except TimeoutError as exc:
+                limit = self.settings.total_timeout_seconds
+                raise FetchTimedOut(f"{url}: no complete response within {limit:g}s") from exc
+
     async def _download_robots(self, url: str) -> tuple[int, bytes]:
-        host = urlsplit(url).hostname or ""
         for _ in range(self.settings.max_redirects + 1):
             check_scheme(url)
-            async with self.slots, self.gates.for_host(host).turn():
-                try:
-                    async with asyncio.timeout(self.settings.total_timeout_seconds):
-                        response = await self._get(url, {})
-                except TimeoutError as exc:
-                    raise FetchTimedOut(f"{url}: timed out") from exc
+            response = await self._get_in_turn(url, {})
             if response.location is None:
                 return response.status, response.page.body if response.page else b""
             url = urljoin(url, response.location)
