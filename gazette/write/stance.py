@@ -63,7 +63,13 @@ import re
 
 from gazette.remember import remembered
 from gazette.sentences import split_sentences, trim_sentence
-from gazette.write.clean import outside_quotations, quotation_marks_pair, strip_source_markers
+from gazette.write.clean import (
+    SAYING_WORDS,
+    any_of,
+    outside_quotations,
+    quotation_marks_pair,
+    strip_source_markers,
+)
 
 # Words that judge: insults, and verdicts on people, deeds and claims. Whole words, any case.
 JUDGING_WORDS = frozenset(
@@ -150,17 +156,14 @@ STANCE = (
     ("verdict", VERDICT),
 )
 # Words that say whose words or judgement follow: reported speech and its verbs of judging.
-ATTRIBUTING = re.compile(
-    r"\b(?:said|says|say|saying|told|tells|tell|added|adds|wrote|writes|write|explained|warned|"
-    r"insisted|admitted|asked|according to|stated|declared|tweeted|argued|argues|noted|claimed|"
-    r"claims|acknowledged|announced|replied|urged|called|calls|calling|described|describes|"
-    r"describing|accused|accuses|accusing|branded|brands|denounced|denounces|condemned|"
-    r"condemns|slammed|slams|criticised|criticized|criticises|criticizes|blasted|dismissed|"
-    r"dismisses|labelled|labeled|labels|deemed|deems|believes|believe|believed|thinks|think|"
-    r"thought|considers|considered|insists|charged|alleged|alleges|complained|complains|"
-    r"decried|decries|lamented|quipped|joked|conceded|stressed|posted|mocked|ridiculed|"
-    r"commented|comments)\b",
-    re.IGNORECASE,
+ATTRIBUTING = any_of(
+    SAYING_WORDS,
+    "claims, calls, comments, accused, accuses, accusing, branded, brands, denounced, "
+    "denounces, condemned, condemns, slammed, slams, criticised, criticized, criticises, "
+    "criticizes, blasted, dismissed, dismisses, labelled, labeled, labels, deemed, deems, "
+    "believes, believe, believed, thinks, think, thought, considers, considered, insists, "
+    "charged, alleged, alleges, complained, complains, decried, decries, lamented, mocked, "
+    "ridiculed",
 )
 # Words of saying and a colon just before the speaker's words: "..., said in a briefing: We are".
 SPEAKER_INTRODUCED = re.compile(

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gazette.sentences import content_words, proper_names
-from gazette.write.clean import outside_quotations
+from gazette.write.clean import SAYING_WORDS, any_of, outside_quotations
 from gazette.write.quotes import FoundQuote, person_named_in
 
 # Words that open a sentence by pointing back to an earlier one.
@@ -45,13 +45,7 @@ POINTING_BACK = re.compile(
 )
 SUBJECT_PRONOUN = re.compile(r"^(?P<pronoun>He|She)\s+(?=[a-z])")
 QUOTATION = re.compile(r"[\"“]([^\"“”]+)[\"”]")
-SAYING = re.compile(
-    r"\b(?:said|says|say|told|tells|added|adds|wrote|writes|explained|warned|insisted|"
-    r"admitted|asked|according to|stated|declared|tweeted|recalled|argued|noted|claimed|"
-    r"acknowledged|announced|replied|urged|called|described|calling|describing|saying|"
-    r"quoted|quipped|joked|conceded|stressed|posted|wrote)\b",
-    re.IGNORECASE,
-)
+SAYING = any_of(SAYING_WORDS)
 PRONOUN_SAYS = re.compile(
     r"(?P<before>[,!?]?[\"”]\s*)(?P<pronoun>he|she)\s+(?P<verb>said|says|added|told|explained|"
     r"warned|insisted|admitted|wrote)\b"
