@@ -571,3 +571,16 @@ def test_the_sentence_reading_of_a_headline_keeps_its_offsets() -> None:
 
     assert _lowered("Hydrogen-Powered") == "hydrogen-powered"
     assert _lowered("İnto") == "İnto"  # "İ".lower() is two characters: names would shift
+
+
+def test_a_given_name_makes_a_person_of_a_name_the_recogniser_calls_a_place() -> None:
+    from gazette.tag.entities import a_persons_name
+
+    text = "Mensah had equalised Emil Strand's opener before Jonas Achterberg scored the winner."
+    found = {e.name: e.kind for e in report_entities([("Mariners end 28-year wait", text)])}
+    assert found.get("Emil Strand") == "person"  # the recogniser alone: a facility
+    assert a_persons_name("Emil Strand", "place")
+    assert not a_persons_name("Forest City", "place")  # "Forest" is an English word
+    assert not a_persons_name("Royal Enfield", "organisation")
+    assert not a_persons_name("Geneva Convention", "place")  # a place's name opens it
+    assert not a_persons_name("Emil", "place")  # one word: no surname to go with it

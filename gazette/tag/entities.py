@@ -48,6 +48,7 @@ from wordfreq import zipf_frequency
 
 from gazette.sentences import STOPWORDS
 from gazette.tag.gazetteer import findable, known_place, town_names
+from gazette.tag.given_names import a_given_name
 from gazette.tag.headlines import ended, latin_lines, repeats, sentence_cased, title_case
 from gazette.tag.names import a_clause, a_demonym, a_generic_institution
 from gazette.tag.vocabulary import (
@@ -212,6 +213,7 @@ def mentions_in_texts(
                 common = " " not in name and name.casefold() in lower_words
                 # Capitals only (IRGC, NATO): an institution's initials, never a person's name.
                 label = "organisation" if kind == "person" and name.isupper() else kind
+                label = "person" if not cue and a_persons_name(name, kind) else label
                 mentions.append(Mention(name, label, cue, vote, initial, known, common))
         taken = [(e.start_char, e.end_char) for e in document.ents]
         mentions += _gazetteer_places(document, taken)
@@ -265,6 +267,25 @@ def _initials(document, taken: list[tuple[int, int]]) -> list[Mention]:  # type:
             continue
         found.append(Mention(word, "organisation"))
     return found
+
+
+def a_persons_name(name: str, kind: str) -> bool:
+    """Whether a name the recogniser called a place or an organisation is a person's by its
+    words: two or three capitalised words whose first is a census given name that English does
+    not use as a word ("Emil Strand"; not "Forest City", "Royal Enfield"), and neither the name
+    nor its first word a place ("Geneva Convention"). Names whose words say what they are
+    ("Madison Square Garden") are settled by their head noun before this is asked."""
+    words = name.split()
+    first = words[0]
+    return (
+        kind in ("place", "organisation")
+        and 2 <= len(words) <= 3
+        and all(w[:1].isupper() and not w.isupper() for w in words)
+        and a_given_name(first)
+        and zipf_frequency(first.casefold(), "en") < TITLE_CASE_WORD
+        and known_place(name) is None
+        and first.casefold() not in town_names()
+    )
 
 
 def _won(document, start: int) -> bool:  # type: ignore[no-untyped-def]
