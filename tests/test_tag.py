@@ -584,3 +584,18 @@ def test_a_given_name_makes_a_person_of_a_name_the_recogniser_calls_a_place() ->
     assert not a_persons_name("Royal Enfield", "organisation")
     assert not a_persons_name("Geneva Convention", "place")  # a place's name opens it
     assert not a_persons_name("Emil", "place")  # one word: no surname to go with it
+
+
+def test_initials_the_text_spells_out_in_lower_case_words_are_no_organisation() -> None:
+    from gazette.tag.names import spelled_out
+
+    text = (
+        "Its vaccine against respiratory syncytial virus (RSV) was 81 percent effective. "
+        "For older adults, RSV is far more dangerous than most people realise, said Henrik Olsen."
+    )
+    found = {e.name for e in report_entities([("Sorrel Biotech vaccine results", text)])}
+    assert "RSV" not in found and "Henrik Olsen" in found  # the recogniser alone: RSV an ORG
+    assert spelled_out("exports of liquefied natural gas (LNG) rose") == {"LNG"}
+    assert spelled_out("weapons of mass destruction (WMD)") == {"WMD"}
+    assert spelled_out("RSV (respiratory syncytial virus) spreads") == {"RSV"}
+    assert not spelled_out("The World Health Organization (WHO) said")  # a name's capitals

@@ -18,7 +18,9 @@ against its published meta.json). What Gazette adds (docs/clustering.md has the 
   place a locative preposition, an institution "of" the name or a demonym made from it;
 - people: a role before a name, opening the recogniser's span or inside it in lower case
   ("Activist Mahto", "Tamil star Vikram"), makes the name after it a person; a name written in
-  capitals only (IRGC) is an institution's initials, never a person;
+  capitals only (IRGC) is an institution's initials, never a person; two or three capitalised
+  words the recogniser calls a place or an organisation are a person's when the first is a
+  given name that English does not use as a word (`given_names.py`: "Emil Strand");
 - initials the recogniser passed over ("JSSC": three to six capitals spelling no English word,
   no title, no known place, in a line not written in capitals) are an institution's;
 - names: articles, possessives, a person's titles and corporate suffixes go; known aliases fold
@@ -33,7 +35,7 @@ against its published meta.json). What Gazette adds (docs/clustering.md has the 
   common English word; and a rare one-word name seen once with nothing to say what it is, whose kind
   would be the small model's guess (precision first: a wrong tag is on every page of the story); nor
   any name of no one entity (`names.py`: "Parliament", "Ukrainian", a clause, a surname two people
-  share, a product's "Pixel 10").
+  share, a product's "Pixel 10", initials spelled out in lower-case words: "RSV").
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from gazette.sentences import STOPWORDS
 from gazette.tag.gazetteer import findable, known_place, town_names
 from gazette.tag.given_names import a_given_name
 from gazette.tag.headlines import ended, latin_lines, repeats, sentence_cased, title_case
-from gazette.tag.names import a_clause, a_demonym, a_generic_institution
+from gazette.tag.names import a_clause, a_demonym, a_generic_institution, spelled_out
 from gazette.tag.vocabulary import (
     ALIASES,
     CAPITALISED_RUN,
@@ -220,6 +222,8 @@ def mentions_in_texts(
         mentions += _pronoun_people(document, taken)
         mentions += _titled_names(document.text, taken)
         mentions += _initials(document, taken)
+        # "respiratory syncytial virus (RSV)": a thing's initials; a hint, never a tag.
+        mentions += [Mention(initials, "thing") for initials in spelled_out(document.text)]
         found.append(mentions)
     return found
 
@@ -584,13 +588,18 @@ def entities_from(
 ) -> list[Entity]:
     by_key: dict[str, list[tuple[int, Mention]]] = defaultdict(list)
     demonyms: Counter = Counter()  # "Vestrian", alone or opening a name ("Vestrian Union")
+    things = set()  # initials the story spells out in lower-case words ("RSV")
     for index, mentions in enumerate(mentions_by_text):
         for mention in mentions:
             first = mention.name.split()[0].casefold()
             if mention.kind == "demonym" or (first.endswith(("an", "ese")) and " " in mention.name):
                 demonyms[first] += 1
-            if mention.kind != "demonym":
+            if mention.kind == "thing":
+                things.add(mention.name.casefold())
+            elif mention.kind != "demonym":
                 by_key[mention.name.casefold()].append((index, mention))
+    for key in things:
+        by_key.pop(key, None)
     _fold_partial_names(by_key)
     _fold_initials(by_key)
     _fold_known_people(by_key, people or {})
