@@ -266,6 +266,8 @@ def test_a_name_that_opens_a_sentence_taken_up_by_a_pronoun_is_a_person() -> Non
     ]
     found = {e.name: e.kind for e in extract_entities(texts)}
     assert found.get("Ines Calloway") == "person"
+    paragraphs = [f"The jury met on Saturday.\n\n{text}" for text in texts]  # a new paragraph
+    assert {e.name: e.kind for e in extract_entities(paragraphs)}.get("Ines Calloway") == "person"
     reports = [("Lindqvist Forge lose the final", "Port Calder Mariners won the cup.")]
     assert "Port Calder Mariners" not in {
         e.name for e in report_entities(reports) if e.kind == "person"

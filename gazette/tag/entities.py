@@ -324,7 +324,8 @@ def _pronoun_people(document, taken: list[tuple[int, int]]) -> list[Mention]:  #
     """Two or three capitalised words the recogniser passed over that open a sentence and are
     taken up by a pronoun ("Ines Calloway won best actress for her role"): a person."""
     found = []
-    for sentence_start in [0, *(t.i + 1 for t in document if t.text in {".", "!", "?", "\n"})]:
+    ends = (t.i + 1 for t in document if t.text in {".", "!", "?"} or t.is_space)  # "\n\n" too
+    for sentence_start in [0, *ends]:
         words = document[sentence_start : sentence_start + 3]
         size = 0
         while size < len(words) and words[size].is_title and words[size].is_alpha:
