@@ -589,7 +589,7 @@ def entities_from(
 ) -> list[Entity]:
     by_key: dict[str, list[tuple[int, Mention]]] = defaultdict(list)
     demonyms: Counter = Counter()  # "Vestrian", alone or opening a name ("Vestrian Union")
-    things = set()  # initials the story spells out in lower-case words ("RSV")
+    things: set[str] = set()  # initials the story spells out in lower-case words ("RSV")
     for index, mentions in enumerate(mentions_by_text):
         for mention in mentions:
             first = mention.name.split()[0].casefold()

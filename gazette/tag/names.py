@@ -89,6 +89,7 @@ def a_clause(name: str) -> bool:
 # virus (RSV)", "RSV (respiratory syncytial virus)".
 BRACKETED_INITIALS = re.compile(r"\(([A-Z]{2,6})s?\)")
 INITIALS_BEFORE_WORDS = re.compile(r"\b([A-Z]{2,6})s?\s+\(([^()]{3,80})\)")
+LOWER_CASE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")  # "syncytial", "non-fungible"
 
 
 def spelled_out(text: str) -> set[str]:
@@ -113,7 +114,7 @@ def _words_before(words: list[str]) -> list[str]:
     kept: list[str] = []
     for word in reversed(words):
         word = word.strip(",;:\"'“”‘’")
-        if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", word):
+        if not LOWER_CASE_WORD.fullmatch(word):
             break
         kept.insert(0, word)
     return kept
@@ -127,10 +128,9 @@ def _spells(initials: str, words: list[str]) -> bool:
     for word in reversed(words):
         if not letters:
             return True
-        parts = word.split("-")
-        heads = "".join(p[0] for p in parts if p)
-        if re.fullmatch(r"[a-z]+(?:-[a-z]+)*", word) is None:
+        if not LOWER_CASE_WORD.fullmatch(word):
             return False
+        heads = "".join(part[0] for part in word.split("-"))
         if letters.endswith(heads):
             letters = letters[: -len(heads)]
         elif letters.endswith(word[0]):
