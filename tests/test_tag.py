@@ -266,6 +266,8 @@ def test_a_name_that_opens_a_sentence_taken_up_by_a_pronoun_is_a_person() -> Non
     ]
     found = {e.name: e.kind for e in extract_entities(texts)}
     assert found.get("Ines Calloway") == "person"
+    paragraphs = [f"The jury met on Saturday.\n\n{text}" for text in texts]  # a new paragraph
+    assert {e.name: e.kind for e in extract_entities(paragraphs)}.get("Ines Calloway") == "person"
     reports = [("Lindqvist Forge lose the final", "Port Calder Mariners won the cup.")]
     assert "Port Calder Mariners" not in {
         e.name for e in report_entities(reports) if e.kind == "person"
@@ -571,3 +573,31 @@ def test_the_sentence_reading_of_a_headline_keeps_its_offsets() -> None:
 
     assert _lowered("Hydrogen-Powered") == "hydrogen-powered"
     assert _lowered("İnto") == "İnto"  # "İ".lower() is two characters: names would shift
+
+
+def test_a_given_name_makes_a_person_of_a_name_the_recogniser_calls_a_place() -> None:
+    from gazette.tag.entities import a_persons_name
+
+    text = "Mensah had equalised Emil Strand's opener before Jonas Achterberg scored the winner."
+    found = {e.name: e.kind for e in report_entities([("Mariners end 28-year wait", text)])}
+    assert found.get("Emil Strand") == "person"  # the recogniser alone: a facility
+    assert a_persons_name("Emil Strand", "place")
+    assert not a_persons_name("Forest City", "place")  # "Forest" is an English word
+    assert not a_persons_name("Royal Enfield", "organisation")
+    assert not a_persons_name("Geneva Convention", "place")  # a place's name opens it
+    assert not a_persons_name("Emil", "place")  # one word: no surname to go with it
+
+
+def test_initials_the_text_spells_out_in_lower_case_words_are_no_organisation() -> None:
+    from gazette.tag.names import spelled_out
+
+    text = (
+        "Its vaccine against respiratory syncytial virus (RSV) was 81 percent effective. "
+        "For older adults, RSV is far more dangerous than most people realise, said Henrik Olsen."
+    )
+    found = {e.name for e in report_entities([("Sorrel Biotech vaccine results", text)])}
+    assert "RSV" not in found and "Henrik Olsen" in found  # the recogniser alone: RSV an ORG
+    assert spelled_out("exports of liquefied natural gas (LNG) rose") == {"LNG"}
+    assert spelled_out("weapons of mass destruction (WMD)") == {"WMD"}
+    assert spelled_out("RSV (respiratory syncytial virus) spreads") == {"RSV"}
+    assert not spelled_out("The World Health Organization (WHO) said")  # a name's capitals

@@ -18,7 +18,9 @@ against its published meta.json). What Gazette adds (docs/clustering.md has the 
   place a locative preposition, an institution "of" the name or a demonym made from it;
 - people: a role before a name, opening the recogniser's span or inside it in lower case
   ("Activist Mahto", "Tamil star Vikram"), makes the name after it a person; a name written in
-  capitals only (IRGC) is an institution's initials, never a person;
+  capitals only (IRGC) is an institution's initials, never a person; two or three capitalised
+  words the recogniser calls a place or an organisation are a person's when the first is a
+  given name that English does not use as a word (`given_names.py`: "Emil Strand");
 - initials the recogniser passed over ("JSSC": three to six capitals spelling no English word,
   no title, no known place, in a line not written in capitals) are an institution's;
 - names: articles, possessives, a person's titles and corporate suffixes go; known aliases fold
@@ -33,7 +35,7 @@ against its published meta.json). What Gazette adds (docs/clustering.md has the 
   common English word; and a rare one-word name seen once with nothing to say what it is, whose kind
   would be the small model's guess (precision first: a wrong tag is on every page of the story); nor
   any name of no one entity (`names.py`: "Parliament", "Ukrainian", a clause, a surname two people
-  share, a product's "Pixel 10").
+  share, a product's "Pixel 10", initials spelled out in lower-case words: "RSV").
 """
 
 from __future__ import annotations
@@ -48,8 +50,9 @@ from wordfreq import zipf_frequency
 
 from gazette.sentences import STOPWORDS
 from gazette.tag.gazetteer import findable, known_place, town_names
+from gazette.tag.given_names import a_given_name
 from gazette.tag.headlines import ended, latin_lines, repeats, sentence_cased, title_case
-from gazette.tag.names import a_clause, a_demonym, a_generic_institution
+from gazette.tag.names import a_clause, a_demonym, a_generic_institution, spelled_out
 from gazette.tag.vocabulary import (
     ALIASES,
     CAPITALISED_RUN,
@@ -212,12 +215,15 @@ def mentions_in_texts(
                 common = " " not in name and name.casefold() in lower_words
                 # Capitals only (IRGC, NATO): an institution's initials, never a person's name.
                 label = "organisation" if kind == "person" and name.isupper() else kind
+                label = "person" if not cue and a_persons_name(name, kind) else label
                 mentions.append(Mention(name, label, cue, vote, initial, known, common))
         taken = [(e.start_char, e.end_char) for e in document.ents]
         mentions += _gazetteer_places(document, taken)
         mentions += _pronoun_people(document, taken)
         mentions += _titled_names(document.text, taken)
         mentions += _initials(document, taken)
+        # "respiratory syncytial virus (RSV)": a thing's initials; a hint, never a tag.
+        mentions += [Mention(initials, "thing") for initials in spelled_out(document.text)]
         found.append(mentions)
     return found
 
@@ -267,6 +273,25 @@ def _initials(document, taken: list[tuple[int, int]]) -> list[Mention]:  # type:
     return found
 
 
+def a_persons_name(name: str, kind: str) -> bool:
+    """Whether a name the recogniser called a place or an organisation is a person's by its
+    words: two or three capitalised words whose first is a census given name that English does
+    not use as a word ("Emil Strand"; not "Forest City", "Royal Enfield"), and neither the name
+    nor its first word a place ("Geneva Convention"). Names whose words say what they are
+    ("Madison Square Garden") are settled by their head noun before this is asked."""
+    words = name.split()
+    first = words[0]
+    return (
+        kind in ("place", "organisation")
+        and 2 <= len(words) <= 3
+        and all(w[:1].isupper() and not w.isupper() for w in words)
+        and a_given_name(first)
+        and zipf_frequency(first.casefold(), "en") < TITLE_CASE_WORD
+        and known_place(name) is None
+        and first.casefold() not in town_names()
+    )
+
+
 def _won(document, start: int) -> bool:  # type: ignore[no-untyped-def]
     """Whether the name at token `start` is what someone won ("wins the Golden Lantern"): a
     prize, not a tag."""
@@ -299,7 +324,8 @@ def _pronoun_people(document, taken: list[tuple[int, int]]) -> list[Mention]:  #
     """Two or three capitalised words the recogniser passed over that open a sentence and are
     taken up by a pronoun ("Ines Calloway won best actress for her role"): a person."""
     found = []
-    for sentence_start in [0, *(t.i + 1 for t in document if t.text in {".", "!", "?", "\n"})]:
+    ends = (t.i + 1 for t in document if t.text in {".", "!", "?"} or t.is_space)  # "\n\n" too
+    for sentence_start in [0, *ends]:
         words = document[sentence_start : sentence_start + 3]
         size = 0
         while size < len(words) and words[size].is_title and words[size].is_alpha:
@@ -563,13 +589,18 @@ def entities_from(
 ) -> list[Entity]:
     by_key: dict[str, list[tuple[int, Mention]]] = defaultdict(list)
     demonyms: Counter = Counter()  # "Vestrian", alone or opening a name ("Vestrian Union")
+    things: set[str] = set()  # initials the story spells out in lower-case words ("RSV")
     for index, mentions in enumerate(mentions_by_text):
         for mention in mentions:
             first = mention.name.split()[0].casefold()
             if mention.kind == "demonym" or (first.endswith(("an", "ese")) and " " in mention.name):
                 demonyms[first] += 1
-            if mention.kind != "demonym":
+            if mention.kind == "thing":
+                things.add(mention.name.casefold())
+            elif mention.kind != "demonym":
                 by_key[mention.name.casefold()].append((index, mention))
+    for key in things:
+        by_key.pop(key, None)
     _fold_partial_names(by_key)
     _fold_initials(by_key)
     _fold_known_people(by_key, people or {})

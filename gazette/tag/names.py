@@ -6,10 +6,14 @@ recogniser marks do not pick out one: an institution named by its common nouns a
 ("Ukrainian", which the small model sometimes labels a person), a surname that two people in the
 same story share ("Castro" beside "Raúl Castro" and "Raúl G. Rodríguez Castro"), or a word that
 only modifies the name of a law or a work after it ("FCRA" in "FCRA Bill"); nor is a clause
-that the recogniser took whole from a headline ("Israeli Settlers Are Out of Control").
+that the recogniser took whole from a headline ("Israeli Settlers Are Out of Control"), nor
+initials the text spells out in lower-case words, a thing's ("respiratory syncytial virus
+(RSV)"), which the recogniser marks as an organisation's.
 """
 
 from __future__ import annotations
+
+import re
 
 from gazette.sentences import STOPWORDS
 from gazette.tag.gazetteer import known_place, nations
@@ -79,3 +83,58 @@ def a_clause(name: str) -> bool:
         w[:1].isupper() and not w.isupper() and w.casefold() in STOPWORDS - CONNECTORS
         for w in words[1:]
     ) or any(c in name.casefold() for c in ("n't", "n’t"))
+
+
+# Initials in brackets after the words they stand for, or before them: "respiratory syncytial
+# virus (RSV)", "RSV (respiratory syncytial virus)".
+BRACKETED_INITIALS = re.compile(r"\(([A-Z]{2,6})s?\)")
+INITIALS_BEFORE_WORDS = re.compile(r"\b([A-Z]{2,6})s?\s+\(([^()]{3,80})\)")
+LOWER_CASE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")  # "syncytial", "non-fungible"
+
+
+def spelled_out(text: str) -> set[str]:
+    """Initials that the text spells out in lower-case words beside them in brackets
+    ("respiratory syncytial virus (RSV)", "liquefied natural gas (LNG)", "weapons of mass
+    destruction (WMD)"): a thing's initials, a disease's or a fuel's, not an organisation's,
+    whose words would be capitalised ("World Health Organization (WHO)")."""
+    found = set()
+    for match in BRACKETED_INITIALS.finditer(text):
+        words = text[: match.start()].split()[-3 * len(match.group(1)) :]
+        if _spells(match.group(1), _words_before(words)):
+            found.add(match.group(1))
+    for match in INITIALS_BEFORE_WORDS.finditer(text):
+        if _spells(match.group(1), match.group(2).split()):
+            found.add(match.group(1))
+    return found
+
+
+def _words_before(words: list[str]) -> list[str]:
+    """The words just before a bracket that may spell initials: from the last word back to the
+    first that is not a lower-case word or a hyphenated one."""
+    kept: list[str] = []
+    for word in reversed(words):
+        word = word.strip(",;:\"'“”‘’")
+        if not LOWER_CASE_WORD.fullmatch(word):
+            break
+        kept.insert(0, word)
+    return kept
+
+
+def _spells(initials: str, words: list[str]) -> bool:
+    """Whether the last of these lower-case words spell the initials with their first letters,
+    and those of their hyphenated parts ("non-fungible token", NFT), joining words such as "of"
+    counted or not ("weapons of mass destruction", WMD)."""
+    letters = initials.lower()
+    for word in reversed(words):
+        if not letters:
+            return True
+        if not LOWER_CASE_WORD.fullmatch(word):
+            return False
+        heads = "".join(part[0] for part in word.split("-"))
+        if letters.endswith(heads):
+            letters = letters[: -len(heads)]
+        elif letters.endswith(word[0]):
+            letters = letters[:-1]
+        elif word not in CONNECTORS:
+            return False
+    return not letters
