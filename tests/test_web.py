@@ -262,3 +262,14 @@ def test_pages_are_self_contained(client: TestClient, demo: DemoRun) -> None:
     resources = re.sub(r'<link rel="(canonical|alternate)"[^>]*>', "", html)
     assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', resources)
     assert '<meta name="viewport"' in html
+
+
+def test_a_disagreements_markers_sit_against_the_word_before_them(
+    client: TestClient, demo: DemoRun
+) -> None:
+    """As every other sentence's do ("people[2][5]", not "people [2][5]"), each side's."""
+    html = client.get(story_path(client, story_id(demo, "ravel-floods"))).text
+    sentence = re.search(r'<span class="disagreement">(.*?)</span> ', html, re.S).group(1)
+    groups = re.findall(r'(.)\u2060<span class="cited">', sentence)
+    assert len(groups) == 2  # one group after each side
+    assert all(not before.isspace() for before in groups), groups

@@ -26,7 +26,9 @@ from gazette.web.static_files import HashedStaticFiles
 
 SHARED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 MARKER = re.compile(r"\[(\d+)\]")
-MARKERS = re.compile(r"(?:\[\d+\])+")  # a group of markers, as a disagreement writes them
+# A group of markers as a disagreement writes them, after a space ("9,500 people [2][5]"): the
+# space is left out, so that they sit against the word as every other sentence's markers do.
+MARKERS = re.compile(r"\s*((?:\[\d+\])+)")
 WORD_JOINER = "\u2060"
 
 
@@ -61,7 +63,7 @@ def cited(sentence: Any, linked: bool = True) -> Markup:
     if sentence.kind == "disagreement":  # markers are inline, after each side
         return Markup(
             MARKERS.sub(
-                lambda m: _keep_together(MARKER.sub(lambda n: marker(n.group(1)), m.group(0))),
+                lambda m: _keep_together(MARKER.sub(lambda n: marker(n.group(1)), m.group(1))),
                 text,
             )
         )
