@@ -273,3 +273,13 @@ def test_a_disagreements_markers_sit_against_the_word_before_them(
     groups = re.findall(r'(.)\u2060<span class="cited">', sentence)
     assert len(groups) == 2  # one group after each side
     assert all(not before.isspace() for before in groups), groups
+
+
+@pytest.mark.parametrize("path", ["/search?q=strike", "/search?q=zebra", "/corrections"])
+def test_every_readers_page_has_the_header_of_the_others(client: TestClient, path: str) -> None:
+    """The search box and the topic sections, as on the home page, and the site's feeds."""
+    home, html = client.get("/").text, client.get(path).text
+    sections = re.search(r'<nav class="sections".*?</nav>', home, re.S).group(0)
+    assert sections in html
+    assert '<form class="site-search"' in html
+    assert '<link rel="alternate" type="application/rss+xml" title="' in html

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from gazette.db.models import Article, Correction, Story
 from gazette.publish.feeds import Feed, FeedItem, rss_feed
 from gazette.web.dependencies import AppSettings, ReadSession
+from gazette.web.public import queries
 from gazette.web.templating import render
 
 PAGE_LENGTH = 50
@@ -85,6 +86,7 @@ def corrections_page(
         "corrections": found[:PAGE_LENGTH],
         "page": page,
         "more": len(found) > PAGE_LENGTH,
+        **queries.page_frame(session),
     }
     return render(request, "public/corrections.html", context)
 

@@ -550,3 +550,9 @@ def ad_slots(session: Session) -> dict[str, Sequence[AdView]]:
     for name, placement, html in rows:
         slots[placement].append(AdView(name, placement, sanitise_ad(html or "")))
     return dict(slots)
+
+
+def page_frame(session: Session) -> dict[str, Any]:
+    """What every reader's page shows around its own content: the ad slots, and the topic
+    sections of the header."""
+    return {"ads": ad_slots(session), "sections": topic_sections(session)}

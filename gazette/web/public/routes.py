@@ -46,8 +46,7 @@ def _page(
     topic sections of the header. A page answered 200 to a GET may be kept by the cache."""
     if request.method == "GET" and status == 200:
         mark_cacheable(request)
-    extra = {"ads": queries.ad_slots(session), "sections": queries.topic_sections(session)}
-    return render(request, f"public/{name}", {**context, **extra}, status)
+    return render(request, f"public/{name}", {**context, **queries.page_frame(session)}, status)
 
 
 def _canonical(request: Request, settings: Settings, path: str, page: int = 1) -> str:

@@ -48,6 +48,6 @@ def search_page(
         "results": [(item.card, highlighted(item.hit)) for item in found],
         "page": page,
         "pages": pages,
-        "ads": queries.ad_slots(session),
+        **queries.page_frame(session),
     }
     return render(request, "public/search.html", context)
