@@ -283,3 +283,17 @@ def test_every_readers_page_has_the_header_of_the_others(client: TestClient, pat
     assert sections in html
     assert '<form class="site-search"' in html
     assert '<link rel="alternate" type="application/rss+xml" title="' in html
+
+
+def test_the_coverage_box_gives_one_time_for_reports_of_one_moment(
+    client: TestClient, demo: DemoRun
+) -> None:
+    """Not a first and a latest report at the same minute (the museum's one report)."""
+    box = re.compile(r'<section class="coverage".*?</section>', re.S)
+    single = box.search(client.get(story_path(client, story_id(demo, "maritime-museum"))).text)
+    assert "Reported 14 Nov 2026, 12:00 UTC" in single.group(0)
+    assert "First report" not in single.group(0) and "Latest report" not in single.group(0)
+    several = box.search(client.get(story_path(client, story_id(demo, "coal-law"))).text)
+    assert "First report 20 Nov 2026, 13:00 UTC<br>Latest report 20 Nov 2026, 18:00 UTC" in (
+        several.group(0)
+    )
