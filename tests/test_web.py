@@ -297,3 +297,13 @@ def test_the_coverage_box_gives_one_time_for_reports_of_one_moment(
     assert "First report 20 Nov 2026, 13:00 UTC<br>Latest report 20 Nov 2026, 18:00 UTC" in (
         several.group(0)
     )
+
+
+def test_the_thread_page_of_a_story_alone_says_so_plainly(
+    client: TestClient, demo: DemoRun
+) -> None:
+    """Not "1 stories" nor "1 story on one ongoing subject, oldest first"."""
+    html = client.get(f"/thread/{story_id(demo, 'cup-final')}").text
+    assert '<meta name="description" content="One story so far, 15 Nov 2026, 21:30 UTC.">' in html
+    assert "One story so far on this subject: Mariners win the cup" in html
+    assert "1 stor" not in html and "oldest first" not in html
