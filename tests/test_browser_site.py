@@ -20,7 +20,11 @@ from browser import (
     axe_violations,
     describe,
 )
+from helpers import story_of
 from playwright.sync_api import expect
+from sqlalchemy import update
+
+from gazette.db.models import Story
 
 pytestmark = pytest.mark.browser
 
@@ -197,3 +201,33 @@ def test_citation_markers_stay_on_the_line_of_their_sentence(
         assert away == [], (
             f"{href} at {viewport['width']} px: markers on a line of their own: {away}"
         )
+
+
+def test_the_home_page_draws_one_rule_between_its_lead_and_the_other_stories(
+    reader: Any, live_site: LiveSite
+) -> None:
+    """The heading "More stories" draws it; the lead drew a second one just above (a double
+    rule)."""
+    reader.goto(live_site.at("/"))
+    lead = reader.locator("main article.lead")
+    heading = reader.get_by_role("heading", name="More stories")
+    assert lead.evaluate("e => getComputedStyle(e).borderBottomStyle") == "none"
+    assert heading.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
+
+
+def test_a_story_of_a_thread_dates_the_others_under_their_headlines(
+    new_page: Any, own_site: Any, demo: Any
+) -> None:
+    """The stories "Later in this story": each date on its own line, not run on after the
+    headline."""
+    site = own_site()
+    with site.database.transaction() as session:
+        plant = story_of(session, demo.expected["stories"]["halvorsen-plant"][0])
+        recall = story_of(session, demo.expected["stories"]["halvorsen-recall"][0])
+        session.execute(update(Story).where(Story.id == recall).values(thread_id=plant))
+    page = new_page()
+    page.goto(site.at(f"/story/{plant}"))
+    later = page.locator("aside section.thread", has_text="Later in this story")
+    link, date = later.locator("li a").first, later.locator("li .meta").first
+    expect(link).to_have_text(re.compile("Halvorsen Robotics recalls"))
+    assert date.bounding_box()["y"] >= link.bounding_box()["y"] + link.bounding_box()["height"] - 1
