@@ -187,3 +187,22 @@ def test_an_editor_pauses_a_source_and_resumes_it(new_page: Any, own_site: Any) 
     row.get_by_role("button", name="Resume").click()
     expect(page.get_by_role("status")).to_contain_text("is resumed")
     expect(row.get_by_role("button", name="Pause")).to_be_visible()
+
+
+def test_a_phone_shows_no_label_without_its_value_on_the_desk(
+    new_page: Any, live_site: LiveSite, editor_state: dict
+) -> None:
+    """A table cell on a phone is its label and its value: an empty one ("Last error:",
+    "Note:" and nothing after) is left out."""
+    page = new_page(viewport=PHONE, storage_state=editor_state)
+    page.goto(live_site.at("/desk/sources"))
+    errors = page.locator('table.sources td[data-label="Last error"]')
+    assert errors.count() == 11  # the demo's sources, none failing
+    for cell in errors.all():
+        expect(cell).to_be_hidden()
+    expect(page.locator('table.sources td[data-label="Health"]').first).to_be_visible()
+    page.goto(live_site.at("/desk"))
+    page.locator("#published + table tbody tr").first.get_by_role("link").click()
+    notes = page.locator('#versions + table td[data-label="Note"]')
+    expect(notes.first).to_be_hidden()  # the first version has no change note
+    expect(page.locator('#versions + table td[data-label="Version"]').first).to_be_visible()
