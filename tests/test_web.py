@@ -307,3 +307,16 @@ def test_the_thread_page_of_a_story_alone_says_so_plainly(
     assert '<meta name="description" content="One story so far, 15 Nov 2026, 21:30 UTC.">' in html
     assert "One story so far on this subject: Mariners win the cup" in html
     assert "1 stor" not in html and "oldest first" not in html
+
+
+def test_the_versions_page_lists_the_sources_each_versions_markers_cite(
+    client: TestClient, demo: DemoRun
+) -> None:
+    """A marker with no reference to go to tells a reader nothing: each version's text links
+    its markers to that version's own list of sources."""
+    html = client.get(f"/story/{story_id(demo, 'coal-law')}/versions").text
+    text = re.search(r'<div class="version-text">(.*?)</div>', html, re.S).group(1)
+    cited = set(re.findall(r'<a class="cite" href="#(v1-ref-\d+)"', text))
+    listed = set(re.findall(r'<li id="(v1-ref-\d+)"><strong>', html))
+    assert cited and cited == listed
+    assert "<sup>[" not in text  # no marker left unlinked

@@ -36,12 +36,9 @@ def format_time(moment: datetime | None) -> str:
     return moment.strftime("%d %b %Y, %H:%M UTC") if moment else ""
 
 
-def _citation_link(number: str | int) -> str:
-    return f'<sup><a class="cite" href="#ref-{number}" title="Source {number}">[{number}]</a></sup>'
-
-
-def _citation_text(number: str | int) -> str:
-    return f"<sup>[{number}]</sup>"
+def _citation_link(number: str | int, anchor: str) -> str:
+    link = f'<a class="cite" href="#{anchor}{number}" title="Source {number}">[{number}]</a>'
+    return f"<sup>{link}</sup>"
 
 
 def _keep_together(markers: str) -> str:
@@ -52,11 +49,15 @@ def _keep_together(markers: str) -> str:
     return f'{WORD_JOINER}<span class="cited">{markers}</span>'
 
 
-def cited(sentence: Any, linked: bool = True) -> Markup:
+def cited(sentence: Any, anchor: str = "ref-") -> Markup:
     """A sentence record (`text`, `citations`, `kind`), escaped, with its citation markers as
-    links to the reference list (as plain numbers when not `linked`), each group of markers
-    held to the word before it; an editor's note marked as such."""
-    marker = _citation_link if linked else _citation_text
+    links to the reference list, whose items' ids are `anchor` and the number (`ref-3` on the
+    story page; `v2-ref-3`, version 2's, on the versions page, which lists each version's
+    own), each group of markers held to the word before it; an editor's note marked as such."""
+
+    def marker(number: str | int) -> str:
+        return _citation_link(number, anchor)
+
     text = str(escape(sentence.text))
     if sentence.kind == "note":  # an editor's, which no source supports: marked, no markers
         return Markup(f'<span class="editor-note"><strong>Editor’s note:</strong> {text}</span>')

@@ -397,6 +397,13 @@ def _text(article: Article) -> tuple[list[SentenceView], list[list[SentenceView]
     return summary, [paragraphs[k] for k in sorted(paragraphs)]
 
 
+def _references(article: Article) -> list[ReferenceView]:
+    return [
+        ReferenceView(r.number, r.outlet, r.title, r.url, r.published_at)
+        for r in article.references
+    ]
+
+
 def story_view(session: Session, story_id: int) -> StoryView | None:
     """The story readers see at `story_id`, following merges to the story that survived; None
     when there is no such story or nothing of it is published."""
@@ -426,10 +433,7 @@ def story_view(session: Session, story_id: int) -> StoryView | None:
         change_note=article.change_note,
         summary=summary,
         paragraphs=paragraphs,
-        references=[
-            ReferenceView(r.number, r.outlet, r.title, r.url, r.published_at)
-            for r in article.references
-        ],
+        references=_references(article),
         quote=quote,
         coverage=_coverage(story, documents),
         brief=article.brief,
@@ -513,7 +517,10 @@ def versions_view(session: Session, story_id: int) -> VersionsView | None:
             Article.published_at.is_not(None),
         )
         .order_by(Article.version)
-        .options(selectinload(Article.sentences).selectinload(Sentence.citations))
+        .options(
+            selectinload(Article.sentences).selectinload(Sentence.citations),
+            selectinload(Article.references),
+        )
     ).all()
     versions: list[VersionView] = []
     before: Article | None = None
@@ -532,6 +539,7 @@ def versions_view(session: Session, story_id: int) -> VersionsView | None:
                 headline=article.headline,
                 change_note=article.change_note if before is not None else None,
                 sentences=sentences,
+                references=_references(article),
                 changes=changes,
                 headline_before=headline_before,
             )

@@ -155,6 +155,7 @@ class VersionView:
     headline: str
     change_note: str | None
     sentences: list[SentenceView]
+    references: list[ReferenceView]  # what this version's markers cite
     changes: list[SentenceChange]  # empty for the first version
     headline_before: str | None  # the previous headline, when this version changed it
 
