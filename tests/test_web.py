@@ -16,6 +16,7 @@ from forms import post_form
 from helpers import latest_articles, story_of
 from sqlalchemy import update
 
+from gazette import editing
 from gazette.config import Settings
 from gazette.db.models import AdSlot, Story
 from gazette.web import create_app
@@ -320,3 +321,15 @@ def test_the_versions_page_lists_the_sources_each_versions_markers_cite(
     listed = set(re.findall(r'<li id="(v1-ref-\d+)"><strong>', html))
     assert cited and cited == listed
     assert "<sup>[" not in text  # no marker left unlinked
+
+
+def test_a_withdrawn_storys_page_offers_the_search_box(own_demo: DemoRun) -> None:
+    """As a missing page does: the reader who came for the story may look for others."""
+    number = story_id(own_demo, "lindqvist-cycle-lanes")
+    with own_demo.database.transaction() as session:
+        editing.unpublish(session, number, editing.Actor("test"), "legal check")
+    client = client_for(own_demo.settings, own_demo)
+    page = client.get(f"/story/{number}")
+    assert page.status_code == 410 and "This story was withdrawn" in page.text
+    assert '<form class="site-search"' in page.text
+    assert '<form class="site-search"' in client.get("/story/99999").text
