@@ -231,3 +231,22 @@ def test_a_story_of_a_thread_dates_the_others_under_their_headlines(
     link, date = later.locator("li a").first, later.locator("li .meta").first
     expect(link).to_have_text(re.compile("Halvorsen Robotics recalls"))
     assert date.bounding_box()["y"] >= link.bounding_box()["y"] + link.bounding_box()["height"] - 1
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP])
+def test_a_storys_comments_come_after_its_coverage_on_a_phone_and_under_it_on_a_computer(
+    new_page: Any, live_site: LiveSite, viewport: dict[str, int]
+) -> None:
+    """On a phone the sidebar stands under the main column: the coverage box, part of the
+    story, comes before the comments, not after them at the foot of the page. On a computer
+    the comments stay under the article, beside the sidebar."""
+    page = new_page(viewport=viewport)
+    open_first_story(page, live_site)
+    coverage = page.locator("section.coverage").bounding_box()
+    comments = page.get_by_role("heading", name=re.compile("^Comments")).bounding_box()
+    article = page.locator("article.story").bounding_box()
+    if viewport == PHONE:
+        assert coverage["y"] + coverage["height"] < comments["y"]
+    else:
+        assert comments["x"] + comments["width"] <= coverage["x"]
+        assert 0 <= comments["y"] - (article["y"] + article["height"]) < 100
