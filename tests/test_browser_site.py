@@ -250,3 +250,29 @@ def test_a_storys_comments_come_after_its_coverage_on_a_phone_and_under_it_on_a_
     else:
         assert comments["x"] + comments["width"] <= coverage["x"]
         assert 0 <= comments["y"] - (article["y"] + article["height"]) < 100
+
+
+# The <time> elements of the page that the browser broke across lines.
+TIMES_ON_TWO_LINES = """() => [...document.querySelectorAll("time")]
+    .filter(time => time.getClientRects().length > 1).map(time => time.textContent)"""
+# Whether an outlet's domain (`.meta`) in the coverage box starts below the line of its name.
+DOMAIN_UNDER_NAME = """li => {
+    const name = document.createRange();
+    name.selectNodeContents(li.firstChild);
+    return li.querySelector(".meta").getBoundingClientRect().top
+        >= name.getBoundingClientRect().bottom - 1;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP])
+def test_the_coverage_box_keeps_each_time_on_one_line_and_each_domain_under_its_outlet(
+    new_page: Any, live_site: LiveSite, viewport: dict[str, int]
+) -> None:
+    page = new_page(viewport=viewport)
+    open_first_story(page, live_site)
+    assert page.locator("section.coverage time").count() >= 1
+    assert page.evaluate(TIMES_ON_TWO_LINES) == []
+    outlets = page.locator("section.coverage li").all()
+    assert len(outlets) >= 2
+    for outlet in outlets:
+        assert outlet.evaluate(DOMAIN_UNDER_NAME), outlet.inner_text()
