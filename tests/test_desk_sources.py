@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import demo_settings
@@ -192,3 +192,22 @@ def test_names_errors_and_addresses_are_shown_as_text(
     for page in (editor.get("/desk/sources").text, refused.text):
         assert "<script>alert" not in page and "<img src=x" not in page and "<b>" not in page
     assert markup in rows(editor.get("/desk/sources").text)["1"]
+
+
+def test_the_list_writes_its_times_as_every_page_of_the_site_does(
+    editor: TestClient, database: Database
+) -> None:
+    """Times as "07 Dec 2026, 09:47 UTC", not "2026-12-07 09:47 UTC" (and "UTC" on each)."""
+    read, succeeded = (
+        datetime(2026, 12, 7, 9, 47, 30, tzinfo=UTC),
+        datetime(2026, 12, 6, 8, 5, tzinfo=UTC),
+    )
+    with database.transaction() as session:
+        failing = add_source(session, "https://b.example/feed.xml")
+        failing.last_fetched_at = failing.last_error_at = read
+        failing.last_success_at = succeeded
+        failing.consecutive_failures, failing.last_error = 1, "HTTP 500"
+    shown = rows(editor.get("/desk/sources").text)["1"]
+    assert "07 Dec 2026, 09:47 UTC last success 06 Dec 2026, 08:05 UTC" in shown
+    assert "HTTP 500 ( 07 Dec 2026, 09:47 UTC )" in shown
+    assert "2026-12" not in shown

@@ -70,6 +70,9 @@ def _rows(session: Session) -> list[dict[str, Any]]:
     for source in list_sources(session):
         row = source_status(source)
         row["health"], row["health_class"] = _health(row)
+        # the times as times, for the page to write as every other page of the site does
+        row["fetched_at"], row["success_at"] = source.last_fetched_at, source.last_success_at
+        row["error_at"] = source.last_error_at
         rows.append(row)
     return rows
 
