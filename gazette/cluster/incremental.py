@@ -66,10 +66,13 @@ from gazette.cluster.coverage import (
     COVERAGE_EVERY,
     COVERAGE_JOINS,
     COVERAGE_SHORTLIST,
+    REGROUP_EVERY,
+    REGROUP_PROBABILITY,
     Coverage,
     KnownFigures,
     best_coverage,
     coverages_of,
+    regroup,
 )
 from gazette.cluster.evidence import TIME_GRACE_HOURS, Evidence
 from gazette.cluster.signals import Profile
@@ -213,6 +216,11 @@ class IncrementalClusterer:
         self._assigned_since_typical = 0
         self._assigned_since_forget = 0
         self._assigned_since_coverages = 0
+        self._assigned_since_regroup = 0
+        # The links a regroup of the coverages keeps (story: the story it stays with): a
+        # follow-up with the story it continues, and a story loaded with a thread (from the
+        # database, which does not say whether a follow-up or a coverage made it).
+        self._fixed: dict[int, int] = {}
         # The stories that took a report since the coverages were last all asked.
         self._grown: set[int] = set()
         # The figures of the coverages asked about, by root (see `coverage.Coverage`).
@@ -264,6 +272,8 @@ class IncrementalClusterer:
         for member in members:
             self.story_of_item[member.item_id] = story_id
         self._keep(ActiveStory.of(story_id, members, thread))
+        if thread is not None:
+            self._fixed[story_id] = thread
 
     def keep_apart(self, one: int, other: int) -> None:
         """Never merge (nor regroup) stories `one` and `other`: an editor separated them."""
@@ -326,6 +336,10 @@ class IncrementalClusterer:
         if self._assigned_since_coverages >= COVERAGE_EVERY:
             self.review_coverages()
             self._assigned_since_coverages = 0
+        self._assigned_since_regroup += 1
+        if self._assigned_since_regroup >= REGROUP_EVERY:
+            self.regroup_coverages()
+            self._assigned_since_regroup = 0
         member = Member(item.id, vector, profile, item.published, item.language or "en")
         if item.copy_of is not None and item.copy_of in self.story_of_item:
             story_id = self.story_of_item[item.copy_of]
@@ -433,6 +447,7 @@ class IncrementalClusterer:
         if too_weak or not story.core_names() & parent.core_names():
             return
         reason = f"continues story {parent.story_id}: {evidence.describe()} (needed {needed:.2f})"
+        self._fixed[story.story_id] = parent.story_id
         self._join_thread(story, parent.thread or parent.story_id, reason)
 
     def _find_thread(self, story: ActiveStory, groups: dict[int, Coverage] | None = None) -> None:
@@ -479,6 +494,82 @@ class IncrementalClusterer:
             if root in groups and any(story.story_id in grown for story in groups[root].stories):
                 largest = max(groups[root].stories, key=lambda story: story.size)
                 self._find_thread(largest, groups)
+
+    def regroup_coverages(self) -> None:
+        """Rebuild the active coverages from their stories (`coverage.regroup`): joined one
+        question at a time, two topics that once joined stay joined. What already holds stays:
+        a follow-up with the story it continues, a thread loaded from the database, and a
+        story's link to a thread whose first story was let go (the regroup cannot measure it).
+        Each coverage is named by its earliest story, so a thread keeps its id while that
+        story stays in it."""
+        units = self._coverage_units()
+        stories = [[self.stories[n] for n in unit if n in self.stories] for unit in units]
+        found = regroup(
+            [Coverage(min(unit), members) for unit, members in zip(units, stories, strict=True)],
+            self.typical_cohesion(),
+        )
+        for group in found:
+            nodes = [node for index in group for node in units[index]]
+            members = [story for index in group for story in stories[index]]
+            self._name_coverage(min(nodes), nodes, members)
+
+    def _coverage_units(self) -> list[list[int]]:
+        """The groups a regroup keeps together: active stories (by id) joined through the
+        links of `_fixed` and through threads whose first story was let go, with the ids of
+        those first stories. Each group is a list of ids, the active stories in id order."""
+        parent: dict[int, int] = {}
+
+        def find(node: int) -> int:
+            parent.setdefault(node, node)
+            while parent[node] != node:
+                parent[node] = parent[parent[node]]
+                node = parent[node]
+            return node
+
+        def union(one: int, other: int) -> None:
+            parent[find(one)] = find(other)
+
+        for story in self.stories.values():
+            find(story.story_id)
+            if story.thread is not None and story.thread not in self.stories:
+                union(story.story_id, self._root_now(story.thread))
+        for story_id, target in self._fixed.items():
+            story_id = self.final_story(story_id)
+            if story_id in self.stories:
+                union(story_id, self._root_now(target))
+        units: dict[int, list[int]] = {}
+        for node in sorted(parent):
+            units.setdefault(find(node), []).append(node)
+        return list(units.values())
+
+    def _root_now(self, story_id: int) -> int:
+        """Where the thread of a story that may have been merged or let go now leads."""
+        seen: set[int] = set()
+        story_id = self.final_story(story_id)
+        while story_id in self._forgotten_threads and story_id not in seen:
+            seen.add(story_id)
+            story_id = self.final_story(self._forgotten_threads[story_id])
+        return story_id
+
+    def _name_coverage(self, root: int, nodes: list[int], members: list[ActiveStory]) -> None:
+        """Make `members` (active stories) and the threads of the let-go first stories among
+        `nodes` one coverage named by `root`, recording each story whose thread changes."""
+        count = len(members) + sum(node not in self.stories for node in nodes)
+        reason = (
+            f"coverage regrouped: one topic of {count} stories (groups joined from a "
+            f"probability of {REGROUP_PROBABILITY:.2f})"
+            if count > 1
+            else "coverage regrouped: no other active story of its topic"
+        )
+        for node in nodes:
+            if node not in self.stories and node != root:
+                self._forgotten_threads[node] = root
+                self.threads.append(ThreadLink(node, root, reason))
+        for story in members:
+            thread = None if story.story_id == root else root
+            if story.thread != thread:
+                story.thread = thread
+                self.threads.append(ThreadLink(story.story_id, thread, reason))
 
     def _current_coverages(self) -> dict[int, Coverage]:
         """The active coverages (`coverage.coverages_of`), with the figures of those unchanged
@@ -744,6 +835,7 @@ class IncrementalClusterer:
                 self._forgotten_threads[story.story_id] = story.thread
             self._apart.pop(story.story_id, None)
             self._drop(story.story_id)
+        self._fixed = {s: t for s, t in self._fixed.items() if self.final_story(s) in self.stories}
         roots = {story.thread or story.story_id for story in self.stories.values()}
         known = self._coverage_figures
         self._coverage_figures = {root: known[root] for root in roots & known.keys()}
