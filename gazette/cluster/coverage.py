@@ -37,7 +37,11 @@ scores pairs of one topic and of two the same).
 A coverage is asked when one of its stories starts or is reviewed, and every COVERAGE_EVERY
 reports all active coverages that took reports since are asked again (and at the end of a
 batch), since both sides of a pair change as reports come. The later-rooted of two joined
-coverages moves into the earlier, so that a thread is named by its first story. These are pure
+coverages moves into the earlier, so that a thread is named by its first story.
+
+Joined one question at a time, a coverage only grows. So before the clusterer lets stories go
+and at the end of a batch, the active coverages are rebuilt from their stories (`regroup`):
+agglomerative average linkage by the same probability, from REGROUP_PROBABILITY. These are pure
 functions of the active stories; `incremental` calls them and records the links.
 """
 
@@ -86,15 +90,13 @@ COVERAGE_SHORTLIST = 8
 COVERAGE_JOINS = 3
 # Every this many reports, every active coverage is asked again (see `incremental`).
 COVERAGE_EVERY = 32
-# A regroup rebuilds the active coverages from their stories (see `regroup`), every this many
-# reports and at the end of each step, joining two groups of headlines while they are more
-# likely one topic than not. Any probability from 0.3 to 0.55 gives the same coverage figures
-# on `uci-even` in orders 0 to 4 (bench/cluster_quality.py). It was chosen on headlines: where
-# either side has names and text (a standfirst, a lead, a body), the bar stays JOIN_PROBABILITY
-# (the real feeds of one day lose 0.009 at this bar, pairs of loosely related stories of one
-# outlet, and 0.001 at the join's).
+# A regroup rebuilds the active coverages from their stories (see `regroup`), joining two groups
+# of headlines while they are more likely one topic than not. Any probability from 0.3 to 0.55
+# gives the same coverage figures on `uci-even` in orders 0 to 4 (bench/cluster_quality.py).
+# It was chosen on headlines: where either side has names and text (a standfirst, a lead, a
+# body), the bar stays JOIN_PROBABILITY (the real feeds of one day lose 0.009 at this bar, pairs
+# of loosely related stories of one outlet, and 0.001 at the join's).
 REGROUP_PROBABILITY = 0.5
-REGROUP_EVERY = 256
 
 
 def key_terms(salient: Iterable[str], words: Iterable[str], language: str) -> frozenset[str]:

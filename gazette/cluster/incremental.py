@@ -43,7 +43,10 @@ fine does not continue its takeover bid), and shares a core name with it. And a 
 story's coverage, its developing topic (a game's launch, reviews and patch): coverages that a
 score fitted on labelled pairs (how alike they read, shared key terms, time between) finds one
 topic are joined (see `coverage`), when a story starts or is reviewed and every COVERAGE_EVERY
-reports. The thread is named by its first story.
+reports; and before stories are let go (every FORGET_EVERY reports) and at the end of a batch,
+the active coverages are rebuilt from their stories by average linkage, follow-ups and threads
+loaded or rooted in stories let go staying as they are (`regroup_coverages`). The thread is
+named by its first story.
 
 Editors have the last word (gazette/regroup.py). A report an editor placed (`Member.pinned`)
 never leaves its story: it is no outlier, a split that would take it away does not happen, and
@@ -66,7 +69,6 @@ from gazette.cluster.coverage import (
     COVERAGE_EVERY,
     COVERAGE_JOINS,
     COVERAGE_SHORTLIST,
-    REGROUP_EVERY,
     REGROUP_PROBABILITY,
     Coverage,
     KnownFigures,
@@ -216,7 +218,6 @@ class IncrementalClusterer:
         self._assigned_since_typical = 0
         self._assigned_since_forget = 0
         self._assigned_since_coverages = 0
-        self._assigned_since_regroup = 0
         # The links a regroup of the coverages keeps (story: the story it stays with): a
         # follow-up with the story it continues, and a story loaded with a thread (from the
         # database, which does not say whether a follow-up or a coverage made it).
@@ -330,16 +331,14 @@ class IncrementalClusterer:
     def assign(self, item: ClusterItem, vector: np.ndarray, profile: Profile) -> Assignment:
         self._assigned_since_forget += 1
         if self._assigned_since_forget >= FORGET_EVERY:
+            # The threads of the stories let go can no longer be rebuilt: rebuild them first.
+            self.regroup_coverages()
             self.forget_before(item.published)
             self._assigned_since_forget = 0
         self._assigned_since_coverages += 1
         if self._assigned_since_coverages >= COVERAGE_EVERY:
             self.review_coverages()
             self._assigned_since_coverages = 0
-        self._assigned_since_regroup += 1
-        if self._assigned_since_regroup >= REGROUP_EVERY:
-            self.regroup_coverages()
-            self._assigned_since_regroup = 0
         member = Member(item.id, vector, profile, item.published, item.language or "en")
         if item.copy_of is not None and item.copy_of in self.story_of_item:
             story_id = self.story_of_item[item.copy_of]
