@@ -219,8 +219,9 @@ class IncrementalClusterer:
         self._assigned_since_forget = 0
         self._assigned_since_coverages = 0
         # The links a regroup of the coverages keeps (story: the story it stays with): a
-        # follow-up with the story it continues, and a story loaded with a thread (from the
-        # database, which does not say whether a follow-up or a coverage made it).
+        # follow-up with the story it continues, a story loaded with a thread (from the
+        # database, which does not say whether a follow-up or a coverage made it), and a story
+        # in a thread whose first story was let go.
         self._fixed: dict[int, int] = {}
         # The stories that took a report since the coverages were last all asked.
         self._grown: set[int] = set()
@@ -501,6 +502,11 @@ class IncrementalClusterer:
         story's link to a thread whose first story was let go (the regroup cannot measure it).
         Each coverage is named by its earliest story, so a thread keeps its id while that
         story stays in it."""
+        for story in self.stories.values():
+            if story.thread is not None and story.thread not in self.stories:
+                # Its thread's first story was let go: the link can no longer be measured, and
+                # it stays, also once that thread has joined an active one.
+                self._fixed.setdefault(story.story_id, story.thread)
         units = self._coverage_units()
         stories = [[self.stories[n] for n in unit if n in self.stories] for unit in units]
         found = regroup(
@@ -514,8 +520,8 @@ class IncrementalClusterer:
 
     def _coverage_units(self) -> list[list[int]]:
         """The groups a regroup keeps together: active stories (by id) joined through the
-        links of `_fixed` and through threads whose first story was let go, with the ids of
-        those first stories. Each group is a list of ids, the active stories in id order."""
+        links of `_fixed`, with the first stories of the threads let go that those lead to.
+        Each group is a list of ids in increasing order."""
         parent: dict[int, int] = {}
 
         def find(node: int) -> int:
@@ -530,8 +536,6 @@ class IncrementalClusterer:
 
         for story in self.stories.values():
             find(story.story_id)
-            if story.thread is not None and story.thread not in self.stories:
-                union(story.story_id, self._root_now(story.thread))
         for story_id, target in self._fixed.items():
             story_id = self.final_story(story_id)
             if story_id in self.stories:
@@ -553,11 +557,11 @@ class IncrementalClusterer:
     def _name_coverage(self, root: int, nodes: list[int], members: list[ActiveStory]) -> None:
         """Make `members` (active stories) and the threads of the let-go first stories among
         `nodes` one coverage named by `root`, recording each story whose thread changes."""
-        count = len(members) + sum(node not in self.stories for node in nodes)
+        others = len(members) - 1
         reason = (
-            f"coverage regrouped: one topic of {count} stories (groups joined from a "
-            f"probability of {REGROUP_PROBABILITY:.2f})"
-            if count > 1
+            f"coverage regrouped: one topic with {others} other active stories (groups joined "
+            f"from a probability of {REGROUP_PROBABILITY:.2f})"
+            if others
             else "coverage regrouped: no other active story of its topic"
         )
         for node in nodes:
