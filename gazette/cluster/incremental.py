@@ -43,10 +43,10 @@ fine does not continue its takeover bid), and shares a core name with it. And a 
 story's coverage, its developing topic (a game's launch, reviews and patch): coverages that a
 score fitted on labelled pairs (how alike they read, shared key terms, time between) finds one
 topic are joined (see `coverage`), when a story starts or is reviewed and every COVERAGE_EVERY
-reports; and before stories are let go (every FORGET_EVERY reports) and at the end of a batch,
-the active coverages are rebuilt from their stories by average linkage, follow-ups and threads
-loaded or rooted in stories let go staying as they are (`regroup_coverages`). The thread is
-named by its first story.
+reports; and before stories are let go (`forget_before`) and at the end of a batch, the active
+coverages are rebuilt from their stories by average linkage, follow-ups and threads loaded or
+rooted in stories let go staying as they are (`regroup_coverages`). The thread is named by its
+first story.
 
 Editors have the last word (gazette/regroup.py). A report an editor placed (`Member.pinned`)
 never leaves its story: it is no outlier, a split that would take it away does not happen, and
@@ -332,8 +332,6 @@ class IncrementalClusterer:
     def assign(self, item: ClusterItem, vector: np.ndarray, profile: Profile) -> Assignment:
         self._assigned_since_forget += 1
         if self._assigned_since_forget >= FORGET_EVERY:
-            # The threads of the stories let go can no longer be rebuilt: rebuild them first.
-            self.regroup_coverages()
             self.forget_before(item.published)
             self._assigned_since_forget = 0
         self._assigned_since_coverages += 1
@@ -833,7 +831,12 @@ class IncrementalClusterer:
         active_since = moment - self.window
         firsts = [s.first_report for s in self.stories.values() if s.last_report >= active_since]
         horizon = min([active_since, *(first - self.window for first in firsts)])
-        for story in [s for s in self.stories.values() if s.last_report < horizon]:
+        leaving = [s for s in self.stories.values() if s.last_report < horizon]
+        if leaving:
+            # Their threads can no longer be rebuilt once they are let go: rebuild them first
+            # (a regroup changes no story, so the horizon holds).
+            self.regroup_coverages()
+        for story in leaving:
             if story.thread:
                 self._forgotten_threads[story.story_id] = story.thread
             self._apart.pop(story.story_id, None)
