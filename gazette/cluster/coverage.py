@@ -429,25 +429,21 @@ def regroup(units: list[Coverage], typical: float = 0.0) -> list[list[int]]:
     # The pairs that are one topic, most likely first, each with the state of its two sides.
     heap: list[tuple[float, int, int, int, int]] = []
 
-    def ask(index: int, rows: np.ndarray) -> None:
-        """Put the pairs of `index` with the groups of `rows` that are one topic on the heap.
-        The "what" test reads the side that asks, and a join is asked by either side in turn
-        (a new story, then its coverage at each review): a side without names asks first, so
-        that the test holds where both sides have names, as it does for joins. Where either
-        side has names and text, the bar is the join's (see REGROUP_PROBABILITY)."""
-        row = row_of[index]
-        means = sums[rows] @ sums[row] / (sizes[rows] * sizes[row])
-        for other_row in rows[means >= SIMILARITY_FLOOR]:
-            other = measured[other_row]
-            mine, theirs = sorted((current[index], current[other]), key=lambda c: c.named)
-            needed = JOIN_PROBABILITY if theirs.named else REGROUP_PROBABILITY
-            found = match(mine, theirs, typical, needed)
-            if found.linked:
-                entry = (-found.probability, index, other, changes[index], changes[other])
-                heapq.heappush(heap, entry)
+    def consider(index: int, other: int) -> None:
+        """Put the pair on the heap if it is one topic. The "what" test reads the side that
+        asks, and a join is asked by either side in turn (a new story, then its coverage at
+        each review): a side without names asks first, so that the test holds where both sides
+        have names, as it does for joins. Where either side has names and text, the bar is the
+        join's (see REGROUP_PROBABILITY)."""
+        mine, theirs = sorted((current[index], current[other]), key=lambda c: c.named)
+        needed = JOIN_PROBABILITY if theirs.named else REGROUP_PROBABILITY
+        found = match(mine, theirs, typical, needed)
+        if found.linked:
+            heapq.heappush(heap, (-found.probability, index, other, changes[index], changes[other]))
 
-    for row in range(len(measured) - 1):
-        ask(measured[row], np.arange(row + 1, len(measured)))
+    means = (sums @ sums.T) / np.outer(sizes, sizes)
+    for row, other_row in zip(*np.nonzero(np.triu(means >= SIMILARITY_FLOOR, k=1)), strict=True):
+        consider(measured[row], measured[other_row])
     while heap:
         _, one, other, one_changes, other_changes = heapq.heappop(heap)
         if (one_changes, other_changes) != (changes.get(one), changes.get(other)):
@@ -462,6 +458,8 @@ def regroup(units: list[Coverage], typical: float = 0.0) -> list[list[int]]:
         alive[gone] = False
         del changes[second]
         changes[first] += 1
-        others = np.flatnonzero(alive)
-        ask(first, others[others != row])
+        means = sums @ sums[row] / (sizes * sizes[row])
+        for other_row in np.flatnonzero(alive & (means >= SIMILARITY_FLOOR)):
+            if other_row != row:
+                consider(first, measured[other_row])
     return list(groups.values())
