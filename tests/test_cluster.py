@@ -14,6 +14,7 @@ from wordfreq import top_n_list
 from gazette.batch import ClusterInput, cluster_records
 from gazette.cluster import IncrementalClusterer
 from gazette.cluster.communities import share_across, split_in_two
+from gazette.cluster.coverage import Coverage, regroup
 from gazette.cluster.evidence import TIME_DECAY_HOURS, TIME_GRACE_HOURS, TIME_WEIGHT, Evidence
 from gazette.cluster.incremental import FORGET_EVERY, LEAVE_MARGIN, MERGE_MARGIN
 from gazette.cluster.signals import PROFILE_WORDS, dense_rows, dot, profile, weighted_within
@@ -878,3 +879,17 @@ def test_leaving_a_member_out_scores_as_the_story_without_it() -> None:
             assert left_out.score == pytest.approx(against_rest.score, abs=1e-6)
             assert story.cohesion(member) == pytest.approx(rest.cohesion(), abs=1e-6)
             assert story.core_names(member) == rest.core_names()
+
+
+def test_a_follow_up_stays_in_its_thread_when_the_coverages_are_regrouped() -> None:
+    """The regroup rebuilds coverages by the join probability; a follow-up is linked by its
+    names and its kind of happening, and stays linked where that probability, two days on,
+    would keep the two apart."""
+    c = clusterer()
+    fight, rematch = fight_and_rematch(c)
+    stories = [c.stories[fight.story_id], c.stories[rematch.story_id]]
+    alone = [Coverage(story.story_id, [story]) for story in stories]
+    assert regroup(alone, c.typical_cohesion()) == [[0], [1]]
+    c.regroup_coverages()
+    assert [(link.story, link.root) for link in c.threads] == [(rematch.story_id, fight.story_id)]
+    assert c.thread_roots() == {fight.story_id: fight.story_id, rematch.story_id: fight.story_id}

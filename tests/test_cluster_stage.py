@@ -317,3 +317,39 @@ OPINION = (
     "Ivo Marek kept his heavyweight title against Dario Pell in Brennick, but in my view the "
     "referee stopped the seventh round too early. Pell should get his rematch with Marek.",
 )
+
+
+# Title-case headlines (no names to trust) of a game's launch, and of its patch a day later.
+LAUNCH = [
+    "Quasarfall Launch Day Brings Long Queues And Server Trouble",
+    "Quasarfall Servers Buckle On Launch Day",
+    "Players Queue For Hours As Quasarfall Launches",
+]
+PATCH = ["Quasarfall Gets First Patch After Rocky Launch", "Quasarfall Patch Fixes Server Queues"]
+
+
+def test_the_coverages_rebuilt_at_the_end_of_a_step_are_stored(
+    database: Database, embedder: MiniLMEmbedder
+) -> None:
+    """At the end of a step the active coverages are rebuilt from their stories (average
+    linkage, `coverage.regroup`): the patch a day after the launch is likelier one topic with
+    it than not, though below the bar of a join that is never undone (its first headline
+    alone, and both together), and the database keeps it in the launch's thread with the
+    regroup's reason."""
+    with database.transaction() as session:
+        launch = [add_ready(session, f"l{i}", t, "", i / 10) for i, t in enumerate(LAUNCH)]
+        patch = [add_ready(session, f"p{i}", t, "", 30 + i / 10) for i, t in enumerate(PATCH)]
+    run_pipeline(database, settings_for(database.url), embedder)
+
+    with database.session() as session:
+        first = session.scalar(
+            select(StoryMember.story_id).where(StoryMember.document_id == launch[0].id)
+        )
+        later = session.scalar(
+            select(StoryMember.story_id).where(StoryMember.document_id == patch[0].id)
+        )
+        assert members(session, first) == {d.id for d in launch}
+        assert members(session, later) == {d.id for d in patch}
+        assert session.get(Story, first).thread_id is None
+        assert session.get(Story, later).thread_id == first
+        assert session.get(Story, later).thread_reason.startswith("coverage regrouped: ")

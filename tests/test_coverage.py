@@ -11,6 +11,7 @@ import numpy as np
 from gazette.cluster.coverage import (
     JOIN_PROBABILITY,
     JOIN_WEIGHTS,
+    REGROUP_PROBABILITY,
     SIGNAL_NAMES,
     SIMILARITY_FLOOR,
     Coverage,
@@ -19,8 +20,9 @@ from gazette.cluster.coverage import (
     coverages_of,
     key_terms,
     match,
+    regroup,
 )
-from gazette.cluster.incremental import PRIOR_COHESION
+from gazette.cluster.incremental import PRIOR_COHESION, IncrementalClusterer
 from gazette.cluster.signals import profile
 from gazette.cluster.story import ActiveStory, Member
 from gazette.embedding import MiniLMEmbedder
@@ -321,3 +323,69 @@ def test_the_join_probability_reads_likeness_shared_terms_and_time() -> None:
     # Far apart in wording and time, with no key term, two coverages stay apart.
     apart = PairSignals(0.3, 0.5, 0.3, 0, False, (5, 5), 72.0)
     assert apart.probability() < JOIN_PROBABILITY
+
+
+def clusterer_of(stories: list[ActiveStory]) -> IncrementalClusterer:
+    """A clusterer holding `stories` as active, none of them in a thread."""
+    clusterer = IncrementalClusterer(timedelta(hours=72), 0.6, iter(range(100, 200)).__next__)
+    for one_story in stories:
+        clusterer.load_story(one_story.story_id, one_story.members)
+    return clusterer
+
+
+def test_a_regroup_joins_groups_while_they_are_one_topic(embedder: MiniLMEmbedder) -> None:
+    """Average linkage over units of stories: the launch and its reviews are one coverage,
+    the other game's news stays apart; a unit stays whole."""
+    launch = story(1, LAUNCH, embedder)
+    reviews = story(3, REVIEWS, embedder, hours=3)
+    other = story(2, OTHER_GAME, embedder, hours=1)
+    assert match(one(reviews), one(launch), PRIOR_COHESION).probability >= REGROUP_PROBABILITY
+    units = [one(launch), one(other), one(reviews)]
+    assert sorted(regroup(units, PRIOR_COHESION)) == [[0, 2], [1]]
+    # A unit of two stories (a follow-up with the story it continues) is never cut.
+    units = [Coverage(1, [launch, other]), one(reviews)]
+    assert regroup(units, PRIOR_COHESION) == [[0, 1]]
+
+
+def test_a_regroup_undoes_a_join_the_stories_no_longer_bear_out(
+    embedder: MiniLMEmbedder,
+) -> None:
+    """A coverage joined one question at a time only ever grows; rebuilt from its stories, a
+    story of another topic leaves it, and the thread keeps the id of its earliest story."""
+    launch = story(1, LAUNCH, embedder)
+    other = story(2, OTHER_GAME, embedder, hours=1)
+    reviews = story(3, REVIEWS, embedder, hours=3)
+    clusterer = clusterer_of([launch, other, reviews])
+    clusterer.stories[2].thread = 1  # joined before the reviews came, say
+    clusterer.regroup_coverages()
+    assert {s.story_id: s.thread for s in clusterer.stories.values()} == {1: None, 2: None, 3: 1}
+    links = {(link.story, link.root) for link in clusterer.threads}
+    assert links == {(2, None), (3, 1)}
+    assert all(link.reason.startswith("coverage regrouped: ") for link in clusterer.threads)
+    assert clusterer.thread_roots() == {3: 1, 1: 1}
+    clusterer.regroup_coverages()  # nothing has changed: nothing is recorded again
+    assert len(clusterer.threads) == 2
+
+
+def test_a_regroup_keeps_follow_ups_and_threads_it_cannot_measure(
+    embedder: MiniLMEmbedder,
+) -> None:
+    """What already holds stays: a thread loaded from the database (a follow-up or an earlier
+    worker's coverage, which it does not tell apart) and a thread whose first story was let go
+    (no longer active, so not measured). A story of the same topic joins such a thread, which
+    keeps its name."""
+    launch = story(1, LAUNCH, embedder)
+    other = story(2, OTHER_GAME, embedder, hours=1)
+    clusterer = IncrementalClusterer(timedelta(hours=72), 0.6, iter(range(100, 200)).__next__)
+    clusterer.load_story(1, launch.members)
+    clusterer.load_story(2, other.members, thread=1)
+    reviews = story(5, REVIEWS, embedder, hours=3)
+    clusterer.load_story(5, reviews.members)
+    clusterer.stories[5].thread = 4  # joined the thread of story 4, let go since
+    clusterer.regroup_coverages()
+    threads = {s.story_id: s.thread for s in clusterer.stories.values()}
+    # The reviews (with story 4's thread) join the launch's coverage, named by its earliest
+    # story; the other game stays in the thread it was loaded with.
+    assert threads == {1: None, 2: 1, 5: 1}
+    assert {(link.story, link.root) for link in clusterer.threads} == {(4, 1), (5, 1)}
+    assert clusterer.thread_roots() == {2: 1, 4: 1, 5: 1, 1: 1}

@@ -37,12 +37,17 @@ scores pairs of one topic and of two the same).
 A coverage is asked when one of its stories starts or is reviewed, and every COVERAGE_EVERY
 reports all active coverages that took reports since are asked again (and at the end of a
 batch), since both sides of a pair change as reports come. The later-rooted of two joined
-coverages moves into the earlier, so that a thread is named by its first story. These are pure
+coverages moves into the earlier, so that a thread is named by its first story.
+
+Joined one question at a time, a coverage only grows. So before the clusterer lets stories go
+and at the end of a batch, the active coverages are rebuilt from their stories (`regroup`):
+agglomerative average linkage by the same probability, from REGROUP_PROBABILITY. These are pure
 functions of the active stories; `incremental` calls them and records the links.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -85,6 +90,13 @@ COVERAGE_SHORTLIST = 8
 COVERAGE_JOINS = 3
 # Every this many reports, every active coverage is asked again (see `incremental`).
 COVERAGE_EVERY = 32
+# A regroup rebuilds the active coverages from their stories (see `regroup`), joining two groups
+# of headlines while they are more likely one topic than not. Any probability from 0.3 to 0.55
+# gives the same coverage figures on `uci-even` in orders 0 to 4 (bench/cluster_quality.py).
+# It was chosen on headlines: where either side has names and text (a standfirst, a lead, a
+# body), the bar stays JOIN_PROBABILITY (the real feeds of one day lose 0.009 at this bar, pairs
+# of loosely related stories of one outlet, and 0.001 at the join's).
+REGROUP_PROBABILITY = 0.5
 
 
 def key_terms(salient: Iterable[str], words: Iterable[str], language: str) -> frozenset[str]:
@@ -240,16 +252,18 @@ class CoverageMatch:
     # and how likely the two are one developing topic by them (0 below the floor).
     signals: PairSignals | None = None
     probability: float = 0.0
+    # The probability from which the two are one topic: a join's, or a regroup's.
+    needed: float = JOIN_PROBABILITY
 
     @property
     def linked(self) -> bool:
-        return self.probability >= JOIN_PROBABILITY and self.what >= self.what_needed
+        return self.probability >= self.needed and self.what >= self.what_needed
 
     def describe(self) -> str:
         shared = ", ".join(self.shared) or ("none; a lone headline" if self.lone else "none")
         what = f", what {self.what:.2f} (needed {self.what_needed:.2f})" if self.what_needed else ""
         return (
-            f"one topic with probability {self.probability:.2f} (needed {JOIN_PROBABILITY:.2f}):"
+            f"one topic with probability {self.probability:.2f} (needed {self.needed:.2f}):"
             f" coverage similarity {self.similarity:.2f}{what}; shared key terms: {shared}"
         )
 
@@ -300,8 +314,11 @@ SIGNAL_NAMES = (
 )
 
 
-def match(mine: Coverage, other: Coverage, typical: float = 0.0) -> CoverageMatch:
-    """How well coverage `mine` fits `other`: the probability that they are one topic, from
+def match(
+    mine: Coverage, other: Coverage, typical: float = 0.0, needed: float = JOIN_PROBABILITY
+) -> CoverageMatch:
+    """How well coverage `mine` fits `other`: the probability that they are one topic (linked
+    from `needed`: JOIN_PROBABILITY for a join, REGROUP_PROBABILITY for a regroup), from
     their mean cosine over every pair of reports, their closest pair of stories, the key terms
     that half of one's reports and KEY_SHARE of the other's use, whether one is a lone headline,
     their sizes and the time between them (`PairSignals`, `JOIN_WEIGHTS`); and where `mine`'s
@@ -313,7 +330,7 @@ def match(mine: Coverage, other: Coverage, typical: float = 0.0) -> CoverageMatc
     pairs = size * other_size
     similarity = float(figures.vector_sum @ other_figures.vector_sum) / pairs
     if similarity < SIMILARITY_FLOOR:
-        return CoverageMatch(other.root, similarity, ())
+        return CoverageMatch(other.root, similarity, (), needed=needed)
     shared = shared_terms(figures, other_figures)
     lone = (
         0.0 < typical <= similarity
@@ -335,13 +352,13 @@ def match(mine: Coverage, other: Coverage, typical: float = 0.0) -> CoverageMatc
     )
     probability = signals.probability()
     what, what_needed = 1.0, 0.0
-    if figures.named() and probability >= JOIN_PROBABILITY:
+    if figures.named() and probability >= needed:
         # The words' part of "what", story by story: no coverage-wide sum of words is built.
         words = sum(dot(a.word_sum, b.word_sum) for a in mine.stories for b in other.stories)
         what, what_needed = 0.5 * similarity + 0.5 * words / pairs, WHAT_RATIO * typical
     shown = tuple(shared[:5])
     return CoverageMatch(
-        other.root, similarity, shown, what, what_needed, lone, signals, probability
+        other.root, similarity, shown, what, what_needed, lone, signals, probability, needed
     )
 
 
@@ -386,3 +403,63 @@ def coverages_of(
         else:
             grouped[root] = [story]
     return {root: Coverage(root, members, known) for root, members in grouped.items()}
+
+
+def regroup(units: list[Coverage], typical: float = 0.0) -> list[list[int]]:
+    """The active coverages rebuilt from `units` (groups of stories that stay together: a
+    story with the stories that continue it) by agglomerative average linkage: the two groups
+    most likely one topic (`match`, from REGROUP_PROBABILITY) are joined, again and again,
+    until no two are. Returns the groups as lists of indices into `units`.
+
+    Joined one question at a time, a coverage can only grow: two topics of one field that a
+    shared word once joined ("bankruptcy": two companies' filings) stay joined however their
+    stories grow apart after. Rebuilt from its stories, a coverage is what the stories now say.
+    Units that the embedding cannot measure (stories in a script the model does not read)
+    stay as they are."""
+    measured = [index for index, unit in enumerate(units) if any(s.latin for s in unit.stories)]
+    groups = {index: [index] for index in range(len(units))}
+    if len(measured) < 2:
+        return list(groups.values())
+    current = {index: units[index] for index in measured}
+    sums = np.stack([units[index].vector_sum for index in measured])
+    sizes = np.array([units[index].size for index in measured], dtype=float)
+    row_of = {index: row for row, index in enumerate(measured)}
+    alive = np.ones(len(measured), dtype=bool)
+    changes = dict.fromkeys(measured, 0)
+    # The pairs that are one topic, most likely first, each with the state of its two sides.
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def consider(index: int, other: int) -> None:
+        """Put the pair on the heap if it is one topic. The "what" test reads the side that
+        asks, and a join is asked by either side in turn (a new story, then its coverage at
+        each review): a side without names asks first, so that the test holds where both sides
+        have names, as it does for joins. Where either side has names and text, the bar is the
+        join's (see REGROUP_PROBABILITY)."""
+        mine, theirs = sorted((current[index], current[other]), key=lambda c: c.named)
+        needed = JOIN_PROBABILITY if theirs.named else REGROUP_PROBABILITY
+        found = match(mine, theirs, typical, needed)
+        if found.linked:
+            heapq.heappush(heap, (-found.probability, index, other, changes[index], changes[other]))
+
+    means = (sums @ sums.T) / np.outer(sizes, sizes)
+    for row, other_row in zip(*np.nonzero(np.triu(means >= SIMILARITY_FLOOR, k=1)), strict=True):
+        consider(measured[row], measured[other_row])
+    while heap:
+        _, one, other, one_changes, other_changes = heapq.heappop(heap)
+        if (one_changes, other_changes) != (changes.get(one), changes.get(other)):
+            continue  # one side has changed (or gone) since the pair was asked about
+        first, second = sorted((one, other))
+        kept, taken = current[first], current.pop(second)
+        current[first] = Coverage(min(kept.root, taken.root), kept.stories + taken.stories)
+        groups[first] += groups.pop(second)
+        row, gone = row_of[first], row_of[second]
+        sums[row] += sums[gone]
+        sizes[row] += sizes[gone]
+        alive[gone] = False
+        del changes[second]
+        changes[first] += 1
+        means = sums @ sums[row] / (sizes * sizes[row])
+        for other_row in np.flatnonzero(alive & (means >= SIMILARITY_FLOOR)):
+            if other_row != row:
+                consider(first, measured[other_row])
+    return list(groups.values())

@@ -43,7 +43,10 @@ fine does not continue its takeover bid), and shares a core name with it. And a 
 story's coverage, its developing topic (a game's launch, reviews and patch): coverages that a
 score fitted on labelled pairs (how alike they read, shared key terms, time between) finds one
 topic are joined (see `coverage`), when a story starts or is reviewed and every COVERAGE_EVERY
-reports. The thread is named by its first story.
+reports; and before stories are let go (`forget_before`) and at the end of a batch, the active
+coverages are rebuilt from their stories by average linkage, follow-ups and threads loaded or
+rooted in stories let go staying as they are (`regroup_coverages`). The thread is named by its
+first story.
 
 Editors have the last word (gazette/regroup.py). A report an editor placed (`Member.pinned`)
 never leaves its story: it is no outlier, a split that would take it away does not happen, and
@@ -66,10 +69,12 @@ from gazette.cluster.coverage import (
     COVERAGE_EVERY,
     COVERAGE_JOINS,
     COVERAGE_SHORTLIST,
+    REGROUP_PROBABILITY,
     Coverage,
     KnownFigures,
     best_coverage,
     coverages_of,
+    regroup,
 )
 from gazette.cluster.evidence import TIME_GRACE_HOURS, Evidence
 from gazette.cluster.signals import Profile
@@ -213,6 +218,11 @@ class IncrementalClusterer:
         self._assigned_since_typical = 0
         self._assigned_since_forget = 0
         self._assigned_since_coverages = 0
+        # The links a regroup of the coverages keeps (story: the story it stays with): a
+        # follow-up with the story it continues, a story loaded with a thread (from the
+        # database, which does not say whether a follow-up or a coverage made it), and a story
+        # in a thread whose first story was let go.
+        self._fixed: dict[int, int] = {}
         # The stories that took a report since the coverages were last all asked.
         self._grown: set[int] = set()
         # The figures of the coverages asked about, by root (see `coverage.Coverage`).
@@ -264,6 +274,8 @@ class IncrementalClusterer:
         for member in members:
             self.story_of_item[member.item_id] = story_id
         self._keep(ActiveStory.of(story_id, members, thread))
+        if thread is not None:
+            self._fixed[story_id] = thread
 
     def keep_apart(self, one: int, other: int) -> None:
         """Never merge (nor regroup) stories `one` and `other`: an editor separated them."""
@@ -433,6 +445,7 @@ class IncrementalClusterer:
         if too_weak or not story.core_names() & parent.core_names():
             return
         reason = f"continues story {parent.story_id}: {evidence.describe()} (needed {needed:.2f})"
+        self._fixed[story.story_id] = parent.story_id
         self._join_thread(story, parent.thread or parent.story_id, reason)
 
     def _find_thread(self, story: ActiveStory, groups: dict[int, Coverage] | None = None) -> None:
@@ -479,6 +492,85 @@ class IncrementalClusterer:
             if root in groups and any(story.story_id in grown for story in groups[root].stories):
                 largest = max(groups[root].stories, key=lambda story: story.size)
                 self._find_thread(largest, groups)
+
+    def regroup_coverages(self) -> None:
+        """Rebuild the active coverages from their stories (`coverage.regroup`): joined one
+        question at a time, two topics that once joined stay joined. What already holds stays:
+        a follow-up with the story it continues, a thread loaded from the database, and a
+        story's link to a thread whose first story was let go (the regroup cannot measure it).
+        Each coverage is named by its earliest story, so a thread keeps its id while that
+        story stays in it."""
+        for story in self.stories.values():
+            if story.thread is not None and story.thread not in self.stories:
+                # Its thread's first story was let go: the link can no longer be measured, and
+                # it stays, also once that thread has joined an active one.
+                self._fixed.setdefault(story.story_id, story.thread)
+        units = self._coverage_units()
+        stories = [[self.stories[n] for n in unit if n in self.stories] for unit in units]
+        found = regroup(
+            [Coverage(min(unit), members) for unit, members in zip(units, stories, strict=True)],
+            self.typical_cohesion(),
+        )
+        for group in found:
+            nodes = [node for index in group for node in units[index]]
+            members = [story for index in group for story in stories[index]]
+            self._name_coverage(min(nodes), nodes, members)
+
+    def _coverage_units(self) -> list[list[int]]:
+        """The groups a regroup keeps together: active stories (by id) joined through the
+        links of `_fixed`, with the first stories of the threads let go that those lead to.
+        Each group is a list of ids in increasing order."""
+        parent: dict[int, int] = {}
+
+        def find(node: int) -> int:
+            parent.setdefault(node, node)
+            while parent[node] != node:
+                parent[node] = parent[parent[node]]
+                node = parent[node]
+            return node
+
+        def union(one: int, other: int) -> None:
+            parent[find(one)] = find(other)
+
+        for story in self.stories.values():
+            find(story.story_id)
+        for story_id, target in self._fixed.items():
+            story_id = self.final_story(story_id)
+            if story_id in self.stories:
+                union(story_id, self._root_now(target))
+        units: dict[int, list[int]] = {}
+        for node in sorted(parent):
+            units.setdefault(find(node), []).append(node)
+        return list(units.values())
+
+    def _root_now(self, story_id: int) -> int:
+        """Where the thread of a story that may have been merged or let go now leads."""
+        seen: set[int] = set()
+        story_id = self.final_story(story_id)
+        while story_id in self._forgotten_threads and story_id not in seen:
+            seen.add(story_id)
+            story_id = self.final_story(self._forgotten_threads[story_id])
+        return story_id
+
+    def _name_coverage(self, root: int, nodes: list[int], members: list[ActiveStory]) -> None:
+        """Make `members` (active stories) and the threads of the let-go first stories among
+        `nodes` one coverage named by `root`, recording each story whose thread changes."""
+        others = len(members) - 1
+        reason = (
+            f"coverage regrouped: one topic with {others} other active stories (groups joined "
+            f"from a probability of {REGROUP_PROBABILITY:.2f})"
+            if others
+            else "coverage regrouped: no other active story of its topic"
+        )
+        for node in nodes:
+            if node not in self.stories and node != root:
+                self._forgotten_threads[node] = root
+                self.threads.append(ThreadLink(node, root, reason))
+        for story in members:
+            thread = None if story.story_id == root else root
+            if story.thread != thread:
+                story.thread = thread
+                self.threads.append(ThreadLink(story.story_id, thread, reason))
 
     def _current_coverages(self) -> dict[int, Coverage]:
         """The active coverages (`coverage.coverages_of`), with the figures of those unchanged
@@ -739,11 +831,17 @@ class IncrementalClusterer:
         active_since = moment - self.window
         firsts = [s.first_report for s in self.stories.values() if s.last_report >= active_since]
         horizon = min([active_since, *(first - self.window for first in firsts)])
-        for story in [s for s in self.stories.values() if s.last_report < horizon]:
+        leaving = [s for s in self.stories.values() if s.last_report < horizon]
+        if leaving:
+            # Their threads can no longer be rebuilt once they are let go: rebuild them first
+            # (a regroup changes no story, so the horizon holds).
+            self.regroup_coverages()
+        for story in leaving:
             if story.thread:
                 self._forgotten_threads[story.story_id] = story.thread
             self._apart.pop(story.story_id, None)
             self._drop(story.story_id)
+        self._fixed = {s: t for s, t in self._fixed.items() if self.final_story(s) in self.stories}
         roots = {story.thread or story.story_id for story in self.stories.values()}
         known = self._coverage_figures
         self._coverage_figures = {root: known[root] for root in roots & known.keys()}

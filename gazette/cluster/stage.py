@@ -152,8 +152,9 @@ def _assign_step(context: StageContext, report: ClusterReport, now: datetime) ->
                 break
         # The coverages that took reports in this step are asked again, as the next reports of
         # the stream would have them asked: a step's last stories join their topic now, not
-        # some reports later.
+        # some reports later. Then the active coverages are rebuilt from their stories.
         clusterer.review_coverages()
+        clusterer.regroup_coverages()
         session.flush()
         _apply_revisions(session, clusterer)
         refresh_stories(session, {clusterer.story_of_item[str(d.id)] for d in assigned})

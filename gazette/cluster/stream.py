@@ -73,8 +73,10 @@ def assign_stream(
         if progress is not None:
             progress()
     # The coverages that took reports since they were last asked are asked once more, as the
-    # next report of a live stream would have them asked.
+    # next report of a live stream would have them asked, and rebuilt, as at the end of a step
+    # of the cluster stage.
     clusterer.review_coverages()
+    clusterer.regroup_coverages()
     roots = clusterer.thread_roots()
     return [_final(clusterer, decision, roots) for decision in decisions]
 
