@@ -34,6 +34,7 @@ from gazette.cluster.stage import merge_story, refresh_stories, separate, separa
 from gazette.db.engine import fits_in_id
 from gazette.db.models import Article, Document, DocumentStatus, Story, StoryMember, utcnow
 from gazette.errors import InputError, NotFound
+from gazette.text import how_many
 from gazette.work import generation, serialized, stepped
 
 STAGE = "cluster"
@@ -309,7 +310,8 @@ def split_story(
         f"reports {listed} split off into the new story {new.id}",
         address,
     )
-    message = f"{len(leaving)} reports split off story {story_id} into the new story {new.id}"
+    leaving_reports = how_many(len(leaving), "report")
+    message = f"{leaving_reports} split off story {story_id} into the new story {new.id}"
     return Outcome(True, message, new.id, rewritten, "split")
 
 

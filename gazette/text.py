@@ -45,6 +45,11 @@ _TIMESTAMPS = re.compile(rf"^(?:{_STAMP}\s*[|•–—-]?\s*)+(?=[A-Z\"“‘'])
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 
 
+def how_many(count: int, noun: str) -> str:
+    """A count with its noun, singular for one: "1 report", "2 reports"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def collapse_spaces(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 

@@ -35,6 +35,7 @@ from gazette.errors import InputError
 from gazette.pipeline import STAGES, Stage, run_step
 from gazette.publish import sync_ad_slots
 from gazette.status import BEAT_EVERY, beat, farewell
+from gazette.text import how_many
 from gazette.work import StageContext, StepReport, worker_name
 
 # How long an idle worker sleeps before it looks for work again.
@@ -141,5 +142,5 @@ def stages_named(names: str) -> list[Stage]:
 def progress_line(stage: Stage, report: StepReport) -> str:
     """One line for a step that did something: "12:04:31 fetch: 100 pages, 2 errors"."""
     errors = len(report.errors)
-    failed = f", {errors} error{'s' if errors != 1 else ''}" if errors else ""
+    failed = f", {how_many(errors, 'error')}" if errors else ""
     return f"{utcnow():%H:%M:%S} {stage.name}: {report.summary()}{failed}"

@@ -469,7 +469,7 @@ def test_cluster_batch_says_why_each_item_is_in_its_story(embedder) -> None:
     ]
     first, second = cluster_records(records, embedder, ClusterSettings())
     assert first["reason"] == "new story: no active story in the time window"
-    assert second["reason"].startswith(f"joined story {first['story']} of 1 reports: score ")
+    assert second["reason"].startswith(f"joined story {first['story']} of 1 report: score ")
     assert "; shared names: pell" in second["reason"]
 
 

@@ -16,6 +16,7 @@ from gazette.cli.base import (
 )
 from gazette.db.engine import fits_in_id
 from gazette.errors import InputError, NotFound
+from gazette.text import how_many
 
 stories_app = typer.Typer(
     help="Fix the clustering by hand: move a report, merge two stories, split one. The "
@@ -93,7 +94,8 @@ def story(
         )
     title = f": {history.headline}" if history.headline else ""
     out.print(
-        f"story {history.story_id} ({history.state}), {len(history.reports)} reports{title}",
+        f"story {history.story_id} ({history.state}), "
+        f"{how_many(len(history.reports), 'report')}{title}",
         soft_wrap=True,
         markup=False,
     )

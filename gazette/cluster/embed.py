@@ -35,6 +35,7 @@ from gazette.db import Database
 from gazette.db.models import Document, DocumentStatus, StoryMember, utcnow
 from gazette.embedding import to_bytes
 from gazette.faults import document_failed, due
+from gazette.text import how_many
 from gazette.work import StageContext, StepReport, claim, generation, serialized, stepped
 
 # Reports given their vectors in one step: about five seconds of the model on one core.
@@ -46,7 +47,7 @@ class EmbedReport(StepReport):
     embedded: int = 0
 
     def summary(self) -> str:
-        return f"{self.embedded} reports embedded"
+        return f"{how_many(self.embedded, 'report')} embedded"
 
 
 def waiting_for_vectors(now: datetime) -> Select[tuple[Document]]:

@@ -81,6 +81,7 @@ from gazette.cluster.signals import Profile
 from gazette.cluster.story import SPLIT_FROM, ActiveStory, Member, events_in, two_events
 from gazette.cluster.table import StoryTable
 from gazette.records import Assignment, ClusterItem
+from gazette.text import how_many
 
 SHORTLIST = 4
 # At a review, the stories compared with the one reviewed (a fourth changes no figure and costs a
@@ -352,7 +353,7 @@ class IncrementalClusterer:
         if scored and scored[0][0] >= 1.0 and not _too_little_in_common(scored[0][1], scored[0][3]):
             _, evidence, required, story = scored[0]
             reason = (
-                f"joined story {story.story_id} of {story.size} reports: "
+                f"joined story {story.story_id} of {how_many(story.size, 'report')}: "
                 f"{evidence.describe()} (needed {required:.2f})"
             )
             score, created = evidence.score, False

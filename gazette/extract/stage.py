@@ -16,7 +16,7 @@ from gazette.extract.article import extract_article
 from gazette.faults import CLEARED, document_failed, due, isolated
 from gazette.report_kinds import ReportKind
 from gazette.summary_reports import page_unavailable
-from gazette.text import decode_document
+from gazette.text import decode_document, how_many
 from gazette.times import trusted_time
 from gazette.urls import domain_of
 from gazette.work import Batch, StageContext, StepReport
@@ -28,7 +28,7 @@ class ExtractReport(StepReport):
     from_feed: int = 0  # pages with no article on them, whose items became reports from feeds
 
     def summary(self) -> str:
-        thin = f", {self.from_feed} reports from feeds alone" if self.from_feed else ""
+        thin = f", {how_many(self.from_feed, 'report')} from feeds alone" if self.from_feed else ""
         return f"{self.extracted} articles{thin}"
 
 

@@ -27,6 +27,7 @@ from gazette.fetch.hosts import (
 from gazette.http import FetchOutcome, FetchRequest, SharedPoliteness, kept_fetcher
 from gazette.records import FetchedPage
 from gazette.summary_reports import page_unavailable
+from gazette.text import how_many
 from gazette.urls import local_root
 from gazette.work import StageContext, StepReport, claim, return_leases, unleased, worker_name
 
@@ -50,7 +51,7 @@ class FetchReport(StepReport):
     from_feed: int = 0  # pages that failed, whose items became reports from their feed
 
     def summary(self) -> str:
-        thin = f", {self.from_feed} reports from feeds alone" if self.from_feed else ""
+        thin = f", {how_many(self.from_feed, 'report')} from feeds alone" if self.from_feed else ""
         return f"{self.fetched} pages{thin}"
 
 
