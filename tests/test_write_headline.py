@@ -7,6 +7,7 @@ import pytest
 from reports import source
 
 from gazette.write import write_article
+from gazette.write.article import figures_told
 from gazette.write.headline import case_headline
 
 TEXTS = [
@@ -89,3 +90,36 @@ def test_a_headline_written_from_a_sentence_is_cased_too(embedder) -> None:
     sources = [source("a", "A", "", text)]
     article = write_article(sources, embedder)
     assert article.headline.startswith("Alaska Gov. Sarah Palin's home church"), article.headline
+
+
+def test_a_title_whose_figures_the_article_does_not_tell_gives_way(embedder) -> None:
+    """The closest title claims "shares jump 14%"; no printed sentence tells that figure, so the
+    headline is another outlet's title, whose claims the article does tell."""
+    trial = (
+        "Mirelle Pharma said its flu vaccine was 81 percent effective at preventing severe "
+        "illness in adults over 65 in a late-stage trial. The trial enrolled 12,400 volunteers "
+        "in four countries. Side effects were mostly mild, the company said."
+    )
+    sources = [
+        source("a", "Market Wire", "Mirelle Pharma flu vaccine trial: shares jump 14%", trial),
+        source("b", "Health Desk", "Flu vaccine protects older adults in big trial", trial),
+    ]
+    article = write_article(sources, embedder)
+    assert article.headline == "Flu vaccine protects older adults in big trial"
+    assert "14" not in " ".join(s.text for s in [*article.summary, *article.body])
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        ("Unemployment hits 14.7%, 20.5M lost jobs", {"14.7 percent", "20.5 million"}),
+        (
+            "the rate hit 14.7 percent, with 20.5 million out of work",
+            {"14.7 percent", "20.5 million"},
+        ),
+        ("Trump vetoes $740bn defence bill", {"740 billion"}),
+        ("White House COVID-19 outbreak grows", set()),
+    ],
+)
+def test_a_headline_figure_is_read_as_the_article_writes_it(text: str, figures: set[str]) -> None:
+    assert figures_told(text) == figures
