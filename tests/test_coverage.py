@@ -389,3 +389,27 @@ def test_a_regroup_keeps_follow_ups_and_threads_it_cannot_measure(
     assert threads == {1: None, 2: 1, 5: 1}
     assert {(link.story, link.root) for link in clusterer.threads} == {(4, 1), (5, 1)}
     assert clusterer.thread_roots() == {2: 1, 4: 1, 5: 1, 1: 1}
+
+
+def test_a_regroup_never_joins_two_languages(embedder: MiniLMEmbedder) -> None:
+    """The reviews' story read as French: one topic by its words, but a coverage, like a story,
+    never mixes languages."""
+    launch = story(1, LAUNCH, embedder)
+    reviews = story(3, REVIEWS, embedder, hours=3)
+    reviews.language = "fr"
+    assert sorted(regroup([one(launch), one(reviews)], PRIOR_COHESION)) == [[0], [1]]
+
+
+def test_a_regroup_keeps_a_thread_that_let_go_stories_followed(embedder: MiniLMEmbedder) -> None:
+    """Story 3, let go since, was in the thread of story 2; then story 2's coverage joined the
+    earlier story 1's (the database moved story 3 along). Rebuilt from the active stories alone,
+    story 2 would leave story 1's thread and story 3 would stay behind in the database: story 2
+    keeps its thread."""
+    other = story(1, OTHER_GAME, embedder)
+    launch = story(2, LAUNCH, embedder, hours=1)
+    clusterer = clusterer_of([other, launch])
+    clusterer._forgotten_threads[3] = 2
+    clusterer.stories[2].thread = 1  # joined story 1's coverage
+    clusterer.regroup_coverages()
+    assert clusterer.stories[2].thread == 1
+    assert not clusterer.threads  # nothing to store: the database already holds it

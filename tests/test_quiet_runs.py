@@ -37,7 +37,7 @@ def test_a_run_that_loads_the_model_writes_nothing_to_stderr(tmp_path: Path) -> 
     assert gazette(tmp_path, "sources", "add", "feed.xml").returncode == 0
     run = gazette(tmp_path, "run")
     assert run.returncode == 0, run.stderr
-    assert "1 new stories" in run.stdout  # clustering ran: the model was loaded
+    assert "1 new story" in run.stdout  # clustering ran: the model was loaded
     assert run.stderr == ""
 
 

@@ -584,6 +584,8 @@ def test_a_given_name_makes_a_person_of_a_name_the_recogniser_calls_a_place() ->
     assert a_persons_name("Emil Strand", "place")
     assert not a_persons_name("Forest City", "place")  # "Forest" is an English word
     assert not a_persons_name("Royal Enfield", "organisation")
+    assert not a_persons_name("Tyson Foods", "organisation")  # its last word is a common one
+    assert not a_persons_name("Chester Zoo", "place")
     assert not a_persons_name("Geneva Convention", "place")  # a place's name opens it
     assert not a_persons_name("Emil", "place")  # one word: no surname to go with it
 

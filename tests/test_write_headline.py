@@ -119,6 +119,7 @@ def test_a_title_whose_figures_the_article_does_not_tell_gives_way(embedder) -> 
         ),
         ("Trump vetoes $740bn defence bill", {"740 billion"}),
         ("White House COVID-19 outbreak grows", set()),
+        ("Council wins £20m grant for a 40m bridge", {"20 million", "40"}),
     ],
 )
 def test_a_headline_figure_is_read_as_the_article_writes_it(text: str, figures: set[str]) -> None:

@@ -14,8 +14,9 @@ from gazette.config import WriteSettings
 from gazette.errors import InputError
 from gazette.records import SourceArticle
 from gazette.write import write_article
+from gazette.write.article import best_quote, tells_quote
 from gazette.write.headline import clean_headline
-from gazette.write.quotes import find_quotes
+from gazette.write.quotes import FoundQuote, find_quotes
 from gazette.write.stage import StoryWriter
 from gazette.write.verify import check_support
 
@@ -276,3 +277,46 @@ def test_every_citation_passes_the_support_check(embedder) -> None:
     for text, key in pairs:
         verdict = check_support(text, text_of[key])
         assert verdict.supported, f"{key}: {text} ({verdict.reason})"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quotation", "speaker", "tells"),
+    [
+        (
+            "Mayor Ilse Varga said she wanted both sides back at the table by Friday.",
+            "The door to my office is open, and I want both sides back at the table by Friday",
+            "Ilse Varga",
+            True,
+        ),
+        (  # most of it, but another speaker's
+            "Union leader Dario Feld said he wanted both sides back at the table by Friday.",
+            "The door to my office is open, and I want both sides back at the table by Friday",
+            "Ilse Varga",
+            False,
+        ),
+        (  # the speaker's, but two words of six
+            "Governor Anneli Brask urged residents of low-lying areas to leave immediately.",
+            "We are asking everyone in the low-lying districts to leave now and not wait",
+            "Anneli Brask",
+            False,
+        ),
+    ],
+)
+def test_a_sentence_tells_a_quotation_again_in_reported_speech(
+    sentence: str, quotation: str, speaker: str, tells: bool
+) -> None:
+    assert tells_quote(sentence, quotation, speaker) is tells
+
+
+def test_the_key_quote_is_not_one_the_article_already_tells() -> None:
+    """The mayor's words, carried by two sources, are printed in reported speech; the key
+    quote is the union leader's, carried by one."""
+    mayor = FoundQuote(
+        "The door to my office is open, and I want both sides back at the table by Friday",
+        "Ilse Varga",
+    )
+    union = FoundQuote("Our members cannot keep paying more for rent", "Dario Feld")
+    quotes = [(0, mayor), (1, mayor), (1, union)]
+    assert best_quote(quotes)[0][2] == "Ilse Varga"
+    printed = ["Mayor Ilse Varga said she wanted both sides back at the table by Friday."]
+    assert best_quote(quotes, printed)[0][2] == "Dario Feld"

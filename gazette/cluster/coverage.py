@@ -435,6 +435,8 @@ def regroup(units: list[Coverage], typical: float = 0.0) -> list[list[int]]:
         each review): a side without names asks first, so that the test holds where both sides
         have names, as it does for joins. Where either side has names and text, the bar is the
         join's (see REGROUP_PROBABILITY)."""
+        if current[index].stories[0].language != current[other].stories[0].language:
+            return  # a coverage never mixes languages, as a story never does
         mine, theirs = sorted((current[index], current[other]), key=lambda c: c.named)
         needed = JOIN_PROBABILITY if theirs.named else REGROUP_PROBABILITY
         found = match(mine, theirs, typical, needed)

@@ -69,7 +69,6 @@ from gazette.cluster.coverage import (
     COVERAGE_EVERY,
     COVERAGE_JOINS,
     COVERAGE_SHORTLIST,
-    REGROUP_PROBABILITY,
     Coverage,
     KnownFigures,
     best_coverage,
@@ -503,9 +502,7 @@ class IncrementalClusterer:
         story stays in it."""
         for story in self.stories.values():
             if story.thread is not None and story.thread not in self.stories:
-                # Its thread's first story was let go: the link can no longer be measured, and
-                # it stays, also once that thread has joined an active one.
-                self._fixed.setdefault(story.story_id, story.thread)
+                self._fixed.setdefault(story.story_id, story.thread)  # as `forget_before` does
         units = self._coverage_units()
         stories = [[self.stories[n] for n in unit if n in self.stories] for unit in units]
         found = regroup(
@@ -535,6 +532,12 @@ class IncrementalClusterer:
 
         for story in self.stories.values():
             find(story.story_id)
+        # A story that let-go stories name as their thread's first keeps its thread: the
+        # database moved them with it when it joined that thread, and they cannot be moved back.
+        named = {self.final_story(first) for first in self._forgotten_threads.values()}
+        for story in self.stories.values():
+            if story.story_id in named and story.thread is not None:
+                union(story.story_id, self._root_now(story.thread))
         for story_id, target in self._fixed.items():
             story_id = self.final_story(story_id)
             if story_id in self.stories:
@@ -558,8 +561,8 @@ class IncrementalClusterer:
         `nodes` one coverage named by `root`, recording each story whose thread changes."""
         others = len(members) - 1
         reason = (
-            f"coverage regrouped: one topic with {others} other active stories (groups joined "
-            f"from a probability of {REGROUP_PROBABILITY:.2f})"
+            f"coverage regrouped: one topic with {others} other active "
+            f"{'story' if others == 1 else 'stories'} (average linkage over their reports)"
             if others
             else "coverage regrouped: no other active story of its topic"
         )
@@ -842,6 +845,12 @@ class IncrementalClusterer:
                 self._forgotten_threads[story.story_id] = story.thread
             self._apart.pop(story.story_id, None)
             self._drop(story.story_id)
+        gone = {story.story_id for story in leaving}
+        for story in self.stories.values():
+            if story.thread in gone:
+                # Its thread's first story is let go: the link can no longer be measured, and
+                # it stays, also once that thread has joined an active one.
+                self._fixed.setdefault(story.story_id, story.thread)
         self._fixed = {s: t for s, t in self._fixed.items() if self.final_story(s) in self.stories}
         roots = {story.thread or story.story_id for story in self.stories.values()}
         known = self._coverage_figures

@@ -31,6 +31,7 @@ from gazette.db.states import StoryState, move
 from gazette.embedding import Embedder, from_bytes, to_bytes
 from gazette.faults import clear_failure, document_failed, due, isolated
 from gazette.records import ClusterItem
+from gazette.text import how_many
 from gazette.work import StageContext, StepReport, claim, generation, serialized, stepped
 
 # Reports assigned in one step (their vectors come from the embed stage, gazette/cluster/embed.py).
@@ -59,8 +60,9 @@ class ClusterReport(StepReport):
     NOT_ITEMS: ClassVar[tuple[str, ...]] = ("new_stories",)
 
     def summary(self) -> str:
-        asides = f", {self.asides} asides placed" if self.asides else ""
-        return f"{self.assigned} assigned, {self.new_stories} new stories{asides}"
+        asides = f", {how_many(self.asides, 'aside')} placed" if self.asides else ""
+        new_stories = f"{self.new_stories} new {'story' if self.new_stories == 1 else 'stories'}"
+        return f"{self.assigned} assigned, {new_stories}{asides}"
 
 
 @dataclass
@@ -152,9 +154,11 @@ def _assign_step(context: StageContext, report: ClusterReport, now: datetime) ->
                 break
         # The coverages that took reports in this step are asked again, as the next reports of
         # the stream would have them asked: a step's last stories join their topic now, not
-        # some reports later. Then the active coverages are rebuilt from their stories.
-        clusterer.review_coverages()
-        clusterer.regroup_coverages()
+        # some reports later. Then the active coverages are rebuilt from their stories. Not
+        # after a failed report: the clusterer may still hold what its savepoint rolled back.
+        if len(assigned) == len(pending):
+            clusterer.review_coverages()
+            clusterer.regroup_coverages()
         session.flush()
         _apply_revisions(session, clusterer)
         refresh_stories(session, {clusterer.story_of_item[str(d.id)] for d in assigned})

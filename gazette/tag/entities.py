@@ -276,7 +276,8 @@ def _initials(document, taken: list[tuple[int, int]]) -> list[Mention]:  # type:
 def a_persons_name(name: str, kind: str) -> bool:
     """Whether a name the recogniser called a place or an organisation is a person's by its
     words: two or three capitalised words whose first is a census given name that English does
-    not use as a word ("Emil Strand"; not "Forest City", "Royal Enfield"), and neither the name
+    not use as a word, nor its last a common word ("Emil Strand"; not "Forest City", "Royal
+    Enfield", "Tyson Foods"), and neither the name
     nor its first word a place ("Geneva Convention"). Names whose words say what they are
     ("Madison Square Garden") are settled by their head noun before this is asked."""
     words = name.split()
@@ -287,6 +288,8 @@ def a_persons_name(name: str, kind: str) -> bool:
         and all(w[:1].isupper() and not w.isupper() for w in words)
         and a_given_name(first)
         and zipf_frequency(first.casefold(), "en") < TITLE_CASE_WORD
+        # nor its last a word English uses often: "Tyson Foods", "Chester Zoo", "Holly Springs"
+        and zipf_frequency(words[-1].casefold(), "en") < TITLE_CASE_WORD
         and known_place(name) is None
         and first.casefold() not in town_names()
     )
@@ -324,7 +327,7 @@ def _pronoun_people(document, taken: list[tuple[int, int]]) -> list[Mention]:  #
     """Two or three capitalised words the recogniser passed over that open a sentence and are
     taken up by a pronoun ("Ines Calloway won best actress for her role"): a person."""
     found = []
-    ends = (t.i + 1 for t in document if t.text in {".", "!", "?"} or t.is_space)  # "\n\n" too
+    ends = (t.i + 1 for t in document if t.text in {".", "!", "?"} or "\n" in t.text)
     for sentence_start in [0, *ends]:
         words = document[sentence_start : sentence_start + 3]
         size = 0

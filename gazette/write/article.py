@@ -16,6 +16,7 @@ import numpy as np
 
 from gazette.figures import distinctive_figures, figures
 from gazette.records import CitedSentence, Quote, Reference, SourceArticle, WrittenArticle
+from gazette.sentences import content_words, proper_names
 from gazette.text import normalise_for_matching
 from gazette.urls import domain_of
 from gazette.write.attribution import in_running_text, side_attribution
@@ -31,6 +32,7 @@ from gazette.write.headline import (
 from gazette.write.order import paragraph_numbers
 from gazette.write.quotes import FoundQuote, quote_key
 from gazette.write.stance import judges_in_own_voice
+from gazette.write.standalone import ATTRIBUTION_WORDS
 
 if TYPE_CHECKING:
     from gazette.write.compose import Plan, _Material
@@ -125,7 +127,8 @@ def best_quote(
     occurrences: dict[str, list[tuple[int, str, str]]] = {}
     for index, found in quotes:
         key = quote_key(found.text)
-        if key and key not in already:
+        told = any(tells_quote(sentence, found.text, found.speaker) for sentence in printed or [])
+        if key and key not in already and not told:
             occurrences.setdefault(key, []).append((index, found.text, found.speaker))
     if not occurrences:
         return []
@@ -149,13 +152,39 @@ def pick_quote(
     return Quote(text=text, speaker=speaker, citation=refs.cite([index])[0])
 
 
-def _holds(fact: Fact, quotation: str) -> bool:
-    return quote_key(quotation) in normalise_for_matching(fact.sentence.text).casefold()
+def _holds(fact: Fact, quotation: str, speaker: str) -> bool:
+    text = fact.sentence.text
+    return quote_key(quotation) in normalise_for_matching(text).casefold() or tells_quote(
+        text, quotation, speaker
+    )
 
 
-# A number with its scale abbreviated, as headlines write it ("20.5M", "$740bn", "12K").
-SCALE_ABBREVIATION = re.compile(r"(\d)\s?(M|mn|B|bn|K)\b")
+# Share of what a sentence says (besides who said it) that must be the quotation's words for
+# the sentence to be the quotation told again in reported speech.
+TOLD_SHARE = 0.6
+
+
+def tells_quote(sentence: str, quotation: str, speaker: str) -> bool:
+    """Whether the sentence tells the quotation again in reported speech: it names the speaker
+    and most of what it says besides is the quotation's words. "Mayor Ilse Varga said she wanted
+    both sides back at the table by Friday" tells "The door to my office is open, and I want
+    both sides back at the table by Friday"; "Governor Brask urged residents of low-lying areas
+    to leave immediately" does not tell "We are asking everyone in the low-lying districts to
+    leave now" (two of its six words)."""
+    surname = speaker.split()[-1].casefold() if speaker.split() else ""
+    if not surname or surname not in sentence.casefold():
+        return False
+    names = {word.casefold() for name in proper_names(sentence) for word in name.split()}
+    said = content_words(sentence) - {name.removesuffix("s") for name in names}
+    said -= ATTRIBUTION_WORDS | {surname.removesuffix("s")}
+    return len(said) >= 3 and len(said & content_words(quotation)) >= TOLD_SHARE * len(said)
+
+
+# A number with its scale abbreviated, as headlines write it ("20.5M", "$740bn", "12K"); a
+# small "m" or "k" only after a currency sign ("£20m", "$50k"): "40m" alone may be metres.
+SCALE_ABBREVIATION = re.compile(r"(\d)\s?(M|mn|B|bn|K|tn)\b|([£$€][\d.,]*\d)(m|k)\b")
 SCALES = {"M": "million", "mn": "million", "B": "billion", "bn": "billion", "K": "thousand"}
+SCALES |= {"tn": "trillion", "m": "million", "k": "thousand"}
 # A number that is part of a name ("COVID-19", "F-16"), not a figure.
 NAME_NUMBER = re.compile(r"(?<=[A-Za-z])-\d+\b")
 
@@ -163,7 +192,9 @@ NAME_NUMBER = re.compile(r"(?<=[A-Za-z])-\d+\b")
 def figures_told(text: str) -> set[str]:
     """The distinctive figures of a title or a sentence, read alike: "20.5M" as "20.5 million",
     "14.7%" as "14.7 percent", and no figure in "COVID-19"."""
-    spelled = SCALE_ABBREVIATION.sub(lambda m: f"{m.group(1)} {SCALES[m.group(2)]}", text)
+    spelled = SCALE_ABBREVIATION.sub(
+        lambda m: f"{m.group(1) or m.group(3)} {SCALES[m.group(2) or m.group(4)]}", text
+    )
     return distinctive_figures(NAME_NUMBER.sub("", spelled))
 
 
@@ -202,7 +233,7 @@ def print_article(plan: Plan) -> WrittenArticle:
     anchors = [f for f in plan.body if any(g.sentence.after == f.sentence.row for g in plan.body)]
     kept_out = [f.sentence.text for f in [*plan.summary, *anchors]]
     best = best_quote(plan.quotes, kept_out)
-    facts = [f for f in plan.body if not (best and _holds(f, best[0][1]))]
+    facts = [f for f in plan.body if not (best and _holds(f, best[0][1], best[0][2]))]
     if plan.body and not facts:  # the body's one sentence stays: another quote, or none
         kept_out += [f.sentence.text for f in plan.body]
         facts = plan.body
