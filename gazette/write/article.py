@@ -16,10 +16,10 @@ import numpy as np
 
 from gazette.figures import distinctive_figures, figures
 from gazette.records import CitedSentence, Quote, Reference, SourceArticle, WrittenArticle
-from gazette.sentences import content_words, proper_names
 from gazette.text import normalise_for_matching
 from gazette.urls import domain_of
 from gazette.write.attribution import in_running_text, side_attribution
+from gazette.write.choose import quote_restated
 from gazette.write.clean import typeset_quotes
 from gazette.write.facts import Fact, Side
 from gazette.write.headline import (
@@ -32,7 +32,6 @@ from gazette.write.headline import (
 from gazette.write.order import paragraph_numbers
 from gazette.write.quotes import FoundQuote, quote_key
 from gazette.write.stance import judges_in_own_voice
-from gazette.write.standalone import ATTRIBUTION_WORDS
 
 if TYPE_CHECKING:
     from gazette.write.compose import Plan, _Material
@@ -159,25 +158,20 @@ def _holds(fact: Fact, quotation: str, speaker: str) -> bool:
     )
 
 
-# Share of what a sentence says (besides who said it) that must be the quotation's words for
-# the sentence to be the quotation told again in reported speech.
-TOLD_SHARE = 0.6
-
-
 def tells_quote(sentence: str, quotation: str, speaker: str) -> bool:
     """Whether the sentence tells the quotation again in reported speech: it names the speaker
-    and most of what it says besides is the quotation's words. "Mayor Ilse Varga said she wanted
+    and restates the quotation (`choose.quote_restated`, by which a quote and its paraphrase are
+    one fact). "Mayor Ilse Varga said she wanted
     both sides back at the table by Friday" tells "The door to my office is open, and I want
     both sides back at the table by Friday"; "Governor Brask urged residents of low-lying areas
     to leave immediately" does not tell "We are asking everyone in the low-lying districts to
-    leave now" (two of its six words)."""
+    leave now"."""
     surname = speaker.split()[-1].casefold() if speaker.split() else ""
-    if not surname or surname not in sentence.casefold():
-        return False
-    names = {word.casefold() for name in proper_names(sentence) for word in name.split()}
-    said = content_words(sentence) - {name.removesuffix("s") for name in names}
-    said -= ATTRIBUTION_WORDS | {surname.removesuffix("s")}
-    return len(said) >= 3 and len(said & content_words(quotation)) >= TOLD_SHARE * len(said)
+    return (
+        bool(surname)
+        and surname in sentence.casefold()
+        and quote_restated(f"“{quotation}”", sentence)
+    )
 
 
 # A number with its scale abbreviated, as headlines write it ("20.5M", "$740bn", "12K"); a
