@@ -17,18 +17,26 @@ from fight import (
     stored_fight,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from gazette.cli import app
 from gazette.cluster import embed_step, embedding_text
 from gazette.cluster.stage import cluster_step
 from gazette.db import Database
-from gazette.db.models import DocumentStatus, Story, StoryAside, StoryMember
+from gazette.db.models import Document, DocumentStatus, Story, StoryAside, StoryMember
 from gazette.db.states import StoryState
 from gazette.embedding import MiniLMEmbedder, to_bytes
 from gazette.pipeline import run_pipeline
 from gazette.web import create_app
 from gazette.work import StageContext
+
+
+def story_of(session: Session, document: Document) -> int | None:
+    """The story a stored report is in."""
+    return session.scalar(
+        select(StoryMember.story_id).where(StoryMember.document_id == document.id)
+    )
 
 
 def test_two_stories_of_one_event_merge_and_the_old_page_redirects(
@@ -42,10 +50,7 @@ def test_two_stories_of_one_event_merge_and_the_old_page_redirects(
     strict = settings_for(database.url, join_threshold=1.9)
     run_pipeline(database, strict, embedder)
     with database.session() as session:
-        split = {
-            session.scalar(select(StoryMember.story_id).where(StoryMember.document_id == d.id))
-            for d in first
-        }
+        split = {story_of(session, d) for d in first}
     assert len(split) == 2
     older, younger = sorted(split)
 
@@ -122,9 +127,7 @@ def test_a_report_that_no_longer_fits_moves_to_a_story_of_its_own(
 ) -> None:
     fight = stored_fight(database, embedder)
     with database.transaction() as session:
-        story_id = session.scalar(
-            select(StoryMember.story_id).where(StoryMember.document_id == fight[0].id)
-        )
+        story_id = story_of(session, fight[0])
         # A mistake of an earlier version, stored: an unrelated report inside the fight story.
         stray = add_ready(session, "x", *BANK, 1)
         stray.embedding = to_bytes(embedder.encode([embedding_text(*BANK, 120)])[0])
@@ -261,12 +264,8 @@ def test_a_follow_up_is_its_own_story_and_the_pages_link_the_thread(
     run_pipeline(database, settings_for(database.url), embedder)
 
     with database.session() as session:
-        first = session.scalar(
-            select(StoryMember.story_id).where(StoryMember.document_id == fight[0].id)
-        )
-        later = session.scalar(
-            select(StoryMember.story_id).where(StoryMember.document_id == rematch[0].id)
-        )
+        first = story_of(session, fight[0])
+        later = story_of(session, rematch[0])
         assert first != later
         assert members(session, later) == {d.id for d in rematch}
         assert session.get(Story, later).thread_id == first
@@ -342,12 +341,8 @@ def test_the_coverages_rebuilt_at_the_end_of_a_step_are_stored(
     run_pipeline(database, settings_for(database.url), embedder)
 
     with database.session() as session:
-        first = session.scalar(
-            select(StoryMember.story_id).where(StoryMember.document_id == launch[0].id)
-        )
-        later = session.scalar(
-            select(StoryMember.story_id).where(StoryMember.document_id == patch[0].id)
-        )
+        first = story_of(session, launch[0])
+        later = story_of(session, patch[0])
         assert members(session, first) == {d.id for d in launch}
         assert members(session, later) == {d.id for d in patch}
         assert session.get(Story, first).thread_id is None
