@@ -45,9 +45,10 @@ _TIMESTAMPS = re.compile(rf"^(?:{_STAMP}\s*[|•–—-]?\s*)+(?=[A-Z\"“‘'])
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 
 
-def how_many(count: int, noun: str) -> str:
-    """A count with its noun, singular for one: "1 report", "2 reports"."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def how_many(count: int, noun: str, plural: str = "") -> str:
+    """A count with its noun, singular for one: "1 report", "2 reports"; `plural` where it is
+    not the noun and an "s" ("1 new story", "2 new stories")."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def collapse_spaces(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gazette.text import strip_dateline
+from gazette.text import how_many, strip_dateline
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,10 @@ def test_character_references_are_decoded_with_or_without_markup() -> None:
         "war between Yemen's Houthis & Saudi Arabia"
     )
     assert html_to_text("<p>Inter Miami&#039;s defeat</p>") == "Inter Miami's defeat"
+
+
+def test_a_count_has_its_noun_in_the_singular_for_one() -> None:
+    assert how_many(1, "report") == "1 report"
+    assert how_many(0, "report") == "0 reports"
+    assert how_many(1, "new story", "new stories") == "1 new story"
+    assert how_many(3, "new story", "new stories") == "3 new stories"

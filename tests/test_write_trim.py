@@ -62,10 +62,7 @@ def test_an_object_is_never_cut_with_a_clause() -> None:
     sentence = (
         "The mayor opened, after the rain stopped on Wednesday, the new bridge over the river."
     )
-    assert without_told_clauses(sentence, told) in (
-        sentence,
-        "The mayor of the port city opened the new bridge over the river.",
-    )
+    assert without_told_clauses(sentence, told) == sentence
 
 
 def test_a_condition_is_never_cut() -> None:

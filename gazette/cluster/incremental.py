@@ -561,8 +561,9 @@ class IncrementalClusterer:
         `nodes` one coverage named by `root`, recording each story whose thread changes."""
         others = len(members) - 1
         reason = (
-            f"coverage regrouped: one topic with {others} other active "
-            f"{'story' if others == 1 else 'stories'} (average linkage over their reports)"
+            "coverage regrouped: one topic with "
+            f"{how_many(others, 'other active story', 'other active stories')} "
+            "(average linkage over their reports)"
             if others
             else "coverage regrouped: no other active story of its topic"
         )

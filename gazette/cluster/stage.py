@@ -61,7 +61,7 @@ class ClusterReport(StepReport):
 
     def summary(self) -> str:
         asides = f", {how_many(self.asides, 'aside')} placed" if self.asides else ""
-        new_stories = f"{self.new_stories} new {'story' if self.new_stories == 1 else 'stories'}"
+        new_stories = how_many(self.new_stories, "new story", "new stories")
         return f"{self.assigned} assigned, {new_stories}{asides}"
 
 

@@ -126,8 +126,11 @@ def best_quote(
     occurrences: dict[str, list[tuple[int, str, str]]] = {}
     for index, found in quotes:
         key = quote_key(found.text)
-        told = any(tells_quote(sentence, found.text, found.speaker) for sentence in printed or [])
-        if key and key not in already and not told:
+        if (
+            key
+            and key not in already
+            and not any(tells_quote(s, found.text, found.speaker) for s in printed or [])
+        ):
             occurrences.setdefault(key, []).append((index, found.text, found.speaker))
     if not occurrences:
         return []
@@ -161,11 +164,10 @@ def _holds(fact: Fact, quotation: str, speaker: str) -> bool:
 def tells_quote(sentence: str, quotation: str, speaker: str) -> bool:
     """Whether the sentence tells the quotation again in reported speech: it names the speaker
     and restates the quotation (`choose.quote_restated`, by which a quote and its paraphrase are
-    one fact). "Mayor Ilse Varga said she wanted
-    both sides back at the table by Friday" tells "The door to my office is open, and I want
-    both sides back at the table by Friday"; "Governor Brask urged residents of low-lying areas
-    to leave immediately" does not tell "We are asking everyone in the low-lying districts to
-    leave now"."""
+    one fact). "Mayor Ilse Varga said she wanted both sides back at the table by Friday" tells
+    "The door to my office is open, and I want both sides back at the table by Friday";
+    "Governor Brask urged residents of low-lying areas to leave immediately" does not tell "We
+    are asking everyone in the low-lying districts to leave now"."""
     surname = speaker.split()[-1].casefold() if speaker.split() else ""
     return (
         bool(surname)
