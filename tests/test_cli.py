@@ -91,6 +91,18 @@ def test_adding_a_source_twice_and_removing_an_unknown_one(site: Path) -> None:
     assert invoke("sources", "add", "ftp://example.com/feed").exit_code == 2
 
 
+def test_an_error_naming_brackets_prints_them_as_given(site: Path) -> None:
+    """Error messages quote what the user typed: square brackets in it are text, not the
+    terminal's colour markup (which would drop "[n]" and fail on "[/a]")."""
+    result = invoke("sources", "add", "ftp://example.com/[/a]/[n]")
+    assert result.exit_code == 2, result.output
+    assert "error:" in result.stderr and "ftp://example.com/[/a]/[n]" in result.stderr
+
+
+def test_help_shows_square_brackets() -> None:
+    assert "body with [n] markers" in " ".join(invoke("summarize", "--help").output.split())
+
+
 def test_a_malformed_feed_is_reported_on_its_source_and_the_rest_is_kept(site: Path) -> None:
     (site / "good").mkdir()
     (site / "good" / "feed.xml").write_text(GOOD_FEED)

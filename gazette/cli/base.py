@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.exc import DBAPIError
 
 from gazette import __version__
@@ -36,6 +37,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
+# Markup off: what is printed quotes URLs, titles and messages, whose square brackets are text.
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 DATABASE_ENV = "GAZETTE_DATABASE_URL"
@@ -77,6 +79,11 @@ class State:
         )
 
 
+def print_error(message: str) -> None:
+    """One error line on standard error: "error:" in red, then the message as written."""
+    err.print(Text.assemble(("error:", "red"), " ", message), soft_wrap=True)
+
+
 def reports_errors(command: F) -> F:
     """Turn Gazette's expected errors, and a database that cannot be used (locked, read-only,
     not a database), into a one-line message and the matching exit code."""
@@ -91,7 +98,7 @@ def reports_errors(command: F) -> F:
                     raise
                 raise problem from exc
         except GazetteError as exc:
-            err.print(f"[red]error:[/red] {exc}", markup=True, soft_wrap=True)
+            print_error(str(exc))
             raise typer.Exit(exc.exit_code) from exc
         finally:  # its connections closed, as when the process ends
             if (database := _opened(kwargs.get("ctx"))) is not None:
@@ -208,6 +215,6 @@ def print_run(report: RunReport) -> None:
         stage_report = getattr(report, stage.name)
         for key, message in stage_report.errors.items():
             if key in stage_report.first_failures:
-                err.print(f"[red]error:[/red] {stage.name} {key}: {message}", soft_wrap=True)
+                print_error(f"{stage.name} {key}: {message}")
             else:
                 err.print(f"still failing: {stage.name} {key}: {message}", soft_wrap=True)

@@ -52,7 +52,7 @@ def comments_list(
         out.print_json(json.dumps(records))
         return
     if not rows:
-        out.print(f"no comments ({status})", markup=False)
+        out.print(f"no comments ({status})")
         return
     table = Table("id", "story", "posted", "status", "author", "comment", "address")
     for row in rows:
@@ -71,7 +71,7 @@ def comments_list(
             text,
             address,
         )
-    out.print(table, markup=False)
+    out.print(table)
 
 
 @comments_app.command("approve")
@@ -82,7 +82,7 @@ def comments_approve(
     """Show a comment to readers."""
     with state_of(ctx).database().transaction() as session:
         done = comments.approve(session, comment, audit.command_line_actor())
-    out.print(done.message, markup=False, soft_wrap=True)
+    out.print(done.message, soft_wrap=True)
 
 
 @comments_app.command("reject")
@@ -102,7 +102,7 @@ def comments_reject(
     """Hide a comment from readers (it stays listed as rejected)."""
     with state_of(ctx).database().transaction() as session:
         done = comments.reject(session, comment, audit.command_line_actor(), block)
-    out.print(done.message, markup=False, soft_wrap=True)
+    out.print(done.message, soft_wrap=True)
 
 
 @comments_app.command("delete")
@@ -113,4 +113,4 @@ def comments_delete(
     """Remove a comment for good (the audit log keeps its author and first words)."""
     with state_of(ctx).database().transaction() as session:
         done = comments.delete(session, comment, audit.command_line_actor())
-    out.print(done.message, markup=False, soft_wrap=True)
+    out.print(done.message, soft_wrap=True)

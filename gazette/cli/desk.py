@@ -42,7 +42,7 @@ def desk_list(
     with state_of(ctx).database().session() as session:
         entries = editing.waiting(session, limit)
     if not entries:
-        out.print("nothing waits for an editor", markup=False)
+        out.print("nothing waits for an editor")
         return
     table = Table("story", "version", "readers see", "state", "written", "headline")
     for entry in entries:
@@ -72,7 +72,7 @@ def desk_publish(ctx: typer.Context, story: StoryNumber) -> None:
 
     with state_of(ctx).database().transaction() as session:
         article = editing.publish(session, _checked(story), _actor())
-    out.print(f"published story {story}: readers see v{article.version}", markup=False)
+    out.print(f"published story {story}: readers see v{article.version}")
 
 
 @desk_app.command("hold")
@@ -83,7 +83,7 @@ def desk_hold(ctx: typer.Context, story: StoryNumber) -> None:
 
     with state_of(ctx).database().transaction() as session:
         editing.hold(session, _checked(story), _actor())
-    out.print(f"held story {story}: its new versions wait for an editor", markup=False)
+    out.print(f"held story {story}: its new versions wait for an editor")
 
 
 @desk_app.command("unpublish")
@@ -98,4 +98,4 @@ def desk_unpublish(
 
     with state_of(ctx).database().transaction() as session:
         editing.unpublish(session, _checked(story), _actor(), reason)
-    out.print(f"unpublished story {story}: its page says it was withdrawn", markup=False)
+    out.print(f"unpublished story {story}: its page says it was withdrawn")

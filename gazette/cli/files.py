@@ -12,6 +12,7 @@ from gazette.cli.base import (
     app,
     counted,
     err,
+    print_error,
     progress_bar,
     reports_errors,
     state_of,
@@ -41,7 +42,7 @@ def extract(
     try:
         for result in counted(extract_inputs(inputs, settings.fetch), len(inputs), "extract"):
             if isinstance(result, GazetteError):
-                err.print(f"[red]error:[/red] {result}", soft_wrap=True)
+                print_error(str(result))
                 failed += 1
             else:
                 write_jsonl([result], handle)
@@ -88,7 +89,7 @@ def summarize(
     ],
     max_words: Annotated[int | None, typer.Option(help="Body length budget in words.")] = None,
 ) -> None:
-    """Write one cited article per story: headline, summary, body with [n] markers, sentences
+    """Write one cited article per story: headline, summary, body with \\[n] markers, sentences
     with citations, references, quote and tags. A story that cannot be written gets a line with
     its id and an `error` instead; the others are written, and the command then exits 1."""
     from gazette.batch import SummarizeInput, read_jsonl, summarize_records, write_jsonl

@@ -114,9 +114,9 @@ def worker(
     chosen = stages_named(stages) if stages is not None else None
 
     def show(stage: Stage, report: StepReport) -> None:
-        out.print(progress_line(stage, report), soft_wrap=True, markup=False, highlight=False)
+        out.print(progress_line(stage, report), soft_wrap=True, highlight=False)
         for key, message in report.errors.items():
-            err.print(f"{stage.name} {key}: {message}", soft_wrap=True, markup=False)
+            err.print(f"{stage.name} {key}: {message}", soft_wrap=True)
 
     running = Worker(
         state.database(), state.settings(), progress=None if quiet else show, stages=chosen

@@ -122,7 +122,6 @@ def sources_list(
                 f"not usable and is ignored: the default applies until `gazette sources update "
                 f"{row['id']} --interval MINUTES` sets one",
                 soft_wrap=True,
-                markup=False,
             )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from gazette import audit
 from gazette.cli.base import (
@@ -47,7 +48,6 @@ def checks(
             f"story {story}, version {article.version}, written by {article.writer}: "
             f"{article.headline}",
             soft_wrap=True,
-            markup=False,
         )
         if not article.checks:
             out.print("no check decisions: the default writer takes its sentences from the sources")
@@ -56,17 +56,14 @@ def checks(
         for check in article.checks:
             colour = colours.get(check.outcome, "red")
             cited = f" citing [{check.proposed_sources}]" if check.proposed_sources else ""
-            out.print(
-                f"\n{check.section} {check.position + 1}{cited}: "
-                f"[{colour}]{check.outcome}[/{colour}]",
-                soft_wrap=True,
-            )
+            where = f"\n{check.section} {check.position + 1}{cited}: "
+            out.print(Text.assemble(where, (check.outcome, colour)), soft_wrap=True)
             lines = [f"  why:       {check.reason}"]
             if check.proposed:
                 lines.insert(0, f"  proposed:  {check.proposed}")
             if check.final != check.proposed:
                 lines.append(f"  published: {check.final or '(nothing)'}")
-            out.print("\n".join(lines), soft_wrap=True, markup=False)
+            out.print("\n".join(lines), soft_wrap=True)
 
 
 @app.command()
@@ -90,29 +87,26 @@ def story(
         out.print(
             f"story {absorbed} was merged into story {survivor}: {reason}",
             soft_wrap=True,
-            markup=False,
         )
     title = f": {history.headline}" if history.headline else ""
     out.print(
         f"story {history.story_id} ({history.state}), "
         f"{how_many(len(history.reports), 'report')}{title}",
         soft_wrap=True,
-        markup=False,
     )
     if history.thread_root is not None:
         why = f": {history.thread_reason}" if history.thread_reason else ""
         out.print(
             f"continues the thread of story {history.thread_root}{why}",
             soft_wrap=True,
-            markup=False,
         )
     if history.continued_by:
         later = ", ".join(str(story_id) for story_id in history.continued_by)
-        out.print(f"continued by stories {later}", markup=False)
+        out.print(f"continued by stories {later}")
     if history.kept_apart:
         apart = ", ".join(str(story_id) for story_id in history.kept_apart)
         which = "story" if len(history.kept_apart) == 1 else "stories"
-        out.print(f"kept apart by an editor from {which} {apart}", markup=False)
+        out.print(f"kept apart by an editor from {which} {apart}")
     for report in history.reports:
         when = f"{report.published:%Y-%m-%d %H:%M}" if report.published else "undated"
         placed = "  (placed by an editor)" if report.pinned else ""
@@ -120,19 +114,16 @@ def story(
             f"\n{when}  report {report.document_id}{placed}  {report.outlet}: {report.title}"
             f"\n  {report.url}\n  why: {report.reason}",
             soft_wrap=True,
-            markup=False,
         )
     for absorbed in history.absorbed:
         out.print(
             f"\nstory {absorbed.story_id} merged into it: {absorbed.reason}",
             soft_wrap=True,
-            markup=False,
         )
     if asides:
         out.print(
             f"\nOpinion on this story ({len(asides)}, listed apart, never cited or counted):",
             soft_wrap=True,
-            markup=False,
         )
     for piece in asides:
         when = f"{piece.published_at:%Y-%m-%d %H:%M}" if piece.published_at else "undated"
@@ -141,7 +132,6 @@ def story(
             f"\n{when}  {piece.kind} {piece.document_id}  {writers}{piece.outlet}: {piece.title}"
             f"\n  {piece.url}\n  why: {piece.reason}",
             soft_wrap=True,
-            markup=False,
         )
 
 
@@ -150,14 +140,13 @@ def _show(outcome: object) -> None:
 
     assert isinstance(outcome, Outcome)
     message = outcome.message if outcome.changed else f"nothing to do: {outcome.message}"
-    out.print(message, soft_wrap=True, markup=False)
+    out.print(message, soft_wrap=True)
     if outcome.rewritten:
         listed = ", ".join(str(story_id) for story_id in outcome.rewritten)
         which = "story" if len(outcome.rewritten) == 1 else "stories"
         out.print(
             f"{which} {listed} will be written again by the next `gazette run` or the worker",
             soft_wrap=True,
-            markup=False,
         )
 
 

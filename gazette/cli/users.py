@@ -55,7 +55,7 @@ def users_add(
     password = read_password(name)
     with database.transaction() as session:
         accounts.add_user(session, name, role, password, audit.command_line_actor())
-    out.print(f"added {role} {name}", markup=False)
+    out.print(f"added {role} {name}")
 
 
 @users_app.command("list")
@@ -65,7 +65,7 @@ def users_list(ctx: typer.Context) -> None:
     with state_of(ctx).database().session() as session:
         users = accounts.list_users(session)
     if not users:
-        out.print("no users yet: add one with `gazette users add NAME --role admin`", markup=False)
+        out.print("no users yet: add one with `gazette users add NAME --role admin`")
         return
     table = Table("name", "role", "created", "last login")
     for user in users:
@@ -82,7 +82,7 @@ def users_remove(
     """Remove an account and end its logins (the audit log keeps what it did)."""
     with state_of(ctx).database().transaction() as session:
         accounts.remove_user(session, name, audit.command_line_actor())
-    out.print(f"removed {accounts.normalise_name(name)}", markup=False)
+    out.print(f"removed {accounts.normalise_name(name)}")
 
 
 @users_app.command("password")
@@ -100,4 +100,4 @@ def users_password(
     password = read_password(name)
     with database.transaction() as session:
         accounts.set_password(session, name, password, audit.command_line_actor())
-    out.print(f"changed the password of {name}; every login of theirs has ended", markup=False)
+    out.print(f"changed the password of {name}; every login of theirs has ended")
