@@ -7,7 +7,7 @@ from reports import source
 
 from gazette.write import write_article
 from gazette.write.facts import Fact, SourceSentence
-from gazette.write.order import described_nouns, introduced_first
+from gazette.write.order import described_nouns, introduced_first, summary_order
 
 DESCRIBED = (
     "The 1.2 kilometre bridge, opened by mayor Ilse Varga, links the harbour district with "
@@ -44,6 +44,16 @@ def test_a_thing_named_before_needs_no_move() -> None:
 def test_a_sentence_tied_to_its_neighbour_stays() -> None:
     facts = [fact(0, DESCRIBED), fact(1, OTHER, after=0), fact(2, NAMED)]
     assert introduced_first(facts) == facts
+
+
+def test_a_sentence_tied_to_the_first_row_stays_and_is_kept() -> None:
+    """Row 0 (the first source's first sentence) is an anchor like any other: the sentence
+    that follows it is neither moved away from it nor lost."""
+    anchor = "Mayor Ilse Varga opened it on Wednesday."
+    facts = [fact(0, anchor), fact(1, DESCRIBED, after=0), fact(2, NAMED)]
+    assert introduced_first(facts) == facts
+    ordered = texts(summary_order([fact(2, NAMED), fact(0, anchor), fact(1, OTHER, after=0)]))
+    assert ordered == [NAMED, anchor, OTHER]
 
 
 def test_what_a_definite_description_is() -> None:

@@ -95,7 +95,9 @@ def introduced_first(facts: list[Fact], before: str = "") -> list[Fact]:
     first later sentence that names or introduces it. A sentence tied to another (one follows
     the other in its source) stays where it is."""
     ordered = list(facts)
-    tied = {f.sentence.after for f in facts} | {f.sentence.row for f in facts if f.sentence.after}
+    tied = {f.sentence.after for f in facts} | {
+        f.sentence.row for f in facts if f.sentence.after is not None
+    }
     for _ in range(len(ordered)):
         said = before
         moved = False
@@ -143,7 +145,7 @@ def attach_followers(leaders: list[Fact], followers: list[Fact]) -> list[Fact]:
     """`leaders` in their order, each followed by the facts that must come right after it."""
     after: dict[int, list[Fact]] = {}
     for fact in followers:
-        after.setdefault(fact.sentence.after or -1, []).append(fact)
+        after.setdefault(fact.sentence.after, []).append(fact)
     ordered: list[Fact] = []
 
     def place(fact: Fact) -> None:
