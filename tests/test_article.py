@@ -319,6 +319,25 @@ def test_thin_sources_give_a_brief_article_instead_of_failing(embedder) -> None:
     assert not write_article(STRIKE, embedder).brief
 
 
+def test_a_standfirst_that_goes_on_from_its_headline_follows_it(embedder) -> None:
+    """A feed item's standfirst often continues its headline ("The former mayor..."): the
+    headline is printed before it, rather than the story left unwritten."""
+    item = source(
+        "f1",
+        "Harbour Post",
+        "Orrin court jails former mayor Ilse Varga for bribery",
+        "The former mayor, who led the city for twelve years, must also repay two million "
+        "crowns to the council.",
+    )
+    article = write_article([item], embedder)
+    assert article.brief
+    assert printed(article) == [
+        "Orrin court jails former mayor Ilse Varga for bribery.",
+        "The former mayor, who led the city for twelve years, must also repay two million "
+        "crowns to the council.",
+    ]
+
+
 BROKEN = (
     "Formal sentencing is set for 11 a. m. on Nov. 8 before the county court. "
     "Rescue teams reached Aceh after a 6. 1 magnitude earthquake hit the province. "

@@ -131,12 +131,15 @@ def printable_sentences(title: str, text: str, brief: bool) -> tuple[tuple[int, 
         reading = stand_alone(text, split[:index], quotes)
         if reading.usable:
             found.append((index, reading.text, reading.needs_previous))
-    if brief and not found:
+    # A feed's standfirst often goes on from its headline ("The former president was
+    # convicted..." under "Syria sentences al-Assad to death"): what its first sentence points
+    # back to is the title, printed before it as the sentence before (split index -1).
+    if brief and (not found or found[0][0] == 0 and found[0][2]):
         title = strip_source_markers(source.title).strip()
         whole = not title.endswith(("?", "...", "…")) and not has_speakerless_quote(title)
         judged = is_unattributed_judgement(title)
         if len(title.split()) >= BRIEF_MIN_WORDS and is_clean(title) and whole and not judged:
-            found.append((-1, title.rstrip(".!") + ".", False))
+            found.insert(0, (-1, title.rstrip(".!") + ".", False))
     return tuple(found)
 
 
