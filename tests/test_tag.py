@@ -131,7 +131,7 @@ def test_the_gazetteer_settles_places_the_recogniser_misreads_or_misses() -> Non
 
 
 def test_states_and_provinces_of_every_country_are_places() -> None:
-    from gazette.tag.gazetteer import known_place, town_names
+    from gazette.places import known_place, town_names
 
     found = {
         e.name: e.kind
@@ -569,7 +569,7 @@ def test_a_persons_initials_fold_into_the_person() -> None:
 
 
 def test_the_sentence_reading_of_a_headline_keeps_its_offsets() -> None:
-    from gazette.tag.headlines import _lowered
+    from gazette.casing import _lowered
 
     assert _lowered("Hydrogen-Powered") == "hydrogen-powered"
     assert _lowered("İnto") == "İnto"  # "İ".lower() is two characters: names would shift

@@ -134,7 +134,7 @@ def printable_sentences(title: str, text: str, brief: bool) -> tuple[tuple[int, 
     # A feed's standfirst often goes on from its headline ("The former president was
     # convicted..." under "Syria sentences al-Assad to death"): what its first sentence points
     # back to is the title, printed before it as the sentence before (split index -1).
-    if brief and (not found or found[0][0] == 0 and found[0][2]):
+    if brief and (not found or (found[0][0] == 0 and found[0][2])):
         title = strip_source_markers(source.title).strip()
         whole = not title.endswith(("?", "...", "…")) and not has_speakerless_quote(title)
         judged = is_unattributed_judgement(title)
