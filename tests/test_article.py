@@ -8,6 +8,7 @@ article, and a batch never stops for one story.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -336,6 +337,13 @@ def test_a_standfirst_that_goes_on_from_its_headline_follows_it(embedder) -> Non
         "The former mayor, who led the city for twelve years, must also repay two million "
         "crowns to the council.",
     ]
+    # a title in title case is printed as a sentence, its names kept
+    titled = dataclasses.replace(
+        item, title="Orrin Court Jails Former Mayor Ilse Varga for Bribery"
+    )
+    assert printed(write_article([titled], embedder))[0] == (
+        "Orrin court jails former mayor Ilse Varga for bribery."
+    )
 
 
 BROKEN = (
