@@ -29,6 +29,9 @@ TEXTS = [
         # a first word the sources write with a small letter inside a name keeps it
         ("iPhone goes on sale in Alaska", "iPhone goes on sale in Alaska"),
         ("iphone goes on sale in alaska", "iPhone goes on sale in Alaska"),
+        # a word with a capital inside is written as its owner spells it, named or not
+        ("eBay sells out of iPads in Palmer", "eBay sells out of iPads in Palmer"),
+        ("a dairy burns in Palmer", "A dairy burns in Palmer"),
         # only the first letter is wrong: nothing else is touched
         ("dairy fire in Palmer", "Dairy fire in Palmer"),
         # in a cased title, a name in small letters is written as the sources always write it

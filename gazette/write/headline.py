@@ -121,7 +121,8 @@ def case_headline(headline: str, texts: list[str]) -> str:
     the sources mostly capitalise are a name and are written so ("Alaska Gov. sarah palin's
     home church" -> "... Sarah Palin's..."; a single word, "last" or "whistleblower", is left
     alone). A title opening with a small letter gets a capital unless the sources write its
-    first word otherwise ("iPhone"). Words with capitals already stay as the outlet wrote them."""
+    first word otherwise ("iPhone") or the word has a capital inside ("eBay"). Words with
+    capitals already stay as the outlet wrote them."""
     if not headline:
         return headline
     cased_title = any(c.isupper() for c in headline)
@@ -162,7 +163,10 @@ def case_headline(headline: str, texts: list[str]) -> str:
         if form:
             cased = cased[: token.start()] + form + cased[token.end() :]
     first = WORD.match(cased)
-    if cased[0].islower() and not (first and first.group() in known.values()):
+    spelled = first is not None and (
+        first.group() in known.values() or any(c.isupper() for c in first.group()[1:])
+    )
+    if cased[0].islower() and not spelled:
         cased = cased[0].upper() + cased[1:]
     return cased
 
