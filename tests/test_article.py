@@ -344,6 +344,9 @@ def test_a_standfirst_that_goes_on_from_its_headline_follows_it(embedder) -> Non
     assert printed(write_article([titled], embedder))[0] == (
         "Orrin court jails former mayor Ilse Varga for bribery."
     )
+    # and without a label of the item's format
+    labelled = dataclasses.replace(item, title=f"Photos: {item.title}")
+    assert printed(write_article([labelled], embedder))[0] == printed(article)[0]
 
 
 BROKEN = (

@@ -90,6 +90,17 @@ def test_headline_is_cleaned_of_the_outlet_name(embedder) -> None:
         ("Mayor resigns — example.com", "", "Mayor resigns — example.com"),
         ("Mayor quits - again", "Daily", "Mayor quits - again"),
         ("Daily: Mayor quits", "Daily", "Mayor quits"),
+        # the item's format or urgency is no part of the story's headline
+        (
+            "Photos: Hope fades as teams dig for survivors",
+            "",
+            "Hope fades as teams dig for survivors",
+        ),
+        ("WATCH | Mayor quits", "", "Mayor quits"),
+        ("Breaking news: Mayor quits", "", "Mayor quits"),
+        ("UPDATE 2-Mayor quits", "", "Mayor quits"),
+        ("Watch list grows: six more towns named", "", "Watch list grows: six more towns named"),
+        ("Video games: sales rise", "", "Video games: sales rise"),
     ],
 )
 def test_clean_headline(title: str, outlet: str, expected: str) -> None:

@@ -54,6 +54,7 @@ from gazette.write.facts import (
     find_disagreement,
     states,
 )
+from gazette.write.headline import clean_headline
 from gazette.write.order import body_order, introduced_first, latest_year, summary_order
 from gazette.write.quotes import FoundQuote, find_quotes
 from gazette.write.stance import is_unattributed_judgement, without_attitude
@@ -136,7 +137,7 @@ def printable_sentences(title: str, text: str, brief: bool) -> tuple[tuple[int, 
     # convicted..." under "Syria sentences al-Assad to death"): what its first sentence points
     # back to is the title, printed before it as the sentence before (split index -1).
     if brief and (not found or (found[0][0] == 0 and found[0][2])):
-        title = strip_source_markers(source.title).strip()
+        title = clean_headline(strip_source_markers(source.title))
         whole = not title.endswith(("?", "...", "…")) and not has_speakerless_quote(title)
         judged = is_unattributed_judgement(title)
         if len(title.split()) >= BRIEF_MIN_WORDS and is_clean(title) and whole and not judged:

@@ -17,14 +17,24 @@ def _same_name(a: str, b: str) -> bool:
     return bool(a and b) and simplify(a) == simplify(b)
 
 
+# A label of the item's format or urgency before a headline ("Photos: ...", "WATCH | ...",
+# "UPDATE 2-..."): it says what the outlet's page is, not what happened.
+FORMAT_LABEL = re.compile(
+    r"^(?:photos?|pictures|in (?:pictures|photos)|gallery|watch|videos?|listen|breaking(?: news)?"
+    r"|exclusive|just in|updated?(?: \d+)?)\s*(?:[:|]\s*|-(?=\S))",
+    re.IGNORECASE,
+)
+
+
 def clean_headline(title: str, outlet: str = "", domain: str = "") -> str:
-    """Drop " - Outlet", " | Outlet" and the like from the end (and "Outlet: " from the start).
+    """Drop " - Outlet", " | Outlet" and the like from the end, and "Outlet: " or a label of the
+    item's format ("Photos: ", "UPDATE 2-") from the start.
 
     A tail after " | " of at most five words is taken to be a site name whatever it says; after
     other separators only the outlet's own name or domain is removed, since "Mayor quits - again"
     is part of a headline.
     """
-    headline = collapse_spaces(title)
+    headline = FORMAT_LABEL.sub("", collapse_spaces(title))
     for separator in SEPARATORS:
         head, found, tail = headline.rpartition(separator)
         if not found or not head:
