@@ -197,6 +197,11 @@ def test_source_junk_never_reaches_the_reader(embedder) -> None:
         ("Published 12: 17 am, Monday, September 16, 2013 A man has been charged.", False),
         ("SATURDAY, SEPTEMBER 14, 2013, 9: 29 PM A grandmother was hit by a car.", False),
         ("The bill was published in 2013 after a long debate.", True),
+        # a teaser points to the rest of the outlet's piece: it tells nothing
+        ("Here’s how travelers are responding.", False),
+        ("Here's what to know about the vote.", False),
+        ("Read on for the details.", False),
+        ("Here is the harbour where the ferry sank on Monday.", True),
     ],
 )
 def test_what_is_not_clean(sentence: str, clean: bool) -> None:
