@@ -143,6 +143,13 @@ def test_a_pronoun_is_replaced_by_the_name_its_source_gives() -> None:
     # nobody to name: printed only after the sentence it follows in its source
     unnamed = stand_alone("They said they would hold the city to that promise.", [], [])
     assert unnamed.needs_previous
+    # a person known by their age says who only after the sentence that introduced them
+    aged = "Rescuers pulled the 32-year-old from the rubble."
+    assert stand_alone(aged, [], []).needs_previous
+    assert stand_alone("The 32-year-old woman was pulled out alive.", [], []).needs_previous
+    assert not stand_alone(
+        "Rescuers pulled the 32-year-old nurse Ana Ruiz out.", [], []
+    ).needs_previous
 
 
 def test_a_quotation_without_a_speaker_is_not_used(embedder) -> None:
