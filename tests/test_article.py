@@ -31,6 +31,7 @@ from gazette.write.clean import (
     strip_source_markers,
     typeset_quotes,
 )
+from gazette.write.compose import source_sentences
 from gazette.write.headline import MAX_WORDS, headline_from_sentence
 from gazette.write.quotes import find_quotes
 from gazette.write.standalone import stand_alone
@@ -208,6 +209,8 @@ def test_source_junk_never_reaches_the_reader(embedder) -> None:
         ("Here’s how travelers are responding.", False),
         ("Here's what to know about the vote.", False),
         ("Read on for the details.", False),
+        ("Pixel 11 launched: specs, price and everything else to know.", False),
+        ("iPhone 15 just got cheaper by Rs 27,000, check details here.", False),
         ("Here is the harbour where the ferry sank on Monday.", True),
     ],
 )
@@ -359,6 +362,9 @@ def test_a_standfirst_that_goes_on_from_its_headline_follows_it(embedder) -> Non
     # and without a label of the item's format
     labelled = dataclasses.replace(item, title=f"Photos: {item.title}")
     assert printed(write_article([labelled], embedder))[0] == printed(article)[0]
+    # an explainer's title is no fact to print
+    why = dataclasses.replace(item, title="Why Orrin's bribery case will not end with the mayor")
+    assert [index for index, _, _ in source_sentences(why, brief=True)] == [0]  # no title (-1)
 
 
 BROKEN = (

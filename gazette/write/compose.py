@@ -54,7 +54,7 @@ from gazette.write.facts import (
     find_disagreement,
     states,
 )
-from gazette.write.headline import clean_headline
+from gazette.write.headline import clean_headline, is_news_headline
 from gazette.write.order import body_order, introduced_first, latest_year, summary_order
 from gazette.write.quotes import FoundQuote, find_quotes
 from gazette.write.stance import is_unattributed_judgement, without_attitude
@@ -138,7 +138,12 @@ def printable_sentences(title: str, text: str, brief: bool) -> tuple[tuple[int, 
     # back to is the title, printed before it as the sentence before (split index -1).
     if brief and (not found or (found[0][0] == 0 and found[0][2])):
         title = clean_headline(strip_source_markers(source.title))
-        whole = not title.endswith(("?", "...", "…")) and not has_speakerless_quote(title)
+        # a question or an explainer's title ("Why the probe won't stop at ...") tells no fact
+        whole = (
+            is_news_headline(title)
+            and not title.endswith(("...", "…"))
+            and not has_speakerless_quote(title)
+        )
         judged = is_unattributed_judgement(title)
         if len(title.split()) >= BRIEF_MIN_WORDS and is_clean(title) and whole and not judged:
             # a title in title case is printed as the sentence it is ("Thailand halts new gun
