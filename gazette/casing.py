@@ -28,12 +28,23 @@ RARE_WORD = 3.0
 TITLE_CASE_WORD = 4.0
 
 
+def mostly_latin(line: str) -> bool:
+    """Whether most of a line's letters are in the Latin alphabet. In a line mostly in another
+    script (Devanagari, Arabic) the few Latin words are loanwords, initials and brands ("OTP",
+    "Fold", "Samsung"), and their capitals say nothing of the line's case or names."""
+    letters = [c for c in line if c.isalpha()]
+    latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
+    return latin >= 0.5 * len(letters)
+
+
 def title_case(line: str) -> bool:
     """Whether a headline capitalises its words ("Council Approves New Bridge Plan"): then
     capitals say nothing about names. A capitalised word counts only when English uses it often
     (title case capitalises such words; a rare one may be a name): a headline full of names is
     not in title case for them ("If Messi can do it, why can't Kohli, Rohit? Harbhajan backs
-    duo")."""
+    duo"), nor is a line mostly in another script."""
+    if not mostly_latin(line):
+        return False
     words = [
         w
         for w in re.findall(r"[^\W\d_]+", line)

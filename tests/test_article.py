@@ -216,6 +216,7 @@ def test_source_junk_never_reaches_the_reader(embedder) -> None:
         ("Read on for the details.", False),
         ("Pixel 11 launched: specs, price and everything else to know.", False),
         ("iPhone 15 just got cheaper by Rs 27,000, check details here.", False),
+        ("Class 12 results declared, check direct link here.", False),
         ("Here is the harbour where the ferry sank on Monday.", True),
     ],
 )

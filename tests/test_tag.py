@@ -1,8 +1,9 @@
 """Entity tags: names from the recogniser, normalised, with their kinds; what is never a tag."""
 
+from gazette.casing import title_case
 from gazette.records import SourceArticle
 from gazette.tag import tag_story
-from gazette.tag.entities import extract_entities, report_entities, title_case
+from gazette.tag.entities import extract_entities, report_entities
 from gazette.tag.topics import detect_topics
 
 
@@ -56,6 +57,8 @@ def test_a_title_case_headline_gives_no_run_on_names() -> None:
     assert all(len(name.split()) <= 3 for name in found)
     assert title_case("Trump Declares That Airspace Around Venezuela Should Be Closed")
     assert not title_case("Trump declares that the airspace around Venezuela is closed")
+    # a line mostly in another script: its few Latin words' capitals say nothing
+    assert not title_case("कौन सा Fold फोन है सबसे बेस्ट? Google और Samsung में होगी कड़ी टक्कर")
 
 
 def test_datelines_and_descriptions_that_repeat_the_title_are_not_read() -> None:

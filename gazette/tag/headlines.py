@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from gazette.casing import mostly_latin
+
 
 def ended(title: str) -> str:
     """A headline ended as a sentence, for the recogniser to read before the text: without a
@@ -20,12 +22,7 @@ def latin_lines(text: str) -> str:
     script (Devanagari, Arabic), the few Latin words are loanwords and initials ("OTP", "ICU",
     "Fold") that the English recogniser reads as names, and the line's own names are not in
     capitals for it to find."""
-    lines = []
-    for line in text.splitlines():
-        letters = [c for c in line if c.isalpha()]
-        latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
-        lines.append(line if latin >= 0.5 * len(letters) else "")
-    return "\n".join(lines)
+    return "\n".join(line if mostly_latin(line) else "" for line in text.splitlines())
 
 
 def repeats(body: str, title: str) -> bool:

@@ -34,8 +34,8 @@ FURNITURE = re.compile(
     # a teaser that points to the rest of the outlet's piece: "Here's how travelers are
     # responding.", "Read on for the details."
     r"^here(?:'s|’s| is| are) (?:how|what|why|who|where|when|everything|the latest)\b|^read on\b|"
-    r"\b(?:everything|all) (?:else )?(?:you need )?to know\b|\bcheck (?:the )?details\b|"
-    r"\bhere is the deal\b|"
+    r"\b(?:everything|all) (?:else )?(?:you need )?to know\b|\bhere is the deal\b|"
+    r"\bcheck (?:the )?(?:direct )?(?:details|link)s?\b|"
     r"^(?:published|updated|posted)\b.*\b(?:19|20)\d\d\b|"
     r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,\s+[a-z]+\s+\d{1,2},\s+(?:19|20)\d\d\b",
     re.IGNORECASE,
