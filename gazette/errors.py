@@ -95,6 +95,11 @@ class InputError(GazetteError):
     http_status = 400
 
 
+class NothingToWrite(InputError):
+    """A story's sources hold no sentence or title an article can be written from. In the
+    pipeline the story waits for a report that does (`StoryState.UNWRITTEN`): not a failure."""
+
+
 class CommentRefused(InputError):
     """A reader's comment that was not taken, and why, in words for the reader.
 

@@ -63,6 +63,7 @@ class Status:
     backlog: list[StageBacklog]
     awaiting_review: int
     published: int
+    unwritten: int  # stories whose reports give nothing to write from yet
     given_up: int  # documents FAILED for good
     summary_only: int  # reports made from their feed alone
     pages_retrying: int  # of which the page will be asked for again
@@ -84,6 +85,7 @@ def read_status(session: Session, now: datetime | None = None) -> Status:
     return Status(
         backlog=_backlog(session, now),
         awaiting_review=_count(session, Story, Story.state == StoryState.TAGGED),
+        unwritten=_count(session, Story, Story.state == StoryState.UNWRITTEN),
         published=_count(
             session, Story, Story.published_article_id.is_not(None), Story.merged_into_id.is_(None)
         ),

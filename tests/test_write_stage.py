@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 from gazette.cli import app
 from gazette.config import LLMSettings, Settings, WriteSettings
 from gazette.db import Database
-from gazette.db.models import StoryMember
+from gazette.db.models import Story, StoryMember
 from gazette.embedding import MiniLMEmbedder
 from gazette.pipeline import run_pipeline
+from gazette.regroup import move_report
 from gazette.web import create_app
 from gazette.write.stage import article_version
 
@@ -111,3 +112,28 @@ def test_checks_of_a_missing_story_or_version_is_a_clear_error(
     assert no_version.exit_code == 2 and "no article for version 7 of story 1" in no_version.output
     default = runner.invoke(app, ["--database", database.url, "checks", story])
     assert default.exit_code == 0 and "the default writer" in default.output
+
+
+def test_a_story_with_nothing_to_write_from_waits_without_an_error(
+    database: Database, embedder: MiniLMEmbedder
+) -> None:
+    """A question headline alone gives no article: the story waits, as no failure and with no
+    retry, and is written once a report it can be written from joins it."""
+    fight = stored_fight(database, embedder)
+    with database.transaction() as session:
+        question = add_ready(session, "q", "Who will Marek face next?", "", 3)
+    run = CliRunner().invoke(app, ["--database", database.url, "run"])
+    assert run.exit_code == 0 and "error" not in run.stderr
+    asked = story_of(database, question.id)
+    with database.session() as session:
+        story = session.get(Story, asked)
+        assert (story.state, story.error, story.retry_at) == ("unwritten", None, None)
+    status = CliRunner().invoke(app, ["--database", database.url, "status"])
+    assert "1 story with nothing to write from yet" in " ".join(status.output.split())
+
+    with database.transaction() as session:
+        move_report(session, fight[1].id, asked, "editor")
+    run_pipeline(database, settings_for(database.url), embedder)
+    with database.session() as session:
+        assert session.get(Story, asked).state == "published"
+        assert article_version(session, asked).references

@@ -23,6 +23,7 @@ from gazette.cli.base import (
 )
 from gazette.config import Settings
 from gazette.errors import InputError, describe
+from gazette.text import how_many
 
 if TYPE_CHECKING:
     from gazette.pipeline import Stage
@@ -209,6 +210,13 @@ def _print_status(found: Any) -> None:
         f"{found.given_up} documents given up (`gazette retry` tries them again)",
         soft_wrap=True,
     )
+    if found.unwritten:
+        out.print(
+            f"{how_many(found.unwritten, 'story', 'stories')} with nothing to write from yet "
+            "(a question headline, a programme page): each is written when a report it can be "
+            "written from joins it",
+            soft_wrap=True,
+        )
     if found.summary_only:
         out.print(
             f"{found.summary_only} reports made from their feed alone (their page could not be "

@@ -6,7 +6,8 @@ back to CLUSTERED to be written again, and stays on the site at its last publish
 the new one is published (at once with `write.auto_publish`, else by an editor).
 
     CLUSTERED --write--> WRITTEN --tag--> TAGGED --publish--> PUBLISHED
-        ^                   |                |                    |
+        ^  |                |                |                    |
+        |  +--write: nothing to write from--> UNWRITTEN           |
         +---- its reports change (from any state but MERGED) -----+
     any state but MERGED --merged into another story--> MERGED (final)
     PUBLISHED --an editor edits or unpublishes it--> TAGGED (waits for an editor again)
@@ -31,11 +32,17 @@ class StoryState(StrEnum):
     )
     PUBLISHED = "published"  # readers see the newest version
     MERGED = "merged"  # folded into another story (merged_into_id), whose page it redirects to
+    # Its reports give nothing to write from (a question headline, a programme page's name): it
+    # waits, with no error and no retry, for a report that does.
+    UNWRITTEN = "unwritten"
 
 
 ALLOWED_MOVES: dict[StoryState, frozenset[StoryState]] = {
     # Reports can change in every state but MERGED; a story can be merged from any of them too.
-    StoryState.CLUSTERED: frozenset({StoryState.CLUSTERED, StoryState.WRITTEN, StoryState.MERGED}),
+    StoryState.CLUSTERED: frozenset(
+        {StoryState.CLUSTERED, StoryState.WRITTEN, StoryState.UNWRITTEN, StoryState.MERGED}
+    ),
+    StoryState.UNWRITTEN: frozenset({StoryState.CLUSTERED, StoryState.MERGED}),
     StoryState.WRITTEN: frozenset({StoryState.CLUSTERED, StoryState.TAGGED, StoryState.MERGED}),
     StoryState.TAGGED: frozenset({StoryState.CLUSTERED, StoryState.PUBLISHED, StoryState.MERGED}),
     # An editor's edit or unpublishing (gazette/editing.py) puts it back in the queue.

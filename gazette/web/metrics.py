@@ -56,6 +56,7 @@ class _Snapshot(Collector):
                 ("gazette_summary_only_reports", "Reports from feeds alone", found.summary_only),
                 ("gazette_stories_published", "Stories readers can see", found.published),
                 ("gazette_stories_awaiting_review", "Versions held", found.awaiting_review),
+                ("gazette_stories_unwritten", "Stories, nothing to write from", found.unwritten),
                 ("gazette_workers_alive", "Workers seen lately", len(found.workers)),
                 ("gazette_sources_failing", "Sources failing", len(found.failing_sources)),
             )

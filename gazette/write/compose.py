@@ -30,7 +30,7 @@ import numpy as np
 
 from gazette.casing import sentence_cased, title_case
 from gazette.embedding import Embedder, small_matrices
-from gazette.errors import InputError
+from gazette.errors import InputError, NothingToWrite
 from gazette.language import language_of
 from gazette.records import SourceArticle, WrittenArticle, independent_sources
 from gazette.remember import remembered
@@ -186,7 +186,7 @@ def _gather(sources: list[SourceArticle], embedder: Embedder) -> _Material:
     if brief:
         sentences, rows_by_source = _read(originals, brief=True)
     if not sentences:
-        raise InputError("none of the story's sources has a sentence or a title to write from")
+        raise NothingToWrite("none of the story's sources has a sentence or a title to write from")
     encoded = embedder.encode([s.text for s in sentences] + [s.title for s in originals])
     vectors, title_vectors = encoded[: len(sentences)], encoded[len(sentences) :]
     facts_by_source = [

@@ -24,7 +24,7 @@ from gazette.db.models import (
 from gazette.db.reports import latest_article, story_sources
 from gazette.db.states import StoryState, move
 from gazette.embedding import Embedder
-from gazette.errors import NotFound
+from gazette.errors import NotFound, NothingToWrite
 from gazette.faults import clear_failure, due, isolated, story_failed
 from gazette.llm import ChatClient
 from gazette.records import CitedSentence, SourceArticle, WrittenArticle, slugify
@@ -42,9 +42,11 @@ FORGET_EVERY = timedelta(hours=1)
 class WriteReport(StepReport):
     written: int = 0
     unchanged: int = 0
+    unwritten: int = 0  # nothing to write from: waiting for a report that gives something
 
     def summary(self) -> str:
-        return f"{self.written} articles written, {self.unchanged} unchanged"
+        waiting = f", {self.unwritten} with nothing to write from yet" if self.unwritten else ""
+        return f"{self.written} articles written, {self.unchanged} unchanged{waiting}"
 
 
 def article_version(session: Session, story_id: int, version: int | None = None) -> Article:
@@ -128,8 +130,16 @@ def _forget_old_memos(context: StageContext, session: Session, now: datetime) ->
 
 def _write_story(session: Session, writer: StoryWriter, story: Story, report: WriteReport) -> None:
     sources = story_sources(session, story.id)
-    with stored_readings(session, sources):
-        written = writer.write(sources)
+    try:
+        with stored_readings(session, sources):
+            written = writer.write(sources)
+    except NothingToWrite:
+        # Not a failure to retry: a question headline stays one. A report that joins the story
+        # moves it back to CLUSTERED (the cluster stage), and it is written then.
+        move(story, StoryState.UNWRITTEN)
+        clear_failure(story)
+        report.unwritten += 1
+        return
     previous = latest_article(session, story.id)
     if previous is not None and _same_content(previous, written):
         report.unchanged += 1
