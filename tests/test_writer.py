@@ -101,6 +101,9 @@ def test_headline_is_cleaned_of_the_outlet_name(embedder) -> None:
         ("UPDATE 2-Mayor quits", "", "Mayor quits"),
         ("Watch list grows: six more towns named", "", "Watch list grows: six more towns named"),
         ("Video games: sales rise", "", "Video games: sales rise"),
+        ("Class 12 results declared, check direct link here", "", "Class 12 results declared"),
+        ("Exam on September 13: Check details here", "", "Exam on September 13"),
+        ("Pixel 11 launched: everything you need to know", "", "Pixel 11 launched"),
     ],
 )
 def test_clean_headline(title: str, outlet: str, expected: str) -> None:

@@ -26,15 +26,25 @@ FORMAT_LABEL = re.compile(
 )
 
 
+# A teaser after the headline's news: "..., check direct link here", "...: here's the deal".
+TEASER_TAIL = re.compile(
+    r"\s*[,:;|]\s*(?:check (?:the )?(?:direct )?(?:details|links?)"
+    r"|here(?:'s|’s| is) (?:the deal|how|what|why)"
+    r"|(?:everything|all) (?:else )?(?:you need )?to know)\b[^,:;|]*$",
+    re.IGNORECASE,
+)
+
+
 def clean_headline(title: str, outlet: str = "", domain: str = "") -> str:
     """Drop " - Outlet", " | Outlet" and the like from the end, and "Outlet: " or a label of the
-    item's format ("Photos: ", "UPDATE 2-") from the start.
+    item's format ("Photos: ", "UPDATE 2-") from the start, and a teaser after the news
+    ("..., check direct link here").
 
     A tail after " | " of at most five words is taken to be a site name whatever it says; after
     other separators only the outlet's own name or domain is removed, since "Mayor quits - again"
     is part of a headline.
     """
-    headline = FORMAT_LABEL.sub("", collapse_spaces(title))
+    headline = TEASER_TAIL.sub("", FORMAT_LABEL.sub("", collapse_spaces(title)))
     for separator in SEPARATORS:
         head, found, tail = headline.rpartition(separator)
         if not found or not head:
