@@ -371,6 +371,8 @@ def test_a_standfirst_that_goes_on_from_its_headline_follows_it(embedder) -> Non
     # an explainer's title is no fact to print
     why = dataclasses.replace(item, title="Why Orrin's bribery case will not end with the mayor")
     assert [index for index, _, _ in source_sentences(why, brief=True)] == [0]  # no title (-1)
+    asks = dataclasses.replace(item, title="Is Orrin's mayor guilty? The court has ruled")
+    assert [index for index, _, _ in source_sentences(asks, brief=True)] == [0]
 
 
 BROKEN = (

@@ -138,9 +138,11 @@ def printable_sentences(title: str, text: str, brief: bool) -> tuple[tuple[int, 
     # back to is the title, printed before it as the sentence before (split index -1).
     if brief and (not found or (found[0][0] == 0 and found[0][2])):
         title = clean_headline(strip_source_markers(source.title))
-        # a question or an explainer's title ("Why the probe won't stop at ...") tells no fact
+        # a question or an explainer's title ("Why the probe won't stop at ...", "Is jalebi not
+        # Indian? Its history...") tells no fact
         whole = (
             is_news_headline(title)
+            and "?" not in title
             and not title.endswith(("...", "…"))
             and not has_speakerless_quote(title)
         )
