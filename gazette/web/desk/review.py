@@ -100,9 +100,19 @@ def _act(
     return RedirectResponse(target, status_code=303)
 
 
+# The version the page showed, sent back by its forms: an action on a version that a newer one
+# replaced meanwhile is refused (gazette/editing.py); without it (an older page), none is.
+SeenVersion = Annotated[int | None, Form(alias="version", ge=1, le=MAX_VERSION)]
+
+
 @router.post("/{story_id}/publish", name="desk_publish")
-def publish(request: Request, session: WriteSession, staff: Editor, story_id: str) -> Response:
-    return _act(request, session, staff, story_id, editing.publish, "published")
+def publish(
+    request: Request, session: WriteSession, staff: Editor, story_id: str, seen: SeenVersion = None
+) -> Response:
+    def action(session: Session, number: int, actor: editing.Actor) -> object:
+        return editing.publish(session, number, actor, seen)
+
+    return _act(request, session, staff, story_id, action, "published")
 
 
 @router.post("/{story_id}/hold", name="desk_hold")
@@ -132,9 +142,10 @@ def edit_headline(
     story_id: str,
     headline: Annotated[str, Form(max_length=2000)] = "",
     correction: Annotated[str, Form(max_length=editing.CORRECTION_CHARACTERS)] = "",
+    seen: SeenVersion = None,
 ) -> Response:
     def action(session: Session, number: int, actor: editing.Actor) -> object:
-        return editing.edit_headline(session, number, headline, actor, correction)
+        return editing.edit_headline(session, number, headline, actor, correction, seen)
 
     done = "corrected" if correction.strip() else "edited"
     draft = {"draft_headline": headline, "draft_correction": correction}
@@ -153,13 +164,14 @@ def edit_sentence(
     choose: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
     correction: Annotated[str, Form(max_length=editing.CORRECTION_CHARACTERS)] = "",
+    seen: SeenVersion = None,
 ) -> Response:
     # The form's boxes say which sources it cites (`choose`); without them, the sentence's own.
     cited = [n for n in sources or [] if 0 < n <= 1000] if choose == "1" else None
 
     def action(session: Session, number: int, actor: editing.Actor) -> object:
         return editing.edit_sentence(
-            session, number, position, text, actor, cited, note == "1", correction
+            session, number, position, text, actor, cited, note == "1", correction, seen
         )
 
     done = "corrected" if correction.strip() else "edited"
