@@ -24,6 +24,7 @@ from gazette.web.auth import Editor, Staff, client_address, require_editor
 from gazette.web.dependencies import ReadSession, WriteSession
 from gazette.web.desk.review_queries import review_page
 from gazette.web.desk.routes import desk_page
+from gazette.web.public.queries import surviving_story_id
 from gazette.web.templating import path_for
 
 MAX_ID_DIGITS = 18  # below 2**63, the largest integer SQLite and PostgreSQL store
@@ -73,7 +74,11 @@ def review(
     version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
     done: str = "",
 ) -> Response:
-    return _show(request, session, staff, _story_id(story_id), version, notice=DONE.get(done))
+    number = _story_id(story_id)
+    survivor = surviving_story_id(session, number)
+    if survivor != number:  # merged: its page is the story's it joined, as for readers
+        return RedirectResponse(path_for(request, "desk_review", story_id=survivor), 303)
+    return _show(request, session, staff, number, version, notice=DONE.get(done))
 
 
 def _act(
