@@ -81,6 +81,24 @@ def test_an_editor_moves_a_report_and_readers_see_both_stories_rewritten(
     assert after == (before[0] - 1, before[1] + 1)
 
 
+def test_a_refused_move_says_why_on_the_page_and_keeps_the_number_typed(
+    new_page: Any, live_site: LiveSite
+) -> None:
+    page = new_page()
+    story = open_reports(page, live_site)
+    row = page.locator("table.reports:not(.nearby) tbody tr").first
+    row.get_by_role("button", name="Move", exact=True).click()  # no story typed
+    expect(page).to_have_url(live_site.at(f"/desk/story/{story}/reports"))  # asked, not sent
+    expect(row.get_by_label("To story")).to_be_focused()
+
+    row.get_by_label("To story").fill("424242")
+    row.get_by_role("button", name="Move", exact=True).click()
+    error = page.get_by_role("alert")
+    expect(error).to_have_text("Not done: there is no story 424242. Nothing was changed.")
+    report = row.get_attribute("id")
+    expect(page.locator(f"#{report}").get_by_label("To story")).to_have_value("424242")
+
+
 def test_no_serious_accessibility_problem_on_the_reports_page(
     new_page: Any, live_site: LiveSite
 ) -> None:
