@@ -24,6 +24,7 @@ from gazette.db import Database
 from gazette.db.models import Article, User, WriteCheck
 from gazette.db.states import StoryState
 from gazette.web.auth import require_editor
+from gazette.web.desk import routes
 
 
 @pytest.fixture
@@ -215,3 +216,16 @@ def test_the_desk_pages_carry_the_security_headers(editor: TestClient) -> None:
         assert response.headers["cache-control"] == "no-store"
         assert not re.search(r"<script|\sstyle=|\son[a-z]+=", response.text)
         assert re.search(r'href="/static/desk\.[0-9a-f]{8}\.css"', response.text)
+
+
+def test_the_queue_counts_every_version_waiting_beyond_those_it_lists(
+    editor: TestClient, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The heading's count is what waits, as `gazette run` and `gazette status` count it, not
+    the length of the list (the newest QUEUE_LENGTH)."""
+    monkeypatch.setattr(routes, "QUEUE_LENGTH", 1)
+    newsroom(database)
+    page = editor.get("/desk").text
+    assert "Waiting for review (2)" in page
+    assert len(rows(page, "waiting")) == 1
+    assert "Listed here: the newest 1." in page

@@ -52,8 +52,9 @@ class QueueItem:
 
 @dataclass(frozen=True)
 class DeskHome:
-    waiting: list[QueueItem]
+    waiting: list[QueueItem]  # the newest of those waiting
     published: list[QueueItem]
+    waiting_total: int  # all that wait, listed or not
 
 
 @dataclass(frozen=True)
