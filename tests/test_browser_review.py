@@ -104,6 +104,11 @@ def test_an_edit_no_source_supports_is_refused_then_published_as_an_editors_note
     expect(error).to_contain_text("Not done")
     expect(error).to_contain_text("98765")  # the figure that no source has, named
     expect(editor.locator(f"#text-{position}")).to_have_value(unsupported)  # kept for a retry
+    # the keyboard is in the text to fix, which says why it was refused
+    expect(editor.locator(f"#text-{position}")).to_be_focused()
+    expect(editor.locator(f"#text-{position}")).to_have_accessible_description(
+        re.compile("figure 98765 not in the source")
+    )
     expect(editor.locator("#versions + table tbody tr")).to_have_count(1)  # nothing saved
     expect(review.reader_sees().locator(".body")).not_to_contain_text("98,765")
 
