@@ -229,3 +229,13 @@ def test_the_queue_counts_every_version_waiting_beyond_those_it_lists(
     assert "Waiting for review (2)" in page
     assert len(rows(page, "waiting")) == 1
     assert "Listed here: the newest 1." in page
+
+
+@pytest.mark.parametrize("path", ["/desk/story/999999", "/desk/story/999999/reports"])
+def test_a_desk_page_that_is_not_there_leads_back_to_the_queue(
+    editor: TestClient, path: str
+) -> None:
+    response = editor.get(path)
+    assert response.status_code == 404
+    assert '<a href="/desk">Back to the queue</a>' in response.text
+    assert "Back to the latest stories" not in response.text
