@@ -21,7 +21,7 @@ from staff import PASSWORD, add_user, browser, log_in
 from gazette import audit
 from gazette.config import Settings
 from gazette.db import Database
-from gazette.db.models import Article, User, WriteCheck
+from gazette.db.models import Article, Story, User, WriteCheck
 from gazette.db.states import StoryState
 from gazette.web.auth import require_editor
 from gazette.web.desk import routes
@@ -239,3 +239,22 @@ def test_a_desk_page_that_is_not_there_leads_back_to_the_queue(
     assert response.status_code == 404
     assert '<a href="/desk">Back to the queue</a>' in response.text
     assert "Back to the latest stories" not in response.text
+
+
+def test_the_queue_names_the_stories_the_pipeline_is_writing_again(
+    editor: TestClient, database: Database
+) -> None:
+    """A story whose reports an editor moved, merged or split leaves the list until it is
+    written again: the queue says where it went rather than lose it."""
+    ids = newsroom(database)
+    with database.transaction() as session:
+        moved = add_story(session, "moved", [Version("Ferry timetable changes", None)])
+        moved.state = StoryState.CLUSTERED.value
+        published = session.get(Story, ids["older"])
+        published.state = StoryState.CLUSTERED.value  # readers' version listed as published
+    page = editor.get("/desk").text
+    line = page.split('id="rewriting"', 1)[1].split("</p>", 1)[0]
+    assert f'href="/desk/story/{moved.id}/reports"' in line
+    assert "Ferry timetable changes" in line
+    assert "Harbour fair opens" not in line
+    assert "Waiting for review (2)" in page

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session, aliased
 
 from gazette.db.models import Article, ArticleReference, AuditEntry, Story, WriteCheck
 from gazette.db.states import StoryState
-from gazette.web.desk.views import CHECK_OUTCOMES, AuditRow, CheckSummary, DeskHome, QueueItem
+from gazette.web.desk.views import (
+    CHECK_OUTCOMES,
+    AuditRow,
+    CheckSummary,
+    DeskHome,
+    QueueItem,
+    Rewriting,
+)
 
 LIVE = aliased(Article)
 
@@ -132,10 +139,36 @@ def recently_published(session: Session, limit: int) -> list[QueueItem]:
     return _items(session, query)
 
 
+def being_rewritten(session: Session, limit: int) -> list[Rewriting]:
+    """Unpublished stories whose reports changed (an editor's move, merge or split, or new
+    reports), waiting for the pipeline to write them: in neither list until it has."""
+    newest = aliased(Article)
+    newest_number = (
+        select(func.max(Article.version))
+        .where(Article.story_id == Story.id)
+        .correlate(Story)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Story.id, newest.headline)
+        .outerjoin(newest, (newest.story_id == Story.id) & (newest.version == newest_number))
+        .where(
+            Story.merged_into_id.is_(None),
+            Story.published_article_id.is_(None),
+            Story.state.in_([StoryState.CLUSTERED.value, StoryState.WRITTEN.value]),
+        )
+        .order_by(Story.id.desc())
+        .limit(limit)
+    )
+    return [Rewriting(story_id, headline) for story_id, headline in rows]
+
+
 def desk_home(session: Session, limit: int) -> DeskHome:
     waiting = waiting_for_review(session, limit)
     total = len(waiting) if len(waiting) < limit else waiting_count(session)
-    return DeskHome(waiting, recently_published(session, limit), total)
+    return DeskHome(
+        waiting, recently_published(session, limit), total, being_rewritten(session, limit)
+    )
 
 
 def audit_entries(session: Session, limit: int, offset: int) -> Sequence[AuditRow]:
