@@ -66,8 +66,14 @@ def test_an_editor_moves_a_report_and_readers_see_both_stories_rewritten(
     target = int(re.match(r"#(\d+)", nearby).group(1))
     before = independent_sources(reader, site, source), independent_sources(reader, site, target)
 
+    number = report.removeprefix("report-")
+    # each row's field and buttons say which report they move, for a screen reader
+    expect(moved.get_by_label("To story")).to_have_accessible_name(f"To story for report {number}")
+    expect(moved.get_by_role("button", name="To a new story")).to_have_accessible_name(
+        f"Move report {number} to a new story"
+    )
     moved.get_by_label("To story").fill(str(target))
-    moved.get_by_role("button", name="Move", exact=True).click()
+    moved.get_by_role("button", name=f"Move report {number}", exact=True).click()
     expect(editor.get_by_role("status")).to_contain_text("The report was moved")
     assert editor.url.startswith(site.at(f"/desk/story/{target}/reports"))
     arrived = editor.locator(f"#{report}")
@@ -87,12 +93,13 @@ def test_a_refused_move_says_why_on_the_page_and_keeps_the_number_typed(
     page = new_page()
     story = open_reports(page, live_site)
     row = page.locator("table.reports:not(.nearby) tbody tr").first
-    row.get_by_role("button", name="Move", exact=True).click()  # no story typed
+    move = row.get_by_role("button", name=re.compile(r"^Move report \d+$"))
+    move.click()  # no story typed
     expect(page).to_have_url(live_site.at(f"/desk/story/{story}/reports"))  # asked, not sent
     expect(row.get_by_label("To story")).to_be_focused()
 
     row.get_by_label("To story").fill("424242")
-    row.get_by_role("button", name="Move", exact=True).click()
+    move.click()
     error = page.get_by_role("alert")
     expect(error).to_have_text("Not done: there is no story 424242. Nothing was changed.")
     report = row.get_attribute("id")
