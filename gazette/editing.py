@@ -122,6 +122,19 @@ def newest_version(session: Session, story_id: int) -> Article:
     return article
 
 
+def _as_seen(article: Article, seen: int | None) -> Article:
+    """`article`, the story's newest version, when it is the one the editor acted on (`seen`,
+    the version their page showed; None from the command line, which shows none). A version
+    written since (by the pipeline or another editor) is refused: publishing it would put out
+    text nobody read, and an edit would land on sentences that may have moved."""
+    if seen is not None and article.version != seen:
+        raise InputError(
+            f"v{article.version} of story {article.story_id} was written after the page you "
+            f"acted on showed v{seen}: it is shown now; read it, then act again"
+        )
+    return article
+
+
 def version(session: Session, story_id: int, number: int) -> Article | None:
     return session.scalar(
         select(Article).where(Article.story_id == story_id, Article.version == number)
@@ -220,11 +233,12 @@ def check_sentence(
 # --- publishing ------------------------------------------------------------------------------
 
 
-def publish(session: Session, story_id: int, actor: Actor) -> Article:
+def publish(session: Session, story_id: int, actor: Actor, seen: int | None = None) -> Article:
     """Make the story's newest version the one readers see; a hold or a withdrawal ends. When
-    readers see the newest version already, only the hold ends (refused when there is none)."""
+    readers see the newest version already, only the hold ends (refused when there is none).
+    `seen`: the version the editor's page showed (refused when a newer one exists)."""
     story = _story(session, story_id)
-    article = newest_version(session, story_id)
+    article = _as_seen(newest_version(session, story_id), seen)
     if story.published_article_id == article.id:
         if story.held_at is None:
             raise InputError(
@@ -284,15 +298,15 @@ def _clean(text: str, what: str, longest: int) -> str:
     return text
 
 
-def _editable(session: Session, story: Story, correction: str) -> Article:
-    """The version an edit starts from: the newest. A correction goes with the version readers
-    see, so it needs that one to be the newest."""
+def _editable(session: Session, story: Story, correction: str, seen: int | None) -> Article:
+    """The version an edit starts from: the newest, which must be the one the editor saw. A
+    correction goes with the version readers see, so it needs that one to be the newest."""
     if story.state not in (StoryState.TAGGED, StoryState.PUBLISHED):
         raise InputError(
             f"story {story.id} is being rewritten by the pipeline (its reports changed): "
             "edit it when its new version is in the queue"
         )
-    article = newest_version(session, story.id)
+    article = _as_seen(newest_version(session, story.id), seen)
     if correction and story.published_article_id != article.id:
         if story.published_article_id is None:
             raise InputError(f"story {story.id} is not published: edit it without a correction")
@@ -384,13 +398,18 @@ def _finish(
 
 
 def edit_headline(
-    session: Session, story_id: int, headline: str, actor: Actor, correction: str = ""
+    session: Session,
+    story_id: int,
+    headline: str,
+    actor: Actor,
+    correction: str = "",
+    seen: int | None = None,
 ) -> Article:
-    """A new version with another headline."""
+    """A new version with another headline (`seen`: as in `publish`)."""
     headline = _clean(headline, "headline", HEADLINE_CHARACTERS)
     correction = _correction(correction)
     story = _story(session, story_id)
-    base = _editable(session, story, correction)
+    base = _editable(session, story, correction, seen)
     if headline == base.headline:
         raise InputError("the headline is unchanged")
     note = CORRECTED_NOTE if correction else EDITED_NOTE
@@ -419,17 +438,18 @@ def edit_sentence(
     citations: list[int] | None = None,
     as_note: bool = False,
     correction: str = "",
+    seen: int | None = None,
 ) -> SentenceEdit:
     """A new version in which the sentence at `position` says `text`, citing those of
     `citations` (default: the sentence's own) that support it. When none does, the edit is
     refused (InputError, with each source's reason), unless `as_note`: then the sentence is an
-    editor's note, citing nothing."""
+    editor's note, citing nothing. `seen`: as in `publish`."""
     text = _clean(text, "sentence", SENTENCE_CHARACTERS)
     if MARKERS.search(text):
         raise InputError("leave the [n] markers out of the text: tick the sources it cites")
     correction = _correction(correction)
     story = _story(session, story_id)
-    base = _editable(session, story, correction)
+    base = _editable(session, story, correction, seen)
     old = next((s for s in base.sentences if s.position == position), None)
     if old is None:
         raise NotFound(f"v{base.version} of story {story_id} has no sentence {position}")

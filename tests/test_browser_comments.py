@@ -59,9 +59,12 @@ def test_held_comments_wait_for_a_moderator_who_approves_one_and_rejects_another
     expect(editor.get_by_role("link", name="Waiting (2)")).to_have_attribute("aria-current", "page")
     waiting = editor.locator("article.moderation")
     expect(waiting).to_have_count(2)
-    waiting.filter(has_text=kind).get_by_role("button", name="Approve").click()
+    # each button names its comment, for a screen reader listing the page's buttons
+    approve = waiting.filter(has_text=kind).get_by_role("button", name="Approve")
+    expect(approve).to_have_accessible_name(re.compile(r"^Approve comment #\d+ by Ines$"))
+    approve.click()
     expect(editor.get_by_role("status")).to_contain_text("is approved: readers see it.")
-    waiting.filter(has_text=rude).get_by_role("button", name="Reject", exact=True).click()
+    waiting.filter(has_text=rude).get_by_role("button", name=re.compile("^Reject comment")).click()
     expect(editor.get_by_role("status")).to_contain_text("is rejected")
     expect(editor.locator("article.moderation")).to_have_count(0)
     expect(editor.get_by_text("No comment waits for a moderator.")).to_be_visible()
@@ -72,6 +75,27 @@ def test_held_comments_wait_for_a_moderator_who_approves_one_and_rejects_another
     expect(shown).to_contain_text(kind)
     expect(shown.locator(".who")).to_have_text("Ines")
     expect(reader.locator("main")).not_to_contain_text(rude)
+
+
+def test_deleting_a_comment_for_good_asks_first(new_page: Any, own_site: Any) -> None:
+    """Delete cannot be undone (Reject can): one press of it only asks; the second deletes."""
+    site = own_site()
+    reader = new_page()
+    story = open_story(reader, site)
+    post_comment(reader, "Ines", "Deleted only when the moderator means it.")
+    editor = new_page()
+    log_in(editor, site, EDITOR, PASSWORD)
+    editor.goto(site.at("/desk/comments?status=all"))
+    comment = editor.locator("article.moderation", has_text="Deleted only when")
+
+    comment.get_by_text("Delete", exact=True).click()
+    expect(editor).to_have_url(site.at("/desk/comments?status=all"))  # nothing sent yet
+    reader.goto(story)
+    expect(reader.locator(".comment")).to_have_count(1)
+    comment.get_by_role("button", name=re.compile("^Delete comment #\\d+ for good$")).click()
+    expect(editor.get_by_role("status")).to_contain_text("is deleted")
+    reader.goto(story)
+    expect(reader.locator(".comment")).to_have_count(0)
 
 
 def test_past_the_per_address_limit_a_comment_is_refused_with_a_clear_message(

@@ -180,11 +180,13 @@ def test_an_editor_pauses_a_source_and_resumes_it(new_page: Any, own_site: Any) 
     page.get_by_role("navigation", name="Desk").get_by_role("link", name="Sources").click()
     row = page.locator("table.sources tbody tr").first
     name = row.locator("td").first.inner_text().split("\n")[0]
+    # among a dozen Pause buttons, each says which source it pauses to a screen reader
+    expect(page.get_by_role("button", name="Pause Brenmouth Beacon", exact=True)).to_have_count(1)
     row.get_by_role("button", name="Pause").click()
     expect(page.get_by_role("status")).to_contain_text("is paused: runs no longer read it.")
     row = page.locator("table.sources tbody tr", has_text=name)
     expect(row.get_by_role("button", name="Pause")).to_have_count(0)
-    row.get_by_role("button", name="Resume").click()
+    row.get_by_role("button", name="Resume Brenmouth Beacon", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("is resumed")
     expect(row.get_by_role("button", name="Pause")).to_be_visible()
 

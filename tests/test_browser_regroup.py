@@ -66,8 +66,14 @@ def test_an_editor_moves_a_report_and_readers_see_both_stories_rewritten(
     target = int(re.match(r"#(\d+)", nearby).group(1))
     before = independent_sources(reader, site, source), independent_sources(reader, site, target)
 
+    number = report.removeprefix("report-")
+    # each row's field and buttons say which report they move, for a screen reader
+    expect(moved.get_by_label("To story")).to_have_accessible_name(f"To story for report {number}")
+    expect(moved.get_by_role("button", name="To a new story")).to_have_accessible_name(
+        f"Move report {number} to a new story"
+    )
     moved.get_by_label("To story").fill(str(target))
-    moved.get_by_role("button", name="Move", exact=True).click()
+    moved.get_by_role("button", name=f"Move report {number}", exact=True).click()
     expect(editor.get_by_role("status")).to_contain_text("The report was moved")
     assert editor.url.startswith(site.at(f"/desk/story/{target}/reports"))
     arrived = editor.locator(f"#{report}")
@@ -79,6 +85,25 @@ def test_an_editor_moves_a_report_and_readers_see_both_stories_rewritten(
     run_pipeline_beside_the_browser(site, embedder)
     after = independent_sources(reader, site, source), independent_sources(reader, site, target)
     assert after == (before[0] - 1, before[1] + 1)
+
+
+def test_a_refused_move_says_why_on_the_page_and_keeps_the_number_typed(
+    new_page: Any, live_site: LiveSite
+) -> None:
+    page = new_page()
+    story = open_reports(page, live_site)
+    row = page.locator("table.reports:not(.nearby) tbody tr").first
+    move = row.get_by_role("button", name=re.compile(r"^Move report \d+$"))
+    move.click()  # no story typed
+    expect(page).to_have_url(live_site.at(f"/desk/story/{story}/reports"))  # asked, not sent
+    expect(row.get_by_label("To story")).to_be_focused()
+
+    row.get_by_label("To story").fill("424242")
+    move.click()
+    error = page.get_by_role("alert")
+    expect(error).to_have_text("Not done: there is no story 424242. Nothing was changed.")
+    report = row.get_attribute("id")
+    expect(page.locator(f"#{report}").get_by_label("To story")).to_have_value("424242")
 
 
 def test_no_serious_accessibility_problem_on_the_reports_page(

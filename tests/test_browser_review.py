@@ -22,6 +22,8 @@ from browser import (
 )
 from playwright.sync_api import expect
 
+from gazette.editing import Actor, edit_headline
+
 pytestmark = pytest.mark.browser
 
 
@@ -102,6 +104,11 @@ def test_an_edit_no_source_supports_is_refused_then_published_as_an_editors_note
     expect(error).to_contain_text("Not done")
     expect(error).to_contain_text("98765")  # the figure that no source has, named
     expect(editor.locator(f"#text-{position}")).to_have_value(unsupported)  # kept for a retry
+    # the keyboard is in the text to fix, which says why it was refused
+    expect(editor.locator(f"#text-{position}")).to_be_focused()
+    expect(editor.locator(f"#text-{position}")).to_have_accessible_description(
+        re.compile("figure 98765 not in the source")
+    )
     expect(editor.locator("#versions + table tbody tr")).to_have_count(1)  # nothing saved
     expect(review.reader_sees().locator(".body")).not_to_contain_text("98,765")
 
@@ -158,6 +165,54 @@ def test_an_unpublished_story_tells_readers_it_was_withdrawn(new_page: Any, own_
     expect(review.reader.locator("main")).not_to_contain_text("legal complaint")
     review.reader.goto(review.site.at("/"))
     expect(review.reader.locator(STORY_LINK, has_text=headline)).to_have_count(0)
+
+
+def test_publish_refuses_a_version_written_after_the_page_was_opened(
+    new_page: Any, own_site: Any
+) -> None:
+    """An editor publishes what their page showed, never a version written since (by the
+    pipeline, or here by another editor): that one is shown to them instead."""
+    site = own_site()
+    review = open_review(new_page, site)
+    editor = review.editor
+    story_id = int(review.review_url.rsplit("/", 1)[1])
+    old = editor.get_by_role("heading", level=1).inner_text()
+    with site.database.transaction() as session:
+        edit_headline(session, story_id, f"{old}, first look", Actor("lee"))
+    editor.reload()
+    expect(editor.get_by_role("heading", level=1)).to_have_text(f"{old}, first look")
+    with site.database.transaction() as session:  # while the editor reads v2
+        edit_headline(session, story_id, f"{old}, unread", Actor("lee"))
+
+    editor.get_by_role("button", name="Publish v2").click()
+    expect(editor.get_by_role("alert")).to_contain_text("v3")
+    expect(editor.get_by_role("heading", level=1)).to_have_text(f"{old}, unread")  # shown now
+    expect(review.reader_sees().get_by_role("heading", level=1)).to_have_text(old)
+    editor.get_by_role("button", name="Publish v3").click()
+    expect(notice(editor)).to_contain_text("Published")
+    expect(review.reader_sees().get_by_role("heading", level=1)).to_have_text(f"{old}, unread")
+
+
+def test_an_edit_from_a_page_a_newer_version_replaced_is_refused_and_kept_in_the_form(
+    new_page: Any, own_site: Any
+) -> None:
+    site = own_site()
+    review = open_review(new_page, site)
+    editor = review.editor
+    story_id = int(review.review_url.rsplit("/", 1)[1])
+    old = editor.get_by_role("heading", level=1).inner_text()
+    sentence = editor.locator(".article-side .paragraph .sentence").first
+    position = sentence.get_attribute("id").removeprefix("s")
+    sentence.get_by_text(f"Edit S{position}").click()
+    typed = editor.locator(f"#text-{position}").input_value().rstrip(".") + " indeed."
+    editor.locator(f"#text-{position}").fill(typed)
+    with site.database.transaction() as session:
+        edit_headline(session, story_id, f"{old}, unread", Actor("lee"))
+
+    sentence.get_by_role("button", name="Check and save").click()
+    expect(editor.get_by_role("alert")).to_contain_text("v2")
+    expect(editor.locator(f"#text-{position}")).to_have_value(typed)  # kept for a retry
+    expect(editor.locator("#versions + table tbody tr")).to_have_count(2)  # nothing saved
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])

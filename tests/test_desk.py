@@ -21,9 +21,10 @@ from staff import PASSWORD, add_user, browser, log_in
 from gazette import audit
 from gazette.config import Settings
 from gazette.db import Database
-from gazette.db.models import Article, User, WriteCheck
+from gazette.db.models import Article, Story, User, WriteCheck
 from gazette.db.states import StoryState
 from gazette.web.auth import require_editor
+from gazette.web.desk import routes
 
 
 @pytest.fixture
@@ -215,3 +216,45 @@ def test_the_desk_pages_carry_the_security_headers(editor: TestClient) -> None:
         assert response.headers["cache-control"] == "no-store"
         assert not re.search(r"<script|\sstyle=|\son[a-z]+=", response.text)
         assert re.search(r'href="/static/desk\.[0-9a-f]{8}\.css"', response.text)
+
+
+def test_the_queue_counts_every_version_waiting_beyond_those_it_lists(
+    editor: TestClient, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The heading's count is what waits, as `gazette run` and `gazette status` count it, not
+    the length of the list (the newest QUEUE_LENGTH)."""
+    monkeypatch.setattr(routes, "QUEUE_LENGTH", 1)
+    newsroom(database)
+    page = editor.get("/desk").text
+    assert "Waiting for review (2)" in page
+    assert len(rows(page, "waiting")) == 1
+    assert "Listed here: the newest 1." in page
+
+
+@pytest.mark.parametrize("path", ["/desk/story/999999", "/desk/story/999999/reports"])
+def test_a_desk_page_that_is_not_there_leads_back_to_the_queue(
+    editor: TestClient, path: str
+) -> None:
+    response = editor.get(path)
+    assert response.status_code == 404
+    assert '<a href="/desk">Back to the queue</a>' in response.text
+    assert "Back to the latest stories" not in response.text
+
+
+def test_the_queue_names_the_stories_the_pipeline_is_writing_again(
+    editor: TestClient, database: Database
+) -> None:
+    """A story whose reports an editor moved, merged or split leaves the list until it is
+    written again: the queue says where it went rather than lose it."""
+    ids = newsroom(database)
+    with database.transaction() as session:
+        moved = add_story(session, "moved", [Version("Ferry timetable changes", None)])
+        moved.state = StoryState.CLUSTERED.value
+        published = session.get(Story, ids["older"])
+        published.state = StoryState.CLUSTERED.value  # readers' version listed as published
+    page = editor.get("/desk").text
+    line = page.split('id="rewriting"', 1)[1].split("</p>", 1)[0]
+    assert f'href="/desk/story/{moved.id}/reports"' in line
+    assert "Ferry timetable changes" in line
+    assert "Harbour fair opens" not in line
+    assert "Waiting for review (2)" in page

@@ -35,6 +35,7 @@ from gazette.editing import Actor, edit_headline, publish, waiting
 from gazette.embedding import LazyEmbedder, MiniLMEmbedder
 from gazette.pipeline import run_pipeline
 from gazette.publish import publish_step
+from gazette.regroup import merge_stories
 from gazette.work import StageContext
 
 
@@ -538,3 +539,20 @@ def test_the_pipeline_leaves_an_edited_article_for_an_editor(
         story = session.get(Story, story_id)
         # the fourth report joins; no edit stands in the way any more: published by itself
         assert newest == 4 and session.get(Article, story.published_article_id).version == 4
+
+
+def test_the_review_page_of_a_merged_story_leads_to_the_story_it_joined(
+    editor: TestClient, database: Database
+) -> None:
+    """As its reports page and its public address do: a link from before the merge (the queue
+    in another tab, a bookmark) finds the story, not a 404."""
+    absorbed, survivor = harbour_story(database), harbour_story(database)
+    with database.transaction() as session:
+        merge_stories(session, absorbed, survivor, "lee")
+
+    page = editor.get(f"/desk/story/{absorbed}", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == f"/desk/story/{survivor}"
+    followed = editor.get(f"/desk/story/{absorbed}", follow_redirects=True)
+    assert followed.status_code == 200 and followed.url.path == f"/desk/story/{survivor}"
+    assert editor.get("/desk/story/999999").status_code == 404

@@ -213,13 +213,14 @@ def test_merging_from_either_side_and_splitting_a_selection(
         ("split", {}, 400, "choose the reports to split off the story"),
         ("split", {"reports": ["{fight0}", "{fight1}", "{fight2}"]}, 400, "leave at least one"),
         ("split", {"reports": ["{bank}"]}, 400, "is not in story"),
-        ("split", {"reports": ["seven"]}, 400, "Give each report as a number"),
+        ("split", {"reports": ["seven"]}, 400, "give each report as a number"),
         ("merge", {"other": "{fight_story}"}, 400, "cannot be merged into itself"),
-        ("merge", {"other": "99999999999999999999"}, 400, "Give the other story as a number"),
+        ("merge", {"other": "99999999999999999999"}, 400, "give the other story as a number"),
         ("merge", {"other": "424242"}, 404, "there is no story 424242"),
         ("merge", {"other": "{bank_story}", "direction": "sideways"}, 400, "which story keeps"),
         ("reports/{bank}/move", {"to": "{bank_story}"}, 400, "is not in story"),
-        ("reports/{fight0}/move", {"to": "²"}, 400, "Give the story to move the report to"),
+        ("reports/{fight0}/move", {"to": "²"}, 400, "give the story to move the report to"),
+        ("reports/{fight0}/move", {"to": ""}, 400, "give the story to move the report to"),
         ("reports/{fight0}/move", {"to": "424242"}, 404, "there is no story 424242"),
     ],
 )
@@ -250,6 +251,13 @@ def test_a_refused_form_says_why_and_changes_nothing(
     response = post(editor, story, filled(action), {k: filled(v) for k, v in data.items()})
     assert response.status_code == status, response.text
     assert message in text_of(response.text)
+    # the story's page again, on the desk, with what was typed in its field
+    said = re.search(r'role="alert">(.*?)</p>', response.text).group(1)
+    assert said.startswith("Not done: ") and said.endswith(". Nothing was changed.")
+    assert 'id="merge-other"' in response.text and "Log out" in response.text
+    for field in ("to", "other"):
+        if data.get(field):
+            assert f'value="{html.escape(filled(data[field]))}"' in response.text
     assert members_of(database, story) == set(stories["fight"])
     assert members_of(database, stories["bank_story"]) == {stories["bank"]}
     assert audit_actions(database) == []

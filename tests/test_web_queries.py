@@ -131,3 +131,19 @@ def test_readers_see_the_published_version_and_its_times(
         r"Bridge opens to traffic</a></h3>.*?</p>\s*<p class=\"meta\">(.*?)</p>", home, re.S
     )
     assert f'Updated <time datetime="{v2.isoformat()}">' in card.group(1)
+
+
+def test_a_story_first_published_at_a_later_version_is_not_updated(
+    site: TestClient, database: Database
+) -> None:
+    """Readers never saw v1 (an editor edited it before publishing, or the writer's second
+    version was the first one approved): the version they see first is no update."""
+    with database.transaction() as session:
+        story = add_story(
+            session, "edited", [Version("Ferry strike", None), Version("Ferry strike ends", START)]
+        ).id
+
+    page = site.get(f"/story/{story}/story-edited").text
+    assert "<h1>Ferry strike ends</h1>" in page
+    assert "Updated" not in page
+    assert "Updated" not in site.get("/").text

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session, aliased
 
 from gazette.db.models import Article, ArticleReference, AuditEntry, Story, WriteCheck
 from gazette.db.states import StoryState
-from gazette.web.desk.views import CHECK_OUTCOMES, AuditRow, CheckSummary, DeskHome, QueueItem
+from gazette.web.desk.views import (
+    CHECK_OUTCOMES,
+    AuditRow,
+    CheckSummary,
+    DeskHome,
+    QueueItem,
+    Rewriting,
+)
 
 LIVE = aliased(Article)
 
@@ -95,25 +102,30 @@ def _items(session: Session, query: Select) -> list[QueueItem]:
     return items
 
 
-def waiting_for_review(session: Session, limit: int) -> list[QueueItem]:
-    """Versions waiting for an editor, the most recently written first."""
+def _waiting() -> Select:
+    """`_versions()` narrowed to the versions that wait for an editor."""
     newest = (
         select(func.max(Article.version))
         .where(Article.story_id == Story.id)
         .correlate(Story)
         .scalar_subquery()
     )
-    query = (
-        _versions()
-        .where(
-            Story.state == StoryState.TAGGED.value,
-            Article.version == newest,
-            or_(Story.published_article_id.is_(None), Story.published_article_id != Article.id),
-        )
-        .order_by(Article.created_at.desc(), Article.id.desc())
-        .limit(limit)
+    return _versions().where(
+        Story.state == StoryState.TAGGED.value,
+        Article.version == newest,
+        or_(Story.published_article_id.is_(None), Story.published_article_id != Article.id),
     )
+
+
+def waiting_for_review(session: Session, limit: int) -> list[QueueItem]:
+    """Versions waiting for an editor, the most recently written first."""
+    query = _waiting().order_by(Article.created_at.desc(), Article.id.desc()).limit(limit)
     return _items(session, query)
+
+
+def waiting_count(session: Session) -> int:
+    """How many versions wait for an editor, however many the queue lists."""
+    return session.scalar(select(func.count()).select_from(_waiting().subquery())) or 0
 
 
 def recently_published(session: Session, limit: int) -> list[QueueItem]:
@@ -127,8 +139,36 @@ def recently_published(session: Session, limit: int) -> list[QueueItem]:
     return _items(session, query)
 
 
+def being_rewritten(session: Session, limit: int) -> list[Rewriting]:
+    """Unpublished stories whose reports changed (an editor's move, merge or split, or new
+    reports), waiting for the pipeline to write them: in neither list until it has."""
+    newest = aliased(Article)
+    newest_number = (
+        select(func.max(Article.version))
+        .where(Article.story_id == Story.id)
+        .correlate(Story)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Story.id, newest.headline)
+        .outerjoin(newest, (newest.story_id == Story.id) & (newest.version == newest_number))
+        .where(
+            Story.merged_into_id.is_(None),
+            Story.published_article_id.is_(None),
+            Story.state.in_([StoryState.CLUSTERED.value, StoryState.WRITTEN.value]),
+        )
+        .order_by(Story.id.desc())
+        .limit(limit)
+    )
+    return [Rewriting(story_id, headline) for story_id, headline in rows]
+
+
 def desk_home(session: Session, limit: int) -> DeskHome:
-    return DeskHome(waiting_for_review(session, limit), recently_published(session, limit))
+    waiting = waiting_for_review(session, limit)
+    total = len(waiting) if len(waiting) < limit else waiting_count(session)
+    return DeskHome(
+        waiting, recently_published(session, limit), total, being_rewritten(session, limit)
+    )
 
 
 def audit_entries(session: Session, limit: int, offset: int) -> Sequence[AuditRow]:

@@ -10,7 +10,7 @@ service refuses shows the page again with why, and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -53,12 +53,21 @@ class ReportsPage:
     nearby: list[regroup.NearbyStory]
 
 
-def _number(raw: str, what: str, status: int = 400) -> int:
-    """A story or report number from the address or a form; anything else is refused."""
+def _number(raw: str, what: str) -> int:
+    """A story or report number typed in a form; anything else is refused with InputError,
+    which the story's page shows above the forms, with what was typed still in them."""
     raw = raw.strip()
     if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_ID_DIGITS:
-        raise HTTPException(status, f"Give {what} as a number, such as 12.")
+        raise InputError(f"give {what} as a number, such as 12")
     return int(raw)
+
+
+def _in_path(raw: str, what: str) -> int:
+    """A story or report number from the address: anything else is a page that is not there."""
+    try:
+        return _number(raw, what)
+    except InputError as exc:
+        raise HTTPException(404, f"{str(exc)[:1].upper()}{str(exc)[1:]}.") from exc
 
 
 def _page_path(request: Request, story_id: int, done: str) -> str:
@@ -73,9 +82,15 @@ def _render(
     done: str | None = None,
     error: str | None = None,
     status: int = 200,
+    typed: Mapping[str, object] | None = None,
 ) -> Response:
     nearby = regroup.nearby_stories(session, history.story_id, NEARBY, NEARBY_HOURS)
-    context = {"page": ReportsPage(history, nearby), "done": DONE.get(done or ""), "error": error}
+    context = {
+        "page": ReportsPage(history, nearby),
+        "done": DONE.get(done or ""),
+        "error": error,
+        "typed": typed or {},
+    }
     return desk_page(request, staff, "regroup.html", context, status)
 
 
@@ -89,7 +104,7 @@ def story_reports(
 ) -> Response:
     """The story's reports and the forms that regroup them. A story merged into another is
     shown where it now lives."""
-    number = _number(story_id, "the story", 404)
+    number = _in_path(story_id, "the story")
     history = _history_or_404(session, number)
     done = done if done in DONE else ""
     if history.story_id != number:
@@ -107,10 +122,16 @@ def _history_or_404(session: Session, number: int) -> StoryHistory:
 Operation = Callable[[Session, str, str], regroup.Outcome]
 
 
-def _apply(request: Request, staff: Staff, story_id: int, operation: Operation) -> Response:
+def _apply(
+    request: Request,
+    staff: Staff,
+    story_id: int,
+    operation: Operation,
+    typed: Mapping[str, object],
+) -> Response:
     """Run `operation(session, actor, address)` in a transaction of its own: on success, go to
     the page of the story it names; when refused, show this story's page with why (the
-    transaction rolled back: nothing changed)."""
+    transaction rolled back: nothing changed) and what was `typed` in the form's fields."""
     database = request.app.state.database
     try:
         with database.transaction() as session:
@@ -119,7 +140,9 @@ def _apply(request: Request, staff: Staff, story_id: int, operation: Operation) 
         with database.session() as session:
             history = _history_or_404(session, story_id)
             status = exc.http_status
-            return _render(request, session, staff, history, error=str(exc), status=status)
+            return _render(
+                request, session, staff, history, error=str(exc), status=status, typed=typed
+            )
     except DBAPIError as exc:  # another process held the database too long: try again later
         if (problem := database.unusable(exc)) is None:
             raise
@@ -136,17 +159,17 @@ def move_report(
     to: Annotated[str, Form(max_length=40)] = "",
     new: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    number = _number(story_id, "the story", 404)
-    report = _number(report_id, "the report", 404)
-    target = None if new else _number(to, "the story to move the report to")
+    number = _in_path(story_id, "the story")
+    report = _in_path(report_id, "the report")
 
     def operation(session: Session, actor: str, address: str) -> regroup.Outcome:
+        target = None if new else _number(to, "the story to move the report to")
         member = session.get(StoryMember, report)
         if member is None or member.story_id != number:  # the page was out of date
             raise InputError(f"report {report} is not in story {number} any more")
         return regroup.move_report(session, report, target, actor, address)
 
-    return _apply(request, staff, number, operation)
+    return _apply(request, staff, number, operation, {"report": report, "to": to})
 
 
 @router.post("/story/{story_id}/merge", name="desk_merge_story")
@@ -158,16 +181,18 @@ def merge_story(
     direction: Annotated[str, Form(max_length=10)] = "into",
 ) -> Response:
     """`direction` "into": this story is merged into `other`; "from": `other` into this one."""
-    number = _number(story_id, "the story", 404)
-    other_number = _number(other, "the other story")
-    if direction not in ("into", "from"):
-        raise HTTPException(400, "Choose which story keeps its number.")
-    absorbed, survivor = (number, other_number) if direction == "into" else (other_number, number)
+    number = _in_path(story_id, "the story")
 
     def operation(session: Session, actor: str, address: str) -> regroup.Outcome:
+        other_number = _number(other, "the other story")
+        if direction not in ("into", "from"):
+            raise InputError("choose which story keeps its number")
+        absorbed, survivor = (
+            (number, other_number) if direction == "into" else (other_number, number)
+        )
         return regroup.merge_stories(session, absorbed, survivor, actor, address)
 
-    return _apply(request, staff, number, operation)
+    return _apply(request, staff, number, operation, {"other": other})
 
 
 @router.post("/story/{story_id}/split", name="desk_split_story")
@@ -177,12 +202,12 @@ def split_story(
     story_id: str,
     reports: Annotated[list[str], Form()] = [],  # noqa: B006
 ) -> Response:
-    number = _number(story_id, "the story", 404)
-    if len(reports) > regroup.MAX_SPLIT:
-        raise HTTPException(400, f"Choose at most {regroup.MAX_SPLIT} reports.")
-    chosen = [_number(report, "each report") for report in reports]
+    number = _in_path(story_id, "the story")
 
     def operation(session: Session, actor: str, address: str) -> regroup.Outcome:
+        if len(reports) > regroup.MAX_SPLIT:
+            raise InputError(f"choose at most {regroup.MAX_SPLIT} reports")
+        chosen = [_number(report, "each report") for report in reports]
         return regroup.split_story(session, number, chosen, actor, address)
 
-    return _apply(request, staff, number, operation)
+    return _apply(request, staff, number, operation, {})

@@ -24,6 +24,7 @@ from gazette.web.auth import Editor, Staff, client_address, require_editor
 from gazette.web.dependencies import ReadSession, WriteSession
 from gazette.web.desk.review_queries import review_page
 from gazette.web.desk.routes import desk_page
+from gazette.web.public.queries import surviving_story_id
 from gazette.web.templating import path_for
 
 MAX_ID_DIGITS = 18  # below 2**63, the largest integer SQLite and PostgreSQL store
@@ -73,7 +74,11 @@ def review(
     version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
     done: str = "",
 ) -> Response:
-    return _show(request, session, staff, _story_id(story_id), version, notice=DONE.get(done))
+    number = _story_id(story_id)
+    survivor = surviving_story_id(session, number)
+    if survivor != number:  # merged: its page is the story's it joined, as for readers
+        return RedirectResponse(path_for(request, "desk_review", story_id=survivor), 303)
+    return _show(request, session, staff, number, version, notice=DONE.get(done))
 
 
 def _act(
@@ -100,9 +105,19 @@ def _act(
     return RedirectResponse(target, status_code=303)
 
 
+# The version the page showed, sent back by its forms: an action on a version that a newer one
+# replaced meanwhile is refused (gazette/editing.py); without it (an older page), none is.
+SeenVersion = Annotated[int | None, Form(alias="version", ge=1, le=MAX_VERSION)]
+
+
 @router.post("/{story_id}/publish", name="desk_publish")
-def publish(request: Request, session: WriteSession, staff: Editor, story_id: str) -> Response:
-    return _act(request, session, staff, story_id, editing.publish, "published")
+def publish(
+    request: Request, session: WriteSession, staff: Editor, story_id: str, seen: SeenVersion = None
+) -> Response:
+    def action(session: Session, number: int, actor: editing.Actor) -> object:
+        return editing.publish(session, number, actor, seen)
+
+    return _act(request, session, staff, story_id, action, "published")
 
 
 @router.post("/{story_id}/hold", name="desk_hold")
@@ -132,9 +147,10 @@ def edit_headline(
     story_id: str,
     headline: Annotated[str, Form(max_length=2000)] = "",
     correction: Annotated[str, Form(max_length=editing.CORRECTION_CHARACTERS)] = "",
+    seen: SeenVersion = None,
 ) -> Response:
     def action(session: Session, number: int, actor: editing.Actor) -> object:
-        return editing.edit_headline(session, number, headline, actor, correction)
+        return editing.edit_headline(session, number, headline, actor, correction, seen)
 
     done = "corrected" if correction.strip() else "edited"
     draft = {"draft_headline": headline, "draft_correction": correction}
@@ -153,13 +169,14 @@ def edit_sentence(
     choose: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
     correction: Annotated[str, Form(max_length=editing.CORRECTION_CHARACTERS)] = "",
+    seen: SeenVersion = None,
 ) -> Response:
     # The form's boxes say which sources it cites (`choose`); without them, the sentence's own.
     cited = [n for n in sources or [] if 0 < n <= 1000] if choose == "1" else None
 
     def action(session: Session, number: int, actor: editing.Actor) -> object:
         return editing.edit_sentence(
-            session, number, position, text, actor, cited, note == "1", correction
+            session, number, position, text, actor, cited, note == "1", correction, seen
         )
 
     done = "corrected" if correction.strip() else "edited"

@@ -51,9 +51,20 @@ class QueueItem:
 
 
 @dataclass(frozen=True)
+class Rewriting:
+    """A story readers do not see whose reports changed: the pipeline writes it again, then it
+    waits for review (or is published, with auto-publish)."""
+
+    story_id: int
+    headline: str | None  # of its newest version; None when it was never written
+
+
+@dataclass(frozen=True)
 class DeskHome:
-    waiting: list[QueueItem]
+    waiting: list[QueueItem]  # the newest of those waiting
     published: list[QueueItem]
+    waiting_total: int  # all that wait, listed or not
+    rewriting: list[Rewriting]
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from datetime import timedelta
 from difflib import SequenceMatcher
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ScalarSelect, Select, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from gazette.db.asides import story_asides
 from gazette.db.models import (
@@ -56,6 +56,18 @@ DEFAULT_LANGUAGE = "en"
 SAME_EVENT = timedelta(hours=72)  # stories in two languages this close are one event's
 
 
+def _first_published_version() -> ScalarSelect:
+    """The story's first version readers saw: an update is a version after it (an earlier one
+    that an editor changed before publishing, or never approved, was never seen)."""
+    earlier = aliased(Article)
+    return (
+        select(func.min(earlier.version))
+        .where(earlier.story_id == Story.id, earlier.published_at.is_not(None))
+        .correlate(Story)
+        .scalar_subquery()
+    )
+
+
 def _visible_cards() -> Select:
     """The columns of a card, for every story readers can see, joined to its published version."""
     return (
@@ -68,6 +80,7 @@ def _visible_cards() -> Select:
             Article.version,
             Article.published_at,
             Article.created_at,
+            _first_published_version().label("first_version"),
         )
         .join_from(Story, Article, Article.id == Story.published_article_id)
         .where(Story.merged_into_id.is_(None))
@@ -113,7 +126,11 @@ def _cards(session: Session, query: Select) -> list[StoryCard]:
             headline=row.headline,
             summary=row.summary,
             published_at=row.first_report_at,
-            updated_at=(row.published_at or row.created_at) if row.version > 1 else None,
+            updated_at=(
+                (row.published_at or row.created_at)
+                if row.version > (row.first_version or row.version)
+                else None
+            ),
             sources=counts.get(row.id, 1),
             tags=tags.get(row.id, ()),
         )
