@@ -99,6 +99,16 @@ def test_an_error_naming_brackets_prints_them_as_given(site: Path) -> None:
     assert "error:" in result.stderr and "ftp://example.com/[/a]/[n]" in result.stderr
 
 
+def test_what_is_printed_keeps_its_square_brackets() -> None:
+    """Titles, URLs and errors go through the two consoles (and their tables) as text."""
+    from gazette.cli.base import err, out
+
+    for console in (out, err):
+        with console.capture() as captured:
+            console.print("https://x.example/[/a] and [n] markers")
+        assert captured.get().strip() == "https://x.example/[/a] and [n] markers"
+
+
 def test_help_shows_square_brackets() -> None:
     assert "body with [n] markers" in " ".join(invoke("summarize", "--help").output.split())
 

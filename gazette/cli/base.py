@@ -38,8 +38,8 @@ app = typer.Typer(
 )
 
 # Markup off: what is printed quotes URLs, titles and messages, whose square brackets are text.
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, markup=False)
+err = Console(stderr=True, highlight=False, markup=False)
 DATABASE_ENV = "GAZETTE_DATABASE_URL"
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
