@@ -32,6 +32,7 @@ TEXTS = [
         # a word with a capital inside is written as its owner spells it, named or not
         ("eBay sells out of iPads in Palmer", "eBay sells out of iPads in Palmer"),
         ("a dairy burns in Palmer", "A dairy burns in Palmer"),
+        ("anti-Trump protests spread to Palmer", "Anti-Trump protests spread to Palmer"),
         # only the first letter is wrong: nothing else is touched
         ("dairy fire in Palmer", "Dairy fire in Palmer"),
         # in a cased title, a name in small letters is written as the sources always write it

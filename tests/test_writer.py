@@ -104,6 +104,15 @@ def test_headline_is_cleaned_of_the_outlet_name(embedder) -> None:
         ("Class 12 results declared, check direct link here", "", "Class 12 results declared"),
         ("Exam on September 13: Check details here", "", "Exam on September 13"),
         ("Pixel 11 launched: everything you need to know", "", "Pixel 11 launched"),
+        # words of the headline's own are no label or teaser
+        ("Photo-finish decides Olympic 100m final", "", "Photo-finish decides Olympic 100m final"),
+        ("Trump: Here's why I fired Comey", "", "Trump: Here's why I fired Comey"),
+        (
+            "Minister: all you need to know is that we won",
+            "",
+            "Minister: all you need to know is that we won",
+        ),
+        ("Results declared, check direct link here | Times", "", "Results declared"),
     ],
 )
 def test_clean_headline(title: str, outlet: str, expected: str) -> None:

@@ -18,19 +18,18 @@ def _same_name(a: str, b: str) -> bool:
 
 
 # A label of the item's format or urgency before a headline ("Photos: ...", "WATCH | ...",
-# "UPDATE 2-..."): it says what the outlet's page is, not what happened.
+# "UPDATE 2-..."): it says what the outlet's page is, not what happened. Before a dash only in
+# capitals, as wires write it: "Photo-finish decides..." is a headline's own word.
 FORMAT_LABEL = re.compile(
-    r"^(?:photos?|pictures|in (?:pictures|photos)|gallery|watch|videos?|listen|breaking(?: news)?"
-    r"|exclusive|just in|updated?(?: \d+)?)\s*(?:[:|]\s*|-(?=\S))",
-    re.IGNORECASE,
+    r"^(?:(?i:photos?|pictures|in (?:pictures|photos)|gallery|watch|videos?|listen"
+    r"|breaking(?: news)?|exclusive|just in|updated?(?: \d+)?)\s*[:|]\s*"
+    r"|(?:PHOTOS?|WATCH|VIDEO|BREAKING|EXCLUSIVE|UPDATE(?: \d+)?)-(?=\S))"
 )
-
-
-# A teaser after the headline's news: "..., check direct link here", "...: here's the deal".
+# A teaser that is all that follows the headline's news: "..., check direct link here",
+# "...: here's the deal", "...: everything you need to know".
 TEASER_TAIL = re.compile(
-    r"\s*[,:;|]\s*(?:check (?:the )?(?:direct )?(?:details|links?)"
-    r"|here(?:'s|’s| is) (?:the deal|how|what|why)"
-    r"|(?:everything|all) (?:else )?(?:you need )?to know)\b[^,:;|]*$",
+    r"\s*[,:;|]\s*(?:check (?:the )?(?:direct )?(?:details|links?)(?: here)?"
+    r"|here(?:'s|’s| is) the deal|(?:everything|all) (?:else )?(?:you need )?to know)\s*[.!]?$",
     re.IGNORECASE,
 )
 
@@ -44,7 +43,7 @@ def clean_headline(title: str, outlet: str = "", domain: str = "") -> str:
     other separators only the outlet's own name or domain is removed, since "Mayor quits - again"
     is part of a headline.
     """
-    headline = TEASER_TAIL.sub("", FORMAT_LABEL.sub("", collapse_spaces(title)))
+    headline = FORMAT_LABEL.sub("", collapse_spaces(title))  # "WATCH | ..." is no site name
     for separator in SEPARATORS:
         head, found, tail = headline.rpartition(separator)
         if not found or not head:
@@ -58,6 +57,7 @@ def clean_headline(title: str, outlet: str = "", domain: str = "") -> str:
     for prefix in (outlet, domain):
         if prefix and headline.lower().startswith(prefix.lower() + ": "):
             headline = headline[len(prefix) + 2 :]
+    headline = TEASER_TAIL.sub("", FORMAT_LABEL.sub("", headline))
     return headline.strip()
 
 
@@ -184,7 +184,8 @@ def case_headline(headline: str, texts: list[str]) -> str:
             cased = cased[: token.start()] + form + cased[token.end() :]
     first = WORD.match(cased)
     spelled = first is not None and (
-        first.group() in known.values() or any(c.isupper() for c in first.group()[1:])
+        first.group() in known.values()
+        or any(c.isupper() for c in first.group().split("-")[0][1:])  # "eBay", not "anti-Trump"
     )
     if cased[0].islower() and not spelled:
         cased = cased[0].upper() + cased[1:]
