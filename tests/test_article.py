@@ -218,6 +218,9 @@ def test_source_junk_never_reaches_the_reader(embedder) -> None:
         ("iPhone 15 just got cheaper by Rs 27,000, check details here.", False),
         ("Class 12 results declared, check direct link here.", False),
         ("Here is the harbour where the ferry sank on Monday.", True),
+        ("Here are the latest figures from the ministry: 1,200 cases and 14 deaths.", True),
+        ("Border guards will check the details of every passenger from Spain.", True),
+        ("Investigators will check links between the two killings, police said.", True),
     ],
 )
 def test_what_is_not_clean(sentence: str, clean: bool) -> None:

@@ -31,11 +31,13 @@ FURNITURE = re.compile(
     # a blog's or a page's stamp: "On behalf of Newman, LLP.", "Published 12:17 am, Monday,
     # September 16, 2013 A man...", "SATURDAY, SEPTEMBER 14, 2013, 9:29 PM A grandmother..."
     r"^on behalf of\b|\bposted in\b.*\b(?:19|20)\d\d\b|"
-    # a teaser that points to the rest of the outlet's piece: "Here's how travelers are
-    # responding.", "Read on for the details."
-    r"^here(?:'s|’s| is| are) (?:how|what|why|who|where|when|everything|the latest)\b|^read on\b|"
-    r"\b(?:everything|all) (?:else )?(?:you need )?to know\b|\bhere is the deal\b|"
-    r"\bcheck (?:the )?(?:direct )?(?:details|link)s?\b|"
+    # a teaser that points to the rest of the outlet's piece, and is all the sentence says:
+    # "Here's how travelers are responding.", "Read on for the details.", "..., check details
+    # here." (not "Here are the latest figures: ..." or "Guards will check the details of...")
+    r"^here(?:'s|’s| is| are) (?:how|what|why|who|where|when|everything|the latest)\b"
+    r"(?:[^\w,;:]+\w+){0,5}[^\w,;:]*$|^read on\b|"
+    r"(?:\b(?:everything|all) (?:else )?(?:you need )?to know|\bhere is the deal"
+    r"|\bcheck (?:the )?(?:direct )?(?:details|links?)(?: here| below)?)\W*$|"
     r"^(?:published|updated|posted)\b.*\b(?:19|20)\d\d\b|"
     r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,\s+[a-z]+\s+\d{1,2},\s+(?:19|20)\d\d\b",
     re.IGNORECASE,
