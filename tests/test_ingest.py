@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from helpers import row_counts
+from sqlalchemy import select
 from typer.testing import CliRunner
 from webserver import gzip_bomb, send, serve
 
@@ -20,9 +21,12 @@ from gazette.cli import app
 from gazette.config import load_settings
 from gazette.db import Database
 from gazette.db.models import Document, Source
+from gazette.embedding import LazyEmbedder
 from gazette.pipeline import run_pipeline
 from gazette.sources import add_source
+from gazette.sources.poll import poll_step
 from gazette.web import create_app
+from gazette.work import StageContext
 
 runner = CliRunner()
 
@@ -266,3 +270,44 @@ def test_update_opml_round_trip_and_the_api(local_sites: Path) -> None:
     api = TestClient(create_app(settings)).get("/api/sources").json()
     assert {s["url"] for s in api} == {"https://a.example/feed", "https://b.example/rss.xml"}
     assert set(api[0]) >= {"last_success", "last_error", "consecutive_failures", "items_seen"}
+
+
+def test_items_whose_link_is_not_a_web_address_are_skipped_not_reported(local_sites: Path) -> None:
+    """A hostile feed's `javascript:` or unparseable links neither fail the feed nor become
+    reports (whose reference would link readers there); the source names them in a warning,
+    also those of a sitemap that a sitemap index lists."""
+    hostile = rss("https://ok.example", 1, "ok").replace(
+        b"</channel>",
+        b"<item><title>Click</title><link>javascript:alert(document.domain)</link></item>"
+        b"<item><title>Broken</title><link>http://[::1</link></item></channel>",
+    )
+    index = (
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>/child.xml</loc></sitemap></sitemapindex>"
+    )
+    child = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://ok.example/page</loc></url><url><loc>file:///etc/passwd</loc></url>"
+        b"</urlset>"
+    )
+    routes = {
+        "/hostile.xml": lambda h: send(h, 200, hostile, Content_Type="application/rss+xml"),
+        "/index.xml": lambda h: send(h, 200, index, Content_Type="application/xml"),
+        "/child.xml": lambda h: send(h, 200, child, Content_Type="application/xml"),
+    }
+    with serve(routes) as (base, _log):
+        settings = load_settings()
+        database = Database(settings.database_url)
+        database.migrate()
+        with database.transaction() as session:
+            add_source(session, f"{base}/hostile.xml")
+            add_source(session, f"{base}/index.xml", kind="sitemap")
+        poll_step(StageContext(database, settings, LazyEmbedder()))
+    with database.session() as session:
+        sources = {s.url.removeprefix(base): s for s in session.scalars(select(Source))}
+        urls = sorted(session.scalars(select(Document.url)))
+    assert urls == ["https://ok.example/ok/0", "https://ok.example/page"]
+    assert sources["/hostile.xml"].last_error is None
+    assert "javascript:alert(document.domain)" in sources["/hostile.xml"].last_warning
+    assert "http://[::1" in sources["/hostile.xml"].last_warning
+    assert "file:///etc/passwd" in sources["/index.xml"].last_warning

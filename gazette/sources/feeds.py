@@ -22,11 +22,15 @@ import lxml.etree
 
 from gazette.errors import FeedParseError
 from gazette.records import FeedEntry, ParsedFeed
+from gazette.text import how_many
 from gazette.times import parse_iso_time
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
+# Skipped item links a warning quotes, and how much of each.
+SKIPPED_SHOWN = 3
+SKIPPED_CHARS = 100
 
 
 def read_listing(content: bytes, base_url: str, content_type: str = "") -> ParsedFeed:
@@ -69,16 +73,21 @@ def parse_feed(content: bytes, base_url: str, content_type: str = "") -> ParsedF
             raise FeedParseError(f"{base_url}: this is an HTML page, not a feed{hint}")
         reason = f": {problem}" if problem else ""
         raise FeedParseError(f"{base_url}: not an RSS or Atom feed{reason}")
-    entries = []
+    entries, skipped = [], []
     for item in parsed.entries:
         link = item.get("link") or _first_alternate(item)
         if not link:
+            continue
+        link = _unfold_file_url(link.strip())
+        url = item_url(base_url, link)
+        if url is None:
+            skipped.append(link)
             continue
         published = item.get("published_parsed") or item.get("updated_parsed")
         guid = item.get("id")
         entries.append(
             FeedEntry(
-                url=urljoin(base_url, _unfold_file_url(link.strip())),
+                url=url,
                 title=(item.get("title") or "").strip(),
                 summary=(item.get("summary") or "").strip(),
                 published=_utc(published),
@@ -90,7 +99,8 @@ def parse_feed(content: bytes, base_url: str, content_type: str = "") -> ParsedF
     if problem is not None and not entries:
         raise FeedParseError(f"{base_url}: malformed feed with no usable item: {problem}")
     title = (parsed.feed.get("title") or "").strip()
-    warning = f"recovered from a malformed feed: {problem}" if problem is not None else None
+    recovered = f"recovered from a malformed feed: {problem}" if problem is not None else None
+    warning = _joined(recovered, _skipped_warning(skipped))
     return ParsedFeed(title=title, entries=entries, warning=warning)
 
 
@@ -98,11 +108,46 @@ def _unfold_file_url(url: str) -> str:
     """Undo what feedparser's URL clean-up does to a local file's URL: it strips the slashes
     that follow `scheme://`, so `file:///srv/archive/a.html` comes out as
     `file://srv/archive/a.html`, its first folder read as a host. A file URL names a file on
-    this machine (no host, or `localhost`), so any other "host" goes back to the path."""
-    parts = urlsplit(url)
+    this machine (no host, or `localhost`), so any other "host" goes back to the path. What is
+    not a URL at all (a guid needs not be one) is left as it is."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     if parts.scheme != "file" or parts.netloc in ("", "localhost"):
         return url
     return urlunsplit(parts._replace(netloc="", path=f"/{parts.netloc}{parts.path}"))
+
+
+def item_url(base_url: str, link: str) -> str | None:
+    """An item's link made absolute, or None when no page can be read or cited from it. A link
+    that is not an address at all (`http://[::1`, a port past 65535) would otherwise stop the
+    whole feed, and one that is not a web address (`javascript:`, `mailto:`, `ftp:`, a file on
+    this machine named by a feed on the web) would become a report whose reference sends its
+    readers there. Only a local source's feed may name local files (gazette/http/local.py)."""
+    try:
+        url = urljoin(base_url, link.strip())
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return None
+    if parts.scheme == "file":  # urlsplit lower-cases the scheme
+        return url if urlsplit(base_url).scheme == "file" else None
+    return url if parts.scheme in ("http", "https") and parts.hostname else None
+
+
+def _skipped_warning(skipped: list[str]) -> str | None:
+    """The warning that names the item links `item_url` refused (the first few)."""
+    if not skipped:
+        return None
+    shown = ", ".join(repr(link[:SKIPPED_CHARS]) for link in skipped[:SKIPPED_SHOWN])
+    more = f" and {len(skipped) - SKIPPED_SHOWN} more" if len(skipped) > SKIPPED_SHOWN else ""
+    items = how_many(len(skipped), "item")
+    return f"skipped {items} whose link is not a web address: {shown}{more}"
+
+
+def _joined(*warnings: str | None) -> str | None:
+    return "; ".join(w for w in warnings if w) or None
 
 
 def _utc(parsed: time.struct_time | None) -> datetime | None:
@@ -139,17 +184,21 @@ def parse_json_feed(content: bytes, base_url: str) -> ParsedFeed:
     if not isinstance(items, list):
         raise FeedParseError(f"{base_url}: JSON Feed without an items list")
     feed_authors = _json_authors(data)
-    entries = []
+    entries, skipped = [], []
     for item in items:
         if not isinstance(item, dict):
             continue
         link = item.get("url") or item.get("external_url")
         if not isinstance(link, str) or not link.strip():
             continue
+        url = item_url(base_url, link)
+        if url is None:
+            skipped.append(link)
+            continue
         summary = item.get("summary") or item.get("content_text") or item.get("content_html") or ""
         entries.append(
             FeedEntry(
-                url=urljoin(base_url, link.strip()),
+                url=url,
                 title=str(item.get("title") or "").strip(),
                 summary=str(summary).strip(),
                 published=_time_or_none(item.get("date_published") or item.get("date_modified")),
@@ -158,7 +207,8 @@ def parse_json_feed(content: bytes, base_url: str) -> ParsedFeed:
                 categories=_categories(item.get("tags")),
             )
         )
-    return ParsedFeed(title=str(data.get("title") or "").strip(), entries=entries)
+    title = str(data.get("title") or "").strip()
+    return ParsedFeed(title=title, entries=entries, warning=_skipped_warning(skipped))
 
 
 def _categories(tags: object) -> tuple[str, ...]:
@@ -185,16 +235,21 @@ def parse_sitemap(content: bytes, base_url: str) -> ParsedFeed:
     except lxml.etree.XMLSyntaxError as exc:
         raise FeedParseError(f"{base_url}: malformed sitemap XML: {exc}") from exc
     name = lxml.etree.QName(root).localname
+    skipped: list[str] = []
     if name == "sitemapindex":
         listed = []
         for node in root.iter(f"{SITEMAP_NS}sitemap"):
             location = (node.findtext(f"{SITEMAP_NS}loc") or "").strip()
-            if location:
+            url = item_url(base_url, location) if location else None
+            if url is not None:
                 modified = _time_or_none(node.findtext(f"{SITEMAP_NS}lastmod"))
-                listed.append((urljoin(base_url, location), modified))
+                listed.append((url, modified))
+            elif location:
+                skipped.append(location)
         # newest first where the index says when each sitemap changed; stable otherwise
         listed.sort(key=lambda pair: pair[1] or datetime.min.replace(tzinfo=UTC), reverse=True)
-        return ParsedFeed(title="", entries=[], sitemaps=[url for url, _ in listed])
+        sitemaps = [url for url, _ in listed]
+        return ParsedFeed("", [], warning=_skipped_warning(skipped), sitemaps=sitemaps)
     if name != "urlset":
         raise FeedParseError(f"{base_url}: XML, but not a sitemap (root element <{name}>)")
     entries = []
@@ -202,15 +257,19 @@ def parse_sitemap(content: bytes, base_url: str) -> ParsedFeed:
         location = (node.findtext(f"{SITEMAP_NS}loc") or "").strip()
         if not location:
             continue
+        url = item_url(base_url, location)
+        if url is None:
+            skipped.append(location)
+            continue
         news_date = node.findtext(f"{NEWS_NS}news/{NEWS_NS}publication_date")
         entries.append(
             FeedEntry(
-                url=urljoin(base_url, location),
+                url=url,
                 title=(node.findtext(f"{NEWS_NS}news/{NEWS_NS}title") or "").strip(),
                 published=_time_or_none(news_date or node.findtext(f"{SITEMAP_NS}lastmod")),
             )
         )
-    return ParsedFeed(title="", entries=entries)
+    return ParsedFeed(title="", entries=entries, warning=_skipped_warning(skipped))
 
 
 FEED_LINK_TYPES = (
@@ -238,6 +297,7 @@ def html_feed_links(content: bytes | str, base_url: str) -> list[str]:
         rel = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").lower().split(";")[0].strip()
         href = (link.get("href") or "").strip()
-        if "alternate" in rel and kind in FEED_LINK_TYPES and href:
-            links.append(urljoin(base_url, href))
+        url = item_url(base_url, href) if href else None
+        if "alternate" in rel and kind in FEED_LINK_TYPES and url is not None:
+            links.append(url)
     return list(dict.fromkeys(links))
