@@ -23,9 +23,13 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def is_public_address(address: IPAddress) -> bool:
+    """Whether `address` is one of the internet's. `is_global` leaves out the shared address
+    space 100.64.0.0/10 (RFC 6598), which `is_private` does not: carrier-grade NAT, the
+    machines of a Tailscale network and a cloud's metadata service (100.100.100.200) live
+    there."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
-    return not (
+    return address.is_global and not (
         address.is_private
         or address.is_loopback
         or address.is_link_local
