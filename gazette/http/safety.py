@@ -16,7 +16,9 @@ import ipaddress
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from gazette.errors import FetchBlocked
+import httpx
+
+from gazette.errors import FetchBlocked, FetchError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -62,8 +64,13 @@ class AddressPolicy:
 
 
 def check_scheme(url: str) -> None:
-    """Raise FetchBlocked unless `url` is an http(s) URL with a host."""
-    parts = urlsplit(url)
+    """Raise FetchBlocked unless `url` is an http(s) URL with a host, and FetchError when it is
+    no address at all (`http://[::1`, `http://0177.0.0.1/`), before httpx fails on it with an
+    error that reads as Gazette's bug."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise FetchError(f"{url}: not a valid address: {exc}") from exc
     if parts.scheme not in ("http", "https"):
         raise FetchBlocked(f"{url}: scheme {parts.scheme!r} is not allowed (only http and https)")
     if not parts.hostname:
@@ -72,3 +79,7 @@ def check_scheme(url: str) -> None:
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError as exc:
         raise FetchBlocked(f"{url}: invalid port") from exc
+    try:
+        httpx.URL(url).host  # noqa: B018 - the host is decoded from IDNA as a request does
+    except (httpx.InvalidURL, UnicodeError) as exc:  # an IDNA host name httpx cannot read
+        raise FetchError(f"{url}: not a valid address: {exc}") from exc
