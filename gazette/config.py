@@ -17,6 +17,7 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -72,6 +73,7 @@ class SiteSettings(Section):
         le=500,
         description="Stories listed on each page of the home page, and on a tag's page.",
     )
+
     ads_txt: list[str] = Field(
         default_factory=list,
         description="Lines of the site's `/ads.txt` (IAB Tech Lab): the ad systems authorised to "
@@ -84,6 +86,22 @@ class SiteSettings(Section):
         "at each stage, items worked on, errors, workers alive). Turn off when the site is "
         "public and nothing should know those numbers.",
     )
+
+    @field_validator("base_url")
+    @classmethod
+    def _site_address(cls, value: str) -> str:
+        """Every link in the feeds, sitemaps and API and the desk's origin check start with it:
+        a name without a scheme or a query would make them all broken links."""
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError for a port out of range
+        except ValueError as exc:
+            raise ValueError(f"not a valid address ({exc})") from exc
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// address with a host")
+        if parts.query or parts.fragment:
+            raise ValueError("must have no query (?) or fragment (#)")
+        return value
 
 
 class FetchSettings(Section):
