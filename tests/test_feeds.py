@@ -137,9 +137,12 @@ def test_json_feed_and_sitemap_items_whose_link_is_not_a_web_address_are_skipped
 
 
 def test_a_page_that_links_to_a_broken_feed_address_offers_its_other_feeds() -> None:
+    """Nor a file on this machine: `sources add https://site/` (or the desk's form, where an
+    editor may add only web addresses) would follow it as a local source."""
     page = (
         b'<html><head><link rel="alternate" type="application/rss+xml" href="http://[::1">'
         b'<link rel="alternate" type="application/rss+xml" href="javascript:x()">'
+        b'<link rel="alternate" type="application/rss+xml" href="file:///etc/passwd">'
         b'<link rel="alternate" type="application/rss+xml" href="/rss.xml"></head></html>'
     )
     assert html_feed_links(page, "https://h.example/") == ["https://h.example/rss.xml"]
