@@ -169,6 +169,19 @@ def test_json_feed() -> None:
     )
 
 
+def test_json_feed_values_that_are_not_text_are_left_out() -> None:
+    """A malformed feed's object or list where text belongs is not printed as "{'a': 1}"."""
+    odd = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": ["Desk"], "items": ['
+        b'{"id": {"x": 1}, "url": "https://j.example/a", "title": {"a": 1}, "summary": [2],'
+        b' "authors": [{"name": {"n": 1}}, {"name": "Ana Lima"}]}]}'
+    )
+    feed = read_listing(odd, "https://j.example/feed.json")
+    (entry,) = feed.entries
+    assert (feed.title, entry.title, entry.summary, entry.guid) == ("", "", "", None)
+    assert entry.authors == ("Ana Lima",)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [(b"{not json", "not valid JSON"), (b'{"items": []}', "not a JSON Feed")],

@@ -195,20 +195,33 @@ def parse_json_feed(content: bytes, base_url: str) -> ParsedFeed:
         if url is None:
             skipped.append(link)
             continue
-        summary = item.get("summary") or item.get("content_text") or item.get("content_html") or ""
+        texts = (_json_text(item.get(k)) for k in ("summary", "content_text", "content_html"))
         entries.append(
             FeedEntry(
                 url=url,
-                title=str(item.get("title") or "").strip(),
-                summary=str(summary).strip(),
+                title=_json_text(item.get("title")),
+                summary=next((text for text in texts if text), ""),
                 published=_time_or_none(item.get("date_published") or item.get("date_modified")),
                 authors=_json_authors(item) or feed_authors,
-                guid=str(item["id"]) if item.get("id") is not None else None,
+                guid=_json_id(item.get("id")),
                 categories=_categories(item.get("tags")),
             )
         )
-    title = str(data.get("title") or "").strip()
+    title = _json_text(data.get("title"))
     return ParsedFeed(title=title, entries=entries, warning=_skipped_warning(skipped))
+
+
+def _json_text(value: object) -> str:
+    """A JSON Feed value that should be text, stripped; "" for what is not (a malformed feed's
+    object or list, which would otherwise be printed as "{'a': 1}")."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _json_id(value: object) -> str | None:
+    """An item's id: text, or a number as many feeds give it; None for anything else."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _categories(tags: object) -> tuple[str, ...]:
@@ -223,7 +236,7 @@ def _json_authors(holder: dict) -> tuple[str, ...]:
     authors = holder.get("authors")
     if not isinstance(authors, list):
         authors = [holder["author"]] if isinstance(holder.get("author"), dict) else []
-    names = [str(a.get("name", "")).strip() for a in authors if isinstance(a, dict)]
+    names = [_json_text(a.get("name")) for a in authors if isinstance(a, dict)]
     return tuple(n for n in names if n)
 
 
