@@ -125,13 +125,20 @@ def location_to_url(location: str) -> str:
     Raises InputError for a path that does not exist or a scheme Gazette cannot read.
     """
     text = location.strip()
-    scheme = urlsplit(text).scheme.lower()
+    if not text:
+        raise InputError("no address or file given")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as exc:
+        raise InputError(f"not a valid URL: {location!r} ({exc})") from exc
+    scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
-        if not urlsplit(text).hostname:
+        if not parts.hostname:
             raise InputError(f"not a valid URL (no host): {location!r}")
         return text
     if scheme == "file":
-        path = Path(unquote(urlsplit(text).path))
+        path = Path(unquote(parts.path))
     elif scheme and len(scheme) > 1:  # "c:" on Windows is a drive, not a scheme
         raise InputError(
             f"unsupported URL scheme {scheme!r} in {location!r}: use http(s) or a file"

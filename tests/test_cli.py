@@ -81,6 +81,17 @@ def test_adding_a_missing_file_is_a_clear_error(site: Path) -> None:
     assert "no such file" in result.stderr and "feed.xml" in result.stderr
 
 
+def test_a_broken_address_given_or_imported_is_a_clear_error(site: Path) -> None:
+    result = invoke("sources", "add", "http://[::1", "--kind", "feed")
+    assert result.exit_code == 2 and "not a valid URL: 'http://[::1'" in result.stderr
+    (site / "list.opml").write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>'
+        '<outline text="bad" type="rss" xmlUrl="http://[::1"/></body></opml>'
+    )
+    result = invoke("sources", "import", "list.opml")
+    assert result.exit_code == 2 and "OPML entry 'http://[::1': not a valid URL" in result.stderr
+
+
 def test_adding_a_source_twice_and_removing_an_unknown_one(site: Path) -> None:
     (site / "feed.xml").write_text(GOOD_FEED)
     assert invoke("sources", "add", "feed.xml").exit_code == 0
