@@ -28,7 +28,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from gazette.errors import ConfigError
 
@@ -652,6 +657,8 @@ def load_settings(config_file: Path | None = None, **overrides: object) -> Setti
         settings = Settings(**data)
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc, path)) from exc
+    except SettingsError as exc:  # a list or table in the environment that is not JSON
+        raise ConfigError(_environment_error(exc)) from exc
     mirror = settings.fetch.mirror_dir
     if mirror is not None and not mirror.is_absolute() and path is not None:
         settings.fetch.mirror_dir = (path.parent / mirror).resolve()
@@ -662,6 +669,19 @@ def load_settings(config_file: Path | None = None, **overrides: object) -> Setti
             f"no such folder: {settings.fetch.mirror_dir} (got {str(mirror)!r})"
         )
     return settings
+
+
+def _environment_error(exc: SettingsError) -> str:
+    """pydantic-settings says only 'error parsing value for field "fetch" from source
+    "EnvSettingsSource"': the message names the variables and shows how to write a list."""
+    field = str(exc).split('"')[1] if str(exc).count('"') >= 2 else ""
+    name = f"GAZETTE_{field.upper()}"
+    variables = f"{name} or a {name}__... variable" if field else "a GAZETTE_* variable"
+    return (
+        f"invalid configuration in the environment: {variables} is not valid JSON "
+        f"({exc.__cause__}); lists and tables are written as JSON, such as "
+        """GAZETTE_FETCH__ALLOW_NETWORKS='["10.0.0.0/8"]'"""
+    )
 
 
 def describe_validation_error(exc: ValidationError, path: Path | None) -> str:

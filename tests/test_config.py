@@ -106,6 +106,17 @@ def test_a_site_address_may_have_a_port_and_a_path(tmp_path: Path, address: str)
     assert load_settings().site.base_url == address
 
 
+def test_a_list_in_the_environment_that_is_not_json_names_the_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GAZETTE_FETCH__ALLOW_NETWORKS", "10.0.0.0/8")
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert "GAZETTE_FETCH" in message and "not valid JSON" in message
+    assert "GAZETTE_FETCH__ALLOW_NETWORKS='[\"10.0.0.0/8\"]'" in message  # how to write one
+
+
 def _keys(data: dict, prefix: str = "") -> set[str]:
     """Dotted names of the leaves of a nested dict; a list of tables counts as one leaf."""
     keys = set()
