@@ -113,6 +113,18 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+def is_web_url(url: str) -> bool:
+    """Whether `url` is an http(s) address with a host, one that parses (a port in range, an
+    IPv6 literal closed): a page may be read and cited from it. A feed's or a page's link is
+    untrusted input: `javascript:` or `http://[::1` must neither be followed nor stop the work."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)  # scheme lower-cased
+
+
 def domain_of(url: str) -> str:
     """The host of a URL without a leading "www."; empty for URLs without a host."""
     host = (urlsplit(url).hostname or "").lower()

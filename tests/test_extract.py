@@ -137,3 +137,20 @@ def test_an_amp_page_maps_to_its_canonical_page() -> None:
     )
     article = extract_article(amp, "https://amp.news.example/world/2026/11/ferry-strike/amp")
     assert article.canonical_url == "https://www.news.example/world/2026/11/ferry-strike"
+
+
+@pytest.mark.parametrize(
+    "canonical", ["https://news.example:99999/a", "javascript:alert(1)", "http://[::1"]
+)
+def test_a_canonical_link_that_is_not_a_web_address_is_ignored(canonical: str) -> None:
+    """The page is still read, at its own address: a canonical link with a port past 65535
+    made its extraction fail as a bug, every time it was tried."""
+    page = (
+        f'<html><head><title>Bridge</title><link rel="canonical" href="{canonical}">'
+        f'<meta property="og:url" content="{canonical}">'
+        '<meta property="og:image" content="javascript:alert(3)"></head><body><article>'
+        "<p>The council approved the new harbour bridge on Sunday after a long debate.</p>"
+        "</article></body></html>"
+    )
+    article = extract_article(page.encode(), "https://news.example/a")
+    assert article.canonical_url == "https://news.example/a" and article.image is None

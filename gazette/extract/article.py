@@ -13,7 +13,7 @@ from gazette.extract.metadata import read_metadata
 from gazette.extract.text import main_text
 from gazette.records import ExtractedArticle
 from gazette.report_kinds import report_kind
-from gazette.urls import canonical_url
+from gazette.urls import canonical_url, is_web_url
 
 # Fewer words than this is a menu, a caption or an error page, not an article.
 MIN_ARTICLE_WORDS = 5
@@ -30,13 +30,20 @@ def extract_article(html: bytes | str, url: str) -> ExtractedArticle:
         raise ExtractionEmpty(f"{url}: no article text found on the page")
     return ExtractedArticle(
         url=url,
-        canonical_url=canonical_url(metadata.url or url),
+        canonical_url=canonical_url(_declared(metadata.url) or url),
         title=metadata.title,
         text=text,
         authors=metadata.authors,
         published=metadata.published,
         language=metadata.language,
-        image=metadata.image,
+        image=_declared(metadata.image),
         site_name=metadata.site_name,
         kind=report_kind(url, metadata.title, metadata.sections, metadata.schema_types),
     )
+
+
+def _declared(address: str | None) -> str | None:
+    """An address the page gives for itself or its image, if it is a web address: a canonical
+    link with a port past 65535 would fail the page's extraction, and a `javascript:` one is
+    no address to cite."""
+    return address if address and is_web_url(address) else None

@@ -24,6 +24,7 @@ from gazette.errors import FeedParseError
 from gazette.records import FeedEntry, ParsedFeed
 from gazette.text import how_many
 from gazette.times import parse_iso_time
+from gazette.urls import is_web_url
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -127,13 +128,11 @@ def item_url(base_url: str, link: str) -> str | None:
     readers there. Only a local source's feed may name local files (gazette/http/local.py)."""
     try:
         url = urljoin(base_url, link.strip())
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
         return None
-    if parts.scheme == "file":  # urlsplit lower-cases the scheme
-        return url if urlsplit(base_url).scheme == "file" else None
-    return url if parts.scheme in ("http", "https") and parts.hostname else None
+    if url[:5].lower() == "file:":
+        return url if base_url[:5].lower() == "file:" else None
+    return url if is_web_url(url) else None
 
 
 def _skipped_warning(skipped: list[str]) -> str | None:
