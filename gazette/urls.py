@@ -52,6 +52,10 @@ VARIANT_HOST_LABELS = ("m.", "mobile.", "amp.")
 # Query flags that ask for the AMP copy of a page.
 AMP_PARAMETERS = frozenset({"amp", "outputtype", "amp_js_v", "usqp"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# The longest URL the database keeps (its URL columns, gazette/db/models.py); PostgreSQL refuses
+# a longer one where SQLite would take it.
+MAX_URL_LENGTH = 2048
+MAX_HOST_LENGTH = 253
 
 
 def is_tracking_parameter(name: str) -> bool:
@@ -122,7 +126,9 @@ def is_web_url(url: str) -> bool:
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
         return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)  # scheme lower-cased
+    host = parts.hostname or ""
+    # scheme lower-cased by urlsplit; a DNS name is at most 253 characters (the host column 255)
+    return parts.scheme in ("http", "https") and 0 < len(host) <= MAX_HOST_LENGTH
 
 
 def domain_of(url: str) -> str:

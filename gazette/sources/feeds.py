@@ -24,7 +24,7 @@ from gazette.errors import FeedParseError
 from gazette.records import FeedEntry, ParsedFeed
 from gazette.text import how_many
 from gazette.times import parse_iso_time
-from gazette.urls import is_web_url
+from gazette.urls import MAX_URL_LENGTH, canonical_url, is_web_url
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -32,6 +32,8 @@ JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/ve
 # Skipped item links a warning quotes, and how much of each.
 SKIPPED_SHOWN = 3
 SKIPPED_CHARS = 100
+# A feed's title becomes its source's name and its reports' outlet: their columns' length.
+TITLE_CHARS = 300
 
 
 def read_listing(content: bytes, base_url: str, content_type: str = "") -> ParsedFeed:
@@ -99,7 +101,7 @@ def parse_feed(content: bytes, base_url: str, content_type: str = "") -> ParsedF
         )
     if problem is not None and not entries:
         raise FeedParseError(f"{base_url}: malformed feed with no usable item: {problem}")
-    title = (parsed.feed.get("title") or "").strip()
+    title = (parsed.feed.get("title") or "").strip()[:TITLE_CHARS]
     recovered = f"recovered from a malformed feed: {problem}" if problem is not None else None
     warning = _joined(recovered, _skipped_warning(skipped))
     return ParsedFeed(title=title, entries=entries, warning=warning)
@@ -125,14 +127,15 @@ def item_url(base_url: str, link: str) -> str | None:
     that is not an address at all (`http://[::1`, a port past 65535) would otherwise stop the
     whole feed, and one that is not a web address (`javascript:`, `mailto:`, `ftp:`, a file on
     this machine named by a feed on the web) would become a report whose reference sends its
-    readers there. Only a local source's feed may name local files (gazette/http/local.py)."""
+    readers there. Only a local source's feed may name local files (gazette/http/local.py), and
+    a link longer than the database keeps is skipped too."""
     try:
         url = urljoin(base_url, link.strip())
     except ValueError:
         return None
-    if url[:5].lower() == "file:":
-        return url if base_url[:5].lower() == "file:" else None
-    return url if is_web_url(url) else None
+    local = url[:5].lower() == "file:"
+    usable = base_url[:5].lower() == "file:" if local else is_web_url(url)
+    return url if usable and len(canonical_url(url)) <= MAX_URL_LENGTH else None
 
 
 def _skipped_warning(skipped: list[str]) -> str | None:
@@ -142,7 +145,8 @@ def _skipped_warning(skipped: list[str]) -> str | None:
     shown = ", ".join(repr(link[:SKIPPED_CHARS]) for link in skipped[:SKIPPED_SHOWN])
     more = f" and {len(skipped) - SKIPPED_SHOWN} more" if len(skipped) > SKIPPED_SHOWN else ""
     items = how_many(len(skipped), "item")
-    return f"skipped {items} whose link is not a web address: {shown}{more}"
+    usable = f"an http(s) address of at most {MAX_URL_LENGTH} characters"
+    return f"skipped {items} whose link is not {usable}: {shown}{more}"
 
 
 def _joined(*warnings: str | None) -> str | None:
@@ -206,7 +210,7 @@ def parse_json_feed(content: bytes, base_url: str) -> ParsedFeed:
                 categories=_categories(item.get("tags")),
             )
         )
-    title = _json_text(data.get("title"))
+    title = _json_text(data.get("title"))[:TITLE_CHARS]
     return ParsedFeed(title=title, entries=entries, warning=_skipped_warning(skipped))
 
 
