@@ -127,6 +127,8 @@ def is_web_url(url: str) -> bool:
     except ValueError:
         return False
     host = parts.hostname or ""
+    if any(ord(character) < 32 or ord(character) == 127 for character in url):
+        return False  # a NUL, which PostgreSQL refuses, or another control character
     # scheme lower-cased by urlsplit; a DNS name is at most 253 characters (the host column 255)
     return parts.scheme in ("http", "https") and 0 < len(host) <= MAX_HOST_LENGTH
 

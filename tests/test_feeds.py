@@ -182,6 +182,30 @@ def test_json_feed_values_that_are_not_text_are_left_out() -> None:
     assert entry.authors == ("Ana Lima",)
 
 
+def test_no_nul_character_comes_out_of_a_feed() -> None:
+    """PostgreSQL refuses a NUL in any string: one in a feed failed the whole feed there."""
+    rss = (
+        b'<rss version="2.0"><channel><title>A&#0;B</title><item><title>x&#0;y</title>'
+        b"<link>https://e.example/a</link><description>s&#0;t</description><guid>g&#0;</guid>"
+        b"<author>A&#0;n</author><category>c&#0;</category></item>"
+        b"<item><title>Bad</title><link>https://e.example/b&#0;c</link></item></channel></rss>"
+    )
+    json_feed = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "A\\u0000B", "items": ['
+        b'{"id": "g\\u0000", "url": "https://e.example/a", "title": "x\\u0000y",'
+        b' "summary": "s\\u0000t", "authors": [{"name": "A\\u0000n"}], "tags": ["c\\u0000"]}]}'
+    )
+    for content in (rss, json_feed):
+        feed = read_listing(content, "https://e.example/feed")
+        (entry,) = feed.entries
+        assert (feed.title, entry.title, entry.summary, entry.guid) == ("AB", "xy", "st", "g")
+        assert (entry.authors, entry.categories, entry.url) == (
+            ("An",),
+            ("c",),
+            "https://e.example/a",
+        )
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [(b"{not json", "not valid JSON"), (b'{"items": []}', "not a JSON Feed")],

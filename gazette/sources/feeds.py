@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import json
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -42,10 +43,32 @@ def read_listing(content: bytes, base_url: str, content_type: str = "") -> Parse
     if not head:
         raise FeedParseError(f"{base_url}: empty document, not a feed")
     if head.startswith(b"{"):
-        return parse_json_feed(content, base_url)
+        return _without_nul(parse_json_feed(content, base_url))
     if b"<urlset" in head or b"<sitemapindex" in head:
-        return parse_sitemap(content, base_url)
-    return parse_feed(content, base_url, content_type)
+        return parse_sitemap(content, base_url)  # lxml refuses a NUL
+    return _without_nul(parse_feed(content, base_url, content_type))
+
+
+def _without_nul(listing: ParsedFeed) -> ParsedFeed:
+    """The listing with no NUL character in its text: PostgreSQL refuses one in any string, and
+    a feed may hold one (a JSON Feed's \\u0000, an RSS &#0; that feedparser recovers). A link
+    with one is no address (`is_web_url`): its item was skipped already."""
+
+    def clean(text: str) -> str:
+        return text.replace("\x00", "")
+
+    entries = [
+        replace(
+            entry,
+            title=clean(entry.title),
+            summary=clean(entry.summary),
+            guid=clean(entry.guid) if entry.guid else entry.guid,
+            authors=tuple(a for a in map(clean, entry.authors) if a),
+            categories=tuple(c for c in map(clean, entry.categories) if c),
+        )
+        for entry in listing.entries
+    ]
+    return replace(listing, title=clean(listing.title), entries=entries)
 
 
 def looks_like_html(head: bytes) -> bool:
