@@ -147,6 +147,8 @@ def location_to_url(location: str) -> str:
     text = location.strip()
     if not text:
         raise InputError("no address or file given")
+    if len(text) > MAX_URL_LENGTH:
+        raise InputError(f"the address is longer than {MAX_URL_LENGTH} characters")
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - raises ValueError for a port out of range

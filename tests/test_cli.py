@@ -92,6 +92,16 @@ def test_a_broken_address_given_or_imported_is_a_clear_error(site: Path) -> None
     assert result.exit_code == 2 and "OPML entry 'http://[::1': not a valid URL" in result.stderr
 
 
+def test_a_source_name_longer_than_its_column_is_refused(site: Path) -> None:
+    """PostgreSQL would refuse it with a traceback; SQLite would keep it."""
+    (site / "feed.xml").write_text(GOOD_FEED)
+    result = invoke("sources", "add", "feed.xml", "--name", "N" * 301)
+    assert result.exit_code == 2 and "the name is longer than 300 characters" in result.stderr
+    assert invoke("sources", "add", "feed.xml").exit_code == 0
+    result = invoke("sources", "update", "1", "--name", "N" * 301)
+    assert result.exit_code == 2 and "the name is longer than 300 characters" in result.stderr
+
+
 def test_adding_a_source_twice_and_removing_an_unknown_one(site: Path) -> None:
     (site / "feed.xml").write_text(GOOD_FEED)
     assert invoke("sources", "add", "feed.xml").exit_code == 0
