@@ -154,3 +154,21 @@ def test_a_canonical_link_that_is_not_a_web_address_is_ignored(canonical: str) -
     )
     article = extract_article(page.encode(), "https://news.example/a")
     assert article.canonical_url == "https://news.example/a" and article.image is None
+
+
+def test_no_nul_character_comes_out_of_a_page() -> None:
+    """JSON-LD may write one as \\u0000; PostgreSQL refuses it, and the extract stage's update
+    of the whole batch with it, on every run."""
+    page = (
+        b'<html><head><script type="application/ld+json">{"@context": "https://schema.org",'
+        b' "@type": "NewsArticle",'
+        b' "headline": "Bridge\\u0000 plan", "author": {"@type": "Person",'
+        b' "name": "Ana\\u0000 Lima"}}</script>'
+        b'<meta property="og:site_name" content="Harbour\\u0000 Times"></head><body><article>'
+        b"<p>The council approved the new harbour bridge on Sunday after a long debate.</p>"
+        b"</article></body></html>"
+    )
+    article = extract_article(page, "https://news.example/a")
+    fields = (article.title, article.text, *article.authors, article.site_name or "")
+    assert not any("\x00" in field for field in fields)
+    assert article.title == "Bridge plan" and article.authors == ("Ana Lima",)

@@ -13,6 +13,7 @@ from gazette.extract.metadata import read_metadata
 from gazette.extract.text import main_text
 from gazette.records import ExtractedArticle
 from gazette.report_kinds import report_kind
+from gazette.text import without_nul
 from gazette.urls import MAX_URL_LENGTH, canonical_url, is_web_url
 
 # Fewer words than this is a menu, a caption or an error page, not an article.
@@ -31,13 +32,13 @@ def extract_article(html: bytes | str, url: str) -> ExtractedArticle:
     return ExtractedArticle(
         url=url,
         canonical_url=_canonical(metadata.url, url),
-        title=metadata.title,
-        text=text,
-        authors=metadata.authors,
+        title=without_nul(metadata.title),
+        text=without_nul(text),
+        authors=tuple(name for name in map(without_nul, metadata.authors) if name),
         published=metadata.published,
         language=metadata.language,
         image=_declared(metadata.image),
-        site_name=metadata.site_name,
+        site_name=without_nul(metadata.site_name or "") or None,
         kind=report_kind(url, metadata.title, metadata.sections, metadata.schema_types),
     )
 

@@ -23,7 +23,7 @@ import lxml.etree
 
 from gazette.errors import FeedParseError
 from gazette.records import FeedEntry, ParsedFeed
-from gazette.text import how_many
+from gazette.text import how_many, without_nul
 from gazette.times import parse_iso_time
 from gazette.urls import MAX_URL_LENGTH, canonical_url, is_web_url
 
@@ -50,25 +50,20 @@ def read_listing(content: bytes, base_url: str, content_type: str = "") -> Parse
 
 
 def _without_nul(listing: ParsedFeed) -> ParsedFeed:
-    """The listing with no NUL character in its text: PostgreSQL refuses one in any string, and
-    a feed may hold one (a JSON Feed's \\u0000, an RSS &#0; that feedparser recovers). A link
-    with one is no address (`is_web_url`): its item was skipped already."""
-
-    def clean(text: str) -> str:
-        return text.replace("\x00", "")
-
+    """The listing with no NUL character in its text (`without_nul`). A link with one is no
+    address (`is_web_url`): its item was skipped already."""
     entries = [
         replace(
             entry,
-            title=clean(entry.title),
-            summary=clean(entry.summary),
-            guid=clean(entry.guid) if entry.guid else entry.guid,
-            authors=tuple(a for a in map(clean, entry.authors) if a),
-            categories=tuple(c for c in map(clean, entry.categories) if c),
+            title=without_nul(entry.title),
+            summary=without_nul(entry.summary),
+            guid=without_nul(entry.guid) if entry.guid else entry.guid,
+            authors=tuple(a for a in map(without_nul, entry.authors) if a),
+            categories=tuple(c for c in map(without_nul, entry.categories) if c),
         )
         for entry in listing.entries
     ]
-    return replace(listing, title=clean(listing.title), entries=entries)
+    return replace(listing, title=without_nul(listing.title), entries=entries)
 
 
 def looks_like_html(head: bytes) -> bool:
