@@ -43,7 +43,10 @@ def _parse_time(value: str | int | float | None) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
-        return datetime.fromtimestamp(int(value) / 1000, UTC)
+        try:
+            return datetime.fromtimestamp(int(value) / 1000, UTC)
+        except (OverflowError, OSError, ValueError) as exc:  # past year 9999, infinite, NaN
+            raise ValueError(f"not a date in epoch milliseconds: {value!r}") from exc
     try:
         return parse_iso_time(str(value))
     except ValueError as exc:
@@ -102,12 +105,12 @@ def read_jsonl(path: Path, model: type[Record]) -> list[Record]:
     if not path.is_file():
         raise InputError(f"input file not found: {path}")
     records = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+    with path.open("rb") as handle:  # decoded a line at a time, to name a line that is not UTF-8
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
                 continue
             try:
-                records.append(model.model_validate(json.loads(line)))
+                records.append(model.model_validate(json.loads(raw.decode("utf-8"))))
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{number}: not valid JSON: {exc.msg}") from exc
             except ValidationError as exc:

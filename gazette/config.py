@@ -17,6 +17,7 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -27,7 +28,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from gazette.errors import ConfigError
 
@@ -72,6 +78,7 @@ class SiteSettings(Section):
         le=500,
         description="Stories listed on each page of the home page, and on a tag's page.",
     )
+
     ads_txt: list[str] = Field(
         default_factory=list,
         description="Lines of the site's `/ads.txt` (IAB Tech Lab): the ad systems authorised to "
@@ -84,6 +91,22 @@ class SiteSettings(Section):
         "at each stage, items worked on, errors, workers alive). Turn off when the site is "
         "public and nothing should know those numbers.",
     )
+
+    @field_validator("base_url")
+    @classmethod
+    def _site_address(cls, value: str) -> str:
+        """Every link in the feeds, sitemaps and API and the desk's origin check start with it:
+        a name without a scheme or a query would make them all broken links."""
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError for a port out of range
+        except ValueError as exc:
+            raise ValueError(f"not a valid address ({exc})") from exc
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// address with a host")
+        if parts.query or parts.fragment:
+            raise ValueError("must have no query (?) or fragment (#)")
+        return value
 
 
 class FetchSettings(Section):
@@ -634,6 +657,8 @@ def load_settings(config_file: Path | None = None, **overrides: object) -> Setti
         settings = Settings(**data)
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc, path)) from exc
+    except SettingsError as exc:  # a list or table in the environment that is not JSON
+        raise ConfigError(_environment_error(exc)) from exc
     mirror = settings.fetch.mirror_dir
     if mirror is not None and not mirror.is_absolute() and path is not None:
         settings.fetch.mirror_dir = (path.parent / mirror).resolve()
@@ -644,6 +669,19 @@ def load_settings(config_file: Path | None = None, **overrides: object) -> Setti
             f"no such folder: {settings.fetch.mirror_dir} (got {str(mirror)!r})"
         )
     return settings
+
+
+def _environment_error(exc: SettingsError) -> str:
+    """pydantic-settings says only 'error parsing value for field "fetch" from source
+    "EnvSettingsSource"': the message names the variables and shows how to write a list."""
+    field = str(exc).split('"')[1] if str(exc).count('"') >= 2 else ""
+    name = f"GAZETTE_{field.upper()}"
+    variables = f"{name} or a {name}__... variable" if field else "a GAZETTE_* variable"
+    return (
+        f"invalid configuration in the environment: {variables} is not valid JSON "
+        f"({exc.__cause__}); lists and tables are written as JSON, such as "
+        """GAZETTE_FETCH__ALLOW_NETWORKS='["10.0.0.0/8"]'"""
+    )
 
 
 def describe_validation_error(exc: ValidationError, path: Path | None) -> str:

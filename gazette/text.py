@@ -51,6 +51,13 @@ def how_many(count: int, noun: str, plural: str = "") -> str:
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
+def without_nul(text: str) -> str:
+    """The text without NUL characters, which PostgreSQL refuses in any string (and with it a
+    whole batch's statement). A feed or a page may hold one: JSON writes it as \\u0000, and
+    feedparser recovers an RSS &#0; into one."""
+    return text.replace("\x00", "")
+
+
 def collapse_spaces(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 

@@ -52,6 +52,10 @@ VARIANT_HOST_LABELS = ("m.", "mobile.", "amp.")
 # Query flags that ask for the AMP copy of a page.
 AMP_PARAMETERS = frozenset({"amp", "outputtype", "amp_js_v", "usqp"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# The longest URL the database keeps (its URL columns, gazette/db/models.py); PostgreSQL refuses
+# a longer one where SQLite would take it.
+MAX_URL_LENGTH = 2048
+MAX_HOST_LENGTH = 253
 
 
 def is_tracking_parameter(name: str) -> bool:
@@ -113,6 +117,22 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+def is_web_url(url: str) -> bool:
+    """Whether `url` is an http(s) address with a host, one that parses (a port in range, an
+    IPv6 literal closed): a page may be read and cited from it. A feed's or a page's link is
+    untrusted input: `javascript:` or `http://[::1` must neither be followed nor stop the work."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    if any(ord(character) < 32 or ord(character) == 127 for character in url):
+        return False  # a NUL, which PostgreSQL refuses, or another control character
+    # scheme lower-cased by urlsplit; a DNS name is at most 253 characters (the host column 255)
+    return parts.scheme in ("http", "https") and 0 < len(host) <= MAX_HOST_LENGTH
+
+
 def domain_of(url: str) -> str:
     """The host of a URL without a leading "www."; empty for URLs without a host."""
     host = (urlsplit(url).hostname or "").lower()
@@ -125,13 +145,22 @@ def location_to_url(location: str) -> str:
     Raises InputError for a path that does not exist or a scheme Gazette cannot read.
     """
     text = location.strip()
-    scheme = urlsplit(text).scheme.lower()
+    if not text:
+        raise InputError("no address or file given")
+    if len(text) > MAX_URL_LENGTH:
+        raise InputError(f"the address is longer than {MAX_URL_LENGTH} characters")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as exc:
+        raise InputError(f"not a valid URL: {location!r} ({exc})") from exc
+    scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
-        if not urlsplit(text).hostname:
+        if not parts.hostname:
             raise InputError(f"not a valid URL (no host): {location!r}")
         return text
     if scheme == "file":
-        path = Path(unquote(urlsplit(text).path))
+        path = Path(unquote(parts.path))
     elif scheme and len(scheme) > 1:  # "c:" on Windows is a drive, not a scheme
         raise InputError(
             f"unsupported URL scheme {scheme!r} in {location!r}: use http(s) or a file"

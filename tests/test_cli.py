@@ -81,6 +81,27 @@ def test_adding_a_missing_file_is_a_clear_error(site: Path) -> None:
     assert "no such file" in result.stderr and "feed.xml" in result.stderr
 
 
+def test_a_broken_address_given_or_imported_is_a_clear_error(site: Path) -> None:
+    result = invoke("sources", "add", "http://[::1", "--kind", "feed")
+    assert result.exit_code == 2 and "not a valid URL: 'http://[::1'" in result.stderr
+    (site / "list.opml").write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>'
+        '<outline text="bad" type="rss" xmlUrl="http://[::1"/></body></opml>'
+    )
+    result = invoke("sources", "import", "list.opml")
+    assert result.exit_code == 2 and "OPML entry 'http://[::1': not a valid URL" in result.stderr
+
+
+def test_a_source_name_longer_than_its_column_is_refused(site: Path) -> None:
+    """PostgreSQL would refuse it with a traceback; SQLite would keep it."""
+    (site / "feed.xml").write_text(GOOD_FEED)
+    result = invoke("sources", "add", "feed.xml", "--name", "N" * 301)
+    assert result.exit_code == 2 and "the name is longer than 300 characters" in result.stderr
+    assert invoke("sources", "add", "feed.xml").exit_code == 0
+    result = invoke("sources", "update", "1", "--name", "N" * 301)
+    assert result.exit_code == 2 and "the name is longer than 300 characters" in result.stderr
+
+
 def test_adding_a_source_twice_and_removing_an_unknown_one(site: Path) -> None:
     (site / "feed.xml").write_text(GOOD_FEED)
     assert invoke("sources", "add", "feed.xml").exit_code == 0
@@ -204,6 +225,9 @@ def test_extract_reports_each_bad_input_and_keeps_going(workdir: Path) -> None:
         ('{"id": 1, "title": "x", "published": "yesterday"}\n', "input.jsonl:1: published"),
         ('{"id": 1, "title": "a"}\n{"id": 1, "title": "b"}\n', "duplicate id '1'"),
         ('{"id": 1, "title": " ", "text": ""}\n', "input.jsonl:1: title and text are both empty"),
+        ('{"id": 1, "title": "x", "published": 1e20}\n', "input.jsonl:1: published: not a date"),
+        ('{"id": 1, "title": "x", "published": Infinity}\n', "1: published: not a date"),
+        ('{"id": 1, "title": "x", "published": "99999999999999999999"}\n', "1: published"),
     ],
 )
 def test_cluster_rejects_bad_input_lines(workdir: Path, content: str, message: str) -> None:
@@ -212,6 +236,25 @@ def test_cluster_rejects_bad_input_lines(workdir: Path, content: str, message: s
     assert result.exit_code == 2
     assert message in result.stderr
     assert not (workdir / "out.jsonl").exists()
+
+
+def test_a_batch_input_that_is_not_utf8_names_its_line(workdir: Path) -> None:
+    (workdir / "input.jsonl").write_bytes(
+        b'{"id": 1, "title": "a"}\n{"id": 2, "title": "caf\xe9"}\n'
+    )
+    result = invoke("cluster", "--input", "input.jsonl", "--output", "out.jsonl")
+    assert result.exit_code == 2 and "input.jsonl:2: not UTF-8 text" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["cluster", "summarize"])
+def test_an_output_that_cannot_be_written_is_a_clear_error(workdir: Path, command: str) -> None:
+    line = '{"id": 1, "title": "a"}' if command == "cluster" else '{"id": 1, "sources": [{}]}'
+    (workdir / "input.jsonl").write_text(line + "\n")
+    (workdir / "folder").mkdir()
+    result = invoke(command, "--input", "input.jsonl", "--output", "folder")
+    assert result.exit_code == 2 and "cannot write folder" in result.stderr
+    result = invoke("extract", "input.jsonl", "--output", "folder")
+    assert result.exit_code == 2 and "cannot write folder" in result.stderr
 
 
 def test_summarize_rejects_a_story_without_sources(workdir: Path) -> None:

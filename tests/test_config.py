@@ -85,12 +85,36 @@ def test_a_missing_mirror_dir_is_refused_when_the_settings_load(
         ("[cluster]\nwindow_hours = nan\n", "cluster.window_hours"),
         ("[cluster]\nwindow_hours = 1e300\n", "cluster.window_hours"),
         ("[write.llm]\nrequests_per_minute = inf\n", "write.llm.requests_per_minute"),
+        ('[site]\nbase_url = "news.example"\n', "site.base_url"),
+        ('[site]\nbase_url = "javascript:alert(1)"\n', "site.base_url"),
+        ('[site]\nbase_url = "https://[::1"\n', "site.base_url"),
+        ('[site]\nbase_url = "https://news.example:99999"\n', "site.base_url"),
+        ('[site]\nbase_url = "https://news.example/?edition=uk"\n', "site.base_url"),
     ],
 )
 def test_invalid_values_name_their_field(tmp_path: Path, toml: str, field: str) -> None:
     (tmp_path / "gazette.toml").write_text(toml)
     with pytest.raises(ConfigError, match=field.replace(".", r"\.")):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    "address", ["https://news.example", "http://127.0.0.1:8000/", "https://example.org/news/"]
+)
+def test_a_site_address_may_have_a_port_and_a_path(tmp_path: Path, address: str) -> None:
+    (tmp_path / "gazette.toml").write_text(f'[site]\nbase_url = "{address}"\n')
+    assert load_settings().site.base_url == address
+
+
+def test_a_list_in_the_environment_that_is_not_json_names_the_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GAZETTE_FETCH__ALLOW_NETWORKS", "10.0.0.0/8")
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert "GAZETTE_FETCH" in message and "not valid JSON" in message
+    assert "GAZETTE_FETCH__ALLOW_NETWORKS='[\"10.0.0.0/8\"]'" in message  # how to write one
 
 
 def _keys(data: dict, prefix: str = "") -> set[str]:

@@ -137,3 +137,38 @@ def test_an_amp_page_maps_to_its_canonical_page() -> None:
     )
     article = extract_article(amp, "https://amp.news.example/world/2026/11/ferry-strike/amp")
     assert article.canonical_url == "https://www.news.example/world/2026/11/ferry-strike"
+
+
+@pytest.mark.parametrize(
+    "canonical", ["https://news.example:99999/a", "javascript:alert(1)", "http://[::1"]
+)
+def test_a_canonical_link_that_is_not_a_web_address_is_ignored(canonical: str) -> None:
+    """The page is still read, at its own address: a canonical link with a port past 65535
+    made its extraction fail as a bug, every time it was tried."""
+    page = (
+        f'<html><head><title>Bridge</title><link rel="canonical" href="{canonical}">'
+        f'<meta property="og:url" content="{canonical}">'
+        '<meta property="og:image" content="javascript:alert(3)"></head><body><article>'
+        "<p>The council approved the new harbour bridge on Sunday after a long debate.</p>"
+        "</article></body></html>"
+    )
+    article = extract_article(page.encode(), "https://news.example/a")
+    assert article.canonical_url == "https://news.example/a" and article.image is None
+
+
+def test_no_nul_character_comes_out_of_a_page() -> None:
+    """JSON-LD may write one as \\u0000; PostgreSQL refuses it, and the extract stage's update
+    of the whole batch with it, on every run."""
+    page = (
+        b'<html><head><script type="application/ld+json">{"@context": "https://schema.org",'
+        b' "@type": "NewsArticle",'
+        b' "headline": "Bridge\\u0000 plan", "author": {"@type": "Person",'
+        b' "name": "Ana\\u0000 Lima"}}</script>'
+        b'<meta property="og:site_name" content="Harbour\\u0000 Times"></head><body><article>'
+        b"<p>The council approved the new harbour bridge on Sunday after a long debate.</p>"
+        b"</article></body></html>"
+    )
+    article = extract_article(page, "https://news.example/a")
+    fields = (article.title, article.text, *article.authors, article.site_name or "")
+    assert not any("\x00" in field for field in fields)
+    assert article.title == "Bridge plan" and article.authors == ("Ana Lima",)

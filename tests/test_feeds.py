@@ -14,6 +14,7 @@ from gazette.db import Database
 from gazette.db.models import Document
 from gazette.errors import FeedParseError
 from gazette.sources import parse_feed, read_listing
+from gazette.sources.feeds import html_feed_links
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Example &amp; Co</title>
@@ -90,6 +91,63 @@ def test_non_utf8_bytes_do_not_crash() -> None:
     assert feed.entries[0].title == "Café"
 
 
+# Item links no page can be read or cited from: not web addresses, or not addresses at all.
+UNUSABLE_LINKS = [
+    "javascript:alert(document.domain)",
+    "file:///etc/passwd",
+    "ftp://f.example/a",
+    "mailto:desk@example.com",
+    "http://[::1",
+    "http://e.example:99999/a",
+]
+
+
+@pytest.mark.parametrize("link", UNUSABLE_LINKS)
+def test_an_item_whose_link_is_not_a_web_address_is_skipped_with_a_warning(link: str) -> None:
+    hostile = RSS.replace(
+        b"</channel>", f"<item><title>Bad</title><link>{link}</link></item></channel>".encode()
+    )
+    feed = parse_feed(hostile, "https://example.com/feed.xml")
+    assert [e.title for e in feed.entries] == ["First"]
+    assert feed.warning and "1 item" in feed.warning and link in feed.warning
+
+
+def test_a_guid_that_is_not_a_url_is_kept_as_it_is() -> None:
+    odd = RSS.replace(b"<guid>a-1</guid>", b"<guid>http://[::1</guid>")
+    assert [e.guid for e in parse_feed(odd, "https://example.com/feed.xml").entries] == [
+        "http://[::1"
+    ]
+
+
+@pytest.mark.parametrize("link", UNUSABLE_LINKS)
+def test_json_feed_and_sitemap_items_whose_link_is_not_a_web_address_are_skipped(
+    link: str,
+) -> None:
+    item = f'{{"id": "9", "url": "{link}", "title": "Bad"}},'
+    feed = read_listing(
+        JSON_FEED.replace(b"[\n {", f"[{item}\n {{".encode()), "https://j.example/f"
+    )
+    assert [e.title for e in feed.entries][:1] == ["One"] and link in (feed.warning or "")
+    bad = f"<url><loc>{link}</loc></url></urlset>".encode()
+    sitemap = read_listing(NEWS_SITEMAP.replace(b"</urlset>", bad), "https://s.example/news.xml")
+    assert len(sitemap.entries) == 2 and link in (sitemap.warning or "")
+    bad = f"<sitemap><loc>{link}</loc></sitemap></sitemapindex>".encode()
+    index = read_listing(SITEMAP_INDEX.replace(b"</sitemapindex>", bad), "https://s.example/i.xml")
+    assert len(index.sitemaps) == 2 and link in (index.warning or "")
+
+
+def test_a_page_that_links_to_a_broken_feed_address_offers_its_other_feeds() -> None:
+    """Nor a file on this machine: `sources add https://site/` (or the desk's form, where an
+    editor may add only web addresses) would follow it as a local source."""
+    page = (
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="http://[::1">'
+        b'<link rel="alternate" type="application/rss+xml" href="javascript:x()">'
+        b'<link rel="alternate" type="application/rss+xml" href="file:///etc/passwd">'
+        b'<link rel="alternate" type="application/rss+xml" href="/rss.xml"></head></html>'
+    )
+    assert html_feed_links(page, "https://h.example/") == ["https://h.example/rss.xml"]
+
+
 JSON_FEED = b"""{"version": "https://jsonfeed.org/version/1.1", "title": "JSON Desk",
 "authors": [{"name": "Desk"}],
 "items": [
@@ -109,6 +167,43 @@ def test_json_feed() -> None:
     assert (
         two.url == "https://j.example/two" and two.authors == ("Desk",) and two.summary == "Second"
     )
+
+
+def test_json_feed_values_that_are_not_text_are_left_out() -> None:
+    """A malformed feed's object or list where text belongs is not printed as "{'a': 1}"."""
+    odd = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": ["Desk"], "items": ['
+        b'{"id": {"x": 1}, "url": "https://j.example/a", "title": {"a": 1}, "summary": [2],'
+        b' "authors": [{"name": {"n": 1}}, {"name": "Ana Lima"}]}]}'
+    )
+    feed = read_listing(odd, "https://j.example/feed.json")
+    (entry,) = feed.entries
+    assert (feed.title, entry.title, entry.summary, entry.guid) == ("", "", "", None)
+    assert entry.authors == ("Ana Lima",)
+
+
+def test_no_nul_character_comes_out_of_a_feed() -> None:
+    """PostgreSQL refuses a NUL in any string: one in a feed failed the whole feed there."""
+    rss = (
+        b'<rss version="2.0"><channel><title>A&#0;B</title><item><title>x&#0;y</title>'
+        b"<link>https://e.example/a</link><description>s&#0;t</description><guid>g&#0;</guid>"
+        b"<author>A&#0;n</author><category>c&#0;</category></item>"
+        b"<item><title>Bad</title><link>https://e.example/b&#0;c</link></item></channel></rss>"
+    )
+    json_feed = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "A\\u0000B", "items": ['
+        b'{"id": "g\\u0000", "url": "https://e.example/a", "title": "x\\u0000y",'
+        b' "summary": "s\\u0000t", "authors": [{"name": "A\\u0000n"}], "tags": ["c\\u0000"]}]}'
+    )
+    for content in (rss, json_feed):
+        feed = read_listing(content, "https://e.example/feed")
+        (entry,) = feed.entries
+        assert (feed.title, entry.title, entry.summary, entry.guid) == ("AB", "xy", "st", "g")
+        assert (entry.authors, entry.categories, entry.url) == (
+            ("An",),
+            ("c",),
+            "https://e.example/a",
+        )
 
 
 @pytest.mark.parametrize(

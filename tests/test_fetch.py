@@ -19,6 +19,7 @@ from gazette.errors import (
     RedirectLimitExceeded,
 )
 from gazette.http import FetchOutcome, FetchRequest, fetch_all, kept_fetcher
+from gazette.http.safety import AddressPolicy
 from gazette.times import parse_retry_after
 
 PAGE = b"<html><body><p>fine</p></body></html>"
@@ -106,6 +107,34 @@ def test_each_connection_goes_to_the_address_it_checked() -> None:
 @pytest.mark.parametrize("url", ["ftp://example.com/x", "file:///etc/passwd", "gopher://x/"])
 def test_other_schemes_are_refused(url: str) -> None:
     assert isinstance(fetch(url).error, FetchBlocked)
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://[::1/", "Invalid IPv6 URL"),
+        ("http://0177.0.0.1/", "Invalid IPv4 address"),
+        ("http://ex\x00ample.com/", "non-printable"),
+        ("http://xn--zz.example/", "A-label"),
+        (f"http://{'a' * 70}.example/", "not a valid host name"),
+        ("http://a..b/", "not a valid host name"),
+    ],
+)
+def test_a_malformed_address_is_an_error_that_says_so(url: str, reason: str) -> None:
+    """Not "unexpected InvalidURL at gazette/http/client.py", which reads as Gazette's bug."""
+    outcome = fetch(url, allow_networks=[], retries=0)
+    assert isinstance(outcome.error, FetchError)
+    assert "not a valid" in str(outcome.error) and reason in str(outcome.error)
+    assert "unexpected" not in str(outcome.error)
+
+
+def test_the_shared_address_space_is_refused_unless_allowed() -> None:
+    """100.64.0.0/10 (RFC 6598) holds carrier-grade NAT, Tailscale's machines and a cloud's
+    metadata service (100.100.100.200): as private as 10.0.0.0/8 for a feed's links."""
+    assert not AddressPolicy().allows("100.100.100.200")
+    assert not AddressPolicy().allows("::ffff:100.64.0.1")
+    assert AddressPolicy(["100.64.0.0/10"]).allows("100.64.0.9")
+    assert AddressPolicy().allows("93.184.216.34") and AddressPolicy().allows("2606:4700::1111")
 
 
 def test_redirects_are_followed_and_every_hop_is_checked() -> None:

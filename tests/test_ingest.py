@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from helpers import row_counts
+from sqlalchemy import select
 from typer.testing import CliRunner
 from webserver import gzip_bomb, send, serve
 
@@ -20,9 +21,14 @@ from gazette.cli import app
 from gazette.config import load_settings
 from gazette.db import Database
 from gazette.db.models import Document, Source
+from gazette.embedding import LazyEmbedder
+from gazette.extract.stage import extract_step
+from gazette.fetch.stage import fetch_step
 from gazette.pipeline import run_pipeline
 from gazette.sources import add_source
+from gazette.sources.poll import poll_step
 from gazette.web import create_app
+from gazette.work import StageContext
 
 runner = CliRunner()
 
@@ -266,3 +272,95 @@ def test_update_opml_round_trip_and_the_api(local_sites: Path) -> None:
     api = TestClient(create_app(settings)).get("/api/sources").json()
     assert {s["url"] for s in api} == {"https://a.example/feed", "https://b.example/rss.xml"}
     assert set(api[0]) >= {"last_success", "last_error", "consecutive_failures", "items_seen"}
+
+
+def test_items_whose_link_is_not_a_web_address_are_skipped_not_reported(local_sites: Path) -> None:
+    """A hostile feed's `javascript:` or unparseable links neither fail the feed nor become
+    reports (whose reference would link readers there); the source names them in a warning,
+    also those of a sitemap that a sitemap index lists."""
+    hostile = rss("https://ok.example", 1, "ok").replace(
+        b"</channel>",
+        b"<item><title>Click</title><link>javascript:alert(document.domain)</link></item>"
+        b"<item><title>Broken</title><link>http://[::1</link></item></channel>",
+    )
+    index = (
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>/child.xml</loc></sitemap></sitemapindex>"
+    )
+    child = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://ok.example/page</loc></url><url><loc>file:///etc/passwd</loc></url>"
+        b"</urlset>"
+    )
+    routes = {
+        "/hostile.xml": lambda h: send(h, 200, hostile, Content_Type="application/rss+xml"),
+        "/index.xml": lambda h: send(h, 200, index, Content_Type="application/xml"),
+        "/child.xml": lambda h: send(h, 200, child, Content_Type="application/xml"),
+    }
+    with serve(routes) as (base, _log):
+        settings = load_settings()
+        database = Database(settings.database_url)
+        database.migrate()
+        with database.transaction() as session:
+            add_source(session, f"{base}/hostile.xml")
+            add_source(session, f"{base}/index.xml", kind="sitemap")
+        poll_step(StageContext(database, settings, LazyEmbedder()))
+    with database.session() as session:
+        sources = {s.url.removeprefix(base): s for s in session.scalars(select(Source))}
+        urls = sorted(session.scalars(select(Document.url)))
+    assert urls == ["https://ok.example/ok/0", "https://ok.example/page"]
+    assert sources["/hostile.xml"].last_error is None
+    assert "javascript:alert(document.domain)" in sources["/hostile.xml"].last_warning
+    assert "http://[::1" in sources["/hostile.xml"].last_warning
+    assert "file:///etc/passwd" in sources["/index.xml"].last_warning
+
+
+def test_values_longer_than_their_columns_neither_fail_a_feed_nor_stop_a_run(
+    local_sites: Path, each_database_url: str
+) -> None:
+    """PostgreSQL refuses a string longer than its column where SQLite takes it: a feed's
+    400-character title (the source's name, each report's outlet) failed the whole feed, and a
+    page's 40-letter `<html lang>` stopped every run at the extract stage's batch update."""
+    huge = "q" * 3000
+
+    def feed(handler) -> None:  # type: ignore[no-untyped-def]
+        extra = (
+            f"<item><title>Guid</title><link>{base}/guid</link><guid>{'g' * 3000}</guid></item>"
+            f"<item><title>Long</title><link>{base}/long?{huge}</link></item>"
+            f"<item><title>Host</title><link>http://{'h' * 300}.example/</link></item></channel>"
+        )
+        body = rss(base, 1, "ok").replace(
+            b"<title>ok</title>", b"<title>" + b"T" * 400 + b"</title>"
+        )
+        send(handler, 200, body.replace(b"</channel>", extra.encode()), Content_Type="text/xml")
+
+    page = article("Harbour crane").replace(
+        b"<html><head>",
+        b'<html lang="'
+        + b"x" * 40
+        + b'"><head><meta property="og:site_name" content="'
+        + b"S" * 400
+        + b'"><meta property="og:image" content="https://img.example/'
+        + huge.encode()
+        + b'.png">',
+    )
+    routes = {"/feed.xml": feed, "/ok/0": lambda h: send(h, 200, page, Content_Type="text/html")}
+    with serve(routes) as (base, _log):
+        settings = load_settings(database_url=each_database_url)
+        database = Database(settings.database_url)
+        database.migrate()
+        with database.transaction() as session:
+            add_source(session, f"{base}/feed.xml")
+        context = StageContext(database, settings, LazyEmbedder())
+        poll_step(context)
+        fetch_step(context)
+        extract_step(context)
+    with database.session() as session:
+        source = session.scalars(select(Source)).one()
+        documents = {d.url.removeprefix(base): d for d in session.scalars(select(Document))}
+    assert source.last_error is None and len(source.name) == 300
+    assert "2 items" in source.last_warning and "/long?qqq" in source.last_warning
+    assert set(documents) == {"/ok/0", "/guid"} and len(documents["/guid"].guid) == 2048
+    crane = documents["/ok/0"]
+    assert crane.status == "extracted" and crane.title == "Harbour crane"
+    assert crane.language is None and len(crane.outlet) == 300 and crane.image_url is None

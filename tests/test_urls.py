@@ -69,3 +69,17 @@ def test_location_to_url(tmp_path) -> None:  # type: ignore[no-untyped-def]
         location_to_url("gopher://example.com/")
     with pytest.raises(InputError, match="no host"):
         location_to_url("https:///path-only")
+
+
+@pytest.mark.parametrize(
+    ("location", "message"),
+    [
+        ("http://[::1", "not a valid URL: .*Invalid IPv6 URL"),
+        ("https://news.example:99999/feed", "not a valid URL: .*[Pp]ort"),
+        ("   ", "no address or file given"),
+        ("https://news.example/feed?" + "q" * 2048, "longer than 2048 characters"),
+    ],
+)
+def test_a_location_that_is_not_a_url_is_a_clear_error(location: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        location_to_url(location)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -23,6 +23,15 @@ if TYPE_CHECKING:
     pass
 
 
+def _output(path: Path) -> TextIO:
+    """The output file, open for writing: InputError when it cannot be (a folder, a folder
+    that does not exist, no permission), not a traceback."""
+    try:
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from exc
+
+
 @app.command()
 @reports_errors
 def extract(
@@ -38,7 +47,7 @@ def extract(
 
     settings = state_of(ctx).settings()
     failed = 0
-    handle = output.open("w", encoding="utf-8") if output else sys.stdout
+    handle = _output(output) if output else sys.stdout
     try:
         for result in counted(extract_inputs(inputs, settings.fetch), len(inputs), "extract"):
             if isinstance(result, GazetteError):
@@ -73,7 +82,7 @@ def cluster(
     records = read_jsonl(input, ClusterInput)
     with progress_bar(len(records), "cluster") as advance:
         assignments = cluster_records(records, default_embedder(), settings.cluster, advance)
-    with output.open("w", encoding="utf-8") as handle:
+    with _output(output) as handle:
         write_jsonl(assignments, handle)
     stories = len({a["story"] for a in assignments})
     err.print(f"{len(assignments)} items in {stories} stories -> {output}")
@@ -104,7 +113,7 @@ def summarize(
     write_settings = settings.write.model_copy(update={"max_words": words})
     writer = StoryWriter(default_embedder(), write_settings)
     try:
-        with output.open("w", encoding="utf-8") as handle:
+        with _output(output) as handle:
             written = summarize_records(records, writer)
             articles = list(counted(written, len(records), "summarize"))
             write_jsonl(articles, handle)

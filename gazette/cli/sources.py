@@ -57,7 +57,7 @@ def sources_add(
     from gazette.sources import add_source
     from gazette.sources.registry import check_settings
 
-    check_settings(interval, language)  # before anything is fetched
+    check_settings(interval, language, name)  # before anything is fetched
     state = state_of(ctx)
     database = state.database()
     targets = [(location, kind)]

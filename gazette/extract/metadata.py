@@ -28,6 +28,7 @@ from trafilatura.metadata import (
     extract_url,
 )
 
+from gazette.language import normalise_code
 from gazette.text import collapse_spaces
 from gazette.times import parse_iso_time
 
@@ -182,4 +183,4 @@ def _language(tree: lxml.html.HtmlElement) -> str | None:
     if not lang.strip():
         declared = tree.xpath("//meta[@http-equiv='content-language']/@content")
         lang = str(declared[0]) if declared else ""
-    return lang.strip().replace("_", "-").split("-")[0].lower() or None
+    return normalise_code(lang)  # not any word: the column holds a language code

@@ -21,6 +21,10 @@ from gazette.times import trusted_time
 from gazette.urls import domain_of
 from gazette.work import Batch, StageContext, StepReport
 
+# The outlet column's length: a page's site name may be longer (PostgreSQL would refuse it, and
+# with it the whole batch's update).
+OUTLET_CHARS = 300
+
 
 @dataclass
 class ExtractReport(StepReport):
@@ -83,7 +87,7 @@ def _extract(document: Document) -> dict[str, Any]:
         "published_at": published,
         "language": article.language or document.language,  # else the source's hint
         "image_url": article.image,
-        "outlet": article.site_name or document.outlet or domain_of(document.url),
+        "outlet": (article.site_name or document.outlet or domain_of(document.url))[:OUTLET_CHARS],
         "domain": domain_of(article.canonical_url),
         # what the feed said stands; the page may say more
         "kind": article.kind if document.kind == ReportKind.NEWS else document.kind,

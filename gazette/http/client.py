@@ -137,7 +137,7 @@ class AsyncFetcher:
         """The request's page or its error; never raises, so that one request that fails in a
         way nobody foresaw is that request's failure, not the whole batch's."""
         try:
-            if urlsplit(request.url).scheme == "file":
+            if request.url.partition(":")[0].lower() == "file":  # not urlsplit, which raises
                 return FetchOutcome(request, page=read_local_file(request, self.settings.max_bytes))
             return await self._fetch_with_retries(request)
         except FetchError as exc:

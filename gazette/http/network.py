@@ -44,6 +44,8 @@ async def system_resolver(host: str, port: int) -> list[str]:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise FetchError(f"cannot resolve host {host!r}: {exc.strerror}") from exc
+    except UnicodeError as exc:  # a label empty or longer than 63 characters
+        raise FetchError(f"cannot resolve host {host!r}: not a valid host name ({exc})") from exc
     return sorted({str(info[4][0]) for info in infos})
 
 

@@ -16,16 +16,22 @@ import ipaddress
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from gazette.errors import FetchBlocked
+import httpx
+
+from gazette.errors import FetchBlocked, FetchError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def is_public_address(address: IPAddress) -> bool:
+    """Whether `address` is one of the internet's. `is_global` leaves out the shared address
+    space 100.64.0.0/10 (RFC 6598), which `is_private` does not: carrier-grade NAT, the
+    machines of a Tailscale network and a cloud's metadata service (100.100.100.200) live
+    there."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
-    return not (
+    return address.is_global and not (
         address.is_private
         or address.is_loopback
         or address.is_link_local
@@ -58,8 +64,13 @@ class AddressPolicy:
 
 
 def check_scheme(url: str) -> None:
-    """Raise FetchBlocked unless `url` is an http(s) URL with a host."""
-    parts = urlsplit(url)
+    """Raise FetchBlocked unless `url` is an http(s) URL with a host, and FetchError when it is
+    no address at all (`http://[::1`, `http://0177.0.0.1/`), before httpx fails on it with an
+    error that reads as Gazette's bug."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise FetchError(f"{url}: not a valid address: {exc}") from exc
     if parts.scheme not in ("http", "https"):
         raise FetchBlocked(f"{url}: scheme {parts.scheme!r} is not allowed (only http and https)")
     if not parts.hostname:
@@ -68,3 +79,7 @@ def check_scheme(url: str) -> None:
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError as exc:
         raise FetchBlocked(f"{url}: invalid port") from exc
+    try:
+        httpx.URL(url).host  # noqa: B018 - the host is decoded from IDNA as a request does
+    except (httpx.InvalidURL, UnicodeError) as exc:  # an IDNA host name httpx cannot read
+        raise FetchError(f"{url}: not a valid address: {exc}") from exc

@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import json
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -22,11 +23,18 @@ import lxml.etree
 
 from gazette.errors import FeedParseError
 from gazette.records import FeedEntry, ParsedFeed
+from gazette.text import how_many, without_nul
 from gazette.times import parse_iso_time
+from gazette.urls import MAX_URL_LENGTH, canonical_url, is_web_url
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
+# Skipped item links a warning quotes, and how much of each.
+SKIPPED_SHOWN = 3
+SKIPPED_CHARS = 100
+# A feed's title becomes its source's name and its reports' outlet: their columns' length.
+TITLE_CHARS = 300
 
 
 def read_listing(content: bytes, base_url: str, content_type: str = "") -> ParsedFeed:
@@ -35,10 +43,27 @@ def read_listing(content: bytes, base_url: str, content_type: str = "") -> Parse
     if not head:
         raise FeedParseError(f"{base_url}: empty document, not a feed")
     if head.startswith(b"{"):
-        return parse_json_feed(content, base_url)
+        return _without_nul(parse_json_feed(content, base_url))
     if b"<urlset" in head or b"<sitemapindex" in head:
-        return parse_sitemap(content, base_url)
-    return parse_feed(content, base_url, content_type)
+        return parse_sitemap(content, base_url)  # lxml refuses a NUL
+    return _without_nul(parse_feed(content, base_url, content_type))
+
+
+def _without_nul(listing: ParsedFeed) -> ParsedFeed:
+    """The listing with no NUL character in its text (`without_nul`). A link with one is no
+    address (`is_web_url`): its item was skipped already."""
+    entries = [
+        replace(
+            entry,
+            title=without_nul(entry.title),
+            summary=without_nul(entry.summary),
+            guid=without_nul(entry.guid) if entry.guid else entry.guid,
+            authors=tuple(a for a in map(without_nul, entry.authors) if a),
+            categories=tuple(c for c in map(without_nul, entry.categories) if c),
+        )
+        for entry in listing.entries
+    ]
+    return replace(listing, title=without_nul(listing.title), entries=entries)
 
 
 def looks_like_html(head: bytes) -> bool:
@@ -69,16 +94,21 @@ def parse_feed(content: bytes, base_url: str, content_type: str = "") -> ParsedF
             raise FeedParseError(f"{base_url}: this is an HTML page, not a feed{hint}")
         reason = f": {problem}" if problem else ""
         raise FeedParseError(f"{base_url}: not an RSS or Atom feed{reason}")
-    entries = []
+    entries, skipped = [], []
     for item in parsed.entries:
         link = item.get("link") or _first_alternate(item)
         if not link:
+            continue
+        link = _unfold_file_url(link.strip())
+        url = item_url(base_url, link)
+        if url is None:
+            skipped.append(link)
             continue
         published = item.get("published_parsed") or item.get("updated_parsed")
         guid = item.get("id")
         entries.append(
             FeedEntry(
-                url=urljoin(base_url, _unfold_file_url(link.strip())),
+                url=url,
                 title=(item.get("title") or "").strip(),
                 summary=(item.get("summary") or "").strip(),
                 published=_utc(published),
@@ -89,8 +119,9 @@ def parse_feed(content: bytes, base_url: str, content_type: str = "") -> ParsedF
         )
     if problem is not None and not entries:
         raise FeedParseError(f"{base_url}: malformed feed with no usable item: {problem}")
-    title = (parsed.feed.get("title") or "").strip()
-    warning = f"recovered from a malformed feed: {problem}" if problem is not None else None
+    title = (parsed.feed.get("title") or "").strip()[:TITLE_CHARS]
+    recovered = f"recovered from a malformed feed: {problem}" if problem is not None else None
+    warning = _joined(recovered, _skipped_warning(skipped))
     return ParsedFeed(title=title, entries=entries, warning=warning)
 
 
@@ -98,11 +129,46 @@ def _unfold_file_url(url: str) -> str:
     """Undo what feedparser's URL clean-up does to a local file's URL: it strips the slashes
     that follow `scheme://`, so `file:///srv/archive/a.html` comes out as
     `file://srv/archive/a.html`, its first folder read as a host. A file URL names a file on
-    this machine (no host, or `localhost`), so any other "host" goes back to the path."""
-    parts = urlsplit(url)
+    this machine (no host, or `localhost`), so any other "host" goes back to the path. What is
+    not a URL at all (a guid needs not be one) is left as it is."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     if parts.scheme != "file" or parts.netloc in ("", "localhost"):
         return url
     return urlunsplit(parts._replace(netloc="", path=f"/{parts.netloc}{parts.path}"))
+
+
+def item_url(base_url: str, link: str) -> str | None:
+    """An item's link made absolute, or None when no page can be read or cited from it. A link
+    that is not an address at all (`http://[::1`, a port past 65535) would otherwise stop the
+    whole feed, and one that is not a web address (`javascript:`, `mailto:`, `ftp:`, a file on
+    this machine named by a feed on the web) would become a report whose reference sends its
+    readers there. Only a local source's feed may name local files (gazette/http/local.py), and
+    a link longer than the database keeps is skipped too."""
+    try:
+        url = urljoin(base_url, link.strip())
+    except ValueError:
+        return None
+    local = url[:5].lower() == "file:"
+    usable = base_url[:5].lower() == "file:" if local else is_web_url(url)
+    return url if usable and len(canonical_url(url)) <= MAX_URL_LENGTH else None
+
+
+def _skipped_warning(skipped: list[str]) -> str | None:
+    """The warning that names the item links `item_url` refused (the first few)."""
+    if not skipped:
+        return None
+    shown = ", ".join(repr(link[:SKIPPED_CHARS]) for link in skipped[:SKIPPED_SHOWN])
+    more = f" and {len(skipped) - SKIPPED_SHOWN} more" if len(skipped) > SKIPPED_SHOWN else ""
+    items = how_many(len(skipped), "item")
+    usable = f"an http(s) address of at most {MAX_URL_LENGTH} characters"
+    return f"skipped {items} whose link is not {usable}: {shown}{more}"
+
+
+def _joined(*warnings: str | None) -> str | None:
+    return "; ".join(w for w in warnings if w) or None
 
 
 def _utc(parsed: time.struct_time | None) -> datetime | None:
@@ -139,26 +205,44 @@ def parse_json_feed(content: bytes, base_url: str) -> ParsedFeed:
     if not isinstance(items, list):
         raise FeedParseError(f"{base_url}: JSON Feed without an items list")
     feed_authors = _json_authors(data)
-    entries = []
+    entries, skipped = [], []
     for item in items:
         if not isinstance(item, dict):
             continue
         link = item.get("url") or item.get("external_url")
         if not isinstance(link, str) or not link.strip():
             continue
-        summary = item.get("summary") or item.get("content_text") or item.get("content_html") or ""
+        url = item_url(base_url, link)
+        if url is None:
+            skipped.append(link)
+            continue
+        texts = (_json_text(item.get(k)) for k in ("summary", "content_text", "content_html"))
         entries.append(
             FeedEntry(
-                url=urljoin(base_url, link.strip()),
-                title=str(item.get("title") or "").strip(),
-                summary=str(summary).strip(),
+                url=url,
+                title=_json_text(item.get("title")),
+                summary=next((text for text in texts if text), ""),
                 published=_time_or_none(item.get("date_published") or item.get("date_modified")),
                 authors=_json_authors(item) or feed_authors,
-                guid=str(item["id"]) if item.get("id") is not None else None,
+                guid=_json_id(item.get("id")),
                 categories=_categories(item.get("tags")),
             )
         )
-    return ParsedFeed(title=str(data.get("title") or "").strip(), entries=entries)
+    title = _json_text(data.get("title"))[:TITLE_CHARS]
+    return ParsedFeed(title=title, entries=entries, warning=_skipped_warning(skipped))
+
+
+def _json_text(value: object) -> str:
+    """A JSON Feed value that should be text, stripped; "" for what is not (a malformed feed's
+    object or list, which would otherwise be printed as "{'a': 1}")."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _json_id(value: object) -> str | None:
+    """An item's id: text, or a number as many feeds give it; None for anything else."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _categories(tags: object) -> tuple[str, ...]:
@@ -173,7 +257,7 @@ def _json_authors(holder: dict) -> tuple[str, ...]:
     authors = holder.get("authors")
     if not isinstance(authors, list):
         authors = [holder["author"]] if isinstance(holder.get("author"), dict) else []
-    names = [str(a.get("name", "")).strip() for a in authors if isinstance(a, dict)]
+    names = [_json_text(a.get("name")) for a in authors if isinstance(a, dict)]
     return tuple(n for n in names if n)
 
 
@@ -185,16 +269,21 @@ def parse_sitemap(content: bytes, base_url: str) -> ParsedFeed:
     except lxml.etree.XMLSyntaxError as exc:
         raise FeedParseError(f"{base_url}: malformed sitemap XML: {exc}") from exc
     name = lxml.etree.QName(root).localname
+    skipped: list[str] = []
     if name == "sitemapindex":
         listed = []
         for node in root.iter(f"{SITEMAP_NS}sitemap"):
             location = (node.findtext(f"{SITEMAP_NS}loc") or "").strip()
-            if location:
+            url = item_url(base_url, location) if location else None
+            if url is not None:
                 modified = _time_or_none(node.findtext(f"{SITEMAP_NS}lastmod"))
-                listed.append((urljoin(base_url, location), modified))
+                listed.append((url, modified))
+            elif location:
+                skipped.append(location)
         # newest first where the index says when each sitemap changed; stable otherwise
         listed.sort(key=lambda pair: pair[1] or datetime.min.replace(tzinfo=UTC), reverse=True)
-        return ParsedFeed(title="", entries=[], sitemaps=[url for url, _ in listed])
+        sitemaps = [url for url, _ in listed]
+        return ParsedFeed("", [], warning=_skipped_warning(skipped), sitemaps=sitemaps)
     if name != "urlset":
         raise FeedParseError(f"{base_url}: XML, but not a sitemap (root element <{name}>)")
     entries = []
@@ -202,15 +291,19 @@ def parse_sitemap(content: bytes, base_url: str) -> ParsedFeed:
         location = (node.findtext(f"{SITEMAP_NS}loc") or "").strip()
         if not location:
             continue
+        url = item_url(base_url, location)
+        if url is None:
+            skipped.append(location)
+            continue
         news_date = node.findtext(f"{NEWS_NS}news/{NEWS_NS}publication_date")
         entries.append(
             FeedEntry(
-                url=urljoin(base_url, location),
+                url=url,
                 title=(node.findtext(f"{NEWS_NS}news/{NEWS_NS}title") or "").strip(),
                 published=_time_or_none(news_date or node.findtext(f"{SITEMAP_NS}lastmod")),
             )
         )
-    return ParsedFeed(title="", entries=entries)
+    return ParsedFeed(title="", entries=entries, warning=_skipped_warning(skipped))
 
 
 FEED_LINK_TYPES = (
@@ -238,6 +331,7 @@ def html_feed_links(content: bytes | str, base_url: str) -> list[str]:
         rel = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").lower().split(";")[0].strip()
         href = (link.get("href") or "").strip()
-        if "alternate" in rel and kind in FEED_LINK_TYPES and href:
-            links.append(urljoin(base_url, href))
+        url = item_url(base_url, href) if href else None
+        if "alternate" in rel and kind in FEED_LINK_TYPES and url is not None:
+            links.append(url)
     return list(dict.fromkeys(links))

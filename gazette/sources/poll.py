@@ -220,6 +220,8 @@ def _entries(
             problems.append(f"sitemap {url}: {parsed}")
         elif parsed is not None:
             entries += parsed.entries
+            if parsed.warning:
+                problems.append(f"sitemap {url}: {parsed.warning}")
     warnings = [w for w in (listing.warning, *problems) if w]
     return entries, "; ".join(warnings) or None
 

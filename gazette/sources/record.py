@@ -32,7 +32,7 @@ from gazette.http import FetchOutcome
 from gazette.records import FeedEntry
 from gazette.report_kinds import report_kind
 from gazette.text import html_to_text
-from gazette.urls import canonical_url
+from gazette.urls import MAX_URL_LENGTH, canonical_url
 
 
 @dataclass
@@ -58,7 +58,7 @@ def document_rows(
             "source_id": source.id,
             "url": url,
             "host": url_host(url),  # a column default that reads the row cannot run per row here
-            "guid": entry.guid,
+            "guid": entry.guid[:MAX_URL_LENGTH] if entry.guid else entry.guid,  # its column's
             "feed_title": entry.title or None,
             "feed_summary": html_to_text(entry.summary) or None,
             "authors": list(entry.authors),

@@ -21,6 +21,8 @@ SOURCE_KINDS = ("feed", "sitemap", "page")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 # The longest polling interval a source may have: a year. A source read less often is paused.
 MAX_INTERVAL_MINUTES = 365 * 24 * 60
+# The longest name a source may have: its column's, and its reports' outlet's.
+NAME_LENGTH = 300
 
 
 def usable_interval(minutes: float | None) -> float | None:
@@ -32,8 +34,12 @@ def usable_interval(minutes: float | None) -> float | None:
     return minutes if 0 < minutes <= MAX_INTERVAL_MINUTES else None
 
 
-def check_settings(interval_minutes: float | None, language: str | None) -> None:
-    """InputError unless the interval and language given for a source are usable."""
+def check_settings(
+    interval_minutes: float | None, language: str | None, name: str | None = None
+) -> None:
+    """InputError unless the interval, language and name given for a source are usable."""
+    if name is not None and len(name) > NAME_LENGTH:  # PostgreSQL refuses it, SQLite not
+        raise InputError(f"the name is longer than {NAME_LENGTH} characters")
     if interval_minutes is not None and usable_interval(interval_minutes) is None:
         raise InputError(
             "the interval must be a finite number of minutes above 0 and at most "
@@ -54,7 +60,7 @@ def add_source(
     """Register a feed, sitemap or page by URL or local path; a known one again is an error."""
     if kind not in SOURCE_KINDS:
         raise InputError(f"unknown source kind {kind!r}: use one of {', '.join(SOURCE_KINDS)}")
-    check_settings(interval_minutes, language)
+    check_settings(interval_minutes, language, name)
     url = location_to_url(location)
     existing = session.scalar(select(Source).where(Source.url == url))
     if existing is not None:
@@ -120,7 +126,7 @@ def update_source(
     enabled: bool | None = None,
 ) -> Source:
     """Change a source's settings; arguments left at None keep their value."""
-    check_settings(interval_minutes, language)
+    check_settings(interval_minutes, language, name)
     source = find_source(session, id_or_url)
     if name is not None:
         source.name = name
