@@ -361,12 +361,12 @@ def test_a_standfirst_that_goes_on_from_its_headline_follows_it(embedder) -> Non
         "The former mayor, who led the city for twelve years, must also repay two million "
         "crowns to the council.",
     ]
-    # a title in title case is printed as a sentence, its names kept
+    # a title in title case is printed as written: lowering it would lower names too
     titled = dataclasses.replace(
         item, title="Orrin Court Jails Former Mayor Ilse Varga for Bribery"
     )
     assert printed(write_article([titled], embedder))[0] == (
-        "Orrin court jails former mayor Ilse Varga for bribery."
+        "Orrin Court Jails Former Mayor Ilse Varga for Bribery."
     )
     # and without a label of the item's format
     labelled = dataclasses.replace(item, title=f"Photos: {item.title}")

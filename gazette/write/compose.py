@@ -28,7 +28,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gazette.casing import sentence_cased, title_case
 from gazette.embedding import Embedder, small_matrices
 from gazette.errors import InputError, NothingToWrite
 from gazette.language import language_of
@@ -148,10 +147,7 @@ def printable_sentences(title: str, text: str, brief: bool) -> tuple[tuple[int, 
         )
         judged = is_unattributed_judgement(title)
         if len(title.split()) >= BRIEF_MIN_WORDS and is_clean(title) and whole and not judged:
-            # a title in title case is printed as the sentence it is ("Thailand halts new gun
-            # permits after mass shooting at a school")
-            sentence = sentence_cased(title, text) if title_case(title) else title
-            found.insert(0, (-1, sentence.rstrip(".!") + ".", False))
+            found.insert(0, (-1, title.rstrip(".!") + ".", False))
     return tuple(found)
 
 
