@@ -40,8 +40,6 @@ POINTING_BACK = re.compile(
     r"incident|attack|proposal|measure|bill|law|policy|step|idea|report|letter)\b|"
     r"\bthat\s+(?:promise|pledge|decision|plan|move|statement|claim|deal|case|issue|"
     r"announcement|incident|attack|proposal|measure|bill|policy|step|idea|report|letter)\b|"
-    # a subject pronoun after an opening phrase that names nobody: "As premier, he helped..."
-    r"^[A-Z][a-z]*(?:\s+[a-z0-9][\w'’-]*){0,12},\s+(?:he|she|they)\b|"
     # a person known by their age, not named: "pulled the 32-year-old from the rubble"
     r"\b[Tt]he\s+\d{1,3}-year-old\b(?!(?:\s+[a-z]+)?\s+[A-Z])|"
     # a demonstrative that ends the sentence as what it is about: "There's no evidence of that."
