@@ -148,6 +148,7 @@ def test_a_pronoun_is_replaced_by_the_name_its_source_gives() -> None:
     aged = "Rescuers pulled the 32-year-old from the rubble."
     assert stand_alone(aged, [], []).needs_previous
     assert stand_alone("The 32-year-old woman was pulled out alive.", [], []).needs_previous
+    assert not stand_alone("The 50-year-old bridge collapsed on Monday.", [], []).needs_previous
     assert not stand_alone(
         "Rescuers pulled the 32-year-old nurse Ana Ruiz out.", [], []
     ).needs_previous

@@ -40,8 +40,10 @@ POINTING_BACK = re.compile(
     r"incident|attack|proposal|measure|bill|law|policy|step|idea|report|letter)\b|"
     r"\bthat\s+(?:promise|pledge|decision|plan|move|statement|claim|deal|case|issue|"
     r"announcement|incident|attack|proposal|measure|bill|policy|step|idea|report|letter)\b|"
-    # a person known by their age, not named: "pulled the 32-year-old from the rubble"
-    r"\b[Tt]he\s+\d{1,3}-year-old\b(?!(?:\s+[a-z]+)?\s+[A-Z])|"
+    # a person known by their age, not named: "pulled the 32-year-old from the rubble", "The
+    # 32-year-old woman was..." (not "the 50-year-old bridge", "the 32-year-old nurse Ana Ruiz")
+    r"\b[Tt]he\s+\d{1,3}-year-old(?:\s+(?:man|woman|boy|girl|child|teenager|victim|suspect))?"
+    r"(?=\s+(?:was|is|has|had|who|from|of|in|on|at|to|with|and|after|before|said|told)\b|[,.;])|"
     # a demonstrative that ends the sentence as what it is about: "There's no evidence of that."
     r"\b(?:of|about|for|with|on|from|like|against|by)\s+(?:that|this|these|those)\s*[.!?]*[\"”]?$"
 )
