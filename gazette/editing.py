@@ -230,6 +230,15 @@ def check_sentence(
     return checks
 
 
+# What an editor is told of a story whose reports give nothing to write from now (its good
+# reports were moved away): no new version will come until a report joins it.
+UNWRITTEN_NOTE = (
+    "story {story}'s reports give nothing to write from (a question headline, a programme "
+    "page): no new version will be written until a report joins it; readers see its last "
+    "published version, if any, which you may unpublish"
+)
+
+
 # --- publishing ------------------------------------------------------------------------------
 
 
@@ -301,6 +310,8 @@ def _clean(text: str, what: str, longest: int) -> str:
 def _editable(session: Session, story: Story, correction: str, seen: int | None) -> Article:
     """The version an edit starts from: the newest, which must be the one the editor saw. A
     correction goes with the version readers see, so it needs that one to be the newest."""
+    if story.state == StoryState.UNWRITTEN:
+        raise InputError(UNWRITTEN_NOTE.format(story=story.id))
     if story.state not in (StoryState.TAGGED, StoryState.PUBLISHED):
         raise InputError(
             f"story {story.id} is being rewritten by the pipeline (its reports changed): "

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, InternalError, Op
 from sqlalchemy.orm import Session
 
 from gazette.db.models import Document, DocumentStatus, Story, utcnow
+from gazette.db.states import StoryState, move
 from gazette.errors import ExtractionEmpty, describe
 
 log = logging.getLogger("gazette")
@@ -134,13 +135,15 @@ class Retried:
     given_up: int = 0  # FAILED documents taken up again
     stories: int = 0
     pages: int = 0  # pages of summary-only reports, tried again
+    unwritten: int = 0  # stories with nothing to write from, to be read again
 
 
 def retry_now(session: Session) -> Retried:
     """Make every item that waits for a retry due at once, and take up again the documents
     given up on (`gazette retry`, for when a site is back or a bug is fixed): one whose page was
     never fetched is fetched again, one whose page holds no article is extracted again, and the
-    page of every report made from its feed alone is asked for again."""
+    page of every report made from its feed alone is asked for again. A story that had nothing
+    to write from is read again too: a newer writer may find something."""
     retried = Retried()
     waiting = (Document.retry_at.is_not(None)) & (Document.status != DocumentStatus.FAILED)
     retried.documents = session.execute(
@@ -156,6 +159,9 @@ def retry_now(session: Session) -> Retried:
     retried.stories = session.execute(
         update(Story).where(Story.retry_at.is_not(None)).values(retry_at=None)
     ).rowcount
+    for story in session.scalars(select(Story).where(Story.state == StoryState.UNWRITTEN)):
+        move(story, StoryState.CLUSTERED)
+        retried.unwritten += 1
     never_fetched = Document.summary_only & Document.raw_html.is_(None)
     retried.pages = session.execute(
         update(Document).where(never_fetched).values(page_retry_at=utcnow(), page_attempts=0)

@@ -556,3 +556,19 @@ def test_the_review_page_of_a_merged_story_leads_to_the_story_it_joined(
     followed = editor.get(f"/desk/story/{absorbed}", follow_redirects=True)
     assert followed.status_code == 200 and followed.url.path == f"/desk/story/{survivor}"
     assert editor.get("/desk/story/999999").status_code == 404
+
+
+def test_a_story_with_nothing_to_write_from_says_so_on_the_desk(
+    editor: TestClient, database: Database
+) -> None:
+    """A published story whose reports now give nothing to write from (its good reports moved
+    away) gets no new version: the desk says so, instead of "being rewritten"."""
+    story_id = harbour_story(database, published=True)
+    with database.transaction() as session:
+        story = session.get(Story, story_id)
+        story.state = StoryState.UNWRITTEN.value
+    page = html.unescape(editor.get(f"/desk/story/{story_id}").text)
+    assert "give nothing to write from" in page and "is rewriting" not in page
+    refused = act(editor, story_id, "headline", headline="Calder ferries run again")
+    assert refused.status_code == 400
+    assert "no new version will be written until a report joins it" in html.unescape(refused.text)

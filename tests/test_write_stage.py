@@ -130,6 +130,12 @@ def test_a_story_with_nothing_to_write_from_waits_without_an_error(
         assert (story.state, story.error, story.retry_at) == ("unwritten", None, None)
     status = CliRunner().invoke(app, ["--database", database.url, "status"])
     assert "1 story with nothing to write from yet" in " ".join(status.output.split())
+    # `gazette retry` (after an upgrade of the writer) reads it again
+    retried = CliRunner().invoke(app, ["--database", database.url, "retry"])
+    assert "1 story with nothing to write from, read again" in " ".join(retried.output.split())
+    run_pipeline(database, settings_for(database.url), embedder)
+    with database.session() as session:
+        assert session.get(Story, asked).state == "unwritten"
 
     with database.transaction() as session:
         move_report(session, fight[1].id, asked, "editor")

@@ -263,6 +263,7 @@ def retry(ctx: typer.Context) -> None:
     out.print(
         f"due now: {retried.documents} documents and {retried.stories} stories waiting for a "
         f"retry, {retried.given_up} documents that had been given up, and the pages of "
-        f"{retried.pages} reports made from their feed alone",
+        f"{retried.pages} reports made from their feed alone; "
+        f"{how_many(retried.unwritten, 'story', 'stories')} with nothing to write from, read again",
         soft_wrap=True,
     )

@@ -87,9 +87,9 @@ class StoryWriter:
 
 
 def write_step(context: StageContext) -> WriteReport:
-    """Write a batch of the stories whose reports changed. A story that cannot be written keeps
-    its last version (and readers its published one) and is tried again later
-    (gazette/faults.py)."""
+    """Write a batch of the stories whose reports changed. A story whose reports give nothing
+    to write from waits as UNWRITTEN for a report that does; one whose writing fails keeps its
+    last version (and readers its published one) and is tried again later (gazette/faults.py)."""
     report = WriteReport()
     now = utcnow()
     with context.database.transaction() as session:

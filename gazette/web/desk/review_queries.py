@@ -134,6 +134,11 @@ class ReviewPage:
         return self.state in (StoryState.TAGGED, StoryState.PUBLISHED)
 
     @property
+    def unwritten(self) -> bool:
+        """Whether its reports give nothing to write from: no new version will come."""
+        return self.state == StoryState.UNWRITTEN
+
+    @property
     def can_publish(self) -> bool:
         return self.is_newest and self.state == StoryState.TAGGED
 
