@@ -109,7 +109,7 @@ def stand_alone(sentence: str, previous: list[str], quotes: Sequence[FoundQuote]
     text = _name_the_speaker(sentence, quotes)
     opener = SUBJECT_PRONOUN.match(text)
     if opener:
-        person = person_named_in(previous[-1:])
+        person = person_named_in(previous[-1:], opener.group("pronoun"))
         if person:
             text = person + " " + text[opener.end() :]
     if PRONOUN_SAYS.search(text) or PRONOUN_INTRODUCES.search(text):
