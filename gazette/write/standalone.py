@@ -39,10 +39,27 @@ POINTING_BACK = re.compile(
     r"(?:promise|pledge|decision|plan|move|statement|claim|deal|case|issue|news|announcement|"
     r"incident|attack|proposal|measure|bill|law|policy|step|idea|report|letter)\b|"
     r"\bthat\s+(?:promise|pledge|decision|plan|move|statement|claim|deal|case|issue|"
-    r"announcement|incident|attack|proposal|measure|bill|policy|step|idea|report|letter)\b|"
+    r"announcement|incident|attack|proposal|measure|bill|policy|step|idea|report|letter|point|"
+    r"moment)\b|"
     # a demonstrative that ends the sentence as what it is about: "There's no evidence of that."
     r"\b(?:of|about|for|with|on|from|like|against|by)\s+(?:that|this|these|those)\s*[.!?]*[\"”]?$"
 )
+# A subject pronoun after what is set before the sentence's subject, one or two phrases and a
+# comma: "After all, he faced...", "On Monday, it implemented...", "Later that day, as he
+# attempted to elude police, he shot...". Not "it" as a placeholder ("In 2019, it was announced
+# that...").
+FRONTED_PRONOUN = re.compile(
+    r"^(?P<fronted>[^,\"“]{2,60},\s+(?:[^,\"“]{1,80},\s+)?)(?P<pronoun>he|she|they|it)\s+"
+    r"(?!(?:is|was|’s|'s|has been|had been|will be|would be|seems|seemed|appears|appeared)\b)"
+)
+# What, set before the pronoun, can be what it stands for: a name (not a day's or a month's),
+# and for "it" and "they" also a thing named with "the" ("When the officers turned around, they
+# saw...").
+NAMED_BEFORE = re.compile(
+    r"(?<=\s)(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+    r"March|April|May|June|July|August|September|October|November|December)\b)[A-Z][a-z]"
+)
+DESCRIBED_BEFORE = re.compile(r"\bthe\s+[a-z]", re.IGNORECASE)
 SUBJECT_PRONOUN = re.compile(r"^(?P<pronoun>He|She)\s+(?=[a-z])")
 QUOTATION = re.compile(r"[\"“]([^\"“”]+)[\"”]")
 SAYING = any_of(SAYING_WORDS)
@@ -115,7 +132,20 @@ def stand_alone(sentence: str, previous: list[str], quotes: Sequence[FoundQuote]
     if PRONOUN_SAYS.search(text) or PRONOUN_INTRODUCES.search(text):
         return Reading(text, needs_previous=True)
     pointing = REFERENCE_OPENER.match(text) or POINTING_BACK.search(outside_quotations(text))
-    return Reading(text, needs_previous=bool(pointing))
+    return Reading(text, needs_previous=bool(pointing) or _fronted_pronoun(text))
+
+
+def _fronted_pronoun(sentence: str) -> bool:
+    """Whether the sentence's subject is a pronoun set after an opening phrase that names
+    nothing it could stand for ("After all, he faced allegations...", "On Monday, it
+    implemented a policy..."): like "He faced...", it points back to the sentence before."""
+    found = FRONTED_PRONOUN.match(sentence)
+    if found is None:
+        return False
+    fronted = found.group("fronted")
+    if NAMED_BEFORE.search(fronted):
+        return False
+    return found.group("pronoun") in ("he", "she") or not DESCRIBED_BEFORE.search(fronted)
 
 
 def _name_the_speaker(sentence: str, quotes: Sequence[FoundQuote]) -> str:
