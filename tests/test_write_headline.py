@@ -124,3 +124,42 @@ def test_a_title_whose_figures_the_article_does_not_tell_gives_way(embedder) -> 
 )
 def test_a_headline_figure_is_read_as_the_article_writes_it(text: str, figures: set[str]) -> None:
     assert figures_told(text) == figures
+
+
+KERRY = (
+    "John Kerry said on Monday that he had never discussed Israeli airstrikes in Syria with "
+    "Iran's foreign minister. Mr. Zarif and Mr. Kerry spoke often while they negotiated the "
+    "2015 nuclear deal. Republicans called for an investigation into the leaked recording."
+)
+
+
+def test_a_title_written_as_a_sentence_loses_its_full_stop(embedder) -> None:
+    """neus-val-23: "John Kerry denies ever having discussed ... foreign minister." """
+    title = "John Kerry denies discussing Israeli strikes with Iran's foreign minister."
+    article = write_article([source("a", "Daily Record", title, KERRY)], embedder)
+    assert article.headline == title.removesuffix(".")
+
+
+def test_a_title_labelled_opinion_is_not_the_headline(embedder) -> None:
+    """neus-val-249: "OPINION: Trump's North Korea summit was a history-making gamble." headed a
+    news article, over a news title with a figure the article does not tell; a title labelled
+    as an outlet's view is not used, however close."""
+    opinion = "OPINION: John Kerry never discussed Israeli airstrikes with Iran's minister"
+    sources = [
+        source("a", "The Column", opinion, KERRY),
+        source("b", "Wire", "Kerry denies telling Zarif of 200 Israeli strikes", KERRY),
+    ]
+    article = write_article(sources, embedder)
+    assert article.headline == "Kerry denies telling Zarif of 200 Israeli strikes"
+
+
+def test_a_headline_cut_from_a_sentence_keeps_no_half_quotation(embedder) -> None:
+    """1_ecb: a source without a title; its lead sentence, cut before the attribution, left
+    "'Tara Reid has checked herself into the Promises Treatment Center" with no closing mark."""
+    text = (
+        "'Tara Reid has checked herself into the Promises Treatment Center, ' her rep says in "
+        "a statement. The actress, 33, entered the clinic in Malibu on Friday. Her publicist "
+        "did not say what she was being treated for."
+    )
+    article = write_article([source("a", "A", "", text)], embedder)
+    assert article.headline == "Tara Reid has checked herself into the Promises Treatment Center"

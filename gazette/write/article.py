@@ -23,6 +23,7 @@ from gazette.write.choose import quote_restated
 from gazette.write.clean import typeset_quotes
 from gazette.write.facts import Fact, Side
 from gazette.write.headline import (
+    as_headline,
     case_headline,
     clean_headline,
     headline_from_sentence,
@@ -217,8 +218,9 @@ def pick_headline(material: _Material, chosen: list[Fact]) -> str:
     texts = [source.text for source in material.originals]
     if ranked:
         best = min(ranked, key=lambda ranked_title: ranked_title[0])[1]  # the closest of the best
-        return typeset_quotes(case_headline(best, texts))
-    return typeset_quotes(case_headline(headline_from_sentence(chosen[0].sentence.text), texts))
+        return typeset_quotes(case_headline(as_headline(best), texts))
+    lead = headline_from_sentence(chosen[0].sentence.text)
+    return typeset_quotes(case_headline(as_headline(lead), texts))
 
 
 def print_article(plan: Plan) -> WrittenArticle:

@@ -71,13 +71,46 @@ DANGLING = frozenset(
 )
 
 
+# A label by which an outlet marks a piece as its own view, not news: "OPINION: ...", "Analysis |
+# ...", "Op-Ed: ...".
+OPINION_LABEL = re.compile(
+    r"^(?:opinion|analysis|commentary|editorial|op-?ed|column|perspective|viewpoint)\s*[:|–—-]\s",
+    re.IGNORECASE,
+)
+
+
 def is_usable_headline(headline: str) -> bool:
     """A title that can stand as the article's headline: whole (not cut off with an ellipsis),
-    not all in capitals, of MIN_WORDS to MAX_WORDS words."""
+    not all in capitals, of MIN_WORDS to MAX_WORDS words, and not labelled as an outlet's own
+    view ("OPINION: Trump's summit was a history-making gamble"): over a news article it would
+    state an opinion as fact."""
     words = len(headline.split())
     cut = headline.rstrip().endswith(("...", "…"))
     shouted = headline.upper() == headline and any(c.isalpha() for c in headline)
-    return MIN_WORDS <= words <= MAX_WORDS and not cut and not shouted
+    labelled = bool(OPINION_LABEL.match(headline))
+    return MIN_WORDS <= words <= MAX_WORDS and not cut and not shouted and not labelled
+
+
+QUOTE_MARKS = ("'‘’", '"“”')
+
+
+def as_headline(text: str) -> str:
+    """A title or a cut sentence as a headline: without the full stop that ends a sentence
+    ("John Kerry denies ... foreign minister." -> "... foreign minister"), nor a quotation mark
+    left without its pair ("'Tara Reid has checked herself into the Promises Treatment Center"
+    from a sentence cut before the mark that closed it). An apostrophe inside a word ("Palin's")
+    is not a quotation mark."""
+    headline = text.strip()
+    if headline.endswith(".") and not headline.endswith(".."):
+        headline = headline[:-1].rstrip()
+    for marks in QUOTE_MARKS:
+        opening = re.findall(rf"(?:^|(?<=\s))[{marks}](?=\w)", headline)
+        closing = re.findall(rf"(?<=[\w.,!?])[{marks}](?=\s|$|[,.:;!?])", headline)
+        if len(opening) > len(closing) and headline[:1] in marks:
+            headline = headline[1:]
+        elif len(closing) > len(opening) and headline[-1:] in marks:
+            headline = headline[:-1]
+    return headline
 
 
 # A word as the sources write it; the part before it tells whether it opens a sentence there.
