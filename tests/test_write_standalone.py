@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gazette.write.standalone import stand_alone
+from gazette.write.standalone import named_in_full, stand_alone
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,42 @@ def test_a_pronoun_after_an_opening_phrase_points_back(sentence: str) -> None:
 )
 def test_a_sentence_that_names_its_subject_stands_alone(sentence: str) -> None:
     assert not stand_alone(sentence, [], []).needs_previous
+
+
+PAUL = (
+    "The hearings start on Tuesday. “It's a partisan farce,” Sen. Rand Paul, R-Ky., said of the "
+    "effort. Paul added that he does not believe it is possible Trump will be convicted."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "printed"),
+    [
+        # neus-val-5: the summary's "Paul added..." was the article's only mention of him
+        (
+            "Paul added that he does not believe it is possible Trump will be convicted.",
+            "Rand Paul added that he does not believe it is possible Trump will be convicted.",
+        ),
+        # the speaker of an attribution (neus-val-24: "Until that point, Dunford wrote, ...")
+        (
+            "The trial will be short, Paul said on Sunday.",
+            "The trial will be short, Rand Paul said on Sunday.",
+        ),
+    ],
+)
+def test_a_person_first_named_by_surname_is_named_in_full(sentence: str, printed: str) -> None:
+    assert named_in_full(sentence, "", PAUL, [PAUL]) == printed
+
+
+def test_a_surname_is_left_alone_when_the_name_is_told_unknown_or_not_in_every_source() -> None:
+    sentence = "Paul added that he does not believe it is possible Trump will be convicted."
+    # the article named him before
+    assert named_in_full(sentence, "Sen. Rand Paul spoke first.", PAUL, [PAUL]) == sentence
+    # a cited outlet that does not write "Rand Paul" would no longer support the sentence
+    assert named_in_full(sentence, "", PAUL, [PAUL, sentence]) == sentence
+    # two people of that name in the source
+    twice = PAUL + " His son Ron Paul disagreed."
+    assert named_in_full(sentence, "", twice, [twice]) == sentence
+    # a run of capitalised words before the name is not a given name ("Englishman Robert Buckley")
+    glued = "Englishman Robert Buckley died on the glacier. Buckley said he was tired."
+    assert named_in_full("Buckley said he was tired.", "", glued, [glued]).startswith("Buckley")

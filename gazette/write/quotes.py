@@ -220,6 +220,23 @@ def _full_name(name: str, names_in_text: list[str]) -> str:
     return max(candidates, key=len) if candidates else name
 
 
+# A person's full name as a first mention gives it: a given name, perhaps an initial, the surname
+# ("Rand Paul", "James G. Bodiford"); not a run with more before it ("Englishman Robert Buckley",
+# "Internet Explorer Microsoft") nor an office run into it ("Then-President-elect Trump").
+FULL_NAME = re.compile(r"[A-Z][a-z'’]+(?: [A-Z]\.)? [A-Z][A-Za-z'’-]+")
+
+
+def full_name_in(surname: str, text: str) -> str | None:
+    """The one full name of a person (`FULL_NAME`, titles aside) that ends in `surname` in the
+    text; None when the text gives none, or two ("Jon Owen" and "John Owen")."""
+    if surname in ORGANISATION or surname.casefold() in STOPWORDS:
+        return None
+    names = {
+        name for name in _names(text) if name.endswith(" " + surname) and FULL_NAME.fullmatch(name)
+    }
+    return names.pop() if len(names) == 1 else None
+
+
 def person_named_in(previous: list[str], pronoun: str = "") -> str | None:
     """The one person (a name of two words or more) named in the last sentence or two before a
     "he" or "she"; None when there is none, or more than one."""

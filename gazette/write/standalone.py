@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from gazette.sentences import content_words, proper_names
 from gazette.write.clean import SAYING_WORDS, any_of, outside_quotations
-from gazette.write.quotes import FoundQuote, person_named_in
+from gazette.write.quotes import FoundQuote, full_name_in, person_named_in
 
 # Words that open a sentence by pointing back to an earlier one.
 REFERENCE_OPENER = re.compile(
@@ -165,3 +165,31 @@ def _name_the_speaker(sentence: str, quotes: Sequence[FoundQuote]) -> str:
 
 def _key(quotation: str) -> str:
     return re.sub(r"\W+", " ", quotation).strip().casefold()
+
+
+# Where a surname alone names a person: as the sentence's subject ("Paul added that...", "Bright
+# warned lawmakers..."), or as the speaker of an attribution (", Owen said", "said Gallagher",
+# "according to Smith").
+SURNAME = r"[A-Z][a-z]+(?:['’-][A-Za-z]+)?"
+SAYS = r"(?:said|says|added|told|wrote|insisted|argued|noted|stressed|warned|explained)"
+SURNAME_ALONE = re.compile(
+    rf"^(?P<subject>{SURNAME})(?= (?:also |later )?[a-z])|, (?P<speaker>{SURNAME})(?= {SAYS}\b)|"
+    rf"\b{SAYS} (?P<named>{SURNAME})(?=[ .,])|according to (?P<cited>{SURNAME})(?=[ .,])"
+)
+
+
+def named_in_full(sentence: str, told: str, source: str, cited: Sequence[str]) -> str:
+    """The sentence with a person it names by surname alone, whom the article has not named
+    before (`told`), named in full as its source names them ("Paul added that..." -> "Rand Paul
+    added that..." after a summary that never named him): a reader meets a person by their whole
+    name first. Only when the source gives one full name for the surname (not "Jon Owen" and
+    "John Owen"), and every cited source writes it, so that each still supports the sentence."""
+    for match in SURNAME_ALONE.finditer(sentence):
+        surname = match.group(match.lastgroup or 0)
+        if re.search(rf"\b{re.escape(surname)}\b", told):
+            continue
+        full = full_name_in(surname, source)
+        if full and full not in sentence and all(full in text for text in cited):
+            start, end = match.span(match.lastgroup or 0)
+            return sentence[:start] + full + sentence[end:]
+    return sentence
