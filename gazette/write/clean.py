@@ -114,6 +114,17 @@ def is_fragment(pieces: tuple[str, ...] | list[str], index: int) -> bool:
     return first[:1].isdigit() and bool(cut_before)
 
 
+# Two quotations the splitter left in one piece: one closes its sentence, the next opens another
+# ('...has failed to deliver.” “I’m John Hickenlooper, I am running...," he said.').
+QUOTATIONS_GLUED = re.compile(r"(?<=[.!?][”\"])\s+(?=[“\"][A-Z])")
+
+
+def unglued(pieces: list[str]) -> list[str]:
+    """The splitter's pieces, each split where one quoted sentence ends and the next begins:
+    the splitter does not cut between a closing and an opening quotation mark."""
+    return [part for piece in pieces for part in QUOTATIONS_GLUED.split(piece)]
+
+
 def strip_source_markers(sentence: str) -> str:
     """The sentence without the outlet's own citation markers or a dateline in capitals."""
     return CAPITALS_DATELINE.sub("", SOURCE_MARKERS.sub("", sentence).strip())
