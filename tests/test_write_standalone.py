@@ -82,3 +82,16 @@ def test_a_surname_is_left_alone_when_the_name_is_told_unknown_or_not_in_every_s
     # a run of capitalised words before the name is not a given name ("Englishman Robert Buckley")
     glued = "Englishman Robert Buckley died on the glacier. Buckley said he was tired."
     assert named_in_full("Buckley said he was tired.", "", glued, [glued]).startswith("Buckley")
+
+
+def test_she_is_not_the_name_in_a_possessive_before_it() -> None:
+    """neus-val-7: "She has “no fear whatsoever”..." after "..., said Ackison, who protested Gov.
+    Mike DeWine’s orders" is Ackison, not DeWine: a pronoun is not given the one full name of
+    the sentence before when that name only owns something there."""
+    before = [
+        "“It enrages something inside of you,” said Ackison, who was among those who protested "
+        "Republican Gov. Mike DeWine’s orders at the statehouse with her 10-year-old son."
+    ]
+    sentence = "She has “no fear whatsoever” of contracting the virus, she said Thursday."
+    reading = stand_alone(sentence, before, [])
+    assert reading.text == sentence and reading.needs_previous

@@ -144,15 +144,20 @@ def _qualifies_noun(rest: str) -> bool:
     return not (word in STOPWORDS or word in AFTER_A_NAME or word.endswith("ly") or saying)
 
 
-def _name_runs(phrase: str, attribution: bool = False) -> list[tuple[int, str]]:
+def _name_runs(
+    phrase: str, attribution: bool = False, owners: bool = True
+) -> list[tuple[int, str]]:
     """Runs of capitalised words in a phrase with where they start, each without the titles and
     what precedes them ("Palmer Public Safety Director Jon Owen" is Jon Owen) and without a
     word that opens a sentence ("But King" is King). In an `attribution` (the words that name a
     quotation's speaker), not a run that qualifies a noun ("a Democratic official"): elsewhere
-    the word after a name is as often its verb ("Moore decided")."""
+    the word after a name is as often its verb ("Moore decided"). Without `owners`, not a name
+    in the possessive ("Gov. Mike DeWine’s orders"), which is no sentence's subject."""
     runs = []
     for match in re.finditer(NAME, phrase):
         if attribution and _qualifies_noun(phrase[match.end() :]):
+            continue
+        if not owners and match.group(0).endswith(("'s", "’s")):
             continue
         words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()]
         titled = [i for i, w in enumerate(words) if _is_title(w)]
@@ -256,7 +261,8 @@ def _resolve_pronoun(previous: list[str], pronoun: str = "") -> str | None:
     before "..., he said": the rep spoke, unnamed)."""
     other = {"he": "she", "she": "he"}.get(pronoun.casefold())
     for sentence in reversed(previous[-2:]):
-        people = {n for n in _names(sentence[1:]) if " " in n and n.split()[-1] not in ORGANISATION}
+        named = [name for _, name in _name_runs(sentence[1:], owners=False)]
+        people = {n for n in named if " " in n and n.split()[-1] not in ORGANISATION}
         if len(people) == 1:
             mismatched = other and GENDERED[other].search(sentence)
             if mismatched and not GENDERED[pronoun.casefold()].search(sentence):
