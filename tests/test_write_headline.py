@@ -8,7 +8,7 @@ from reports import source
 
 from gazette.write import write_article
 from gazette.write.article import figures_told
-from gazette.write.headline import case_headline
+from gazette.write.headline import as_headline, case_headline
 
 TEXTS = [
     "Former governor Sarah Palin toured the Mat Maid dairy in Palmer on Tuesday. Firefighters "
@@ -163,3 +163,25 @@ def test_a_headline_cut_from_a_sentence_keeps_no_half_quotation(embedder) -> Non
     )
     article = write_article([source("a", "A", "", text)], embedder)
     assert article.headline == "Tara Reid has checked herself into the Promises Treatment Center"
+
+
+@pytest.mark.parametrize(
+    ("title", "headline"),
+    [
+        ("Kerry denies discussing strikes with Iran.", "Kerry denies discussing strikes with Iran"),
+        ("'Tara Reid has checked herself in", "Tara Reid has checked herself in"),
+        # a pair of two kinds of marks, as a source wrote it, is a pair (neus-val-55)
+        (
+            "Trump, Defiant ‘We must always arrest illegals”",
+            "Trump, Defiant ‘We must always arrest illegals”",
+        ),
+        ("Students' union says fees must fall", "Students' union says fees must fall"),
+        (
+            "'The Salt Orchard' wins the Golden Lantern",
+            "'The Salt Orchard' wins the Golden Lantern",
+        ),
+        ("Mayor quits...", "Mayor quits..."),
+    ],
+)
+def test_as_headline(title: str, headline: str) -> None:
+    assert as_headline(title) == headline

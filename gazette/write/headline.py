@@ -91,7 +91,9 @@ def is_usable_headline(headline: str) -> bool:
     return MIN_WORDS <= words <= MAX_WORDS and not cut and not shouted and not labelled
 
 
-QUOTE_MARKS = ("'‘’", '"“”')
+# Quotation marks, in one class: a source may open with one kind and close with another ("Trump,
+# Defiant ‘We must always arrest illegals”"), and such a pair is left as it is.
+QUOTE_MARKS = "'‘’\"“”"
 
 
 def as_headline(text: str) -> str:
@@ -103,13 +105,12 @@ def as_headline(text: str) -> str:
     headline = text.strip()
     if headline.endswith(".") and not headline.endswith(".."):
         headline = headline[:-1].rstrip()
-    for marks in QUOTE_MARKS:
-        opening = re.findall(rf"(?:^|(?<=\s))[{marks}](?=\w)", headline)
-        closing = re.findall(rf"(?<=[\w.,!?])[{marks}](?=\s|$|[,.:;!?])", headline)
-        if len(opening) > len(closing) and headline[:1] in marks:
-            headline = headline[1:]
-        elif len(closing) > len(opening) and headline[-1:] in marks:
-            headline = headline[:-1]
+    opening = re.findall(rf"(?:^|(?<=\s))[{QUOTE_MARKS}](?=\w)", headline)
+    closing = re.findall(rf"(?<=[\w.,!?])[{QUOTE_MARKS}](?=\s|$|[,.:;!?])", headline)
+    if len(opening) > len(closing) and headline[:1] in QUOTE_MARKS:
+        headline = headline[1:]
+    elif len(closing) > len(opening) and headline[-1:] in QUOTE_MARKS:
+        headline = headline[:-1]
     return headline
 
 
