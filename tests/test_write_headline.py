@@ -8,7 +8,7 @@ from reports import source
 
 from gazette.write import write_article
 from gazette.write.article import figures_told
-from gazette.write.headline import as_headline, case_headline
+from gazette.write.headline import as_headline, case_headline, headline_from_sentence
 
 TEXTS = [
     "Former governor Sarah Palin toured the Mat Maid dairy in Palmer on Tuesday. Firefighters "
@@ -185,3 +185,14 @@ def test_a_headline_cut_from_a_sentence_keeps_no_half_quotation(embedder) -> Non
 )
 def test_as_headline(title: str, headline: str) -> None:
     assert as_headline(title) == headline
+
+
+def test_a_headline_cut_from_a_long_sentence_ends_before_a_phrase() -> None:
+    """neus-val-125, whose titles are too long or labelled opinion: its lead sentence, cut at 14
+    words, ended "...night Thursday in the latest sign"; it ends before that phrase."""
+    sentence = (
+        "Protesters flocked to Charlotte for a third straight night Thursday in the latest sign of "
+        "mounting pressure for police to release video of the shooting."
+    )
+    headline = headline_from_sentence(sentence)
+    assert headline == "Protesters flocked to Charlotte for a third straight night Thursday"

@@ -71,6 +71,16 @@ DANGLING = frozenset(
 )
 
 
+# Words that open a phrase a headline can end before.
+PHRASE_STARTS = frozenset(
+    re.findall(
+        r"\w+",
+        "in on at by for with from of to as into over after before amid during and or but that "
+        "which who while",
+    )
+)
+
+
 # A label by which an outlet marks a piece as its own view, not news: "OPINION: ...", "Analysis |
 # ...", "Op-Ed: ...".
 OPINION_LABEL = re.compile(
@@ -220,6 +230,11 @@ def headline_from_sentence(sentence: str) -> str:
     words = text.split()
     if len(words) > MAX_WORDS:
         words = words[:MAX_WORDS]
+        # not in the middle of a phrase ("...night Thursday in the latest sign"): before the last
+        # preposition or conjunction that leaves a headline of some length
+        starts = [i for i, w in enumerate(words) if i >= 2 * MIN_WORDS and w in PHRASE_STARTS]
+        if starts:
+            words = words[: starts[-1]]
     while len(words) > MIN_WORDS and words[-1].lower().strip(",;:") in DANGLING:
         words.pop()
     return " ".join(words).rstrip(",;:—–-")
