@@ -102,6 +102,15 @@ def test_the_speaker_is_the_person_not_what_they_speak_for(text: str, speaker: s
             '"We\'ve now purchased enough vaccine supply to vaccinate all Americans," Biden said.',
             "Joe Biden",
         ),
+        # an office of two words in one (neus-val-164), a day after the name
+        (
+            "“We do not have time to waste,” WHO Director-General Tedros Adhanom Ghebreyesus said.",
+            "Tedros Adhanom Ghebreyesus",
+        ),
+        (
+            "“We do not have time to waste at all,” said Alexandria Ocasio-Cortez on Monday.",
+            "Alexandria Ocasio-Cortez",
+        ),
     ],
 )
 def test_the_speaker_is_the_name_without_what_surrounds_it(text: str, speaker: str) -> None:

@@ -124,6 +124,11 @@ class FoundQuote:
     speaker: str
 
 
+# A day or a month, which is no one's name ('said Alexandria Ocasio-Cortez on Monday').
+CALENDAR = re.compile(
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+    r"May|June|July|August|September|October|November|December)(?: \d{1,2})?"
+)
 # What a phrase says of a person besides the name: anything in brackets, a party tag ("(D-Calif.)",
 # ", R-Ky.,"), and an apposition after a comma that opens with a small letter (", a New York
 # Democrat,", ", both Democrats from Virginia,").
@@ -166,14 +171,15 @@ def _name_runs(
         words = [w for w in words if not _is_title(w)]
         while words and words[0].casefold() in STOPWORDS:
             words = words[1:]
-        if words:
+        if words and not CALENDAR.fullmatch(" ".join(words)):
             runs.append((match.start(), " ".join(words)))
     return runs
 
 
 def _is_title(word: str) -> bool:
-    """ "Sen.", "Speaker", "President-elect": an office or an honorific, not a name."""
-    return word.rstrip(".").removesuffix("-elect") in TITLES
+    """ "Sen.", "Speaker", "President-elect", "Director-General": an office or an honorific, not
+    a name."""
+    return any(part in TITLES for part in word.rstrip(".").split("-"))
 
 
 def _names(phrase: str) -> list[str]:
