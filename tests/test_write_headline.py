@@ -196,3 +196,24 @@ def test_a_headline_cut_from_a_long_sentence_ends_before_a_phrase() -> None:
     )
     headline = headline_from_sentence(sentence)
     assert headline == "Protesters flocked to Charlotte for a third straight night Thursday"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "headline"),
+    [
+        # the cut already falls before a phrase: the 14 words stand (neus-val-288)
+        (
+            "Gov. J.B. Pritzker on Tuesday signed into law a bill that will legalize marijuana for "
+            "recreational use in Illinois starting next year.",
+            "Gov. J.B. Pritzker on Tuesday signed into law a bill that will legalize marijuana",
+        ),
+        # it falls inside one: "...the drafting of President" (neus-val-111)
+        (
+            "The House quickly approved a budget resolution intended to speed the drafting of "
+            "President Joe Biden's relief package.",
+            "The House quickly approved a budget resolution intended to speed the drafting",
+        ),
+    ],
+)
+def test_a_headline_is_cut_at_a_phrase_boundary(sentence: str, headline: str) -> None:
+    assert headline_from_sentence(sentence) == headline

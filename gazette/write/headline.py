@@ -229,11 +229,14 @@ def headline_from_sentence(sentence: str) -> str:
         text = text.rstrip(" ,;:—–-")
     words = text.split()
     if len(words) > MAX_WORDS:
+        # not in the middle of a phrase ("...night Thursday in the latest sign | of mounting
+        # pressure"): unless the cut falls before a phrase ("...a bill that will legalize
+        # marijuana | for recreational use"), before the last preposition or conjunction that
+        # leaves a headline of some length
+        following = words[MAX_WORDS]
         words = words[:MAX_WORDS]
-        # not in the middle of a phrase ("...night Thursday in the latest sign"): before the last
-        # preposition or conjunction that leaves a headline of some length
         starts = [i for i, w in enumerate(words) if i >= 2 * MIN_WORDS and w in PHRASE_STARTS]
-        if starts:
+        if starts and not (following in PHRASE_STARTS and following != "of"):
             words = words[: starts[-1]]
     while len(words) > MIN_WORDS and words[-1].lower().strip(",;:") in DANGLING:
         words.pop()
