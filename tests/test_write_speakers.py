@@ -102,6 +102,12 @@ def test_the_speaker_is_the_person_not_what_they_speak_for(text: str, speaker: s
             '"We\'ve now purchased enough vaccine supply to vaccinate all Americans," Biden said.',
             "Joe Biden",
         ),
+        # a clause before the speaker is no aside (19_ecbplus gave "However")
+        (
+            "However, his relatives are skeptical of the police account—his sister Mahnefah Gray "
+            'said, "He has common sense... They killed my little brother for no reason. "',
+            "Mahnefah Gray",
+        ),
         # an office of two words in one (neus-val-164), a day after the name
         (
             "“We do not have time to waste,” WHO Director-General Tedros Adhanom Ghebreyesus said.",
@@ -131,6 +137,11 @@ def test_the_speaker_is_the_name_without_what_surrounds_it(text: str, speaker: s
         # the sentence after a quotation's full stop does not attribute it (19_ecbplus: "But King")
         'She told detectives she could not see what the boys were doing "from the angle I was '
         'at. " But King told The News that the boys moved into view.',
+        # nor the sentence after a quotation whose own quotation closed it (5_ecbplus: "Snider,
+        # who attended King's news conference, said he backed King")
+        "King said that when he broke the news yesterday to the coach, “He asked why, and I told "
+        "him that we are going to make a change. He said, 'Thank you. '” Snider, who attended "
+        "the news conference, said he backed King.",
         # "he" is not the one person the sentence before speaks of as "her"
         "Party girl Tara Reid checked herself into a treatment centre, her rep told People. "
         '"We appreciate your respect to her and her family\'s privacy at this time," he said.',

@@ -130,9 +130,10 @@ CALENDAR = re.compile(
     r"May|June|July|August|September|October|November|December)(?: \d{1,2})?"
 )
 # What a phrase says of a person besides the name: anything in brackets, a party tag ("(D-Calif.)",
-# ", R-Ky.,"), and an apposition after a comma that opens with a small letter (", a New York
-# Democrat,", ", both Democrats from Virginia,").
-ASIDE = re.compile(r"\([^()]*\)|\b[DRI]-[A-Z][A-Za-z.]*|,\s+[a-z][^,]*")
+# ", R-Ky.,"), and an apposition between commas that opens with a small letter (", a New York
+# Democrat,", ", both Democrats from Virginia,"; not the rest of a clause: "However, his
+# relatives are skeptical—his sister Mahnefah Gray said").
+ASIDE = re.compile(r"\([^()]*\)|\b[DRI]-[A-Z][A-Za-z.]*|,\s+[a-z][^,]*(?=,)")
 # Words that may follow a speaker's name ("Varga also said", "Moore himself told") without the
 # name qualifying a noun ("a Democratic official", "the Biden administration").
 AFTER_A_NAME = frozenset(re.findall(r"\w+", "also himself herself themselves later earlier again"))
@@ -312,7 +313,8 @@ def find_quotes(text: str) -> tuple[FoundQuote, ...]:
 def _closes_sentence(match: re.Match[str]) -> bool:
     """Whether a quotation ends its sentence with a full stop and another sentence follows: that
     one does not attribute it ('"...from the angle I was at." But King told The News...')."""
-    return match.group("quote").rstrip().endswith(".") and match.group("after")[:1].isupper()
+    ended = match.group("quote").rstrip(" '‘’").endswith(".")  # "...He said, 'Thank you. '"
+    return ended and match.group("after")[:1].isupper()
 
 
 def _unique(quotes: list[FoundQuote]) -> list[FoundQuote]:
