@@ -95,3 +95,17 @@ def test_she_is_not_the_name_in_a_possessive_before_it() -> None:
     sentence = "She has “no fear whatsoever” of contracting the virus, she said Thursday."
     reading = stand_alone(sentence, before, [])
     assert reading.text == sentence and reading.needs_previous
+
+
+def test_he_is_not_the_other_name_beside_a_possessive() -> None:
+    """29_ecb: "He completed his first 17 passes" after "...defined Colts quarterback Peyton
+    Manning's start against the Jacksonville Jaguars." is Manning; with the possessive left
+    out, the one full name was the Jaguars, and the summary read "Jacksonville Jaguars completed
+    his first 17 passes"."""
+    before = [
+        "Precision and perfection defined Colts quarterback Peyton Manning's start against the "
+        "Jacksonville Jaguars."
+    ]
+    sentence = "He completed his first 17 passes in the game on Thursday."
+    reading = stand_alone(sentence, before, [])
+    assert reading.text == sentence and reading.needs_previous

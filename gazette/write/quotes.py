@@ -265,12 +265,16 @@ GENDERED = {
 def _resolve_pronoun(previous: list[str], pronoun: str = "") -> str | None:
     """The one person the last sentence or two name, unless the sentence that names them speaks
     of someone only by the other pronoun ("Tara Reid checked herself in, her rep told People."
-    before "..., he said": the rep spoke, unnamed)."""
+    before "..., he said": the rep spoke, unnamed). A name in the possessive is no subject but
+    makes the one person uncertain ("Peyton Manning's start against the Jacksonville Jaguars. He
+    completed..." is Manning; "..., who protested Gov. Mike DeWine’s orders. She has..." is not
+    DeWine): with one, the pronoun stays."""
     other = {"he": "she", "she": "he"}.get(pronoun.casefold())
     for sentence in reversed(previous[-2:]):
-        named = [name for _, name in _name_runs(sentence[1:], owners=False)]
+        named = [name for _, name in _name_runs(sentence[1:])]
         people = {n for n in named if " " in n and n.split()[-1] not in ORGANISATION}
-        if len(people) == 1:
+        subjects = {name for _, name in _name_runs(sentence[1:], owners=False)} & people
+        if len(people) == 1 and subjects:
             mismatched = other and GENDERED[other].search(sentence)
             if mismatched and not GENDERED[pronoun.casefold()].search(sentence):
                 return None
