@@ -8,7 +8,7 @@ from reports import source
 
 from gazette.write import write_article
 from gazette.write.article import figures_told
-from gazette.write.headline import case_headline
+from gazette.write.headline import as_headline, case_headline, headline_from_sentence
 
 TEXTS = [
     "Former governor Sarah Palin toured the Mat Maid dairy in Palmer on Tuesday. Firefighters "
@@ -128,3 +128,96 @@ def test_a_title_whose_figures_the_article_does_not_tell_gives_way(embedder) -> 
 )
 def test_a_headline_figure_is_read_as_the_article_writes_it(text: str, figures: set[str]) -> None:
     assert figures_told(text) == figures
+
+
+KERRY = (
+    "John Kerry said on Monday that he had never discussed Israeli airstrikes in Syria with "
+    "Iran's foreign minister. Mr. Zarif and Mr. Kerry spoke often while they negotiated the "
+    "2015 nuclear deal. Republicans called for an investigation into the leaked recording."
+)
+
+
+def test_a_title_written_as_a_sentence_loses_its_full_stop(embedder) -> None:
+    """neus-val-23: "John Kerry denies ever having discussed ... foreign minister." """
+    title = "John Kerry denies discussing Israeli strikes with Iran's foreign minister."
+    article = write_article([source("a", "Daily Record", title, KERRY)], embedder)
+    assert article.headline == title.removesuffix(".")
+
+
+def test_a_title_labelled_opinion_is_not_the_headline(embedder) -> None:
+    """neus-val-249: "OPINION: Trump's North Korea summit was a history-making gamble." headed a
+    news article, over a news title with a figure the article does not tell; a title labelled
+    as an outlet's view is not used, however close."""
+    opinion = "OPINION: John Kerry never discussed Israeli airstrikes with Iran's minister"
+    sources = [
+        source("a", "The Column", opinion, KERRY),
+        source("b", "Wire", "Kerry denies telling Zarif of 200 Israeli strikes", KERRY),
+    ]
+    article = write_article(sources, embedder)
+    assert article.headline == "Kerry denies telling Zarif of 200 Israeli strikes"
+
+
+def test_a_headline_cut_from_a_sentence_keeps_no_half_quotation(embedder) -> None:
+    """1_ecb: a source without a title; its lead sentence, cut before the attribution, left
+    "'Tara Reid has checked herself into the Promises Treatment Center" with no closing mark."""
+    text = (
+        "'Tara Reid has checked herself into the Promises Treatment Center, ' her rep says in "
+        "a statement. The actress, 33, entered the clinic in Malibu on Friday. Her publicist "
+        "did not say what she was being treated for."
+    )
+    article = write_article([source("a", "A", "", text)], embedder)
+    assert article.headline == "Tara Reid has checked herself into the Promises Treatment Center"
+
+
+@pytest.mark.parametrize(
+    ("title", "headline"),
+    [
+        ("Kerry denies discussing strikes with Iran.", "Kerry denies discussing strikes with Iran"),
+        ("'Tara Reid has checked herself in", "Tara Reid has checked herself in"),
+        # a pair of two kinds of marks, as a source wrote it, is a pair (neus-val-55)
+        (
+            "Trump, Defiant ‘We must always arrest illegals”",
+            "Trump, Defiant ‘We must always arrest illegals”",
+        ),
+        ("Students' union says fees must fall", "Students' union says fees must fall"),
+        (
+            "'The Salt Orchard' wins the Golden Lantern",
+            "'The Salt Orchard' wins the Golden Lantern",
+        ),
+        ("Mayor quits...", "Mayor quits..."),
+    ],
+)
+def test_as_headline(title: str, headline: str) -> None:
+    assert as_headline(title) == headline
+
+
+def test_a_headline_cut_from_a_long_sentence_ends_before_a_phrase() -> None:
+    """neus-val-125, whose titles are too long or labelled opinion: its lead sentence, cut at 14
+    words, ended "...night Thursday in the latest sign"; it ends before that phrase."""
+    sentence = (
+        "Protesters flocked to Charlotte for a third straight night Thursday in the latest sign of "
+        "mounting pressure for police to release video of the shooting."
+    )
+    headline = headline_from_sentence(sentence)
+    assert headline == "Protesters flocked to Charlotte for a third straight night Thursday"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "headline"),
+    [
+        # the cut already falls before a phrase: the 14 words stand (neus-val-288)
+        (
+            "Gov. J.B. Pritzker on Tuesday signed into law a bill that will legalize marijuana for "
+            "recreational use in Illinois starting next year.",
+            "Gov. J.B. Pritzker on Tuesday signed into law a bill that will legalize marijuana",
+        ),
+        # it falls inside one: "...the drafting of President" (neus-val-111)
+        (
+            "The House quickly approved a budget resolution intended to speed the drafting of "
+            "President Joe Biden's relief package.",
+            "The House quickly approved a budget resolution intended to speed the drafting",
+        ),
+    ],
+)
+def test_a_headline_is_cut_at_a_phrase_boundary(sentence: str, headline: str) -> None:
+    assert headline_from_sentence(sentence) == headline

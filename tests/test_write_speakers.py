@@ -56,6 +56,102 @@ def test_the_speaker_is_the_person_not_what_they_speak_for(text: str, speaker: s
 
 
 @pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # an office before the name (neus-val-67, -180, -227, -76)
+        (
+            "“It is infinitely better than what was first proposed,” House Speaker Nancy Pelosi "
+            "said on Tuesday.",
+            "Nancy Pelosi",
+        ),
+        (
+            "“It is a very straightforward and relatively modest bill,” said Senate Majority "
+            "Leader Chuck Schumer.",
+            "Chuck Schumer",
+        ),
+        (
+            "“The single most effective way to stop the spread is a mask,” President-elect Joe "
+            "Biden said.",
+            "Joe Biden",
+        ),
+        # a party tag, in brackets or between commas (neus-val-88: "Calif"; -144: "Connell")
+        (
+            "“I heard it did not go well,” House Speaker Nancy Pelosi (D-Calif.) told a fellow "
+            "leader.",
+            "Nancy Pelosi",
+        ),
+        (
+            "McConnell, R-Ky., told Fox News that the White House has shown no interest. “I "
+            "haven't been invited to the White House,” McConnell said.",
+            "McConnell",
+        ),
+        # an apposition after the name (neus-val-153: "Democrats")
+        (
+            "“This is a historic and long-overdue moment for our Commonwealth,” Donald McEachin "
+            "and Jennifer Wexton, both Democrats from Virginia, said in a statement.",
+            "Donald McEachin and Jennifer Wexton",
+        ),
+        (
+            "Chuck Schumer, a New York Democrat, said: “It is a very straightforward and modest "
+            "bill.”",
+            "Chuck Schumer",
+        ),
+        # a word that opens the sentence is not part of the name (neus-val-82: "The Biden")
+        (
+            "The Biden administration has bought enough doses, President Joe Biden said. "
+            '"We\'ve now purchased enough vaccine supply to vaccinate all Americans," Biden said.',
+            "Joe Biden",
+        ),
+        # a clause before the speaker is no aside (19_ecbplus gave "However")
+        (
+            "However, his relatives are skeptical of the police account—his sister Mahnefah Gray "
+            'said, "He has common sense... They killed my little brother for no reason. "',
+            "Mahnefah Gray",
+        ),
+        # an office of two words in one (neus-val-164), a day after the name
+        (
+            "“We do not have time to waste,” WHO Director-General Tedros Adhanom Ghebreyesus said.",
+            "Tedros Adhanom Ghebreyesus",
+        ),
+        (
+            "“We do not have time to waste at all,” said Alexandria Ocasio-Cortez on Monday.",
+            "Alexandria Ocasio-Cortez",
+        ),
+    ],
+)
+def test_the_speaker_is_the_name_without_what_surrounds_it(text: str, speaker: str) -> None:
+    assert [q.speaker for q in find_quotes(text)] == [speaker]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a name that only qualifies a noun names nobody (neus-val-17: "Democratic"; -25)
+        '"Ninety to 95 percent of our donor base is terrified about Warren," said a prominent '
+        "Democratic official.",
+        "“There’s really no good answer here if you’re the Biden campaign,” one Florida "
+        "Democratic operative said.",
+        # nor does a description (neus-val-79: "The")
+        "The paramilitary group, known for its pro-gun sentiment, said in a Facebook post, “We "
+        "will stand together with unwavering resolve to keep these Senators safe.”",
+        # the sentence after a quotation's full stop does not attribute it (19_ecbplus: "But King")
+        'She told detectives she could not see what the boys were doing "from the angle I was '
+        'at. " But King told The News that the boys moved into view.',
+        # nor the sentence after a quotation whose own quotation closed it (5_ecbplus: "Snider,
+        # who attended King's news conference, said he backed King")
+        "King said that when he broke the news yesterday to the coach, “He asked why, and I told "
+        "him that we are going to make a change. He said, 'Thank you. '” Snider, who attended "
+        "the news conference, said he backed King.",
+        # "he" is not the one person the sentence before speaks of as "her"
+        "Party girl Tara Reid checked herself into a treatment centre, her rep told People. "
+        '"We appreciate your respect to her and her family\'s privacy at this time," he said.',
+    ],
+)
+def test_a_quotation_without_a_named_speaker_is_not_taken(text: str) -> None:
+    assert find_quotes(text) == ()
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "Brown said in a prepared statement.",

@@ -23,6 +23,7 @@ from gazette.write.choose import quote_restated
 from gazette.write.clean import typeset_quotes
 from gazette.write.facts import Fact, Side
 from gazette.write.headline import (
+    as_headline,
     case_headline,
     clean_headline,
     headline_from_sentence,
@@ -32,6 +33,7 @@ from gazette.write.headline import (
 from gazette.write.order import paragraph_numbers
 from gazette.write.quotes import FoundQuote, quote_key
 from gazette.write.stance import judges_in_own_voice
+from gazette.write.standalone import named_in_full
 
 if TYPE_CHECKING:
     from gazette.write.compose import Plan, _Material
@@ -113,8 +115,14 @@ def disagreement_sentence(
     return CitedSentence(text, citations, paragraph, kind="disagreement")
 
 
-def _printed(fact: Fact, refs: References, paragraph: int) -> CitedSentence:
-    return CitedSentence(typeset_quotes(fact.sentence.text), refs.cite(fact.supporters), paragraph)
+def _printed(fact: Fact, refs: References, paragraph: int, told: list[str]) -> CitedSentence:
+    """The fact as printed after the sentences `told` (to which it is added): a person it names
+    by surname alone, first named here, is named in full (`standalone.named_in_full`)."""
+    texts = [refs.originals[i].text for i in fact.supporters]
+    source = refs.originals[fact.sentence.source].text
+    text = named_in_full(fact.sentence.text, " ".join(told), source, texts)
+    told.append(text)
+    return CitedSentence(typeset_quotes(text), refs.cite(fact.supporters), paragraph)
 
 
 def best_quote(
@@ -217,15 +225,17 @@ def pick_headline(material: _Material, chosen: list[Fact]) -> str:
     texts = [source.text for source in material.originals]
     if ranked:
         best = min(ranked, key=lambda ranked_title: ranked_title[0])[1]  # the closest of the best
-        return typeset_quotes(case_headline(best, texts))
-    return typeset_quotes(case_headline(headline_from_sentence(chosen[0].sentence.text), texts))
+        return typeset_quotes(case_headline(as_headline(best), texts))
+    lead = headline_from_sentence(chosen[0].sentence.text)
+    return typeset_quotes(case_headline(as_headline(lead), texts))
 
 
 def print_article(plan: Plan) -> WrittenArticle:
     """The plan as printed. The key quote is told once: a body sentence that prints it gives way
     to it (unless another sentence must follow that one, or it is the body's only one)."""
     refs = References(plan.originals)
-    summary = [_printed(fact, refs, 0) for fact in plan.summary]
+    told: list[str] = []
+    summary = [_printed(fact, refs, 0, told) for fact in plan.summary]
     anchors = [f for f in plan.body if any(g.sentence.after == f.sentence.row for g in plan.body)]
     kept_out = [f.sentence.text for f in [*plan.summary, *anchors]]
     best = best_quote(plan.quotes, kept_out)
@@ -242,7 +252,7 @@ def print_article(plan: Plan) -> WrittenArticle:
     shift = 1 if body else 0
     numbers = paragraph_numbers(facts, plan.material.similarity)
     for fact, paragraph in zip(facts, numbers, strict=True):
-        body.append(_printed(fact, refs, paragraph + shift))
+        body.append(_printed(fact, refs, paragraph + shift, told))
         if fact.disagreement:
             body.append(
                 disagreement_sentence(fact.disagreement, refs, paragraph + shift, plan.material)

@@ -42,6 +42,13 @@ FURNITURE = re.compile(
     r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,\s+[a-z]+\s+\d{1,2},\s+(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
+# A page's time stamp that the splitter took for a sentence: "May 2, 2013 1: 35 pm.",
+# "Dec. 7, 2026, 09:47 UTC".
+STAMP = re.compile(
+    r"^(?:[A-Za-z]+day,?\s+)?[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+(?:19|20)\d\d,?\s+"
+    r"\d{1,2}\s?[:.]\s?\d\d(?:\s?[ap]\.?\s?m\.?)?(?:\s+[A-Z]{2,4})?\.?$",
+    re.IGNORECASE,
+)
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 QUOTED_SPAN = re.compile(r"\"[^\"]*\"|“[^“”]*”")
 DOUBLE_MARKS = re.compile(r"[\"“”]")
@@ -114,6 +121,17 @@ def is_fragment(pieces: tuple[str, ...] | list[str], index: int) -> bool:
     return first[:1].isdigit() and bool(cut_before)
 
 
+# Two quotations the splitter left in one piece: one closes its sentence, the next opens another
+# ('...has failed to deliver.” “I’m John Hickenlooper, I am running...," he said.').
+QUOTATIONS_GLUED = re.compile(r"(?<=[.!?][”\"])\s+(?=[“\"][A-Z])")
+
+
+def unglued(pieces: list[str]) -> list[str]:
+    """The splitter's pieces, each split where one quoted sentence ends and the next begins:
+    the splitter does not cut between a closing and an opening quotation mark."""
+    return [part for piece in pieces for part in QUOTATIONS_GLUED.split(piece)]
+
+
 def strip_source_markers(sentence: str) -> str:
     """The sentence without the outlet's own citation markers or a dateline in capitals."""
     return CAPITALS_DATELINE.sub("", SOURCE_MARKERS.sub("", sentence).strip())
@@ -124,8 +142,9 @@ def outside_quotations(sentence: str) -> str:
 
 
 def is_clean(sentence: str) -> bool:
-    """Not page furniture, not addressed to the reader, and every quotation closed."""
-    if FURNITURE.search(sentence):
+    """Not page furniture (nor a time stamp), not addressed to the reader, and every quotation
+    closed."""
+    if FURNITURE.search(sentence) or STAMP.match(sentence):
         return False
     if SECOND_PERSON.search(outside_quotations(sentence)):
         return False

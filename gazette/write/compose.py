@@ -43,7 +43,13 @@ from gazette.write.choose import (
     SUMMARY_REDUNDANT,
     Chooser,
 )
-from gazette.write.clean import is_clean, is_fragment, strip_signpost, strip_source_markers
+from gazette.write.clean import (
+    is_clean,
+    is_fragment,
+    strip_signpost,
+    strip_source_markers,
+    unglued,
+)
 from gazette.write.facts import (
     Fact,
     SourceFacts,
@@ -116,7 +122,7 @@ def read_sentence(raw: str) -> str:
 @remembered(size=4096)
 def printable_sentences(title: str, text: str, brief: bool) -> tuple[tuple[int, str, bool], ...]:
     source = SourceArticle(key="", title=title, text=text, url="")
-    split = split_sentences(source.text)
+    split = unglued(split_sentences(source.text))
     quotes = find_quotes(source.text)
     found = []
     for index, raw in enumerate(split):

@@ -91,13 +91,57 @@ DANGLING = frozenset(
 )
 
 
+# Words that open a phrase a headline can end before.
+PHRASE_STARTS = frozenset(
+    re.findall(
+        r"\w+",
+        "in on at by for with from of to as into over after before amid during and or but that "
+        "which who while",
+    )
+)
+
+
+# A label by which an outlet marks a piece as its own view, not news: "OPINION: ...", "Analysis |
+# ...", "Op-Ed: ...".
+OPINION_LABEL = re.compile(
+    r"^(?:opinion|analysis|commentary|editorial|op-?ed|column|perspective|viewpoint)\s*[:|–—-]\s",
+    re.IGNORECASE,
+)
+
+
 def is_usable_headline(headline: str) -> bool:
     """A title that can stand as the article's headline: whole (not cut off with an ellipsis),
-    not all in capitals, of MIN_WORDS to MAX_WORDS words."""
+    not all in capitals, of MIN_WORDS to MAX_WORDS words, and not labelled as an outlet's own
+    view ("OPINION: Trump's summit was a history-making gamble"): over a news article it would
+    state an opinion as fact."""
     words = len(headline.split())
     cut = headline.rstrip().endswith(("...", "…"))
     shouted = headline.upper() == headline and any(c.isalpha() for c in headline)
-    return MIN_WORDS <= words <= MAX_WORDS and not cut and not shouted
+    labelled = bool(OPINION_LABEL.match(headline))
+    return MIN_WORDS <= words <= MAX_WORDS and not cut and not shouted and not labelled
+
+
+# Quotation marks, in one class: a source may open with one kind and close with another ("Trump,
+# Defiant ‘We must always arrest illegals”"), and such a pair is left as it is.
+QUOTE_MARKS = "'‘’\"“”"
+
+
+def as_headline(text: str) -> str:
+    """A title or a cut sentence as a headline: without the full stop that ends a sentence
+    ("John Kerry denies ... foreign minister." -> "... foreign minister"), nor a quotation mark
+    left without its pair ("'Tara Reid has checked herself into the Promises Treatment Center"
+    from a sentence cut before the mark that closed it). An apostrophe inside a word ("Palin's")
+    is not a quotation mark."""
+    headline = text.strip()
+    if headline.endswith(".") and not headline.endswith(".."):
+        headline = headline[:-1].rstrip()
+    opening = re.findall(rf"(?:^|(?<=\s))[{QUOTE_MARKS}](?=\w)", headline)
+    closing = re.findall(rf"(?<=[\w.,!?])[{QUOTE_MARKS}](?=\s|$|[,.:;!?])", headline)
+    if len(opening) > len(closing) and headline[:1] in QUOTE_MARKS:
+        headline = headline[1:]
+    elif len(closing) > len(opening) and headline[-1:] in QUOTE_MARKS:
+        headline = headline[:-1]
+    return headline
 
 
 # A word as the sources write it; the part before it tells whether it opens a sentence there.
@@ -210,7 +254,15 @@ def headline_from_sentence(sentence: str) -> str:
         text = text.rstrip(" ,;:—–-")
     words = text.split()
     if len(words) > MAX_WORDS:
+        # not in the middle of a phrase ("...night Thursday in the latest sign | of mounting
+        # pressure"): unless the cut falls before a phrase ("...a bill that will legalize
+        # marijuana | for recreational use"), before the last preposition or conjunction that
+        # leaves a headline of some length
+        following = words[MAX_WORDS]
         words = words[:MAX_WORDS]
+        starts = [i for i, w in enumerate(words) if i >= 2 * MIN_WORDS and w in PHRASE_STARTS]
+        if starts and not (following in PHRASE_STARTS and following != "of"):
+            words = words[: starts[-1]]
     while len(words) > MIN_WORDS and words[-1].lower().strip(",;:") in DANGLING:
         words.pop()
     return " ".join(words).rstrip(",;:—–-")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from gazette.sentences import content_words, proper_names
 from gazette.write.clean import SAYING_WORDS, any_of, outside_quotations
-from gazette.write.quotes import FoundQuote, person_named_in
+from gazette.write.quotes import FoundQuote, full_name_in, person_named_in
 
 # Words that open a sentence by pointing back to an earlier one.
 REFERENCE_OPENER = re.compile(
@@ -39,7 +39,8 @@ POINTING_BACK = re.compile(
     r"(?:promise|pledge|decision|plan|move|statement|claim|deal|case|issue|news|announcement|"
     r"incident|attack|proposal|measure|bill|law|policy|step|idea|report|letter)\b|"
     r"\bthat\s+(?:promise|pledge|decision|plan|move|statement|claim|deal|case|issue|"
-    r"announcement|incident|attack|proposal|measure|bill|policy|step|idea|report|letter)\b|"
+    r"announcement|incident|attack|proposal|measure|bill|policy|step|idea|report|letter|point|"
+    r"moment)\b|"
     # a person known by their age, not named: "pulled the 32-year-old from the rubble", "The
     # 32-year-old woman was..." (not "the 50-year-old bridge", "the 32-year-old nurse Ana Ruiz")
     r"\b[Tt]he\s+\d{1,3}-year-old(?:\s+(?:man|woman|boy|girl|child|teenager|victim|suspect))?"
@@ -47,6 +48,22 @@ POINTING_BACK = re.compile(
     # a demonstrative that ends the sentence as what it is about: "There's no evidence of that."
     r"\b(?:of|about|for|with|on|from|like|against|by)\s+(?:that|this|these|those)\s*[.!?]*[\"”]?$"
 )
+# A subject pronoun after what is set before the sentence's subject, one or two phrases and a
+# comma: "After all, he faced...", "On Monday, it implemented...", "Later that day, as he
+# attempted to elude police, he shot...". Not "it" as a placeholder ("In 2019, it was announced
+# that...").
+FRONTED_PRONOUN = re.compile(
+    r"^(?P<fronted>[^,\"“]{2,60},\s+(?:[^,\"“]{1,80},\s+)?)(?P<pronoun>he|she|they|it)\s+"
+    r"(?!(?:is|was|’s|'s|has been|had been|will be|would be|seems|seemed|appears|appeared)\b)"
+)
+# What, set before the pronoun, can be what it stands for: a name (not a day's or a month's),
+# and for "it" and "they" also a thing named with "the" ("When the officers turned around, they
+# saw...").
+NAMED_BEFORE = re.compile(
+    r"(?<=\s)(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+    r"March|April|May|June|July|August|September|October|November|December)\b)[A-Z][a-z]"
+)
+DESCRIBED_BEFORE = re.compile(r"\bthe\s+[a-z]", re.IGNORECASE)
 SUBJECT_PRONOUN = re.compile(r"^(?P<pronoun>He|She)\s+(?=[a-z])")
 QUOTATION = re.compile(r"[\"“]([^\"“”]+)[\"”]")
 SAYING = any_of(SAYING_WORDS)
@@ -113,13 +130,26 @@ def stand_alone(sentence: str, previous: list[str], quotes: Sequence[FoundQuote]
     text = _name_the_speaker(sentence, quotes)
     opener = SUBJECT_PRONOUN.match(text)
     if opener:
-        person = person_named_in(previous[-1:])
+        person = person_named_in(previous[-1:], opener.group("pronoun"))
         if person:
             text = person + " " + text[opener.end() :]
     if PRONOUN_SAYS.search(text) or PRONOUN_INTRODUCES.search(text):
         return Reading(text, needs_previous=True)
     pointing = REFERENCE_OPENER.match(text) or POINTING_BACK.search(outside_quotations(text))
-    return Reading(text, needs_previous=bool(pointing))
+    return Reading(text, needs_previous=bool(pointing) or _fronted_pronoun(text))
+
+
+def _fronted_pronoun(sentence: str) -> bool:
+    """Whether the sentence's subject is a pronoun set after an opening phrase that names
+    nothing it could stand for ("After all, he faced allegations...", "On Monday, it
+    implemented a policy..."): like "He faced...", it points back to the sentence before."""
+    found = FRONTED_PRONOUN.match(sentence)
+    if found is None:
+        return False
+    fronted = found.group("fronted")
+    if NAMED_BEFORE.search(fronted):
+        return False
+    return found.group("pronoun") in ("he", "she") or not DESCRIBED_BEFORE.search(fronted)
 
 
 def _name_the_speaker(sentence: str, quotes: Sequence[FoundQuote]) -> str:
@@ -139,3 +169,31 @@ def _name_the_speaker(sentence: str, quotes: Sequence[FoundQuote]) -> str:
 
 def _key(quotation: str) -> str:
     return re.sub(r"\W+", " ", quotation).strip().casefold()
+
+
+# Where a surname alone names a person: as the sentence's subject ("Paul added that...", "Bright
+# warned lawmakers..."), or as the speaker of an attribution (", Owen said", "said Gallagher",
+# "according to Smith").
+SURNAME = r"[A-Z][a-z]+(?:['’-][A-Za-z]+)?"
+SAYS = r"(?:said|says|added|told|wrote|insisted|argued|noted|stressed|warned|explained)"
+SURNAME_ALONE = re.compile(
+    rf"^(?P<subject>{SURNAME})(?= (?:also |later )?[a-z])|, (?P<speaker>{SURNAME})(?= {SAYS}\b)|"
+    rf"\b{SAYS} (?P<named>{SURNAME})(?=[ .,])|according to (?P<cited>{SURNAME})(?=[ .,])"
+)
+
+
+def named_in_full(sentence: str, told: str, source: str, cited: Sequence[str]) -> str:
+    """The sentence with a person it names by surname alone, whom the article has not named
+    before (`told`), named in full as its source names them ("Paul added that..." -> "Rand Paul
+    added that..." after a summary that never named him): a reader meets a person by their whole
+    name first. Only when the source gives one full name for the surname (not "Jon Owen" and
+    "John Owen"), and every cited source writes it, so that each still supports the sentence."""
+    for match in SURNAME_ALONE.finditer(sentence):
+        surname = match.group(match.lastgroup or 0)
+        if re.search(rf"\b{re.escape(surname)}\b", told):
+            continue
+        full = full_name_in(surname, source)
+        if full and full not in sentence and all(full in text for text in cited):
+            start, end = match.span(match.lastgroup or 0)
+            return sentence[:start] + full + sentence[end:]
+    return sentence

@@ -1,0 +1,42 @@
+"""What a source's text must lose, or be cut into, before its sentences are printed
+(gazette/write/clean.py): page stamps are not sentences, and two quoted sentences the splitter
+left in one piece are two."""
+
+from __future__ import annotations
+
+import pytest
+from reports import source
+
+from gazette.write.clean import is_clean
+from gazette.write.compose import source_sentences
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "May 2, 2013 1: 35 pm.",  # 1_ecbplus printed it in the body, cited
+        "Dec. 7, 2026, 09:47 UTC",
+        "Saturday, August 24, 2013 9:29 PM",
+    ],
+)
+def test_a_time_stamp_is_not_a_sentence(stamp: str) -> None:
+    assert not is_clean(stamp)
+
+
+def test_a_sentence_with_a_date_is_one() -> None:
+    assert is_clean("On May 2, 2013, the council voted 7 to 2 in favour of the plan.")
+
+
+def test_two_quoted_sentences_left_in_one_piece_are_two() -> None:
+    """neus-val-6 printed both as one summary sentence: '...has failed to deliver.” “I’m John
+    Hickenlooper, I am running for president...,” Mr. Hickenlooper said...'."""
+    text = (
+        "Former Colorado Gov. John Hickenlooper announced Monday he is running for president, "
+        "saying he can bring “the progressive change that Washington has failed to deliver.” "
+        "“I’m John Hickenlooper, I am running for president because we are facing a crisis,” "
+        "Mr. Hickenlooper said in an announcement video. He co-founded a brewery in Denver "
+        "before he entered politics."
+    )
+    printed = [text for _, text, _ in source_sentences(source("a", "A", "Hickenlooper runs", text))]
+    assert printed[0].endswith("has failed to deliver.”")
+    assert printed[1].startswith("“I’m John Hickenlooper, I am running")
