@@ -364,3 +364,50 @@ def test_values_longer_than_their_columns_neither_fail_a_feed_nor_stop_a_run(
     crane = documents["/ok/0"]
     assert crane.status == "extracted" and crane.title == "Harbour crane"
     assert crane.language is None and len(crane.outlet) == 300 and crane.image_url is None
+
+
+def test_a_value_the_database_refuses_fails_its_document_alone(each_database_url: str) -> None:
+    """The extract stage writes its batch in one statement; where the database refuses a value
+    in it (PostgreSQL: longer than its column), each row is written alone and only the refused
+    one fails, instead of the whole batch on every later run."""
+    from datetime import UTC, datetime
+
+    from gazette.db.models import DocumentStatus
+    from gazette.extract.stage import ExtractReport, _store
+
+    database = Database(each_database_url)
+    database.migrate()
+    now = datetime(2026, 12, 7, tzinfo=UTC)
+    with database.transaction() as session:
+        documents = [
+            Document(
+                url=f"https://outlet.example/{n}",
+                canonical_url=f"https://outlet.example/{n}",
+                status=DocumentStatus.FETCHED,
+                title="",
+                text="",
+                outlet="Outlet",
+                domain="outlet.example",
+            )
+            for n in range(3)
+        ]
+        session.add_all(documents)
+        session.flush()
+        rows = [
+            {"id": d.id, "title": f"Story {n}", "status": DocumentStatus.EXTRACTED}
+            for n, d in enumerate(documents)
+        ]
+        rows[1]["language"] = "x" * 40  # longer than its column
+        report = ExtractReport(extracted=3)
+        _store(session, rows, report, now)
+    with database.session() as session:
+        stored = {d.title: d for d in session.scalars(select(Document))}
+    postgres = database.url.startswith("postgresql")
+    assert stored["Story 0"].status == stored["Story 2"].status == DocumentStatus.EXTRACTED
+    if postgres:
+        refused = [d for d in stored.values() if d.status == DocumentStatus.FETCHED]
+        assert len(refused) == 1 and "too long" in (refused[0].error or ""), refused[0].error
+        assert len(refused[0].error or "") < 300, refused[0].error
+        assert report.extracted == 2 and len(report.errors) == 1
+    else:  # SQLite holds any length
+        assert report.extracted == 3 and not report.errors

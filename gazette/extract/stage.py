@@ -9,9 +9,11 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
 
 from gazette.db.models import Document, DocumentStatus, utcnow
-from gazette.errors import ExtractionEmpty
+from gazette.errors import ExtractionEmpty, InputError
 from gazette.extract.article import extract_article
 from gazette.faults import CLEARED, document_failed, due, isolated
 from gazette.report_kinds import ReportKind
@@ -21,6 +23,9 @@ from gazette.times import trusted_time
 from gazette.urls import domain_of
 from gazette.work import Batch, StageContext, StepReport
 
+# What the database says of a value it cannot hold (as opposed to its own failures, which stop
+# the step: gazette/faults.py).
+VALUE_REFUSED = (DataError, IntegrityError)
 # The outlet column's length: a page's site name may be longer (PostgreSQL would refuse it, and
 # with it the whole batch's update).
 OUTLET_CHARS = 300
@@ -53,12 +58,36 @@ def extract_step(context: StageContext) -> ExtractReport:
             with isolated(session, partial(_failed, report, document, now), savepoint=False):
                 extracted.append(_extract(document))
                 report.extracted += 1
-        # The batch's articles by primary key, in one statement executed many times: the unit
-        # of work's flush of each changed row cost more CPU than the statement itself.
         if extracted:
-            session.execute(update(Document), extracted)
+            _store(session, extracted, report, now)
     report.more = batch.more
     return report
+
+
+def _store(
+    session: Session, rows: list[dict[str, Any]], report: ExtractReport, now: datetime
+) -> None:
+    """The batch's articles by primary key, in one statement executed many times (the unit of
+    work's flush of each changed row cost more CPU than the statement itself). If the database
+    refuses a value (PostgreSQL: a string longer than its column, a NUL character), the rows
+    are written one by one and each refused one fails its document alone: one hostile page must
+    not stop every later run at this statement."""
+    try:
+        with session.begin_nested():
+            session.execute(update(Document), rows)
+        return
+    except VALUE_REFUSED:
+        pass
+    for row in rows:
+        try:
+            with session.begin_nested():
+                session.execute(update(Document), [row])
+        except VALUE_REFUSED as exc:
+            report.extracted -= 1
+            document = session.get(Document, row["id"])
+            if document is not None:
+                refused = InputError(f"the database cannot hold a value of this page: {exc.orig}")
+                document_failed(report, document, now, refused)
 
 
 def _failed(report: ExtractReport, document: Document, now: datetime, exc: Exception) -> None:
