@@ -1,7 +1,7 @@
 """The desk's Tags page in headless Chromium on the real server (tests/browser.py): an editor
 searches, merges one of the demo's tags into another (asked, then done, said on the page), is
 refused a merge of a tag into itself with the reason and what they typed kept, and hides a tag;
-axe-core's rules and the Content-Security-Policy on the page."""
+the readers' pages follow; axe-core's rules and the Content-Security-Policy on the page."""
 
 from __future__ import annotations
 
@@ -44,8 +44,11 @@ def test_an_editor_merges_a_tag_after_a_refusal(new_page: Any, own_site: Any) ->
     refused = "the server responded with a status of 400"
     assert [error for error in page.log.errors if refused not in error] == []
 
+    response = page.goto(site.at(f"/tag/{merged}"))
+    assert response.ok and page.url == site.at(f"/tag/{target}")
 
-def test_an_editor_hides_a_tag(new_page: Any, own_site: Any) -> None:
+
+def test_an_editor_hides_a_tag_and_readers_no_longer_see_it(new_page: Any, own_site: Any) -> None:
     site = own_site()
     page = new_page()
     log_in(page, site, EDITOR, PASSWORD)
@@ -56,6 +59,7 @@ def test_an_editor_hides_a_tag(new_page: Any, own_site: Any) -> None:
     page.get_by_role("button", name=f"Yes, hide {hidden}").click()
     expect(page.get_by_role("status")).to_contain_text(f"Tag {hidden} is hidden")
     expect(page.get_by_role("button", name=f"Show {hidden}", exact=True)).to_be_visible()
+    assert page.goto(site.at(f"/tag/{hidden}")).status == 404
     page.goto(site.at("/"))
     expect(page.locator(f'a[href="/tag/{hidden}"]')).to_have_count(0)
     assert name  # the tag had a name to lose

@@ -202,6 +202,7 @@ def merge(session: Session, slug: str, into: str, actor: str, address: str | Non
         .where(TagDecision.merged_into == tag.slug)
         .values(merged_into=target.slug)
     )
+    _touch(session, tag)
     detail = f"into {target.slug} ({target.name}); {moved} stories moved"
     audit.record(session, actor, audit.Action.TAG_MERGED, f"tag {tag.slug}", detail, address)
     return moved
@@ -270,6 +271,25 @@ def _touch(session: Session, tag: TagRow) -> None:
     """A write to the tag's row, so that the site's generation moves and no reader is served a
     page kept from before the decision (gazette/db/site_generation.py watches `tags`)."""
     session.execute(update(TagRow).where(TagRow.id == tag.id).values(name=tag.name))
+
+
+# --- readers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fate:
+    """What readers get for a tag an editor hid or merged: nothing, or the target's page."""
+
+    hidden: bool
+    merged_into: str | None
+
+
+def fate(session: Session, slug: str) -> Fate | None:
+    """The tag's fate for its page and feeds; None for a tag shown as it is (or renamed)."""
+    decision = session.get(TagDecision, slug[:SLUG_LENGTH])
+    if decision is None or not (decision.hidden or decision.merged_into):
+        return None
+    return Fate(decision.hidden, None if decision.hidden else decision.merged_into)
 
 
 # --- the tag stage ---------------------------------------------------------------------------
