@@ -92,6 +92,7 @@ def test_commands_fix_the_stories_already_tagged_and_log_it(tags, database: Data
     assert "merged into calder-port" in table and "rsv" not in table
     assert "ferry" in tags("list", "--kind", "organisation").output
     assert "hidden" in tags("list", "--search", "FERRY").output
+    assert "no tags" in tags("list", "--search", "%_").output  # wildcards are text
 
     shown = tags("show", "ferry")
     assert shown.exit_code == 0, shown.output

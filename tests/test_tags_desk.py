@@ -117,6 +117,9 @@ def test_rename_hide_and_show(editor: TestClient, database: Database, stories) -
     shown = post(editor, "ferry", "show")  # its own undo: not asked
     assert shown.status_code == 303
     assert "Tag ferry is shown again" in editor.get(shown.headers["location"]).text
+    # a notice is said only of a decision made: not from a link made elsewhere
+    made_up = editor.get("/desk/tags?done=hidden&tag=rsv&count=40").text
+    assert "is hidden" not in made_up and 'role="status"' not in made_up
     assert [action for _, action, _ in logged(database)] == [
         "tag.renamed",
         "tag.hidden",

@@ -81,13 +81,10 @@ def list_tags(
     if kind is not None:
         query = query.where(TagRow.kind == kind)
     if search and (wanted := collapse_spaces(search)):
-        pattern = f"%{_escaped(wanted.lower())}%"
-        query = query.where(
-            or_(
-                func.lower(TagRow.name).like(pattern, escape="\\"),
-                TagRow.slug.like(f"%{_escaped(slugify(wanted))}%", escape="\\"),
-            )
-        )
+        found = [func.lower(TagRow.name).like(f"%{_escaped(wanted.lower())}%", escape="\\")]
+        if any(c.isascii() and c.isalnum() for c in wanted):  # else its slug is a placeholder
+            found.append(TagRow.slug.like(f"%{_escaped(slugify(wanted))}%", escape="\\"))
+        query = query.where(or_(*found))
     rows = session.execute(query.order_by(stories.desc(), TagRow.name).limit(limit))
     return [_entry(tag, count, decision) for tag, count, decision in rows]
 

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
-from gazette.errors import GazetteError
+from gazette.errors import GazetteError, NotFound
 from gazette.tag import decisions
 from gazette.web.auth import Editor, Staff, client_address, require_editor
 from gazette.web.dependencies import ReadSession
@@ -39,6 +39,9 @@ DONE = {
     "hidden": "Tag {tag} is hidden: {count} stories lost it, and no story gets it again.",
     "shown": "Tag {tag} is shown again: stories get it as they are next tagged.",
 }
+
+# What a tag's state is after each decision (a renamed tag shown again is still renamed).
+STATES_AFTER = {"renamed": ("renamed",), "hidden": ("hidden",), "shown": ("plain", "renamed")}
 
 router = APIRouter(prefix="/desk/tags", dependencies=[Depends(require_editor)])
 
@@ -103,8 +106,22 @@ def tags_page(
     into: Annotated[str, Query(max_length=decisions.SLUG_LENGTH)] = "",
     count: Annotated[int, Query(ge=0, le=2**62)] = 0,
 ) -> Response:
-    notice = DONE[done].format(tag=tag, into=into, count=count) if done in DONE and tag else None
+    notice = None
+    if done in DONE and tag and _decided(session, tag, done, into):
+        notice = DONE[done].format(tag=tag, into=into, count=count)
     return _page(request, session, staff, q, kind, notice=notice)
+
+
+def _decided(session: Session, slug: str, done: str, into: str) -> bool:
+    """Whether the tag is as the notice would say: a link made elsewhere cannot make the page
+    tell an editor of a decision nobody made."""
+    try:
+        entry = decisions.tag_entry(session, slug)
+    except NotFound:
+        return False
+    if done == "merged":
+        return entry.merged_into == into
+    return entry.state in STATES_AFTER[done]
 
 
 def _decide(session: Session, typed: Typed, actor: str, address: str | None) -> tuple[str, str]:
