@@ -47,6 +47,11 @@ class Action(StrEnum):
     REPORT_MOVED = "story.report_moved"
     STORY_MERGED = "story.merged"
     STORY_SPLIT = "story.split"
+    # An editor's decisions about tags (gazette/tag/decisions.py).
+    TAG_RENAMED = "tag.renamed"
+    TAG_MERGED = "tag.merged"
+    TAG_HIDDEN = "tag.hidden"
+    TAG_SHOWN = "tag.shown"
 
 
 def record(

@@ -9,12 +9,13 @@ files.py     extract, cluster, summarize
 users.py     users add | list | remove | password
 desk.py      desk list | publish | hold | unpublish
 comments.py  comments list | approve | reject | delete
+tags.py      tags list | rename | merge | hide | show
 """
 
 # The commands appear in --help in the order their modules are imported.
 # isort: off
 from gazette.cli.base import app
-from gazette.cli import site, sources, pipeline, stories, files, users, desk, comments
+from gazette.cli import site, sources, pipeline, stories, files, users, desk, comments, tags
 # isort: on
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "site",
     "sources",
     "stories",
+    "tags",
     "users",
 ]
 

@@ -428,6 +428,23 @@ class StoryTag(Base):
     tag: Mapped[Tag] = relationship()
 
 
+class TagDecision(Base):
+    """An editor's decision about a tag, by its slug, kept so that the tag stage honours it every
+    time it tags a story (gazette/tag/decisions.py): `hidden`, never a tag; `merged_into`, the
+    slug of the tag used instead; or a rename, `name` and `kind` (the tag's row carries them, and
+    this row says an editor chose them). One row per tag: its latest decision."""
+
+    __tablename__ = "tag_decisions"
+
+    slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    merged_into: Mapped[str | None] = mapped_column(String(100), index=True)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[str] = mapped_column(String(100))
+
+
 class SearchEntry(Base):
     """The searchable text of a story's published version: what full-text search looks in.
 

@@ -16,6 +16,7 @@ from gazette.db.states import StoryState, move
 from gazette.db.upsert import insert_for
 from gazette.faults import clear_failure, due, isolated, story_failed
 from gazette.records import SourceArticle, Tag, independent_sources
+from gazette.tag.decisions import honoured, set_aside
 from gazette.tag.entities import known_people, report_entities
 from gazette.tag.topics import detect_topics
 from gazette.work import Batch, StageContext, StepReport
@@ -69,15 +70,20 @@ def tag_step(context: StageContext) -> TagReport:
 def _known_people(session: Session) -> dict[str, str]:
     """The full names of the people earlier stories were tagged with, by surname: read once per
     batch, so a name's kind is learnt across stories ("Trump" is Donald Trump everywhere)."""
-    query = select(TagRow.name).where(TagRow.kind == "person", TagRow.name.contains(" "))
+    query = select(TagRow.name).where(
+        TagRow.kind == "person", TagRow.name.contains(" "), TagRow.slug.not_in(set_aside())
+    )
     return known_people(session.scalars(query))
 
 
 def _tag(session: Session, story: Story, people: Mapping[str, str]) -> None:
+    """Tag one story, as the editors' decisions say (`honoured`): a hidden tag dropped, a merged
+    one replaced by its target, a renamed one under the editor's name and kind."""
     tags = tag_story(story_sources(session, story.id), people)
     session.execute(delete(StoryTag).where(StoryTag.story_id == story.id))
-    for rank, tag in enumerate(tags):
-        session.add(StoryTag(story_id=story.id, tag_id=_tag_id(session, tag), rank=rank))
+    kept = honoured(session, [_tag_id(session, tag) for tag in tags])
+    for rank, tag_id in enumerate(kept):
+        session.add(StoryTag(story_id=story.id, tag_id=tag_id, rank=rank))
     move(story, StoryState.TAGGED)
     clear_failure(story)
 

@@ -1,7 +1,7 @@
 """The newsroom's desk, for editors and admins: logging in and out (`login.py`), the desk's
 pages under /desk (`routes.py`, all behind a login), the review page of a story and the
 editor's actions on it (`review.py`, `review_queries.py`), moderating comments (`comments.py`),
-the sources (`sources.py`), the read queries behind them
+the sources (`sources.py`), the tags (`tags.py`), the read queries behind them
 (`queries.py`), the records the templates get (`views.py`), the templates in `templates/`
 (named `desk/...`, all extending `desk/layout.html`); fixing the clustering (`regroup.py`)."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from gazette.web.desk import comments, login, regroup, review, routes, sources
+from gazette.web.desk import comments, login, regroup, review, routes, sources, tags
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -20,5 +20,6 @@ router.include_router(review.router)
 router.include_router(regroup.router)
 router.include_router(comments.router)
 router.include_router(sources.router)
+router.include_router(tags.router)
 
 __all__ = ["TEMPLATES", "router"]

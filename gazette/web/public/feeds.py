@@ -9,12 +9,13 @@ from email.utils import format_datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from jinja2 import pass_context
 from starlette.exceptions import HTTPException
 
 from gazette.config import Settings
 from gazette.publish.feeds import Feed, FeedItem, atom_feed, json_feed, rss_feed
+from gazette.tag import decisions
 from gazette.web.dependencies import AppSettings, ReadSession
 from gazette.web.public import queries
 from gazette.web.public.views import StoryCard, TagLink
@@ -37,6 +38,17 @@ def names_a_tag(slug: str) -> bool:
     """Whether `slug` could be a tag's: no NUL, which PostgreSQL refuses in any string (a tag's
     slug is lower-case ASCII words and hyphens; desk-made ones may differ, so no stricter)."""
     return "\x00" not in slug and len(slug) <= MAX_SLUG
+
+
+def moved_tag(request: Request, session: ReadSession, slug: str, route: str) -> Response | None:
+    """A tag an editor hid is gone (404); one they merged has moved for good (301) to the same
+    page or feed of the tag it was merged into. None for any other tag."""
+    fate = decisions.fate(session, slug)
+    if fate is None:
+        return None
+    if fate.merged_into is None:
+        raise HTTPException(404, f"There is no tag {slug!r}.")
+    return RedirectResponse(request.url_for(route, slug=fate.merged_into).path, status_code=301)
 
 
 def absolute_url(request: Request, settings: Settings, name: str, **params: object) -> str:
@@ -84,7 +96,11 @@ def _site_feed(request: Request, session: ReadSession, settings: Settings, kind:
 def _tag_feed(
     request: Request, session: ReadSession, settings: Settings, slug: str, kind: str
 ) -> Response:
-    found = queries.tag_stories(session, slug, FEED_LENGTH) if names_a_tag(slug) else None
+    if not names_a_tag(slug):
+        raise HTTPException(404, f"There is no tag {slug!r}.")
+    if (moved := moved_tag(request, session, slug, TAG_ROUTES[kind])) is not None:
+        return moved
+    found = queries.tag_stories(session, slug, FEED_LENGTH)
     if found is None:
         raise HTTPException(404, f"There is no tag {slug!r}.")
     tag, cards, _total = found

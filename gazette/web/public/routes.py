@@ -23,7 +23,7 @@ from gazette.web.comments import HONEYPOT, comment_page, draft, take_comment
 from gazette.web.dependencies import AppSettings, ReadSession, WriteSession
 from gazette.web.page_cache import mark_cacheable
 from gazette.web.public import corrections, queries, seo
-from gazette.web.public.feeds import names_a_tag
+from gazette.web.public.feeds import moved_tag, names_a_tag
 from gazette.web.public.views import StoryCard, StoryView
 from gazette.web.templating import path_for, render
 
@@ -242,9 +242,11 @@ def tag_page(
 ) -> Response:
     page = max(page, 1)
     per_page = settings.site.stories_per_page
-    found = None
-    if names_a_tag(slug):
-        found = queries.tag_stories(session, slug, per_page, (page - 1) * per_page)
+    if not names_a_tag(slug):
+        raise HTTPException(404, f"There is no tag {slug!r}.")
+    if (moved := moved_tag(request, session, slug, "tag")) is not None:
+        return moved
+    found = queries.tag_stories(session, slug, per_page, (page - 1) * per_page)
     if found is None:
         raise HTTPException(404, f"There is no tag {slug!r}.")
     tag, stories, total = found
