@@ -21,6 +21,7 @@ inherit from `TransientError` as well as from the class above them):
         DatabaseUnavailable           exit 2  HTTP 500
           DatabaseLocked              exit 2  HTTP 503  transient
       InputError                      exit 2  HTTP 400
+        NothingToWrite                exit 2  HTTP 400
         CommentRefused                exit 2  HTTP 400
       NotFound                        exit 2  HTTP 404
       TransientError                  exit 1  HTTP 503
@@ -65,6 +66,7 @@ __all__ = [
     "LLMRejected",
     "LLMUnavailable",
     "NotFound",
+    "NothingToWrite",
     "RedirectLimitExceeded",
     "SourceError",
     "TransientError",

@@ -75,11 +75,12 @@ def test_every_error_class_of_gazette_is_in_the_tree() -> None:
             if defined_here and issubclass(value, BaseException) and name != "gazette.errors":
                 elsewhere.append(f"{name}.{value.__name__}")
     # Only private control flow lives outside the tree: a format the LLM endpoint refuses, the
-    # desk's page asked for without a login (answered by a redirect), and the worker's second
-    # stop signal.
+    # desk's page asked for without a login (answered by a redirect), a tag decision rehearsed
+    # before the editor confirms it (rolled back), and the worker's second stop signal.
     assert sorted(elsewhere) == [
         "gazette.llm._FormatRefused",
         "gazette.web.auth._LoginRequired",
+        "gazette.web.desk.tags._NotConfirmed",
         "gazette.worker._StopNow",
     ]
 

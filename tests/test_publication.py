@@ -22,7 +22,7 @@ from gazette.publish.stage import publish
 from gazette.web import create_app
 
 CLUSTERED, WRITTEN, TAGGED = StoryState.CLUSTERED, StoryState.WRITTEN, StoryState.TAGGED
-PUBLISHED, MERGED = StoryState.PUBLISHED, StoryState.MERGED
+PUBLISHED, MERGED, UNWRITTEN = StoryState.PUBLISHED, StoryState.MERGED, StoryState.UNWRITTEN
 # Written out here rather than read from the module, so that a changed rule fails this test.
 EXPECTED_MOVES = {
     (CLUSTERED, CLUSTERED),
@@ -37,6 +37,9 @@ EXPECTED_MOVES = {
     (PUBLISHED, CLUSTERED),
     (PUBLISHED, TAGGED),  # an editor's edit or unpublishing
     (PUBLISHED, MERGED),
+    (CLUSTERED, UNWRITTEN),  # nothing to write from
+    (UNWRITTEN, CLUSTERED),  # a report joins it
+    (UNWRITTEN, MERGED),
 }
 
 

@@ -120,7 +120,9 @@ def test_commands_fix_the_stories_already_tagged_and_log_it(tags, database: Data
         (["merge", "rsv", "--into", "ferry"], "ferry is hidden"),
         (["hide", "ferry"], "ferry is hidden already"),
         (["hide", "calder"], "calder is merged into calder-port"),
-        (["show", "rsv"], "rsv is not hidden"),
+        (["show", "rsv"], "rsv is neither hidden nor merged"),
+        # hiding a tag others were merged into would take theirs from their stories unsaid
+        (["hide", "calder-port"], "calder merged into calder-port"),
     ],
 )
 def test_refusals_say_why(tags, database: Database, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
@@ -146,6 +148,35 @@ def test_merges_stay_flat(database: Database) -> None:
     with database.session() as session:
         entries = {t.slug: t for t in decisions.list_tags(session)}
     assert entries["a"].merged_into == entries["b"].merged_into == "c"
+
+
+def test_show_undoes_a_merge(database: Database) -> None:
+    story = harbour_story(database)
+    tag_stories(database, {"A": [story], "B": []})
+    with database.transaction() as session:
+        decisions.merge(session, "a", "b", "ann")
+        decisions.show(session, "a", "ann")
+    with database.session() as session:
+        assert decisions.fate(session, "a") is None
+        a = session.scalar(select(Tag.id).where(Tag.slug == "a"))
+        assert decisions.honoured(session, [a]) == [a]  # its own tag again, not b
+
+
+def test_a_renamed_tag_gets_the_stories_that_name_it_by_its_new_name(database: Database) -> None:
+    """The tag stage makes tags from names: after "okafor" is renamed "Grace Okafor", a story
+    naming Grace Okafor gets the renamed tag, not a second one."""
+    story = harbour_story(database)
+    tag_stories(database, {"Okafor": [story]})
+    with database.transaction() as session:
+        decisions.rename(session, "okafor", "ann", name="Grace Okafor", kind="person")
+        session.add(Tag(slug="grace-okafor", name="Grace Okafor", kind="person"))
+        session.flush()
+        new_id = session.scalar(select(Tag.id).where(Tag.slug == "grace-okafor"))
+        kept = decisions.honoured(session, [new_id])
+        okafor = session.scalar(select(Tag.id).where(Tag.slug == "okafor"))
+        assert kept == [okafor]
+        # and the kind can still be changed: the new name's slug is this tag's own alias
+        decisions.rename(session, "okafor", "ann", name="Grace Okafor", kind="organisation")
 
 
 def _story_of(database: Database, document_id: int) -> int:

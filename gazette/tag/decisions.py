@@ -8,8 +8,8 @@ a common word as a tag). An editor fixes a tag once, by its slug, and it stays f
 - merge into another tag: the stories tagged with it are tagged with the other instead, and so
   is every story tagged later; its page and feeds redirect to the other's.
 - hide: never a tag. Its stories lose it, and no story gets it again; its page is gone.
-- show: undo a hide. Stories get the tag again as they are tagged again (the stories that lost
-  it are not known any more).
+- show: undo a hide or a merge. Stories get the tag again as they are tagged again (the
+  stories that lost it are not known any more).
 
 The desk (`/desk/tags`) and `gazette tags` both call these functions, inside the caller's
 transaction, and each writes its audit entry there. Merges are kept flat (a tag merged into one
@@ -158,9 +158,11 @@ def rename(
         raise InputError(f"the name is longer than {NAME_LENGTH} characters")
     new_kind = check_kind(kind) if kind else None
     _refuse_merged(session.get(TagDecision, tag.slug), tag.slug, "rename")
-    if new_name is not None and (other := slugify(new_name)) != tag.slug:
-        taken = session.scalar(select(TagRow.slug).where(TagRow.slug == other))
-        if taken is not None:
+    alias = slugify(new_name) if new_name is not None else tag.slug
+    if alias != tag.slug:
+        taken = session.scalar(select(TagRow.slug).where(TagRow.slug == alias))
+        own = session.get(TagDecision, alias)
+        if taken is not None and not (own is not None and own.merged_into == tag.slug):
             raise InputError(
                 f"there is a tag {taken} named like that already: merge {tag.slug} into it instead"
             )
@@ -169,6 +171,12 @@ def rename(
     decision.name = tag.name = new_name or tag.name
     decision.kind = tag.kind = new_kind or tag.kind
     _decided(decision, actor)
+    if alias != tag.slug:
+        # The tag stage makes tags from names: the new name's own slug ("grace-okafor" for a
+        # renamed "okafor") leads to this tag, or the stage would start a second tag of it.
+        merged = _decision(session, alias)
+        merged.merged_into, merged.hidden = tag.slug, False
+        _decided(merged, actor)
     detail = f"{before} -> {tag.name} ({tag.kind})"
     audit.record(session, actor, audit.Action.TAG_RENAMED, f"tag {tag.slug}", detail, address)
     return tag_entry(session, tag.slug)
@@ -189,6 +197,11 @@ def merge(session: Session, slug: str, into: str, actor: str, address: str | Non
     _refuse_merged(towards, target.slug, "merge into")
     if towards is not None and towards.hidden:
         raise InputError(f"{target.slug} is hidden: show it first, or hide {tag.slug} as well")
+    # The tags merged into this one are locked too: a story being tagged with one of them (the
+    # tag stage locks the rows it names, then reads where they lead) is either in before the
+    # stories move, or reads the new decision.
+    followers = select(TagDecision.slug).where(TagDecision.merged_into == tag.slug)
+    session.execute(select(TagRow.id).where(TagRow.slug.in_(followers)).with_for_update())
     moved = _move_stories(session, tag.id, target.id)
     decision = _decision(session, tag.slug)
     decision.merged_into, decision.hidden = target.slug, False
@@ -235,6 +248,14 @@ def hide(session: Session, slug: str, actor: str, address: str | None = None) ->
     _refuse_merged(decision, tag.slug, "hide")
     if decision is not None and decision.hidden:
         raise InputError(f"{tag.slug} is hidden already")
+    merged_here = sorted(
+        session.scalars(select(TagDecision.slug).where(TagDecision.merged_into == tag.slug))
+    )
+    if merged_here:
+        raise InputError(
+            f"{', '.join(merged_here)} merged into {tag.slug}: their stories would lose the tag "
+            "without a word; hide them first, or rename this tag"
+        )
     untagged = session.execute(delete(StoryTag).where(StoryTag.tag_id == tag.id)).rowcount
     decision = _decision(session, tag.slug)
     decision.hidden = True
@@ -246,15 +267,17 @@ def hide(session: Session, slug: str, actor: str, address: str | None = None) ->
 
 
 def show(session: Session, slug: str, actor: str, address: str | None = None) -> TagEntry:
-    """Undo a hide: stories get the tag again when they are next tagged."""
+    """Undo a hide or a merge: stories get the tag again when they are next tagged (which
+    stories lost it, or moved to the other tag, is not kept)."""
     tag = _tag(session, slug)
     decision = session.get(TagDecision, tag.slug)
-    if decision is None or not decision.hidden:
-        raise InputError(f"{tag.slug} is not hidden")
-    decision.hidden = False
+    if decision is None or not (decision.hidden or decision.merged_into):
+        raise InputError(f"{tag.slug} is neither hidden nor merged")
+    undone = f"merged into {decision.merged_into}" if decision.merged_into else "hidden"
+    decision.hidden, decision.merged_into = False, None
     _decided(decision, actor)
     _touch(session, tag)
-    detail = f"{tag.name} ({tag.kind})"
+    detail = f"{tag.name} ({tag.kind}), no longer {undone}"
     audit.record(session, actor, audit.Action.TAG_SHOWN, f"tag {tag.slug}", detail, address)
     return tag_entry(session, tag.slug)
 

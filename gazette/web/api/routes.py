@@ -18,6 +18,7 @@ from gazette.config import Settings
 from gazette.db.engine import fits_in_id
 from gazette.db.models import Tag as TagRow
 from gazette.sources.registry import list_sources, source_status
+from gazette.tag import decisions
 from gazette.web.api import models
 from gazette.web.api import queries as api_queries
 from gazette.web.dependencies import AppSettings, ReadSession
@@ -95,6 +96,10 @@ def stories(
     until: Annotated[datetime | None, Query(description="First report before this time.")] = None,
 ) -> dict:
     """Published stories, the latest report first."""
+    if tag is not None and (fate := decisions.fate(session, tag)) is not None:
+        if fate.hidden:
+            raise HTTPException(404, f"There is no tag {tag!r}.")
+        tag = fate.merged_into  # an editor merged it: its stories are the target's
     known = tag is None or (
         names_a_tag(tag) and session.scalar(select(TagRow.id).where(TagRow.slug == tag))
     )
