@@ -123,6 +123,7 @@ def give_the_desk_work(browser: Any, site: Any, editor: dict) -> dict[str, str]:
         "desk-reports": f"{first}/reports",
         "desk-comments": "/desk/comments",
         "desk-sources": "/desk/sources",
+        "desk-tags": "/desk/tags",
     }
 
 
