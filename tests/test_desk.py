@@ -258,3 +258,10 @@ def test_the_queue_names_the_stories_the_pipeline_is_writing_again(
     assert "Ferry timetable changes" in line
     assert "Harbour fair opens" not in line
     assert "Waiting for review (2)" in page
+    # one that now has nothing to write from is named too, as such
+    with database.transaction() as session:
+        session.get(Story, moved.id).state = StoryState.UNWRITTEN.value
+    page = editor.get("/desk").text
+    assert 'id="rewriting"' not in page
+    stuck = page.split('id="unwritten"', 1)[1].split("</p>", 1)[0]
+    assert f'href="/desk/story/{moved.id}/reports"' in stuck and "Ferry timetable" in stuck

@@ -149,18 +149,25 @@ def being_rewritten(session: Session, limit: int) -> list[Rewriting]:
         .correlate(Story)
         .scalar_subquery()
     )
+    rewriting = Story.state.in_([StoryState.CLUSTERED.value, StoryState.WRITTEN.value])
+    # A story that was written once and now has nothing to write from would vanish from both
+    # lists for good; one never written (a question headline alone) is no editor's business.
+    stuck = (Story.state == StoryState.UNWRITTEN.value) & newest.id.is_not(None)
     rows = session.execute(
-        select(Story.id, newest.headline)
+        select(Story.id, newest.headline, Story.state)
         .outerjoin(newest, (newest.story_id == Story.id) & (newest.version == newest_number))
         .where(
             Story.merged_into_id.is_(None),
             Story.published_article_id.is_(None),
-            Story.state.in_([StoryState.CLUSTERED.value, StoryState.WRITTEN.value]),
+            rewriting | stuck,
         )
         .order_by(Story.id.desc())
         .limit(limit)
     )
-    return [Rewriting(story_id, headline) for story_id, headline in rows]
+    return [
+        Rewriting(story_id, headline, state == StoryState.UNWRITTEN.value)
+        for story_id, headline, state in rows
+    ]
 
 
 def desk_home(session: Session, limit: int) -> DeskHome:

@@ -57,6 +57,9 @@ class Rewriting:
 
     story_id: int
     headline: str | None  # of its newest version; None when it was never written
+    # Its reports give nothing to write from now (a move left it a question headline): no new
+    # version will come until a report joins it.
+    unwritten: bool = False
 
 
 @dataclass(frozen=True)
