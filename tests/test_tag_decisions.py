@@ -75,9 +75,9 @@ def test_commands_fix_the_stories_already_tagged_and_log_it(tags, database: Data
     assert renamed.exit_code == 0, renamed.output
     assert "rsv is now RSV (topic)" in renamed.output
     merged = tags("merge", "calder", "--into", "calder-port")
-    assert merged.exit_code == 0 and "1 stories moved" in merged.output, merged.output
+    assert merged.exit_code == 0 and "1 story moved" in merged.output, merged.output
     hidden = tags("hide", "ferry")
-    assert hidden.exit_code == 0 and "1 stories untagged" in hidden.output, hidden.output
+    assert hidden.exit_code == 0 and "1 story untagged" in hidden.output, hidden.output
 
     assert tags_of(database, one) == [
         ("rsv", "RSV", "topic"),

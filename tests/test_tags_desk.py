@@ -87,7 +87,7 @@ def test_a_merge_is_asked_then_done_and_logged(
     asked = post(editor, "calder", "merge", into="calder-port", q="cald")
     assert asked.status_code == 200
     text = html.unescape(asked.text)
-    assert "Really merge calder into calder-port: 1 stories would move to it" in text
+    assert "Really merge calder into calder-port: 1 story would move to it" in text
     assert tags_of(database, one)[1][0] == "calder" and logged(database) == []  # nothing yet
     assert 'name="into" value="calder-port"' in asked.text
 
@@ -95,7 +95,7 @@ def test_a_merge_is_asked_then_done_and_logged(
     assert done.status_code == 303
     assert done.headers["location"].startswith("/desk/tags?q=cald&done=merged&tag=calder")
     page = editor.get(done.headers["location"]).text
-    assert "Tag calder is merged into calder-port: 1 stories moved" in html.unescape(page)
+    assert "Tag calder is merged into calder-port: 1 story moved" in html.unescape(page)
     assert rows(page)["calder"].endswith("merged into calder-port")
     assert [slug for slug, *_ in tags_of(database, one)] == ["rsv", "calder-port", "ferry"]
     assert logged(database) == [("ann", "tag.merged", "tag calder")]
@@ -108,10 +108,10 @@ def test_rename_hide_and_show(editor: TestClient, database: Database, stories) -
     assert renamed.status_code == 303
     assert tags_of(database, one)[0] == ("rsv", "RSV virus", "topic")
 
-    assert "1 stories would lose it" in post(editor, "ferry", "hide").text
+    assert "1 story would lose it" in post(editor, "ferry", "hide").text
     hidden = post(editor, "ferry", "hide", confirm="yes")
     page = html.unescape(editor.get(hidden.headers["location"]).text)
-    assert "Tag ferry is hidden: 1 stories lost it" in page
+    assert "Tag ferry is hidden: 1 story lost it" in page
     assert rows(page)["ferry"] == "Ferry ferry organisation 0 hidden"
     assert "ferry" not in [slug for slug, *_ in tags_of(database, one)]
     shown = post(editor, "ferry", "show")  # its own undo: not asked

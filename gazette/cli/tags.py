@@ -14,6 +14,7 @@ from rich.table import Table
 from gazette import audit
 from gazette.cli.base import app, out, reports_errors, state_of
 from gazette.tag import decisions
+from gazette.text import how_many
 
 tags_app = typer.Typer(help="List tags; rename, merge, hide and show them.")
 app.add_typer(tags_app, name="tags")
@@ -78,7 +79,7 @@ def tags_merge(
     """Merge a tag into another: its stories, and every story tagged later, get the other."""
     with state_of(ctx).database().transaction() as session:
         moved = decisions.merge(session, slug, into, audit.command_line_actor())
-    out.print(f"tag {slug} is merged into {into}: {moved} stories moved")
+    out.print(f"tag {slug} is merged into {into}: {how_many(moved, 'story', 'stories')} moved")
 
 
 @tags_app.command("hide")
@@ -87,13 +88,13 @@ def tags_hide(ctx: typer.Context, slug: Slug) -> None:
     """Never show a tag: its stories lose it now, and no story gets it again."""
     with state_of(ctx).database().transaction() as session:
         untagged = decisions.hide(session, slug, audit.command_line_actor())
-    out.print(f"tag {slug} is hidden: {untagged} stories untagged")
+    out.print(f"tag {slug} is hidden: {how_many(untagged, 'story', 'stories')} untagged")
 
 
 @tags_app.command("show")
 @reports_errors
 def tags_show(ctx: typer.Context, slug: Slug) -> None:
-    """Undo `tags hide`: stories get the tag again as they are next tagged."""
+    """Undo `tags hide` or `tags merge`: stories get the tag again as they are next tagged."""
     with state_of(ctx).database().transaction() as session:
         entry = decisions.show(session, slug, audit.command_line_actor())
     out.print(f"tag {entry.slug} is shown again: stories get it as they are next tagged")

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException
 
 from gazette.errors import GazetteError, NotFound
 from gazette.tag import decisions
+from gazette.text import how_many
 from gazette.web.auth import Editor, Staff, client_address, require_editor
 from gazette.web.dependencies import ReadSession
 from gazette.web.desk.routes import desk_page
@@ -34,9 +35,9 @@ SEARCH_LENGTH = 100
 ERROR_LENGTH = 500
 DONE = {
     "renamed": "Tag {tag} is renamed: readers see its new name and kind.",
-    "merged": "Tag {tag} is merged into {into}: {count} stories moved, and stories tagged later "
+    "merged": "Tag {tag} is merged into {into}: {count} moved, and stories tagged later "
     "get {into} instead. Its page redirects there.",
-    "hidden": "Tag {tag} is hidden: {count} stories lost it, and no story gets it again.",
+    "hidden": "Tag {tag} is hidden: {count} lost it, and no story gets it again.",
     "shown": "Tag {tag} is shown again: stories get it as they are next tagged.",
 }
 
@@ -108,7 +109,7 @@ def tags_page(
 ) -> Response:
     notice = None
     if done in DONE and tag and _decided(session, tag, done, into):
-        notice = DONE[done].format(tag=tag, into=into, count=count)
+        notice = DONE[done].format(tag=tag, into=into, count=how_many(count, "story", "stories"))
     return _page(request, session, staff, q, kind, notice=notice)
 
 
@@ -134,12 +135,14 @@ def _decide(session: Session, typed: Typed, actor: str, address: str | None) -> 
     if typed.action == "merge":
         moved = decisions.merge(session, typed.slug, typed.into.strip(), actor, address)
         return "merged", (
-            f"merge {typed.slug} into {typed.into.strip()}: {moved} stories would move to it, "
+            f"merge {typed.slug} into {typed.into.strip()}: "
+            f"{how_many(moved, 'story', 'stories')} would move to it, "
             "and its page would redirect there"
         )
     if typed.action == "hide":
         untagged = decisions.hide(session, typed.slug, actor, address)
-        return "hidden", f"hide {typed.slug}: {untagged} stories would lose it, for good"
+        stories = how_many(untagged, "story", "stories")
+        return "hidden", f"hide {typed.slug}: {stories} would lose it, for good"
     decisions.show(session, typed.slug, actor, address)
     return "shown", f"show {typed.slug} again"
 
