@@ -14,11 +14,11 @@ from conftest import DemoRun
 from fastapi.testclient import TestClient
 from forms import post_form
 from helpers import latest_articles, story_of
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from gazette import editing
 from gazette.config import Settings
-from gazette.db.models import AdSlot, Story
+from gazette.db.models import AdSlot, Story, Tag
 from gazette.web import create_app
 
 
@@ -179,10 +179,22 @@ def test_impossible_story_numbers_are_404(client: TestClient, path: str) -> None
     assert "Not found" in response.text
 
 
-def test_a_page_past_any_list_is_400(client: TestClient) -> None:
-    response = client.get("/?page=99999999999999999999")
+def a_tag_slug(demo: DemoRun) -> str:
+    with demo.database.session() as session:
+        return session.scalars(select(Tag.slug).order_by(Tag.id)).first() or "no-tag"
+
+
+@pytest.mark.parametrize("page", ["-1", "0", "99999999999999999999", "first"])
+@pytest.mark.parametrize("listing", ["home", "tag"])
+def test_a_page_number_no_list_has_is_400_with_the_error_page(
+    client: TestClient, demo: DemoRun, listing: str, page: str
+) -> None:
+    path = "/" if listing == "home" else f"/tag/{a_tag_slug(demo)}"
+    assert client.get(path).status_code == 200
+    response = client.get(path, params={"page": page})
     assert response.status_code == 400
-    assert "page" in response.text
+    assert "Something is wrong with this request" in response.text
+    assert "“page” in the address" in response.text
 
 
 def test_comment_on_unknown_story_is_404(own_demo: DemoRun) -> None:

@@ -88,9 +88,8 @@ def home(
     request: Request,
     session: ReadSession,
     settings: AppSettings,
-    page: Annotated[int, Query(le=MAX_PAGE)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
-    page = max(page, 1)
     per_page = settings.site.stories_per_page
     lead = queries.lead_story(session)
     besides = [lead.id] if lead else []
@@ -238,9 +237,8 @@ def tag_page(
     session: ReadSession,
     settings: AppSettings,
     slug: str,
-    page: Annotated[int, Query(le=MAX_PAGE)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
-    page = max(page, 1)
     per_page = settings.site.stories_per_page
     if not names_a_tag(slug):
         raise HTTPException(404, f"There is no tag {slug!r}.")
