@@ -52,6 +52,11 @@ class Action(StrEnum):
     TAG_MERGED = "tag.merged"
     TAG_HIDDEN = "tag.hidden"
     TAG_SHOWN = "tag.shown"
+    # An editor's changes to the ad slots (gazette/ads.py).
+    AD_SET = "ad.set"
+    AD_OFF = "ad.off"
+    AD_ON = "ad.on"
+    AD_HANDED_BACK = "ad.handed_back"
 
 
 def record(

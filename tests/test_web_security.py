@@ -14,10 +14,10 @@ from helpers import story_of
 from httpx import Response
 from newsroom import add_ad_slot
 
+from gazette.ads import sanitise_ad
 from gazette.config import Settings
 from gazette.db import Database
 from gazette.web import create_app
-from gazette.web.public.ads import sanitise_ad
 from gazette.web.static_files import STATIC_DIR, hashed_name
 
 CSP = re.compile(r"(^|;)\s*default-src 'none'\s*(;|$)")

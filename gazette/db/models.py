@@ -509,7 +509,11 @@ class BlockedAddress(Base):
 
 
 class AdSlot(Base):
-    """A place on the page the publisher can sell; `html` is the publisher's trusted markup."""
+    """A place on the page the publisher can sell; `html` is the publisher's markup, cleaned
+    each time a page shows it (gazette/ads.py).
+
+    `edited_at` and `edited_by` mark markup an editor set on the desk (gazette/ads.py): the
+    runs' sync from the config leaves such markup alone until an editor hands the slot back."""
 
     __tablename__ = "ad_slots"
 
@@ -518,6 +522,8 @@ class AdSlot(Base):
     placement: Mapped[str] = mapped_column(String(16))
     html: Mapped[str] = mapped_column(Text, default="")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    edited_at: Mapped[datetime | None]
+    edited_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class Memo(Base):

@@ -1,5 +1,5 @@
 """The publish stage: tagged stories go live (or wait for an editor), their text goes into the
-search index, ad slots follow the config."""
+search index. (The ad slots the runs sync from the config are gazette/ads.py's.)"""
 
 from __future__ import annotations
 
@@ -8,14 +8,11 @@ from datetime import datetime
 from typing import ClassVar
 
 from sqlalchemy import ColumnElement, Exists, ScalarSelect, exists, func, or_, select
-from sqlalchemy.orm import Session
 
-from gazette.config import AdSlotSettings
-from gazette.db.models import AdSlot, Article, Story, utcnow
+from gazette.db.models import Article, Story, utcnow
 from gazette.db.reports import latest_article
 from gazette.db.search import index_stories, stale_stories
 from gazette.db.states import StoryState, move
-from gazette.db.upsert import insert_for
 from gazette.work import Batch, StageContext, StepReport
 
 INDEX_BATCH = 200  # search entries written per step, at most
@@ -96,15 +93,3 @@ def publish(story: Story, article: Article, now: datetime) -> None:
     story.published_article_id = article.id
     story.published_at = story.published_at or now
     move(story, StoryState.PUBLISHED)
-
-
-def sync_ad_slots(session: Session, slots: list[AdSlotSettings]) -> None:
-    """Create or update the slots the config names; slots made elsewhere are left alone. Each
-    is one INSERT ... ON CONFLICT: workers that start at once on a new database all sync the
-    slots, and a plain insert by the second would fail its start."""
-    for slot in slots:
-        insert = insert_for(session.connection(), AdSlot).values(
-            name=slot.name, placement=slot.placement, html=slot.html
-        )
-        changed = {"placement": slot.placement, "html": slot.html}
-        session.execute(insert.on_conflict_do_update(index_elements=["name"], set_=changed))

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import ScalarSelect, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from gazette.ads import sanitise_ad
 from gazette.db.asides import story_asides
 from gazette.db.models import (
     AdSlot,
@@ -30,7 +31,6 @@ from gazette.db.models import (
     StoryTag,
     Tag,
 )
-from gazette.web.public.ads import sanitise_ad
 from gazette.web.public.views import (
     AdView,
     Coverage,

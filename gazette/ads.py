@@ -1,0 +1,230 @@
+"""Ad slots: where the publisher's ads go, who decides what each shows, and the markup cleaned
+before any page shows it.
+
+The config (`[[ads]]` in gazette.toml) names the slots, their placement and their markup, and
+every run and worker syncs it into the database at its start (`sync_ad_slots`). An editor
+manages the slots on the desk (`/desk/ads`) or with `gazette ads`, and the rule between the two
+is:
+
+- The config decides which slots it names and where they go: a run creates them and keeps
+  their placement as the config says.
+- An editor may set a slot's markup. The slot is then marked (`edited_by`, `edited_at`) and the
+  runs leave its markup alone, whatever the config says, until an editor hands it back to the
+  config (`hand_back`), which puts the config's markup in again at once.
+- An editor may switch any slot off and on again. The config has no such switch, so the runs
+  never change it.
+- Slots the config does not name (from an older config, or made by hand) are left alone by the
+  runs, and an editor manages them the same way; there is no config to hand them back to.
+
+The desk and the command line both call these functions inside the caller's transaction, and
+each writes its audit entry there. The slot's row is locked first (PostgreSQL), so a run's sync
+that comes at the same moment either sees the editor's mark or is overwritten by the edit.
+
+Cleaning: the markup is kept as given, and cleaned each time a page shows it (`sanitise_ad`).
+What a house ad needs stays (links with their `rel`, images, simple formatting); what could run
+code goes, with its content for `<script>` and `<style>`: event handler attributes,
+`javascript:` and `data:` addresses, frames, forms, inline styles. nh3 (the binding of the
+ammonia sanitiser) parses the markup as a browser would, so malformed tricks do not slip by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+import nh3
+from markupsafe import Markup
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session
+
+from gazette import audit
+from gazette.config import AdSlotSettings
+from gazette.db.models import AdSlot, utcnow
+from gazette.db.upsert import insert_for
+from gazette.errors import InputError, NotFound
+
+MARKUP_LENGTH = 20_000  # characters of markup an editor may set; an ad is a link and an image
+NAME_LENGTH = 64  # the column's
+
+# What a slot does on the readers' pages (`SlotEntry.shows`).
+SHOWS = "shows its ad"
+EMPTY = "empty"  # nothing in production, a labelled placeholder in development mode
+OFF = "off"
+
+# --- cleaning --------------------------------------------------------------------------------
+
+ALLOWED_TAGS = {"a", "abbr", "b", "br", "div", "em", "i", "img", "p", "small", "span", "strong"}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "rel", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height", "title"},
+}
+ALLOWED_REL = {"sponsored", "nofollow", "noopener", "noreferrer", "ugc"}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}  # relative addresses (`/tag/economy`) stay too
+
+
+def _keep_known_rel(tag: str, attribute: str, value: str) -> str | None:
+    """Only the `rel` keywords that describe a link, none that change how a page loads it."""
+    if attribute != "rel":
+        return value
+    kept = [word for word in value.lower().split() if word in ALLOWED_REL]
+    return " ".join(kept) or None
+
+
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=ALLOWED_ATTRIBUTES,
+    attribute_filter=_keep_known_rel,
+    link_rel=None,  # the publisher's own `rel` is kept (filtered above)
+    url_schemes=ALLOWED_SCHEMES,
+    strip_comments=True,
+)
+
+
+@lru_cache(maxsize=256)
+def sanitise_ad(html: str) -> Markup:
+    """The ad's markup with everything that could run code removed, safe to insert."""
+    return Markup(_CLEANER.clean(html).strip())
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlotEntry:
+    """A slot as the desk and `gazette ads list` show it. `configured_html` is the config's
+    markup for it, None when the config does not name the slot; `edited_by` names the editor
+    whose markup the runs leave alone."""
+
+    name: str
+    placement: str
+    html: str
+    enabled: bool
+    configured_html: str | None
+    edited_by: str | None = None
+    edited_at: datetime | None = None
+
+    @property
+    def shows(self) -> str:
+        """What readers get: its ad, nothing (empty once cleaned), or nothing because it is
+        off."""
+        if not self.enabled:
+            return OFF
+        return SHOWS if sanitise_ad(self.html) else EMPTY
+
+    @property
+    def in_config(self) -> bool:
+        return self.configured_html is not None
+
+    @property
+    def follows_config(self) -> bool:
+        """Whether the runs keep its markup as the config says."""
+        return self.in_config and self.edited_by is None
+
+
+def _entry(row: AdSlot, configured: Sequence[AdSlotSettings]) -> SlotEntry:
+    named = {slot.name: slot.html for slot in configured}
+    return SlotEntry(
+        name=row.name,
+        placement=row.placement,
+        html=row.html or "",
+        enabled=row.enabled,
+        configured_html=named.get(row.name),
+        edited_by=row.edited_by,
+        edited_at=row.edited_at,
+    )
+
+
+def list_slots(session: Session, configured: Sequence[AdSlotSettings]) -> list[SlotEntry]:
+    """Every slot in the database, in the order they were made, against the config `configured`
+    (the settings' `ads`)."""
+    rows = session.scalars(select(AdSlot).order_by(AdSlot.id))
+    return [_entry(row, configured) for row in rows]
+
+
+def slot_entry(session: Session, name: str, configured: Sequence[AdSlotSettings]) -> SlotEntry:
+    return _entry(_slot(session, name), configured)
+
+
+def _slot(session: Session, name: str, lock: bool = False) -> AdSlot:
+    query = select(AdSlot).where(AdSlot.name == name[:NAME_LENGTH])
+    if lock:
+        query = query.with_for_update()
+    row = session.scalar(query)
+    if row is None:
+        raise NotFound(f"there is no ad slot {name[:NAME_LENGTH]!r}")
+    return row
+
+
+# --- an editor's changes ---------------------------------------------------------------------
+
+
+def set_markup(
+    session: Session, name: str, html: str, actor: str, address: str | None = None
+) -> AdSlot:
+    """Make the slot show `html` (empty: nothing), and keep it so: the runs leave the markup of
+    a slot an editor set alone until it is handed back to the config."""
+    if len(html) > MARKUP_LENGTH:
+        raise InputError(f"the markup is {len(html):,} characters; at most {MARKUP_LENGTH:,}")
+    slot = _slot(session, name, lock=True)
+    slot.html = html.strip()
+    slot.edited_by = actor
+    slot.edited_at = utcnow()
+    detail = f"{len(slot.html)} characters" if slot.html else "emptied"
+    audit.record(session, actor, audit.Action.AD_SET, slot.name, detail, address)
+    return slot
+
+
+def switch(session: Session, name: str, on: bool, actor: str, address: str | None = None) -> AdSlot:
+    """Switch a slot on or off: an off slot shows nothing, on any page, in any mode."""
+    slot = _slot(session, name, lock=True)
+    slot.enabled = on
+    action = audit.Action.AD_ON if on else audit.Action.AD_OFF
+    audit.record(session, actor, action, slot.name, "", address)
+    return slot
+
+
+def hand_back(
+    session: Session,
+    name: str,
+    configured: Sequence[AdSlotSettings],
+    actor: str,
+    address: str | None = None,
+) -> AdSlot:
+    """Undo `set_markup`: the slot shows the config's markup again, now and after every run."""
+    slot = _slot(session, name, lock=True)
+    named = {each.name: each for each in configured}
+    if slot.name not in named:
+        raise InputError(
+            f"ad slot {slot.name} is not in the config ([[ads]]): there is nothing to hand it "
+            "back to; set its markup instead"
+        )
+    slot.html = named[slot.name].html
+    slot.placement = named[slot.name].placement
+    slot.edited_by = None
+    slot.edited_at = None
+    audit.record(session, actor, audit.Action.AD_HANDED_BACK, slot.name, "", address)
+    return slot
+
+
+# --- the runs --------------------------------------------------------------------------------
+
+
+def sync_ad_slots(session: Session, slots: Sequence[AdSlotSettings]) -> None:
+    """Create or update the slots the config names: their placement always, their markup
+    unless an editor set it on the desk; slots the config does not name are left alone, and so
+    is every slot's switch. Each is one INSERT ... ON CONFLICT: workers that start at once on a
+    new database all sync the slots, and a plain insert by the second would fail its start."""
+    for slot in slots:
+        insert = insert_for(session.connection(), AdSlot).values(
+            name=slot.name, placement=slot.placement, html=slot.html
+        )
+        kept_or_configured = case(
+            (AdSlot.__table__.c.edited_by.is_(None), insert.excluded.html),
+            else_=AdSlot.__table__.c.html,
+        )
+        changed = {"placement": slot.placement, "html": kept_or_configured}
+        session.execute(insert.on_conflict_do_update(index_elements=["name"], set_=changed))
