@@ -106,6 +106,7 @@ class SlotEntry:
     configured_html: str | None
     edited_by: str | None = None
     edited_at: datetime | None = None
+    made: bool = True  # False: the config names it and no run has made it yet
 
     @property
     def shows(self) -> str:
@@ -140,22 +141,41 @@ def _entry(row: AdSlot, configured: Sequence[AdSlotSettings]) -> SlotEntry:
 
 def list_slots(session: Session, configured: Sequence[AdSlotSettings]) -> list[SlotEntry]:
     """Every slot in the database, in the order they were made, against the config `configured`
-    (the settings' `ads`)."""
-    rows = session.scalars(select(AdSlot).order_by(AdSlot.id))
-    return [_entry(row, configured) for row in rows]
+    (the settings' `ads`); then those the config names that no run has made yet, as the next
+    run will make them."""
+    entries = [
+        _entry(row, configured) for row in session.scalars(select(AdSlot).order_by(AdSlot.id))
+    ]
+    made = {entry.name for entry in entries}
+    for slot in configured:
+        if slot.name not in made:
+            entries.append(
+                SlotEntry(slot.name, slot.placement, slot.html, True, slot.html, made=False)
+            )
+    return entries
 
 
 def slot_entry(session: Session, name: str, configured: Sequence[AdSlotSettings]) -> SlotEntry:
-    return _entry(_slot(session, name), configured)
+    for entry in list_slots(session, configured):
+        if entry.name == name:
+            return entry
+    raise _missing(name)
 
 
-def _slot(session: Session, name: str, lock: bool = False) -> AdSlot:
-    query = select(AdSlot).where(AdSlot.name == name[:NAME_LENGTH])
-    if lock:
-        query = query.with_for_update()
+def _missing(name: str) -> NotFound:
+    return NotFound(f"there is no ad slot {name[:NAME_LENGTH]!r}")
+
+
+def _slot(session: Session, name: str, configured: Sequence[AdSlotSettings]) -> AdSlot:
+    """The slot's row, locked (PostgreSQL); a slot the config names that no run has made yet is
+    made first, as a run would make it."""
+    query = select(AdSlot).where(AdSlot.name == name[:NAME_LENGTH]).with_for_update()
     row = session.scalar(query)
+    if row is None and (named := [slot for slot in configured if slot.name == name]):
+        sync_ad_slots(session, named)
+        row = session.scalar(query)
     if row is None:
-        raise NotFound(f"there is no ad slot {name[:NAME_LENGTH]!r}")
+        raise _missing(name)
     return row
 
 
@@ -163,13 +183,18 @@ def _slot(session: Session, name: str, lock: bool = False) -> AdSlot:
 
 
 def set_markup(
-    session: Session, name: str, html: str, actor: str, address: str | None = None
+    session: Session,
+    name: str,
+    html: str,
+    configured: Sequence[AdSlotSettings],
+    actor: str,
+    address: str | None = None,
 ) -> AdSlot:
     """Make the slot show `html` (empty: nothing), and keep it so: the runs leave the markup of
     a slot an editor set alone until it is handed back to the config."""
     if len(html) > MARKUP_LENGTH:
         raise InputError(f"the markup is {len(html):,} characters; at most {MARKUP_LENGTH:,}")
-    slot = _slot(session, name, lock=True)
+    slot = _slot(session, name, configured)
     slot.html = html.strip()
     slot.edited_by = actor
     slot.edited_at = utcnow()
@@ -178,9 +203,16 @@ def set_markup(
     return slot
 
 
-def switch(session: Session, name: str, on: bool, actor: str, address: str | None = None) -> AdSlot:
+def switch(
+    session: Session,
+    name: str,
+    on: bool,
+    configured: Sequence[AdSlotSettings],
+    actor: str,
+    address: str | None = None,
+) -> AdSlot:
     """Switch a slot on or off: an off slot shows nothing, on any page, in any mode."""
-    slot = _slot(session, name, lock=True)
+    slot = _slot(session, name, configured)
     slot.enabled = on
     action = audit.Action.AD_ON if on else audit.Action.AD_OFF
     audit.record(session, actor, action, slot.name, "", address)
@@ -195,7 +227,7 @@ def hand_back(
     address: str | None = None,
 ) -> AdSlot:
     """Undo `set_markup`: the slot shows the config's markup again, now and after every run."""
-    slot = _slot(session, name, lock=True)
+    slot = _slot(session, name, configured)
     named = {each.name: each for each in configured}
     if slot.name not in named:
         raise InputError(

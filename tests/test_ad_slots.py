@@ -5,13 +5,19 @@ config, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import threading
+from pathlib import Path
 
 import pytest
+from click.testing import Result
 from helpers import waits_for_a_lock
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from gazette import ads
+from gazette.audit import command_line_actor
+from gazette.cli import app
 from gazette.config import AdSlotSettings
 from gazette.db import Database
 from gazette.db.models import AdSlot, AuditEntry
@@ -89,8 +95,8 @@ def test_markup_set_by_an_editor_outlives_the_runs_until_handed_back(
     database.migrate()
     with database.transaction() as session:
         sync_ad_slots(session, SLOTS)
-        ads.set_markup(session, "header", "  <b>Sold by hand</b>\n", "ann")
-        ads.switch(session, "aside", False, "ann")
+        ads.set_markup(session, "header", "  <b>Sold by hand</b>\n", SLOTS, "ann")
+        ads.switch(session, "aside", False, SLOTS, "ann")
     moved = [
         AdSlotSettings(name="header", placement="footer", html="<i>Config</i>"),
         AdSlotSettings(name="aside", placement="sidebar", html="<i>Aside</i>"),
@@ -125,7 +131,7 @@ def test_markup_set_by_an_editor_outlives_the_runs_until_handed_back(
 def test_what_a_slot_shows_is_what_is_left_once_cleaned(database: Database) -> None:
     with database.transaction() as session:
         sync_ad_slots(session, SLOTS)
-        ads.set_markup(session, "aside", "<script>alert(1)</script>", "ann")
+        ads.set_markup(session, "aside", "<script>alert(1)</script>", SLOTS, "ann")
         entries = {entry.name: entry for entry in ads.list_slots(session, SLOTS)}
     assert entries["aside"].shows == ads.EMPTY  # readers get nothing: the script is removed
     assert entries["header"].shows == ads.SHOWS
@@ -136,9 +142,9 @@ def test_refusals_say_why_and_change_nothing(database: Database) -> None:
         sync_ad_slots(session, SLOTS)
         session.add(AdSlot(name="by-hand", placement="footer", html="<b>x</b>"))
     with pytest.raises(NotFound, match="no ad slot 'nowhere'"), database.transaction() as s:
-        ads.set_markup(s, "nowhere", "<b>x</b>", "ann")
+        ads.set_markup(s, "nowhere", "<b>x</b>", SLOTS, "ann")
     with pytest.raises(InputError, match="at most 20,000"), database.transaction() as s:
-        ads.set_markup(s, "header", "x" * (ads.MARKUP_LENGTH + 1), "ann")
+        ads.set_markup(s, "header", "x" * (ads.MARKUP_LENGTH + 1), SLOTS, "ann")
     with pytest.raises(InputError, match="not in the config"), database.transaction() as s:
         ads.hand_back(s, "by-hand", SLOTS, "ann")
     assert ("by-hand", "footer", "<b>x</b>", True) in slots_in(database)
@@ -165,7 +171,9 @@ def test_a_run_that_syncs_while_an_editor_sets_a_slot_keeps_the_editors_markup(
             failures.append(exc)
 
     with database.transaction() as editor:
-        ads.set_markup(editor, "header", "<b>Desk</b>", "ann")  # the row locked, not committed
+        ads.set_markup(
+            editor, "header", "<b>Desk</b>", SLOTS, "ann"
+        )  # the row locked, not committed
         running = threading.Thread(target=a_run_starts)
         running.start()
         assert waits_for_a_lock(database, seconds=60)
@@ -174,3 +182,76 @@ def test_a_run_that_syncs_while_an_editor_sets_a_slot_keeps_the_editors_markup(
     assert not running.is_alive() and failures == []
     assert ("header", "header", "<b>Desk</b>", True) in slots_in(database)
     database.dispose()
+
+
+def test_a_slot_the_config_names_is_listed_and_managed_before_any_run_made_it(
+    database: Database,
+) -> None:
+    with database.session() as session:
+        listed = ads.list_slots(session, SLOTS)
+    assert [(e.name, e.made, e.shows) for e in listed] == [
+        ("header", False, ads.SHOWS),
+        ("aside", False, ads.EMPTY),
+    ]
+    with database.transaction() as session:
+        ads.switch(session, "aside", False, SLOTS, "ann")
+    assert slots_in(database) == [("aside", "sidebar", "", False)]
+
+
+CONFIG = """
+[[ads]]
+name = "header"
+placement = "header"
+html = '<a href="https://shop.example/" rel="sponsored">Shop</a>'
+
+[[ads]]
+name = "aside"
+placement = "sidebar"
+"""
+
+
+def test_the_command_lists_sets_switches_and_hands_back(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("GAZETTE_CONFIG", "GAZETTE_DATABASE_URL", "GAZETTE_ADS"):
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / "gazette.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+
+    def gazette_ads(*args: str) -> Result:
+        return CliRunner().invoke(
+            app, ["--config", str(config), "--database", database.url, "ads", *args]
+        )
+
+    markup = tmp_path / "ad.html"
+    markup.write_text("<b>House ad</b><script>alert(1)</script>", encoding="utf-8")
+    done = gazette_ads("set", "aside", "--file", str(markup))
+    assert done.exit_code == 0, done.output
+    assert "readers see: <b>House ad</b>" in done.output
+    assert gazette_ads("off", "header").exit_code == 0
+    listed = {slot["name"]: slot for slot in json.loads(gazette_ads("list", "--json").output)}
+    assert listed["aside"]["shows"] == ads.SHOWS and listed["header"]["shows"] == ads.OFF
+    assert listed["aside"]["shown_html"] == "<b>House ad</b>"
+    assert listed["aside"]["edited_by"] == command_line_actor()
+    assert not listed["aside"]["follows_config"] and listed["header"]["follows_config"]
+    table = gazette_ads("list").output
+    assert f"set by {command_line_actor()}" in table and "off" in table
+
+    handed_back = gazette_ads("reset", "aside")
+    assert handed_back.exit_code == 0 and "follows the config again" in handed_back.output
+    assert gazette_ads("on", "header").exit_code == 0
+    assert slots_in(database) == [
+        ("aside", "sidebar", "", True),
+        ("header", "header", '<a href="https://shop.example/" rel="sponsored">Shop</a>', True),
+    ]
+    refused = gazette_ads("set", "nowhere", "--html", "<b>x</b>")
+    assert refused.exit_code == 2 and "there is no ad slot 'nowhere'" in refused.output
+    neither = gazette_ads("set", "aside")
+    assert neither.exit_code == 2 and "--html or with --file" in neither.output
+    actor = command_line_actor()
+    assert logged(database) == [
+        (actor, "ad.set", "aside"),
+        (actor, "ad.off", "header"),
+        (actor, "ad.handed_back", "aside"),
+        (actor, "ad.on", "header"),
+    ]

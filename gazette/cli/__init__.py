@@ -10,15 +10,17 @@ users.py     users add | list | remove | password
 desk.py      desk list | publish | hold | unpublish
 comments.py  comments list | approve | reject | delete
 tags.py      tags list | rename | merge | hide | show
+ads.py       ads list | set | off | on | reset
 """
 
 # The commands appear in --help in the order their modules are imported.
 # isort: off
 from gazette.cli.base import app
-from gazette.cli import site, sources, pipeline, stories, files, users, desk, comments, tags
+from gazette.cli import site, sources, pipeline, stories, files, users, desk, comments, tags, ads
 # isort: on
 
 __all__ = [
+    "ads",
     "app",
     "comments",
     "desk",
