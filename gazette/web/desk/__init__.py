@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from gazette.web.desk import comments, login, regroup, review, routes, sources, tags
+from gazette.web.desk import ads, comments, login, regroup, review, routes, sources, tags
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -21,5 +21,6 @@ router.include_router(regroup.router)
 router.include_router(comments.router)
 router.include_router(sources.router)
 router.include_router(tags.router)
+router.include_router(ads.router)
 
 __all__ = ["TEMPLATES", "router"]

@@ -1,0 +1,148 @@
+"""The ad slots on the desk: `/desk/ads` lists every slot with its placement, whether readers
+see it, what they see (the markup cleaned as the pages clean it) and whose markup it is (the
+config's or an editor's), with the forms to set a slot's markup, switch it off or on, and hand
+it back to the config.
+
+These are `gazette ads set | off | on | reset`, through the same functions (gazette/ads.py,
+which also holds the rule between the config and the desk), against the config the web app
+read, and each change is written to the audit log. A refusal (markup too long, a slot the
+config does not name handed back) shows the page again with the reason and the markup typed.
+After a change the browser is sent back to the list (303), which says what was done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+
+from gazette import ads
+from gazette.config import Settings
+from gazette.errors import GazetteError, NotFound
+from gazette.web.auth import Editor, Staff, client_address, require_editor
+from gazette.web.dependencies import AppSettings, ReadSession
+from gazette.web.desk.routes import desk_page
+from gazette.web.templating import path_for
+
+ACTIONS = ("set", "off", "on", "reset")
+ERROR_LENGTH = 500
+DONE = {
+    "set": "Ad slot {slot} shows its new markup. Runs leave it so until it is handed back to "
+    "the config.",
+    "off": "Ad slot {slot} is off: no page shows it.",
+    "on": "Ad slot {slot} is on again.",
+    "reset": "Ad slot {slot} follows the config again.",
+}
+
+router = APIRouter(prefix="/desk/ads", dependencies=[Depends(require_editor)])
+
+
+@dataclass(frozen=True)
+class SlotView:
+    """A slot as the page shows it: the entry, and its markup as readers get it."""
+
+    entry: ads.SlotEntry
+    shown: Markup
+
+
+def _page(
+    request: Request,
+    session: Session,
+    staff: Staff,
+    settings: Settings,
+    status: int = 200,
+    **context: Any,
+) -> Response:
+    slots = [
+        SlotView(entry, ads.sanitise_ad(entry.html))
+        for entry in ads.list_slots(session, settings.ads)
+    ]
+    context = {
+        "slots": slots,
+        "development": settings.site.mode == "development",
+        "markup_length": ads.MARKUP_LENGTH,
+        "typed_slot": "",
+        "typed_html": "",
+        **context,
+    }
+    return desk_page(request, staff, "ads.html", context, status)
+
+
+@router.get("", name="desk_ads", response_class=HTMLResponse)
+def ads_page(
+    request: Request,
+    session: ReadSession,
+    staff: Editor,
+    settings: AppSettings,
+    done: Annotated[str, Query(max_length=10)] = "",
+    slot: Annotated[str, Query(max_length=ads.NAME_LENGTH)] = "",
+) -> Response:
+    notice = None
+    if done in DONE and slot and _done(session, settings, slot, done):
+        notice = DONE[done].format(slot=slot)
+    return _page(request, session, staff, settings, notice=notice)
+
+
+def _done(session: Session, settings: Settings, name: str, done: str) -> bool:
+    """Whether the slot is as the notice would say: a link made elsewhere cannot make the page
+    tell an editor of a change nobody made."""
+    try:
+        entry = ads.slot_entry(session, name, settings.ads)
+    except NotFound:
+        return False
+    return {
+        "set": entry.edited_by is not None,
+        "off": not entry.enabled,
+        "on": entry.enabled,
+        "reset": entry.follows_config,
+    }[done]
+
+
+def _change(
+    session: Session,
+    settings: Settings,
+    name: str,
+    action: str,
+    html: str,
+    actor: str,
+    address: str | None,
+) -> None:
+    if action == "set":
+        ads.set_markup(session, name, html, settings.ads, actor, address)
+    elif action == "reset":
+        ads.hand_back(session, name, settings.ads, actor, address)
+    else:
+        ads.switch(session, name, action == "on", settings.ads, actor, address)
+
+
+@router.post("/{slot}/{action}", name="change_ad")
+def change(
+    request: Request,
+    staff: Editor,
+    settings: AppSettings,
+    slot: str,
+    action: str,
+    html: Annotated[str, Form(max_length=ads.MARKUP_LENGTH * 2)] = "",
+) -> Response:
+    if action not in ACTIONS:
+        raise HTTPException(404, f"There is no ad slot action {action[:20]!r}.")
+    database = request.app.state.database
+    try:
+        with database.transaction() as session:
+            _change(session, settings, slot, action, html, staff.name, client_address(request))
+    except NotFound as exc:
+        raise HTTPException(404, f"There is no ad slot {slot[: ads.NAME_LENGTH]!r}.") from exc
+    except GazetteError as exc:
+        message = str(exc)[:ERROR_LENGTH]
+        typed = {"typed_slot": slot, "typed_html": html} if action == "set" else {}
+        with database.session() as session:
+            return _page(request, session, staff, settings, 400, error=message, **typed)
+    query = urlencode({"done": action, "slot": slot})
+    target = f"{path_for(request, 'desk_ads')}?{query}#slot-{quote(slot)}"
+    return RedirectResponse(target, status_code=303)

@@ -1,0 +1,167 @@
+"""The ad slots on the desk (`/desk/ads`): every slot with its placement, whether it shows and
+what readers see; setting a slot's markup (kept by the runs until handed back), switching it
+off and on, handing it back to the config, each said on the page, logged, and seen by readers;
+refusals that keep what was typed and say why; logins and tokens required; markup cleaned
+before it is shown, on the desk as on the readers' pages; no placeholder in production."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import demo_settings
+from fastapi.testclient import TestClient
+from forms import token_in
+from sqlalchemy import select
+from staff import add_user, browser, log_in
+
+from gazette.ads import MARKUP_LENGTH
+from gazette.config import Settings
+from gazette.db import Database
+from gazette.db.models import AdSlot, AuditEntry
+from gazette.publish import sync_ad_slots
+
+HEADER_AD = "Advertisement: The Demo Almanac of Vestria"
+
+
+def in_mode(settings: Settings, mode: str) -> Settings:
+    return settings.model_copy(update={"site": settings.site.model_copy(update={"mode": mode})})
+
+
+@pytest.fixture
+def settings(sqlite_url: str) -> Settings:
+    return demo_settings(sqlite_url)
+
+
+@pytest.fixture
+def synced(settings: Settings, database: Database) -> Database:
+    """The database with the demo config's slots, as a run leaves them."""
+    with database.transaction() as session:
+        sync_ad_slots(session, settings.ads)
+    return database
+
+
+@pytest.fixture
+def editor(settings: Settings, synced: Database) -> TestClient:
+    add_user(synced, "ann")
+    client = browser(settings, synced)
+    assert log_in(client, "ann").status_code == 303
+    return client
+
+
+def post(client: TestClient, name: str, action: str, **fields: str):  # type: ignore[no-untyped-def]
+    token = token_in(client.get("/desk/ads").text)
+    return client.post(f"/desk/ads/{name}/{action}", data={**fields, "csrf_token": token})
+
+
+def section(page: str, name: str) -> str:
+    """The slot's section of the desk page, its tags removed, its spaces collapsed."""
+    found = re.search(rf'<section class="ad-slot" id="slot-{name}".*?</section>', page, re.S)
+    assert found, name
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group()).split())
+
+
+def logged(database: Database) -> list[tuple[str, str, str]]:
+    with database.session() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        return [(e.actor, e.action, e.target) for e in entries if e.action.startswith("ad.")]
+
+
+def test_the_page_lists_every_slot_with_what_readers_see(
+    editor: TestClient, synced: Database
+) -> None:
+    with synced.transaction() as session:
+        session.add(AdSlot(name="by-hand", placement="footer", html="", enabled=False))
+    assert '<a href="/desk/ads">Ads</a>' in editor.get("/desk").text
+    page = editor.get("/desk/ads")
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    header = section(page.text, "header")
+    assert header.startswith("header header shows its ad Markup from the config.")
+    assert f"Readers see: {HEADER_AD}" in header
+    assert "Not in the config" in section(page.text, "by-hand")
+    assert "by-hand footer off" in section(page.text, "by-hand")
+    assert "production mode: an empty slot shows nothing" in page.text
+
+
+def test_markup_set_on_the_desk_shows_to_readers_and_outlives_a_run(
+    settings: Settings, editor: TestClient, synced: Database
+) -> None:
+    reader = browser(settings, synced)
+    assert HEADER_AD in reader.get("/").text
+    done = post(editor, "header", "set", html='<b>Sold by hand</b><img src=x onerror="alert(1)">')
+    assert done.status_code == 303
+    assert done.headers["location"] == "/desk/ads?done=set&slot=header#slot-header"
+    page = editor.get(done.headers["location"]).text
+    assert "Ad slot header shows its new markup" in page
+    assert "Markup set by ann" in section(page, "header")
+    assert "onerror" not in page.split('<div class="ad-preview">')[1].split("</div>")[0]
+    assert "&lt;b&gt;Sold by hand&lt;/b&gt;" in page  # the typed markup, as text in its box
+
+    with synced.transaction() as session:  # the next run
+        sync_ad_slots(session, settings.ads)
+    home = reader.get("/").text
+    assert "<b>Sold by hand</b>" in home and HEADER_AD not in home and "onerror" not in home
+
+    handed_back = post(editor, "header", "reset")
+    assert handed_back.status_code == 303
+    assert "follows the config again" in editor.get(handed_back.headers["location"]).text
+    assert HEADER_AD in reader.get("/").text
+    assert logged(synced) == [("ann", "ad.set", "header"), ("ann", "ad.handed_back", "header")]
+
+
+def test_a_slot_switched_off_shows_nothing_and_an_empty_one_no_placeholder_in_production(
+    settings: Settings, editor: TestClient, synced: Database
+) -> None:
+    reader = browser(settings, synced)
+    assert post(editor, "header", "off").status_code == 303
+    assert post(editor, "sidebar", "set", html="   ").status_code == 303
+    home = reader.get("/").text
+    assert HEADER_AD not in home and 'data-slot="header"' not in home
+    assert 'data-slot="sidebar"' not in home and "ad-placeholder" not in home
+    page = editor.get("/desk/ads").text
+    assert "header header off" in section(page, "header")
+    assert "sidebar sidebar empty" in section(page, "sidebar")
+    developing = browser(in_mode(settings, "development"), synced).get("/").text
+    assert 'class="ad-placeholder" data-slot="sidebar"' in developing
+    assert 'data-slot="header"' not in developing  # off is off in every mode
+
+    assert post(editor, "header", "on").status_code == 303
+    assert HEADER_AD in reader.get("/").text
+    assert logged(synced) == [
+        ("ann", "ad.off", "header"),
+        ("ann", "ad.set", "sidebar"),
+        ("ann", "ad.on", "header"),
+    ]
+
+
+def test_refusals_say_why_and_keep_what_was_typed(editor: TestClient, synced: Database) -> None:
+    with synced.transaction() as session:
+        session.add(AdSlot(name="by-hand", placement="footer", html="<b>x</b>"))
+    too_long = "<b>" + "x" * MARKUP_LENGTH + "</b>"
+    refused = post(editor, "header", "set", html=too_long)
+    assert refused.status_code == 400
+    assert "Ad slot header was not changed: the markup is 20,007 characters" in refused.text
+    assert too_long.replace("<", "&lt;").replace(">", "&gt;") in refused.text
+    nothing_to_hand_back = post(editor, "by-hand", "reset")
+    assert nothing_to_hand_back.status_code == 400
+    assert "not in the config" in nothing_to_hand_back.text
+    assert post(editor, "nowhere", "off").status_code == 404
+    assert post(editor, "header", "explode").status_code == 404
+    assert logged(synced) == []
+
+
+def test_a_notice_is_shown_only_for_what_was_done(editor: TestClient) -> None:
+    page = editor.get("/desk/ads?done=off&slot=header").text
+    assert "is off" not in page  # the header is on: a link made elsewhere tells no change
+    assert editor.get("/desk/ads?done=set&slot=nowhere").status_code == 200
+
+
+def test_ads_need_a_login_and_a_token(
+    settings: Settings, synced: Database, editor: TestClient
+) -> None:
+    anonymous = browser(settings, synced)
+    assert anonymous.get("/desk/ads").headers["location"] == "/login?next=/desk/ads"
+    token = token_in(anonymous.get("/login").text)
+    assert anonymous.post("/desk/ads/header/off", data={"csrf_token": token}).status_code == 401
+    assert editor.post("/desk/ads/header/off").status_code == 403
+    assert logged(synced) == []
