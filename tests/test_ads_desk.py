@@ -76,10 +76,14 @@ def test_the_page_lists_every_slot_with_what_readers_see(
     page = editor.get("/desk/ads")
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     header = section(page.text, "header")
-    assert header.startswith("header header shows its ad Markup from the config.")
+    assert header.startswith(
+        "header Placement: header (at the top of every page) shows its ad Markup from the config."
+    )
     assert f"Readers see: {HEADER_AD}" in header
     assert "Not in the config" in section(page.text, "by-hand")
-    assert "by-hand footer off" in section(page.text, "by-hand")
+    assert "by-hand Placement: footer (at the foot of every page) off" in section(
+        page.text, "by-hand"
+    )
     assert "production mode: an empty slot shows nothing" in page.text
 
 
@@ -119,8 +123,8 @@ def test_a_slot_switched_off_shows_nothing_and_an_empty_one_no_placeholder_in_pr
     assert HEADER_AD not in home and 'data-slot="header"' not in home
     assert 'data-slot="sidebar"' not in home and "ad-placeholder" not in home
     page = editor.get("/desk/ads").text
-    assert "header header off" in section(page, "header")
-    assert "sidebar sidebar empty" in section(page, "sidebar")
+    assert "every page) off" in section(page, "header")
+    assert "beside the stories) empty" in section(page, "sidebar")
     developing = browser(in_mode(settings, "development"), synced).get("/").text
     assert 'class="ad-placeholder" data-slot="sidebar"' in developing
     assert 'data-slot="header"' not in developing  # off is off in every mode
