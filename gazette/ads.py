@@ -199,7 +199,7 @@ def set_markup(
     slot.edited_by = actor
     slot.edited_at = utcnow()
     detail = f"{len(slot.html)} characters" if slot.html else "emptied"
-    audit.record(session, actor, audit.Action.AD_SET, slot.name, detail, address)
+    audit.record(session, actor, audit.Action.AD_SET, f"ad slot {slot.name}", detail, address)
     return slot
 
 
@@ -215,7 +215,7 @@ def switch(
     slot = _slot(session, name, configured)
     slot.enabled = on
     action = audit.Action.AD_ON if on else audit.Action.AD_OFF
-    audit.record(session, actor, action, slot.name, "", address)
+    audit.record(session, actor, action, f"ad slot {slot.name}", "", address)
     return slot
 
 
@@ -238,7 +238,7 @@ def hand_back(
     slot.placement = named[slot.name].placement
     slot.edited_by = None
     slot.edited_at = None
-    audit.record(session, actor, audit.Action.AD_HANDED_BACK, slot.name, "", address)
+    audit.record(session, actor, audit.Action.AD_HANDED_BACK, f"ad slot {slot.name}", "", address)
     return slot
 
 

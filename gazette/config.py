@@ -602,8 +602,10 @@ class Settings(BaseSettings):
     ads: list[AdSlotSettings] = Field(
         default_factory=_default_ad_slots,
         description="Ad slots, one `[[ads]]` table each; the tables given replace the default "
-        "slots as a whole. Every run creates or updates the slots named here; slots made "
-        "elsewhere are left alone.",
+        "slots as a whole. Every run creates the slots named here and sets their placement and "
+        "markup, except the markup of a slot an editor set on the desk (`/desk/ads`, `gazette "
+        "ads set`), which stays until the slot is handed back (`gazette ads reset`). Slots not "
+        "named here, and whether a slot is switched off, are left alone.",
         json_schema_extra=MAIN_SETTING,
     )
 

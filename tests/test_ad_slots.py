@@ -121,9 +121,9 @@ def test_markup_set_by_an_editor_outlives_the_runs_until_handed_back(
         assert ads.slot_entry(session, "header", later).follows_config
     assert slots_in(database)[1] == ("header", "footer", "<i>Later</i>", True)
     assert logged(database) == [
-        ("ann", "ad.set", "header"),
-        ("ann", "ad.off", "aside"),
-        ("bob", "ad.handed_back", "header"),
+        ("ann", "ad.set", "ad slot header"),
+        ("ann", "ad.off", "ad slot aside"),
+        ("bob", "ad.handed_back", "ad slot header"),
     ]
     database.dispose()
 
@@ -250,8 +250,8 @@ def test_the_command_lists_sets_switches_and_hands_back(
     assert neither.exit_code == 2 and "--html or with --file" in neither.output
     actor = command_line_actor()
     assert logged(database) == [
-        (actor, "ad.set", "aside"),
-        (actor, "ad.off", "header"),
-        (actor, "ad.handed_back", "aside"),
-        (actor, "ad.on", "header"),
+        (actor, "ad.set", "ad slot aside"),
+        (actor, "ad.off", "ad slot header"),
+        (actor, "ad.handed_back", "ad slot aside"),
+        (actor, "ad.on", "ad slot header"),
     ]

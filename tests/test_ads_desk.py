@@ -110,7 +110,10 @@ def test_markup_set_on_the_desk_shows_to_readers_and_outlives_a_run(
     assert handed_back.status_code == 303
     assert "follows the config again" in editor.get(handed_back.headers["location"]).text
     assert HEADER_AD in reader.get("/").text
-    assert logged(synced) == [("ann", "ad.set", "header"), ("ann", "ad.handed_back", "header")]
+    assert logged(synced) == [
+        ("ann", "ad.set", "ad slot header"),
+        ("ann", "ad.handed_back", "ad slot header"),
+    ]
 
 
 def test_a_slot_switched_off_shows_nothing_and_an_empty_one_no_placeholder_in_production(
@@ -132,9 +135,9 @@ def test_a_slot_switched_off_shows_nothing_and_an_empty_one_no_placeholder_in_pr
     assert post(editor, "header", "on").status_code == 303
     assert HEADER_AD in reader.get("/").text
     assert logged(synced) == [
-        ("ann", "ad.off", "header"),
-        ("ann", "ad.set", "sidebar"),
-        ("ann", "ad.on", "header"),
+        ("ann", "ad.off", "ad slot header"),
+        ("ann", "ad.set", "ad slot sidebar"),
+        ("ann", "ad.on", "ad slot header"),
     ]
 
 
