@@ -10,9 +10,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from alembic import command
 from click.testing import Result
 from helpers import waits_for_a_lock
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from test_migrations import differences
 from typer.testing import CliRunner
 
 from gazette import ads
@@ -30,8 +32,12 @@ SLOTS = [
 ]
 
 
-def slots_in(database: Database) -> list[tuple[str, str, str, bool]]:
+def slots_in(database: Database, plain: bool = False) -> list[tuple[str, str, str, bool]]:
+    """The slots by name; `plain` reads the columns every schema has (before migration 0025)."""
+    columns = (AdSlot.name, AdSlot.placement, AdSlot.html, AdSlot.enabled)
     with database.session() as session:
+        if plain:
+            return [tuple(row) for row in session.execute(select(*columns).order_by(AdSlot.name))]
         rows = session.scalars(select(AdSlot).order_by(AdSlot.name))
         return [(row.name, row.placement, row.html, row.enabled) for row in rows]
 
@@ -255,3 +261,23 @@ def test_the_command_lists_sets_switches_and_hands_back(
         (actor, "ad.handed_back", "ad slot aside"),
         (actor, "ad.on", "ad slot header"),
     ]
+
+
+def test_the_migration_goes_up_and_down_keeping_the_slots(each_database_url: str) -> None:
+    database = Database(each_database_url)
+    try:
+        database.migrate()
+        with database.transaction() as session:
+            sync_ad_slots(session, SLOTS)
+            ads.set_markup(session, "aside", "<b>Desk</b>", SLOTS, "ann")
+        config = database._alembic_config()
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0024")
+        columns = {c["name"] for c in inspect(database.engine).get_columns("ad_slots")}
+        assert "edited_by" not in columns
+        assert [row[0] for row in slots_in(database, plain=True)] == ["aside", "header"]
+        database.migrate()
+        assert differences(database) == []
+    finally:
+        database.dispose()
