@@ -159,10 +159,12 @@ def test_common_words_things_and_events_are_never_tags() -> None:
                 ("Who were the officers behind Operation Safed Sagar?", ""),
                 ("If you weren't worried about A.I., you should be now", ""),
                 ("Putin visits disputed islands, drawing protest from Japan", ""),
+                ("Strikes on civilian sites a breach of the Geneva Convention, Iran says", ""),
             ]
         )
     }
     assert not {"Uncle", "Bill", "Nancy Grace Telescope", "Operation Safed Sagar", "A.I"} & found
+    assert "Geneva Convention" not in found  # a treaty, not the city
     assert {"Nasa", "Putin", "India", "Japan"} <= found  # names that open a headline stay
 
 
@@ -345,6 +347,14 @@ def test_a_headline_full_of_names_is_not_in_title_case() -> None:
     assert not title_case("If Messi can do it, why can't Kohli, Rohit? Harbhajan backs duo")
     assert not title_case("Watch: Why was Trump smuggled out of Air Force One in a catering truck?")
     assert title_case("Trump Declares That Airspace Around Venezuela Should Be Considered Closed")
+
+
+def test_a_title_case_headline_of_inflected_words_is_told() -> None:
+    """Inflections ("Urges", "Watchers") are rarer than their words but no more names."""
+    headline = "Spain Urges Eclipse Watchers to Be Wary of Wildfire Risks"
+    assert title_case(headline)
+    found = {e.name for e in report_entities([(headline, "")])}
+    assert found == {"Spain"}
 
 
 def test_a_role_before_a_name_makes_a_person_and_after_it_no_name() -> None:

@@ -127,7 +127,8 @@ NON_NAMES = {
 # events ("Operation Safed Sagar"): a name ending or starting so is none of the three kinds.
 THING_HEADS = {
     "telescope", "mission", "satellite", "rocket", "spacecraft", "bill", "act", "law", "app",
-    "award", "prize", "index", "summit", "games", "cup", "election",
+    "award", "prize", "index", "summit", "games", "cup", "election", "convention", "treaty",
+    "accord", "accords", "agreement", "protocol", "charter", "declaration",
 }  # fmt: skip
 EVENT_WORDS = {"operation", "battle", "war", "summit"}
 # Words after a name that say it names a facility or a landmark, a place: "the Grauberg power
