@@ -3,6 +3,7 @@
 from gazette.records import SourceArticle
 from gazette.tag import tag_story
 from gazette.tag.entities import extract_entities, report_entities, title_case
+from gazette.tag.headlines import sentence_cased
 from gazette.tag.topics import detect_topics
 
 
@@ -355,6 +356,15 @@ def test_a_title_case_headline_of_inflected_words_is_told() -> None:
     assert title_case(headline)
     found = {e.name for e in report_entities([(headline, "")])}
     assert found == {"Spain"}
+
+
+def test_a_title_case_headline_lowers_each_part_of_a_hyphenated_word() -> None:
+    headline = "Driver Sets Record for Hydrogen-Powered Vehicle at More Than 406 M.P.H."
+    assert sentence_cased(headline, "") == (
+        "Driver sets record for hydrogen-powered vehicle at more than 406 M.P.H."
+    )
+    assert not report_entities([(headline, "")])
+    assert "Delhi-NCR" in sentence_cased("Delhi-NCR Turns Humid as Monsoon Stalls", "")
 
 
 def test_a_role_before_a_name_makes_a_person_and_after_it_no_name() -> None:

@@ -63,7 +63,8 @@ def sentence_cased(headline: str, body: str) -> str:
         lower = (
             word[:1].isupper()
             and not (opening or index in kept or stem in capitalised)
-            and not any(c.isupper() for c in stem[1:])  # "ICE", "McCarthy", "OpenAI"
+            # "ICE", "McCarthy", "OpenAI"; title case capitalises each part of "Hydrogen-Powered"
+            and not any(c.isupper() for part in stem.split("-") for c in part[1:])
             and all(_an_english_word(part) for part in stem.split("-"))
         )
         out += [headline[last : match.start()], _lowered(word) if lower else word]
