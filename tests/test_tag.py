@@ -344,6 +344,24 @@ def test_head_nouns_say_an_institution_or_a_landmark() -> None:
     assert kind_cue("Karoline Leavitt", "") is None
 
 
+def test_a_title_in_the_name_or_a_middle_initial_says_a_person() -> None:
+    from gazette.tag.entities import kind_cue
+
+    assert kind_cue("Count Binface", "") == "person"
+    assert kind_cue("Dr. Ana Ruiz", "") == "person"
+    assert kind_cue("Gaurav C Sawant", "") == "person"
+    assert kind_cue("Michael J. Fox", "") == "person"
+    assert kind_cue("Queen Mary University", "") == "organisation"  # its head noun first
+    assert kind_cue("Prince Edward Island", "") == "place"
+    found = {
+        e.name: e.kind
+        for e in report_entities(
+            [("Farage runs in Clacton", "His main challenger is Count Binface, a novelty act.")]
+        )
+    }
+    assert found.get("Count Binface") == "person"
+
+
 def test_a_headline_full_of_names_is_not_in_title_case() -> None:
     assert not title_case("If Messi can do it, why can't Kohli, Rohit? Harbhajan backs duo")
     assert not title_case("Watch: Why was Trump smuggled out of Air Force One in a catering truck?")

@@ -62,6 +62,7 @@ from gazette.tag.vocabulary import (
     DEMONYM_ENDINGS,
     EVENT_WORDS,
     FACILITIES,
+    HONORIFICS,
     KINDS,
     KNOWN_NAME,
     MAX_CHARS,
@@ -521,6 +522,10 @@ def kind_cue(name: str, word_before: str) -> str | None:
         return "place"
     if len(words) >= 2 and words[0] in COMPASS and known_place(" ".join(name.split()[1:])):
         return "place"  # "Southern Africa", "Northern Syria": a part of a known place
+    if 2 <= len(words) <= 3 and words[0] in HONORIFICS:
+        return "person"  # "Count Binface", "Sheikh Hasina": the title is part of the name
+    if len(words) == 3 and re.fullmatch(r"[A-Z]\.?", name.split()[1]):
+        return "person"  # a middle initial: "Gaurav C Sawant", "Michael J. Fox"
     return None
 
 

@@ -118,6 +118,12 @@ PERSON_TITLES = {
     "founder", "astronomer", "scientist", "singer", "author", "writer", "economist", "analyst",
     "pm", "cm", "fm", "mp", "mla", "count", "owner", "activist",
 }  # fmt: skip
+# Titles written as the first word of a person's name ("Count Binface", "Queen Camilla"); job
+# titles are not among them, as they open the names of bodies too ("Leader of the House").
+HONORIFICS = {
+    "mr", "mrs", "ms", "dr", "sir", "dame", "count", "countess", "duke", "duchess", "lord",
+    "lady", "king", "queen", "prince", "princess", "pope", "sheikh",
+}  # fmt: skip
 NON_NAMES = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
