@@ -344,6 +344,16 @@ def test_head_nouns_say_an_institution_or_a_landmark() -> None:
     assert kind_cue("Karoline Leavitt", "") is None
 
 
+def test_a_former_members_body_is_named_without_ex() -> None:
+    found = {
+        e.name
+        for e in report_entities(
+            [("Ex-FBI lawyer Lisa Page speaks out", "Lisa Page, once of the FBI, spoke on Monday.")]
+        )
+    }
+    assert "FBI" in found and "Ex-FBI" not in found
+
+
 def test_a_title_in_the_name_or_a_middle_initial_says_a_person() -> None:
     from gazette.tag.entities import kind_cue
 

@@ -123,8 +123,9 @@ def recogniser():  # type: ignore[no-untyped-def]
 def clean_name(text: str, kind: str) -> str:
     """The name a mention is known by: without articles, possessives, a person's titles,
     corporate suffixes, or what follows a bracket, a dash or a bar ("Maritime Trade Operation
-    (UKMTO", "Taylor Swift -"); an alias as its one name."""
+    (UKMTO", "Taylor Swift -"), "ex-" ("Ex-FBI lawyer": the FBI); an alias as its one name."""
     text = re.split(r"\s*(?:[()\[\]|]|\s[-–—]\s?|\s[-–—]$)", text.replace("\n", " "))[0]
+    text = re.sub(r"^[Ee]x-(?=\w)", "", text.strip())
     words = [re.sub(r"['’]s$", "", w) for w in text.split()]
     while words and (
         (kind == "person" and words[0].lower().rstrip(".") in TITLES | PERSON_TITLES)
