@@ -344,6 +344,17 @@ def test_head_nouns_say_an_institution_or_a_landmark() -> None:
     assert kind_cue("Karoline Leavitt", "") is None
 
 
+def test_a_middle_initial_names_the_same_person() -> None:
+    from gazette.tag.entities import Mention, entities_from
+
+    story = [[Mention("Elijah E. Cummings", "person")], [Mention("Elijah Cummings", "person")]]
+    assert [(e.name, e.sources) for e in entities_from(story)] == [("Elijah Cummings", {0, 1})]
+    known = entities_from([[Mention("Donald J. Trump", "person")]], {"trump": "Donald Trump"})
+    assert [e.name for e in known] == ["Donald Trump"]
+    alone = entities_from([[Mention("Michael J. Fox", "person")]])
+    assert [e.name for e in alone] == ["Michael J. Fox"]  # nothing to fold into
+
+
 def test_a_former_members_body_is_named_without_ex() -> None:
     found = {
         e.name

@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from wordfreq import zipf_frequency
@@ -307,6 +307,8 @@ def _won(document, start: int) -> bool:  # type: ignore[no-untyped-def]
 
 
 PRONOUNS = {"he", "she", "his", "her", "him"}
+# A middle initial, "E." of "Elijah E. Cummings", in any case (names are compared case-folded).
+MIDDLE_INITIAL = re.compile(r"[^\W\d_]\.?")
 KIN = re.compile(
     r"['’]s\s+(?:sister|brother|wife|husband|son|daughter|mother|father|nephew|niece|widow|"
     r"parents|cousin|uncle|aunt|grandson|granddaughter|fiancée?|girlfriend|boyfriend)\b"
@@ -525,7 +527,8 @@ def kind_cue(name: str, word_before: str) -> str | None:
         return "place"  # "Southern Africa", "Northern Syria": a part of a known place
     if 2 <= len(words) <= 3 and words[0] in HONORIFICS:
         return "person"  # "Count Binface", "Sheikh Hasina": the title is part of the name
-    if len(words) == 3 and re.fullmatch(r"[A-Z]\.?", name.split()[1]):
+    middle = name.split()[1] if len(words) == 3 else ""
+    if middle[:1].isupper() and MIDDLE_INITIAL.fullmatch(middle):
         return "person"  # a middle initial: "Gaurav C Sawant", "Michael J. Fox"
     return None
 
@@ -610,6 +613,7 @@ def entities_from(
                 by_key[mention.name.casefold()].append((index, mention))
     for key in things:
         by_key.pop(key, None)
+    _fold_middle_initials(by_key, people or {})
     _fold_partial_names(by_key)
     _fold_initials(by_key)
     _fold_known_people(by_key, people or {})
@@ -699,6 +703,31 @@ def _fold_known_people(
         full = people[key]
         person = [(i, Mention(full, "person", "person")) for i, _ in by_key.pop(key)]
         by_key[full.casefold()].extend(person)
+
+
+def without_middle_initials(name: str) -> str:
+    """A name without the initials between its first and last words ("Elijah E. Cummings" ->
+    "Elijah Cummings"); a name of two words, or with none, as it is."""
+    words = name.split()
+    inner = [w for w in words[1:-1] if not MIDDLE_INITIAL.fullmatch(w)]
+    return " ".join([words[0], *inner, words[-1]]) if len(words) >= 3 else name
+
+
+def _fold_middle_initials(
+    by_key: dict[str, list[tuple[int, Mention]]], people: Mapping[str, str]
+) -> None:
+    """A name written with a middle initial is the name without it that the story also uses, or
+    that other stories know ("Donald J. Trump" is Donald Trump): one person, one tag, named
+    without the initial."""
+    for key in [k for k in by_key if len(k.split()) >= 3]:
+        plain = without_middle_initials(key)
+        known = people.get(plain.split()[-1], "")
+        target = plain if plain in by_key else known if known.casefold() == plain else None
+        if plain == key or target is None:
+            continue
+        name = by_key[plain][0][1].name if plain in by_key else known
+        moved = [(i, replace(m, name=name)) for i, m in by_key.pop(key)]
+        by_key[plain].extend(moved)
 
 
 def _fold_initials(by_key: dict[str, list[tuple[int, Mention]]]) -> None:
