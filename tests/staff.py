@@ -32,6 +32,17 @@ def log_in(
     return client.post("/login", data=data, follow_redirects=False, **options)
 
 
+def logged_in(
+    settings: Settings, database: Database, name: str = "ann", role: str = "editor"
+) -> TestClient:
+    """A browser of its own with a new member of the staff logged in through the login form:
+    what the desk's tests call `editor` (or `admin`)."""
+    add_user(database, name, role=role)
+    client = browser(settings, database)
+    assert log_in(client, name).status_code == 303
+    return client
+
+
 def browser(settings: Settings, database: Database, **options: Any) -> TestClient:
     """A browser of its own (its own cookies) on the site."""
     return TestClient(create_app(settings, database), follow_redirects=False, **options)

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from forms import token_in
 from readers import post_comment, published_story, reader, site_settings, stored
 from sqlalchemy import select
-from staff import add_user, browser, log_in
+from staff import add_user, browser, log_in, logged_in
 from typer.testing import CliRunner
 
 from gazette.cli import app
@@ -37,10 +37,7 @@ def story(database: Database) -> str:
 
 @pytest.fixture
 def editor(settings: Settings, database: Database) -> TestClient:
-    add_user(database, "ann")
-    client = browser(settings, database)
-    assert log_in(client, "ann").status_code == 303
-    return client
+    return logged_in(settings, database)
 
 
 def queue(client: TestClient, status: str = "pending") -> str:

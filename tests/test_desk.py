@@ -16,7 +16,7 @@ from forms import form_token
 from newsroom import START, Version, add_story
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from staff import PASSWORD, add_user, browser, log_in
+from staff import PASSWORD, browser, log_in, logged_in
 
 from gazette import audit
 from gazette.config import Settings
@@ -34,18 +34,12 @@ def settings(sqlite_url: str) -> Settings:
 
 @pytest.fixture
 def editor(settings: Settings, database: Database) -> TestClient:
-    add_user(database, "ann")
-    client = browser(settings, database)
-    assert log_in(client, "ann").status_code == 303
-    return client
+    return logged_in(settings, database)
 
 
 @pytest.fixture
 def admin(settings: Settings, database: Database) -> TestClient:
-    add_user(database, "root", role="admin")
-    client = browser(settings, database)
-    assert log_in(client, "root").status_code == 303
-    return client
+    return logged_in(settings, database, "root", role="admin")
 
 
 def rows(page: str, section: str) -> list[str]:

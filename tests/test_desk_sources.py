@@ -13,7 +13,7 @@ from conftest import demo_settings
 from fastapi.testclient import TestClient
 from forms import token_in
 from sqlalchemy import select
-from staff import add_user, browser, log_in
+from staff import browser, logged_in
 
 from gazette.config import Settings
 from gazette.db import Database
@@ -30,10 +30,7 @@ def settings(sqlite_url: str) -> Settings:
 
 @pytest.fixture
 def editor(settings: Settings, database: Database) -> TestClient:
-    add_user(database, "ann")
-    client = browser(settings, database)
-    assert log_in(client, "ann").status_code == 303
-    return client
+    return logged_in(settings, database)
 
 
 def rows(page: str) -> dict[str, str]:

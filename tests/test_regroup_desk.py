@@ -17,7 +17,7 @@ from forms import token_in
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
-from staff import add_user, browser, log_in
+from staff import browser, logged_in
 
 from gazette.config import Settings
 from gazette.db import Database
@@ -50,10 +50,7 @@ def stories(database: Database, settings: Settings, embedder: MiniLMEmbedder) ->
 
 @pytest.fixture
 def editor(settings: Settings, database: Database) -> TestClient:
-    add_user(database, "ann")
-    client = browser(settings, database)
-    assert log_in(client, "ann").status_code == 303
-    return client
+    return logged_in(settings, database)
 
 
 def members_of(database: Database, story_id: int) -> set[int]:

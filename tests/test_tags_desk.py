@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from forms import token_in
 from review_story import harbour_story
 from sqlalchemy import select
-from staff import add_user, browser, log_in
+from staff import browser, logged_in
 from tagged import tag_stories, tags_of
 
 from gazette.config import Settings
@@ -29,10 +29,7 @@ def settings(sqlite_url: str) -> Settings:
 
 @pytest.fixture
 def editor(settings: Settings, database: Database) -> TestClient:
-    add_user(database, "ann")
-    client = browser(settings, database)
-    assert log_in(client, "ann").status_code == 303
-    return client
+    return logged_in(settings, database)
 
 
 @pytest.fixture
