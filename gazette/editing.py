@@ -231,11 +231,13 @@ def check_sentence(
 
 
 # What an editor is told of a story whose reports give nothing to write from now (its good
-# reports were moved away): no new version will come until a report joins it.
+# reports were moved away): no new version will come until a report joins it. The one wording,
+# for the refusal of an edit and for the review page's note; `{story}` names the story whose
+# reports they are ("story 12's", "This story's").
 UNWRITTEN_NOTE = (
-    "story {story}'s reports give nothing to write from (a question headline, a programme "
-    "page): no new version will be written until a report joins it; readers see its last "
-    "published version, if any, which you may unpublish"
+    "{story} reports give nothing to write from (a question headline, a programme page): no "
+    "new version will be written until a report joins it; readers see its last published "
+    "version, if any, which you may unpublish"
 )
 
 
@@ -311,7 +313,7 @@ def _editable(session: Session, story: Story, correction: str, seen: int | None)
     """The version an edit starts from: the newest, which must be the one the editor saw. A
     correction goes with the version readers see, so it needs that one to be the newest."""
     if story.state == StoryState.UNWRITTEN:
-        raise InputError(UNWRITTEN_NOTE.format(story=story.id))
+        raise InputError(UNWRITTEN_NOTE.format(story=f"story {story.id}'s"))
     if story.state not in (StoryState.TAGGED, StoryState.PUBLISHED):
         raise InputError(
             f"story {story.id} is being rewritten by the pipeline (its reports changed): "

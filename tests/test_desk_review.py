@@ -31,7 +31,7 @@ from gazette.db.models import (
     WriteCheck,
 )
 from gazette.db.states import StoryState
-from gazette.editing import Actor, edit_headline, publish, waiting
+from gazette.editing import UNWRITTEN_NOTE, Actor, edit_headline, publish, waiting
 from gazette.embedding import LazyEmbedder, MiniLMEmbedder
 from gazette.pipeline import run_pipeline
 from gazette.publish import publish_step
@@ -376,7 +376,7 @@ def test_desk_pages_and_actions_need_an_editor(settings: Settings, database: Dat
         refused = anonymous.post(f"/desk/story/{story_id}/{action}", data={"csrf_token": token})
         assert refused.status_code == 401, action
     assert story_row(database, story_id).published_article_id is not None
-    editor = logged_in(settings, database)
+    editor = newcomer(settings, database)
     no_token = editor.post(f"/desk/story/{story_id}/unpublish", data={})
     assert no_token.status_code == 403
     assert story_row(database, story_id).withdrawn_at is None
@@ -384,8 +384,8 @@ def test_desk_pages_and_actions_need_an_editor(settings: Settings, database: Dat
 
 def test_every_action_is_audited_for_admins_to_read(settings: Settings, database: Database) -> None:
     story_id = harbour_story(database)
-    editor = logged_in(settings, database)
-    admin = logged_in(settings, database, role="admin")
+    editor = newcomer(settings, database)
+    admin = newcomer(settings, database, role="admin")
     act(editor, story_id, "hold")
     act(editor, story_id, "headline", headline="Calder ferries run again")
     act(admin, story_id, "publish")
@@ -417,7 +417,7 @@ def test_the_whole_review_on_each_database(each_database_url: str) -> None:
     try:
         settings = demo_settings(each_database_url)
         story_id = harbour_story(database)
-        editor = logged_in(settings, database)
+        editor = newcomer(settings, database)
         assert (
             act(editor, story_id, "sentence", position=2, text=UNSUPPORTED_EDIT).status_code == 400
         )
@@ -564,8 +564,11 @@ def test_a_story_with_nothing_to_write_from_says_so_on_the_desk(
     with database.transaction() as session:
         story = session.get(Story, story_id)
         story.state = StoryState.UNWRITTEN.value
-    page = html.unescape(editor.get(f"/desk/story/{story_id}").text)
-    assert "give nothing to write from" in page and "is rewriting" not in page
+    page = text_of(editor.get(f"/desk/story/{story_id}").text)
+    assert "is rewriting" not in page
     refused = act(editor, story_id, "headline", headline="Calder ferries run again")
     assert refused.status_code == 400
-    assert "no new version will be written until a report joins it" in html.unescape(refused.text)
+    # the page and the refusal say it in the same words, the editing module's
+    wording = UNWRITTEN_NOTE.format(story="")
+    assert f"This story's{wording}." in page
+    assert f"Not done: story {story_id}'s{wording}." in text_of(refused.text)

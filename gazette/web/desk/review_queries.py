@@ -139,6 +139,11 @@ class ReviewPage:
         return self.state == StoryState.UNWRITTEN
 
     @property
+    def unwritten_note(self) -> str:
+        """What the page says of an unwritten story: the refusal of an edit's own words."""
+        return editing.UNWRITTEN_NOTE.format(story="This story's") + "."
+
+    @property
     def can_publish(self) -> bool:
         return self.is_newest and self.state == StoryState.TAGGED
 
