@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -193,9 +194,11 @@ def test_publish_refuses_a_version_written_after_the_page_was_opened(
     expect(review.reader_sees().get_by_role("heading", level=1)).to_have_text(f"{old}, unread")
 
 
-def test_an_edit_from_a_page_a_newer_version_replaced_is_refused_and_kept_in_the_form(
-    new_page: Any, own_site: Any
+def test_an_edit_from_a_page_a_newer_version_replaced_is_refused_and_kept_apart(
+    new_page: Any, own_site: Any, tmp_path: Path
 ) -> None:
+    """The typed text is kept for the editor to apply again, apart from the new version's
+    forms: the sentence of the same number in the new version may say something else."""
     site = own_site()
     review = open_review(new_page, site)
     editor = review.editor
@@ -211,8 +214,15 @@ def test_an_edit_from_a_page_a_newer_version_replaced_is_refused_and_kept_in_the
 
     sentence.get_by_role("button", name="Check and save").click()
     expect(editor.get_by_role("alert")).to_contain_text("v2")
-    expect(editor.locator(f"#text-{position}")).to_have_value(typed)  # kept for a retry
+    kept = editor.get_by_role("textbox", name=f"What you typed for S{position} of v1")
+    expect(kept).to_have_value(typed)
+    expect(kept).to_have_attribute("readonly", "")
+    expect(editor.locator(f"#text-{position}")).not_to_have_value(typed)  # v2's own sentence
+    expect(editor.locator(f"#s{position} details.edit")).not_to_have_attribute("open", "")
     expect(editor.locator("#versions + table tbody tr")).to_have_count(2)  # nothing saved
+    editor.screenshot(path=str(tmp_path / "review-kept-edit.png"), full_page=True)
+    violations = axe_violations(editor)
+    assert not violations, describe(violations)
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])

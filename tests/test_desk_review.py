@@ -31,7 +31,14 @@ from gazette.db.models import (
     WriteCheck,
 )
 from gazette.db.states import StoryState
-from gazette.editing import UNWRITTEN_NOTE, Actor, edit_headline, publish, waiting
+from gazette.editing import (
+    UNWRITTEN_NOTE,
+    Actor,
+    edit_headline,
+    edit_sentence,
+    publish,
+    waiting,
+)
 from gazette.embedding import LazyEmbedder, MiniLMEmbedder
 from gazette.pipeline import run_pipeline
 from gazette.publish import publish_step
@@ -266,6 +273,42 @@ def test_an_edit_no_source_supports_is_refused(editor: TestClient, database: Dat
         )
         cited = [c.reference_number for c in article.sentences[1].citations]
     assert cited == [2]  # "from Tuesday" is in Coast Radio's report only
+
+
+def test_an_edit_of_a_replaced_version_is_refused_and_kept_apart_from_the_new_one(
+    editor: TestClient, database: Database
+) -> None:
+    """The editor typed into S2 of v1; meanwhile another editor made v2, whose S2 says
+    something else. The refusal keeps the typed text for the editor, but apart: in S2's form of
+    v2 it would stand against a sentence it was not written for."""
+    story_id = harbour_story(database)
+    with database.transaction() as session:
+        edit_sentence(session, story_id, 2, SUPPORTED_EDIT, Actor("lee"))
+    typed = "Union members backed the pay offer in a vote on Sunday."
+
+    refused = act(editor, story_id, "sentence", position=2, text=typed, version=1)
+    assert refused.status_code == 400
+    assert "v2 of story" in text_of(refused.text) and "written after" in refused.text
+    s2 = refused.text.split('id="s2"', 1)[1]
+    assert re.search(r'<textarea id="text-2"[^>]*>' + re.escape(SUPPORTED_EDIT) + "</textarea>", s2)
+    assert '<details class="edit" open>' not in s2.split("</details>", 1)[0]  # not opened
+    kept = refused.text.split('class="kept"', 1)[1].split("</section>", 1)[0]
+    assert re.search(r'<textarea id="kept-text"[^>]*readonly>' + re.escape(typed), kept)
+    said = text_of(kept)
+    assert "Your edit of S2, not saved" in said
+    assert f"S2 of v1 (where it said “{SENTENCES[2][1]}”). v2 was written since" in said
+    assert [v for v, _, _ in versions(database, story_id)] == [1, 2]  # nothing saved
+    # a headline typed for v1 is kept apart as well
+    headline = act(editor, story_id, "headline", headline="Calder ferries sail again", version=1)
+    assert "Your edit of the headline, not saved" in text_of(headline.text)
+    assert (
+        'id="headline" name="headline" maxlength="200" required value="Calder ferries resume'
+        in (headline.text)
+    )
+    # the same edit from the page of v2 is placed in its form as any refused edit is
+    again = act(editor, story_id, "sentence", position=2, text=UNSUPPORTED_EDIT, version=2)
+    assert again.status_code == 400 and 'class="kept"' not in again.text
+    assert re.search(r'<textarea id="text-2"[^>]*>' + re.escape(UNSUPPORTED_EDIT), again.text)
 
 
 def test_an_unsupported_sentence_is_published_only_as_a_marked_editors_note(

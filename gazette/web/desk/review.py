@@ -11,6 +11,7 @@ it had begun, and the page is then read in the same session.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -49,6 +50,34 @@ def _story_id(raw: str) -> int:
     return int(raw)
 
 
+@dataclass(frozen=True)
+class KeptEdit:
+    """What an editor typed into a version a newer one replaced before it was saved. It is
+    shown apart from the new version's forms, for the editor to apply again by hand: placed
+    in the form of the same sentence number, it would stand against a sentence that may now
+    say something else."""
+
+    version: int  # the version the editor's page showed
+    what: str  # "S3", "the headline"
+    text: str
+    correction: str
+    replaced: str | None  # what that sentence or headline said in `version`
+
+
+def _kept_edit(session: Session, story_id: int, seen: int, draft: dict[str, Any]) -> KeptEdit:
+    """`draft` (a refused edit's fields), as typed for v`seen` of the story."""
+    old = editing.version(session, story_id, seen)
+    position = draft.get("draft_position")
+    if position is None:
+        what, text = "the headline", draft.get("draft_headline", "")
+        replaced = old.headline if old else None
+    else:
+        what, text = f"S{position}", draft.get("draft_text", "")
+        sentences = old.sentences if old else []
+        replaced = next((s.text for s in sentences if s.position == position), None)
+    return KeptEdit(seen, what, text, draft.get("draft_correction", ""), replaced)
+
+
 def _show(
     request: Request,
     session: Session,
@@ -62,6 +91,11 @@ def _show(
     if page is None:
         which = f"version {version} of story {story_id}" if version else f"story {story_id}"
         raise HTTPException(404, f"There is no {which} on the desk.")
+    seen = context.pop("draft_version", None)
+    if seen is not None and seen != page.version:  # a newer version came: kept apart
+        kept = _kept_edit(session, story_id, seen, context)
+        context = {k: v for k, v in context.items() if not k.startswith("draft_")}
+        context["kept"] = kept
     return desk_page(request, staff, "review.html", {"page": page, **context}, status)
 
 
@@ -153,7 +187,7 @@ def edit_headline(
         return editing.edit_headline(session, number, headline, actor, correction, seen)
 
     done = "corrected" if correction.strip() else "edited"
-    draft = {"draft_headline": headline, "draft_correction": correction}
+    draft = {"draft_headline": headline, "draft_correction": correction, "draft_version": seen}
     return _act(request, session, staff, story_id, action, done, **draft)
 
 
@@ -180,7 +214,12 @@ def edit_sentence(
         )
 
     done = "corrected" if correction.strip() else "edited"
-    draft = {"draft_position": position, "draft_text": text, "draft_correction": correction}
+    draft = {
+        "draft_position": position,
+        "draft_text": text,
+        "draft_correction": correction,
+        "draft_version": seen,
+    }
     return _act(request, session, staff, story_id, action, done, **draft)
 
 
