@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,9 +22,9 @@ from browser import (
     log_in,
 )
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from gazette.db.models import Comment
+from gazette.db.models import Comment, StaffSession
 
 pytestmark = pytest.mark.browser
 
@@ -208,3 +209,39 @@ def test_a_phone_shows_no_label_without_its_value_on_the_desk(
     notes = page.locator('#versions + table td[data-label="Note"]')
     expect(notes.first).to_be_hidden()  # the first version has no change note
     expect(page.locator('#versions + table td[data-label="Version"]').first).to_be_visible()
+
+
+def test_an_edit_sent_after_the_login_ended_is_shown_and_the_login_leads_back(
+    new_page: Any, own_site: Any, tmp_path: Path
+) -> None:
+    """An editor types an edit while their login ends (here: ended on the server). Sending it
+    saves nothing; the login page says so and shows the text to copy, and logging in leads
+    back to the review page."""
+    site = own_site()
+    page = new_page()
+    log_in(page, site, EDITOR, PASSWORD)
+    page.locator("#published + table tbody tr").first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/desk/story/\d+$"))
+    review_url = page.url
+    sentence = page.locator(".article-side .paragraph .sentence").first
+    position = sentence.get_attribute("id").removeprefix("s")
+    sentence.get_by_text(f"Edit S{position}").click()
+    typed = page.locator(f"#text-{position}").input_value().rstrip(".") + ", it said."
+    page.locator(f"#text-{position}").fill(typed)
+    with site.database.transaction() as session:
+        session.execute(delete(StaffSession))
+
+    sentence.get_by_role("button", name="Check and save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in to the desk")
+    expect(page.get_by_role("alert")).to_contain_text("nothing was saved")
+    kept = page.get_by_role("textbox", name=f"Sentence S{position}")
+    expect(kept).to_have_value(typed)
+    page.screenshot(path=str(tmp_path / "login-ended.png"), full_page=True)
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+    page.get_by_label("Name").fill(EDITOR)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(review_url)
+    expect(page.locator(f"#text-{position}")).not_to_have_value(typed)  # nothing was saved

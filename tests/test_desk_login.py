@@ -4,19 +4,22 @@ returns to."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from conftest import demo_settings
 from fastapi.testclient import TestClient
-from forms import form_token
+from forms import form_token, token_in
+from review_story import harbour_story
 from sqlalchemy import func, select
 from staff import PASSWORD, add_user, browser, log_in, with_desk
 
 from gazette.config import Settings
 from gazette.db import Database
-from gazette.db.models import AuditEntry, LoginAttempt, StaffSession
+from gazette.db.models import Article, AuditEntry, LoginAttempt, StaffSession
 
 COOKIE = "gazette_session"
 
@@ -267,3 +270,53 @@ def test_a_login_in_use_is_noted_at_most_once_a_minute(
     assert site.get("/desk").status_code == 200
     with database.session() as session:
         assert session.scalar(select(StaffSession.last_seen_at)) > started
+
+
+def test_an_edit_sent_after_the_login_ended_is_shown_and_the_login_leads_back(
+    settings: Settings, site: TestClient, database: Database
+) -> None:
+    """The editor typed into a form, and their login ended meanwhile (idle too long). The form
+    is refused without saving anything, and the answer is the login page: it says so, shows
+    what was typed for the editor to copy, and the login leads back to the page of the form."""
+    story_id = harbour_story(database)
+    assert log_in(site, "ann").status_code == 303
+    review = f"/desk/story/{story_id}"
+    token = token_in(site.get(review).text)
+    move_back(database, StaffSession.last_seen_at, timedelta(hours=3))
+    typed = "Union members backed the pay offer <b>on Sunday</b>."
+
+    refused = site.post(
+        f"{review}/sentence",
+        data={"csrf_token": token, "version": "1", "position": "2", "text": typed},
+        headers={"referer": f"http://testserver{review}?version=1"},
+    )
+    assert refused.status_code == 401
+    assert refused.headers["cache-control"] == "no-store"
+    said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", refused.text)).split())
+    assert "Your login ended before this form was sent, so nothing was saved" in said
+    assert re.search(
+        r'<textarea id="typed-1"[^>]*readonly>' + re.escape(html.escape(typed)), refused.text
+    )
+    assert '<label for="typed-1">Sentence S2</label>' in refused.text
+    assert f'<input type="hidden" name="next" value="{review}?version=1">' in refused.text
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == 1  # nothing saved
+
+    back = site.post(
+        "/login",
+        data={
+            "name": "ann",
+            "password": PASSWORD,
+            "next": f"{review}?version=1",
+            "csrf_token": token_in(refused.text),
+        },
+    )
+    assert back.status_code == 303 and back.headers["location"] == f"{review}?version=1"
+    # a form sent with no page to go back to (no Referer) leads to the queue
+    token = token_in(site.get(review).text)
+    move_back(database, StaffSession.last_seen_at, timedelta(hours=3))
+    data = {"csrf_token": token, "reason": "legal review"}
+    unsent = site.post(f"{review}/unpublish", data=data)
+    assert unsent.status_code == 401
+    assert '<input type="hidden" name="next" value="/desk">' in unsent.text
+    assert re.search(r'<textarea id="typed-1"[^>]*readonly>legal review</textarea>', unsent.text)

@@ -76,6 +76,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=500)
     install_error_pages(app)
     auth.install(app)
+    desk.install(app)
     app.mount("/static", static, name="static")
     app.include_router(public.router)
     app.include_router(api.router)

@@ -197,6 +197,14 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(_LoginRequired, _login_redirect)
 
 
+class LoginNeeded(HTTPException):
+    """A form of the desk sent without a good login (none, or one that ended): nothing was
+    done. The desk answers it with its login page (gazette/web/desk/login.py)."""
+
+    def __init__(self) -> None:
+        super().__init__(401, "Log in to the desk first: only editors can do this.")
+
+
 def require_editor(request: Request) -> Staff:
     """The dependency of every desk route: editors and admins pass; anyone else is sent to log
     in (a page) or refused (a form)."""
@@ -206,7 +214,7 @@ def require_editor(request: Request) -> Staff:
     if request.method in SAFE_METHODS:
         query = request.url.query
         raise _LoginRequired(request.url.path + (f"?{query}" if query else ""))
-    raise HTTPException(401, "Log in to the desk first: only editors can do this.")
+    raise LoginNeeded()
 
 
 def require_admin(staff: Annotated[Staff, Depends(require_editor)]) -> Staff:

@@ -7,8 +7,9 @@ the sources (`sources.py`), the tags (`tags.py`), the read queries behind them
 
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 
+from gazette.web.auth import LoginNeeded
 from gazette.web.desk import ads, comments, login, regroup, review, routes, sources, tags
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -23,4 +24,11 @@ router.include_router(sources.router)
 router.include_router(tags.router)
 router.include_router(ads.router)
 
-__all__ = ["TEMPLATES", "router"]
+
+def install(app: FastAPI) -> None:
+    """What the desk needs of the app beside its routes: a desk form sent without a good login
+    is answered by the login page, whichever route it was sent to."""
+    app.add_exception_handler(LoginNeeded, login.login_needed)
+
+
+__all__ = ["TEMPLATES", "install", "router"]

@@ -8,15 +8,19 @@ that records the outcome and, on success, replaces any login the browser had wit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
 from gazette import accounts, audit
 from gazette.db.models import User, utcnow
 from gazette.web import login_limits
 from gazette.web.auth import (
+    LoginNeeded,
     client_address,
     current_staff,
     end_expired_sessions,
@@ -32,8 +36,30 @@ from gazette.web.templating import path_for, render
 ANONYMOUS = "(anonymous)"
 WRONG = "Wrong name or password."
 LOGGED_OUT = "You are logged out."
+LOGIN_ENDED = (
+    "Your login ended before this form was sent, so nothing was saved. Log in again to go back "
+    "to the page; what you typed is below, to copy into its form again."
+)
+# The fields of the desk's forms that hold what an editor typed (not the hidden ones), named
+# as the login page shows them when a form comes in after the login ended.
+TYPED_FIELDS = {
+    "headline": "Headline",
+    "text": "Text",
+    "correction": "Correction for readers",
+    "reason": "Reason",
+    "name": "Name",
+    "location": "Address",
+}
 
 router = APIRouter()
+
+
+@dataclass(frozen=True)
+class TypedField:
+    """A field of a form that was not saved, with what was typed in it."""
+
+    label: str
+    value: str
 
 
 def _login_page(
@@ -43,8 +69,15 @@ def _login_page(
     error: str | None = None,
     notice: str | None = None,
     status: int = 200,
+    typed: list[TypedField] | None = None,
 ) -> Response:
-    context = {"next_path": next_path, "name": name, "error": error, "notice": notice}
+    context = {
+        "next_path": next_path,
+        "name": name,
+        "error": error,
+        "notice": notice,
+        "typed": typed or [],
+    }
     response = render(request, "desk/login.html", context, status)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -120,3 +153,41 @@ def log_out(request: Request) -> Response:
     response = RedirectResponse(f"{path_for(request, 'login')}?left=1", status_code=303)
     response.headers.append("Set-Cookie", session_cookie(request, None))
     return response
+
+
+def _page_the_form_was_on(request: Request) -> str:
+    """The desk page that showed the form (the browser's Referer, when it is this site's), to
+    return to after logging in; else the queue."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc:
+        return safe_next(None)
+    return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""))
+
+
+async def _typed_fields(request: Request) -> list[TypedField]:
+    """What was typed in the form's TYPED_FIELDS; none from a body that is not a form."""
+    try:
+        form = await request.form()  # read once already, as a rule, by the token's check
+    except HTTPException:  # a malformed body: nothing to show
+        return []
+    position = form.get("position")  # a sentence's form: say which sentence
+    labels = dict(TYPED_FIELDS)
+    if isinstance(position, str) and position.isdigit():
+        labels["text"] = f"Sentence S{int(position)}"
+    return [
+        TypedField(label, value)
+        for field, label in labels.items()
+        if isinstance(value := form.get(field), str) and value.strip()
+    ]
+
+
+async def login_needed(request: Request, exc: Exception) -> Response:
+    """The answer to a desk form sent without a good login (401): the login page, leading back
+    to the page of the form, with what was typed in it shown for the editor to copy; nothing
+    typed is carried through the login itself."""
+    assert isinstance(exc, LoginNeeded)
+    typed = await _typed_fields(request)
+    ended = session_token(request) is not None  # a login this browser had is over
+    error = LOGIN_ENDED if ended else str(exc.detail)
+    back = _page_the_form_was_on(request)
+    return _login_page(request, back, error=error, status=exc.status_code, typed=typed)
