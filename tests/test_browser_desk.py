@@ -245,3 +245,37 @@ def test_an_edit_sent_after_the_login_ended_is_shown_and_the_login_leads_back(
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(review_url)
     expect(page.locator(f"#text-{position}")).not_to_have_value(typed)  # nothing was saved
+
+
+def test_a_merge_is_asked_first_then_done_by_keyboard(
+    new_page: Any, own_site: Any, tmp_path: Path
+) -> None:
+    """Merging cannot be undone by a click: pressing Enter in the number field only asks,
+    naming both stories; the question's own button, reached with the keyboard, merges."""
+    site = own_site()
+    page = new_page()
+    log_in(page, site, EDITOR, PASSWORD)
+    page.locator("#published + table tbody tr").first.get_by_role("link").click()
+    page.get_by_role("link", name=re.compile("Its reports")).click()
+    page.wait_for_url(re.compile(r"/desk/story/\d+/reports$"))
+    story = int(re.search(r"/story/(\d+)/reports", page.url).group(1))
+    nearby = page.locator("table.nearby tbody tr").first.get_by_role("link").inner_text()
+    other = int(re.match(r"#(\d+)", nearby).group(1))
+    reports = page.locator("table.reports:not(.nearby) tbody tr").count()
+
+    page.get_by_label("Other story").fill(str(other))
+    page.get_by_label("Other story").press("Enter")  # the first button: merge it into this one
+    question = page.get_by_role("alert")
+    expect(question).to_contain_text(f"Merge story {other} (")
+    expect(question).to_contain_text(f"Story {story} keeps its number")
+    expect(page.locator("table.reports:not(.nearby) tbody tr")).to_have_count(reports)
+    page.screenshot(path=str(tmp_path / "merge-asks.png"), full_page=True)
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+    yes = page.get_by_role("button", name=f"Yes, merge story {other} into story {story}")
+    yes.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("The stories were merged")
+    assert page.url.startswith(site.at(f"/desk/story/{story}/reports"))
+    expect(page.locator("table.reports:not(.nearby) tbody tr")).not_to_have_count(reports)

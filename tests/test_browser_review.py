@@ -151,12 +151,23 @@ def test_a_correction_is_shown_to_readers_on_the_story_and_the_corrections_page(
     expect(reader.get_by_role("region", name="Corrections")).to_be_in_viewport()
 
 
-def test_an_unpublished_story_tells_readers_it_was_withdrawn(new_page: Any, own_site: Any) -> None:
+def test_an_unpublished_story_tells_readers_it_was_withdrawn(
+    new_page: Any, own_site: Any, tmp_path: Path
+) -> None:
     review = open_review(new_page, own_site())
     editor = review.editor
     headline = editor.get_by_role("heading", level=1).inner_text()
+    # it takes the story off the site at once: its summary only opens the form, by keyboard too
+    unpublish = editor.get_by_role("button", name=re.compile(r"^Unpublish v\d+: take it off"))
+    expect(unpublish).to_be_hidden()
+    summary = editor.locator(".actions details.confirm summary")
+    expect(summary).to_have_text("Unpublish…")
+    summary.focus()
+    editor.keyboard.press("Enter")
+    expect(unpublish).to_be_visible()
     editor.get_by_label("Reason (for the audit log)").fill("a legal complaint")
-    editor.get_by_role("button", name="Unpublish").click()
+    editor.screenshot(path=str(tmp_path / "review-unpublish-asks.png"))
+    unpublish.click()
     expect(notice(editor)).to_contain_text("Unpublished")
     expect(editor.locator(".status-line")).to_contain_text("withdrawn")
 

@@ -184,6 +184,23 @@ def test_publish_and_hold_from_the_review_page(
     assert names == ["story.held", "story.published", "story.held", "story.published"]
 
 
+def test_unpublish_is_asked_first_from_a_summary(editor: TestClient, database: Database) -> None:
+    """It takes the story off the site at once: the page offers it behind a summary that only
+    opens the form, whose button says what it does."""
+    story_id = harbour_story(database)
+    page = editor.get(f"/desk/story/{story_id}").text
+    asked = re.search(
+        r'<details class="confirm"><summary>Unpublish…</summary>(.*?)</details>', page, re.S
+    )
+    assert asked, "no summary in front of the Unpublish form"
+    assert f'<form method="post" action="/desk/story/{story_id}/unpublish">' in asked.group(1)
+    assert page.count("/unpublish") == 1  # no other way to send it
+    assert re.search(
+        r'<button type="submit" class="danger">Unpublish v1: take it off the site</button>',
+        asked.group(1),
+    )
+
+
 def test_unpublished_story_is_withdrawn_for_readers_with_410(
     editor: TestClient, database: Database
 ) -> None:

@@ -174,11 +174,42 @@ def test_moving_a_report_out_to_a_new_story_and_back(
     )
 
 
+YES = {"confirm": "yes"}  # a merge's second post, which does it
+
+
+def test_a_merge_is_asked_first_naming_both_stories_and_done_when_confirmed(
+    editor: TestClient, database: Database, stories: dict
+) -> None:
+    """A merge cannot be undone by a click: the first post changes nothing and asks, naming
+    the stories and what becomes of them; the question's own button does it."""
+    fight, bank = stories["fight_story"], stories["bank_story"]
+    asked = post(editor, fight, "merge", {"other": str(bank), "direction": "from"})
+    assert asked.status_code == 200
+    assert members_of(database, fight) == set(stories["fight"])  # nothing changed
+    assert audit_actions(database) == []
+    question = asked.text.split('class="notice confirm-decision"', 1)[1].split("</section>")[0]
+    said = text_of(question)
+    assert f"Merge story {bank} (“<b>Quillon</b> Bank raises savings rates”, 1 report)" in said
+    assert f"into story {fight} (" in said and "3 reports)" in said
+    assert f"Story {fight} keeps its number" in said and "Nothing is changed" in said
+    assert "&lt;b&gt;Quillon&lt;/b&gt;" in question  # a headline's markup shown as text
+    assert '<section class="notice confirm-decision" role="alert"' in asked.text
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', question, re.S)
+    assert form and form.group(1) == f"/desk/story/{fight}/merge"
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(2)))
+    assert fields["other"] == str(bank) and fields["direction"] == "from"
+    assert 'name="confirm" value="yes"' in form.group(2)
+    assert f"Yes, merge story {bank} into story {fight}</button>" in form.group(2)
+    done = editor.post(form.group(1), data=fields | YES)
+    assert done.status_code == 303
+    assert members_of(database, fight) == {*stories["fight"], stories["bank"]}
+
+
 def test_merging_from_either_side_and_splitting_a_selection(
     editor: TestClient, database: Database, stories: dict
 ) -> None:
     fight, bank = stories["fight_story"], stories["bank_story"]
-    merged = post(editor, fight, "merge", {"other": str(bank), "direction": "from"})
+    merged = post(editor, fight, "merge", {"other": str(bank), "direction": "from", **YES})
     assert merged.status_code == 303
     assert merged.headers["location"] == f"/desk/story/{fight}/reports?done=merged"
     assert members_of(database, fight) == {*stories["fight"], stories["bank"]}
@@ -190,9 +221,9 @@ def test_merging_from_either_side_and_splitting_a_selection(
     assert split.headers["location"] == f"/desk/story/{new_id}/reports?done=split"
     assert members_of(database, fight) == set(stories["fight"])
 
-    into = post(editor, new_id, "merge", {"other": str(fight), "direction": "into"})
+    into = post(editor, new_id, "merge", {"other": str(fight), "direction": "into", **YES})
     assert into.headers["location"] == f"/desk/story/{fight}/reports?done=merged"
-    again = post(editor, fight, "merge", {"other": str(new_id), "direction": "from"})
+    again = post(editor, fight, "merge", {"other": str(new_id), "direction": "from", **YES})
     assert again.headers["location"] == f"/desk/story/{fight}/reports?done=unchanged"
     assert "Nothing to do: that was already done." in text_of(
         editor.get(again.headers["location"]).text

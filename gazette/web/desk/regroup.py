@@ -5,7 +5,9 @@ a selection off it. The work is gazette/regroup.py's, the same as `gazette stori
 Every route needs an editor's login (the router's dependency) and every form its CSRF token
 (gazette/web/csrf.py, for the whole app). A form that succeeds is answered with a redirect to
 the page of the story where things now are (so that reloading does not send it again); one the
-service refuses shows the page again with why, and changes nothing.
+service refuses shows the page again with why, and changes nothing. A merge is asked twice: the
+first post tries it in a transaction that is rolled back, and the page asks whether to do it,
+naming both stories, with a button that posts it again, confirmed.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from gazette import regroup
 from gazette.cluster.history import StoryHistory, story_history
 from gazette.db.models import StoryMember
 from gazette.errors import InputError, NotFound
+from gazette.text import how_many
 from gazette.web.auth import Editor, Staff, client_address, require_editor
 from gazette.web.dependencies import ReadSession
 from gazette.web.desk.routes import desk_page
@@ -83,6 +86,7 @@ def _render(
     error: str | None = None,
     status: int = 200,
     typed: Mapping[str, object] | None = None,
+    ask: str | None = None,
 ) -> Response:
     nearby = regroup.nearby_stories(session, history.story_id, NEARBY, NEARBY_HOURS)
     context = {
@@ -90,6 +94,7 @@ def _render(
         "done": DONE.get(done or ""),
         "error": error,
         "typed": typed or {},
+        "ask": ask,
     }
     return desk_page(request, staff, "regroup.html", context, status)
 
@@ -122,6 +127,14 @@ def _history_or_404(session: Session, number: int) -> StoryHistory:
 Operation = Callable[[Session, str, str], regroup.Outcome]
 
 
+class _NotConfirmed(Exception):
+    """Rolls a rehearsed operation back, carrying the question to ask before doing it."""
+
+    def __init__(self, question: str) -> None:
+        super().__init__(question)
+        self.question = question
+
+
 def _apply(
     request: Request,
     staff: Staff,
@@ -136,6 +149,10 @@ def _apply(
     try:
         with database.transaction() as session:
             outcome = operation(session, staff.name, client_address(request))
+    except _NotConfirmed as asked:
+        with database.session() as session:
+            history = _history_or_404(session, story_id)
+            return _render(request, session, staff, history, typed=typed, ask=asked.question)
     except (InputError, NotFound) as exc:
         with database.session() as session:
             history = _history_or_404(session, story_id)
@@ -172,6 +189,26 @@ def move_report(
     return _apply(request, staff, number, operation, {"report": report, "to": to})
 
 
+def _described(session: Session, number: int) -> str:
+    """A story as a merge's question names it: its number, headline and reports."""
+    try:
+        history = story_history(session, number)
+    except NotFound:
+        return f"story {number}"
+    headline = history.headline or "not written yet"
+    reports = how_many(len(history.reports), "report", "reports")
+    return f"story {number} (“{headline}”, {reports})"
+
+
+def _merge_question(session: Session, absorbed: int, survivor: int) -> str:
+    return (
+        f"Merge {_described(session, absorbed)} into {_described(session, survivor)}? Story "
+        f"{survivor} keeps its number and gets all the reports, story {absorbed}'s address "
+        f"leads there from then on, and story {survivor} is written again. Nothing is changed "
+        "until you say yes."
+    )
+
+
 @router.post("/story/{story_id}/merge", name="desk_merge_story")
 def merge_story(
     request: Request,
@@ -179,8 +216,11 @@ def merge_story(
     story_id: str,
     other: Annotated[str, Form(max_length=40)] = "",
     direction: Annotated[str, Form(max_length=10)] = "into",
+    confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """`direction` "into": this story is merged into `other`; "from": `other` into this one."""
+    """`direction` "into": this story is merged into `other`; "from": `other` into this one.
+    Asked twice: without `confirm=yes` the merge is tried and rolled back, and the page asks
+    the question with what it would merge (or says why it would be refused)."""
     number = _in_path(story_id, "the story")
 
     def operation(session: Session, actor: str, address: str) -> regroup.Outcome:
@@ -190,9 +230,14 @@ def merge_story(
         absorbed, survivor = (
             (number, other_number) if direction == "into" else (other_number, number)
         )
-        return regroup.merge_stories(session, absorbed, survivor, actor, address)
+        question = "" if confirm == "yes" else _merge_question(session, absorbed, survivor)
+        outcome = regroup.merge_stories(session, absorbed, survivor, actor, address)
+        if question and outcome.changed:
+            raise _NotConfirmed(question)
+        return outcome
 
-    return _apply(request, staff, number, operation, {"other": other})
+    typed = {"other": other, "direction": direction}
+    return _apply(request, staff, number, operation, typed)
 
 
 @router.post("/story/{story_id}/split", name="desk_split_story")
