@@ -1,5 +1,7 @@
 """Entity tags: names from the recogniser, normalised, with their kinds; what is never a tag."""
 
+import numpy as np
+
 from gazette.records import SourceArticle
 from gazette.tag import tag_story
 from gazette.tag.entities import extract_entities, report_entities, title_case
@@ -662,3 +664,32 @@ def test_initials_the_text_spells_out_in_lower_case_words_are_no_organisation() 
     assert spelled_out("weapons of mass destruction (WMD)") == {"WMD"}
     assert spelled_out("RSV (respiratory syncytial virus) spreads") == {"RSV"}
     assert not spelled_out("The World Health Organization (WHO) said")  # a name's capitals
+
+
+def test_the_shipped_topic_vectors_are_the_models_reading_of_the_descriptions(embedder) -> None:
+    from gazette.tag.topics import description_vectors, topic_vectors
+
+    names, shipped = topic_vectors()
+    fresh = description_vectors(embedder)
+    for row, name in zip(shipped, names, strict=True):
+        assert np.allclose(row, fresh[name], atol=1e-4), name
+
+
+def test_a_topic_keyword_in_another_sense_gives_no_topic(embedder) -> None:
+    raid = [
+        "Drone strike hits northern Iraq\nA drone hit a convoy near Erbil on Sunday, killing "
+        "three militants, officials said."
+    ]
+    walkout = ["Rail workers strike over pay\nThe union said wages had fallen behind prices."]
+    assert detect_topics(raid) == ["Labour"]  # the keyword alone
+    assert "Labour" not in detect_topics(raid, embeddings=list(embedder.encode(raid)))
+    assert "Labour" in detect_topics(walkout, embeddings=list(embedder.encode(walkout)))
+
+
+def test_the_tag_stage_reads_the_stored_embeddings_for_topics(embedder) -> None:
+    raid = SourceArticle(
+        "7", "Drone strike hits northern Iraq", "A drone hit a convoy, killing three militants."
+    )
+    vectors = {"7": embedder.encode([f"{raid.title}. {raid.text}"])[0]}
+    assert "Labour" in {t.name for t in tag_story([raid])}
+    assert "Labour" not in {t.name for t in tag_story([raid], embeddings=vectors)}

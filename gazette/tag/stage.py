@@ -6,14 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 
+import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from gazette.db.models import Story, StoryTag, utcnow
+from gazette.db.models import Document, Story, StoryMember, StoryTag, utcnow
 from gazette.db.models import Tag as TagRow
 from gazette.db.reports import story_sources
 from gazette.db.states import StoryState, move
 from gazette.db.upsert import insert_for
+from gazette.embedding import from_bytes
 from gazette.faults import clear_failure, due, isolated, story_failed
 from gazette.records import SourceArticle, Tag, independent_sources
 from gazette.tag.decisions import honoured, set_aside
@@ -26,17 +28,23 @@ MAX_ENTITY_TAGS = 8
 MAX_TAGGED_SOURCES = 20
 
 
-def tag_story(sources: list[SourceArticle], people: Mapping[str, str] | None = None) -> list[Tag]:
+def tag_story(
+    sources: list[SourceArticle],
+    people: Mapping[str, str] | None = None,
+    embeddings: Mapping[str, np.ndarray] | None = None,
+) -> list[Tag]:
     """Ranked tags: entities in at least two independent sources (one for a single-source story),
     most widely reported first, then up to two topics. `people` maps a surname to the one full
-    name earlier stories were tagged with (`known_people`)."""
+    name earlier stories were tagged with (`known_people`); `embeddings` holds the reports'
+    embeddings by key, for the topics' meaning to agree with their keywords (`detect_topics`)."""
     originals = independent_sources(sources)[:MAX_TAGGED_SOURCES]
     texts = [f"{s.title}\n{s.text}" for s in originals]
     needed = min(2, len(originals))
     reports = [(s.title, s.text) for s in originals]
     entities = [e for e in report_entities(reports, people) if len(e.sources) >= needed]
     tags = [Tag(e.name, e.kind) for e in entities[:MAX_ENTITY_TAGS]]
-    tags += [Tag(topic, "topic") for topic in detect_topics(texts)]
+    vectors = [embeddings[s.key] for s in originals if s.key in (embeddings or {})]
+    tags += [Tag(topic, "topic") for topic in detect_topics(texts, embeddings=vectors)]
     unique: dict[str, Tag] = {}
     for tag in tags:
         unique.setdefault(tag.slug, tag)
@@ -79,13 +87,23 @@ def _known_people(session: Session) -> dict[str, str]:
 def _tag(session: Session, story: Story, people: Mapping[str, str]) -> None:
     """Tag one story, as the editors' decisions say (`honoured`): a hidden tag dropped, a merged
     one replaced by its target, a renamed one under the editor's name and kind."""
-    tags = tag_story(story_sources(session, story.id), people)
+    tags = tag_story(story_sources(session, story.id), people, _embeddings(session, story.id))
     session.execute(delete(StoryTag).where(StoryTag.story_id == story.id))
     kept = honoured(session, [_tag_id(session, tag) for tag in tags])
     for rank, tag_id in enumerate(kept):
         session.add(StoryTag(story_id=story.id, tag_id=tag_id, rank=rank))
     move(story, StoryState.TAGGED)
     clear_failure(story)
+
+
+def _embeddings(session: Session, story_id: int) -> dict[str, np.ndarray]:
+    """The embeddings the embed stage stored for the story's reports, by report key."""
+    rows = session.execute(
+        select(Document.id, Document.embedding)
+        .join(StoryMember, StoryMember.document_id == Document.id)
+        .where(StoryMember.story_id == story_id, Document.embedding.is_not(None))
+    )
+    return {str(document_id): from_bytes(blob) for document_id, blob in rows}
 
 
 def _tag_id(session: Session, tag: Tag) -> int:
