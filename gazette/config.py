@@ -374,9 +374,10 @@ class WriteSettings(Section):
 class AdSlotSettings(Section):
     name: str = Field(
         min_length=1,
+        max_length=64,  # the database column's (gazette/db/models.py AdSlot.name)
         pattern=r"^[a-z0-9][a-z0-9_-]*$",
-        description="Name of the slot (lowercase letters, digits, `-` and `_`), by which each "
-        "run finds it again.",
+        description="Name of the slot (lowercase letters, digits, `-` and `_`; at most 64), by "
+        "which each run finds it again.",
     )
     placement: Literal["header", "article", "sidebar", "footer"] = Field(
         description="Where the slot appears on the pages (`article`: inside a story)."

@@ -80,6 +80,7 @@ def test_a_missing_mirror_dir_is_refused_when_the_settings_load(
         ('database_url = "mysql://x"\n', "database_url"),
         ('[[ads]]\nname = "Top Banner"\nplacement = "header"\n', "ads.0.name"),
         ('[[ads]]\nname = "top"\nplacement = "popup"\n', "ads.0.placement"),
+        (f'[[ads]]\nname = "{"a" * 65}"\nplacement = "header"\n', "ads.0.name"),  # the column's 64
         ("[fetch]\ndefault_interval_minutes = inf\n", "fetch.default_interval_minutes"),
         ("[fetch]\ndefault_interval_minutes = 1e9\n", "fetch.default_interval_minutes"),
         ("[cluster]\nwindow_hours = nan\n", "cluster.window_hours"),
