@@ -11,6 +11,9 @@ is:
 - An editor may set a slot's markup. The slot is then marked (`edited_by`, `edited_at`) and the
   runs leave its markup alone, whatever the config says, until an editor hands it back to the
   config (`hand_back`), which puts the config's markup in again at once.
+- "The config" of a hand back is the one the caller read: the web app's, read when it started,
+  or the one `gazette ads` reads. A worker reads its own at its start and syncs the slots then
+  only, so a config changed since is put in by the next worker or run that starts.
 - An editor may switch any slot off and on again. The config has no such switch, so the runs
   never change it.
 - Slots the config does not name (from an older config, or made by hand) are left alone by the
@@ -40,18 +43,29 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from gazette import audit
+from gazette.audit import ACTOR_LENGTH, DETAIL_LENGTH
 from gazette.config import AdSlotSettings
 from gazette.db.models import AdSlot, utcnow
 from gazette.db.upsert import insert_for
 from gazette.errors import InputError, NotFound
 
 MARKUP_LENGTH = 20_000  # characters of markup an editor may set; an ad is a link and an image
-NAME_LENGTH = 64  # the column's
+NAME_LENGTH = 64  # the column's, and the config's limit (AdSlotSettings.name)
+
+# Where the readers' pages show each placement (the `ad_slots` calls in
+# gazette/web/public/templates/layout.html and story.html), in words.
+PLACES = {
+    "header": "at the top of every page",
+    "article": "inside each story, after its second paragraph",
+    "sidebar": "beside the stories",
+    "footer": "at the foot of every page",
+}
 
 # What a slot does on the readers' pages (`SlotEntry.shows`).
 SHOWS = "shows its ad"
 EMPTY = "empty"  # nothing in production, a labelled placeholder in development mode
 OFF = "off"
+NOWHERE = "on no page"  # a placement no page has (a slot made by hand)
 
 # --- cleaning --------------------------------------------------------------------------------
 
@@ -110,10 +124,12 @@ class SlotEntry:
 
     @property
     def shows(self) -> str:
-        """What readers get: its ad, nothing (empty once cleaned), or nothing because it is
-        off."""
+        """What readers get: its ad, nothing (empty once cleaned), nothing because it is off,
+        or nothing because no page has its placement."""
         if not self.enabled:
             return OFF
+        if self.placement not in PLACES:
+            return NOWHERE
         return SHOWS if sanitise_ad(self.html) else EMPTY
 
     @property
@@ -163,13 +179,17 @@ def slot_entry(session: Session, name: str, configured: Sequence[AdSlotSettings]
 
 
 def _missing(name: str) -> NotFound:
-    return NotFound(f"there is no ad slot {name[:NAME_LENGTH]!r}")
+    shown = name if len(name) <= NAME_LENGTH else name[:NAME_LENGTH] + "…"
+    return NotFound(f"there is no ad slot {shown!r}")
 
 
 def _slot(session: Session, name: str, configured: Sequence[AdSlotSettings]) -> AdSlot:
     """The slot's row, locked (PostgreSQL); a slot the config names that no run has made yet is
-    made first, as a run would make it."""
-    query = select(AdSlot).where(AdSlot.name == name[:NAME_LENGTH]).with_for_update()
+    made first, as a run would make it. A name longer than any slot's is no slot's: cut to the
+    column's length it could name another slot."""
+    if len(name) > NAME_LENGTH:
+        raise _missing(name)
+    query = select(AdSlot).where(AdSlot.name == name).with_for_update()
     row = session.scalar(query)
     if row is None and (named := [slot for slot in configured if slot.name == name]):
         sync_ad_slots(session, named)
@@ -192,15 +212,34 @@ def set_markup(
 ) -> AdSlot:
     """Make the slot show `html` (empty: nothing), and keep it so: the runs leave the markup of
     a slot an editor set alone until it is handed back to the config."""
+    html = normalise_markup(html)
     if len(html) > MARKUP_LENGTH:
         raise InputError(f"the markup is {len(html):,} characters; at most {MARKUP_LENGTH:,}")
     slot = _slot(session, name, configured)
-    slot.html = html.strip()
-    slot.edited_by = actor
+    detail = _before_after(slot.html or "", html)
+    slot.html = html
+    slot.edited_by = actor[:ACTOR_LENGTH]
     slot.edited_at = utcnow()
-    detail = f"{len(slot.html)} characters" if slot.html else "emptied"
     audit.record(session, actor, audit.Action.AD_SET, f"ad slot {slot.name}", detail, address)
     return slot
+
+
+def normalise_markup(html: str) -> str:
+    """The markup as it is counted and kept: line breaks as `\\n` (a browser sends a textarea's
+    as `\\r\\n` but counts them as one character for its `maxlength`), no space around it."""
+    return html.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _before_after(before: str, after: str) -> str:
+    """The audit entry's detail for changed markup: both sides as `repr`s (an emptied slot
+    reads `''`, a line break `\\n`), each cut to half the room so that neither hides the other."""
+    room = (DETAIL_LENGTH - len(" -> ")) // 2
+
+    def cut(text: str) -> str:
+        shown = repr(text)
+        return shown if len(shown) <= room else shown[: room - 1] + "…"
+
+    return f"{cut(before)} -> {cut(after)}"
 
 
 def switch(
@@ -211,8 +250,11 @@ def switch(
     actor: str,
     address: str | None = None,
 ) -> AdSlot:
-    """Switch a slot on or off: an off slot shows nothing, on any page, in any mode."""
+    """Switch a slot on or off: an off slot shows nothing, on any page, in any mode. Switching
+    it to what it is already is refused, so that the log and the caller tell only of changes."""
     slot = _slot(session, name, configured)
+    if slot.enabled == on:
+        raise InputError(f"ad slot {slot.name} is {'on' if on else 'off'} already")
     slot.enabled = on
     action = audit.Action.AD_ON if on else audit.Action.AD_OFF
     audit.record(session, actor, action, f"ad slot {slot.name}", "", address)
@@ -226,7 +268,8 @@ def hand_back(
     actor: str,
     address: str | None = None,
 ) -> AdSlot:
-    """Undo `set_markup`: the slot shows the config's markup again, now and after every run."""
+    """Undo `set_markup`: the slot shows the markup of `configured` again (the caller's config:
+    see the module's docstring), now and after every run."""
     slot = _slot(session, name, configured)
     named = {each.name: each for each in configured}
     if slot.name not in named:
@@ -234,11 +277,15 @@ def hand_back(
             f"ad slot {slot.name} is not in the config ([[ads]]): there is nothing to hand it "
             "back to; set its markup instead"
         )
+    if slot.edited_by is None:
+        raise InputError(f"ad slot {slot.name} follows the config already")
+    detail = _before_after(slot.html or "", named[slot.name].html)
     slot.html = named[slot.name].html
     slot.placement = named[slot.name].placement
     slot.edited_by = None
     slot.edited_at = None
-    audit.record(session, actor, audit.Action.AD_HANDED_BACK, f"ad slot {slot.name}", "", address)
+    action = audit.Action.AD_HANDED_BACK
+    audit.record(session, actor, action, f"ad slot {slot.name}", detail, address)
     return slot
 
 

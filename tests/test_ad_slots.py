@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from alembic import command
@@ -18,7 +19,7 @@ from test_migrations import differences
 from typer.testing import CliRunner
 
 from gazette import ads
-from gazette.audit import command_line_actor
+from gazette.audit import ACTOR_LENGTH, DETAIL_LENGTH, command_line_actor
 from gazette.cli import app
 from gazette.config import AdSlotSettings
 from gazette.db import Database
@@ -240,11 +241,25 @@ def test_the_command_lists_sets_switches_and_hands_back(
     assert listed["aside"]["shown_html"] == "<b>House ad</b>"
     assert listed["aside"]["edited_by"] == command_line_actor()
     assert not listed["aside"]["follows_config"] and listed["header"]["follows_config"]
+    assert listed["aside"]["made"] and listed["header"]["made"]
     table = gazette_ads("list").output
     assert f"set by {command_line_actor()}" in table and "off" in table
 
     handed_back = gazette_ads("reset", "aside")
     assert handed_back.exit_code == 0 and "follows the config again" in handed_back.output
+    unmade = tmp_path / "unmade.toml"
+    unmade.write_text(CONFIG + '\n[[ads]]\nname = "later"\nplacement = "footer"\n')
+    listed = CliRunner().invoke(
+        app, ["--config", str(unmade), "--database", database.url, "ads", "list", "--json"]
+    )
+    assert {slot["name"]: slot["made"] for slot in json.loads(listed.output)}["later"] is False
+    set_while_off = gazette_ads("set", "header", "--html", "<b>Off</b>")
+    assert set_while_off.exit_code == 0, set_while_off.output
+    said = " ".join(set_while_off.output.split())
+    assert "readers see" not in said and "it is off: no page shows it" in said
+    again = gazette_ads("off", "header")
+    assert again.exit_code == 2 and "ad slot header is off already" in again.output
+    assert gazette_ads("reset", "header").exit_code == 0
     assert gazette_ads("on", "header").exit_code == 0
     assert slots_in(database) == [
         ("aside", "sidebar", "", True),
@@ -259,6 +274,8 @@ def test_the_command_lists_sets_switches_and_hands_back(
         (actor, "ad.set", "ad slot aside"),
         (actor, "ad.off", "ad slot header"),
         (actor, "ad.handed_back", "ad slot aside"),
+        (actor, "ad.set", "ad slot header"),
+        (actor, "ad.handed_back", "ad slot header"),
         (actor, "ad.on", "ad slot header"),
     ]
 
@@ -270,14 +287,103 @@ def test_the_migration_goes_up_and_down_keeping_the_slots(each_database_url: str
         with database.transaction() as session:
             sync_ad_slots(session, SLOTS)
             ads.set_markup(session, "aside", "<b>Desk</b>", SLOTS, "ann")
+            ads.switch(session, "header", False, SLOTS, "ann")
+        kept = [
+            ("aside", "sidebar", "<b>Desk</b>", True),
+            ("header", "header", "<a href='/a'>A</a>", False),
+        ]
         config = database._alembic_config()
         with database.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.downgrade(config, "0024")
         columns = {c["name"] for c in inspect(database.engine).get_columns("ad_slots")}
         assert "edited_by" not in columns
-        assert [row[0] for row in slots_in(database, plain=True)] == ["aside", "header"]
+        assert slots_in(database, plain=True) == kept
         database.migrate()
         assert differences(database) == []
+        assert slots_in(database) == kept
     finally:
         database.dispose()
+
+
+def test_a_name_longer_than_a_slots_names_no_slot(database: Database) -> None:
+    longest = [AdSlotSettings(name="a" * ads.NAME_LENGTH, placement="header", html="<b>x</b>")]
+    with database.transaction() as session:
+        sync_ad_slots(session, longest)
+    too_long = "a" * ads.NAME_LENGTH + "zzz"  # cut to the column's length, it is the slot above
+    with pytest.raises(NotFound, match=r"no ad slot 'a{64}…'"), database.transaction() as session:
+        ads.switch(session, too_long, False, longest, "ann")
+    with pytest.raises(NotFound), database.transaction() as session:
+        ads.set_markup(session, too_long, "<i>y</i>", longest, "ann")
+    assert slots_in(database) == [("a" * ads.NAME_LENGTH, "header", "<b>x</b>", True)]
+    assert logged(database) == []
+
+
+def details(database: Database) -> list[str]:
+    with database.session() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        return [entry.detail for entry in entries if entry.action.startswith("ad.")]
+
+
+def test_the_log_keeps_the_markup_before_and_after(database: Database) -> None:
+    with database.transaction() as session:
+        sync_ad_slots(session, SLOTS)
+        ads.set_markup(session, "header", "<b>Desk</b>", SLOTS, "ann")
+        ads.set_markup(session, "header", "", SLOTS, "ann")
+        ads.hand_back(session, "header", SLOTS, "bob")
+        ads.set_markup(session, "aside", "<i>" + "x\n" * 5000 + "</i>", SLOTS, "ann")
+        ads.set_markup(session, "aside", "<b>Short</b>", SLOTS, "ann")
+    first, emptied, handed_back, long, after_long = details(database)
+    assert first == "\"<a href='/a'>A</a>\" -> '<b>Desk</b>'"
+    assert emptied == "'<b>Desk</b>' -> ''"
+    assert handed_back == "'' -> \"<a href='/a'>A</a>\""
+    assert long.startswith("'' -> '<i>x\\nx\\n") and long.endswith("…")
+    assert after_long.startswith("'<i>x\\nx") and after_long.endswith("… -> '<b>Short</b>'")
+    assert len(long) <= DETAIL_LENGTH and len(after_long) <= DETAIL_LENGTH
+
+
+def test_a_change_that_changes_nothing_is_refused_and_not_logged(database: Database) -> None:
+    with database.transaction() as session:
+        sync_ad_slots(session, SLOTS)
+        ads.switch(session, "aside", False, SLOTS, "ann")
+    refusals = [
+        ("header is on already", lambda s: ads.switch(s, "header", True, SLOTS, "ann")),
+        ("aside is off already", lambda s: ads.switch(s, "aside", False, SLOTS, "ann")),
+        ("follows the config already", lambda s: ads.hand_back(s, "header", SLOTS, "ann")),
+    ]
+    for reason, change in refusals:
+        with pytest.raises(InputError, match=reason), database.transaction() as session:
+            change(session)
+    assert logged(database) == [("ann", "ad.off", "ad slot aside")]
+
+
+def test_markup_is_counted_and_kept_with_plain_line_breaks(database: Database) -> None:
+    lines = "<br>\r\n" * (ads.MARKUP_LENGTH // len("<br>\n"))  # over the limit as sent
+    with database.transaction() as session:
+        sync_ad_slots(session, SLOTS)
+        ads.set_markup(session, "header", f"\r\n {lines}\r\n", SLOTS, "ann")
+    stored = slots_in(database)[1][2]
+    assert stored == lines.replace("\r\n", "\n").strip()
+    assert len(stored) <= ads.MARKUP_LENGTH and "\r" not in stored
+
+
+def test_the_editors_name_is_kept_to_its_columns_length(each_database_url: str) -> None:
+    database = Database(each_database_url)
+    database.migrate()
+    try:
+        with database.transaction() as session:
+            ads.set_markup(session, "header", "<b>x</b>", SLOTS, "n" * 150)
+        with database.session() as session:
+            assert ads.slot_entry(session, "header", SLOTS).edited_by == "n" * ACTOR_LENGTH
+    finally:
+        database.dispose()
+
+
+def test_a_slot_whose_placement_no_page_has_shows_on_no_page(database: Database) -> None:
+    with database.transaction() as session:
+        session.add(AdSlot(name="popup", placement="popup", html="<b>x</b>"))
+    with database.session() as session:
+        assert ads.slot_entry(session, "popup", SLOTS).shows == ads.NOWHERE
+    assert {placement for placement in ads.PLACES} == set(
+        get_args(AdSlotSettings.model_fields["placement"].annotation)
+    )

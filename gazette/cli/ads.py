@@ -15,6 +15,7 @@ from rich.table import Table
 from gazette import ads, audit
 from gazette.ads import SlotEntry
 from gazette.cli.base import app, out, reports_errors, state_of
+from gazette.db.models import AdSlot
 from gazette.errors import InputError
 
 ads_app = typer.Typer(help="List ad slots; set what one shows, switch it off or on.")
@@ -42,6 +43,7 @@ def as_record(entry: SlotEntry) -> dict[str, object]:
         "html": entry.html,
         "shown_html": str(ads.sanitise_ad(entry.html)),
         "in_config": entry.in_config,
+        "made": entry.made,
         "follows_config": entry.follows_config,
         "edited_by": entry.edited_by,
         "edited_at": entry.edited_at.isoformat() if entry.edited_at else None,
@@ -103,8 +105,17 @@ def ads_set(
         slot = ads.set_markup(
             session, name, markup, state.settings().ads, audit.command_line_actor()
         )
-        shown = ads.sanitise_ad(slot.html)
-    out.print(f"ad slot {name} is set; readers see: {shown or '(nothing)'}")
+        said = what_readers_get(slot)
+    out.print(f"ad slot {name} is set; {said}")
+
+
+def what_readers_get(slot: AdSlot) -> str:
+    """After a change: what readers see of the slot now, or why they see nothing of it."""
+    if not slot.enabled:
+        return "it is off: no page shows it until it is switched on (`gazette ads on`)"
+    if slot.placement not in ads.PLACES:
+        return f"no page has its placement {slot.placement!r}, so readers see nothing of it"
+    return f"readers see: {ads.sanitise_ad(slot.html) or '(nothing)'}"
 
 
 @ads_app.command("off")
