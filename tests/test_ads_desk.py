@@ -159,8 +159,84 @@ def test_refusals_say_why_and_keep_what_was_typed(editor: TestClient, synced: Da
 
 def test_a_notice_is_shown_only_for_what_was_done(editor: TestClient) -> None:
     page = editor.get("/desk/ads?done=off&slot=header").text
-    assert "is off" not in page  # the header is on: a link made elsewhere tells no change
-    assert editor.get("/desk/ads?done=set&slot=nowhere").status_code == 200
+    assert 'role="status"' not in page  # the header is on: a link made elsewhere tells no change
+    nowhere = editor.get("/desk/ads?done=set&slot=nowhere")
+    assert nowhere.status_code == 200 and 'role="status"' not in nowhere.text
+    assert 'role="status"' not in editor.get("/desk/ads?done=set&slot=header").text  # not set
+
+
+def notice(client: TestClient, response) -> str:  # type: ignore[no-untyped-def]
+    assert response.status_code == 303, response.text
+    page = client.get(response.headers["location"]).text
+    found = re.search(r'<p class="notice" role="status">(.*?)</p>', page, re.S)
+    assert found, page
+    return found.group(1)
+
+
+def test_the_notice_after_new_markup_says_what_readers_get(
+    editor: TestClient, synced: Database
+) -> None:
+    with synced.transaction() as session:
+        session.add(AdSlot(name="by-hand", placement="footer", html=""))
+    assert notice(editor, post(editor, "header", "set", html="<b>New</b>")) == (
+        "Ad slot header shows its new markup. Runs leave it so until it is handed back to the "
+        "config."
+    )
+    assert notice(editor, post(editor, "by-hand", "set", html="<b>New</b>")) == (
+        "Ad slot by-hand shows its new markup."  # nothing to hand back to
+    )
+    assert post(editor, "by-hand", "off").status_code == 303
+    assert notice(editor, post(editor, "by-hand", "set", html="<b>Newer</b>")) == (
+        "Ad slot by-hand has its new markup; it is off, so no page shows it until it is "
+        "switched on."
+    )
+
+
+def test_a_change_that_changes_nothing_is_refused_with_the_slots_state(
+    editor: TestClient, synced: Database
+) -> None:
+    refused = post(editor, "header", "on")
+    assert refused.status_code == 400
+    assert "Ad slot header was not changed: ad slot header is on already." in refused.text
+    follows = post(editor, "header", "reset")
+    assert follows.status_code == 400 and "header follows the config already" in follows.text
+    assert logged(synced) == []
+
+
+def test_a_missing_slot_is_a_404_on_the_desks_own_page(
+    editor: TestClient, synced: Database
+) -> None:
+    missing = post(editor, "nowhere", "off")
+    assert missing.status_code == 404
+    assert "<h1>Ad slots</h1>" in missing.text
+    assert "there is no ad slot &#39;nowhere&#39;" in missing.text
+    longer = "header" + "x" * 64  # too long for any slot, whatever it starts with
+    assert post(editor, longer, "off").status_code == 404
+    assert "every page) shows its ad" in section(editor.get("/desk/ads").text, "header")
+
+
+def test_markup_over_the_limit_is_refused_on_the_desk_page_whatever_its_length(
+    editor: TestClient, synced: Database
+) -> None:
+    lines = "<br>\r\n" * (MARKUP_LENGTH // len("<br>\n"))  # fits, a line break counted once
+    assert post(editor, "header", "set", html=lines).status_code == 303
+    far_too_long = "<b>" + "x" * (MARKUP_LENGTH * 3) + "</b>"
+    refused = post(editor, "header", "set", html=far_too_long)
+    assert refused.status_code == 400
+    assert "Ad slot header was not changed: the markup is 60,007 characters; at most 20,000" in (
+        refused.text
+    )
+    assert far_too_long.replace("<", "&lt;").replace(">", "&gt;") in refused.text
+    assert logged(synced) == [("ann", "ad.set", "ad slot header")]
+
+
+def test_no_two_elements_share_an_id(editor: TestClient, synced: Database) -> None:
+    with synced.transaction() as session:
+        session.add(AdSlot(name="x", placement="footer", html=""))
+        session.add(AdSlot(name="x-name", placement="footer", html=""))
+        session.add(AdSlot(name="name-x", placement="footer", html=""))
+    ids = re.findall(r'\bid="([^"]*)"', editor.get("/desk/ads").text)
+    assert len(ids) == len(set(ids)), sorted(ids)
 
 
 def test_ads_need_a_login_and_a_token(

@@ -13,6 +13,8 @@ import pytest
 from browser import EDITOR, PASSWORD, PHONE, LiveSite, axe_violations, describe, log_in
 from playwright.sync_api import expect
 
+from gazette.ads import MARKUP_LENGTH
+
 pytestmark = pytest.mark.browser
 
 HOUSE_AD = "Advertisement: Port Calder Ferries"  # the demo's sidebar slot
@@ -70,3 +72,22 @@ def test_no_serious_accessibility_problem_on_the_ads_page(
     assert not violations, f"ads at {width} width:\n{describe(violations)}"
     page.screenshot(path=str(tmp_path / f"desk-ads-{width}.png"), full_page=True)
     assert page.log.errors == []
+
+
+def test_markup_as_long_as_the_box_takes_is_saved_line_breaks_and_all(
+    new_page: Any, own_site: Any
+) -> None:
+    site = own_site()
+    page = new_page()
+    log_in(page, site, EDITOR, PASSWORD)
+    page.goto(site.at("/desk/ads"))
+    box = page.locator("#slot-header").get_by_label("Markup of header")
+    assert box.evaluate("box => box.maxLength") == MARKUP_LENGTH
+    line = "<b>Ferries</b>\n"
+    markup = (line * (MARKUP_LENGTH // len(line) + 1))[:MARKUP_LENGTH]
+    box.fill(markup)  # the browser sends each line break as two characters, "\r\n"
+    assert box.evaluate("box => box.value.length") == MARKUP_LENGTH
+    page.get_by_role("button", name="Save markup of header").click()
+    expect(page.get_by_role("status")).to_contain_text("Ad slot header shows its new markup")
+    saved = page.locator("#slot-header").get_by_label("Markup of header")
+    assert saved.evaluate("box => box.value") == markup.strip()

@@ -6,8 +6,10 @@ it back to the config.
 These are `gazette ads set | off | on | reset`, through the same functions (gazette/ads.py,
 which also holds the rule between the config and the desk), against the config the web app
 read, and each change is written to the audit log. A refusal (markup too long, a slot the
-config does not name handed back) shows the page again with the reason and the markup typed.
-After a change the browser is sent back to the list (303), which says what was done.
+config does not name handed back, a slot switched off that is off already, no such slot)
+shows the page again with the reason and the markup typed, with the refusal's own status (400,
+404) as /desk/tags answers. After a change the browser is sent back to the list (303), which
+says what was done.
 """
 
 from __future__ import annotations
@@ -33,12 +35,18 @@ from gazette.web.templating import path_for
 ACTIONS = ("set", "off", "on", "reset")
 ERROR_LENGTH = 500
 DONE = {
-    "set": "Ad slot {slot} shows its new markup. Runs leave it so until it is handed back to "
-    "the config.",
     "off": "Ad slot {slot} is off: no page shows it.",
     "on": "Ad slot {slot} is on again.",
     "reset": "Ad slot {slot} follows the config again.",
 }
+NEW_MARKUP = {  # after "set", by what the slot shows (SlotEntry.shows)
+    ads.SHOWS: "Ad slot {slot} shows its new markup.",
+    ads.EMPTY: "Ad slot {slot} has its new markup, which shows readers nothing.",
+    ads.OFF: "Ad slot {slot} has its new markup; it is off, so no page shows it until it is "
+    "switched on.",
+    ads.NOWHERE: "Ad slot {slot} has its new markup; no page has its placement.",
+}
+KEPT = " Runs leave it so until it is handed back to the config."
 
 router = APIRouter(prefix="/desk/ads", dependencies=[Depends(require_editor)])
 
@@ -67,6 +75,7 @@ def _page(
         "slots": slots,
         "development": settings.site.mode == "development",
         "markup_length": ads.MARKUP_LENGTH,
+        "places": ads.PLACES,
         "typed_slot": "",
         "typed_html": "",
         **context,
@@ -83,25 +92,30 @@ def ads_page(
     done: Annotated[str, Query(max_length=10)] = "",
     slot: Annotated[str, Query(max_length=ads.NAME_LENGTH)] = "",
 ) -> Response:
-    notice = None
-    if done in DONE and slot and _done(session, settings, slot, done):
-        notice = DONE[done].format(slot=slot)
+    notice = _notice(session, settings, slot, done) if slot else None
     return _page(request, session, staff, settings, notice=notice)
 
 
-def _done(session: Session, settings: Settings, name: str, done: str) -> bool:
-    """Whether the slot is as the notice would say: a link made elsewhere cannot make the page
-    tell an editor of a change nobody made."""
+def _notice(session: Session, settings: Settings, name: str, done: str) -> str | None:
+    """What the page says was done, when the slot is as that would say: a link made elsewhere
+    cannot make the page tell an editor of a change nobody made."""
+    if done not in (*DONE, "set"):
+        return None
     try:
         entry = ads.slot_entry(session, name, settings.ads)
     except NotFound:
-        return False
-    return {
+        return None
+    so = {
         "set": entry.edited_by is not None,
         "off": not entry.enabled,
         "on": entry.enabled,
         "reset": entry.follows_config,
     }[done]
+    if not so:
+        return None
+    if done != "set":
+        return DONE[done].format(slot=name)
+    return NEW_MARKUP[entry.shows].format(slot=name) + (KEPT if entry.in_config else "")
 
 
 def _change(
@@ -128,7 +142,7 @@ def change(
     settings: AppSettings,
     slot: str,
     action: str,
-    html: Annotated[str, Form(max_length=ads.MARKUP_LENGTH * 2)] = "",
+    html: Annotated[str, Form()] = "",  # any length (the request guard's): ads.py says if too long
 ) -> Response:
     if action not in ACTIONS:
         raise HTTPException(404, f"There is no ad slot action {action[:20]!r}.")
@@ -136,13 +150,15 @@ def change(
     try:
         with database.transaction() as session:
             _change(session, settings, slot, action, html, staff.name, client_address(request))
-    except NotFound as exc:
-        raise HTTPException(404, f"There is no ad slot {slot[: ads.NAME_LENGTH]!r}.") from exc
     except GazetteError as exc:
         message = str(exc)[:ERROR_LENGTH]
+        status = exc.http_status if exc.http_status < 500 else 400
         typed = {"typed_slot": slot, "typed_html": html} if action == "set" else {}
+        refused = slot[: ads.NAME_LENGTH]
         with database.session() as session:
-            return _page(request, session, staff, settings, 400, error=message, **typed)
+            return _page(
+                request, session, staff, settings, status, error=message, refused=refused, **typed
+            )
     query = urlencode({"done": action, "slot": slot})
     target = f"{path_for(request, 'desk_ads')}?{query}#slot-{quote(slot)}"
     return RedirectResponse(target, status_code=303)
