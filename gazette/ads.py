@@ -179,8 +179,13 @@ def slot_entry(session: Session, name: str, configured: Sequence[AdSlotSettings]
 
 
 def _missing(name: str) -> NotFound:
-    shown = name if len(name) <= NAME_LENGTH else name[:NAME_LENGTH] + "…"
-    return NotFound(f"there is no ad slot {shown!r}")
+    return NotFound(f"there is no ad slot {shown_name(name)!r}")
+
+
+def shown_name(name: str) -> str:
+    """A name as a message quotes it: one too long for any slot is cut, and says so, so that it
+    never reads as the slot whose name it starts with."""
+    return name if len(name) <= NAME_LENGTH else name[:NAME_LENGTH] + "…"
 
 
 def _slot(session: Session, name: str, configured: Sequence[AdSlotSettings]) -> AdSlot:

@@ -211,7 +211,9 @@ def test_a_missing_slot_is_a_404_on_the_desks_own_page(
     assert "<h1>Ad slots</h1>" in missing.text
     assert "there is no ad slot &#39;nowhere&#39;" in missing.text
     longer = "header" + "x" * 64  # too long for any slot, whatever it starts with
-    assert post(editor, longer, "off").status_code == 404
+    refused = post(editor, longer, "off")
+    assert refused.status_code == 404
+    assert f"Ad slot {longer[:64]}… was not changed: there is no ad slot" in refused.text
     assert "every page) shows its ad" in section(editor.get("/desk/ads").text, "header")
 
 

@@ -105,13 +105,13 @@ def _notice(session: Session, settings: Settings, name: str, done: str) -> str |
         entry = ads.slot_entry(session, name, settings.ads)
     except NotFound:
         return None
-    so = {
+    as_said = {
         "set": entry.edited_by is not None,
         "off": not entry.enabled,
         "on": entry.enabled,
         "reset": entry.follows_config,
     }[done]
-    if not so:
+    if not as_said:
         return None
     if done != "set":
         return DONE[done].format(slot=name)
@@ -154,7 +154,7 @@ def change(
         message = str(exc)[:ERROR_LENGTH]
         status = exc.http_status if exc.http_status < 500 else 400
         typed = {"typed_slot": slot, "typed_html": html} if action == "set" else {}
-        refused = slot[: ads.NAME_LENGTH]
+        refused = ads.shown_name(slot)
         with database.session() as session:
             return _page(
                 request, session, staff, settings, status, error=message, refused=refused, **typed
