@@ -357,6 +357,19 @@ def test_a_middle_initial_names_the_same_person() -> None:
     assert [e.name for e in alone] == ["Michael J. Fox"]  # nothing to fold into
 
 
+def test_what_belongs_to_an_institution_is_cut_from_its_name() -> None:
+    from gazette.tag.entities import without_a_thing_of_it
+
+    assert without_a_thing_of_it("Karnataka Assembly Canteen", "organisation") == (
+        "Karnataka Assembly"
+    )
+    assert without_a_thing_of_it("Premier League Club", "organisation") == "Premier League Club"
+    assert without_a_thing_of_it("Vestria Police Station", "place") == "Vestria Police Station"
+    assert without_a_thing_of_it("Sweida, Fears a Government Takeover", "organisation") == (
+        "Sweida, Fears a Government Takeover"
+    )
+
+
 def test_a_former_members_body_is_named_without_ex() -> None:
     found = {
         e.name

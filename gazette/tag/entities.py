@@ -136,7 +136,25 @@ def clean_name(text: str, kind: str) -> str:
         words = words[:-1]
     name = CORPORATE_SUFFIXES.sub("", " ".join(words).strip(" ,'’\"“”")).strip(" .,'’\"“”")
     known = ALIASES.get(name.lower().replace(".", ""))
-    return known[0] if known else name
+    return known[0] if known else without_a_thing_of_it(name, kind)
+
+
+def without_a_thing_of_it(name: str, kind: str) -> str:
+    """An institution's name without a common noun a title-case headline ran on after it, what
+    belongs to the institution: "Karnataka Assembly Canteen" is the Assembly's canteen, the
+    Assembly the name."""
+    words = name.split()
+    last = words[-1].casefold() if words else ""
+    if (
+        kind in ("organisation", "place")
+        and len(words) >= 3
+        and all(w[:1].isupper() and w[-1:].isalpha() for w in words)
+        and words[-2].casefold() in ORG_HEADS
+        and last not in ORG_HEADS | PLACE_HEADS
+        and zipf_frequency(last, "en") >= RARE_WORD
+    ):
+        return " ".join(words[:-1])
+    return name
 
 
 def usable(name: str) -> bool:
