@@ -370,6 +370,13 @@ def test_what_belongs_to_an_institution_is_cut_from_its_name() -> None:
     )
 
 
+def test_a_title_case_headline_taken_up_by_a_pronoun_makes_no_person() -> None:
+    headline = "Trump Loses String of Election Lawsuits, Leaving Few Vehicles to Fight His Defeat"
+    text = "President Trump suffered legal setbacks in three swing states on Friday."
+    found = {e.name for e in report_entities([(headline, text)])}
+    assert "Trump Loses String" not in found and "Trump" in found
+
+
 def test_a_former_members_body_is_named_without_ex() -> None:
     found = {
         e.name

@@ -240,7 +240,7 @@ def mentions_in_texts(
         taken = [(e.start_char, e.end_char) for e in document.ents]
         mentions += _gazetteer_places(document, taken)
         mentions += _pronoun_people(document, taken)
-        mentions += _titled_names(document.text, taken)
+        mentions += _titled_names(document.text, taken, _reading(document))
         mentions += _initials(document, taken)
         # "respiratory syncytial virus (RSV)": a thing's initials; a hint, never a tag.
         mentions += [Mention(initials, "thing") for initials in spelled_out(document.text)]
@@ -250,7 +250,8 @@ def mentions_in_texts(
 
 def _documents(texts: list[str], read_as: Iterable[str] | None) -> Iterator:  # type: ignore[type-arg]
     """Each text as the recogniser reads it; where the recogniser read a text in another case,
-    the text's own words carry the names the recogniser found in that reading."""
+    the text's own words carry the names the recogniser found in that reading, and the reading
+    is kept (`user_data["reading"]`) for the rules that look for capitals."""
     from spacy.tokens import Doc, Span
 
     nlp = recogniser()
@@ -263,7 +264,14 @@ def _documents(texts: list[str], read_as: Iterable[str] | None) -> Iterator:  # 
         words = [text[t.idx : t.idx + len(t)] for t in read]
         document = Doc(nlp.vocab, words=words, spaces=[bool(t.whitespace_) for t in read])
         document.ents = [Span(document, e.start, e.end, label=e.label_) for e in read.ents]
+        document.user_data["reading"] = read.text
         yield document
+
+
+def _reading(document) -> str:  # type: ignore[no-untyped-def]
+    """The text as the recogniser read it: a title-case headline written as a sentence, where
+    capitals mark names ("Trump loses string of election lawsuits..."); the same offsets."""
+    return document.user_data.get("reading", document.text)
 
 
 def _initials(document, taken: list[tuple[int, int]]) -> list[Mention]:  # type: ignore[no-untyped-def]
@@ -358,6 +366,8 @@ def _pronoun_people(document, taken: list[tuple[int, int]]) -> list[Mention]:  #
         span = document[sentence_start : sentence_start + size]
         if not 2 <= size <= 3 or any(span.start_char < b and a < span.end_char for a, b in taken):
             continue
+        if not _reading(document)[span.start_char : span.end_char].istitle():
+            continue  # "Trump Loses String of...": capitals that title case gave
         name = clean_name(span.text, "person")
         if len(name.split()) >= 2 and usable(name) and _pronoun_follows(document, span):
             found.append(Mention(name, "person", vote="person", initial=True))
@@ -494,24 +504,26 @@ def _gazetteer_places(document, taken: list[tuple[int, int]]) -> list[Mention]: 
     return found
 
 
-def _titled_names(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+def _titled_names(text: str, taken: list[tuple[int, int]], reading: str = "") -> list[Mention]:
     """Names the recogniser passed over that say what they are: a speaker named after a
     quotation ('"...," Holt said'), two or three capitalised words after a person's title
     ("Governor Tomas Reinholt of the Bank"), or capitalised words ending in an institution's or
-    a place's head noun ("Port Calder Transit Union")."""
+    a place's head noun ("Port Calder Transit Union"). Capitals are looked for in the
+    `reading` (a title-case headline written as a sentence), names taken from the text."""
+    reading = reading or text
     found = []
-    for match in SPEAKER.finditer(text):  # '"...," Holt said.': a speaker is a person
+    for match in SPEAKER.finditer(reading):  # '"...," Holt said.': a speaker is a person
         start, end = match.span(1)
         if not any(start < b and a < end for a, b in taken):
-            name = clean_name(match.group(1), "person")
+            name = clean_name(text[start:end], "person")
             if usable(name) and name.lower() not in PERSON_TITLES:
                 found.append(Mention(name, "person", "person"))
                 taken = [*taken, (start, end)]
-    for match in CAPITALISED_RUN.finditer(text):
+    for match in CAPITALISED_RUN.finditer(reading):
         start, end = match.span()
         if any(start < b and a < end for a, b in taken):
             continue
-        words = match.group(0).split()
+        words = text[start:end].split()
         before = text[:start].split()[-1:] or [""]
         titled = words[0].lower().rstrip(".") in PERSON_TITLES
         if titled and 2 <= len(words) <= 4:
