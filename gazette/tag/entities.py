@@ -333,8 +333,8 @@ def _won(document, start: int) -> bool:  # type: ignore[no-untyped-def]
 
 
 PRONOUNS = {"he", "she", "his", "her", "him"}
-# A middle initial, "E." of "Elijah E. Cummings", in any case (names are compared case-folded).
-MIDDLE_INITIAL = re.compile(r"[^\W\d_]\.?")
+# A middle initial, "E." of "Elijah E. Cummings".
+MIDDLE_INITIAL = re.compile(r"[A-Z]\.?")
 KIN = re.compile(
     r"['’]s\s+(?:sister|brother|wife|husband|son|daughter|mother|father|nephew|niece|widow|"
     r"parents|cousin|uncle|aunt|grandson|granddaughter|fiancée?|girlfriend|boyfriend)\b"
@@ -555,12 +555,36 @@ def kind_cue(name: str, word_before: str) -> str | None:
         return "place"
     if len(words) >= 2 and words[0] in COMPASS and known_place(" ".join(name.split()[1:])):
         return "place"  # "Southern Africa", "Northern Syria": a part of a known place
-    if 2 <= len(words) <= 3 and words[0] in HONORIFICS:
-        return "person"  # "Count Binface", "Sheikh Hasina": the title is part of the name
-    middle = name.split()[1] if len(words) == 3 else ""
-    if middle[:1].isupper() and MIDDLE_INITIAL.fullmatch(middle):
-        return "person"  # a middle initial: "Gaurav C Sawant", "Michael J. Fox"
+    if a_titled_name(name) or a_name_with_a_middle_initial(name):
+        return "person"
     return None
+
+
+def a_titled_name(name: str) -> bool:
+    """Whether a title written as a name's first word opens a person's name ("Count Binface",
+    "Sheikh Hasina"): the rest one or two words English does not use (not "Dr Pepper", "Duke
+    Energy"), the title not in capitals ("DR Congo", "MS Teams"), the whole no known place."""
+    first, *rest = name.split()
+    return (
+        1 <= len(rest) <= 2
+        and first.lower().rstrip(".") in HONORIFICS
+        and not first.isupper()
+        and all(zipf_frequency(word.casefold(), "en") < KNOWN_NAME for word in rest)
+        and known_place(name) is None
+    )
+
+
+def a_name_with_a_middle_initial(name: str) -> bool:
+    """Whether three words are a first name, a middle initial and a surname ("Gaurav C Sawant";
+    not "Formula E Championship", "Gen Z Voters"): the first a given name or a word English
+    does not use, the last a word it does not use."""
+    words = name.split()
+    return (
+        len(words) == 3
+        and MIDDLE_INITIAL.fullmatch(words[1]) is not None
+        and (a_given_name(words[0]) or zipf_frequency(words[0].casefold(), "en") < KNOWN_NAME)
+        and zipf_frequency(words[2].casefold(), "en") < KNOWN_NAME
+    )
 
 
 def context_vote(name: str, word_before: str) -> str | None:
@@ -736,8 +760,8 @@ def _fold_known_people(
 
 
 def without_middle_initials(name: str) -> str:
-    """A name without the initials between its first and last words ("Elijah E. Cummings" ->
-    "Elijah Cummings"); a name of two words, or with none, as it is."""
+    """A name without the capital initials between its first and last words ("Elijah E.
+    Cummings" -> "Elijah Cummings"); a name of two words, or with none, as it is."""
     words = name.split()
     inner = [w for w in words[1:-1] if not MIDDLE_INITIAL.fullmatch(w)]
     return " ".join([words[0], *inner, words[-1]]) if len(words) >= 3 else name
@@ -746,18 +770,24 @@ def without_middle_initials(name: str) -> str:
 def _fold_middle_initials(
     by_key: dict[str, list[tuple[int, Mention]]], people: Mapping[str, str]
 ) -> None:
-    """A name written with a middle initial is the name without it that the story also uses, or
-    that other stories know ("Donald J. Trump" is Donald Trump): one person, one tag, named
-    without the initial."""
-    for key in [k for k in by_key if len(k.split()) >= 3]:
-        plain = without_middle_initials(key)
+    """A person's name written with a middle initial is the name without it that the story also
+    uses, or that other stories know ("Donald J. Trump" is Donald Trump): one person, one tag,
+    named without the initial. Two names whose initials differ and nothing else ("George W.
+    Bush", "George H. W. Bush") are two people, and neither is folded."""
+    plain_forms: dict[str, list[str]] = defaultdict(list)
+    for key, group in by_key.items():
+        written = group[0][1].name
+        if (
+            any(m.kind == "person" for _, m in group)
+            and without_middle_initials(written) != written
+        ):
+            plain_forms[without_middle_initials(written).casefold()].append(key)
+    for plain, keys in plain_forms.items():
         known = people.get(plain.split()[-1], "")
-        target = plain if plain in by_key else known if known.casefold() == plain else None
-        if plain == key or target is None:
+        if len(keys) > 1 or (plain not in by_key and known.casefold() != plain):
             continue
         name = by_key[plain][0][1].name if plain in by_key else known
-        moved = [(i, replace(m, name=name)) for i, m in by_key.pop(key)]
-        by_key[plain].extend(moved)
+        by_key[plain].extend((i, replace(m, name=name)) for i, m in by_key.pop(keys[0]))
 
 
 def _fold_initials(by_key: dict[str, list[tuple[int, Mention]]]) -> None:

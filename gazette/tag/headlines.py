@@ -102,10 +102,11 @@ def _an_english_word(word: str) -> bool:
 
 def _word_frequency(word: str) -> float:
     """The Zipf frequency of a word or of the word it inflects, whichever English uses more: an
-    inflection is rarer than its word ("urges" 3.7, "urge" 4.1) but no more a name."""
+    inflection is rarer than its word ("urges" 3.7, "urge" 4.1) but no more a name. Words of
+    one or two letters count as none: they are names' more often than not ("Xi", "Ma", "Un")."""
     word = word.lower()
     forms = {word, re.sub(r"(?:e?s|e?d|ing)$", "", word), re.sub(r"(?:s|d|ing)$", "", word)}
-    return max(zipf_frequency(form, "en") for form in forms if len(form) > 2 or form == word)
+    return max((zipf_frequency(form, "en") for form in forms if len(form) > 2), default=0.0)
 
 
 def ended(title: str) -> str:

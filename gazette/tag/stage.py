@@ -15,11 +15,12 @@ from gazette.db.models import Tag as TagRow
 from gazette.db.reports import story_sources
 from gazette.db.states import StoryState, move
 from gazette.db.upsert import insert_for
-from gazette.embedding import from_bytes
+from gazette.embedding import DIMENSIONS, from_bytes
 from gazette.faults import clear_failure, due, isolated, story_failed
 from gazette.records import SourceArticle, Tag, independent_sources
 from gazette.tag.decisions import honoured, set_aside
 from gazette.tag.entities import known_people, report_entities
+from gazette.tag.headlines import mostly_latin
 from gazette.tag.topics import detect_topics
 from gazette.work import Batch, StageContext, StepReport
 
@@ -43,7 +44,12 @@ def tag_story(
     reports = [(s.title, s.text) for s in originals]
     entities = [e for e in report_entities(reports, people) if len(e.sources) >= needed]
     tags = [Tag(e.name, e.kind) for e in entities[:MAX_ENTITY_TAGS]]
-    vectors = [embeddings[s.key] for s in originals if s.key in (embeddings or {})]
+    # The model reads the Latin alphabet only: a report in another script says nothing of topics.
+    vectors = [
+        embeddings[s.key]
+        for s in originals
+        if s.key in (embeddings or {}) and mostly_latin(f"{s.title} {s.text[:300]}")
+    ]
     tags += [Tag(topic, "topic") for topic in detect_topics(texts, embeddings=vectors)]
     unique: dict[str, Tag] = {}
     for tag in tags:
@@ -97,13 +103,15 @@ def _tag(session: Session, story: Story, people: Mapping[str, str]) -> None:
 
 
 def _embeddings(session: Session, story_id: int) -> dict[str, np.ndarray]:
-    """The embeddings the embed stage stored for the story's reports, by report key."""
+    """The embeddings the embed stage stored for the story's reports, by report key (none of
+    another size: a blob no model of ours wrote is left out, not allowed to fail the story)."""
     rows = session.execute(
         select(Document.id, Document.embedding)
         .join(StoryMember, StoryMember.document_id == Document.id)
         .where(StoryMember.story_id == story_id, Document.embedding.is_not(None))
     )
-    return {str(document_id): from_bytes(blob) for document_id, blob in rows}
+    vectors = {str(document_id): from_bytes(blob) for document_id, blob in rows}
+    return {key: vector for key, vector in vectors.items() if vector.shape == (DIMENSIONS,)}
 
 
 def _tag_id(session: Session, tag: Tag) -> int:
