@@ -124,6 +124,7 @@ def give_the_desk_work(browser: Any, site: Any, editor: dict) -> dict[str, str]:
         "desk-comments": "/desk/comments",
         "desk-sources": "/desk/sources",
         "desk-tags": "/desk/tags",
+        "desk-ads": "/desk/ads",
     }
 
 
