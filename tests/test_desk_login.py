@@ -312,11 +312,90 @@ def test_an_edit_sent_after_the_login_ended_is_shown_and_the_login_leads_back(
         },
     )
     assert back.status_code == 303 and back.headers["location"] == f"{review}?version=1"
-    # a form sent with no page to go back to (no Referer) leads to the queue
+    # a form sent with no Referer leads to the page the form belongs to
     token = token_in(site.get(review).text)
     move_back(database, StaffSession.last_seen_at, timedelta(hours=3))
     data = {"csrf_token": token, "reason": "legal review"}
     unsent = site.post(f"{review}/unpublish", data=data)
     assert unsent.status_code == 401
-    assert '<input type="hidden" name="next" value="/desk">' in unsent.text
+    assert f'<input type="hidden" name="next" value="{review}">' in unsent.text
     assert re.search(r'<textarea id="typed-1"[^>]*readonly>legal review</textarea>', unsent.text)
+
+
+def send_after_the_login_ended(
+    site: TestClient, database: Database, path: str, data: dict[str, str], **headers: str
+):  # type: ignore[no-untyped-def]
+    """Log in, take a desk form's token, let the login end (idle), then send the form."""
+    assert log_in(site, "ann").status_code == 303
+    token = token_in(site.get("/desk").text)
+    move_back(database, StaffSession.last_seen_at, timedelta(hours=3))
+    return site.post(path, data={**data, "csrf_token": token}, headers=headers)
+
+
+def next_of(page: str) -> str:
+    found = re.search(r'<input type="hidden" name="next" value="([^"]*)">', page)
+    assert found, page
+    return html.unescape(found.group(1))
+
+
+@pytest.mark.parametrize(
+    ("referer", "back"),
+    [
+        ("http://testserver{review}?version=1", "{review}?version=1"),
+        ("http://testserver:80{review}?version=1", "{review}?version=1"),  # csrf's rule too
+        ("http://127.0.0.1:8000{review}?version=1", "{review}?version=1"),  # site.base_url
+        ("http://testserver{review}/sentence", "{review}"),  # a refusal drawn at the POST
+        ("http://evil.example{review}?version=1", "{review}"),  # another host
+        ("//evil.example{review}", "{review}"),
+        ("//evil", "{review}"),
+        ("http://testserver//evil.example/", "{review}"),
+        ("", "{review}"),
+    ],
+)
+def test_the_login_leads_back_only_to_a_page_of_this_site(
+    site: TestClient, database: Database, referer: str, back: str
+) -> None:
+    """A Referer that is no page (a POST-only address would answer 405 after the login) or
+    not this site's leads back to the page the form belongs to: a sentence's, to its story."""
+    review = f"/desk/story/{harbour_story(database)}"
+    headers = {"origin": "http://testserver"}
+    if referer:
+        headers["referer"] = referer.format(review=review)
+    data = {"version": "1", "position": "2", "text": "Typed."}
+    refused = send_after_the_login_ended(site, database, f"{review}/sentence", data, **headers)
+    assert refused.status_code == 401
+    assert next_of(refused.text) == back.format(review=review)
+    again = site.post(
+        "/login",
+        data={
+            "name": "ann",
+            "password": PASSWORD,
+            "next": next_of(refused.text),
+            "csrf_token": token_in(refused.text),
+        },
+    )
+    assert again.status_code == 303
+    assert site.get(again.headers["location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "back"),
+    [
+        ("/desk/story/{story}/merge", "/desk/story/{story}"),
+        ("/desk/story/{story}/reports/1/move", "/desk/story/{story}/reports"),
+        ("/desk/tags/rsv/merge", "/desk/tags"),
+        ("/desk/ads/header/set", "/desk/ads"),
+        ("/desk/sources", "/desk/sources"),
+    ],
+)
+def test_a_form_drawn_at_its_post_address_leads_back_to_its_page(
+    site: TestClient, database: Database, path: str, back: str
+) -> None:
+    """A refused merge, tag question or ad change is drawn at the address it was posted to:
+    the next form sent from there, after the login ended, leads back to the page it is on."""
+    story = harbour_story(database)
+    posted = path.format(story=story)
+    headers = {"origin": "http://testserver", "referer": f"http://testserver{posted}"}
+    refused = send_after_the_login_ended(site, database, posted, {"other": "014"}, **headers)
+    assert refused.status_code == 401
+    assert next_of(refused.text) == back.format(story=story)

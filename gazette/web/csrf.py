@@ -99,16 +99,23 @@ def _origin(url: str) -> str | None:
     return f"{scheme}://{parts.hostname}:{port or (443 if scheme == 'https' else 80)}"
 
 
+def is_this_site(request: Request, url: str) -> bool:
+    """Whether `url` (an Origin, or a Referer) is on this site: `site.base_url`'s origin, or
+    the one the request came to, default ports written or not. Also the check of where the
+    desk's login page leads back to (gazette/web/desk/login.py), so the two never disagree."""
+    ours = {_origin(request.app.state.settings.site.base_url), _origin(str(request.base_url))}
+    return _origin(url) in ours  # "null" (a sandboxed frame, a file) is no origin
+
+
 def from_this_site(request: Request) -> bool:
     """Whether what the browser says of the request's origin is this site (or it says
     nothing, as clients other than browsers do)."""
-    ours = {_origin(request.app.state.settings.site.base_url), _origin(str(request.base_url))}
     origin = request.headers.get("origin")
     if origin is not None:
-        return _origin(origin) in ours  # "null" (a sandboxed frame, a file) is no origin
+        return is_this_site(request, origin)
     referer = request.headers.get("referer")
     if referer:
-        return _origin(referer) in ours
+        return is_this_site(request, referer)
     return request.headers.get("sec-fetch-site") != "cross-site"
 
 

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from gazette import accounts, audit
 from gazette.db.models import User, utcnow
 from gazette.web import login_limits
 from gazette.web.auth import (
+    DEFAULT_NEXT,
     LoginNeeded,
     client_address,
     current_staff,
@@ -30,6 +32,7 @@ from gazette.web.auth import (
     session_token,
     start_session,
 )
+from gazette.web.csrf import is_this_site
 from gazette.web.dependencies import AppSettings
 from gazette.web.templating import path_for, render
 
@@ -155,13 +158,41 @@ def log_out(request: Request) -> Response:
     return response
 
 
+def _shows_a_page(request: Request, path: str) -> bool:
+    """Whether a GET of `path` reaches one of the app's routes (a page, not a form's POST-only
+    address, which would answer 405)."""
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": unquote(path),
+        "root_path": request.scope.get("root_path", ""),
+    }
+    return any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes)
+
+
+def _page_of_the_form(request: Request) -> str:
+    """The desk page a form posted here belongs to: the nearest address above the form's own
+    that is a page (a sentence's form, /desk/story/12/sentence, is on /desk/story/12; a tag's,
+    /desk/tags/rsv/merge, on /desk/tags); else the queue."""
+    path = request.url.path.rstrip("/")
+    while path.startswith(f"{DEFAULT_NEXT}/"):
+        if _shows_a_page(request, path):
+            return safe_next(path)
+        path = path.rsplit("/", 1)[0]
+    return DEFAULT_NEXT
+
+
 def _page_the_form_was_on(request: Request) -> str:
-    """The desk page that showed the form (the browser's Referer, when it is this site's), to
-    return to after logging in; else the queue."""
-    referer = urlsplit(request.headers.get("referer", ""))
-    if referer.netloc != request.url.netloc:
-        return safe_next(None)
-    return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""))
+    """Where to return after logging in: the browser's Referer when it is a page of this site
+    (a refused form's page is drawn at the address it was posted to, which only takes a POST),
+    else the page the form belongs to."""
+    referer = request.headers.get("referer", "")
+    if referer and is_this_site(request, referer):
+        parts = urlsplit(referer)
+        back = parts.path + (f"?{parts.query}" if parts.query else "")
+        if safe_next(back) == back and _shows_a_page(request, parts.path):
+            return back
+    return _page_of_the_form(request)
 
 
 async def _typed_fields(request: Request) -> list[TypedField]:
