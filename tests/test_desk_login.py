@@ -399,3 +399,23 @@ def test_a_form_drawn_at_its_post_address_leads_back_to_its_page(
     refused = send_after_the_login_ended(site, database, posted, {"other": "014"}, **headers)
     assert refused.status_code == 401
     assert next_of(refused.text) == back.format(story=story)
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "label"),
+    [
+        ("/desk/story/{story}/correction", "text", "Correction for readers"),
+        ("/desk/story/{story}/sentence", "text", "Text"),  # no position: no sentence to name
+        ("/desk/ads/header/set", "html", "Ad markup"),
+        ("/desk/tags/rsv/rename", "name", "Name"),
+    ],
+)
+def test_what_was_typed_is_labelled_as_its_form_labels_it(
+    site: TestClient, database: Database, path: str, field: str, label: str
+) -> None:
+    posted = path.format(story=harbour_story(database))
+    typed = "<b>Sold by hand</b> at the harbour"
+    refused = send_after_the_login_ended(site, database, posted, {field: typed})
+    assert refused.status_code == 401
+    assert '<label for="typed-1">' + label + "</label>" in refused.text
+    assert re.search(r'id="typed-1"[^>]*readonly>' + re.escape(html.escape(typed)), refused.text)

@@ -43,16 +43,20 @@ LOGIN_ENDED = (
     "Your login ended before this form was sent, so nothing was saved. Log in again to go back "
     "to the page; what you typed is below, to copy into its form again."
 )
+# The correction form's note is its field `text`, which on a sentence's form is the sentence.
+CORRECTION_NOTE = "Correction for readers"
 # The fields of the desk's forms that hold what an editor typed (not the hidden ones), named
 # as the login page shows them when a form comes in after the login ended.
 TYPED_FIELDS = {
     "headline": "Headline",
     "text": "Text",
-    "correction": "Correction for readers",
+    "correction": CORRECTION_NOTE,
     "reason": "Reason",
     "name": "Name",
     "location": "Address",
+    "html": "Ad markup",
 }
+
 
 router = APIRouter()
 
@@ -203,7 +207,9 @@ async def _typed_fields(request: Request) -> list[TypedField]:
         return []
     position = form.get("position")  # a sentence's form: say which sentence
     labels = dict(TYPED_FIELDS)
-    if isinstance(position, str) and position.isdigit():
+    if request.url.path.endswith("/correction"):
+        labels["text"] = CORRECTION_NOTE
+    elif isinstance(position, str) and position.isdigit():
         labels["text"] = f"Sentence S{int(position)}"
     return [
         TypedField(label, value)
