@@ -193,7 +193,9 @@ def test_a_merge_is_asked_first_naming_both_stories_and_done_when_confirmed(
     assert f"into story {fight} (" in said and "3 reports)" in said
     assert f"Story {fight} keeps its number" in said and "Nothing is changed" in said
     assert "&lt;b&gt;Quillon&lt;/b&gt;" in question  # a headline's markup shown as text
-    assert '<section class="notice confirm-decision" role="alert"' in asked.text
+    assert '<section class="notice confirm-decision" aria-labelledby' in asked.text
+    assert re.findall(r'role="alert">Merge story', question) == ['role="alert">Merge story']
+    assert "autofocus" not in question  # Enter in the page does not answer it
     form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', question, re.S)
     assert form and form.group(1) == f"/desk/story/{fight}/merge"
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(2)))
@@ -203,6 +205,20 @@ def test_a_merge_is_asked_first_naming_both_stories_and_done_when_confirmed(
     done = editor.post(form.group(1), data=fields | YES)
     assert done.status_code == 303
     assert members_of(database, fight) == {*stories["fight"], stories["bank"]}
+
+
+def test_the_merge_question_posts_the_number_as_read_not_as_typed(
+    editor: TestClient, database: Database, stories: dict
+) -> None:
+    fight, bank = stories["fight_story"], stories["bank_story"]
+    typed = f" 0{bank} "
+    asked = post(editor, fight, "merge", {"other": typed, "direction": "into"})
+    question = asked.text.split('class="notice confirm-decision"', 1)[1].split("</section>")[0]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', question))
+    assert fields == {"csrf_token": fields["csrf_token"], "other": str(bank), "direction": "into"}
+    assert f"Yes, merge story {fight} into story {bank}</button>" in question
+    kept = re.search(r'id="merge-other"[^>]*value="([^"]*)"', asked.text)
+    assert kept and kept.group(1) == typed  # the form below keeps what was typed
 
 
 def test_merging_from_either_side_and_splitting_a_selection(

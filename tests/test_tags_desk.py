@@ -87,6 +87,12 @@ def test_a_merge_is_asked_then_done_and_logged(
     assert "Really merge calder into calder-port: 1 story would move to it" in text
     assert tags_of(database, one)[1][0] == "calder" and logged(database) == []  # nothing yet
     assert 'name="into" value="calder-port"' in asked.text
+    question = asked.text.split('class="notice confirm-decision"', 1)[1].split("</section>")[0]
+    assert re.findall(r'role="alert">Really', question) == ['role="alert">Really']
+    assert '<section class="notice confirm-decision" aria-labelledby="confirm-heading">' in (
+        asked.text
+    )
+    assert "autofocus" not in question
 
     done = post(editor, "calder", "merge", into="calder-port", confirm="yes", q="cald")
     assert done.status_code == 303

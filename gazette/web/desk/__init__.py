@@ -3,7 +3,8 @@ pages under /desk (`routes.py`, all behind a login), the review page of a story 
 editor's actions on it (`review.py`, `review_queries.py`), moderating comments (`comments.py`),
 the sources (`sources.py`), the tags (`tags.py`), the read queries behind them
 (`queries.py`), the records the templates get (`views.py`), the templates in `templates/`
-(named `desk/...`, all extending `desk/layout.html`); fixing the clustering (`regroup.py`)."""
+(named `desk/...`, all extending `desk/layout.html`); fixing the clustering (`regroup.py`); the
+question asked before a change a click cannot undo (`questions.py`, `templates/question.html`)."""
 
 from pathlib import Path
 

@@ -29,6 +29,7 @@ from gazette.errors import InputError, NotFound
 from gazette.text import how_many
 from gazette.web.auth import Editor, Staff, client_address, require_editor
 from gazette.web.dependencies import ReadSession
+from gazette.web.desk.questions import CONFIRMED, NotConfirmed, Question
 from gazette.web.desk.routes import desk_page
 from gazette.web.templating import path_for
 
@@ -86,7 +87,7 @@ def _render(
     error: str | None = None,
     status: int = 200,
     typed: Mapping[str, object] | None = None,
-    ask: str | None = None,
+    ask: Question | None = None,
 ) -> Response:
     nearby = regroup.nearby_stories(session, history.story_id, NEARBY, NEARBY_HOURS)
     context = {
@@ -127,14 +128,6 @@ def _history_or_404(session: Session, number: int) -> StoryHistory:
 Operation = Callable[[Session, str, str], regroup.Outcome]
 
 
-class _NotConfirmed(Exception):
-    """Rolls a rehearsed operation back, carrying the question to ask before doing it."""
-
-    def __init__(self, question: str) -> None:
-        super().__init__(question)
-        self.question = question
-
-
 def _apply(
     request: Request,
     staff: Staff,
@@ -149,7 +142,7 @@ def _apply(
     try:
         with database.transaction() as session:
             outcome = operation(session, staff.name, client_address(request))
-    except _NotConfirmed as asked:
+    except NotConfirmed as asked:
         with database.session() as session:
             history = _history_or_404(session, story_id)
             return _render(request, session, staff, history, typed=typed, ask=asked.question)
@@ -200,12 +193,25 @@ def _described(session: Session, number: int) -> str:
     return f"story {number} (“{headline}”, {reports})"
 
 
-def _merge_question(session: Session, absorbed: int, survivor: int) -> str:
-    return (
+def _merge_question(
+    request: Request, session: Session, number: int, other: int, direction: str
+) -> Question:
+    """The question a merge asks, asked from story `number`'s page: its button posts the other
+    story's number as read, and names both stories."""
+    absorbed, survivor = (number, other) if direction == "into" else (other, number)
+    text = (
         f"Merge {_described(session, absorbed)} into {_described(session, survivor)}? Story "
         f"{survivor} keeps its number and gets all the reports, story {absorbed}'s address "
         f"leads there from then on, and story {survivor} is written again. Nothing is changed "
         "until you say yes."
+    )
+    return Question(
+        title="Confirm the merge",
+        text=text,
+        action=path_for(request, "desk_merge_story", story_id=str(number)),
+        button=f"Yes, merge story {absorbed} into story {survivor}",
+        cancel=path_for(request, "desk_story_reports", story_id=str(number)),
+        fields={"other": str(other), "direction": direction},
     )
 
 
@@ -230,10 +236,12 @@ def merge_story(
         absorbed, survivor = (
             (number, other_number) if direction == "into" else (other_number, number)
         )
-        question = "" if confirm == "yes" else _merge_question(session, absorbed, survivor)
+        question = None  # asked before the merge, which changes what it names
+        if confirm != CONFIRMED:
+            question = _merge_question(request, session, number, other_number, direction)
         outcome = regroup.merge_stories(session, absorbed, survivor, actor, address)
-        if question and outcome.changed:
-            raise _NotConfirmed(question)
+        if question is not None and outcome.changed:
+            raise NotConfirmed(question)
         return outcome
 
     typed = {"other": other, "direction": direction}

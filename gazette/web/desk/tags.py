@@ -26,6 +26,8 @@ from gazette.tag import decisions
 from gazette.text import how_many
 from gazette.web.auth import Editor, Staff, client_address, require_editor
 from gazette.web.dependencies import ReadSession
+from gazette.web.desk import questions
+from gazette.web.desk.questions import NotConfirmed, Question
 from gazette.web.desk.routes import desk_page
 from gazette.web.templating import path_for
 
@@ -56,14 +58,6 @@ class Typed:
     name: str = ""
     kind: str = ""
     into: str = ""
-
-
-class _NotConfirmed(Exception):
-    """Rolls a rehearsed decision back, carrying what it would have done."""
-
-    def __init__(self, outcome: str) -> None:
-        super().__init__(outcome)
-        self.outcome = outcome
 
 
 def _listing(q: str, kind: str) -> dict[str, str]:
@@ -147,6 +141,28 @@ def _decide(session: Session, typed: Typed, actor: str, address: str | None) -> 
     return "shown", f"show {typed.slug} again"
 
 
+def _question(request: Request, typed: Typed, outcome: str, q: str, in_kind: str) -> Question:
+    """What a rename, merge or hide asks first, its form posting the same decision again from
+    the same list."""
+    listing = _listing(q, in_kind)
+    cancel = path_for(request, "desk_tags") + (f"?{urlencode(listing)}" if listing else "")
+    return Question(
+        title="Confirm",
+        text=f"Really {outcome}?",
+        action=path_for(request, "decide_tag", slug=typed.slug, action=typed.action),
+        button=f"Yes, {typed.action} {typed.slug}",
+        cancel=cancel,
+        fields={
+            "q": q,
+            "in_kind": in_kind,
+            "name": typed.name,
+            "kind": typed.kind,
+            "into": typed.into.strip(),
+        },
+        button_class="approve" if typed.action == "rename" else "danger",
+    )
+
+
 def _count(session: Session, typed: Typed) -> int:
     """Stories moved or untagged, for the notice: the rehearsal's count is the tag's own."""
     if typed.action in ("merge", "hide"):
@@ -171,16 +187,16 @@ def decide(
         raise HTTPException(404, f"There is no tag action {action[:20]!r}.")
     typed = Typed(slug[: decisions.SLUG_LENGTH], action, name[:200], kind, into[:100])
     database = request.app.state.database
-    confirmed = confirm == "yes" or action not in CONFIRMED
+    confirmed = confirm == questions.CONFIRMED or action not in CONFIRMED
     try:
         with database.transaction() as session:
             count = _count(session, typed)
             done, outcome = _decide(session, typed, staff.name, client_address(request))
             if not confirmed:
-                raise _NotConfirmed(outcome)
-    except _NotConfirmed as asked:
+                raise NotConfirmed(_question(request, typed, outcome, q, in_kind))
+    except NotConfirmed as asked:
         with database.session() as session:
-            return _page(request, session, staff, q, in_kind, typed=typed, ask=asked.outcome)
+            return _page(request, session, staff, q, in_kind, typed=typed, ask=asked.question)
     except GazetteError as exc:
         message = str(exc)[:ERROR_LENGTH]
         with database.session() as session:
