@@ -13,7 +13,7 @@ from conftest import demo_settings
 from fastapi.testclient import TestClient
 from forms import token_in
 from sqlalchemy import select
-from staff import add_user, browser, log_in
+from staff import browser, logged_in
 
 from gazette.ads import MARKUP_LENGTH
 from gazette.config import Settings
@@ -43,10 +43,7 @@ def synced(settings: Settings, database: Database) -> Database:
 
 @pytest.fixture
 def editor(settings: Settings, synced: Database) -> TestClient:
-    add_user(synced, "ann")
-    client = browser(settings, synced)
-    assert log_in(client, "ann").status_code == 303
-    return client
+    return logged_in(settings, synced)
 
 
 def post(client: TestClient, name: str, action: str, **fields: str):  # type: ignore[no-untyped-def]
