@@ -279,3 +279,40 @@ def test_a_merge_is_asked_first_then_done_by_keyboard(
     expect(page.get_by_role("status")).to_contain_text("The stories were merged")
     assert page.url.startswith(site.at(f"/desk/story/{story}/reports"))
     expect(page.locator("table.reports:not(.nearby) tbody tr")).not_to_have_count(reports)
+
+
+def test_an_edit_sent_after_logging_out_in_another_tab_is_shown(
+    new_page: Any, own_site: Any, tmp_path: Path
+) -> None:
+    """Log out in another tab takes the login's cookie, and with it the form's token: the edit
+    is refused (403) and saves nothing, but the answer is still the login page with the text
+    to copy, and logging in leads back to the review page."""
+    site = own_site()
+    page = new_page()
+    log_in(page, site, EDITOR, PASSWORD)
+    page.locator("#published + table tbody tr").first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/desk/story/\d+$"))
+    review_url = page.url
+    sentence = page.locator(".article-side .paragraph .sentence").first
+    position = sentence.get_attribute("id").removeprefix("s")
+    sentence.get_by_text(f"Edit S{position}").click()
+    typed = page.locator(f"#text-{position}").input_value().rstrip(".") + ", it said."
+    page.locator(f"#text-{position}").fill(typed)
+    other_tab = page.context.new_page()
+    other_tab.goto(site.at("/desk"))
+    other_tab.get_by_role("button", name="Log out").click()
+    expect(other_tab.get_by_text("You are logged out.")).to_be_visible()
+
+    sentence.get_by_role("button", name="Check and save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in to the desk")
+    expect(page.get_by_role("alert")).to_contain_text("nothing was saved")
+    expect(page.get_by_role("textbox", name=f"Sentence S{position}")).to_have_value(typed)
+    page.screenshot(path=str(tmp_path / "logged-out-elsewhere.png"), full_page=True)
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+    page.get_by_label("Name").fill(EDITOR)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(review_url)
+    expect(page.locator(f"#text-{position}")).not_to_have_value(typed)  # nothing was saved

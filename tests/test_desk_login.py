@@ -419,3 +419,37 @@ def test_what_was_typed_is_labelled_as_its_form_labels_it(
     assert refused.status_code == 401
     assert '<label for="typed-1">' + label + "</label>" in refused.text
     assert re.search(r'id="typed-1"[^>]*readonly>' + re.escape(html.escape(typed)), refused.text)
+
+
+def test_a_desk_form_sent_after_logging_out_elsewhere_shows_what_was_typed(
+    settings: Settings, site: TestClient, database: Database
+) -> None:
+    """Log out in another tab (or a browser restart) takes the login's cookie, so the form's
+    token is no longer this browser's: refused (403), nothing saved, and the answer is the
+    login page with what was typed. Logged in again meanwhile, the form is only refused."""
+    story_id = harbour_story(database)
+    review = f"/desk/story/{story_id}"
+    assert log_in(site, "ann").status_code == 303
+    token = token_in(site.get(review).text)
+    assert site.post("/logout", data={"csrf_token": token}).status_code == 303  # another tab
+    typed = "Union members backed the pay offer on Sunday."
+    data = {"csrf_token": token, "version": "1", "position": "2", "text": typed}
+    headers = {"origin": "http://testserver", "referer": f"http://testserver{review}"}
+
+    refused = site.post(f"{review}/sentence", data=data, headers=headers)
+    assert refused.status_code == 403
+    assert refused.headers["cache-control"] == "no-store"
+    assert "Your login ended before this form was sent, so nothing was saved" in refused.text
+    assert '<label for="typed-1">Sentence S2</label>' in refused.text
+    assert re.search(r'id="typed-1"[^>]*readonly>' + re.escape(typed), refused.text)
+    assert next_of(refused.text) == review
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == 1  # nothing saved
+
+    foreign = site.post(f"{review}/sentence", data=data, headers={"origin": "http://evil.example"})
+    assert foreign.status_code == 403 and typed not in foreign.text  # not from this site
+    assert log_in(site, "ann").status_code == 303  # a new login: the old form's token is stale
+    stale = site.post(f"{review}/sentence", data=data, headers=headers)
+    assert stale.status_code == 403
+    assert "reload the page" in stale.text and typed not in stale.text
+    assert 'name="password"' not in stale.text

@@ -119,6 +119,16 @@ def from_this_site(request: Request) -> bool:
     return request.headers.get("sec-fetch-site") != "cross-site"
 
 
+class TokenRefused(HTTPException):
+    """A form from this site (its origin checked) without this browser's token: drawn for a
+    login that is over, or sent after the browser lost its cookie. Refused (403), nothing
+    done; a class of its own so that the desk can answer its forms with the login page
+    (gazette/web/desk/login.py)."""
+
+    def __init__(self) -> None:
+        super().__init__(403, EXPIRED)
+
+
 def _expected_token(request: Request) -> str | None:
     secret = _secret(request, make=False)
     return None if secret is None else mac(site_key(request), TOKEN_PURPOSE, secret)
@@ -138,7 +148,7 @@ async def protect(request: Request) -> None:
         sent = value if isinstance(value, str) else None
     expected = await run_in_threadpool(_expected_token, request)  # the key may be read once
     if not sent or expected is None or not hmac.compare_digest(sent.encode(), expected.encode()):
-        raise HTTPException(403, EXPIRED)
+        raise TokenRefused()
 
 
 class FormCookie:

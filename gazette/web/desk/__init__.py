@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 
 from gazette.web.auth import LoginNeeded
+from gazette.web.csrf import TokenRefused
 from gazette.web.desk import ads, comments, login, regroup, review, routes, sources, tags
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -28,8 +29,10 @@ router.include_router(ads.router)
 
 def install(app: FastAPI) -> None:
     """What the desk needs of the app beside its routes: a desk form sent without a good login
-    is answered by the login page, whichever route it was sent to."""
+    (or, from a browser with none, refused for its token) is answered by the login page,
+    whichever route it was sent to."""
     app.add_exception_handler(LoginNeeded, login.login_needed)
+    app.add_exception_handler(TokenRefused, login.token_refused)
 
 
 __all__ = ["TEMPLATES", "install", "router"]

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
@@ -32,8 +33,9 @@ from gazette.web.auth import (
     session_token,
     start_session,
 )
-from gazette.web.csrf import is_this_site
+from gazette.web.csrf import TokenRefused, is_this_site
 from gazette.web.dependencies import AppSettings
+from gazette.web.error_pages import http_error
 from gazette.web.templating import path_for, render
 
 ANONYMOUS = "(anonymous)"
@@ -218,13 +220,31 @@ async def _typed_fields(request: Request) -> list[TypedField]:
     ]
 
 
-async def login_needed(request: Request, exc: Exception) -> Response:
-    """The answer to a desk form sent without a good login (401): the login page, leading back
-    to the page of the form, with what was typed in it shown for the editor to copy; nothing
-    typed is carried through the login itself."""
-    assert isinstance(exc, LoginNeeded)
+async def _form_refused_page(request: Request, error: str, status: int) -> Response:
+    """The login page as the answer to a desk form that was not done: it says `error`, shows
+    what was typed in the form for the editor to copy (nothing typed is carried through the
+    login itself), and leads back to the page of the form."""
     typed = await _typed_fields(request)
+    back = _page_the_form_was_on(request)
+    return _login_page(request, back, error=error, status=status, typed=typed)
+
+
+async def login_needed(request: Request, exc: Exception) -> Response:
+    """The answer to a desk form sent without a good login (401): the login page."""
+    assert isinstance(exc, LoginNeeded)
     ended = session_token(request) is not None  # a login this browser had is over
     error = LOGIN_ENDED if ended else str(exc.detail)
-    back = _page_the_form_was_on(request)
-    return _login_page(request, back, error=error, status=exc.status_code, typed=typed)
+    return await _form_refused_page(request, error, exc.status_code)
+
+
+async def token_refused(request: Request, exc: Exception) -> Response:
+    """The answer to a form from this site refused for its token (403, gazette/web/csrf.py):
+    for a desk form in a browser that has no login any more (logged out in another tab, or
+    the browser was closed), the login page, as for a login that ended by time, since the form
+    could only have been drawn for a login; else the site's 403 page (a form drawn for an
+    earlier login of a browser logged in again: reloading its page is the way on)."""
+    assert isinstance(exc, TokenRefused)
+    desk_form = request.url.path.startswith(f"{DEFAULT_NEXT}/")
+    if not desk_form or await run_in_threadpool(current_staff, request) is not None:
+        return http_error(request, exc)
+    return await _form_refused_page(request, LOGIN_ENDED, exc.status_code)
