@@ -74,13 +74,16 @@ def test_every_error_class_of_gazette_is_in_the_tree() -> None:
             defined_here = inspect.isclass(value) and value.__module__ == name
             if defined_here and issubclass(value, BaseException) and name != "gazette.errors":
                 elsewhere.append(f"{name}.{value.__name__}")
-    # Only private control flow lives outside the tree: a format the LLM endpoint refuses, the
-    # desk's page asked for without a login (answered by a redirect), a tag decision rehearsed
-    # before the editor confirms it (rolled back), and the worker's second stop signal.
+    # Only control flow lives outside the tree: a format the LLM endpoint refuses, the desk's
+    # page asked for without a login (answered by a redirect), a desk form sent without one or
+    # refused for its token (HTTP errors the desk answers with its login page), a change
+    # rehearsed before the editor confirms it (rolled back), and the worker's second stop signal.
     assert sorted(elsewhere) == [
         "gazette.llm._FormatRefused",
+        "gazette.web.auth.LoginNeeded",
         "gazette.web.auth._LoginRequired",
-        "gazette.web.desk.tags._NotConfirmed",
+        "gazette.web.csrf.TokenRefused",
+        "gazette.web.desk.questions.NotConfirmed",
         "gazette.worker._StopNow",
     ]
 
