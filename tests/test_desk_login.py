@@ -448,6 +448,10 @@ def test_a_desk_form_sent_after_logging_out_elsewhere_shows_what_was_typed(
 
     foreign = site.post(f"{review}/sentence", data=data, headers={"origin": "http://evil.example"})
     assert foreign.status_code == 403 and typed not in foreign.text  # not from this site
+    # Nothing said of its origin (an old browser's cross-site post): the 403 page, no echo.
+    silent = site.post(f"{review}/sentence", data=data)
+    assert silent.status_code == 403 and typed not in silent.text
+    assert 'name="password"' not in silent.text
     assert log_in(site, "ann").status_code == 303  # a new login: the old form's token is stale
     stale = site.post(f"{review}/sentence", data=data, headers=headers)
     assert stale.status_code == 403

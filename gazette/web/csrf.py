@@ -3,7 +3,9 @@
 `protect` is a dependency of the whole app (`FastAPI(dependencies=...)`), so it runs before
 every route, of every router, that any request reaches. For a request with a method that
 changes something (POST, PUT, PATCH, DELETE and any other but GET, HEAD, OPTIONS and TRACE) it
-refuses, with a 403 page that repeats nothing the request sent:
+refuses, with a 403 page that repeats nothing the request sent (one exception: a desk form the
+browser says is this site's, refused for its token after its login ended, is answered by the
+login page with what was typed, for the editor to copy: gazette/web/desk/login.py):
 
 - an `Origin` (or, without one, a `Referer`) that is not this site (`site.base_url`, or the
   address the request came to), and a browser's own `Sec-Fetch-Site: cross-site`;
@@ -105,6 +107,15 @@ def is_this_site(request: Request, url: str) -> bool:
     desk's login page leads back to (gazette/web/desk/login.py), so the two never disagree."""
     ours = {_origin(request.app.state.settings.site.base_url), _origin(str(request.base_url))}
     return _origin(url) in ours  # "null" (a sandboxed frame, a file) is no origin
+
+
+def said_to_be_this_site(request: Request) -> bool:
+    """Whether the browser says outright that the request comes from this site (its Origin or
+    Referer is this site's, or Sec-Fetch-Site says same-origin), not merely nothing else."""
+    said = request.headers.get("origin") or request.headers.get("referer")
+    if said:
+        return is_this_site(request, said)
+    return request.headers.get("sec-fetch-site") == "same-origin"
 
 
 def from_this_site(request: Request) -> bool:

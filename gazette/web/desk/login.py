@@ -33,7 +33,7 @@ from gazette.web.auth import (
     session_token,
     start_session,
 )
-from gazette.web.csrf import TokenRefused, is_this_site
+from gazette.web.csrf import TokenRefused, is_this_site, said_to_be_this_site
 from gazette.web.dependencies import AppSettings
 from gazette.web.error_pages import http_error
 from gazette.web.templating import path_for, render
@@ -242,9 +242,15 @@ async def token_refused(request: Request, exc: Exception) -> Response:
     for a desk form in a browser that has no login any more (logged out in another tab, or
     the browser was closed), the login page, as for a login that ended by time, since the form
     could only have been drawn for a login; else the site's 403 page (a form drawn for an
-    earlier login of a browser logged in again: reloading its page is the way on)."""
+    earlier login of a browser logged in again: reloading its page is the way on). Only where
+    the browser says the form is this site's: a request that says nothing of its origin (an old
+    browser's cross-site post does not) gets the 403 page, which repeats nothing it sent."""
     assert isinstance(exc, TokenRefused)
     desk_form = request.url.path.startswith(f"{DEFAULT_NEXT}/")
-    if not desk_form or await run_in_threadpool(current_staff, request) is not None:
+    if (
+        not desk_form
+        or not said_to_be_this_site(request)
+        or await run_in_threadpool(current_staff, request) is not None
+    ):
         return http_error(request, exc)
     return await _form_refused_page(request, LOGIN_ENDED, exc.status_code)
