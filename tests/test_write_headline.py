@@ -8,7 +8,12 @@ from reports import source
 
 from gazette.write import write_article
 from gazette.write.article import figures_told
-from gazette.write.headline import as_headline, case_headline, headline_from_sentence
+from gazette.write.headline import (
+    as_headline,
+    case_headline,
+    headline_from_sentence,
+    is_fragment_headline,
+)
 
 TEXTS = [
     "Former governor Sarah Palin toured the Mat Maid dairy in Palmer on Tuesday. Firefighters "
@@ -221,3 +226,67 @@ def test_a_headline_cut_from_a_long_sentence_ends_before_a_phrase() -> None:
 )
 def test_a_headline_is_cut_at_a_phrase_boundary(sentence: str, headline: str) -> None:
     assert headline_from_sentence(sentence) == headline
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "If Messi can do it, why can't Kohli",
+        "If Messi can do it",
+        "Shut up and do it",
+        "Meet the new mayor of Calder",
+        "Don't panic",
+        "Will rates fall?",
+        "How did the fire start",
+    ],
+)
+def test_fragments_are_no_headline(headline: str) -> None:
+    assert is_fragment_headline(headline)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Sam Altman personally intervenes if someone is blocking work in any OpenAI team",
+        "If elected, Smith will cut taxes",
+        "Shut up and do it, Altman tells his teams",
+        "Don't panic, says minister",
+        "WHO is monitoring the outbreak",
+        "Smith, who was arrested, is freed",
+        "Police arrest 3 after fire",
+        "Help arrives for flood victims",
+        "Lindsay Lohan Leaves Betty Ford, Checks Into Malibu Rehab",
+        "Stop the steal rally draws thousands",
+    ],
+)
+def test_statements_are_headlines(headline: str) -> None:
+    assert not is_fragment_headline(headline)
+
+
+def test_a_title_the_sources_write_as_a_name_is_no_bidding() -> None:
+    texts = ["On Friday, President Trump vetoed the bill, which Trump called a gift to China."]
+    assert not is_fragment_headline("Trump vetoes defence bill", texts)
+
+
+def test_a_cut_that_only_bids_gives_way_to_the_clause_after_it() -> None:
+    sentence = (
+        "Shut up and do it, Sam Altman personally intervenes if someone is blocking work in any "
+        "OpenAI team."
+    )
+    assert headline_from_sentence(sentence) == (
+        "Sam Altman personally intervenes if someone is blocking work in any OpenAI team"
+    )
+
+
+def test_a_question_title_gives_way_to_the_next_title(embedder) -> None:
+    text = (
+        "Harbhajan Singh said Virat Kohli and Rohit Sharma could play the 2027 World Cup. "
+        "Singh pointed to Lionel Messi, who won the World Cup at 35. "
+        "Kohli and Sharma have both retired from Test cricket."
+    )
+    sources = [
+        source("a", "Sports Desk", "If Messi can do it, why can't Kohli and Rohit", text),
+        source("b", "Cricket Daily", "Harbhajan backs Kohli and Rohit for 2027 World Cup", text),
+    ]
+    article = write_article(sources, embedder)
+    assert article.headline == "Harbhajan backs Kohli and Rohit for 2027 World Cup"

@@ -27,6 +27,7 @@ from gazette.write.headline import (
     case_headline,
     clean_headline,
     headline_from_sentence,
+    is_fragment_headline,
     is_news_headline,
     is_usable_headline,
 )
@@ -213,21 +214,28 @@ def pick_headline(material: _Material, chosen: list[Fact]) -> str:
     focus = material.vectors[[fact.sentence.row for fact in main]].mean(axis=0)
     scores = material.title_vectors @ focus
     told = set().union(*(figures_told(fact.sentence.text) for fact in chosen))
+    texts = [source.text for source in material.originals]
     ranked = []
     for index in np.argsort(-scores):
         source = material.originals[int(index)]
         headline = clean_headline(source.title, source.outlet, domain_of(source.url))
-        if is_usable_headline(headline):
+        if is_usable_headline(headline) and not is_fragment_headline(headline, texts):
             news_style = is_news_headline(headline)
             reported = news_style and not judges_in_own_voice(source.title, source.text)
             untold = not figures_told(headline) <= told
             ranked.append(((not reported, not news_style, untold), headline))
-    texts = [source.text for source in material.originals]
     if ranked:
         best = min(ranked, key=lambda ranked_title: ranked_title[0])[1]  # the closest of the best
         return typeset_quotes(case_headline(as_headline(best), texts))
-    lead = headline_from_sentence(chosen[0].sentence.text)
-    return typeset_quotes(case_headline(as_headline(lead), texts))
+    return typeset_quotes(case_headline(as_headline(_lead_headline(chosen, texts)), texts))
+
+
+def _lead_headline(chosen: list[Fact], texts: list[str]) -> str:
+    """A headline written from the first chosen fact whose sentence gives one that states news
+    (not a question, a bare condition or a bidding: `is_fragment_headline`); the lead fact's
+    when none does."""
+    written = [headline_from_sentence(fact.sentence.text, texts) for fact in chosen[:3]]
+    return next((h for h in written if not is_fragment_headline(h, texts)), written[0])
 
 
 def print_article(plan: Plan) -> WrittenArticle:

@@ -236,11 +236,30 @@ def case_headline(headline: str, texts: list[str]) -> str:
     return cased
 
 
-def headline_from_sentence(sentence: str) -> str:
+def headline_from_sentence(sentence: str, texts: list[str] | None = None) -> str:
     """A headline written from the lead fact's sentence, for a story whose sources have no
     usable title: the sentence without its attribution tail, cut at clause boundaries until it
-    has at most MAX_WORDS words, never inside a word nor after a word that cannot end one."""
+    has at most MAX_WORDS words, never inside a word nor after a word that cannot end one.
+
+    A cut that is no statement (`is_fragment_headline`: "Shut up and do it" from "Shut up and do
+    it, Sam Altman personally intervenes if...") gives way to the sentence after its first
+    clause, when that reads as one; otherwise it is returned, and the caller may look further."""
     text = TRAILING_ATTRIBUTION.sub("", collapse_spaces(sentence)).rstrip(" .!?")
+    cut = _cut_to_length(text)
+    if not is_fragment_headline(cut, texts):
+        return cut
+    first_break = next((m for m in CLAUSE_BREAK.finditer(text) if m.start() > 0), None)
+    if first_break is not None and text[first_break.start()] in ",;—–-":
+        rest = text[first_break.end() :]
+        rest = rest[:1].upper() + rest[1:]
+        shorter = _cut_to_length(rest)
+        if len(shorter.split()) >= MIN_WORDS and not is_fragment_headline(shorter, texts):
+            return shorter
+    return cut
+
+
+def _cut_to_length(text: str) -> str:
+    """The text cut at clause boundaries, or failing those before a phrase, to MAX_WORDS."""
     while len(text.split()) > MAX_WORDS:
         breaks = [m.start() for m in CLAUSE_BREAK.finditer(text) if m.start() > 0]
         shorter = [b for b in breaks if len(text[:b].split()) >= MIN_WORDS]
@@ -266,3 +285,79 @@ def headline_from_sentence(sentence: str) -> str:
     while len(words) > MIN_WORDS and words[-1].lower().strip(",;:") in DANGLING:
         words.pop()
     return " ".join(words).rstrip(",;:—–-")
+
+
+# A question in a clause of its own: a question word and a verb that comes before its subject
+# ("why can't Kohli", "How did the fire start"). After a comma only "why", "how" and "what": "who
+# was", "which has" there open a relative clause.
+QUESTION_AT_START = re.compile(
+    r"^[\"“‘']?(?:Why|How|What|Who|Where|When|Which)\s+"
+    r"(?:can|can['’]t|cannot|could|couldn['’]t|should|shouldn['’]t|would|wouldn['’]t|will|"
+    r"won['’]t|do|does|did|don['’]t|doesn['’]t|didn['’]t|is|isn['’]t|are|aren['’]t|was|"
+    r"wasn['’]t|were|has|have|had)\b",
+    re.IGNORECASE,
+)
+CLAUSE_OPENING = re.compile(r"(?:^|[,:;]\s+|\s[—–]\s+)")
+# A clause that says what would follow on a condition or despite something: "If Messi can do it".
+CONDITION = re.compile(
+    r"^[\"“‘']?(?:if|unless|whether|although|though|even if|even though)\b", re.IGNORECASE
+)
+# A verb that opens a headline bidding the reader: "Shut up and do it", "Don't miss...".
+NEGATED_BIDDING = re.compile(r"^(?:don['’]t|do not|never)\s", re.IGNORECASE)
+
+
+def _is_question(clause: str, first: bool) -> bool:
+    """Whether the clause asks a question; "WHO is monitoring..." names the organisation."""
+    opening = QUESTION_AT_START.match(clause)
+    if opening is None or opening.group().split()[0].isupper():
+        return False
+    return first or opening.group().split()[0].lower() in ("why", "how", "what")
+
+
+def _clauses(headline: str) -> list[str]:
+    return [part.strip() for part in CLAUSE_OPENING.split(headline) if part.strip()]
+
+
+# What a bidding verb governs: "Shut up", "Meet the new mayor", "Take off your clothes".
+BIDDING_OBJECTS = frozenset(("dobj", "prt", "dative", "ccomp", "xcomp", "conj"))
+
+
+def _is_imperative(headline: str, texts: list[str]) -> bool:
+    """Whether the headline only bids: it opens with a verb in its base form, governing an object
+    or a particle, and no clause of it has a subject ("Shut up and do it"; not "Shut up and do
+    it, Altman tells his teams"). Not in a title cased word by word ("Showdown Over Rights Hits
+    Court"), whose parse tells nothing, nor when the sources write the first word as a name
+    ("Trump vetoes...")."""
+    from gazette.write.trim import parser
+
+    document = parser()(headline)
+    if any(t.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for t in document):
+        return False
+    if NEGATED_BIDDING.match(headline):
+        return True
+    words = headline.split()
+    if len(words) < 2 or not words[1][:1].islower() or words[1] == "to":
+        return False
+    first = WORD.match(headline)
+    if first and first.group().casefold() in written_forms(texts, {first.group().casefold()}):
+        return False
+    verb = document[0]
+    governs = any(t.dep_ in BIDDING_OBJECTS for t in verb.children)
+    return verb.tag_ == "VB" and verb.dep_ == "ROOT" and governs
+
+
+def is_fragment_headline(headline: str, texts: list[str] | None = None) -> bool:
+    """Whether a headline is no statement of news: a question ("..., why can't Kohli", "Will
+    rates fall?"), a condition with no main clause ("If Messi can do it"; "If Messi can do it,
+    why can't Kohli" is a condition and a question), or a bidding ("Shut up and do it"). Such a
+    title, or such a cut of a long one, gives way to the next candidate. `texts`: the sources,
+    which tell a name ("Trump") from a verb that opens a bidding."""
+    text = headline.strip()
+    if not text or text.endswith("?"):
+        return bool(text)
+    clauses = _clauses(text)
+    if any(_is_question(clause, index == 0) for index, clause in enumerate(clauses)):
+        return True
+    if CONDITION.match(text) and len(clauses) < 2:
+        return True
+    return _is_imperative(text, texts or [])
