@@ -40,3 +40,49 @@ def test_two_quoted_sentences_left_in_one_piece_are_two() -> None:
     printed = [text for _, text, _ in source_sentences(source("a", "A", "Hickenlooper runs", text))]
     assert printed[0].endswith("has failed to deliver.”")
     assert printed[1].startswith("“I’m John Hickenlooper, I am running")
+
+
+GLUED = [
+    (
+        "Colts Clinch Playoff Berth With 31-24 Victory Against Jaguars Keiwan Ratliff scored on "
+        "a 35-yard interception return last night as the Colts beat the Jaguars. The win "
+        "clinched a playoff berth for the Colts, who trailed by seven points at the break.",
+        "Keiwan Ratliff scored on a 35-yard interception return last night as the Colts beat "
+        "the Jaguars.",
+    ),
+    (
+        "Charges Filed In Parking Lot Drunken Hit-And-Run The Hennepin County Attorney filed "
+        "criminal charges Friday against the driver. The charges were filed in a parking lot "
+        "case after a drunken driver fled the scene.",
+        "The Hennepin County Attorney filed criminal charges Friday against the driver.",
+    ),
+    (
+        "Microsoft Releases Critical Patch For IE Zero Day Flaw Microsoft issued an emergency "
+        "patch on Wednesday for the browser. The critical flaw lets attackers take over a "
+        "computer, and the patch releases were rushed out.",
+        "Microsoft issued an emergency patch on Wednesday for the browser.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "first_sentence"), GLUED)
+def test_a_title_glued_to_the_first_sentence_is_set_apart(text: str, first_sentence: str) -> None:
+    printed = [text for _, text, _ in source_sentences(source("a", "Outlet", "", text))]
+    assert printed[0] == first_sentence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a sentence that opens with names, not a title
+        "Tara Reid and Lindsay Lohan Checked In together, their representatives said. The "
+        "actresses checked in on Monday.",
+        "President Joe Biden Signed the bill into law on Friday, the White House said. Biden "
+        "signed it at the White House.",
+        "Police arrested two men on Friday after the raid. The men were charged on Saturday.",
+    ],
+)
+def test_a_sentence_that_opens_with_names_keeps_them(text: str) -> None:
+    first = text.split(". ")[0] + "."
+    printed = [text for _, text, _ in source_sentences(source("a", "Outlet", "", text))]
+    assert printed[0] == first

@@ -171,3 +171,142 @@ def typeset_quotes(text: str) -> str:
         lambda m: f"{m.group(1)}“" if m.group(1) is not None else "”",
         text,
     )
+
+
+# Small words a title in title case may leave in small letters; after a preposition a title
+# goes on to its object ("...Victory Against Jaguars").
+TITLE_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "over",
+        "the",
+        "to",
+        "up",
+        "with",
+        "against",
+        "after",
+        "amid",
+        "before",
+        "near",
+        "off",
+        "out",
+        "under",
+        "via",
+        "vs",
+    ]
+)
+CONJUNCTIONS_AND_ARTICLES = frozenset(["a", "an", "and", "as", "but", "or", "the"])
+# Words that open a sentence, not a title's last words: "...Undisclosed Reasons | It's been a
+# long time coming", "...Hit-And-Run | The Hennepin County Attorney filed...".
+SENTENCE_OPENERS = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "It",
+        "It's",
+        "It’s",
+        "He",
+        "She",
+        "They",
+        "We",
+        "There",
+        "There's",
+        "There’s",
+        "This",
+        "These",
+        "Those",
+        "His",
+        "Her",
+        "Its",
+        "Their",
+    ]
+)
+TITLE_WORD = re.compile(r"[A-Z0-9][\w'’.:&()/-]*|[a-z]+")
+
+
+def _written_in_small_letters(word: str, body: str) -> bool:
+    """Whether the text writes the word in small letters: a word a title capitalises only
+    because titles do ("Clinch", "Playoff"), unlike a name ("Jaguars")."""
+    lowered = word.lower()
+    return lowered in TITLE_SMALL_WORDS or bool(re.search(rf"\b{re.escape(lowered)}\b", body))
+
+
+def _title_run(first: str) -> list[re.Match[str]]:
+    """The words at the start of a piece that a title in title case could be made of: capitalised
+    words and numbers, small words inside, up to the first other word in small letters."""
+    words: list[re.Match[str]] = []
+    for match in TITLE_WORD.finditer(first):
+        if match.group()[:1].islower() and match.group() not in TITLE_SMALL_WORDS:
+            break
+        if words and first[words[-1].end() : match.start()].strip():
+            break  # punctuation between words: not a run of title words
+        words.append(match)
+    while words and words[-1].group() in TITLE_SMALL_WORDS:
+        words.pop()
+    return words
+
+
+def _title_end(texts: list[str], body: str) -> int:
+    """The number of the run's words that are the title (see `glued_title`); 0 for none."""
+    openers = [i for i in range(3, len(texts)) if texts[i] in SENTENCE_OPENERS]
+    if openers:
+        return openers[-1]
+    repeated = [i for i in range(3, len(texts)) if texts[i] == texts[0]]
+    if repeated:  # "Microsoft Releases ... Flaw | Microsoft (NSDQ: MSFT) issued"
+        return repeated[0]
+    in_small = [i for i, word in enumerate(texts) if _written_in_small_letters(word, body)]
+    title_only = [i for i in in_small if texts[i][:1].isupper()]
+    if len(title_only) < 2 or not in_small or in_small[-1] < 2:
+        return 0
+    end = in_small[-1] + 1
+    if texts[end - 1].lower() in TITLE_SMALL_WORDS - CONJUNCTIONS_AND_ARTICLES:
+        end += 1  # a preposition's object, with the words the text writes together with it
+        while end < len(texts) - 1 and f"{texts[end - 1]} {texts[end]}" in body:
+            end += 1
+    return end if end < len(texts) else 0
+
+
+def glued_title(first: str, body: str) -> int:
+    """Where a title in title case ends when a page's text glues it to its first sentence
+    ("Colts Clinch Playoff Berth With 31-24 Victory Against Jaguars Keiwan Ratliff scored..."):
+    the offset in `first` where the sentence opens, or 0 when there is no such title. `body`
+    is the rest of the text.
+
+    Only a run of capitalised words (small words allowed inside) that runs into a word in
+    small letters, of four words or more, three of them the title's, is read. The sentence
+    opens at the run's last word that opens sentences ("...Reasons | It's been",
+    "...Hit-And-Run | The Hennepin County Attorney filed"), else where the run's first word
+    comes again ("...Zero Day Flaw | Microsoft issued"), else after the last word the text
+    writes in small letters (so capitalised only as a title: "Clinch", "Victory"; two such words
+    at least) and, if that is a preposition, its object ("Against Jaguars | Keiwan Ratliff
+    scored")."""
+    words = _title_run(first)
+    if len(words) < 4 or not re.match(r"\s+[a-z(]", first[words[-1].end() :]):
+        return 0
+    end = _title_end([w.group() for w in words], body)
+    return words[end].start() if end >= 3 else 0
+
+
+def without_glued_title(pieces: list[str]) -> list[str]:
+    """The splitter's pieces with a title glued to the text's first sentence set apart as a
+    piece of its own (it ends in no full stop, so it is never printed as a sentence)."""
+    if not pieces:
+        return pieces
+    cut = glued_title(pieces[0], " ".join(pieces[1:]))
+    if not cut:
+        return pieces
+    return [pieces[0][:cut].strip(), pieces[0][cut:], *pieces[1:]]

@@ -49,6 +49,7 @@ from gazette.write.clean import (
     strip_signpost,
     strip_source_markers,
     unglued,
+    without_glued_title,
 )
 from gazette.write.facts import (
     Fact,
@@ -122,7 +123,7 @@ def read_sentence(raw: str) -> str:
 @remembered(size=4096)
 def printable_sentences(title: str, text: str, brief: bool) -> tuple[tuple[int, str, bool], ...]:
     source = SourceArticle(key="", title=title, text=text, url="")
-    split = unglued(split_sentences(source.text))
+    split = unglued(without_glued_title(split_sentences(source.text)))
     quotes = find_quotes(source.text)
     found = []
     for index, raw in enumerate(split):
