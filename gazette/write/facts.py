@@ -37,6 +37,7 @@ from gazette.sentences import (
     split_sentences,
 )
 from gazette.text import normalise_for_matching
+from gazette.write.clean import without_glued_title
 
 SUPPORT = 0.66
 COVERAGE = 0.6
@@ -119,10 +120,12 @@ def describe_source(index: int, rows: list[int], text: str) -> SourceFacts:
 @remembered(size=2048)
 def read_source(text: str) -> SourceFacts:
     normalised = normalise_for_matching(text)
-    # a source's sentences are mostly the article's candidates too: what they claim is read once
+    # a source's sentences are mostly the article's candidates too: what they claim is read once;
+    # a title glued to the first sentence is no part of its claim ("...Victory Against Jaguars
+    # Keiwan Ratliff scored..." does not turn the sentence with its "Against")
     return assemble_source(
         text,
-        [claims_of(s) for s in split_sentences(text)],
+        [claims_of(s) for s in without_glued_title(split_sentences(text))],
         figure_values={f.value for f in figures(normalised)},
         words=_words(normalised),
         polarity=polarity_words(normalised),
