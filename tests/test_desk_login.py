@@ -349,6 +349,9 @@ def next_of(page: str) -> str:
         ("//evil.example{review}", "{review}"),
         ("//evil", "{review}"),
         ("http://testserver//evil.example/", "{review}"),
+        ("http://testserver/static/site.css", "{review}"),  # this site's, but no desk page
+        ("http://testserver/metrics", "{review}"),
+        ("http://testserver{review}?" + "q=x&" * 600, "{review}"),  # too long to lead back to
         ("", "{review}"),
     ],
 )

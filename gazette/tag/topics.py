@@ -202,7 +202,9 @@ def topic_vectors() -> tuple[list[str], np.ndarray]:
     stored = json.loads((files("gazette.tag") / VECTORS_FILE).read_text(encoding="utf-8"))
     names = list(TOPIC_DESCRIPTIONS)
     if sorted(stored) != sorted(names):
-        raise RuntimeError(f"{VECTORS_FILE} does not match TOPIC_DESCRIPTIONS: run {__name__}")
+        raise RuntimeError(
+            f"{VECTORS_FILE} does not match TOPIC_DESCRIPTIONS: run python -m gazette.tag.topics"
+        )
     matrix = np.array([stored[name] for name in names], dtype=np.float32)
     return names, matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
 

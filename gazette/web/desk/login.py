@@ -165,12 +165,12 @@ def log_out(request: Request) -> Response:
 
 
 def _shows_a_page(request: Request, path: str) -> bool:
-    """Whether a GET of `path` reaches one of the app's routes (a page, not a form's POST-only
-    address, which would answer 405)."""
+    """Whether a GET of `path` (decoded, as the router reads it) reaches one of the app's routes
+    (a page, not a form's POST-only address, which would answer 405)."""
     scope = {
         "type": "http",
         "method": "GET",
-        "path": unquote(path),
+        "path": path,
         "root_path": request.scope.get("root_path", ""),
     }
     return any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes)
@@ -189,14 +189,15 @@ def _page_of_the_form(request: Request) -> str:
 
 
 def _page_the_form_was_on(request: Request) -> str:
-    """Where to return after logging in: the browser's Referer when it is a page of this site
-    (a refused form's page is drawn at the address it was posted to, which only takes a POST),
-    else the page the form belongs to."""
+    """Where to return after logging in: the browser's Referer when it is a desk page of this
+    site (a refused form's page is drawn at the address it was posted to, which only takes a
+    POST), else the page the form belongs to."""
     referer = request.headers.get("referer", "")
     if referer and is_this_site(request, referer):
         parts = urlsplit(referer)
         back = parts.path + (f"?{parts.query}" if parts.query else "")
-        if safe_next(back) == back and _shows_a_page(request, parts.path):
+        desk_page = back.startswith(f"{DEFAULT_NEXT}/") or parts.path == DEFAULT_NEXT
+        if desk_page and safe_next(back) == back and _shows_a_page(request, unquote(parts.path)):
             return back
     return _page_of_the_form(request)
 
