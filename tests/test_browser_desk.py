@@ -219,32 +219,14 @@ def test_an_edit_sent_after_the_login_ended_is_shown_and_the_login_leads_back(
     back to the review page."""
     site = own_site()
     page = new_page()
-    log_in(page, site, EDITOR, PASSWORD)
-    page.locator("#published + table tbody tr").first.get_by_role("link").click()
-    page.wait_for_url(re.compile(r"/desk/story/\d+$"))
-    review_url = page.url
-    sentence = page.locator(".article-side .paragraph .sentence").first
-    position = sentence.get_attribute("id").removeprefix("s")
-    sentence.get_by_text(f"Edit S{position}").click()
-    typed = page.locator(f"#text-{position}").input_value().rstrip(".") + ", it said."
-    page.locator(f"#text-{position}").fill(typed)
+    review_url, sentence, position, typed = an_edit_typed(page, site)
     with site.database.transaction() as session:
         session.execute(delete(StaffSession))
 
     sentence.get_by_role("button", name="Check and save").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Log in to the desk")
-    expect(page.get_by_role("alert")).to_contain_text("nothing was saved")
-    kept = page.get_by_role("textbox", name=f"Sentence S{position}")
-    expect(kept).to_have_value(typed)
-    page.screenshot(path=str(tmp_path / "login-ended.png"), full_page=True)
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-
-    page.get_by_label("Name").fill(EDITOR)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(review_url)
-    expect(page.locator(f"#text-{position}")).not_to_have_value(typed)  # nothing was saved
+    the_login_page_keeps_it_and_leads_back(
+        page, review_url, position, typed, tmp_path / "login-ended.png"
+    )
 
 
 def test_a_merge_is_asked_first_then_done_by_keyboard(
@@ -289,28 +271,44 @@ def test_an_edit_sent_after_logging_out_in_another_tab_is_shown(
     to copy, and logging in leads back to the review page."""
     site = own_site()
     page = new_page()
-    log_in(page, site, EDITOR, PASSWORD)
-    page.locator("#published + table tbody tr").first.get_by_role("link").click()
-    page.wait_for_url(re.compile(r"/desk/story/\d+$"))
-    review_url = page.url
-    sentence = page.locator(".article-side .paragraph .sentence").first
-    position = sentence.get_attribute("id").removeprefix("s")
-    sentence.get_by_text(f"Edit S{position}").click()
-    typed = page.locator(f"#text-{position}").input_value().rstrip(".") + ", it said."
-    page.locator(f"#text-{position}").fill(typed)
+    review_url, sentence, position, typed = an_edit_typed(page, site)
     other_tab = page.context.new_page()
     other_tab.goto(site.at("/desk"))
     other_tab.get_by_role("button", name="Log out").click()
     expect(other_tab.get_by_text("You are logged out.")).to_be_visible()
 
     sentence.get_by_role("button", name="Check and save").click()
+    the_login_page_keeps_it_and_leads_back(
+        page, review_url, position, typed, tmp_path / "logged-out-elsewhere.png"
+    )
+
+
+def an_edit_typed(page: Any, site: Any) -> tuple[str, Any, str, str]:
+    """Log in, open the first published story's review page and type an edit of its first
+    sentence, unsent: the page's address, the sentence, its position and the text typed."""
+    log_in(page, site, EDITOR, PASSWORD)
+    page.locator("#published + table tbody tr").first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/desk/story/\d+$"))
+    sentence = page.locator(".article-side .paragraph .sentence").first
+    position = sentence.get_attribute("id").removeprefix("s")
+    sentence.get_by_text(f"Edit S{position}").click()
+    typed = page.locator(f"#text-{position}").input_value().rstrip(".") + ", it said."
+    page.locator(f"#text-{position}").fill(typed)
+    return page.url, sentence, position, typed
+
+
+def the_login_page_keeps_it_and_leads_back(
+    page: Any, review_url: str, position: str, typed: str, screenshot: Path
+) -> None:
+    """The edit was refused: the login page says nothing was saved and shows the typed text
+    (photographed; no accessibility problem), and logging in leads back to the review page,
+    unchanged."""
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in to the desk")
     expect(page.get_by_role("alert")).to_contain_text("nothing was saved")
     expect(page.get_by_role("textbox", name=f"Sentence S{position}")).to_have_value(typed)
-    page.screenshot(path=str(tmp_path / "logged-out-elsewhere.png"), full_page=True)
+    page.screenshot(path=str(screenshot), full_page=True)
     violations = axe_violations(page)
     assert not violations, describe(violations)
-
     page.get_by_label("Name").fill(EDITOR)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
