@@ -183,7 +183,7 @@ def detect_topics(
     ranked = sorted(
         (t for t in coverage if coverage[t] >= needed), key=lambda t: (-coverage[t], -hits[t], t)
     )
-    if len(embeddings):
+    if ranked and len(embeddings):
         closest = closest_topics(np.mean(embeddings, axis=0))
         ranked = [topic for topic in ranked if topic in closest]
     return ranked[:limit]
