@@ -10,7 +10,8 @@ is:
   their placement as the config says.
 - An editor may set a slot's markup. The slot is then marked (`edited_by`, `edited_at`) and the
   runs leave its markup alone, whatever the config says, until an editor hands it back to the
-  config (`hand_back`), which puts the config's markup in again at once.
+  config (`hand_back`), which puts the config's markup in again at once. Setting the markup a
+  slot has already changes nothing, and is refused (`same_markup`).
 - "The config" of a hand back is the one the caller read: the web app's, read when it started,
   or the one `gazette ads` reads. A worker reads its own at its start and syncs the slots then
   only, so a config changed since is put in by the next worker or run that starts.
@@ -32,6 +33,7 @@ ammonia sanitiser) parses the markup as a browser would, so malformed tricks do 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -214,19 +216,53 @@ def set_markup(
     configured: Sequence[AdSlotSettings],
     actor: str,
     address: str | None = None,
+    seen: str | None = None,
 ) -> AdSlot:
     """Make the slot show `html` (empty: nothing), and keep it so: the runs leave the markup of
-    a slot an editor set alone until it is handed back to the config."""
+    a slot an editor set alone until it is handed back to the config.
+
+    Markup the slot has already is refused (`same_markup`), like any change that changes
+    nothing: saved again, it would pin a slot that follows the config to the desk for nothing,
+    log a change nobody made and name the editor as its author. `seen` is the `fingerprint` of
+    the markup the editor's page showed (the desk sends it; the command line, which shows none,
+    does not): markup changed since (by another editor, or by a run) is not overwritten unseen."""
     html = normalise_markup(html)
     if len(html) > MARKUP_LENGTH:
         raise InputError(f"the markup is {len(html):,} characters; at most {MARKUP_LENGTH:,}")
+    if "\x00" in html:  # PostgreSQL refuses to store one, and no markup needs one
+        raise InputError("the markup holds a NUL character (a binary file?); no ad has one")
     slot = _slot(session, name, configured)
-    detail = _before_after(slot.html or "", html)
+    stored = slot.html or ""
+    if same_markup(stored, html):
+        raise InputError(f"ad slot {slot.name} already has this markup")
+    if seen is not None and seen != fingerprint(stored):
+        by = f"by {slot.edited_by}" if slot.edited_by else "by a run, from the config"
+        raise InputError(
+            f"its markup was replaced since this page showed it ({by}); yours is kept in its "
+            "box, and saving it again puts it in instead"
+        )
+    detail = _before_after(stored, html)
     slot.html = html
     slot.edited_by = actor[:ACTOR_LENGTH]
     slot.edited_at = utcnow()
     audit.record(session, actor, audit.Action.AD_SET, f"ad slot {slot.name}", detail, address)
     return slot
+
+
+def same_markup(stored: str, given: str) -> bool:
+    """Whether `given` is the markup `stored` already: the same once both are as `set_markup`
+    keeps markup (`normalise_markup`), and no looser. A config's markup is kept as written, so a
+    TOML string's final line break, or a box sent back by a browser with `\\r\\n` line breaks,
+    is no change. Markup that differs only in what cleaning removes is a change all the same:
+    markup is kept as given and cleaned each time a page shows it, so the two are stored and
+    logged differently, and would show differently once the cleaning keeps more."""
+    return normalise_markup(stored) == normalise_markup(given)
+
+
+def fingerprint(html: str) -> str:
+    """A short digest of a slot's stored markup, for a page to send back as what it showed
+    (`set_markup`'s `seen`): markup of up to 20,000 characters need not make the round trip."""
+    return hashlib.sha256(html.encode()).hexdigest()[:16]
 
 
 def normalise_markup(html: str) -> str:

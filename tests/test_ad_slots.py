@@ -269,6 +269,12 @@ def test_the_command_lists_sets_switches_and_hands_back(
     assert refused.exit_code == 2 and "there is no ad slot 'nowhere'" in refused.output
     neither = gazette_ads("set", "aside")
     assert neither.exit_code == 2 and "--html or with --file" in neither.output
+    same = gazette_ads("set", "aside", "--html", "")  # it follows the config, which has none
+    assert same.exit_code == 2 and "ad slot aside already has this markup" in same.output
+    binary = tmp_path / "ad.bin"
+    binary.write_bytes(b"<b>x</b>\x00\x01")
+    nul = gazette_ads("set", "aside", "--file", str(binary))
+    assert nul.exit_code == 2 and "NUL character" in nul.output
     actor = command_line_actor()
     assert logged(database) == [
         (actor, "ad.set", "ad slot aside"),
@@ -387,3 +393,95 @@ def test_a_slot_whose_placement_no_page_has_shows_on_no_page(database: Database)
     assert {placement for placement in ads.PLACES} == set(
         get_args(AdSlotSettings.model_fields["placement"].annotation)
     )
+
+
+def edited(database: Database, name: str) -> tuple[str, str | None, object]:
+    with database.session() as session:
+        row = session.scalars(select(AdSlot).where(AdSlot.name == name)).one()
+        return row.html, row.edited_by, row.edited_at
+
+
+def test_markup_a_slot_has_already_is_refused_and_leaves_it_as_it_was(
+    each_database_url: str,
+) -> None:
+    """The same once kept as `set_markup` keeps markup (line breaks as `\\n`, no space around
+    it) is no change: a slot that follows the config still does, and nothing is logged."""
+    configured = [*SLOTS, AdSlotSettings(name="footer", placement="footer", html="<i>F</i>\n")]
+    database = Database(each_database_url)
+    database.migrate()
+    try:
+        with database.transaction() as session:
+            sync_ad_slots(session, configured)
+        same = [
+            ("header", "<a href='/a'>A</a>"),
+            ("header", "\r\n  <a href='/a'>A</a>\r\n"),
+            ("footer", "<i>F</i>"),  # the config's TOML string ended with a line break
+            ("aside", "  "),
+        ]
+        for name, html in same:
+            with (
+                pytest.raises(InputError, match=f"ad slot {name} already has this markup"),
+                database.transaction() as session,
+            ):
+                ads.set_markup(session, name, html, configured, "ann")
+            assert edited(database, name)[1] is None
+        with database.transaction() as session:
+            ads.set_markup(session, "header", "<b>Desk</b>\n<i>2</i>", configured, "ann")
+        before = edited(database, "header")
+        with pytest.raises(InputError, match="already"), database.transaction() as session:
+            ads.set_markup(session, "header", "<b>Desk</b>\r\n<i>2</i>\r\n", configured, "bob")
+        assert edited(database, "header") == before  # still ann's, from when she set it
+        with database.transaction() as session:  # what cleaning removes is markup all the same
+            ads.set_markup(session, "header", "<b>Desk</b>\n<i>2</i><script>", configured, "bob")
+        assert edited(database, "header")[1] == "bob"
+        assert logged(database) == [
+            ("ann", "ad.set", "ad slot header"),
+            ("bob", "ad.set", "ad slot header"),
+        ]
+    finally:
+        database.dispose()
+
+
+def test_markup_replaced_since_the_editor_saw_it_is_not_overwritten_unseen(
+    database: Database,
+) -> None:
+    with database.transaction() as session:
+        sync_ad_slots(session, SLOTS)
+    seen_by_ann = ads.fingerprint(SLOTS[0].html)
+    with database.transaction() as session:
+        ads.set_markup(session, "header", "<b>Bob's</b>", SLOTS, "bob")
+    with (
+        pytest.raises(InputError, match=r"replaced since this page showed it \(by bob\)"),
+        database.transaction() as session,
+    ):
+        ads.set_markup(session, "header", "<b>Ann's</b>", SLOTS, "ann", seen=seen_by_ann)
+    assert edited(database, "header")[:2] == ("<b>Bob's</b>", "bob")
+    with database.transaction() as session:  # saved again from the page that shows Bob's
+        ads.set_markup(
+            session, "header", "<b>Ann's</b>", SLOTS, "ann", seen=ads.fingerprint("<b>Bob's</b>")
+        )
+    assert edited(database, "header")[:2] == ("<b>Ann's</b>", "ann")
+    with database.transaction() as session:
+        ads.hand_back(session, "header", SLOTS, "bob")
+        sync_ad_slots(session, [AdSlotSettings(name="header", placement="header", html="<i>N</i>")])
+    with (
+        pytest.raises(InputError, match=r"\(by a run, from the config\)"),
+        database.transaction() as session,
+    ):
+        ads.set_markup(session, "header", "<b>x</b>", SLOTS, "ann", seen=seen_by_ann)
+
+
+def test_markup_with_a_nul_character_is_refused_before_the_database_sees_it(
+    each_database_url: str,
+) -> None:
+    database = Database(each_database_url)
+    database.migrate()
+    try:
+        with (
+            pytest.raises(InputError, match="NUL character"),
+            database.transaction() as session,
+        ):
+            ads.set_markup(session, "header", "<b>x</b>\x00", SLOTS, "ann")
+        assert slots_in(database) == [] and logged(database) == []
+    finally:
+        database.dispose()
