@@ -51,11 +51,18 @@ def post(client: TestClient, name: str, action: str, **fields: str):  # type: ig
     return client.post(f"/desk/ads/{name}/{action}", data={**fields, "csrf_token": token})
 
 
+def section_markup(page: str, name: str) -> str:
+    """The slot's section of the desk page, as it is."""
+    found = re.search(
+        rf'<section class="ad-slot" id="slot-{re.escape(name)}".*?</section>', page, re.S
+    )
+    assert found, name
+    return found.group()
+
+
 def section(page: str, name: str) -> str:
     """The slot's section of the desk page, its tags removed, its spaces collapsed."""
-    found = re.search(rf'<section class="ad-slot" id="slot-{name}".*?</section>', page, re.S)
-    assert found, name
-    return " ".join(re.sub(r"<[^>]+>", " ", found.group()).split())
+    return " ".join(re.sub(r"<[^>]+>", " ", section_markup(page, name)).split())
 
 
 def logged(database: Database) -> list[tuple[str, str, str]]:
@@ -247,3 +254,85 @@ def test_ads_need_a_login_and_a_token(
     assert anonymous.post("/desk/ads/header/off", data={"csrf_token": token}).status_code == 401
     assert editor.post("/desk/ads/header/off").status_code == 403
     assert logged(synced) == []
+
+
+def form_of(page: str, name: str) -> tuple[str, dict[str, str]]:
+    """The slot's markup form on `page`: its address, and its fields as the browser sends them
+    untouched (the box's line breaks as `\\r\\n`)."""
+    found = re.search(
+        r'<form class="ad-markup" method="post" action="([^"]+)">.*?'
+        r'name="csrf_token" value="([^"]+)">.*?name="seen" value="([^"]+)">.*?'
+        r"<textarea [^>]*>(.*?)</textarea>",
+        section_markup(page, name),
+        re.S,
+    )
+    assert found, name
+    action, token, seen, box = found.groups()
+    box = box.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"')
+    box = box.replace("&#39;", "'").replace("&amp;", "&").replace("\n", "\r\n")
+    return action, {"csrf_token": token, "seen": seen, "html": box}
+
+
+def test_saving_a_box_unchanged_is_refused_and_the_slot_still_follows_the_config(
+    editor: TestClient, synced: Database
+) -> None:
+    with synced.transaction() as session:
+        session.add(AdSlot(name="by-hand", placement="footer", html="<b>Two</b>\n<i>lines</i>"))
+    for name in ("header", "by-hand"):
+        action, fields = form_of(editor.get("/desk/ads").text, name)
+        refused = editor.post(action, data=fields)
+        assert refused.status_code == 400
+        said = f"Ad slot {name} was not changed: ad slot {name} already has this markup."
+        assert said in refused.text
+    assert "Markup from the config." in section(editor.get("/desk/ads").text, "header")
+    assert logged(synced) == []
+
+
+def test_a_page_drawn_before_another_editors_change_does_not_undo_it(
+    settings: Settings, editor: TestClient, synced: Database
+) -> None:
+    action, fields = form_of(editor.get("/desk/ads").text, "header")
+    bob = logged_in(settings, synced, "bob")
+    assert post(bob, "header", "set", html="<b>Bob's</b>").status_code == 303
+    refused = editor.post(action, data={**fields, "html": "<b>Ann's</b>"})
+    assert refused.status_code == 400
+    assert "its markup was replaced since this page showed it (by bob)" in refused.text
+    assert "&lt;b&gt;Ann&#39;s&lt;/b&gt;</textarea>" in refused.text  # kept in its box
+    assert "Readers see: Bob's" in section(refused.text, "header")
+    again, fields = form_of(refused.text, "header")  # saved again from the page that says so
+    assert editor.post(again, data=fields).status_code == 303
+    assert "Markup set by ann" in section(editor.get("/desk/ads").text, "header")
+    assert logged(synced) == [
+        ("bob", "ad.set", "ad slot header"),
+        ("ann", "ad.set", "ad slot header"),
+    ]
+
+
+def test_a_set_without_markup_is_refused_and_keeps_the_slots(
+    editor: TestClient, synced: Database
+) -> None:
+    refused = post(editor, "header", "set")
+    assert refused.status_code == 400 and "the form sent no markup" in refused.text
+    assert f"Readers see: {HEADER_AD}" in section(refused.text, "header")
+    assert logged(synced) == []
+
+
+def test_a_slot_made_by_hand_with_any_name_is_shown_and_managed(
+    editor: TestClient, synced: Database
+) -> None:
+    odd = "sold/by hand?#1"
+    with synced.transaction() as session:
+        session.add(AdSlot(name=odd, placement="footer", html="<b>Odd</b>"))
+    page = editor.get("/desk/ads")
+    assert page.status_code == 200
+    action, fields = form_of(page.text, odd)
+    assert action == "/desk/ads/sold%2Fby%20hand%3F%231/set"
+    assert editor.post(action, data={**fields, "html": "<b>Even</b>"}).status_code == 303
+    off = editor.post(action.replace("/set", "/off"), data={"csrf_token": fields["csrf_token"]})
+    assert off.status_code == 303
+    assert "off Markup set by ann" in section(editor.get(off.headers["location"]).text, odd)
+    assert editor.post(action.replace("/set", "/explode"), data=fields).status_code == 404
+    assert logged(synced) == [
+        ("ann", "ad.set", f"ad slot {odd}"),
+        ("ann", "ad.off", f"ad slot {odd}"),
+    ]

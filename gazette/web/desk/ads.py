@@ -5,11 +5,16 @@ it back to the config.
 
 These are `gazette ads set | off | on | reset`, through the same functions (gazette/ads.py,
 which also holds the rule between the config and the desk), against the config the web app
-read, and each change is written to the audit log. A refusal (markup too long, a slot the
-config does not name handed back, a slot switched off that is off already, no such slot)
-shows the page again with the reason and the markup typed, with the refusal's own status (400,
-404) as /desk/tags answers. After a change the browser is sent back to the list (303), which
-says what was done.
+read, and each change is written to the audit log. A refusal (markup too long, markup the
+slot has already, markup replaced since the page showed it, a slot the config does not name
+handed back, a slot switched off that is off already, no such slot) shows the page again with
+the reason and the markup typed, with the refusal's own status (400, 404) as /desk/tags
+answers. After a change the browser is sent back to the list (303), which says what was done.
+
+Each markup form sends back the `fingerprint` of the markup its page showed, so that an editor
+who saves a page drawn before another editor's change does not undo it unseen. A slot's
+forms are addressed with its name quoted, and the route takes a name with a `/` in it: a slot
+made by hand may have any name, and the page shows and manages it like the others.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from starlette.exceptions import HTTPException
 
 from gazette import ads
 from gazette.config import Settings
-from gazette.errors import GazetteError, NotFound
+from gazette.errors import GazetteError, InputError, NotFound
 from gazette.web.auth import Editor, Staff, client_address, require_editor
 from gazette.web.dependencies import AppSettings, ReadSession
 from gazette.web.desk.routes import desk_page
@@ -53,10 +58,13 @@ router = APIRouter(prefix="/desk/ads", dependencies=[Depends(require_editor)])
 
 @dataclass(frozen=True)
 class SlotView:
-    """A slot as the page shows it: the entry, and its markup as readers get it."""
+    """A slot as the page shows it: the entry, its markup as readers get it, the address its
+    forms post to (`<address>/set`, `/off`, ...) and the fingerprint of its markup."""
 
     entry: ads.SlotEntry
     shown: Markup
+    address: str
+    seen: str
 
 
 def _page(
@@ -67,8 +75,14 @@ def _page(
     status: int = 200,
     **context: Any,
 ) -> Response:
+    listing = path_for(request, "desk_ads")
     slots = [
-        SlotView(entry, ads.sanitise_ad(entry.html))
+        SlotView(
+            entry,
+            ads.sanitise_ad(entry.html),
+            f"{listing}/{quote(entry.name, safe='')}",
+            ads.fingerprint(entry.html),
+        )
         for entry in ads.list_slots(session, settings.ads)
     ]
     context = {
@@ -123,37 +137,43 @@ def _change(
     settings: Settings,
     name: str,
     action: str,
-    html: str,
+    html: str | None,
+    seen: str | None,
     actor: str,
     address: str | None,
 ) -> None:
     if action == "set":
-        ads.set_markup(session, name, html, settings.ads, actor, address)
+        if html is None:  # a form that is not the page's: emptying the slot would lose its ad
+            raise InputError("the form sent no markup (no field `html`); nothing was saved")
+        ads.set_markup(session, name, html, settings.ads, actor, address, seen)
     elif action == "reset":
         ads.hand_back(session, name, settings.ads, actor, address)
     else:
         ads.switch(session, name, action == "on", settings.ads, actor, address)
 
 
-@router.post("/{slot}/{action}", name="change_ad")
+@router.post("/{slot:path}/{action}", name="change_ad")
 def change(
     request: Request,
     staff: Editor,
     settings: AppSettings,
     slot: str,
     action: str,
-    html: Annotated[str, Form()] = "",  # any length (the request guard's): ads.py says if too long
+    # any length (the request guard's): ads.py says if too long
+    html: Annotated[str | None, Form()] = None,
+    seen: Annotated[str | None, Form()] = None,  # the page's ads.fingerprint of the markup
 ) -> Response:
     if action not in ACTIONS:
         raise HTTPException(404, f"There is no ad slot action {action[:20]!r}.")
     database = request.app.state.database
     try:
         with database.transaction() as session:
-            _change(session, settings, slot, action, html, staff.name, client_address(request))
+            address = client_address(request)
+            _change(session, settings, slot, action, html, seen, staff.name, address)
     except GazetteError as exc:
         message = str(exc)[:ERROR_LENGTH]
         status = exc.http_status if exc.http_status < 500 else 400
-        typed = {"typed_slot": slot, "typed_html": html} if action == "set" else {}
+        typed = {"typed_slot": slot, "typed_html": html or ""} if action == "set" else {}
         refused = ads.shown_name(slot)
         with database.session() as session:
             return _page(
