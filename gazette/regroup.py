@@ -214,13 +214,11 @@ def move_report(
     return Outcome(True, f"report {report_id} moved {detail}", target.id, rewritten, "moved")
 
 
-def merge_stories(
-    session: Session, story_id: int, into: int, actor: str, address: str | None = None
-) -> Outcome:
-    """Merge story `story_id` into story `into`: its reports join `into`, which keeps its
-    number, and its address redirects there. Every report of the merged story is pinned (the
-    clusterer will not split it again), and an earlier decision to keep the two apart ends."""
-    _start(session)
+def merge_check(session: Session, story_id: int, into: int) -> Outcome | None:
+    """What `merge_stories(session, story_id, into, ...)` would answer, without changing
+    anything: its refusals are raised, its outcome returned when the merge was done already,
+    and None when it would merge. It only reads, and takes no lock: the desk asks its question
+    with it while the pipeline may be clustering (gazette/web/desk/regroup.py)."""
     absorbed = session.get(Story, story_id) if fits_in_id(story_id) else None
     if absorbed is None:
         raise NotFound(f"there is no story {story_id}")
@@ -232,6 +230,18 @@ def merge_stories(
         raise InputError(f"story {story_id} was merged into story {final.id}: use story {final.id}")
     if absorbed.id == survivor.id:
         raise InputError("a story cannot be merged into itself: give two different stories")
+    return None
+
+
+def merge_stories(
+    session: Session, story_id: int, into: int, actor: str, address: str | None = None
+) -> Outcome:
+    """Merge story `story_id` into story `into`: its reports join `into`, which keeps its
+    number, and its address redirects there. Every report of the merged story is pinned (the
+    clusterer will not split it again), and an earlier decision to keep the two apart ends."""
+    _start(session)
+    if (done := merge_check(session, story_id, into)) is not None:
+        return done
     now = utcnow()
     session.execute(
         update(StoryMember).where(StoryMember.story_id == story_id).values(joined_at=now)

@@ -7,6 +7,9 @@ from __future__ import annotations
 import html
 import re
 import sqlite3
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import hypothesis
@@ -14,16 +17,27 @@ import pytest
 from fastapi.testclient import TestClient
 from fight import BANK, FIGHT, add_ready, members, settings_for
 from forms import token_in
+from fresh import fresh_database
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 from staff import browser, logged_in
 
+from gazette import regroup
 from gazette.config import Settings
 from gazette.db import Database
+from gazette.db.engine import BUSY_TIMEOUT_SECONDS
 from gazette.db.models import AuditEntry, Story, StoryMember
 from gazette.embedding import MiniLMEmbedder
 from gazette.pipeline import run_pipeline
+from gazette.work import serialized
+
+
+@pytest.fixture(params=["sqlite"])
+def database(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Database]:
+    """An empty database of the test's own: a SQLite file, unless the test asks for
+    PostgreSQL (`parametrize("database", ["postgresql"], indirect=True)`)."""
+    yield from fresh_database(request, sqlite_url)
 
 
 @pytest.fixture
@@ -177,6 +191,27 @@ def test_moving_a_report_out_to_a_new_story_and_back(
 YES = {"confirm": "yes"}  # a merge's second post, which does it
 
 
+def question_in(page: str) -> str:
+    return page.split('class="notice confirm-decision"', 1)[1].split("</section>")[0]
+
+
+def answer_of(page: str) -> tuple[str, dict[str, str]]:
+    """The question's form on `page`: where it posts, and its hidden fields."""
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', question_in(page), re.S)
+    assert form, "the page asks no question"
+    return form.group(1), dict(
+        re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(2))
+    )
+
+
+def merge(client: TestClient, story_id: int, other: int, direction: str):
+    """A merge as an editor makes it: asked on the story's page, then confirmed."""
+    asked = post(client, story_id, "merge", {"other": str(other), "direction": direction})
+    assert asked.status_code == 200, asked.text
+    action, fields = answer_of(asked.text)
+    return client.post(action, data=fields | YES)
+
+
 def test_a_merge_is_asked_first_naming_both_stories_and_done_when_confirmed(
     editor: TestClient, database: Database, stories: dict
 ) -> None:
@@ -187,8 +222,9 @@ def test_a_merge_is_asked_first_naming_both_stories_and_done_when_confirmed(
     assert asked.status_code == 200
     assert members_of(database, fight) == set(stories["fight"])  # nothing changed
     assert audit_actions(database) == []
-    question = asked.text.split('class="notice confirm-decision"', 1)[1].split("</section>")[0]
+    question = question_in(asked.text)
     said = text_of(question)
+    assert "Confirm the merge Merge story" in said and "Nothing was merged" not in said
     assert f"Merge story {bank} (“<b>Quillon</b> Bank raises savings rates”, 1 report)" in said
     assert f"into story {fight} (" in said and "3 reports)" in said
     assert f"Story {fight} keeps its number" in said and "Nothing is changed" in said
@@ -196,13 +232,13 @@ def test_a_merge_is_asked_first_naming_both_stories_and_done_when_confirmed(
     assert '<section class="notice confirm-decision" aria-labelledby' in asked.text
     assert re.findall(r'role="alert">Merge story', question) == ['role="alert">Merge story']
     assert "autofocus" not in question  # Enter in the page does not answer it
-    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', question, re.S)
-    assert form and form.group(1) == f"/desk/story/{fight}/merge"
-    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(2)))
+    action, fields = answer_of(asked.text)
+    assert action == f"/desk/story/{fight}/merge"
     assert fields["other"] == str(bank) and fields["direction"] == "from"
-    assert 'name="confirm" value="yes"' in form.group(2)
-    assert f"Yes, merge story {bank} into story {fight}</button>" in form.group(2)
-    done = editor.post(form.group(1), data=fields | YES)
+    assert re.fullmatch(r"[0-9a-f]{16}\.[0-9a-f]{16}", fields["seen"])  # what it showed
+    assert 'name="confirm" value="yes"' in question
+    assert f"Yes, merge story {bank} into story {fight}</button>" in question
+    done = editor.post(action, data=fields | YES)
     assert done.status_code == 303
     assert members_of(database, fight) == {*stories["fight"], stories["bank"]}
 
@@ -213,19 +249,106 @@ def test_the_merge_question_posts_the_number_as_read_not_as_typed(
     fight, bank = stories["fight_story"], stories["bank_story"]
     typed = f" 0{bank} "
     asked = post(editor, fight, "merge", {"other": typed, "direction": "into"})
-    question = asked.text.split('class="notice confirm-decision"', 1)[1].split("</section>")[0]
+    question = question_in(asked.text)
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', question))
-    assert fields == {"csrf_token": fields["csrf_token"], "other": str(bank), "direction": "into"}
+    assert fields == {
+        "csrf_token": fields["csrf_token"],
+        "other": str(bank),
+        "direction": "into",
+        "seen": fields["seen"],
+    }
     assert f"Yes, merge story {fight} into story {bank}</button>" in question
     kept = re.search(r'id="merge-other"[^>]*value="([^"]*)"', asked.text)
     assert kept and kept.group(1) == typed  # the form below keeps what was typed
+
+
+def test_a_yes_to_stories_that_changed_since_the_question_asks_again(
+    editor: TestClient, database: Database, stories: dict
+) -> None:
+    """Reports that join either story between the question and the "yes" (here another
+    editor's move) make the yes ask again, showing the stories as they are now; only a yes to
+    what is on the page merges."""
+    fight, bank = stories["fight_story"], stories["bank_story"]
+    asked = post(editor, fight, "merge", {"other": str(bank), "direction": "from"})
+    action, shown = answer_of(asked.text)
+    with database.transaction() as session:
+        regroup.move_report(session, stories["fight"][2], bank, "bob")
+
+    again = editor.post(action, data=shown | YES)
+    assert again.status_code == 200
+    said = text_of(question_in(again.text))
+    assert f"Confirm the merge again: story {bank} and story {fight} changed" in said
+    assert "Nothing was merged" in said
+    assert f"Merge story {bank} (“<b>Quillon</b> Bank raises savings rates”, 2 reports)" in said
+    assert "2 reports)?" in said  # the fight story as it is now
+    assert members_of(database, bank) == {stories["bank"], stories["fight"][2]}
+    assert [action for _, action, _, _ in audit_actions(database)] == ["story.report_moved"]
+    _, now = answer_of(again.text)
+    assert now["seen"] != shown["seen"] and now["other"] == shown["other"]
+
+    unseen = editor.post(action, data={**now, "seen": ""} | YES)  # a yes that shows nothing
+    assert unseen.status_code == 200
+    assert "Confirm the merge</h2>" in unseen.text  # asked, as the first time
+    assert [action for _, action, _, _ in audit_actions(database)] == ["story.report_moved"]
+
+    done = editor.post(action, data=now | YES)
+    assert done.headers["location"] == f"/desk/story/{fight}/reports?done=merged"
+    assert members_of(database, fight) == {*stories["fight"], stories["bank"]}
+
+
+def test_a_merge_is_asked_while_another_process_writes_and_done_after(
+    editor: TestClient, database: Database, stories: dict
+) -> None:
+    """Asking only reads: it is not kept waiting by a writer (the pipeline clustering). Saying
+    yes writes, so it waits like any form, and is told to send again when that lasts."""
+    fight, bank = stories["fight_story"], stories["bank_story"]
+    token = token_in(page_of(editor, fight))
+    data = {"other": str(bank), "direction": "into", "csrf_token": token}
+    holder = sqlite3.connect(database.url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        asked = editor.post(f"/desk/story/{fight}/merge", data=data)
+        waited = time.monotonic() - started
+        action, fields = answer_of(asked.text)
+        refused = editor.post(action, data=fields | YES)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert asked.status_code == 200 and waited < BUSY_TIMEOUT_SECONDS / 2
+    assert refused.status_code == 503
+    assert members_of(database, fight) == set(stories["fight"])
+    assert editor.post(action, data=fields | YES).status_code == 303
+    assert members_of(database, bank) == {*stories["fight"], stories["bank"]}
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_on_postgresql_a_merge_is_asked_while_the_clusterer_holds_its_lock(
+    editor: TestClient, database: Database, stories: dict
+) -> None:
+    """On PostgreSQL the cluster stage's lock (an advisory lock, which waits without a time
+    limit) is taken by the "yes" alone: the question is asked while a clustering step runs."""
+    fight, bank = stories["fight_story"], stories["bank_story"]
+    token = token_in(page_of(editor, fight))
+    data = {"other": str(bank), "direction": "into", "csrf_token": token}
+    with ThreadPoolExecutor(1) as pool, database.session() as clustering:
+        serialized(clustering, regroup.STAGE)
+        asking = pool.submit(editor.post, f"/desk/story/{fight}/merge", data=data)
+        try:
+            asked = asking.result(timeout=BUSY_TIMEOUT_SECONDS)
+        finally:
+            clustering.rollback()  # the lock ends with the step, and a waiting request goes on
+    assert asked.status_code == 200
+    action, fields = answer_of(asked.text)
+    assert editor.post(action, data=fields | YES).status_code == 303
+    assert members_of(database, bank) == {*stories["fight"], stories["bank"]}
 
 
 def test_merging_from_either_side_and_splitting_a_selection(
     editor: TestClient, database: Database, stories: dict
 ) -> None:
     fight, bank = stories["fight_story"], stories["bank_story"]
-    merged = post(editor, fight, "merge", {"other": str(bank), "direction": "from", **YES})
+    merged = merge(editor, fight, bank, "from")
     assert merged.status_code == 303
     assert merged.headers["location"] == f"/desk/story/{fight}/reports?done=merged"
     assert members_of(database, fight) == {*stories["fight"], stories["bank"]}
@@ -237,13 +360,15 @@ def test_merging_from_either_side_and_splitting_a_selection(
     assert split.headers["location"] == f"/desk/story/{new_id}/reports?done=split"
     assert members_of(database, fight) == set(stories["fight"])
 
-    into = post(editor, new_id, "merge", {"other": str(fight), "direction": "into", **YES})
+    into = merge(editor, new_id, fight, "into")
     assert into.headers["location"] == f"/desk/story/{fight}/reports?done=merged"
     again = post(editor, fight, "merge", {"other": str(new_id), "direction": "from", **YES})
     assert again.headers["location"] == f"/desk/story/{fight}/reports?done=unchanged"
     assert "Nothing to do: that was already done." in text_of(
         editor.get(again.headers["location"]).text
     )
+    asked_again = post(editor, fight, "merge", {"other": str(new_id), "direction": "from"})
+    assert asked_again.headers["location"] == f"/desk/story/{fight}/reports?done=unchanged"
     assert [action for _, action, _, _ in audit_actions(database)] == [
         "story.merged",
         "story.split",

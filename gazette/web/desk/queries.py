@@ -14,13 +14,21 @@ from collections.abc import Sequence
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from gazette.db.models import Article, ArticleReference, AuditEntry, Story, WriteCheck
+from gazette.db.models import (
+    Article,
+    ArticleReference,
+    AuditEntry,
+    Story,
+    StoryMember,
+    WriteCheck,
+)
 from gazette.db.states import StoryState
 from gazette.web.desk.views import (
     CHECK_OUTCOMES,
     AuditRow,
     CheckSummary,
     DeskHome,
+    MergeSide,
     QueueItem,
     Rewriting,
 )
@@ -186,3 +194,20 @@ def audit_entries(session: Session, limit: int, offset: int) -> Sequence[AuditRo
     return [
         AuditRow(row.at, row.actor, row.action, row.target, row.detail, row.address) for row in rows
     ]
+
+
+def merge_side(session: Session, story_id: int) -> MergeSide:
+    """Story `story_id` as a merge's question shows it: two short queries, whatever its size."""
+    newest = session.execute(
+        select(Article.headline, Article.version)
+        .where(Article.story_id == story_id)
+        .order_by(Article.version.desc())
+        .limit(1)
+    ).first()
+    reports = session.scalars(
+        select(StoryMember.document_id)
+        .where(StoryMember.story_id == story_id)
+        .order_by(StoryMember.document_id)
+    )
+    headline, version = newest if newest is not None else (None, None)
+    return MergeSide(story_id, headline, version, tuple(reports))

@@ -1,16 +1,31 @@
 """Asking before a change a click cannot undo (a merge of stories; a tag's rename, merge or
-hide): the first post rehearses the change in its transaction, and raising `NotConfirmed`
-rolls it back, carrying the `Question` the page then asks. The question's form posts the same
-change again with `confirm=yes`, which does it. One record and one macro
-(`desk/question.html`) for every such question, so they read and behave alike.
+hide): the first post finds out what the change would do without doing it, and raising
+`NotConfirmed` (which rolls back whatever the post's transaction did) carries the `Question`
+the page then asks. The question's form posts the same change again with `confirm=yes`, which
+does it. One record and one macro (`desk/question.html`) for every such question, so they read
+and behave alike.
+
+A question can carry what it showed (`SEEN`, a `fingerprint` of it): the "yes" is then done
+only while the same fingerprint is made again from the database, under the lock the change
+takes; otherwise what the editor saw is gone (reports joined a story meanwhile, it was written
+again), and the page asks again, showing how things are now.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 CONFIRMED = "yes"  # the value of `confirm` on the question's own button
+SEEN = "seen"  # the field that carries the fingerprint of what the question showed
+
+
+def fingerprint(*parts: object) -> str:
+    """A short digest of what a question showed (numbers, headlines, lists of ids), for its
+    "yes" to bring back. Not a secret and not a signature: the editor may send any change the
+    desk offers anyway; it only tells one state of things from another."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ Every route needs an editor's login (the router's dependency) and every form its
 (gazette/web/csrf.py, for the whole app). A form that succeeds is answered with a redirect to
 the page of the story where things now are (so that reloading does not send it again); one the
 service refuses shows the page again with why, and changes nothing. A merge is asked twice: the
-first post tries it in a transaction that is rolled back, and the page asks whether to do it,
-naming both stories, with a button that posts it again, confirmed.
+first post reads what it would do (without the cluster stage's lock), and the page asks whether
+to do it, naming both stories as they are, with a button that posts it again, confirmed, with
+what the question showed; when either story changed meanwhile, the page asks again.
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ from gazette.errors import InputError, NotFound
 from gazette.text import how_many
 from gazette.web.auth import Editor, Staff, client_address, require_editor
 from gazette.web.dependencies import ReadSession
-from gazette.web.desk.questions import CONFIRMED, NotConfirmed, Question
+from gazette.web.desk import queries
+from gazette.web.desk.questions import CONFIRMED, SEEN, NotConfirmed, Question, fingerprint
 from gazette.web.desk.routes import desk_page
+from gazette.web.desk.views import MergeSide
 from gazette.web.templating import path_for
+from gazette.work import serialized
 
 MAX_ID_DIGITS = 18  # below 2**63, the largest integer SQLite and PostgreSQL store
 NEARBY = 20  # stories offered as places to move a report to
@@ -134,13 +138,15 @@ def _apply(
     story_id: int,
     operation: Operation,
     typed: Mapping[str, object],
+    writes: bool = True,
 ) -> Response:
-    """Run `operation(session, actor, address)` in a transaction of its own: on success, go to
-    the page of the story it names; when refused, show this story's page with why (the
-    transaction rolled back: nothing changed) and what was `typed` in the form's fields."""
+    """Run `operation(session, actor, address)` in a transaction of its own (a read-only one
+    unless it `writes`): on success, go to the page of the story it names; when refused, show
+    this story's page with why (the transaction rolled back: nothing changed) and what was
+    `typed` in the form's fields; when it asks a question first, show the page with it."""
     database = request.app.state.database
     try:
-        with database.transaction() as session:
+        with database.transaction() if writes else database.session() as session:
             outcome = operation(session, staff.name, client_address(request))
     except NotConfirmed as asked:
         with database.session() as session:
@@ -182,36 +188,62 @@ def move_report(
     return _apply(request, staff, number, operation, {"report": report, "to": to})
 
 
-def _described(session: Session, number: int) -> str:
+def _described(side: MergeSide) -> str:
     """A story as a merge's question names it: its number, headline and reports."""
-    try:
-        history = story_history(session, number)
-    except NotFound:
-        return f"story {number}"
-    headline = history.headline or "not written yet"
-    reports = how_many(len(history.reports), "report", "reports")
-    return f"story {number} (“{headline}”, {reports})"
+    headline = side.headline or "not written yet"
+    reports = how_many(len(side.reports), "report", "reports")
+    return f"story {side.story_id} (“{headline}”, {reports})"
+
+
+def _seen(side: MergeSide) -> str:
+    """What the question showed of a story, and what would change what the merge does: its
+    newest version (a rewrite, an edit) and its reports (one that joined or left)."""
+    return fingerprint(side.headline, side.version, side.reports)
 
 
 def _merge_question(
-    request: Request, session: Session, number: int, other: int, direction: str
+    request: Request,
+    session: Session,
+    number: int,
+    pair: tuple[int, int],
+    direction: str,
+    seen: str,
 ) -> Question:
-    """The question a merge asks, asked from story `number`'s page: its button posts the other
-    story's number as read, and names both stories."""
-    absorbed, survivor = (number, other) if direction == "into" else (other, number)
+    """The question a merge of `pair` (absorbed, survivor) asks, asked from story `number`'s
+    page: it names both stories as they are now, and its button posts the other story's number
+    as read and what the question showed (`SEEN`). Given the `seen` of an earlier question that
+    no longer holds, it says which story changed since, and that nothing was merged."""
+    sides = [queries.merge_side(session, story) for story in pair]
+    now = [_seen(side) for side in sides]
+    absorbed, survivor = pair
     text = (
-        f"Merge {_described(session, absorbed)} into {_described(session, survivor)}? Story "
-        f"{survivor} keeps its number and gets all the reports, story {absorbed}'s address "
-        f"leads there from then on, and story {survivor} is written again. Nothing is changed "
-        "until you say yes."
+        f"Merge {_described(sides[0])} into {_described(sides[1])}? Story {survivor} keeps "
+        f"its number and gets all the reports, story {absorbed}'s address leads there from then "
+        f"on, and story {survivor} is written again. Nothing is changed until you say yes."
     )
+    title = "Confirm the merge"
+    was = [*seen.split("."), "", ""][:2] if seen else now  # a story's fingerprint, each side
+    pairs = zip(sides, now, was, strict=True)
+    changed = [side.story_id for side, digest, before in pairs if digest != before]
+    if changed:
+        named = " and ".join(f"story {story}" for story in changed)
+        title = f"Confirm the merge again: {named} changed"
+        text = (
+            f"Nothing was merged: {named} changed after you were asked (reports joined or left, "
+            f"or it was written again). As {'it is' if len(changed) == 1 else 'they are'} now: "
+            f"{text}"
+        )
     return Question(
-        title="Confirm the merge",
+        title=title,
         text=text,
         action=path_for(request, "desk_merge_story", story_id=str(number)),
         button=f"Yes, merge story {absorbed} into story {survivor}",
         cancel=path_for(request, "desk_story_reports", story_id=str(number)),
-        fields={"other": str(other), "direction": direction},
+        fields={
+            "other": str(survivor if absorbed == number else absorbed),
+            "direction": direction,
+            SEEN: ".".join(now),
+        },
     )
 
 
@@ -223,29 +255,41 @@ def merge_story(
     other: Annotated[str, Form(max_length=40)] = "",
     direction: Annotated[str, Form(max_length=10)] = "into",
     confirm: Annotated[str, Form(max_length=10)] = "",
+    seen: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     """`direction` "into": this story is merged into `other`; "from": `other` into this one.
-    Asked twice: without `confirm=yes` the merge is tried and rolled back, and the page asks
-    the question with what it would merge (or says why it would be refused)."""
+    Asked twice: without `confirm=yes` the page asks the question, naming both stories as they
+    are (or says why the merge would be refused); with it, the merge is done if both stories
+    are still as the question showed them (`seen`), else the page asks again.
+
+    Asking reads and takes no lock, so it is not kept waiting while the pipeline clusters. It
+    does not rehearse the merge in a transaction rolled back: on SQLite a transaction that
+    writes takes the database's one write lock, rolled back or not, and on PostgreSQL the
+    rehearsed updates would wait for the rows the clusterer holds. `regroup.merge_check` says
+    instead, by the same rules, what the merge would do."""
     number = _in_path(story_id, "the story")
+    confirmed = confirm == CONFIRMED
 
     def operation(session: Session, actor: str, address: str) -> regroup.Outcome:
         other_number = _number(other, "the other story")
         if direction not in ("into", "from"):
             raise InputError("choose which story keeps its number")
-        absorbed, survivor = (
-            (number, other_number) if direction == "into" else (other_number, number)
-        )
-        question = None  # asked before the merge, which changes what it names
-        if confirm != CONFIRMED:
-            question = _merge_question(request, session, number, other_number, direction)
-        outcome = regroup.merge_stories(session, absorbed, survivor, actor, address)
-        if question is not None and outcome.changed:
+        pair = (number, other_number) if direction == "into" else (other_number, number)
+        if confirmed:
+            # Under the cluster stage's lock no report joins or leaves either story between the
+            # check and the merge (on SQLite the transaction holds the write lock from its start
+            # and nothing changes at all; on PostgreSQL a version written meanwhile goes
+            # unseen, harmlessly: the merged story is written again).
+            serialized(session, regroup.STAGE)
+        if (done := regroup.merge_check(session, *pair)) is not None:
+            return done  # merged already: nothing to ask
+        question = _merge_question(request, session, number, pair, direction, seen)
+        if not confirmed or question.fields[SEEN] != seen:
             raise NotConfirmed(question)
-        return outcome
+        return regroup.merge_stories(session, *pair, actor, address)
 
     typed = {"other": other, "direction": direction}
-    return _apply(request, staff, number, operation, typed)
+    return _apply(request, staff, number, operation, typed, writes=confirmed)
 
 
 @router.post("/story/{story_id}/split", name="desk_split_story")

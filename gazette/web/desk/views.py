@@ -78,3 +78,14 @@ class AuditRow:
     target: str
     detail: str
     address: str | None
+
+
+@dataclass(frozen=True)
+class MergeSide:
+    """A story as a merge's question names it (gazette/web/desk/regroup.py), with what the
+    question's "yes" checks is still so: its newest version and the reports it has."""
+
+    story_id: int
+    headline: str | None  # of its newest version; None when it was never written
+    version: int | None
+    reports: tuple[int, ...]  # the ids of its reports, in order
