@@ -8,7 +8,7 @@ import re
 
 import pytest
 from conftest import DemoRun
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.testclient import TestClient
 from forms import form_token, token_in
 from helpers import story_of
@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from staff import PASSWORD, add_user, browser, log_in
 
 from gazette.db.models import Comment
+from gazette.web.error_pages import prefers_json
 
 EXPIRED = "This form was refused: it has expired"
 FOREIGN = "This form was sent from another site"
@@ -155,6 +156,56 @@ def test_the_token_may_come_in_a_header(site: TestClient, story: str, own_demo: 
         action, data={"body": "Sent by a script."}, headers={"X-CSRF-Token": token}
     )
     assert response.status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("token", "headers", "code"),
+    [
+        ("header", {"X-CSRF-Token": "forged-token"}, "csrf_token"),
+        ("field", {"Accept": "application/json"}, "csrf_token"),
+        ("header", {"X-CSRF-Token": "{good}", "Origin": "https://evil.example"}, "foreign_origin"),
+        ("field", {"Accept": "application/json", "Sec-Fetch-Site": "cross-site"}, "foreign_origin"),
+    ],
+)
+def test_a_script_is_refused_in_json_naming_what_is_wrong(
+    site: TestClient, story: str, own_demo: DemoRun, token: str, headers: dict, code: str
+) -> None:
+    """A client that sends the token in the header, or asks for JSON, is a script: it is told
+    in JSON (403, with a code) rather than with the page a reader gets."""
+    good = token_in(site.get(story).text)
+    headers = {name: value.format(good=good) for name, value in headers.items()}
+    action = story.rsplit("/", 1)[0] + "/comments"
+    data = {"body": "Sent by a script."} | ({"csrf_token": "forged"} if token == "field" else {})
+    response = site.post(action, data=data, headers=headers)
+    assert response.status_code == 403
+    assert response.headers["content-type"] == "application/json"
+    error = response.json()["error"]
+    assert error["status"] == 403 and error["code"] == code
+    assert "Nothing was changed." in error["message"] and "Sent by" not in response.text
+    assert comments(own_demo) == 0
+
+
+@pytest.mark.parametrize(
+    ("accept", "json"),
+    [
+        ("application/json", True),
+        ("application/problem+json", True),
+        ("application/json, text/html;q=0.9", True),
+        ("text/html;q=0.5, application/vnd.api+json", True),
+        ("application/json, text/html", True),  # as good, and named first
+        ("text/html, application/json", False),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", False),  # browsers
+        ("*/*", False),
+        ("", False),
+        ("application/json;q=0", False),
+        ("application/json;q=nan", False),
+        ("application/json;q=x, text/html;q=0.1", False),
+        ("application/json;q=2", False),
+    ],
+)
+def test_json_is_preferred_only_when_accept_puts_it_before_html(accept: str, json: bool) -> None:
+    request = Request({"type": "http", "headers": [(b"accept", accept.encode())]})
+    assert prefers_json(request) is json
 
 
 def test_a_page_with_a_form_is_private_to_its_browser(site: TestClient, story: str) -> None:

@@ -460,3 +460,72 @@ def test_a_desk_form_sent_after_logging_out_elsewhere_shows_what_was_typed(
     assert stale.status_code == 403
     assert "reload the page" in stale.text and typed not in stale.text
     assert 'name="password"' not in stale.text
+
+
+JSON = {"accept": "application/json"}
+
+
+def json_error_of(response) -> dict:  # type: ignore[no-untyped-def]
+    """The error of a JSON refusal, checked to be JSON and to repeat no page of the site."""
+    assert response.headers["content-type"] == "application/json"
+    assert "<html" not in response.text and 'name="password"' not in response.text
+    error = response.json()["error"]
+    assert error["status"] == response.status_code
+    return error
+
+
+def test_a_script_whose_login_ended_is_told_so_in_json(
+    site: TestClient, database: Database
+) -> None:
+    """A client that sends the token in the X-CSRF-Token header (a script, not a browser's
+    form) or asks for JSON gets a JSON 401 naming the ended login, not the login page."""
+    story_id = harbour_story(database)
+    typed = "Union members backed the pay offer on Sunday."
+    data = {"version": "1", "position": "2", "text": typed}
+    assert log_in(site, "ann").status_code == 303
+    token = token_in(site.get("/desk").text)
+    move_back(database, StaffSession.last_seen_at, timedelta(hours=3))
+    path = f"/desk/story/{story_id}/sentence"
+
+    by_header = site.post(path, data=data, headers={"X-CSRF-Token": token})
+    by_accept = site.post(path, data={**data, "csrf_token": token}, headers=JSON)
+    wrong_token = site.post(path, data=data, headers={"X-CSRF-Token": "x" * 43})
+    for refused in (by_header, by_accept, wrong_token):
+        assert refused.status_code == 401
+        error = json_error_of(refused)
+        assert error["code"] == "login_ended" and "log in again at /login" in error["message"]
+        assert typed not in refused.text
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == 1  # nothing saved
+    page = site.post(path, data={**data, "csrf_token": token})  # a browser's form
+    assert page.status_code == 401 and 'name="password"' in page.text and typed in page.text
+
+
+def test_a_script_without_a_login_or_with_a_wrong_token_is_told_which_in_json(
+    site: TestClient, database: Database
+) -> None:
+    story_id = harbour_story(database)
+    path = f"/desk/story/{story_id}/hold"
+    anonymous = site.post(path, headers={"X-CSRF-Token": "x" * 43})
+    assert anonymous.status_code == 401
+    assert json_error_of(anonymous)["code"] == "login_needed"
+    asked = site.get("/desk", headers=JSON)  # a page asked for as JSON: no redirect to follow
+    assert asked.status_code == 401 and json_error_of(asked)["code"] == "login_needed"
+    assert sends_to_login(site)  # a browser is still sent to the login page
+
+    assert log_in(site, "ann").status_code == 303
+    for headers in ({"X-CSRF-Token": "x" * 43}, JSON, {"X-CSRF-Token": "", **JSON}):
+        refused = site.post(path, headers=headers)
+        assert refused.status_code == 403
+        error = json_error_of(refused)
+        assert error["code"] == "csrf_token" and "X-CSRF-Token header" in error["message"]
+    foreign = site.post(
+        path,
+        headers={"X-CSRF-Token": token_in(site.get("/desk").text), "origin": "http://evil.example"},
+    )
+    assert foreign.status_code == 403 and json_error_of(foreign)["code"] == "foreign_origin"
+    done = site.post(path, headers={"X-CSRF-Token": token_in(site.get("/desk").text)})
+    assert done.status_code == 303  # the right token in the header does it
+    with database.session() as session:
+        held = session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("story.%")))
+        assert list(held) == ["story.held"]

@@ -75,6 +75,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     install_error_pages(app)
+    csrf.install(app)
     auth.install(app)
     desk.install(app)
     app.mount("/static", static, name="static")

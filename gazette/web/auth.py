@@ -9,9 +9,10 @@ or when the user's password changes or the user is removed (gazette/accounts.py)
 
 Routes ask for `Editor` or `Admin` (FastAPI dependencies; the desk's router asks for `Editor`
 for all of its routes at once). A reader who is not logged in is sent to the login page (303)
-when they asked for a page, and refused (401) when they sent a form; an editor is refused (403)
-what is for admins only. Looking a login up is a short unit of work of its own, before the
-route's: a read, and a write at most once a minute to note that the login is in use.
+when they asked for a page (unless they asked for JSON), and refused (401) when they sent a
+form; an editor is refused (403) what is for admins only. Looking a login up is a short unit of
+work of its own, before the route's: a read, and a write at most once a minute to note that the
+login is in use.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from starlette.exceptions import HTTPException
 from gazette.config import DeskSettings
 from gazette.db.models import StaffSession, User, UserRole, utcnow
 from gazette.web.cookies import cookie_header, sign, site_key, unsign
+from gazette.web.error_pages import prefers_json
 from gazette.web.templating import path_for
 
 SESSION_COOKIE = "gazette_session"
@@ -199,7 +201,8 @@ def install(app: FastAPI) -> None:
 
 class LoginNeeded(HTTPException):
     """A form of the desk sent without a good login (none, or one that ended): nothing was
-    done. The desk answers it with its login page (gazette/web/desk/login.py)."""
+    done. The desk answers it with its login page, or in JSON to a script
+    (gazette/web/desk/login.py)."""
 
     def __init__(self) -> None:
         super().__init__(401, "Log in to the desk first: only editors can do this.")
@@ -207,11 +210,12 @@ class LoginNeeded(HTTPException):
 
 def require_editor(request: Request) -> Staff:
     """The dependency of every desk route: editors and admins pass; anyone else is sent to log
-    in (a page) or refused (a form)."""
+    in (a page) or refused (a form, or a client that asks for JSON, which a redirect to the
+    login page would not help)."""
     staff = current_staff(request)
     if staff is not None:
         return staff
-    if request.method in SAFE_METHODS:
+    if request.method in SAFE_METHODS and not prefers_json(request):
         query = request.url.query
         raise _LoginRequired(request.url.path + (f"?{query}" if query else ""))
     raise LoginNeeded()

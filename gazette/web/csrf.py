@@ -15,7 +15,11 @@ login page with what was typed, for the editor to copy: gazette/web/desk/login.p
   cookie of its own (`gazette_csrf`), set the first time a page shows them a form.
 
 Forms carry the token as a hidden field, `{{ csrf_field() }}` in a template; other clients may
-send it in the `X-CSRF-Token` header. A page that shows a form is private to its browser:
+send it in the `X-CSRF-Token` header. A client that does (a script, not a browser's form), or
+that asks for JSON (`Accept: application/json`), is refused in JSON rather than with a page:
+`{"error": {"status": 403, "message": "...", "code": "csrf_token"}}`, the code
+`foreign_origin` or `csrf_token` (`answers_in_json`, `FormRefused`). A page that shows a form
+is private to its browser:
 `FormCookie` sets the reader's cookie when one was made, marks the response
 `Cache-Control: private` so that no shared cache hands one reader's form to another, and adds
 `Vary: Cookie`.
@@ -28,16 +32,18 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 from jinja2 import pass_context
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gazette.web.auth import SAFE_METHODS, session_token
 from gazette.web.cookies import cookie_header, mac, sign, site_key, unsign
+from gazette.web.error_pages import http_error, json_error, prefers_json
 
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
@@ -130,14 +136,68 @@ def from_this_site(request: Request) -> bool:
     return request.headers.get("sec-fetch-site") != "cross-site"
 
 
-class TokenRefused(HTTPException):
+def answers_in_json(request: Request) -> bool:
+    """Whether a refusal is told in JSON: the client sent its token in the `X-CSRF-Token`
+    header (a script: a browser's form cannot) or asks for JSON (`Accept`)."""
+    return HEADER in request.headers or prefers_json(request)
+
+
+class FormRefused(HTTPException):
+    """A request that changes something refused by `protect` (403): nothing was done. `code`
+    and `explained` say why to a client answered in JSON, in its terms (headers, not pages)."""
+
+    code = ""
+    explained = ""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(403, message)
+
+
+class ForeignOrigin(FormRefused):
+    """Sent from another site, by what the browser says of its origin."""
+
+    code = "foreign_origin"
+    explained = (
+        "The request came from another site (by its Origin, Referer or Sec-Fetch-Site header), "
+        "so it was refused. Nothing was changed."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(FOREIGN)
+
+
+class TokenRefused(FormRefused):
     """A form from this site (its origin checked) without this browser's token: drawn for a
     login that is over, or sent after the browser lost its cookie. Refused (403), nothing
     done; a class of its own so that the desk can answer its forms with the login page
     (gazette/web/desk/login.py)."""
 
+    code = "csrf_token"
+    explained = (
+        f"The CSRF token is missing or wrong. Send, in the {HEADER} header, the token of a form "
+        f"on a page shown to this login (without a login, to the client that holds this "
+        f"{COOKIE} cookie): it changes with every login. Nothing was changed."
+    )
+
     def __init__(self) -> None:
-        super().__init__(403, EXPIRED)
+        super().__init__(EXPIRED)
+
+
+def refusal_in_json(exc: FormRefused) -> Response:
+    return json_error(exc.status_code, exc.explained, code=exc.code)
+
+
+def form_refused(request: Request, exc: Exception) -> Response:
+    """The answer to a request `protect` refused: JSON to a script, else the 403 page, which
+    repeats nothing the request sent."""
+    assert isinstance(exc, FormRefused)
+    return refusal_in_json(exc) if answers_in_json(request) else http_error(request, exc)
+
+
+def install(app: FastAPI) -> None:
+    """What `protect` needs of the app: its refusals answered by `form_refused` (the desk
+    answers a refused token on its forms itself, gazette/web/desk/login.py)."""
+    app.add_exception_handler(FormRefused, form_refused)
 
 
 def _expected_token(request: Request) -> str | None:
@@ -151,7 +211,7 @@ async def protect(request: Request) -> None:
     if request.method in SAFE_METHODS:
         return
     if not from_this_site(request):
-        raise HTTPException(403, FOREIGN)
+        raise ForeignOrigin()
     sent = request.headers.get(HEADER)
     content_type = request.headers.get("content-type", "")
     if sent is None and content_type.startswith(FORM_TYPES):

@@ -1,6 +1,7 @@
 """Error pages: a readable page for every status, rendered without the database (so that they
 work when the database is what failed) and without ads. Under /api the same errors are JSON:
-`{"error": {"status": 404, "message": "..."}}`, with the problems of a bad request listed."""
+`{"error": {"status": 404, "message": "..."}}`, with the problems of a bad request listed; so
+are a refused form's and a missing login's to a script (gazette/web/csrf.py, desk/login.py)."""
 
 from __future__ import annotations
 
@@ -17,16 +18,49 @@ SERVER_ERROR = "Something went wrong on our side. Please try again in a moment."
 
 
 API_PREFIX = "/api/"
+JSON_TYPES = ("application/json", "application/problem+json")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _quality(params: list[str]) -> float:
+    """The `q` of one media range of an Accept header (1 when it says none)."""
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip() == "q":
+            try:
+                quality = float(value)
+            except ValueError:
+                return 0.0
+            return quality if 0.0 <= quality <= 1.0 else 0.0  # NaN included
+    return 1.0
+
+
+def prefers_json(request: Request) -> bool:
+    """Whether the client asks for JSON rather than a page: its Accept header gives JSON a
+    higher quality than HTML, or the same and names it first. Browsers name text/html, or
+    only `*/*`, which asks for nothing in particular: they get pages."""
+    offers = []
+    for position, media_range in enumerate(request.headers.get("accept", "").split(",")):
+        media, *params = (piece.strip().lower() for piece in media_range.split(";"))
+        json = media in JSON_TYPES or media.endswith("+json")
+        if json or media in HTML_TYPES:
+            offers.append((_quality(params), -position, json))
+    if not offers:
+        return False
+    quality, _, json = max(offers)
+    return json and quality > 0
+
+
+def json_error(status: int, message: str, **details: object) -> JSONResponse:
+    """An error as JSON: `{"error": {"status": ..., "message": ..., **details}}`."""
+    return JSONResponse({"error": {"status": status, "message": message, **details}}, status)
 
 
 def _error_page(
     request: Request, status: int, message: str, problems: list[str] | None = None
 ) -> Response:
     if request.url.path.startswith(API_PREFIX):
-        error: dict[str, object] = {"status": status, "message": message}
-        if problems:
-            error["problems"] = problems
-        return JSONResponse({"error": error}, status)
+        return json_error(status, message, **({"problems": problems} if problems else {}))
     return render(request, "error.html", {"status": status, "message": message}, status)
 
 

@@ -1,5 +1,10 @@
 """Logging in and out of the desk: `/login` (a form) and `/logout` (POST only).
 
+A desk form sent without a good login, or refused for its token after the login ended, is
+answered by the login page, with what was typed in the form; a script (a client that sends the
+token in the `X-CSRF-Token` header, or asks for JSON) is answered in JSON instead, 401 with the
+code `login_needed` or `login_ended` (gazette/web/csrf.py for the refusals in JSON).
+
 A login is checked in three steps: a short transaction that applies the login limits and
 records the try (gazette/web/login_limits.py), the password check outside any transaction (it
 takes a quarter of a second, and must not hold the database meanwhile), and a short transaction
@@ -33,9 +38,15 @@ from gazette.web.auth import (
     session_token,
     start_session,
 )
-from gazette.web.csrf import TokenRefused, is_this_site, said_to_be_this_site
+from gazette.web.csrf import (
+    TokenRefused,
+    answers_in_json,
+    is_this_site,
+    refusal_in_json,
+    said_to_be_this_site,
+)
 from gazette.web.dependencies import AppSettings
-from gazette.web.error_pages import http_error
+from gazette.web.error_pages import http_error, json_error
 from gazette.web.templating import path_for, render
 
 ANONYMOUS = "(anonymous)"
@@ -230,9 +241,26 @@ async def _form_refused_page(request: Request, error: str, status: int) -> Respo
     return _login_page(request, back, error=error, status=status, typed=typed)
 
 
+def _login_needed_in_json(request: Request) -> Response:
+    """A desk request without a good login, told to a script (401): whether the login this
+    client had has ended, or it had none, and where to log in."""
+    login = path_for(request, "login")
+    if session_token(request) is not None:
+        message = (
+            f"The login has ended (logged out, idle or too old, or its password changed): log "
+            f"in again at {login}. Nothing was changed."
+        )
+        return json_error(401, message, code="login_ended")
+    message = f"Log in to the desk first at {login}: only editors can do this. Nothing was changed."
+    return json_error(401, message, code="login_needed")
+
+
 async def login_needed(request: Request, exc: Exception) -> Response:
-    """The answer to a desk form sent without a good login (401): the login page."""
+    """The answer to a desk form sent without a good login (401): the login page; JSON to a
+    script (and to a request for a desk page that asks for JSON)."""
     assert isinstance(exc, LoginNeeded)
+    if answers_in_json(request):
+        return _login_needed_in_json(request)
     ended = session_token(request) is not None  # a login this browser had is over
     error = LOGIN_ENDED if ended else str(exc.detail)
     return await _form_refused_page(request, error, exc.status_code)
@@ -245,9 +273,17 @@ async def token_refused(request: Request, exc: Exception) -> Response:
     could only have been drawn for a login; else the site's 403 page (a form drawn for an
     earlier login of a browser logged in again: reloading its page is the way on). Only where
     the browser says the form is this site's: a request that says nothing of its origin (an old
-    browser's cross-site post does not) gets the 403 page, which repeats nothing it sent."""
+    browser's cross-site post does not) gets the 403 page, which repeats nothing it sent.
+
+    A script is answered in JSON: on the desk without a login, 401 as when the login check
+    itself refuses (the token of no login can be right; logging in is what to do first); else
+    403, the token refused."""
     assert isinstance(exc, TokenRefused)
     desk_form = request.url.path.startswith(f"{DEFAULT_NEXT}/")
+    if answers_in_json(request):
+        if desk_form and await run_in_threadpool(current_staff, request) is None:
+            return _login_needed_in_json(request)
+        return refusal_in_json(exc)
     if (
         not desk_form
         or not said_to_be_this_site(request)
