@@ -494,6 +494,7 @@ def test_a_script_whose_login_ended_is_told_so_in_json(
         assert refused.status_code == 401
         error = json_error_of(refused)
         assert error["code"] == "login_ended" and "log in again at /login" in error["message"]
+        assert refused.headers["cache-control"] == "no-store"
         assert typed not in refused.text
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Article)) == 1  # nothing saved

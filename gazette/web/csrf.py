@@ -184,6 +184,7 @@ class TokenRefused(FormRefused):
 
 
 def refusal_in_json(exc: FormRefused) -> Response:
+    """`exc` told to a script: `{"error": {"status": 403, "message": ..., "code": ...}}`."""
     return json_error(exc.status_code, exc.explained, code=exc.code)
 
 

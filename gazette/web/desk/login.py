@@ -246,13 +246,19 @@ def _login_needed_in_json(request: Request) -> Response:
     client had has ended, or it had none, and where to log in."""
     login = path_for(request, "login")
     if session_token(request) is not None:
+        code = "login_ended"
         message = (
             f"The login has ended (logged out, idle or too old, or its password changed): log "
             f"in again at {login}. Nothing was changed."
         )
-        return json_error(401, message, code="login_ended")
-    message = f"Log in to the desk first at {login}: only editors can do this. Nothing was changed."
-    return json_error(401, message, code="login_needed")
+    else:
+        code = "login_needed"
+        message = (
+            f"Log in to the desk first at {login}: only editors can do this. Nothing was changed."
+        )
+    response = json_error(401, message, code=code)
+    response.headers["Cache-Control"] = "no-store"  # as the desk's pages
+    return response
 
 
 async def login_needed(request: Request, exc: Exception) -> Response:
