@@ -33,7 +33,6 @@ ammonia sanitiser) parses the markup as a browser would, so malformed tricks do 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,6 +49,7 @@ from gazette.config import AdSlotSettings
 from gazette.db.models import AdSlot, utcnow
 from gazette.db.upsert import insert_for
 from gazette.errors import InputError, NotFound
+from gazette.text import short_digest
 
 MARKUP_LENGTH = 20_000  # characters of markup an editor may set; an ad is a link and an image
 NAME_LENGTH = 64  # the column's, and the config's limit (AdSlotSettings.name)
@@ -262,7 +262,7 @@ def same_markup(stored: str, given: str) -> bool:
 def fingerprint(html: str) -> str:
     """A short digest of a slot's stored markup, for a page to send back as what it showed
     (`set_markup`'s `seen`): markup of up to 20,000 characters need not make the round trip."""
-    return hashlib.sha256(html.encode()).hexdigest()[:16]
+    return short_digest(html)
 
 
 def normalise_markup(html: str) -> str:

@@ -115,6 +115,12 @@ def content_hash(text: str) -> str:
     return words_hash(matching_words(text))
 
 
+def short_digest(text: str) -> str:
+    """Sixteen hex digits of the text's SHA-256: enough to tell one state a page showed from
+    another when a form brings it back; not a secret and not a signature."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def words_hash(words: list[str]) -> str:
     """The content_hash of a text whose matching_words are `words`."""
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()

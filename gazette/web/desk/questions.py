@@ -13,9 +13,10 @@ again), and the page asks again, showing how things are now.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from gazette.text import short_digest
 
 CONFIRMED = "yes"  # the value of `confirm` on the question's own button
 SEEN = "seen"  # the field that carries the fingerprint of what the question showed
@@ -25,7 +26,7 @@ def fingerprint(*parts: object) -> str:
     """A short digest of what a question showed (numbers, headlines, lists of ids), for its
     "yes" to bring back. Not a secret and not a signature: the editor may send any change the
     desk offers anyway; it only tells one state of things from another."""
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+    return short_digest(repr(parts))
 
 
 @dataclass(frozen=True)
