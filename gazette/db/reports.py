@@ -12,26 +12,35 @@ from gazette.records import SourceArticle
 
 def story_sources(session: Session, story_id: int) -> list[SourceArticle]:
     """The story's reports, oldest first, with what the writer needs of each."""
-    documents = session.scalars(
-        select(Document)
-        .join(StoryMember, StoryMember.document_id == Document.id)
-        .where(StoryMember.story_id == story_id)
-        .order_by(Document.published_at, Document.id)
-    )
-    return [
-        SourceArticle(
-            key=str(d.id),
-            title=d.title or d.feed_title or "",
-            text=d.text or "",
-            url=d.canonical_url or d.url,
-            outlet=d.outlet or d.domain or "",
-            published=d.published_at,
-            copy_of=str(d.copy_of_id) if d.copy_of_id else None,
-            language=d.language,
-            summary_only=d.summary_only,
+    return [source_article(document) for document in story_documents(session, story_id)]
+
+
+def story_documents(session: Session, story_id: int) -> list[Document]:
+    """The story's report rows, oldest first: for a stage that needs more of each report than
+    its `SourceArticle` (the tag stage reads their stored embeddings too) in the same read."""
+    return list(
+        session.scalars(
+            select(Document)
+            .join(StoryMember, StoryMember.document_id == Document.id)
+            .where(StoryMember.story_id == story_id)
+            .order_by(Document.published_at, Document.id)
         )
-        for d in documents
-    ]
+    )
+
+
+def source_article(document: Document) -> SourceArticle:
+    """What the stages that read a story's reports need of one."""
+    return SourceArticle(
+        key=str(document.id),
+        title=document.title or document.feed_title or "",
+        text=document.text or "",
+        url=document.canonical_url or document.url,
+        outlet=document.outlet or document.domain or "",
+        published=document.published_at,
+        copy_of=str(document.copy_of_id) if document.copy_of_id else None,
+        language=document.language,
+        summary_only=document.summary_only,
+    )
 
 
 def latest_article(session: Session, story_id: int) -> Article | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -10,9 +10,9 @@ import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from gazette.db.models import Document, Story, StoryMember, StoryTag, utcnow
+from gazette.db.models import Document, Story, StoryTag, utcnow
 from gazette.db.models import Tag as TagRow
-from gazette.db.reports import story_sources
+from gazette.db.reports import source_article, story_documents
 from gazette.db.states import StoryState, move
 from gazette.db.upsert import insert_for
 from gazette.embedding import DIMENSIONS, from_bytes
@@ -92,8 +92,11 @@ def _known_people(session: Session) -> dict[str, str]:
 
 def _tag(session: Session, story: Story, people: Mapping[str, str]) -> None:
     """Tag one story, as the editors' decisions say (`honoured`): a hidden tag dropped, a merged
-    one replaced by its target, a renamed one under the editor's name and kind."""
-    tags = tag_story(story_sources(session, story.id), people, _embeddings(session, story.id))
+    one replaced by its target, a renamed one under the editor's name and kind. The reports are
+    read once, for their texts and their stored embeddings both."""
+    documents = story_documents(session, story.id)
+    sources = [source_article(document) for document in documents]
+    tags = tag_story(sources, people, _embeddings(documents))
     session.execute(delete(StoryTag).where(StoryTag.story_id == story.id))
     kept = honoured(session, [_tag_id(session, tag) for tag in tags])
     for rank, tag_id in enumerate(kept):
@@ -102,15 +105,14 @@ def _tag(session: Session, story: Story, people: Mapping[str, str]) -> None:
     clear_failure(story)
 
 
-def _embeddings(session: Session, story_id: int) -> dict[str, np.ndarray]:
+def _embeddings(documents: Iterable[Document]) -> dict[str, np.ndarray]:
     """The embeddings the embed stage stored for the story's reports, by report key (none of
     another size: a blob no model of ours wrote is left out, not allowed to fail the story)."""
-    rows = session.execute(
-        select(Document.id, Document.embedding)
-        .join(StoryMember, StoryMember.document_id == Document.id)
-        .where(StoryMember.story_id == story_id, Document.embedding.is_not(None))
-    )
-    vectors = {str(document_id): from_bytes(blob) for document_id, blob in rows}
+    vectors = {
+        str(document.id): from_bytes(document.embedding)
+        for document in documents
+        if document.embedding is not None
+    }
     return {key: vector for key, vector in vectors.items() if vector.shape == (DIMENSIONS,)}
 
 

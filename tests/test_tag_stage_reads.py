@@ -1,0 +1,82 @@
+"""What the tag stage reads of a story's reports: their texts and stored embeddings in one read,
+and a stored vector no model of ours wrote left out rather than failing the story."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fight import START, add_ready
+from sqlalchemy import event
+from tagged import tags_of
+
+from gazette.cluster.stream import embedding_text
+from gazette.config import Settings
+from gazette.db import Database
+from gazette.db.models import Story, StoryMember
+from gazette.db.states import StoryState
+from gazette.embedding import MiniLMEmbedder, to_bytes
+from gazette.tag.stage import tag_step
+from gazette.work import StageContext
+
+# A strike in the military sense: its keyword proposes Labour, its meaning does not.
+RAID = ("Drone strike hits northern Iraq", "A drone hit a convoy, killing three militants.")
+
+
+def written_story(database: Database, embedding: bytes | None) -> int:
+    """A written story of one report (RAID) with this stored embedding."""
+    with database.transaction() as session:
+        story = Story(state=StoryState.WRITTEN.value, first_report_at=START, last_report_at=START)
+        session.add(story)
+        session.flush()
+        document = add_ready(session, "a", *RAID, 0)
+        document.embedding = embedding
+        session.add(
+            StoryMember(document_id=document.id, story_id=story.id, similarity=1, reason="")
+        )
+        return story.id
+
+
+@contextmanager
+def documents_read(database: Database) -> Iterator[list[str]]:
+    """The statements run while the block runs that read the documents table."""
+    statements: list[str] = []
+
+    def seen(connection: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM documents" in statement:
+            statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+
+
+def topics(database: Database, story_id: int) -> set[str]:
+    return {name for _, name, kind in tags_of(database, story_id) if kind == "topic"}
+
+
+def test_one_read_of_the_reports_gives_the_tagger_their_texts_and_embeddings(
+    database: Database, embedder: MiniLMEmbedder
+) -> None:
+    settings = Settings(database_url=database.url)
+    text = embedding_text(*RAID, settings.cluster.lead_words)
+    story_id = written_story(database, to_bytes(embedder.encode([text])[0]))
+    with documents_read(database) as statements:
+        report = tag_step(StageContext(database, settings, None))
+    assert report.tagged == 1 and report.errors == {}
+    assert len(statements) == 1, statements
+    assert "Labour" not in topics(database, story_id)  # the embedding was weighed
+    database.dispose()
+
+
+def test_a_stored_vector_of_another_size_is_left_out_not_a_failure(database: Database) -> None:
+    settings = Settings(database_url=database.url)
+    story_id = written_story(database, b"\x00" * 12)  # three floats: no model of ours
+    report = tag_step(StageContext(database, settings, None))
+    assert report.tagged == 1 and report.errors == {}
+    assert "Labour" in topics(database, story_id)  # the keyword alone, as with none
+    with database.session() as session:
+        assert session.get(Story, story_id).state == StoryState.TAGGED
+    database.dispose()
