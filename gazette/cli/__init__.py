@@ -1,6 +1,7 @@
 """The `gazette` command: a thin layer over the library, one module per group of commands.
 
 base.py      the app, its options, errors as one-line messages, progress on the terminal
+listing.py   how the list commands print: JSON, "nothing", or a table
 site.py      init, serve, demo
 sources.py   sources add | list | update | import | export | remove
 pipeline.py  run, worker, status, retry

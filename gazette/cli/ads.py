@@ -4,17 +4,16 @@ written to the audit log as the system user (`cli:<name>`)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from gazette import ads, audit
 from gazette.ads import SlotEntry
 from gazette.cli.base import app, out, reports_errors, state_of
+from gazette.cli.listing import print_listing
 from gazette.db.models import AdSlot
 from gazette.errors import InputError
 
@@ -32,6 +31,12 @@ def origin(entry: SlotEntry) -> str:
     if not entry.made:
         return "config (made by the next run)"
     return "config" if entry.in_config else "not in the config"
+
+
+def _row(entry: SlotEntry) -> tuple[str, ...]:
+    """The slot in the table: its markup cut short."""
+    markup = entry.html if len(entry.html) <= SHOWN_MARKUP else entry.html[:SHOWN_MARKUP] + "…"
+    return (entry.name, entry.placement, entry.shows, markup, origin(entry))
 
 
 def as_record(entry: SlotEntry) -> dict[str, object]:
@@ -60,17 +65,8 @@ def ads_list(
     state = state_of(ctx)
     with state.database().session() as session:
         entries = ads.list_slots(session, state.settings().ads)
-    if as_json:
-        out.print_json(json.dumps([as_record(entry) for entry in entries]))
-        return
-    if not entries:
-        out.print("no ad slots")
-        return
-    table = Table("name", "placement", "shows", "markup", "from")
-    for entry in entries:
-        markup = entry.html if len(entry.html) <= SHOWN_MARKUP else entry.html[:SHOWN_MARKUP] + "…"
-        table.add_row(entry.name, entry.placement, entry.shows, markup, origin(entry))
-    out.print(table)
+    columns = ("name", "placement", "shows", "markup", "from")
+    print_listing(entries, columns, _row, "no ad slots", as_json, as_record)
 
 
 def _markup(html: str | None, file: Path | None) -> str:

@@ -3,14 +3,13 @@ does the work, as it does for the desk's Comments page, and writes the audit log
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from gazette import audit, comments
 from gazette.cli.base import app, out, reports_errors, state_of
+from gazette.cli.listing import print_listing
 from gazette.text import collapse_spaces
 
 comments_app = typer.Typer(help="List, approve, reject and delete readers' comments.")
@@ -34,44 +33,42 @@ def comments_list(
     wanted = comments.check_status(status)
     with state_of(ctx).database().session() as session:
         rows = comments.list_comments(session, wanted, limit)
-    if as_json:
-        records = [
-            {
-                "id": row.id,
-                "story": row.story_id,
-                "author": row.author,
-                "body": row.body,
-                "status": row.status,
-                "posted": row.posted_at.isoformat(),
-                "address": row.address_tag,
-                "from_address": row.from_address,
-                "blocked": row.blocked,
-            }
-            for row in rows
-        ]
-        out.print_json(json.dumps(records))
-        return
-    if not rows:
-        out.print(f"no comments ({status})")
-        return
-    table = Table("id", "story", "posted", "status", "author", "comment", "address")
-    for row in rows:
-        text = collapse_spaces(row.body)
-        if len(text) > EXCERPT:
-            text = text[: EXCERPT - 1] + "…"
-        address = row.address_tag or ""
-        if address:
-            address += f" ({row.from_address})" + (" blocked" if row.blocked else "")
-        table.add_row(
-            str(row.id),
-            str(row.story_id),
-            f"{row.posted_at:%Y-%m-%d %H:%M}",
-            row.status,
-            row.author,
-            text,
-            address,
-        )
-    out.print(table)
+    columns = ("id", "story", "posted", "status", "author", "comment", "address")
+    print_listing(rows, columns, _row, f"no comments ({status})", as_json, _record)
+
+
+def _record(row: comments.CommentRow) -> dict[str, object]:
+    return {
+        "id": row.id,
+        "story": row.story_id,
+        "author": row.author,
+        "body": row.body,
+        "status": row.status,
+        "posted": row.posted_at.isoformat(),
+        "address": row.address_tag,
+        "from_address": row.from_address,
+        "blocked": row.blocked,
+    }
+
+
+def _row(row: comments.CommentRow) -> tuple[str, ...]:
+    """The comment in the table: its text on one line, cut short; its address's label with how
+    many comments came from it."""
+    text = collapse_spaces(row.body)
+    if len(text) > EXCERPT:
+        text = text[: EXCERPT - 1] + "…"
+    address = row.address_tag or ""
+    if address:
+        address += f" ({row.from_address})" + (" blocked" if row.blocked else "")
+    return (
+        str(row.id),
+        str(row.story_id),
+        f"{row.posted_at:%Y-%m-%d %H:%M}",
+        row.status,
+        row.author,
+        text,
+        address,
+    )
 
 
 @comments_app.command("approve")

@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from gazette.cli.base import app, out, reports_errors, state_of
+from gazette.cli.listing import print_listing
 from gazette.db.engine import fits_in_id
 from gazette.errors import NotFound
 
 if TYPE_CHECKING:
-    from gazette.editing import Actor
+    from gazette.editing import Actor, QueueEntry
 
 desk_app = typer.Typer(
     help="List the stories that wait for an editor; publish, hold or unpublish one."
@@ -41,21 +41,20 @@ def desk_list(
 
     with state_of(ctx).database().session() as session:
         entries = editing.waiting(session, limit)
-    if not entries:
-        out.print("nothing waits for an editor")
-        return
-    table = Table("story", "version", "readers see", "state", "written", "headline")
-    for entry in entries:
-        marks = [m for m, on in (("held", entry.held), ("withdrawn", entry.withdrawn)) if on]
-        table.add_row(
-            str(entry.story_id),
-            f"v{entry.version}",
-            f"v{entry.live_version}" if entry.live_version else "nothing",
-            ", ".join(marks) or "waiting",
-            f"{entry.written_at:%Y-%m-%d %H:%M}",
-            entry.headline,
-        )
-    out.print(table)
+    columns = ("story", "version", "readers see", "state", "written", "headline")
+    print_listing(entries, columns, _row, "nothing waits for an editor")
+
+
+def _row(entry: QueueEntry) -> tuple[str, ...]:
+    marks = [m for m, on in (("held", entry.held), ("withdrawn", entry.withdrawn)) if on]
+    return (
+        str(entry.story_id),
+        f"v{entry.version}",
+        f"v{entry.live_version}" if entry.live_version else "nothing",
+        ", ".join(marks) or "waiting",
+        f"{entry.written_at:%Y-%m-%d %H:%M}",
+        entry.headline,
+    )
 
 
 def _actor() -> Actor:

@@ -4,15 +4,14 @@ the audit log as the system user (`cli:<name>`)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from gazette import audit
 from gazette.cli.base import app, out, reports_errors, state_of
+from gazette.cli.listing import print_listing
 from gazette.tag import decisions
 from gazette.text import how_many
 
@@ -38,19 +37,16 @@ def tags_list(
     """Show tags, the most used first, with their kind, stories and the editors' decisions."""
     with state_of(ctx).database().session() as session:
         rows = decisions.list_tags(session, kind, search, limit)
-    if as_json:
-        out.print_json(json.dumps([asdict(row) for row in rows]))
-        return
-    if not rows:
-        out.print("no tags")
-        return
-    table = Table("slug", "name", "kind", "stories", "decision")
-    for row in rows:
-        state = "" if row.state == "plain" else row.state
-        if row.merged_into:
-            state += f" into {row.merged_into}"
-        table.add_row(row.slug, row.name, row.kind, str(row.stories), state)
-    out.print(table)
+    columns = ("slug", "name", "kind", "stories", "decision")
+    print_listing(rows, columns, _row, "no tags", as_json, asdict)
+
+
+def _row(entry: decisions.TagEntry) -> tuple[str, ...]:
+    """The tag in the table: its decision blank when there is none."""
+    decision = "" if entry.state == "plain" else entry.state
+    if entry.merged_into:
+        decision += f" into {entry.merged_into}"
+    return (entry.slug, entry.name, entry.kind, str(entry.stories), decision)
 
 
 @tags_app.command("rename")

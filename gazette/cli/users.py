@@ -12,10 +12,11 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from gazette import accounts, audit
 from gazette.cli.base import app, out, reports_errors, state_of
+from gazette.cli.listing import print_listing
+from gazette.db.models import User
 from gazette.errors import InputError, NotFound
 
 users_app = typer.Typer(help="Add, list and remove the accounts that log in to the desk.")
@@ -64,14 +65,13 @@ def users_list(ctx: typer.Context) -> None:
     """Show every account with its role, when it was made and when it last logged in."""
     with state_of(ctx).database().session() as session:
         users = accounts.list_users(session)
-    if not users:
-        out.print("no users yet: add one with `gazette users add NAME --role admin`")
-        return
-    table = Table("name", "role", "created", "last login")
-    for user in users:
-        last = f"{user.last_login_at:%Y-%m-%d %H:%M}" if user.last_login_at else "never"
-        table.add_row(user.name, user.role, f"{user.created_at:%Y-%m-%d %H:%M}", last)
-    out.print(table)
+    empty = "no users yet: add one with `gazette users add NAME --role admin`"
+    print_listing(users, ("name", "role", "created", "last login"), _row, empty)
+
+
+def _row(user: User) -> tuple[str, ...]:
+    last = f"{user.last_login_at:%Y-%m-%d %H:%M}" if user.last_login_at else "never"
+    return (user.name, user.role, f"{user.created_at:%Y-%m-%d %H:%M}", last)
 
 
 @users_app.command("remove")
