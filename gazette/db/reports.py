@@ -4,7 +4,7 @@ version (write, publish)."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from gazette.db.models import Article, Document, StoryMember
 from gazette.records import SourceArticle
@@ -21,6 +21,7 @@ def story_documents(session: Session, story_id: int) -> list[Document]:
     return list(
         session.scalars(
             select(Document)
+            .options(defer(Document.raw_html))  # the gzipped page: only re-extraction reads it
             .join(StoryMember, StoryMember.document_id == Document.id)
             .where(StoryMember.story_id == story_id)
             .order_by(Document.published_at, Document.id)
