@@ -231,7 +231,8 @@ def test_the_command_lists_sets_switches_and_hands_back(
         )
 
     markup = tmp_path / "ad.html"
-    markup.write_text("<b>House ad</b><script>alert(1)</script>", encoding="utf-8")
+    # Saved by an editor that starts the file with a byte-order mark: no part of the markup.
+    markup.write_text("<b>House ad</b><script>alert(1)</script>", encoding="utf-8-sig")
     done = gazette_ads("set", "aside", "--file", str(markup))
     assert done.exit_code == 0, done.output
     assert "readers see: <b>House ad</b>" in done.output
@@ -239,6 +240,7 @@ def test_the_command_lists_sets_switches_and_hands_back(
     listed = {slot["name"]: slot for slot in json.loads(gazette_ads("list", "--json").output)}
     assert listed["aside"]["shows"] == ads.SHOWS and listed["header"]["shows"] == ads.OFF
     assert listed["aside"]["shown_html"] == "<b>House ad</b>"
+    assert listed["aside"]["html"] == "<b>House ad</b><script>alert(1)</script>"
     assert listed["aside"]["edited_by"] == command_line_actor()
     assert not listed["aside"]["follows_config"] and listed["header"]["follows_config"]
     assert listed["aside"]["made"] and listed["header"]["made"]
