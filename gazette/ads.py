@@ -225,22 +225,25 @@ def set_markup(
     nothing: saved again, it would pin a slot that follows the config to the desk for nothing,
     log a change nobody made and name the editor as its author. `seen` is the `fingerprint` of
     the markup the editor's page showed (the desk sends it; the command line, which shows none,
-    does not): markup changed since (by another editor, or by a run) is not overwritten unseen."""
+    does not): markup changed since (by another editor, or by a run) is not overwritten unseen.
+    That is asked first, so that a page drawn again after another refusal (markup too long)
+    cannot bring a newer fingerprint back in place of the one the editor's own page showed."""
+    slot = _slot(session, name, configured)
+    stored = slot.html or ""
+    if seen is not None and seen != fingerprint(stored):
+        # A hand-back clears the editor's name as a run's sync leaves it clear.
+        by = f"by {slot.edited_by}" if slot.edited_by else "it follows the config again"
+        raise InputError(
+            f"its markup was replaced since this page showed it ({by}); yours is kept in its "
+            "box, and saving it again puts it in instead"
+        )
     html = normalise_markup(html)
     if len(html) > MARKUP_LENGTH:
         raise InputError(f"the markup is {len(html):,} characters; at most {MARKUP_LENGTH:,}")
     if "\x00" in html:  # PostgreSQL refuses to store one, and no markup needs one
         raise InputError("the markup holds a NUL character (a binary file?); no ad has one")
-    slot = _slot(session, name, configured)
-    stored = slot.html or ""
     if same_markup(stored, html):
         raise InputError(f"ad slot {slot.name} already has this markup")
-    if seen is not None and seen != fingerprint(stored):
-        by = f"by {slot.edited_by}" if slot.edited_by else "by a run, from the config"
-        raise InputError(
-            f"its markup was replaced since this page showed it ({by}); yours is kept in its "
-            "box, and saving it again puts it in instead"
-        )
     detail = _before_after(stored, html)
     slot.html = html
     slot.edited_by = actor[:ACTOR_LENGTH]

@@ -467,7 +467,7 @@ def test_markup_replaced_since_the_editor_saw_it_is_not_overwritten_unseen(
         ads.hand_back(session, "header", SLOTS, "bob")
         sync_ad_slots(session, [AdSlotSettings(name="header", placement="header", html="<i>N</i>")])
     with (
-        pytest.raises(InputError, match=r"\(by a run, from the config\)"),
+        pytest.raises(InputError, match=r"\(it follows the config again\)"),
         database.transaction() as session,
     ):
         ads.set_markup(session, "header", "<b>x</b>", SLOTS, "ann", seen=seen_by_ann)

@@ -308,13 +308,25 @@ def test_a_page_drawn_before_another_editors_change_does_not_undo_it(
     ]
 
 
-def test_a_set_without_markup_is_refused_and_keeps_the_slots(
-    editor: TestClient, synced: Database
+def test_an_emptied_box_empties_the_slot(editor: TestClient, synced: Database) -> None:
+    action, fields = form_of(editor.get("/desk/ads").text, "header")
+    assert editor.post(action, data={**fields, "html": ""}).status_code == 303
+    assert "(at the top of every page) empty Markup set by ann" in section(
+        editor.get("/desk/ads").text, "header"
+    )
+    assert logged(synced) == [("ann", "ad.set", "ad slot header")]
+
+
+def test_a_page_drawn_again_after_another_refusal_still_guards_the_other_editors_change(
+    settings: Settings, editor: TestClient, synced: Database
 ) -> None:
-    refused = post(editor, "header", "set")
-    assert refused.status_code == 400 and "the form sent no markup" in refused.text
-    assert f"Readers see: {HEADER_AD}" in section(refused.text, "header")
-    assert logged(synced) == []
+    action, fields = form_of(editor.get("/desk/ads").text, "header")
+    bob = logged_in(settings, synced, "bob")
+    assert post(bob, "header", "set", html="<b>Bob's</b>").status_code == 303
+    too_long = editor.post(action, data={**fields, "html": "x" * (MARKUP_LENGTH + 1)})
+    assert too_long.status_code == 400
+    assert "replaced since this page showed it (by bob)" in too_long.text
+    assert logged(synced) == [("bob", "ad.set", "ad slot header")]
 
 
 def test_a_slot_made_by_hand_with_any_name_is_shown_and_managed(

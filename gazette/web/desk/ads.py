@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException
 
 from gazette import ads
 from gazette.config import Settings
-from gazette.errors import GazetteError, InputError, NotFound
+from gazette.errors import GazetteError, NotFound
 from gazette.web.auth import Editor, Staff, client_address, require_editor
 from gazette.web.dependencies import AppSettings, ReadSession
 from gazette.web.desk.routes import desk_page
@@ -137,14 +137,12 @@ def _change(
     settings: Settings,
     name: str,
     action: str,
-    html: str | None,
+    html: str,
     seen: str | None,
     actor: str,
     address: str | None,
 ) -> None:
     if action == "set":
-        if html is None:  # a form that is not the page's: emptying the slot would lose its ad
-            raise InputError("the form sent no markup (no field `html`); nothing was saved")
         ads.set_markup(session, name, html, settings.ads, actor, address, seen)
     elif action == "reset":
         ads.hand_back(session, name, settings.ads, actor, address)
@@ -159,8 +157,9 @@ def change(
     settings: AppSettings,
     slot: str,
     action: str,
-    # any length (the request guard's): ads.py says if too long
-    html: Annotated[str | None, Form()] = None,
+    # Any length (the request guard's): ads.py says if too long. An emptied box empties the
+    # slot; FastAPI reads an empty field as a missing one, so the two cannot be told apart.
+    html: Annotated[str, Form()] = "",
     seen: Annotated[str | None, Form()] = None,  # the page's ads.fingerprint of the markup
 ) -> Response:
     if action not in ACTIONS:
@@ -173,7 +172,7 @@ def change(
     except GazetteError as exc:
         message = str(exc)[:ERROR_LENGTH]
         status = exc.http_status if exc.http_status < 500 else 400
-        typed = {"typed_slot": slot, "typed_html": html or ""} if action == "set" else {}
+        typed = {"typed_slot": slot, "typed_html": html} if action == "set" else {}
         refused = ads.shown_name(slot)
         with database.session() as session:
             return _page(
