@@ -80,6 +80,20 @@ def test_a_title_glued_to_the_first_sentence_is_set_apart(text: str, first_sente
         "President Joe Biden Signed the bill into law on Friday, the White House said. Biden "
         "signed it at the White House.",
         "Police arrested two men on Friday after the raid. The men were charged on Saturday.",
+        # neus-val-32, -38, -163, -299, -274, -104: a name, a rank, or capitals, not a title
+        "The Centers for Disease Control and Prevention is conflating the results of two kinds "
+        "of tests, experts said. The disease agency did not answer.",
+        "AHEAD OF THE August 2015 Fox News debate, the company's chair issued a directive to the "
+        "moderators. The debate drew record ratings.",
+        "President Biden and Vice President Harris acknowledged a grim milestone on Monday, the "
+        "White House said. Biden spoke at the White House.",
+        "Former Vice President Joe Biden announced his support for impeachment on Wednesday, "
+        "telling an audience that President Donald Trump mocks the Constitution. The president "
+        "has attacked the former vice president for months.",
+        "DOCUMENTS OBTAINED BY The Intercept contain new evidence about the laboratory, the "
+        "outlet reported. The documents were released on Monday.",
+        "Supreme Court Justice Ruth Bader Ginsburg died on Friday at age 87, the Court announced. "
+        "She served on the court for 27 years as a champion of justice.",
     ],
 )
 def test_a_sentence_that_opens_with_names_keeps_them(text: str) -> None:

@@ -235,14 +235,30 @@ SENTENCE_OPENERS = frozenset(
         "Their",
     ]
 )
+# What comes before a word that opens a sentence (nothing, at the start of the text, too).
+SENTENCE_ENDS = '.!?"“”'
+NAME_WORD = re.compile(r"[A-Z][a-z'’.]*(?:-[A-Z][a-z'’]*)*")
 TITLE_WORD = re.compile(r"[A-Z0-9][\w'’.:&()/-]*|[a-z]+")
 
 
-def _written_in_small_letters(word: str, body: str) -> bool:
-    """Whether the text writes the word in small letters: a word a title capitalises only
-    because titles do ("Clinch", "Playoff"), unlike a name ("Jaguars")."""
-    lowered = word.lower()
-    return lowered in TITLE_SMALL_WORDS or bool(re.search(rf"\b{re.escape(lowered)}\b", body))
+def _title_only(texts: list[str], index: int, body: str) -> bool:
+    """Whether the run's word is capitalised only because titles capitalise every word: a small
+    word capitalised inside the run ("With", "Against"), or a word the text writes in small
+    letters more often than capitalised inside a sentence ("Clinch", "Victory"), unlike a name
+    ("Jaguars") or a word of one ("President", "Court"). A small word at the start or in small
+    letters ("The Centers for...", "and") and words in capitals ("AHEAD OF THE") tell nothing."""
+    word = texts[index]
+    if not word[:1].isupper() or word[1:2].isupper():
+        return False
+    if word.lower() in TITLE_SMALL_WORDS:
+        return index > 0
+    small = len(re.findall(rf"\b{re.escape(word.lower())}\b", body))
+    inside = [
+        match
+        for match in re.finditer(rf"\b{re.escape(word)}\b", body)
+        if body[: match.start()].rstrip()[-1:] not in SENTENCE_ENDS
+    ]
+    return small > len(inside)
 
 
 def _title_run(first: str) -> list[re.Match[str]]:
@@ -260,24 +276,39 @@ def _title_run(first: str) -> list[re.Match[str]]:
     return words
 
 
+def _name_at(texts: list[str], index: int, title_only: list[int]) -> bool:
+    """Whether the run has a person's name at `index`: two capitalised words or more ("Joe
+    Biden", not "Top-ranked North Carolina") that the text does not write in small letters."""
+    return (
+        index + 1 < len(texts)
+        and all(i not in title_only for i in (index, index + 1))
+        and all(NAME_WORD.fullmatch(texts[i]) for i in (index, index + 1))
+    )
+
+
 def _title_end(texts: list[str], body: str) -> int:
     """The number of the run's words that are the title (see `glued_title`); 0 for none."""
+    title_only = [i for i in range(len(texts)) if _title_only(texts, i, body)]
     openers = [i for i in range(3, len(texts)) if texts[i] in SENTENCE_OPENERS]
-    if openers:
-        return openers[-1]
     repeated = [i for i in range(3, len(texts)) if texts[i] == texts[0]]
-    if repeated:  # "Microsoft Releases ... Flaw | Microsoft (NSDQ: MSFT) issued"
-        return repeated[0]
-    in_small = [i for i, word in enumerate(texts) if _written_in_small_letters(word, body)]
-    title_only = [i for i in in_small if texts[i][:1].isupper()]
-    if len(title_only) < 2 or not in_small or in_small[-1] < 2:
+    if openers:
+        end = openers[-1]
+    elif repeated and title_only and title_only[0] < repeated[0]:
+        end = repeated[0]  # "Microsoft Releases ... Flaw | Microsoft (NSDQ: MSFT) issued"
+    elif len(title_only) >= 2:
+        small = [i for i, word in enumerate(texts) if word.lower() in TITLE_SMALL_WORDS]
+        end = max(title_only + small) + 1
+        if texts[end - 1].lower() in TITLE_SMALL_WORDS - CONJUNCTIONS_AND_ARTICLES:
+            end += 1  # a preposition's object, with the words the text writes together with it
+            while end < len(texts) - 1 and f"{texts[end - 1]} {texts[end]}" in body:
+                end += 1
+    else:
         return 0
-    end = in_small[-1] + 1
-    if texts[end - 1].lower() in TITLE_SMALL_WORDS - CONJUNCTIONS_AND_ARTICLES:
-        end += 1  # a preposition's object, with the words the text writes together with it
-        while end < len(texts) - 1 and f"{texts[end - 1]} {texts[end]}" in body:
-            end += 1
-    return end if end < len(texts) else 0
+    if end - 1 in title_only and _name_at(texts, end, title_only):
+        return 0  # a rank before a name, not a title: "Former Vice President | Joe Biden"
+    if end >= len(texts) or texts[end - 1].lower() in TITLE_SMALL_WORDS:
+        return 0  # a title ends in no small word: "DOCUMENTS OBTAINED BY | The Intercept"
+    return end
 
 
 def glued_title(first: str, body: str) -> int:
@@ -290,14 +321,17 @@ def glued_title(first: str, body: str) -> int:
     small letters, of four words or more, three of them the title's, is read. The sentence
     opens at the run's last word that opens sentences ("...Reasons | It's been",
     "...Hit-And-Run | The Hennepin County Attorney filed"), else where the run's first word
-    comes again ("...Zero Day Flaw | Microsoft issued"), else after the last word the text
-    writes in small letters (so capitalised only as a title: "Clinch", "Victory"; two such words
-    at least) and, if that is a preposition, its object ("Against Jaguars | Keiwan Ratliff
-    scored")."""
+    comes again after a word capitalised only as a title ("...Zero Day Flaw | Microsoft
+    issued"), else after the last of two or more such words (a small word capitalised inside
+    the run, "With", or one the text writes in small letters more often than capitalised inside
+    a sentence: "Clinch", "Victory", not "President") and, if that is a preposition, its object
+    ("Against Jaguars | Keiwan Ratliff scored"). A title never ends in a small word ("The
+    Centers for Disease Control and | Prevention", "AHEAD OF THE | August"), nor in a rank
+    before a name ("Former Vice President | Joe Biden")."""
     words = _title_run(first)
     if len(words) < 4 or not re.match(r"\s+[a-z(]", first[words[-1].end() :]):
         return 0
-    end = _title_end([w.group() for w in words], body)
+    end = _title_end([w.group() for w in words], f"{first[words[-1].end() :]} {body}")
     return words[end].start() if end >= 3 else 0
 
 
