@@ -38,6 +38,7 @@ from gazette.write.memory import (
 )
 from gazette.write.quotes import find_quotes
 from gazette.write.stage import article_version, write_step
+from gazette.write.verify import check_support
 
 DEMO_EVENTS = Path(__file__).parent.parent / "demo" / "events"
 
@@ -232,3 +233,30 @@ def test_readings_of_other_code_are_not_read(database: Database) -> None:
         keep_readings(session, sources)
         forget_in_process()
         assert recall_readings(session, sources) == []
+
+
+def test_a_reading_read_back_reads_a_glued_title_apart_as_a_fresh_one(
+    any_database: Database,
+) -> None:
+    """A source whose text runs its title into its first sentence: the stored reading must give
+    the support check the source read as the writer reads it fresh, title apart."""
+    text = (
+        "Colts Clinch Playoff Berth With 31-24 Victory Against Jaguars Keiwan Ratliff scored on "
+        "a 35-yard interception return last night as the Colts beat the Jaguars. The win "
+        "clinched a playoff berth for the Colts, who trailed by seven points at the break."
+    )
+    source = SourceArticle(key="0", title="Colts clinch a playoff berth", text=text, url="")
+    sentence = (
+        "Keiwan Ratliff scored on a 35-yard interception return last night as the Colts beat "
+        "the Jaguars."
+    )
+    forget_in_process()
+    fresh = check_support(sentence, text)
+    assert fresh.supported
+    with any_database.transaction() as session:
+        keep_readings(session, [source])
+    forget_in_process()  # as in a new process
+    with any_database.transaction() as session:
+        assert recall_readings(session, [source]) == []
+    assert read_source.known(text) == read_source.function(text)
+    assert check_support(sentence, text) == fresh

@@ -37,6 +37,7 @@ from gazette.embedding import DIMENSIONS, Embedder, from_bytes, to_bytes
 from gazette.records import SourceArticle
 from gazette.sentences import content_words, proper_names, split_sentences, splits
 from gazette.write import choose, trim
+from gazette.write.clean import without_glued_title
 from gazette.write.compose import printable_sentences
 from gazette.write.facts import (
     Claims,
@@ -159,9 +160,12 @@ def _reading(source: SourceArticle) -> dict:
     """What the writer reads in a report, as JSON (sets as sorted lists)."""
     facts = read_source(source.text)
     printable = printable_sentences(source.title, source.text, False)
-    texts = dict.fromkeys([*split_sentences(source.text), *(text for _, text, _ in printable)])
+    split = split_sentences(source.text)
+    texts = dict.fromkeys(
+        [*split, *without_glued_title(split), *(text for _, text, _ in printable)]
+    )
     return {
-        "split": split_sentences(source.text),
+        "split": split,
         "sentences": [list(item) for item in printable],
         "claims": {text: _claims_json(claims_of(text)) for text in texts},
         "figures": sorted(facts.figure_values),
@@ -173,7 +177,9 @@ def _reading(source: SourceArticle) -> dict:
 
 
 def _remember(source: SourceArticle, reading: dict) -> None:
-    """Put a stored reading back where the writer looks for it."""
+    """Put a stored reading back where the writer looks for it. The splitter gets its own
+    pieces; the source's reading is rebuilt from them as `read_source` reads them, with a glued
+    title apart."""
     split = tuple(reading["split"])
     if splits.get(source.text) is None:
         splits.add(source.text, split)
@@ -186,7 +192,7 @@ def _remember(source: SourceArticle, reading: dict) -> None:
         source.text,
         assemble_source(
             source.text,
-            [claims[text] for text in split],
+            [claims[text] for text in without_glued_title(list(split))],
             figure_values=set(reading["figures"]),
             words=set(reading["words"]),
             polarity=frozenset(reading["polarity"]),
