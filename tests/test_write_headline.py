@@ -257,6 +257,12 @@ def test_fragments_are_no_headline(headline: str) -> None:
         "Help arrives for flood victims",
         "Lindsay Lohan Leaves Betty Ford, Checks Into Malibu Rehab",
         "Stop the steal rally draws thousands",
+        # a quoted question with its speaker after it is reported speech
+        '"Why can\'t we?" asks minister as budget row deepens',
+        "“How did we get here?” asks Sunak after defeat",
+        # a title's name, not a bidding
+        "Don't Look Up tops Netflix charts",
+        "Don't Worry Darling Premieres In Venice",
     ],
 )
 def test_statements_are_headlines(headline: str) -> None:
@@ -276,6 +282,28 @@ def test_a_cut_that_only_bids_gives_way_to_the_clause_after_it() -> None:
     assert headline_from_sentence(sentence) == (
         "Sam Altman personally intervenes if someone is blocking work in any OpenAI team"
     )
+
+
+def test_a_cut_that_only_bids_gives_way_to_the_clause_after_a_dash() -> None:
+    sentence = (
+        "Shut up and do it — Sam Altman personally intervenes if someone is blocking work in "
+        "any OpenAI team."
+    )
+    assert headline_from_sentence(sentence) == (
+        "Sam Altman personally intervenes if someone is blocking work in any OpenAI team"
+    )
+
+
+def test_a_cut_that_is_a_condition_never_gives_way_to_the_clause_it_governs() -> None:
+    """The clause after a condition is no fact: the cut stays a fragment, and the caller takes
+    the next fact rather than "Israel will strike its nuclear facilities within weeks"."""
+    sentence = (
+        "If Iran enriches uranium beyond the 60 percent it has already reached, Israel will "
+        "strike its nuclear facilities within weeks, officials warned on Sunday."
+    )
+    headline = headline_from_sentence(sentence)
+    assert not headline.startswith("Israel will strike")
+    assert is_fragment_headline(headline)
 
 
 def test_a_question_title_gives_way_to_the_next_title(embedder) -> None:

@@ -241,15 +241,17 @@ def headline_from_sentence(sentence: str, texts: list[str] | None = None) -> str
     usable title: the sentence without its attribution tail, cut at clause boundaries until it
     has at most MAX_WORDS words, never inside a word nor after a word that cannot end one.
 
-    A cut that is no statement (`is_fragment_headline`: "Shut up and do it" from "Shut up and do
-    it, Sam Altman personally intervenes if...") gives way to the sentence after its first
-    clause, when that reads as one; otherwise it is returned, and the caller may look further."""
+    A cut that only bids (`fragment_kind`: "Shut up and do it" from "Shut up and do it, Sam
+    Altman personally intervenes if...") gives way to the sentence after its first clause, when
+    that reads as one. A cut that is a condition or a question is returned as it is, and the
+    caller looks further: the clause after a condition states nothing as fact ("If Iran
+    enriches uranium..., Israel will strike" is no "Israel will strike")."""
     text = TRAILING_ATTRIBUTION.sub("", collapse_spaces(sentence)).rstrip(" .!?")
     cut = _cut_to_length(text)
-    if not is_fragment_headline(cut, texts):
+    if fragment_kind(cut, texts) != "bidding":
         return cut
     first_break = next((m for m in CLAUSE_BREAK.finditer(text) if m.start() > 0), None)
-    if first_break is not None and text[first_break.start()] in ",;—–-":
+    if first_break is not None and first_break.group().strip() in (",", ";", "—", "–", "-"):
         rest = text[first_break.end() :]
         rest = rest[:1].upper() + rest[1:]
         shorter = _cut_to_length(rest)
@@ -297,6 +299,7 @@ QUESTION_AT_START = re.compile(
     r"wasn['’]t|were|has|have|had)\b",
     re.IGNORECASE,
 )
+CLOSING_QUOTE = {'"': '"', "“": "”", "‘": "’", "'": "'"}
 CLAUSE_OPENING = re.compile(r"(?:^|[,:;]\s+|\s[—–]\s+)")
 # A clause that says what would follow on a condition or despite something: "If Messi can do it".
 CONDITION = re.compile(
@@ -306,10 +309,18 @@ CONDITION = re.compile(
 NEGATED_BIDDING = re.compile(r"^(?:don['’]t|do not|never)\s", re.IGNORECASE)
 
 
+def _quoted_speech(clause: str) -> bool:
+    """Whether the clause opens with a quotation that closes before the clause ends: speech
+    reported by the words after it ('"Why can't we?" asks minister')."""
+    closing = CLOSING_QUOTE.get(clause[:1])
+    return closing is not None and re.search(rf"{closing}\s+\S", clause[1:]) is not None
+
+
 def _is_question(clause: str, first: bool) -> bool:
-    """Whether the clause asks a question; "WHO is monitoring..." names the organisation."""
+    """Whether the clause asks a question; "WHO is monitoring..." names the organisation, and a
+    quoted question with words after it reports speech ("“How did we get here?” asks Sunak")."""
     opening = QUESTION_AT_START.match(clause)
-    if opening is None or opening.group().split()[0].isupper():
+    if opening is None or opening.group().split()[0].isupper() or _quoted_speech(clause):
         return False
     return first or opening.group().split()[0].lower() in ("why", "how", "what")
 
@@ -333,31 +344,36 @@ def _is_imperative(headline: str, texts: list[str]) -> bool:
     document = parser()(headline)
     if any(t.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for t in document):
         return False
-    if NEGATED_BIDDING.match(headline):
-        return True
     words = headline.split()
     if len(words) < 2 or not words[1][:1].islower() or words[1] == "to":
-        return False
+        return False  # cased word by word, or a name: "Don't Worry Darling Premieres In..."
     first = WORD.match(headline)
     if first and first.group().casefold() in written_forms(texts, {first.group().casefold()}):
         return False
+    if NEGATED_BIDDING.match(headline):
+        return True
     verb = document[0]
     governs = any(t.dep_ in BIDDING_OBJECTS for t in verb.children)
     return verb.tag_ == "VB" and verb.dep_ == "ROOT" and governs
 
 
-def is_fragment_headline(headline: str, texts: list[str] | None = None) -> bool:
-    """Whether a headline is no statement of news: a question ("..., why can't Kohli", "Will
-    rates fall?"), a condition with no main clause ("If Messi can do it"; "If Messi can do it,
-    why can't Kohli" is a condition and a question), or a bidding ("Shut up and do it"). Such a
-    title, or such a cut of a long one, gives way to the next candidate. `texts`: the sources,
-    which tell a name ("Trump") from a verb that opens a bidding."""
+def fragment_kind(headline: str, texts: list[str] | None = None) -> str | None:
+    """How a headline is no statement of news: "question" ("..., why can't Kohli", "Will rates
+    fall?"), "condition" with no main clause ("If Messi can do it"; "If Messi can do it, why
+    can't Kohli" is a question), or "bidding" ("Shut up and do it"); None for a statement.
+    `texts`: the sources, which tell a name ("Trump") from a verb that opens a bidding."""
     text = headline.strip()
-    if not text or text.endswith("?"):
-        return bool(text)
+    if not text:
+        return None
     clauses = _clauses(text)
-    if any(_is_question(clause, index == 0) for index, clause in enumerate(clauses)):
-        return True
+    if text.endswith("?") or any(_is_question(c, i == 0) for i, c in enumerate(clauses)):
+        return "question"
     if CONDITION.match(text) and len(clauses) < 2:
-        return True
-    return _is_imperative(text, texts or [])
+        return "condition"
+    return "bidding" if _is_imperative(text, texts or []) else None
+
+
+def is_fragment_headline(headline: str, texts: list[str] | None = None) -> bool:
+    """Whether a headline is no statement of news (`fragment_kind`): such a title, or such a
+    cut of a long one, gives way to the next candidate."""
+    return fragment_kind(headline, texts) is not None
