@@ -1,4 +1,4 @@
-"""What the tag stage reads of a story's reports: their texts and stored embeddings in one read,
+"""What the tag stage reads: a story's reports, their texts and stored embeddings in one read,
 and a stored vector no model of ours wrote left out rather than failing the story."""
 
 from __future__ import annotations
@@ -79,4 +79,42 @@ def test_a_stored_vector_of_another_size_is_left_out_not_a_failure(database: Dat
     assert "Labour" in topics(database, story_id)  # the keyword alone, as with none
     with database.session() as session:
         assert session.get(Story, story_id).state == StoryState.TAGGED
+    database.dispose()
+
+
+def story_of(database: Database, reports: list[tuple[str, str, str]]) -> int:
+    """A written story of these (outlet key, title, text) reports, with no stored embeddings."""
+    with database.transaction() as session:
+        story = Story(state=StoryState.WRITTEN.value, first_report_at=START, last_report_at=START)
+        session.add(story)
+        session.flush()
+        for key, title, text in reports:
+            document = add_ready(session, key, title, text, 0)
+            session.add(
+                StoryMember(document_id=document.id, story_id=story.id, similarity=1, reason="")
+            )
+        return story.id
+
+
+def test_a_full_name_is_learnt_for_the_next_story_of_the_same_batch(database: Database) -> None:
+    first = story_of(
+        database,
+        [
+            (key, "Donald Trump meets Ilse Varga in Geneva", "Donald Trump met Ilse Varga.")
+            for key in ("a", "b")
+        ],
+    )
+    second = story_of(
+        database,
+        [
+            (key, "Trump signs the tariff order", "Trump signed the order on Monday.")
+            for key in ("c", "d")
+        ],
+    )
+    settings = Settings(database_url=database.url)
+    report = tag_step(StageContext(database, settings, None))
+    assert report.tagged == 2 and report.errors == {}
+    assert ("Donald Trump", "person") in {(n, k) for _, n, k in tags_of(database, first)}
+    people = {name for _, name, kind in tags_of(database, second) if kind == "person"}
+    assert people == {"Donald Trump"}  # as if the first had been tagged in an earlier batch
     database.dispose()

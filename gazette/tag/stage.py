@@ -74,9 +74,14 @@ def tag_step(context: StageContext) -> TagReport:
         batch = Batch(session, waiting.order_by(Story.id))
         people = _known_people(session)
         for story in batch:
+            tags: list[Tag] = []
             with isolated(session, partial(story_failed, report, story, now)):
-                _tag(session, story, people)
+                tags = _tag(session, story, people)
                 report.tagged += 1
+            if _names_someone_new(tags, people):
+                # Learnt at once, not at the next batch: a batch ends when its time is up, so
+                # waiting would make a story's tags depend on how fast the machine was.
+                people = _known_people(session)
     report.more = batch.more
     return report
 
@@ -90,7 +95,13 @@ def _known_people(session: Session) -> dict[str, str]:
     return known_people(session.scalars(query))
 
 
-def _tag(session: Session, story: Story, people: Mapping[str, str]) -> None:
+def _names_someone_new(tags: list[Tag], people: Mapping[str, str]) -> bool:
+    """Whether the story's tags hold a person's full name `_known_people` has not read yet."""
+    known = set(people.values())
+    return any(tag.kind == "person" and " " in tag.name and tag.name not in known for tag in tags)
+
+
+def _tag(session: Session, story: Story, people: Mapping[str, str]) -> list[Tag]:
     """Tag one story, as the editors' decisions say (`honoured`): a hidden tag dropped, a merged
     one replaced by its target, a renamed one under the editor's name and kind. The reports are
     read once, for their texts and their stored embeddings both."""
@@ -103,6 +114,7 @@ def _tag(session: Session, story: Story, people: Mapping[str, str]) -> None:
         session.add(StoryTag(story_id=story.id, tag_id=tag_id, rank=rank))
     move(story, StoryState.TAGGED)
     clear_failure(story)
+    return tags
 
 
 def _embeddings(documents: Iterable[Document]) -> dict[str, np.ndarray]:
