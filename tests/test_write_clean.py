@@ -62,6 +62,16 @@ GLUED = [
         "computer, and the patch releases were rushed out.",
         "Microsoft issued an emergency patch on Wednesday for the browser.",
     ),
+    (  # the title's last word is in the text in small letters, and a name follows it
+        "Oscar Pistorius Charged With Murder Oscar Pistorius was charged on Friday with the "
+        "murder of his girlfriend. He denies the murder he was charged with.",
+        "Oscar Pistorius was charged on Friday with the murder of his girlfriend.",
+    ),
+    (
+        "New York Governor Andrew Cuomo Resigns Amid Scandal Andrew Cuomo announced his "
+        "resignation on Tuesday. The governor resigns amid a scandal over his conduct.",
+        "Andrew Cuomo announced his resignation on Tuesday.",
+    ),
 ]
 
 
@@ -94,6 +104,21 @@ def test_a_title_glued_to_the_first_sentence_is_set_apart(text: str, first_sente
         "outlet reported. The documents were released on Monday.",
         "Supreme Court Justice Ruth Bader Ginsburg died on Friday at age 87, the Court announced. "
         "She served on the court for 27 years as a champion of justice.",
+        # ranks and offices go with the names after them, however often the text writes them
+        # in small letters ("the president", "the vice president")
+        "President Biden and Vice President Harris acknowledged a grim milestone on Monday. "
+        "“We have to resist becoming numb to the sorrow,” the president said. Harris and the "
+        "vice president spoke after the president.",
+        "Prime Minister Boris Johnson and Deputy Prime Minister Dominic Raab met on Monday. The "
+        "prime minister and the deputy prime minister talked.",
+        "Secretary of State Mike Pompeo and Defense Secretary Mark Esper arrived on Monday. The "
+        "secretary of state and the defense secretary spoke about defense.",
+        "Former US President Trump said on Monday that he would run. The former president "
+        "spoke in Ohio.",
+        "Saudi Crown Prince Mohammed bin Salman ordered the release on Monday. The crown prince "
+        "spoke.",
+        "Senate Majority Leader McConnell and House Speaker Pelosi agreed on Monday. The "
+        "majority leader and the speaker of the house spoke.",
     ],
 )
 def test_a_sentence_that_opens_with_names_keeps_them(text: str) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from gazette.sentences import polarity_words
+from gazette.write.quotes import is_office
 
 # An outlet's own reference markers: "[1]", "[12]", "[citation needed]", "[a]".
 SOURCE_MARKERS = re.compile(r"\s*\[(?:\d{1,3}|[a-z]|citation needed|edit)\]", re.IGNORECASE)
@@ -237,8 +238,11 @@ SENTENCE_OPENERS = frozenset(
 )
 # What comes before a word that opens a sentence (nothing, at the start of the text, too).
 SENTENCE_ENDS = '.!?"“”'
-NAME_WORD = re.compile(r"[A-Z][a-z'’.]*(?:-[A-Z][a-z'’]*)*")
 TITLE_WORD = re.compile(r"[A-Z0-9][\w'’.:&()/-]*|[a-z]+")
+# Words of an office's name beside the offices themselves (gazette/write/quotes.py's TITLES).
+RANK_WORDS = frozenset(
+    "Vice Former Prime Crown Prince Princess King Queen Majority Minority Acting Interim".split()  # noqa: SIM905
+)
 
 
 def _title_only(texts: list[str], index: int, body: str) -> bool:
@@ -248,7 +252,7 @@ def _title_only(texts: list[str], index: int, body: str) -> bool:
     ("Jaguars") or a word of one ("President", "Court"). A small word at the start or in small
     letters ("The Centers for...", "and") and words in capitals ("AHEAD OF THE") tell nothing."""
     word = texts[index]
-    if not word[:1].isupper() or word[1:2].isupper():
+    if not word[:1].isupper() or word[1:2].isupper() or _is_rank(word):
         return False
     if word.lower() in TITLE_SMALL_WORDS:
         return index > 0
@@ -256,9 +260,15 @@ def _title_only(texts: list[str], index: int, body: str) -> bool:
     inside = [
         match
         for match in re.finditer(rf"\b{re.escape(word)}\b", body)
-        if body[: match.start()].rstrip()[-1:] not in SENTENCE_ENDS
+        if body[max(0, match.start() - 8) : match.start()].rstrip()[-1:] not in SENTENCE_ENDS
     ]
     return small > len(inside)
+
+
+def _is_rank(word: str) -> bool:
+    """An office or a rank ("President", "Vice", "Prime", "Crown"), which prose capitalises
+    before a name however often it writes it in small letters ("the president")."""
+    return is_office(word) or word in RANK_WORDS
 
 
 def _title_run(first: str) -> list[re.Match[str]]:
@@ -274,16 +284,6 @@ def _title_run(first: str) -> list[re.Match[str]]:
     while words and words[-1].group() in TITLE_SMALL_WORDS:
         words.pop()
     return words
-
-
-def _name_at(texts: list[str], index: int, title_only: list[int]) -> bool:
-    """Whether the run has a person's name at `index`: two capitalised words or more ("Joe
-    Biden", not "Top-ranked North Carolina") that the text does not write in small letters."""
-    return (
-        index + 1 < len(texts)
-        and all(i not in title_only for i in (index, index + 1))
-        and all(NAME_WORD.fullmatch(texts[i]) for i in (index, index + 1))
-    )
 
 
 def _title_end(texts: list[str], body: str) -> int:
@@ -304,10 +304,10 @@ def _title_end(texts: list[str], body: str) -> int:
                 end += 1
     else:
         return 0
-    if end - 1 in title_only and _name_at(texts, end, title_only):
-        return 0  # a rank before a name, not a title: "Former Vice President | Joe Biden"
     if end >= len(texts) or texts[end - 1].lower() in TITLE_SMALL_WORDS:
         return 0  # a title ends in no small word: "DOCUMENTS OBTAINED BY | The Intercept"
+    if _is_rank(texts[end - 1]) or _is_rank(texts[end]):
+        return 0  # a rank goes with the name after it: "Former Vice President | Joe Biden"
     return end
 
 
@@ -326,8 +326,10 @@ def glued_title(first: str, body: str) -> int:
     the run, "With", or one the text writes in small letters more often than capitalised inside
     a sentence: "Clinch", "Victory", not "President") and, if that is a preposition, its object
     ("Against Jaguars | Keiwan Ratliff scored"). A title never ends in a small word ("The
-    Centers for Disease Control and | Prevention", "AHEAD OF THE | August"), nor in a rank
-    before a name ("Former Vice President | Joe Biden")."""
+    Centers for Disease Control and | Prevention", "AHEAD OF THE | August") nor next to an
+    office or a rank, which goes with the name after it ("President Biden and Vice | President
+    Harris", "Former US President | Trump", "Saudi Crown Prince | Mohammed bin Salman"): those
+    are capitalised by prose, however often the text writes "the president"."""
     words = _title_run(first)
     if len(words) < 4 or not re.match(r"\s+[a-z(]", first[words[-1].end() :]):
         return 0

@@ -166,10 +166,10 @@ def _name_runs(
         if not owners and match.group(0).endswith(("'s", "’s")):
             continue
         words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()]
-        titled = [i for i, w in enumerate(words) if _is_title(w)]
+        titled = [i for i, w in enumerate(words) if is_office(w)]
         if titled and titled[-1] < len(words) - 1:
             words = words[titled[-1] + 1 :]
-        words = [w for w in words if not _is_title(w)]
+        words = [w for w in words if not is_office(w)]
         while words and words[0].casefold() in STOPWORDS:
             words = words[1:]
         if words and not CALENDAR.fullmatch(" ".join(words)):
@@ -177,7 +177,7 @@ def _name_runs(
     return runs
 
 
-def _is_title(word: str) -> bool:
+def is_office(word: str) -> bool:
     """ "Sen.", "Speaker", "President-elect", "Director-General": an office or an honorific, not
     a name."""
     return any(part in TITLES for part in word.rstrip(".").split("-"))
