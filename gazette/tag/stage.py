@@ -73,14 +73,19 @@ def tag_step(context: StageContext) -> TagReport:
         waiting = select(Story).where(Story.state == StoryState.WRITTEN, due(Story.retry_at, now))
         batch = Batch(session, waiting.order_by(Story.id))
         people = _known_people(session)
+        # Full names looked for since `people` was read: a name it leaves out (a surname two
+        # people share, a tag an editor hid) would otherwise send every story back to the table.
+        looked_for: set[str] = set()
         for story in batch:
             tags: list[Tag] = []
             with isolated(session, partial(story_failed, report, story, now)):
                 tags = _tag(session, story, people)
                 report.tagged += 1
-            if _names_someone_new(tags, people):
+            new = _full_names(tags) - set(people.values()) - looked_for
+            if new:
                 # Learnt at once, not at the next batch: a batch ends when its time is up, so
                 # waiting would make a story's tags depend on how fast the machine was.
+                looked_for |= new
                 people = _known_people(session)
     report.more = batch.more
     return report
@@ -95,10 +100,9 @@ def _known_people(session: Session) -> dict[str, str]:
     return known_people(session.scalars(query))
 
 
-def _names_someone_new(tags: list[Tag], people: Mapping[str, str]) -> bool:
-    """Whether the story's tags hold a person's full name `_known_people` has not read yet."""
-    known = set(people.values())
-    return any(tag.kind == "person" and " " in tag.name and tag.name not in known for tag in tags)
+def _full_names(tags: list[Tag]) -> set[str]:
+    """The people's full names among a story's tags: what `_known_people` learns from."""
+    return {tag.name for tag in tags if tag.kind == "person" and " " in tag.name}
 
 
 def _tag(session: Session, story: Story, people: Mapping[str, str]) -> list[Tag]:
