@@ -14,7 +14,7 @@ from gazette.db import Database
 from gazette.db.models import Document
 from gazette.errors import FeedParseError
 from gazette.sources import parse_feed, read_listing
-from gazette.sources.feeds import html_feed_links
+from gazette.sources.feeds import html_feed_links, outlet_name
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Example &amp; Co</title>
@@ -319,3 +319,32 @@ def test_a_local_archive_feed_reaches_its_pages_through_a_run(
         (document,) = session.scalars(select(Document))
     assert document.url == page
     assert document.title == "Harbour crane collapses in storm"
+
+
+@pytest.mark.parametrize(
+    ("title", "addresses", "outlet"),
+    [
+        ("NYT > World News", ["https://www.nytimes.com/2026/08/13/world/a.html"], "NYT"),
+        (
+            "Al Jazeera – Breaking News, World News and Video from Al Jazeera",
+            ["file:///snapshots/aljazeera.xml", "https://www.aljazeera.com/news/a"],
+            "Al Jazeera",
+        ),
+        ("India Today | Latest Stories", ["https://www.indiatoday.in/a"], "India Today"),
+        ("World news | The Guardian", ["https://www.theguardian.com/world/a"], "The Guardian"),
+        (
+            "BBC News - World",
+            ["https://feeds.bbci.co.uk/news/world/rss.xml", "https://www.bbc.com/news/a"],
+            "BBC News",
+        ),
+        # no part the addresses spell, or nothing to split: the title as it is
+        ("Health - The New York Times", ["https://nytimes.com/a"], "Health - The New York Times"),
+        ("Latest | Unknown", ["https://example.org/a"], "Latest | Unknown"),
+        ("Mehr News Agency", ["https://en.mehrnews.com/a"], "Mehr News Agency"),
+        ("Vestria Daily - Latest", ["file:///feed.xml"], "Vestria Daily - Latest"),
+    ],
+)
+def test_a_feed_title_names_its_outlet_by_the_part_its_addresses_spell(
+    title: str, addresses: list[str], outlet: str
+) -> None:
+    assert outlet_name(title, addresses) == outlet

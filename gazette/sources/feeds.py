@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import calendar
 import json
+import re
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -25,7 +27,7 @@ from gazette.errors import FeedParseError
 from gazette.records import FeedEntry, ParsedFeed
 from gazette.text import how_many, without_nul
 from gazette.times import parse_iso_time
-from gazette.urls import MAX_URL_LENGTH, canonical_url, is_web_url
+from gazette.urls import MAX_URL_LENGTH, canonical_url, domain_of, is_web_url
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -35,6 +37,36 @@ SKIPPED_SHOWN = 3
 SKIPPED_CHARS = 100
 # A feed's title becomes its source's name and its reports' outlet: their columns' length.
 TITLE_CHARS = 300
+
+
+# What separates a feed title's parts: "NYT > World News", "India Today | Latest Stories",
+# "Al Jazeera – Breaking News, World News and Video from Al Jazeera".
+TITLE_PARTS = re.compile(r"\s+(?:[|>–—»·:]|-{1,2})\s+")
+# Host labels that name no outlet ("news.example.com", "feeds.example.com").
+GENERIC_HOST_LABELS = frozenset(["www", "news", "feeds", "feed", "rss", "edition", "amp"])
+
+
+def outlet_name(title: str, addresses: Iterable[str]) -> str:
+    """A feed's title as the name of the outlet its reports cite: the part of it that the
+    outlet's addresses spell ("NYT > World News" of nytimes.com is NYT; "World news | The
+    Guardian" of theguardian.com is The Guardian), since a title joins the outlet's name with a
+    section or a tagline on either side. The whole title when no part is spelled so: a reader
+    is better served by a long name than by a section's."""
+    parts = [part.strip() for part in TITLE_PARTS.split(title) if part.strip()]
+    labels = {
+        label
+        for address in addresses
+        for label in domain_of(address).split(".")[:-1]
+        if len(label) > 2 and label not in GENERIC_HOST_LABELS
+    }
+    if len(parts) < 2 or not labels:
+        return title
+    for part in parts:
+        key = re.sub(r"[^a-z0-9]", "", part.casefold())
+        keys = {key, key.removeprefix("the")} - {""}
+        if any(k in label or label in k for k in keys for label in labels if len(k) > 1):
+            return part
+    return title
 
 
 def read_listing(content: bytes, base_url: str, content_type: str = "") -> ParsedFeed:

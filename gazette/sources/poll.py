@@ -17,7 +17,7 @@ from gazette.errors import FeedParseError, SourceError, describe
 from gazette.faults import isolated
 from gazette.http import FetchOutcome, FetchRequest, kept_fetcher
 from gazette.records import FeedEntry, ParsedFeed
-from gazette.sources.feeds import read_listing
+from gazette.sources.feeds import outlet_name, read_listing
 from gazette.sources.record import Listing, document_rows, record, validator_rows
 from gazette.sources.registry import usable_interval
 from gazette.urls import local_root
@@ -138,10 +138,11 @@ def _listing(
         report.not_modified += 1
     entries, capped = _newest(entries, settings.max_items_per_feed)
     warning = "; ".join(w for w in (warning, capped) if w) or None
-    # A source with no name yet takes its feed's title, which its documents name as outlet.
+    # A source with no name yet takes its feed's title (the outlet's part of it), which its
+    # documents name as outlet.
     name = source.name
     if listing is not None and listing.title and not name:
-        name = listing.title
+        name = outlet_name(listing.title, [source.url, *(entry.url for entry in entries)])
 
     def succeed() -> None:
         source.name = name
