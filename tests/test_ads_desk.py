@@ -288,12 +288,20 @@ def test_saving_a_box_unchanged_is_refused_and_the_slot_still_follows_the_config
     assert logged(synced) == []
 
 
-def test_a_page_drawn_before_another_editors_change_does_not_undo_it(
+def page_before_bobs_change(
     settings: Settings, editor: TestClient, synced: Database
-) -> None:
+) -> tuple[str, dict[str, str]]:
+    """The header's form as the editor's page drew it, before Bob set the header's markup."""
     action, fields = form_of(editor.get("/desk/ads").text, "header")
     bob = logged_in(settings, synced, "bob")
     assert post(bob, "header", "set", html="<b>Bob's</b>").status_code == 303
+    return action, fields
+
+
+def test_a_page_drawn_before_another_editors_change_does_not_undo_it(
+    settings: Settings, editor: TestClient, synced: Database
+) -> None:
+    action, fields = page_before_bobs_change(settings, editor, synced)
     refused = editor.post(action, data={**fields, "html": "<b>Ann's</b>"})
     assert refused.status_code == 400
     assert "its markup was replaced since this page showed it (by bob)" in refused.text
@@ -320,9 +328,7 @@ def test_an_emptied_box_empties_the_slot(editor: TestClient, synced: Database) -
 def test_a_page_drawn_again_after_another_refusal_still_guards_the_other_editors_change(
     settings: Settings, editor: TestClient, synced: Database
 ) -> None:
-    action, fields = form_of(editor.get("/desk/ads").text, "header")
-    bob = logged_in(settings, synced, "bob")
-    assert post(bob, "header", "set", html="<b>Bob's</b>").status_code == 303
+    action, fields = page_before_bobs_change(settings, editor, synced)
     too_long = editor.post(action, data={**fields, "html": "x" * (MARKUP_LENGTH + 1)})
     assert too_long.status_code == 400
     assert "replaced since this page showed it (by bob)" in too_long.text
