@@ -150,3 +150,32 @@ def test_a_report_another_worker_classified_again_is_compared_by_its_new_text(
     with database.session() as session:
         assert session.get(Document, copy.id).copy_of_id == report.id
         assert session.get(Document, rewritten.id).copy_of_id is None
+
+
+def test_reports_with_too_few_words_are_never_duplicates_or_copies_by_their_text(
+    each_database_url: str,
+) -> None:
+    """Feed items with no text, or a name for a text ('CM', 'India First'), are about different
+    events: they share a content hash or a signature by accident, so only a shared canonical
+    URL makes them duplicates. Stored reports without text are not compared with later ones."""
+    database = Database(each_database_url)
+    database.migrate()
+    with database.transaction() as session:
+        empty = add(session, "https://a.example/1", "", 8)
+        empty_again = add(session, "https://a.example/2", "", 9)
+        name = add(session, "https://a.example/3", "India First", 10)
+        name_again = add(session, "https://a.example/4", "India First", 11)
+        empty_elsewhere = add(session, "https://b.example/1", "", 12)
+        same_page = add(session, "https://a.example/1?amp", "", 13, canonical="https://a.example/1")
+    report = dedupe_step(StageContext(database, Settings(), LazyEmbedder()))
+    assert (report.ready, report.copies, report.duplicates) == (5, 0, 1)
+    # a later step, by a worker that reads its index from the database
+    with database.transaction() as session:
+        later_empty = add(session, "https://c.example/1", "", 14)
+    report = dedupe_step(StageContext(database, Settings(), LazyEmbedder()))
+    assert (report.ready, report.copies, report.duplicates) == (1, 0, 0)
+    with database.session() as session:
+        for unique in (empty, empty_again, name, name_again, empty_elsewhere, later_empty):
+            stored = session.get(Document, unique.id)
+            assert (stored.status, stored.copy_of_id) == (DocumentStatus.READY, None)
+        assert session.get(Document, same_page.id).duplicate_of_id == empty.id

@@ -23,6 +23,11 @@ SHINGLE_WORDS = 5
 NUM_PERM = 128
 SCHEME = "affine32"  # datasketch's permutation scheme; stored signatures depend on it
 DEFAULT_THRESHOLD = 0.6
+# Fewer words than two shingles side by side are not compared by their text. In a text this
+# short one changed word in the middle touches every shingle, so the similarity measures nothing;
+# and such texts are not reports but names, show titles or empty feed summaries ('', 'CM',
+# 'India First', an author's name), which recur across reports of unrelated events.
+MIN_COMPARED_WORDS = 2 * SHINGLE_WORDS
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
@@ -54,6 +59,11 @@ def words_signature(words: list[str]) -> MinHash:
     return minhash
 
 
+def comparable(words: list[str]) -> bool:
+    """Whether a text whose matching_words are `words` can be a duplicate or a copy by its text."""
+    return len(words) >= MIN_COMPARED_WORDS
+
+
 def to_bytes(minhash: MinHash) -> bytes:
     return minhash.hashvalues.astype(np.uint64).tobytes()
 
@@ -61,6 +71,11 @@ def to_bytes(minhash: MinHash) -> bytes:
 def from_bytes(blob: bytes) -> MinHash:
     values = np.frombuffer(blob, dtype=np.uint64)
     return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME, permutations=PERMUTATIONS)
+
+
+# The stored signature of a text that is not compared: the signature of no words, which any
+# empty text stored before the floor existed already has. Never added to an index.
+UNCOMPARED = to_bytes(words_signature([]))
 
 
 class NearDuplicateIndex:

@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session, defer
 
 from gazette.db.models import Document, DocumentStatus, utcnow
 from gazette.dedupe.near import (
+    UNCOMPARED,
     NearDuplicateIndex,
+    comparable,
     from_bytes,
-    signature,
     to_bytes,
     words_signature,
 )
@@ -105,7 +106,7 @@ class _Memory:
         """Bring the index up to date with the database's ready reports in its window: forget
         those that left the ready state or changed, read those it lacks."""
         columns = (Document.id, Document.published_at, Document.copy_of_id, Document.extracted_at)
-        rows = session.execute(select(*columns).where(_is_ready(), _in_window(self.since)))
+        rows = session.execute(select(*columns).where(_indexed(), _in_window(self.since)))
         current = {str(row.id): _Ready(*row) for row in rows}
         self.forget(key for key, ready in self.ready.items() if current.get(key) != ready)
         for chunk in _chunks(key for key in current if key not in self.ready):
@@ -116,7 +117,8 @@ class _Memory:
         # Signatures are stored at classification; a report stored before they were kept
         # gets its signature now.
         for document in session.scalars(_ready().where(where, Document.minhash.is_(None))):
-            document.minhash = to_bytes(signature(document.text or ""))
+            document.minhash = _stored_signature(matching_words(document.text or ""))
+        session.flush()
         columns = select(
             Document.id,
             Document.published_at,
@@ -124,7 +126,7 @@ class _Memory:
             Document.extracted_at,
             Document.minhash,
         )
-        for row in session.execute(columns.where(_is_ready(), where)):
+        for row in session.execute(columns.where(_indexed(), where)):
             ready = _Ready(row.id, row.published_at, row.copy_of_id, row.extracted_at)
             self.add(ready, from_bytes(row.minhash))
 
@@ -138,6 +140,9 @@ def dedupe_step(context: StageContext) -> DedupeReport:
     - a near-copy, including the same text from another outlet (MinHash Jaccard >= 0.6): READY,
       with `copy_of_id` naming the earliest report, so its outlet still shows in the coverage;
     - otherwise READY as an independent report.
+
+    A text of fewer than MIN_COMPARED_WORDS words (gazette/dedupe/near.py) is compared by its
+    URL only: it is never a duplicate or a copy by its text, nor the original of one.
     """
     report = DedupeReport()
     now = utcnow()
@@ -167,7 +172,8 @@ def dedupe_step(context: StageContext) -> DedupeReport:
         since = min(dates, default=now) - COPY_WINDOW
         memory = _recall(session, memory, current, since)
         memory.forget(key for d in pending if (key := str(d.id)) in memory.ready)
-        by_url, by_text = _ready_twins(session, pending, changes)
+        hashes = [changes[d.id]["content_hash"] for d in pending if comparable(words[d.id])]
+        by_url, by_text = _ready_twins(session, pending, hashes)
         step = _Step(memory, since, by_url, by_text)
         for document in pending:
             # Nothing is written before the last thing that can fail: no savepoint needed.
@@ -198,7 +204,7 @@ def _recall(session: Session, memory: _Memory | None, current: int, since: datet
     if memory.generation != current:
         memory.refresh(session)
     else:
-        in_window = (_is_ready(), _in_window(memory.since))
+        in_window = (_indexed(), _in_window(memory.since))
         count = session.scalar(select(func.count(Document.id)).where(*in_window))
         if count != len(memory.ready):
             memory.refresh(session)
@@ -247,26 +253,35 @@ def _classify(
     if document.kind != ReportKind.NEWS:
         report.aside += 1
         return {"status": DocumentStatus.ASIDE} | CLEARED
-    hash_ = known["content_hash"]
-    original = step.by_url.get(document.canonical_url) or step.by_text.get((hash_, document.domain))
+    by_text = comparable(words)
+    text_key = (known["content_hash"], document.domain)
+    original = step.by_url.get(document.canonical_url)
+    if original is None and by_text:
+        original = step.by_text.get(text_key)
     if original is not None:
         report.duplicates += 1
         return {"status": DocumentStatus.DUPLICATE, "duplicate_of_id": original.id}
-    minhash = words_signature(words)
-    stored = to_bytes(minhash)
-    matches = step.originals(minhash)
+    minhash = words_signature(words) if by_text else None
+    stored = to_bytes(minhash) if minhash is not None else UNCOMPARED
+    matches = step.originals(minhash) if minhash is not None else []
     copy_of = None
     if matches:
         earliest = min(matches, key=_Ready.order)
         copy_of = earliest.copy_of_id or earliest.id
     ready = _Ready(document.id, document.published_at, copy_of, document.extracted_at)
-    step.memory.add(ready, minhash)
-    step.classified.add(str(document.id))
     step.by_url.setdefault(document.canonical_url, ready)
-    step.by_text.setdefault((hash_, document.domain), ready)
+    if minhash is not None:
+        step.memory.add(ready, minhash)
+        step.classified.add(str(document.id))
+        step.by_text.setdefault(text_key, ready)
     report.ready += 1
     report.copies += copy_of is not None
     return {"status": DocumentStatus.READY, "minhash": stored, "copy_of_id": copy_of} | CLEARED
+
+
+def _stored_signature(words: list[str]) -> bytes:
+    """The signature stored for a text whose matching_words are `words`."""
+    return to_bytes(words_signature(words)) if comparable(words) else UNCOMPARED
 
 
 def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
@@ -276,10 +291,11 @@ def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
 
 
 def _ready_twins(
-    session: Session, pending: list[Document], changes: dict[int, dict[str, Any]]
+    session: Session, pending: list[Document], hashes: list[str]
 ) -> tuple[dict[str | None, _Ready], dict[tuple[str | None, str | None], _Ready]]:
-    """Ready documents sharing a canonical URL or a text hash (in `changes`) with a pending
-    one, by both keys. Only the columns these need are read, not whole documents."""
+    """Ready documents sharing a canonical URL with a pending one, or one of the text `hashes`
+    (of the pending texts compared by their words), by both keys. Only the columns these need
+    are read, not whole documents."""
     columns = select(
         Document.id,
         Document.published_at,
@@ -294,7 +310,7 @@ def _ready_twins(
     for chunk in _chunks(urls):
         for row in session.execute(columns.where(Document.canonical_url.in_(chunk))):
             found[row.id] = row
-    for chunk in _chunks(changes[d.id]["content_hash"] for d in pending):
+    for chunk in _chunks(hashes):
         for row in session.execute(columns.where(Document.content_hash.in_(chunk))):
             found[row.id] = row
     by_url: dict[str | None, _Ready] = {}
@@ -313,6 +329,12 @@ def _is_ready() -> ColumnElement[bool]:
 def _in_window(since: datetime, until: datetime | None = None) -> ColumnElement[bool]:
     published = Document.published_at >= since
     return published if until is None else published & (Document.published_at < until)
+
+
+def _indexed() -> ColumnElement[bool]:
+    """Ready reports compared by their text: those kept in the near-duplicate index (or whose
+    signature is still to compute)."""
+    return _is_ready() & (Document.minhash.is_(None) | (Document.minhash != UNCOMPARED))
 
 
 def _ready() -> Select[tuple[Document]]:
