@@ -109,3 +109,38 @@ def test_he_is_not_the_other_name_beside_a_possessive() -> None:
     sentence = "He completed his first 17 passes in the game on Thursday."
     reading = stand_alone(sentence, before, [])
     assert reading.text == sentence and reading.needs_previous
+
+
+# nyt 2026-08-13, "Driver Sets Record for Hydrogen-Powered Vehicle": "he" is Andy Green, and the
+# Royal Air Force the sentence before names is no speaker.
+GREEN = (
+    "Andy Green, a 64-year-old retired Royal Air Force pilot from Britain, was already the only "
+    "person to break the sound barrier on land."
+)
+GROUND = "“The ground comes at you very, very quickly,” he said."
+
+
+def test_a_pronoun_speaker_is_never_an_organisation() -> None:
+    from gazette.write.quotes import find_quotes
+
+    quotes = find_quotes(GREEN + " " + GROUND)
+    reading = stand_alone(GROUND, [GREEN], quotes)
+    assert "Royal Air Force" not in reading.text
+    assert not reading.usable or reading.needs_previous
+
+
+def test_an_opening_pronoun_is_never_an_organisation() -> None:
+    previous = ["The Royal Air Force flew the jets over the city on Tuesday."]
+    reading = stand_alone("He said the flight had gone well.", previous, [])
+    assert not reading.text.startswith("Royal Air Force")
+    assert reading.needs_previous
+
+
+def test_a_pronoun_speaker_who_is_a_person_is_named() -> None:
+    previous = ["On Monday, the head of the council, Anneli Brask, opened the meeting."]
+    sentence = "“We will not close the library this year,” she said."
+    from gazette.write.quotes import find_quotes
+
+    reading = stand_alone(sentence, previous, find_quotes(previous[0] + " " + sentence))
+    assert reading.text == "“We will not close the library this year,” Anneli Brask said."
+    assert not reading.needs_previous

@@ -6,7 +6,11 @@ closed by "she said". Printed elsewhere it points at nothing. Each such sentence
 - rewritten with its referent from the source, when the source names it unambiguously: the
   pronoun that opens it, or that attributes its quotation, becomes the person's name ("He
   highlighted" -> "Erik Sandoval highlighted"; '"...," she said' -> '"...," Anneli Brask said');
-  the rewrite holds only words of the source, and the support check still judges it;
+  the rewrite holds only words of the source, and the support check still judges it; "he" and
+  "she" become only a person's name (one the recogniser reads as a person's, one after a
+  person's title, or a given name and a surname), never an organisation's or a place's ('"The
+  ground comes at you very, very quickly," he said.' after "Andy Green, a retired Royal Air
+  Force pilot" is not Royal Air Force's);
 - or kept only right after the sentence it follows in its source (`Reading.after`);
 - and a quotation with no speaker at all ('"We are not done yet."') is not used, nor a sentence
   that is only an attribution ("Brown said in a prepared statement."), what was said being in
@@ -20,8 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gazette.sentences import content_words, proper_names
+from gazette.tag.entities import a_persons_name, recogniser
+from gazette.tag.vocabulary import HONORIFICS, PERSON_TITLES, TITLES
 from gazette.write.clean import SAYING_WORDS, any_of, outside_quotations
-from gazette.write.quotes import FoundQuote, full_name_in, person_named_in
+from gazette.write.quotes import ORGANISATION, FoundQuote, full_name_in, person_named_in
 
 # Words that open a sentence by pointing back to an earlier one.
 REFERENCE_OPENER = re.compile(
@@ -127,11 +133,11 @@ def stand_alone(sentence: str, previous: list[str], quotes: Sequence[FoundQuote]
     the source's attributed quotations (whose speakers are already resolved)."""
     if has_speakerless_quote(sentence) or is_attribution_only(sentence):
         return Reading(sentence, needs_previous=False, usable=False)
-    text = _name_the_speaker(sentence, quotes)
+    text = _name_the_speaker(sentence, quotes, previous)
     opener = SUBJECT_PRONOUN.match(text)
     if opener:
         person = person_named_in(previous[-1:], opener.group("pronoun"))
-        if person:
+        if person and is_a_person(person, previous):
             text = person + " " + text[opener.end() :]
     if PRONOUN_SAYS.search(text) or PRONOUN_INTRODUCES.search(text):
         return Reading(text, needs_previous=True)
@@ -152,8 +158,9 @@ def _fronted_pronoun(sentence: str) -> bool:
     return found.group("pronoun") in ("he", "she") or not DESCRIBED_BEFORE.search(fronted)
 
 
-def _name_the_speaker(sentence: str, quotes: Sequence[FoundQuote]) -> str:
-    """'"...," she said.' with the speaker the source's quotation was attributed to."""
+def _name_the_speaker(sentence: str, quotes: Sequence[FoundQuote], previous: list[str]) -> str:
+    """'"...," she said.' with the speaker the source's quotation was attributed to, when that
+    speaker is a person."""
     said = PRONOUN_SAYS.search(sentence)
     if said is None:
         return sentence
@@ -164,7 +171,39 @@ def _name_the_speaker(sentence: str, quotes: Sequence[FoundQuote]) -> str:
     speaker = next((q.speaker for q in quotes if _key(q.text) == wanted and q.speaker), None)
     if not speaker or speaker.lower() in ("he", "she", "they"):
         return sentence
+    if not all(is_a_person(name, previous) for name in speaker.split(" and ")):
+        return sentence
     return sentence[: said.start("pronoun")] + speaker + sentence[said.end("pronoun") :]
+
+
+PERSONS_TITLE = re.compile(
+    r"\b(?:"
+    + "|".join(map(re.escape, sorted(TITLES | PERSON_TITLES | HONORIFICS, key=len, reverse=True)))
+    + r")\.?\s+$",
+    re.IGNORECASE,
+)
+
+
+def is_a_person(name: str, previous: list[str]) -> bool:
+    """Whether a name that "he" or "she" was read as is a person's, read in the last source
+    sentence before that writes it: the recogniser reads it as a person's, or a person's title
+    stands before it ("Gov. Mike DeWine"), or its words are a given name and a surname that the
+    recogniser misread ("Emil Strand"). Never a name whose last word is an organisation's
+    ("Wasilla Bible Church"); and "Royal Air Force", which the recogniser reads as an
+    organisation's, is none, though "Royal" is a given name too."""
+    if name.split()[-1] in ORGANISATION:
+        return False
+    context = next((s for s in reversed(previous) if name in s), "")
+    if not context:
+        return a_persons_name(name, "organisation")
+    kinds = {e.label_ for e in recogniser()(context).ents if name in e.text or e.text in name}
+    if "PERSON" in kinds:
+        return True
+    if any(
+        PERSONS_TITLE.search(context[: m.start()]) for m in re.finditer(re.escape(name), context)
+    ):
+        return True
+    return a_persons_name(name, "organisation")
 
 
 def _key(quotation: str) -> str:
