@@ -13,6 +13,7 @@ from gazette.write.headline import (
     case_headline,
     headline_from_sentence,
     is_fragment_headline,
+    states_news,
 )
 
 TEXTS = [
@@ -318,3 +319,52 @@ def test_a_question_title_gives_way_to_the_next_title(embedder) -> None:
     ]
     article = write_article(sources, embedder)
     assert article.headline == "Harbhajan backs Kohli and Rohit for 2027 World Cup"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "headline"),
+    [
+        # the real feeds of 2026-08-13: the cut was "In the comments", "In a recent interview",
+        # "As Japan swelters through extreme summer heat", "Mar Carretero-Castrillo, an
+        # astrophysicist" and "For every Rs 100 an average Indian gets in central taxes"
+        (
+            'In the comments, Kelce called Swift his "wife" for first time and said it was a '
+            '"childhood dream" to wed at Madison Square Garden.',
+            'Kelce called Swift his "wife" for first time',
+        ),
+        (
+            "In a recent interview, Representative Alexandria Ocasio-Cortez distanced herself "
+            "from the 2020 era of progressivism.",
+            "Representative Alexandria Ocasio-Cortez distanced herself from the 2020 era of "
+            "progressivism",
+        ),
+        (
+            "As Japan swelters through extreme summer heat, BBC Tokyo correspondent Kurumi Mori "
+            "tries out a new way to cool down.",
+            "BBC Tokyo correspondent Kurumi Mori tries out a new way to cool down",
+        ),
+        (
+            "Mar Carretero-Castrillo, an astrophysicist, returned to her remote village in Spain "
+            "to be in the path of totality.",
+            "Mar Carretero-Castrillo, an astrophysicist, returned to her remote village in Spain",
+        ),
+        (
+            "For every Rs 100 an average Indian gets in central taxes, Tamil Nadu gets Rs 67",
+            "Tamil Nadu gets Rs 67",
+        ),
+    ],
+)
+def test_a_headline_cut_keeps_the_main_clause(sentence: str, headline: str) -> None:
+    assert states_news(sentence)
+    assert headline_from_sentence(sentence) == headline
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mar Carretero-Castrillo, an astrophysicist from Barcelona.",
+        "In the comments on the singer's post on Tuesday.",
+    ],
+)
+def test_a_sentence_with_no_main_clause_states_no_news(sentence: str) -> None:
+    assert not states_news(sentence)

@@ -30,6 +30,7 @@ from gazette.write.headline import (
     is_fragment_headline,
     is_news_headline,
     is_usable_headline,
+    states_news,
 )
 from gazette.write.order import paragraph_numbers
 from gazette.write.quotes import FoundQuote, quote_key
@@ -231,10 +232,12 @@ def pick_headline(material: _Material, chosen: list[Fact]) -> str:
 
 
 def _lead_headline(chosen: list[Fact], texts: list[str]) -> str:
-    """A headline written from the first chosen fact whose sentence gives one that states news
-    (not a question, a bare condition or a bidding: `is_fragment_headline`); the lead fact's
-    when none does."""
-    written = [headline_from_sentence(fact.sentence.text, texts) for fact in chosen[:3]]
+    """A headline written from the first chosen fact whose sentence gives one that keeps its
+    main clause (`states_news`) and states news (not a question, a bare condition or a bidding:
+    `is_fragment_headline`); the lead fact's when none does."""
+    sentences = [fact.sentence.text for fact in chosen[:3]]
+    stating = [sentence for sentence in sentences if states_news(sentence, texts)]
+    written = [headline_from_sentence(sentence, texts) for sentence in stating or sentences]
     return next((h for h in written if not is_fragment_headline(h, texts)), written[0])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from gazette.text import collapse_spaces
+from gazette.write.clean import SAYING_WORDS
 
 SEPARATORS = (" | ", " - ", " — ", " – ", " :: ", " · ")
 MAX_SITE_NAME_WORDS = 5
@@ -86,7 +87,7 @@ DANGLING = frozenset(
     re.findall(
         r"\w+",
         "the a an and or of to in on at by for with from as that which who is are was were has "
-        "have had will would its their his her",
+        "have had will would be its their his her",
     )
 )
 
@@ -241,12 +242,86 @@ def headline_from_sentence(sentence: str, texts: list[str] | None = None) -> str
     usable title: the sentence without its attribution tail, cut at clause boundaries until it
     has at most MAX_WORDS words, never inside a word nor after a word that cannot end one.
 
+    The cut keeps the sentence's main clause, its verb and subject (`_main_clause_cut`): never a
+    fragment such as "In the comments", "As Japan swelters through extreme summer heat" or "Mar
+    Carretero-Castrillo, an astrophysicist". When no cut keeps it, the text is cut to length all
+    the same (`states_news` tells the caller so, to look at the next fact first).
+
     A cut that only bids (`fragment_kind`: "Shut up and do it" from "Shut up and do it, Sam
     Altman personally intervenes if...") gives way to the sentence after its first clause, when
     that reads as one. A cut that is a condition or a question is returned as it is, and the
     caller looks further: the clause after a condition states nothing as fact ("If Iran
     enriches uranium..., Israel will strike" is no "Israel will strike")."""
     text = TRAILING_ATTRIBUTION.sub("", collapse_spaces(sentence)).rstrip(" .!?")
+    return _main_clause_cut(text, texts) or _any_cut(text, texts)
+
+
+def states_news(sentence: str, texts: list[str] | None = None) -> bool:
+    """Whether a headline can be written from the sentence that keeps its main clause (see
+    `_main_clause_cut`): a fact whose sentence gives none gives way to the next."""
+    text = TRAILING_ATTRIBUTION.sub("", collapse_spaces(sentence)).rstrip(" .!?")
+    return _main_clause_cut(text, texts) is not None
+
+
+# Where the subject of a clause hangs from its verb.
+SUBJECTS = frozenset(("nsubj", "nsubjpass", "expl", "csubj"))
+SAYING_VERBS = frozenset(word.strip() for word in SAYING_WORDS.split(","))
+# The tags of a verb that is finite: one that makes a clause ("arrived", "is", "will").
+FINITE = frozenset(("VBD", "VBZ", "VBP", "MD"))
+
+
+def _main_clause_cut(text: str, texts: list[str] | None) -> str | None:
+    """The first cut of the text that keeps its main clause (the sentence's root verb, finite
+    or with a finite auxiliary, and its subject) and is no fragment: the usual cut, else the
+    cut after an opening phrase ("In the comments, Kelce called Swift..." is "Kelce called
+    Swift..."; "As Japan swelters..., BBC Tokyo correspondent Kurumi Mori tries out..."), else
+    a cut by length alone ("Mar Carretero-Castrillo, an astrophysicist, returned to..."). None
+    when no cut keeps it, or the sentence opens with a condition or a question, whose main
+    clause is no fact: then `_any_cut` writes one, and the caller looks further."""
+    if CONDITION.match(text) or QUESTION_AT_START.match(text):
+        return None
+    from gazette.write.trim import parser
+
+    document = parser()(text)
+    root = next((t for t in document if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    # the main clause, or what it reports ("'Tara Reid has checked herself into...,' her rep
+    # says": the clause said is the news, its saying the attribution)
+    said = root.lower_ in SAYING_VERBS
+    clauses = [root, *(t for t in root.children if said and t.dep_ == "ccomp")]
+    kernels = [kernel for kernel in map(_verb_and_subject, clauses) if kernel]
+    if not kernels:
+        return None
+    candidates = [(0, _cut_to_length(text))]
+    opening = next((m for m in CLAUSE_BREAK.finditer(text) if m.start() > 0), None)
+    if opening is not None:
+        rest = text[opening.end() :]
+        candidates.append((opening.end(), _cut_to_length(rest[:1].upper() + rest[1:])))
+    candidates.append((0, _cut_to_length(text, at_clauses=False)))
+    for start, cut in candidates:
+        end = start + len(cut)
+        kept = any(all(start <= t.idx and t.idx + len(t) <= end for t in k) for k in kernels)
+        if kept and len(cut.split()) >= MIN_WORDS and not is_fragment_headline(cut, texts):
+            return cut
+    return None
+
+
+def _verb_and_subject(verb):  # type: ignore[no-untyped-def]
+    """A clause's verb and its subject, when the verb is finite or has a finite auxiliary
+    ("arrived", "will strike", "has been arrested"); None for a clause with no subject or no
+    finite verb ("to be in the path", "an astrophysicist")."""
+    if not (verb.tag_.startswith("VB") or verb.tag_ == "MD"):
+        return None
+    subject = next((t for t in verb.children if t.dep_ in SUBJECTS), None)
+    helpers = [t for t in verb.children if t.dep_ in ("aux", "auxpass")]
+    if subject is None or not any(t.tag_ in FINITE for t in (verb, *helpers)):
+        return None
+    return verb, subject
+
+
+def _any_cut(text: str, texts: list[str] | None) -> str:
+    """The text cut to length, whether or not the cut keeps its main clause."""
     cut = _cut_to_length(text)
     if fragment_kind(cut, texts) != "bidding":
         return cut
@@ -260,9 +335,10 @@ def headline_from_sentence(sentence: str, texts: list[str] | None = None) -> str
     return cut
 
 
-def _cut_to_length(text: str) -> str:
-    """The text cut at clause boundaries, or failing those before a phrase, to MAX_WORDS."""
-    while len(text.split()) > MAX_WORDS:
+def _cut_to_length(text: str, at_clauses: bool = True) -> str:
+    """The text cut at clause boundaries (unless not `at_clauses`), or failing those before a
+    phrase, to MAX_WORDS."""
+    while at_clauses and len(text.split()) > MAX_WORDS:
         breaks = [m.start() for m in CLAUSE_BREAK.finditer(text) if m.start() > 0]
         shorter = [b for b in breaks if len(text[:b].split()) >= MIN_WORDS]
         if not shorter:
