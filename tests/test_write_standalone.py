@@ -144,3 +144,18 @@ def test_a_pronoun_speaker_who_is_a_person_is_named() -> None:
     reading = stand_alone(sentence, previous, find_quotes(previous[0] + " " + sentence))
     assert reading.text == "“We will not close the library this year,” Anneli Brask said."
     assert not reading.needs_previous
+
+
+def test_an_opening_pronoun_is_never_a_place() -> None:
+    """neus-val-234: "He" was read as "Texas Thursday", two capitalised words the sentence before
+    names, in "President Trump is headed to Texas Thursday..."."""
+    previous = [
+        "President Trump is headed to Texas Thursday for a visit to the U.S.-Mexico border as he "
+        "holds the line against Democrats on security."
+    ]
+    sentence = (
+        "He will visit a U.S. Border Patrol station in McAllen and then head to the Rio Grande."
+    )
+    reading = stand_alone(sentence, previous, [])
+    assert reading.text == sentence
+    assert reading.needs_previous
