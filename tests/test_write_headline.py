@@ -325,8 +325,8 @@ def test_a_question_title_gives_way_to_the_next_title(embedder) -> None:
     ("sentence", "headline"),
     [
         # the real feeds of 2026-08-13: the cut was "In the comments", "In a recent interview",
-        # "As Japan swelters through extreme summer heat", "Mar Carretero-Castrillo, an
-        # astrophysicist" and "For every Rs 100 an average Indian gets in central taxes"
+        # "As Japan swelters through extreme summer heat" and "Mar Carretero-Castrillo, an
+        # astrophysicist"
         (
             'In the comments, Kelce called Swift his "wife" for first time and said it was a '
             '"childhood dream" to wed at Madison Square Garden.',
@@ -348,10 +348,6 @@ def test_a_question_title_gives_way_to_the_next_title(embedder) -> None:
             "to be in the path of totality.",
             "Mar Carretero-Castrillo, an astrophysicist, returned to her remote village in Spain",
         ),
-        (
-            "For every Rs 100 an average Indian gets in central taxes, Tamil Nadu gets Rs 67",
-            "Tamil Nadu gets Rs 67",
-        ),
     ],
 )
 def test_a_headline_cut_keeps_the_main_clause(sentence: str, headline: str) -> None:
@@ -368,3 +364,10 @@ def test_a_headline_cut_keeps_the_main_clause(sentence: str, headline: str) -> N
 )
 def test_a_sentence_with_no_main_clause_states_no_news(sentence: str) -> None:
     assert not states_news(sentence)
+
+
+def test_an_opening_phrase_with_a_figure_is_not_cut_away() -> None:
+    # the rest alone would misstate it: Tamil Nadu does not get Rs 67 in all
+    sentence = "For every Rs 100 an average Indian gets in central taxes, Tamil Nadu gets Rs 67"
+    assert not states_news(sentence)
+    assert headline_from_sentence(sentence) != "Tamil Nadu gets Rs 67"

@@ -277,7 +277,11 @@ def plan_article(sources: list[SourceArticle], embedder: Embedder, max_words: in
     if not body and len(summary) > SUMMARY_MIN_SENTENCES:
         # every other fact repeats these: the weakest goes to the body, which has a story to tell
         weakest = min(summary[1:], key=lambda f: f.score)
-        if not any(f.sentence.after == weakest.sentence.row for f in summary):
+        # neither pointed back to nor pointing back ("He will visit..."): either would be
+        # parted from the sentence it goes with
+        if weakest.sentence.after is None and not any(
+            f.sentence.after == weakest.sentence.row for f in summary
+        ):
             summary.remove(weakest)
             body = [weakest]
     summary = introduced_first(summary_order(summary))

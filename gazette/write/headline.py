@@ -295,7 +295,9 @@ def _main_clause_cut(text: str, texts: list[str] | None) -> str | None:
         return None
     candidates = [(0, _cut_to_length(text))]
     opening = next((m for m in CLAUSE_BREAK.finditer(text) if m.start() > 0), None)
-    if opening is not None:
+    # An opening phrase with a figure frames the rest ("For every Rs 100 an average Indian
+    # gets in central taxes, Tamil Nadu gets Rs 67"): the rest alone would misstate it.
+    if opening is not None and not re.search(r"\d", text[: opening.start()]):
         rest = text[opening.end() :]
         candidates.append((opening.end(), _cut_to_length(rest[:1].upper() + rest[1:])))
     candidates.append((0, _cut_to_length(text, at_clauses=False)))
