@@ -130,7 +130,8 @@ def test_readers_see_the_published_version_and_its_times(
     card = re.search(
         r"Bridge opens to traffic</a></h3>.*?</p>\s*<p class=\"meta\">(.*?)</p>", home, re.S
     )
-    assert f'Updated <time datetime="{v2.isoformat()}">' in card.group(1)
+    latest_report = first_report + timedelta(hours=2)  # the card's time is the list's order
+    assert f'Latest report <time datetime="{latest_report.isoformat()}">' in card.group(1)
 
 
 def test_a_story_first_published_at_a_later_version_is_not_updated(

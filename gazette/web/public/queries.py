@@ -75,6 +75,7 @@ def _visible_cards() -> Select:
             Story.id,
             Story.slug,
             Story.first_report_at,
+            Story.last_report_at,
             Article.headline,
             Article.summary,
             Article.version,
@@ -126,6 +127,7 @@ def _cards(session: Session, query: Select) -> list[StoryCard]:
             headline=row.headline,
             summary=row.summary,
             published_at=row.first_report_at,
+            latest_report_at=row.last_report_at,
             updated_at=(
                 (row.published_at or row.created_at)
                 if row.version > (row.first_version or row.version)

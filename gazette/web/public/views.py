@@ -26,6 +26,7 @@ class StoryCard:
     headline: str
     summary: str
     published_at: datetime  # when its first report came out
+    latest_report_at: datetime  # when its latest report came out: lists are ordered by it
     # When the version readers see was published; None while that is the first version.
     updated_at: datetime | None
     sources: int
