@@ -212,3 +212,28 @@ def slugify(text: str, max_length: int = 80) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:max_length].rstrip("-") or "item"
+
+
+def story_slug(headline: str, max_length: int = 80) -> str:
+    """The word part of a story's address, from its headline.
+
+    A headline mostly in Latin letters gives `slugify`'s ASCII words. One mostly in another
+    script (Hindi, Russian, Arabic...) keeps that script: its words, lower-cased where the
+    script has case, joined by hyphens. `slugify` would keep only the headline's few Latin
+    words ("irctc", "to"), an address that misleads about what the page says; a Unicode path is
+    a valid address (sent percent-encoded, shown as written by browsers) that tells a reader of
+    that script which story it is. Cut at a word, so that no letter loses its vowel sign.
+    """
+    letters = [char for char in headline if char.isalpha()]
+    latin = sum(unicodedata.name(char, "").startswith("LATIN") for char in letters)
+    if not letters or latin * 2 >= len(letters):
+        return slugify(headline, max_length)
+    kept = "".join(
+        char if unicodedata.category(char)[0] in "LMN" else "-"
+        for char in unicodedata.normalize("NFC", headline).lower()
+    )
+    slug = "-".join(word for word in kept.split("-") if word)
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
+    return slug

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from conftest import demo_settings
@@ -13,7 +14,11 @@ from fastapi.testclient import TestClient
 from newsroom import START, Version, add_story
 
 from gazette.db import Database
+from gazette.db.models import Story
+from gazette.records import slugify, story_slug
 from gazette.web import create_app
+
+HINDI = "आईआरसीटीसी का नया नियम: टिकट बुकिंग से पहले आधार जरूरी, IRCTC ने बताया"
 
 
 @pytest.fixture
@@ -61,3 +66,36 @@ def test_cards_show_the_latest_report_they_are_ordered_by(
     for path in ["/", "/tag/port-calder"]:
         assert _card_times(site.get(path).text) == expected, path
     assert "Latest report <time" in site.get("/").text
+
+
+def test_a_latin_headline_keeps_its_ascii_slug() -> None:
+    headline = "Café owners in São Paulo protest new tax"
+    assert story_slug(headline) == slugify(headline) == "cafe-owners-in-sao-paulo-protest-new-tax"
+
+
+def test_a_headline_mostly_in_another_script_keeps_it_in_its_slug() -> None:
+    slug = story_slug(HINDI)
+    assert slug.startswith("आईआरसीटीसी-का-नया-नियम-टिकट-बुकिंग"), slug
+    assert slug.endswith("-irctc-ने-बताया"), slug
+    assert slugify(HINDI) == "irctc"  # what tags keep: ASCII words only
+    assert story_slug("Пожар в Москве: 3 погибших") == "пожар-в-москве-3-погибших"
+    assert len(story_slug(HINDI * 5)) <= 80
+    assert not story_slug(HINDI * 5).endswith("-")
+
+
+def test_a_unicode_slug_is_served_linked_and_redirected_to_percent_encoded(
+    site: TestClient, database: Database
+) -> None:
+    slug = story_slug(HINDI)
+    with database.transaction() as session:
+        number = add_story(session, "hindi", [Version(HINDI, START)]).id
+        session.get(Story, number).slug = slug
+    path = f"/story/{number}/{quote(slug)}"
+    assert site.get(path).status_code == 200
+    assert f'href="{path}"' in site.get("/").text
+    for wrong in [f"/story/{number}", f"/story/{number}/irctc"]:
+        response = site.get(wrong, follow_redirects=False)
+        assert response.status_code == 308 and response.headers["location"] == path, wrong
+    for listing in ["/sitemap.xml", "/feed.xml"]:  # crawlers and readers get escaped addresses
+        text = site.get(listing).text
+        assert f"{path}<" in text and slug not in text, listing

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -25,6 +26,9 @@ from gazette.config import Settings
 from gazette.web.static_files import HashedStaticFiles
 
 SHARED_TEMPLATES = Path(__file__).resolve().parent / "templates"
+# The characters RFC 3986 allows in a path unescaped (but "%", which a route's values never
+# carry escaped: it is escaped as itself).
+PATH_SAFE = "/-._~!$&'()*+,;=:@"
 MARKER = re.compile(r"\[(\d+)\]")
 # A group of markers as a disagreement writes them, after a space ("9,500 people [2][5]"): the
 # space is left out, so that they sit against the word as every other sentence's markers do.
@@ -75,7 +79,14 @@ def cited(sentence: Any, anchor: str = "ref-") -> Markup:
 def path_for(request: Request, name: str, **params: object) -> str:
     """The path (no scheme or host) of the route called `name`: pages link within the site
     whatever address a proxy in front of it answers to."""
-    return request.url_for(name, **params).path
+    return escaped_path(request.url_for(name, **params).path)
+
+
+def escaped_path(path: str) -> str:
+    """`path` percent-encoded: a story's slug may be in any script, and links, canonical
+    addresses, feeds and sitemaps (whose protocol asks for escaped addresses) all give the one
+    ASCII form of each address. The router matches it decoded, so either form reaches a page."""
+    return quote(path, safe=PATH_SAFE)
 
 
 @pass_context

@@ -27,7 +27,7 @@ from gazette.embedding import Embedder
 from gazette.errors import NotFound, NothingToWrite
 from gazette.faults import clear_failure, due, isolated, story_failed
 from gazette.llm import ChatClient
-from gazette.records import CitedSentence, SourceArticle, WrittenArticle, slugify
+from gazette.records import CitedSentence, SourceArticle, WrittenArticle, story_slug
 from gazette.work import Batch, StageContext, StepReport
 from gazette.write.compose import write_article
 from gazette.write.llm_writer import write_with_llm
@@ -146,7 +146,7 @@ def _write_story(session: Session, writer: StoryWriter, story: Story, report: Wr
     else:
         _store(session, story, written, previous)
         report.written += 1
-    story.slug = slugify(written.headline)
+    story.slug = story_slug(written.headline)
     move(story, StoryState.WRITTEN)
     clear_failure(story)
 

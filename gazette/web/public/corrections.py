@@ -18,7 +18,7 @@ from gazette.db.models import Article, Correction, Story
 from gazette.publish.feeds import Feed, FeedItem, rss_feed
 from gazette.web.dependencies import AppSettings, ReadSession
 from gazette.web.public import queries
-from gazette.web.templating import render
+from gazette.web.templating import escaped_path, render
 
 PAGE_LENGTH = 50
 FEED_LENGTH = 50
@@ -96,7 +96,9 @@ def corrections_feed(request: Request, session: ReadSession, settings: AppSettin
     base = settings.site.base_url.rstrip("/")
     items = []
     for correction in _corrections(session, True, FEED_LENGTH, 0):
-        path = request.app.url_path_for("story", story_id=correction.story_id, slug=correction.slug)
+        path = escaped_path(
+            request.app.url_path_for("story", story_id=correction.story_id, slug=correction.slug)
+        )
         items.append(
             FeedItem(
                 # Each correction its own entry, though several may concern one story.

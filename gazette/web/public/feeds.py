@@ -19,6 +19,7 @@ from gazette.tag import decisions
 from gazette.web.dependencies import AppSettings, ReadSession
 from gazette.web.public import queries
 from gazette.web.public.views import StoryCard, TagLink
+from gazette.web.templating import escaped_path
 
 FEED_LENGTH = 50
 MAX_SLUG = 100  # the column's length
@@ -53,7 +54,9 @@ def moved_tag(request: Request, session: ReadSession, slug: str, route: str) -> 
 
 def absolute_url(request: Request, settings: Settings, name: str, **params: object) -> str:
     """The public address of a route: `site.base_url` and the route's path."""
-    return settings.site.base_url.rstrip("/") + request.app.url_path_for(name, **params)
+    return settings.site.base_url.rstrip("/") + escaped_path(
+        request.app.url_path_for(name, **params)
+    )
 
 
 def http_date(moment: datetime) -> str:
