@@ -134,7 +134,7 @@ def test_the_gazetteer_settles_places_the_recogniser_misreads_or_misses() -> Non
 
 
 def test_states_and_provinces_of_every_country_are_places() -> None:
-    from gazette.tag.gazetteer import known_place, town_names
+    from gazette.lexicon.gazetteer import known_place, town_names
 
     found = {
         e.name: e.kind
@@ -668,7 +668,7 @@ def test_the_sentence_reading_of_a_headline_keeps_its_offsets() -> None:
 
 
 def test_a_given_name_makes_a_person_of_a_name_the_recogniser_calls_a_place() -> None:
-    from gazette.tag.entities import a_persons_name
+    from gazette.lexicon.people import a_persons_name
 
     text = "Mensah had equalised Emil Strand's opener before Jonas Achterberg scored the winner."
     found = {e.name: e.kind for e in report_entities([("Mariners end 28-year wait", text)])}

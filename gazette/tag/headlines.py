@@ -14,8 +14,8 @@ import re
 
 from wordfreq import zipf_frequency
 
-from gazette.tag.gazetteer import known_place
-from gazette.tag.vocabulary import COMPASS, RARE_WORD, TITLE_CASE_WORD
+from gazette.lexicon.gazetteer import known_place
+from gazette.lexicon.vocabulary import COMPASS, RARE_WORD, TITLE_CASE_WORD
 
 
 def mostly_latin(line: str) -> bool:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
+from gazette.lexicon.gazetteer import known_place, nations
 from gazette.sentences import STOPWORDS
-from gazette.tag.gazetteer import known_place, nations
 
 # Nouns that name a kind of institution every country has, and the words that narrow one down
 # without naming whose it is: made only of these, a name is a description ("Foreign Ministry").

@@ -23,9 +23,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gazette.lexicon.people import a_persons_name, recogniser
+from gazette.lexicon.vocabulary import HONORIFICS, PERSON_TITLES, TITLES
 from gazette.sentences import content_words, proper_names
-from gazette.tag.entities import a_persons_name, recogniser
-from gazette.tag.vocabulary import HONORIFICS, PERSON_TITLES, TITLES
 from gazette.write.clean import SAYING_WORDS, any_of, outside_quotations
 from gazette.write.quotes import ORGANISATION, FoundQuote, full_name_in, person_named_in
 
