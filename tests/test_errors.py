@@ -76,12 +76,15 @@ def test_every_error_class_of_gazette_is_in_the_tree() -> None:
                 elsewhere.append(f"{name}.{value.__name__}")
     # Only control flow lives outside the tree: a format the LLM endpoint refuses, the desk's
     # page asked for without a login (answered by a redirect), a desk form sent without one or
-    # refused for its token (HTTP errors the desk answers with its login page), a change
-    # rehearsed before the editor confirms it (rolled back), and the worker's second stop signal.
+    # refused for its origin or its token (HTTP errors answered with the login page, the 403
+    # page or JSON), a change rehearsed before the editor confirms it (rolled back), and the
+    # worker's second stop signal.
     assert sorted(elsewhere) == [
         "gazette.llm._FormatRefused",
         "gazette.web.auth.LoginNeeded",
         "gazette.web.auth._LoginRequired",
+        "gazette.web.csrf.ForeignOrigin",
+        "gazette.web.csrf.FormRefused",
         "gazette.web.csrf.TokenRefused",
         "gazette.web.desk.questions.NotConfirmed",
         "gazette.worker._StopNow",
